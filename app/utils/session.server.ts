@@ -1,0 +1,66 @@
+import crypto from "node:crypto";
+import { createCookie } from "@remix-run/node";
+import { eq, lt } from "drizzle-orm";
+import { getDb } from "../../db/client";
+import { sessions } from "../../db/schema";
+import { isProduction, sessionIdleMinutes, sessionSecret } from "../config.server";
+
+const COOKIE_NAME = "zwgk_session";
+
+function sessionCookie() {
+  return createCookie(COOKIE_NAME, {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: isProduction(),
+    path: "/",
+    secrets: [sessionSecret()],
+  });
+}
+
+export async function readSessionId(request: Request): Promise<string | null> {
+  const value = await sessionCookie().parse(request.headers.get("Cookie"));
+  return typeof value === "string" && /^[0-9a-f]{64}$/.test(value) ? value : null;
+}
+
+/** Create a brand-new session (new id on every login: no fixation) and return its Set-Cookie. */
+export async function createUserSession(userId: number, ip: string | null): Promise<string> {
+  const id = crypto.randomBytes(32).toString("hex");
+  const now = new Date().toISOString();
+  getDb().insert(sessions).values({ id, userId, createdAt: now, lastSeenAt: now, ip }).run();
+  return sessionCookie().serialize(id);
+}
+
+/** Look up a live session, sliding its idle expiry; expired sessions are deleted. */
+export function touchSession(id: string): { userId: number } | null {
+  const db = getDb();
+  const row = db.select().from(sessions).where(eq(sessions.id, id)).get();
+  if (!row) return null;
+  const now = Date.now();
+  const idleMs = sessionIdleMinutes() * 60_000;
+  if (now - Date.parse(row.lastSeenAt) > idleMs) {
+    db.delete(sessions).where(eq(sessions.id, id)).run();
+    return null;
+  }
+  // Write at most once a minute to keep reads cheap.
+  if (now - Date.parse(row.lastSeenAt) > 60_000) {
+    db.update(sessions).set({ lastSeenAt: new Date(now).toISOString() }).where(eq(sessions.id, id)).run();
+  }
+  return { userId: row.userId };
+}
+
+export async function destroySession(request: Request): Promise<string> {
+  const id = await readSessionId(request);
+  if (id) getDb().delete(sessions).where(eq(sessions.id, id)).run();
+  return sessionCookie().serialize("", { maxAge: 0 });
+}
+
+export function destroyUserSessions(userId: number, exceptId?: string | null): void {
+  const db = getDb();
+  const rows = db.select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, userId)).all();
+  for (const r of rows) if (r.id !== exceptId) db.delete(sessions).where(eq(sessions.id, r.id)).run();
+}
+
+export function purgeExpiredSessions(): void {
+  const cutoff = new Date(Date.now() - sessionIdleMinutes() * 60_000).toISOString();
+  getDb().delete(sessions).where(lt(sessions.lastSeenAt, cutoff)).run();
+}

@@ -1,0 +1,5 @@
+import { getDb, closeDb, databaseFile } from "../client";
+
+getDb();
+console.log(`数据库已迁移：${databaseFile()}`);
+closeDb();

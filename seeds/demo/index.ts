@@ -1,0 +1,8 @@
+import { getDb } from "../../db/client";
+import { seedAccounts } from "./accounts";
+
+/** The whole demo (idempotent): each step adds only what is missing. */
+export async function seedDemo(): Promise<void> {
+  const db = getDb();
+  seedAccounts(db);
+}
