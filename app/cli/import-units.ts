@@ -1,0 +1,32 @@
+/**
+ * npm run import:units -- <file.xlsx>
+ * Imports units into the database under DATA_DIR: every row is checked first; on any error nothing
+ * is written, every bad row is listed and the exit code is 1.
+ */
+import { closeDb, databaseFile } from "../../db/client";
+import { importUnits } from "../services/imports/units-import.server";
+import { CLI_IMPORT_ACTOR, printImportFailure, readImportFile } from "./import-file";
+
+async function main(): Promise<number> {
+  const file = readImportFile(process.argv.slice(2), "npm run import:units -- <单位.xlsx>");
+  if (!file) return 1;
+  const result = await importUnits(file.buffer, CLI_IMPORT_ACTOR, file.name);
+  if (!result.ok) {
+    printImportFailure(result);
+    return 1;
+  }
+  console.log(`导入成功：${result.created} 个单位已写入 ${databaseFile()}`);
+  for (const c of result.byCategory) console.log(`  ${c.category}：${c.count} 个`);
+  return 0;
+}
+
+main()
+  .then((code) => {
+    closeDb();
+    process.exitCode = code;
+  })
+  .catch((error) => {
+    console.error("导入失败：", error instanceof Error ? error.message : error);
+    closeDb();
+    process.exitCode = 1;
+  });

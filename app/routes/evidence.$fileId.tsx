@@ -1,0 +1,24 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { getEvidenceFile, openEvidenceForDownload } from "../services/evidence.server";
+import { assertUnitAccess, requireUser } from "../utils/auth.server";
+import { notFound, parseId } from "../utils/http.server";
+
+/**
+ * GET /evidence/:fileId — preview (PDF/images inline) or, with ?download=1, download one evidence
+ * file. Anyone who may read the owning unit may open it (evaluators via registered access rules).
+ */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const file = getEvidenceFile(parseId(params.fileId));
+  if (!file || file.deletedAt) throw notFound("佐证材料不存在或已删除。");
+  assertUnitAccess(user, file.unitId, "read");
+  // Stored content never changes, so its SHA-256 is the ETag.
+  const etag = `"${file.sha256}"`;
+  if (request.headers.get("If-None-Match") === etag) {
+    return new Response(null, { status: 304, headers: { ETag: etag, "Cache-Control": "private, no-cache" } });
+  }
+  const download = new URL(request.url).searchParams.get("download") === "1";
+  const opened = openEvidenceForDownload(file, { download });
+  if (!opened) throw notFound("佐证材料的文件内容缺失，请联系政务公开办。");
+  return new Response(opened.body, { status: 200, headers: opened.headers });
+}

@@ -1,0 +1,51 @@
+// Public API of the scoring engine. Pure: no clock, no randomness, no I/O.
+import { compute } from "./compute";
+import type { Results, ValidationError } from "./schema";
+import { validatePackage } from "./validate";
+
+export { assessmentPackageSchema, leafRuleSchema, indicatorNodeSchema, leafInputSchema } from "./schema";
+export { DIMENSIONS, DIMENSION_KEYS, PACKAGE_FORMAT, RESULTS_FORMAT, DEFAULT_GRADES } from "./schema";
+export type {
+  AssessmentPackage,
+  AssessmentPackageInput,
+  IndicatorSet,
+  IndicatorNode,
+  LeafRule,
+  RuleType,
+  Fault,
+  LeafInput,
+  UnitInput,
+  ScoreEntry,
+  DeductionEntry,
+  TimelinessEvent,
+  Override,
+  Grade,
+  Dimension,
+  Part,
+  Results,
+  UnitResult,
+  LeafResult,
+  ValidationError,
+} from "./schema";
+export { validatePackage, validateIndicatorTree } from "./validate";
+export type { ValidationResult, TreeValidationOptions } from "./validate";
+export { compute } from "./compute";
+export {
+  isWithinLimit,
+  addWorkingDays,
+  isWorkingDay,
+  workingDayDeadline,
+  parseInstant,
+  parseDate,
+} from "./calendar";
+export type { CalendarInput, Limit } from "./calendar";
+export { formatScore, roundScore } from "./decimal";
+
+/** Validate, then compute: the single code path used by the CLI and the app. */
+export function scorePackage(
+  input: unknown,
+): { ok: true; results: Results } | { ok: false; errors: ValidationError[] } {
+  const v = validatePackage(input);
+  if (!v.ok) return { ok: false, errors: v.errors };
+  return { ok: true, results: compute(v.pkg) };
+}

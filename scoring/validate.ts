@@ -1,0 +1,411 @@
+// Validation of a whole package: every problem, each with a JSON path and a
+// Chinese message. zod checks the shape; the checks below cross fields (points
+// sums, ids, each unit's inputs against its leaf's rule). They read the raw
+// input defensively so that they can run even where the shape is partly wrong.
+import Decimal from "decimal.js";
+import { parseDate, parseInstant } from "./calendar";
+import { numStr } from "./decimal";
+import { dedupe, joinPath, zodCheck } from "./messages";
+import {
+  assessmentPackageSchema,
+  indicatorNodeSchema,
+  leafRuleSchema,
+  type AssessmentPackage,
+  type ValidationError,
+} from "./schema";
+import { z } from "zod";
+import { packageWarnings } from "./warnings";
+
+type Obj = Record<string, unknown>;
+const isObj = (x: unknown): x is Obj => typeof x === "object" && x !== null && !Array.isArray(x);
+const isNum = (x: unknown): x is number => typeof x === "number" && Number.isFinite(x);
+const isStr = (x: unknown): x is string => typeof x === "string";
+const nonEmpty = (x: unknown): x is string => typeof x === "string" && x.trim() !== "";
+
+/** What the input checks need to know about a leaf. */
+interface RawLeaf {
+  id: string;
+  points: number | undefined;
+  rule: Obj | undefined;
+  part: string;
+}
+
+interface TreeInfo {
+  leaves: Map<string, RawLeaf>;
+  parents: Set<string>;
+}
+
+const PARENT_TOLERANCE = new Decimal("1e-9");
+
+function checkRule(rule: unknown, node: Obj, path: string, part: string, errors: ValidationError[]): void {
+  if (!isObj(rule) || !isStr(rule.type)) return; // shape errors come from zod
+  const rp = joinPath(path, "rule");
+  const type = rule.type;
+  if (part === "veto" && type !== "veto") {
+    errors.push({ path: joinPath(rp, "type"), message: "单项否决部分的指标必须使用 veto 规则" });
+  }
+  if (part !== "veto" && type === "veto") {
+    errors.push({
+      path: joinPath(rp, "type"),
+      message: "veto（单项否决）规则只能用于 part 为 veto 的一级指标之下",
+    });
+  }
+  if (part !== "veto" && isNum(node.points) && node.points <= 0) {
+    errors.push({ path: joinPath(path, "points"), message: "评分指标的分值必须大于0" });
+  }
+  if (type === "deduction" && Array.isArray(rule.faults)) {
+    const seen = new Map<string, number>();
+    rule.faults.forEach((f, i) => {
+      if (!isObj(f) || !isStr(f.code)) return;
+      const prev = seen.get(f.code);
+      if (prev !== undefined) {
+        errors.push({
+          path: joinPath(rp, "faults", i, "code"),
+          message: `扣分项代码“${f.code}”重复（与第${prev + 1}项相同）`,
+        });
+      } else seen.set(f.code, i);
+    });
+  }
+  if (type === "tiers") {
+    if (!Array.isArray(rule.tiers) || rule.tiers.length === 0) {
+      errors.push({ path: joinPath(rp, "tiers"), message: "分档规则至少需要一个档位，且每档须设置分值（points）" });
+    } else {
+      rule.tiers.forEach((t, i) => {
+        if (!isObj(t)) return;
+        if (t.points === undefined) {
+          errors.push({ path: joinPath(rp, "tiers", i, "points"), message: `第${i + 1}档缺少分值（points）` });
+        } else if (isNum(t.points) && isNum(node.points) && t.points > node.points) {
+          errors.push({
+            path: joinPath(rp, "tiers", i, "points"),
+            message: `第${i + 1}档分值${numStr(t.points)}超过指标分值${numStr(node.points)}`,
+          });
+        }
+      });
+    }
+  }
+}
+
+function walkNode(
+  node: unknown,
+  path: string,
+  depth: number,
+  part: string,
+  ids: Map<string, string>,
+  info: TreeInfo,
+  errors: ValidationError[],
+): void {
+  if (!isObj(node)) return;
+  if (nonEmpty(node.id)) {
+    const prev = ids.get(node.id);
+    if (prev !== undefined) {
+      errors.push({ path: joinPath(path, "id"), message: `指标编号“${node.id}”重复（已用于 ${prev}）` });
+    } else ids.set(node.id, path);
+  }
+  if (depth === 0) {
+    if (isStr(node.part)) part = node.part;
+  } else if (node.part !== undefined) {
+    errors.push({ path: joinPath(path, "part"), message: "part（基础/加分/否决部分）只能设置在一级指标上" });
+  }
+  if (part === "veto" && isNum(node.points) && node.points !== 0) {
+    errors.push({ path: joinPath(path, "points"), message: "单项否决部分的分值必须为0" });
+  }
+  const children = node.children;
+  const hasChildren = Array.isArray(children) && children.length > 0;
+  const hasRule = node.rule !== undefined;
+  if (hasChildren && hasRule) {
+    errors.push({ path, message: "指标不能同时包含下级指标（children）和评分规则（rule）" });
+  } else if (!hasChildren && !hasRule) {
+    errors.push({ path, message: "指标须包含下级指标（children）或评分规则（rule）之一" });
+  }
+  if (hasChildren) {
+    if (nonEmpty(node.id)) info.parents.add(node.id);
+    const kids = children as unknown[];
+    if (isNum(node.points) && kids.every((c) => isObj(c) && isNum(c.points))) {
+      let sum = new Decimal(0);
+      for (const c of kids) sum = sum.plus((c as Obj).points as number);
+      if (sum.minus(node.points).abs().greaterThan(PARENT_TOLERANCE)) {
+        errors.push({
+          path: joinPath(path, "points"),
+          message: `分值${numStr(node.points)}与下级指标分值之和${sum.toString()}不一致`,
+        });
+      }
+    }
+    kids.forEach((c, i) => walkNode(c, joinPath(path, "children", i), depth + 1, part, ids, info, errors));
+  } else if (hasRule) {
+    checkRule(node.rule, node, path, part, errors);
+    if (nonEmpty(node.id) && !info.leaves.has(node.id)) {
+      const parsed = leafRuleSchema.safeParse(node.rule);
+      info.leaves.set(node.id, {
+        id: node.id,
+        points: isNum(node.points) ? node.points : undefined,
+        rule: parsed.success ? (parsed.data as Obj) : undefined,
+        part,
+      });
+    }
+  }
+}
+
+function checkTree(indicators: unknown, path: string, errors: ValidationError[]): TreeInfo {
+  const info: TreeInfo = { leaves: new Map(), parents: new Set() };
+  if (!Array.isArray(indicators)) return info;
+  const ids = new Map<string, string>();
+  indicators.forEach((n, i) => walkNode(n, joinPath(path, i), 0, "base", ids, info, errors));
+  return info;
+}
+
+export interface TreeValidationOptions {
+  /** Path prefix for messages, e.g. "indicatorSets[0].indicators". Default "indicators". */
+  path?: string;
+}
+
+/**
+ * Validate one indicator set's node tree alone (shape, points sums, duplicate
+ * ids, rule parameters, part rules) — for the indicator editor, before any
+ * units exist.
+ */
+export function validateIndicatorTree(indicators: unknown, opts: TreeValidationOptions = {}): ValidationError[] {
+  const path = opts.path ?? "indicators";
+  const errors: ValidationError[] = [];
+  zodCheck(z.array(indicatorNodeSchema).min(1), indicators, path, errors);
+  checkTree(indicators, path, errors);
+  return dedupe(errors);
+}
+
+// ---------------------------------------------------------------- inputs
+
+function checkScoreRange(v: unknown, points: number | undefined, path: string, label: string, errors: ValidationError[]): void {
+  if (!isNum(v) || points === undefined) return;
+  if (v < 0 || v > points) {
+    errors.push({ path, message: `${label}${numStr(v)}超出范围[0, ${numStr(points)}]` });
+  }
+}
+
+function timeMessage(s: unknown): string {
+  return `时间“${String(s)}”格式不正确，应为带时区的 ISO 8601 格式，例如 2019-09-27T10:00:00+08:00`;
+}
+
+function checkInput(leaf: RawLeaf, input: unknown, path: string, errors: ValidationError[]): void {
+  if (!isObj(input)) return; // zod reports it
+  const rule = leaf.rule;
+  if (input.na === true) {
+    if (!nonEmpty(input.reason)) {
+      errors.push({ path: joinPath(path, "reason"), message: "不适用的指标须说明理由（reason）" });
+    }
+    if (input.override !== undefined) {
+      errors.push({ path: joinPath(path, "override"), message: "不适用的指标不能进行分数调整" });
+    }
+    return;
+  }
+  if (!rule) return;
+  const points = leaf.points;
+  switch (rule.type) {
+    case "score": {
+      const scores = input.scores;
+      if (!Array.isArray(scores)) {
+        errors.push({ path: joinPath(path, "scores"), message: "缺少评分（scores），每位评估人一个分数" });
+      } else if (scores.length === 0) {
+        errors.push({ path: joinPath(path, "scores"), message: "至少需要一个评分" });
+      } else {
+        scores.forEach((s, j) => {
+          if (isObj(s)) checkScoreRange(s.value, points, joinPath(path, "scores", j, "value"), "评分", errors);
+          else checkScoreRange(s, points, joinPath(path, "scores", j), "评分", errors);
+        });
+      }
+      break;
+    }
+    case "deduction": {
+      const ds = input.deductions;
+      if (!Array.isArray(ds)) {
+        errors.push({ path: joinPath(path, "deductions"), message: "缺少扣分记录（deductions），无扣分时请填写空数组 []" });
+        break;
+      }
+      const codes = new Set(Array.isArray(rule.faults) ? rule.faults.map((f) => (isObj(f) ? f.code : undefined)) : []);
+      ds.forEach((d, j) => {
+        if (!isObj(d)) return;
+        const dp = joinPath(path, "deductions", j);
+        const hasFault = d.fault !== undefined;
+        const hasPoints = d.points !== undefined;
+        if (hasFault && hasPoints) {
+          errors.push({ path: dp, message: "一条扣分记录只能填写扣分项代码（fault）或临时扣分分值（points）之一" });
+        } else if (!hasFault && !hasPoints) {
+          errors.push({ path: dp, message: "扣分记录须填写扣分项代码（fault）或临时扣分分值（points）" });
+        }
+        if (hasFault && isStr(d.fault) && !codes.has(d.fault)) {
+          errors.push({ path: joinPath(dp, "fault"), message: `扣分项代码“${d.fault}”未在该指标的规则中定义` });
+        }
+        if (isNum(d.count)) {
+          if (d.count < 0) errors.push({ path: joinPath(dp, "count"), message: `次数${numStr(d.count)}不能为负数` });
+          else if (!Number.isInteger(d.count)) errors.push({ path: joinPath(dp, "count"), message: "次数须为整数" });
+        }
+        if (hasPoints && !hasFault) {
+          if (isNum(d.points) && d.points < 0) {
+            errors.push({ path: joinPath(dp, "points"), message: `扣分分值${numStr(d.points)}不能为负数` });
+          }
+          if (!nonEmpty(d.reason)) {
+            errors.push({ path: joinPath(dp, "reason"), message: "临时扣分须说明理由（reason）" });
+          }
+        }
+      });
+      break;
+    }
+    case "ratio": {
+      const hasValue = input.value !== undefined;
+      const hasFrac = input.numerator !== undefined || input.denominator !== undefined;
+      if (hasValue && hasFrac) {
+        errors.push({ path, message: "比率指标只能填写 value，或 numerator 与 denominator，不能同时填写" });
+      } else if (!hasValue && !hasFrac) {
+        errors.push({ path, message: "比率指标须填写 value，或 numerator 与 denominator" });
+      }
+      if (isNum(input.value) && input.value < 0) {
+        errors.push({ path: joinPath(path, "value"), message: `数值${numStr(input.value)}不能为负数` });
+      }
+      if (hasFrac) {
+        if (input.numerator === undefined) errors.push({ path: joinPath(path, "numerator"), message: "缺少分子（numerator）" });
+        if (input.denominator === undefined) errors.push({ path: joinPath(path, "denominator"), message: "缺少分母（denominator）" });
+        if (isNum(input.numerator) && input.numerator < 0) {
+          errors.push({ path: joinPath(path, "numerator"), message: "分子不能为负数" });
+        }
+        if (isNum(input.denominator) && input.denominator === 0) {
+          errors.push({ path: joinPath(path, "denominator"), message: "分母不能为0" });
+        } else if (isNum(input.denominator) && input.denominator < 0) {
+          errors.push({ path: joinPath(path, "denominator"), message: "分母不能为负数" });
+        }
+      }
+      break;
+    }
+    case "tiers": {
+      if (input.value === undefined) errors.push({ path: joinPath(path, "value"), message: "缺少数值（value）" });
+      break;
+    }
+    case "timeliness": {
+      const evs = input.events;
+      if (!Array.isArray(evs)) {
+        errors.push({ path: joinPath(path, "events"), message: "缺少事项记录（events），本期没有事项时请填写空数组 []" });
+        break;
+      }
+      evs.forEach((e, j) => {
+        if (!isObj(e)) return;
+        const ep = joinPath(path, "events", j);
+        const s = isStr(e.start) ? parseInstant(e.start) : null;
+        const en = isStr(e.end) ? parseInstant(e.end) : null;
+        if (isStr(e.start) && s === null) errors.push({ path: joinPath(ep, "start"), message: timeMessage(e.start) });
+        if (isStr(e.end) && en === null) errors.push({ path: joinPath(ep, "end"), message: timeMessage(e.end) });
+        if (s && en && en.us < s.us) {
+          errors.push({ path: joinPath(ep, "end"), message: `结束时间${String(e.end)}早于开始时间${String(e.start)}` });
+        }
+      });
+      break;
+    }
+    case "veto": {
+      if (input.triggered === undefined) {
+        errors.push({ path: joinPath(path, "triggered"), message: "缺少是否触发单项否决（triggered: true/false）" });
+      } else if (input.triggered === true && !nonEmpty(input.reason)) {
+        errors.push({ path: joinPath(path, "reason"), message: "触发单项否决须说明理由（reason）" });
+      }
+      if (input.override !== undefined) {
+        errors.push({ path: joinPath(path, "override"), message: "单项否决指标不能进行分数调整" });
+      }
+      break;
+    }
+  }
+  if (rule.type !== "veto" && isObj(input.override)) {
+    checkScoreRange(input.override.value, points, joinPath(path, "override", "value"), "调整后分数", errors);
+  }
+}
+
+// ---------------------------------------------------------------- package
+
+function checkPackage(raw: Obj, errors: ValidationError[]): void {
+  // calendar: a date cannot be both a holiday and a make-up workday
+  if (isObj(raw.calendar) && Array.isArray(raw.calendar.holidays) && Array.isArray(raw.calendar.workdays)) {
+    const hol = new Set<number | null>(raw.calendar.holidays.filter(isStr).map(parseDate));
+    hol.delete(null);
+    raw.calendar.workdays.forEach((w, j) => {
+      if (isStr(w) && hol.has(parseDate(w))) {
+        errors.push({ path: `calendar.workdays[${j}]`, message: `日期${w}同时列为节假日和调休工作日` });
+      }
+    });
+  }
+  if (Array.isArray(raw.grades)) {
+    const names = new Map<string, number>();
+    raw.grades.forEach((g, i) => {
+      if (!isObj(g) || !isStr(g.name)) return;
+      if (names.has(g.name)) errors.push({ path: `grades[${i}].name`, message: `等次名称“${g.name}”重复` });
+      else names.set(g.name, i);
+    });
+  }
+
+  // indicator sets
+  const trees = new Map<string, TreeInfo>();
+  if (Array.isArray(raw.indicatorSets)) {
+    raw.indicatorSets.forEach((set, i) => {
+      if (!isObj(set)) return;
+      const info = checkTree(set.indicators, `indicatorSets[${i}].indicators`, errors);
+      if (nonEmpty(set.category)) {
+        if (trees.has(set.category)) {
+          errors.push({
+            path: `indicatorSets[${i}].category`,
+            message: `考核对象类别“${set.category}”的指标体系重复定义`,
+          });
+        } else trees.set(set.category, info);
+      }
+    });
+  }
+
+  // units
+  if (!Array.isArray(raw.units)) return;
+  const unitIds = new Map<string, number>();
+  raw.units.forEach((unit, i) => {
+    if (!isObj(unit)) return;
+    const up = `units[${i}]`;
+    if (nonEmpty(unit.id)) {
+      const prev = unitIds.get(unit.id);
+      if (prev !== undefined) {
+        errors.push({ path: `${up}.id`, message: `单位编号“${unit.id}”重复（与 units[${prev}] 相同）` });
+      } else unitIds.set(unit.id, i);
+    }
+    if (!nonEmpty(unit.category)) return;
+    const tree = trees.get(unit.category);
+    if (!tree) {
+      errors.push({ path: `${up}.category`, message: `单位类别“${unit.category}”没有对应的指标体系` });
+      return;
+    }
+    if (!isObj(unit.inputs)) return;
+    const inputs = unit.inputs;
+    for (const key of Object.keys(inputs)) {
+      const ip = joinPath(`${up}.inputs`, key);
+      const leaf = tree.leaves.get(key);
+      if (!leaf) {
+        errors.push({
+          path: ip,
+          message: tree.parents.has(key)
+            ? `“${key}”不是末级指标，不能直接填报数据`
+            : `指标“${key}”不在“${unit.category}”指标体系中`,
+        });
+        continue;
+      }
+      checkInput(leaf, inputs[key], ip, errors);
+    }
+    const missing = [...tree.leaves.keys()].filter((id) => !Object.prototype.hasOwnProperty.call(inputs, id));
+    if (missing.length > 0) {
+      const who = nonEmpty(unit.name) ? `单位“${unit.name}”` : "该单位";
+      errors.push({ path: `${up}.inputs`, message: `${who}缺少以下指标的数据：${missing.join("、")}` });
+    }
+  });
+}
+
+export type ValidationResult =
+  | { ok: true; pkg: AssessmentPackage; warnings: string[] }
+  | { ok: false; errors: ValidationError[] };
+
+/** Validate a package; on success return it with defaults applied. */
+export function validatePackage(input: unknown): ValidationResult {
+  if (!isObj(input)) {
+    return { ok: false, errors: [{ path: "", message: "数据包应为 JSON 对象" }] };
+  }
+  const errors: ValidationError[] = [];
+  const pkg = zodCheck(assessmentPackageSchema, input, "", errors);
+  checkPackage(input, errors);
+  if (errors.length > 0 || pkg === undefined) return { ok: false, errors: dedupe(errors) };
+  return { ok: true, pkg, warnings: packageWarnings(pkg) };
+}
