@@ -1,3 +1,5 @@
 export * from "./accounts";
 export * from "./audit";
 export * from "./evidence";
+export * from "./cycles";
+export * from "./submissions";

@@ -1,0 +1,91 @@
+import { asc, eq } from "drizzle-orm";
+import type { Db, Tx } from "../../db/client";
+import { indicatorNodes } from "../../db/schema";
+import type { IndicatorSpec, StoredIndicator } from "../domain/indicator-spec";
+import type { Dimension, LeafRule, Part } from "../../scoring";
+
+type Reader = Db | Tx;
+type NodeRow = typeof indicatorNodes.$inferSelect;
+
+function rowToSpec(row: NodeRow): StoredIndicator {
+  const spec: StoredIndicator = { nodeId: row.id, code: row.code, name: row.name, points: row.points };
+  if (row.dimension) spec.dimension = row.dimension as Dimension;
+  if (row.parentId === null) spec.part = row.part as Part;
+  if (row.rule) spec.rule = row.rule as unknown as LeafRule;
+  if (row.guidance) spec.guidance = row.guidance;
+  if (row.criteria) spec.criteria = row.criteria;
+  if (row.basis) spec.basis = row.basis;
+  spec.evidenceRequired = row.evidenceRequired;
+  if (row.evidenceKinds.length > 0) spec.evidenceKinds = row.evidenceKinds;
+  return spec;
+}
+
+/** The indicator tree of a set, in display order, with database ids. */
+export function loadTree(db: Reader, setId: number): StoredIndicator[] {
+  const rows = db
+    .select()
+    .from(indicatorNodes)
+    .where(eq(indicatorNodes.setId, setId))
+    .orderBy(asc(indicatorNodes.sortOrder), asc(indicatorNodes.id))
+    .all();
+  const byParent = new Map<number | null, NodeRow[]>();
+  for (const r of rows) {
+    const list = byParent.get(r.parentId) ?? [];
+    list.push(r);
+    byParent.set(r.parentId, list);
+  }
+  const build = (parentId: number | null): StoredIndicator[] =>
+    (byParent.get(parentId) ?? []).map((row) => {
+      const spec = rowToSpec(row);
+      const children = build(row.id);
+      if (children.length > 0) spec.children = children;
+      return spec;
+    });
+  return build(null);
+}
+
+/**
+ * Replace a set's whole tree (drafts, imports, templates). Runs inside the caller's transaction;
+ * fails (foreign key) if answers already reference the old nodes — published trees change only
+ * through amendments.
+ */
+export function replaceTree(tx: Tx, setId: number, specs: readonly IndicatorSpec[]): void {
+  tx.delete(indicatorNodes).where(eq(indicatorNodes.setId, setId)).run();
+  insertNodes(tx, setId, null, specs);
+}
+
+function insertNodes(tx: Tx, setId: number, parentId: number | null, specs: readonly IndicatorSpec[]): void {
+  specs.forEach((s, i) => {
+    const isLeaf = !s.children || s.children.length === 0;
+    const row = tx
+      .insert(indicatorNodes)
+      .values({
+        setId,
+        parentId,
+        code: s.code,
+        name: s.name,
+        dimension: s.dimension ?? null,
+        part: parentId === null ? (s.part ?? "base") : "base",
+        points: s.points,
+        rule: isLeaf && s.rule ? (s.rule as unknown as Record<string, unknown>) : null,
+        guidance: s.guidance ?? "",
+        criteria: s.criteria ?? "",
+        basis: s.basis ?? "",
+        evidenceRequired: s.evidenceRequired ?? false,
+        evidenceKinds: s.evidenceKinds ?? [],
+        sortOrder: i,
+      })
+      .returning({ id: indicatorNodes.id })
+      .get();
+    if (!isLeaf) insertNodes(tx, setId, row.id, s.children!);
+  });
+}
+
+/** Strip database ids: the spec as templates, exports and copies carry it. */
+export function toSpecs(tree: readonly StoredIndicator[]): IndicatorSpec[] {
+  return tree.map(({ nodeId: _nodeId, children, ...rest }) => {
+    const spec: IndicatorSpec = { ...rest };
+    if (children && children.length > 0) spec.children = toSpecs(children);
+    return spec;
+  });
+}
