@@ -3,3 +3,4 @@ export * from "./audit";
 export * from "./evidence";
 export * from "./cycles";
 export * from "./submissions";
+export * from "./evaluation";
