@@ -4,3 +4,4 @@ export * from "./evidence";
 export * from "./cycles";
 export * from "./submissions";
 export * from "./evaluation";
+export * from "./results";

@@ -1,0 +1,57 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { cycles } from "./cycles";
+import { users } from "./accounts";
+
+/**
+ * Computed results of a cycle. `preliminary` rows are replaced by recomputes; the `final` row
+ * is the immutable snapshot taken when the cycle is finalised (已定稿): package, results and
+ * their SHA-256 hashes. A trigger (migration) forbids updating or deleting final snapshots.
+ */
+export const cycleResults = sqliteTable(
+  "cycle_results",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    cycleId: integer("cycle_id")
+      .notNull()
+      .references(() => cycles.id),
+    kind: text("kind", { enum: ["preliminary", "final"] }).notNull(),
+    /** The exact `zwgk-assessment/1` JSON the results came from (deterministic serialisation). */
+    packageJson: text("package_json").notNull(),
+    packageSha256: text("package_sha256").notNull(),
+    /** The `zwgk-results/1` JSON. */
+    resultsJson: text("results_json").notNull(),
+    resultsSha256: text("results_sha256").notNull(),
+    computedBy: integer("computed_by").references(() => users.id),
+    computedAt: text("computed_at").notNull(),
+  },
+  (t) => [uniqueIndex("cycle_results_cycle_kind_uq").on(t.cycleId, t.kind), index("cycle_results_cycle_idx").on(t.cycleId)],
+);
+
+/** Per-unit rows of the latest results, for fast ranking pages and dashboards. */
+export const unitResults = sqliteTable(
+  "unit_results",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    cycleResultId: integer("cycle_result_id")
+      .notNull()
+      .references(() => cycleResults.id, { onDelete: "cascade" }),
+    unitId: integer("unit_id").notNull(),
+    /** The unit's `zwgk-results/1` entry. */
+    result: text("result", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    total: text("total").notNull(),
+    rank: integer("rank").notNull(),
+    categoryRank: integer("category_rank").notNull(),
+  },
+  (t) => [uniqueIndex("unit_results_uq").on(t.cycleResultId, t.unitId)],
+);
+
+/** Whether the public 通报 page of a finalised cycle is enabled. */
+export const publicPages = sqliteTable("public_pages", {
+  cycleId: integer("cycle_id")
+    .primaryKey()
+    .references(() => cycles.id),
+  enabled: integer("enabled", { mode: "boolean" }).notNull().default(false),
+  anonymise: integer("anonymise", { mode: "boolean" }).notNull().default(false),
+  updatedBy: integer("updated_by").references(() => users.id),
+  updatedAt: text("updated_at").notNull(),
+});
