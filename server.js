@@ -21,8 +21,17 @@ app.disable("x-powered-by");
 app.set("trust proxy", process.env.TRUST_PROXY === "1" ? 1 : false);
 app.use(compression());
 
+/**
+ * Evidence files (app/routes/evidence.$fileId.tsx) are previewed inside the app in an <iframe>, so
+ * their responses may be framed by this origin; every other response may not be framed at all.
+ */
+function frameableBySameOrigin(pathname) {
+  return pathname.startsWith("/evidence/");
+}
+
 app.use((req, res, next) => {
   const nonce = crypto.randomBytes(16).toString("base64");
+  const framing = frameableBySameOrigin(req.path) ? "'self'" : "'none'";
   res.locals.cspNonce = nonce;
   res.setHeader(
     "Content-Security-Policy",
@@ -37,10 +46,10 @@ app.use((req, res, next) => {
       "object-src 'none'",
       "base-uri 'self'",
       "form-action 'self'",
-      "frame-ancestors 'none'",
+      `frame-ancestors ${framing}`,
     ].join("; "),
   );
-  res.setHeader("X-Frame-Options", "DENY");
+  res.setHeader("X-Frame-Options", framing === "'self'" ? "SAMEORIGIN" : "DENY");
   res.setHeader("X-Content-Type-Options", "nosniff");
   res.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
   res.setHeader("Cross-Origin-Opener-Policy", "same-origin");

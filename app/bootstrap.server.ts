@@ -3,14 +3,18 @@ import { getDb } from "../db/client";
 import { users } from "../db/schema";
 import { seedDemo } from "../seeds/demo/index";
 import { isProduction, sessionSecret } from "./config.server";
+import { cleanupTempUploads } from "./utils/upload-stream.server";
 
 /**
- * Called once by server.js before it listens: checks the secret, migrates, and seeds the demo
- * district into an empty database (never in production).
+ * Called once by server.js before it listens: checks the secret, migrates, removes temp files left
+ * by uploads that were cut off, and seeds the demo district into an empty database (never in
+ * production).
  */
 export async function bootstrap(): Promise<void> {
   sessionSecret();
   const db = getDb();
+  const removed = cleanupTempUploads();
+  if (removed > 0) console.log(`已清理 ${removed} 个未完成上传留下的临时文件`);
   const { n } = db.select({ n: count() }).from(users).get()!;
   if (n === 0 && !isProduction()) {
     console.log("数据库为空：正在写入演示数据…");

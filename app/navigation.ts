@@ -9,13 +9,21 @@ export interface NavItem {
 export const NAVIGATION: Record<Role, NavItem[]> = {
   office: [
     { to: "/", label: "首页" },
+    { to: "/cycles", label: "考核年度" },
+    { to: "/submissions", label: "自查审核" },
     { to: "/admin/units", label: "单位管理" },
     { to: "/admin/categories", label: "单位类别" },
     { to: "/admin/orgs", label: "评估机构" },
     { to: "/admin/users", label: "用户管理" },
     { to: "/admin/audit", label: "审计日志" },
   ],
-  department: [{ to: "/", label: "首页" }],
+  department: [
+    { to: "/", label: "首页" },
+    { to: "/self", label: "年度自查" },
+  ],
   evaluator: [{ to: "/", label: "首页" }],
-  leader: [{ to: "/", label: "首页" }],
+  leader: [
+    { to: "/", label: "首页" },
+    { to: "/cycles", label: "考核年度" },
+  ],
 };

@@ -56,10 +56,16 @@ function digits(s: string, from: number, n: number): number {
 
 /** "YYYY-MM-DD" → days since epoch, or null when malformed or not a real date. */
 export function parseDate(s: string): number | null {
-  if (typeof s !== "string" || s.length !== 10 || s[4] !== "-" || s[7] !== "-") return null;
-  const y = digits(s, 0, 4);
-  const m = digits(s, 5, 2);
-  const d = digits(s, 8, 2);
+  if (typeof s !== "string" || s.length !== 10) return null;
+  return dateAt(s, 0);
+}
+
+/** The "YYYY-MM-DD" date written at s[i..i+10) (s long enough), or null. */
+function dateAt(s: string, i: number): number | null {
+  if (s.charCodeAt(i + 4) !== 45 || s.charCodeAt(i + 7) !== 45) return null; // "-"
+  const y = digits(s, i, 4);
+  const m = digits(s, i + 5, 2);
+  const d = digits(s, i + 8, 2);
   if (y < 0 || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return null;
   return daysFromCivil(y, m, d);
 }
@@ -84,7 +90,7 @@ export interface Instant {
  */
 export function parseInstant(s: string): Instant | null {
   if (typeof s !== "string" || s.length < 17 || s[10] !== "T") return null;
-  const day = parseDate(s.slice(0, 10));
+  const day = dateAt(s, 0);
   if (day === null) return null;
   if (s[13] !== ":") return null;
   const hh = digits(s, 11, 2);
@@ -111,20 +117,21 @@ export function parseInstant(s: string): Instant | null {
     }
   }
   let offsetMin: number;
-  const rest = s.slice(i);
-  if (rest === "Z") {
+  // The rest, s[i..], is "Z", "±HH:mm" or "±HHmm".
+  const restLength = s.length - i;
+  if (restLength === 1 && s[i] === "Z") {
     offsetMin = 0;
   } else {
-    const sign = rest[0] === "+" ? 1 : rest[0] === "-" ? -1 : 0;
+    const sign = s[i] === "+" ? 1 : s[i] === "-" ? -1 : 0;
     if (sign === 0) return null;
     let oh: number;
     let om: number;
-    if (rest.length === 6 && rest[3] === ":") {
-      oh = digits(rest, 1, 2);
-      om = digits(rest, 4, 2);
-    } else if (rest.length === 5) {
-      oh = digits(rest, 1, 2);
-      om = digits(rest, 3, 2);
+    if (restLength === 6 && s[i + 3] === ":") {
+      oh = digits(s, i + 1, 2);
+      om = digits(s, i + 4, 2);
+    } else if (restLength === 5) {
+      oh = digits(s, i + 1, 2);
+      om = digits(s, i + 3, 2);
     } else return null;
     if (oh < 0 || oh > 23 || om < 0 || om > 59) return null;
     offsetMin = sign * (oh * 60 + om);

@@ -3,20 +3,16 @@ import { WorkCalendar } from "./calendar";
 import { compileSet, type CompiledSet, type LeafSpec } from "./compile";
 import { bigArith, centsToString, fastArith, numStr, OVERFLOW, type Arith } from "./decimal";
 import { assemble, type UnitCore } from "./rank";
+import { computeUnitFast, Interner, planSet, type FastPlan } from "./fast";
 import { RULES, type LeafEval, type RuleContext } from "./rules";
-import { DIMENSION_KEYS, type AssessmentPackage, type Dimension, type LeafResult, type Results, type UnitInput } from "./schema";
+import { DIMENSION_KEYS, type AssessmentPackage, type LeafResult, type Results, type UnitInput } from "./schema";
+import { adjustLabel, DIM_INDEX, finishUnit } from "./unit";
 import { packageWarnings } from "./warnings";
-
-const DIM_INDEX = new Map<Dimension, number>(DIMENSION_KEYS.map((k, i) => [k, i]));
 
 /** Copy a concatenated (rope) string into one flat string so results retain one object, not a tree. */
 function flat(s: string): string {
   s.charCodeAt(0); // V8 flattens a rope on indexed access
   return s;
-}
-
-function adjustLabel(by: "arbitration" | "appeal"): string {
-  return by === "appeal" ? "复核调整" : "仲裁调整";
 }
 
 function evalLeaf<T>(A: Arith<T>, leaf: LeafSpec, unit: UnitInput, ctx: RuleContext): LeafEval<T> {
@@ -90,70 +86,7 @@ export function computeUnit<T>(
     };
   }
 
-  const scale = A.num(pkg.scale);
-  const allNa = A.sign(baseM) === 0;
-  const base = allNa ? A.zero : A.div(A.mul(scale, baseE), baseM);
-  let cap = A.zero;
-  for (const p of set.bonusPoints) cap = A.add(cap, A.num(p));
-  const bonusRaw = A.min(bonusE, cap);
-  const vetoed = vetoReasons.length > 0;
-  const gateOpen = !vetoed && A.cmp(base, A.num(pkg.bonusGate)) > 0;
-  const bonus = gateOpen ? bonusRaw : A.zero;
-  const total = vetoed ? A.num(pkg.vetoScore) : A.add(base, bonus);
-  const contribution = A.div(A.mul(total, A.num(pkg.opennessWeightPct)), A.frac(100, 1));
-
-  const dimensions: Partial<Record<Dimension, number>> = {};
-  for (let k = 0; k < DIMENSION_KEYS.length; k++) {
-    if (A.sign(dimM[k]) > 0) {
-      dimensions[DIMENSION_KEYS[k]] = A.cents(A.div(A.mul(A.frac(100, 1), dimE[k]), dimM[k])) / 100;
-    }
-  }
-
-  const baseC = A.cents(base);
-  const bonusC = A.cents(bonus);
-  const totalC = A.cents(total);
-  const contributionC = A.cents(contribution);
-
-  // Unit-level explanation.
-  const parts: string[] = [];
-  const naNote = baseNa > 0 ? `（${baseNa}项不适用，不计入）` : "";
-  if (allNa) {
-    parts.push(`基础指标全部不适用，基础分按0分计`);
-  } else if (A.cmp(baseM, scale) === 0) {
-    parts.push(`基础部分得分${A.str(baseE)}/${A.str(baseM)}分${naNote}，基础分${centsToString(baseC)}分`);
-  } else {
-    parts.push(
-      `基础部分得分${A.str(baseE)}/${A.str(baseM)}分${naNote}，` +
-        `折算为${numStr(pkg.scale)}分制：${numStr(pkg.scale)}×${A.str(baseE)}÷${A.str(baseM)}=${centsToString(baseC)}分`,
-    );
-  }
-  if (vetoed) {
-    parts.push(`触发单项否决（${vetoReasons.join("；")}），总分按${numStr(pkg.vetoScore)}分计，不计加分`);
-  } else if (hasBonus || set.bonusPoints.length > 0) {
-    if (gateOpen) {
-      const capped = A.cmp(bonusE, cap) > 0 ? `（加分项合计${A.str(bonusE)}分，以${A.str(cap)}分为限）` : "";
-      parts.push(`基础分高于${numStr(pkg.bonusGate)}分，计入加分${centsToString(bonusC)}分${capped}`);
-    } else if (A.sign(bonusE) > 0) {
-      parts.push(`加分项得分${A.str(bonusRaw)}分，因基础分未高于${numStr(pkg.bonusGate)}分，不计入`);
-    }
-  }
-  parts.push(`总分${centsToString(totalC)}分，按${numStr(pkg.opennessWeightPct)}%权重折合年度绩效考核${centsToString(contributionC)}分`);
-
-  return {
-    id: unit.id,
-    name: unit.name,
-    category: unit.category,
-    totalC,
-    baseC,
-    bonusC,
-    vetoed,
-    vetoReasons,
-    contributionC,
-    dimensions,
-    leaves,
-    explain: parts.join("；"),
-    allNa,
-  };
+  return finishUnit(A, pkg, set, unit, leaves, vetoReasons, baseE, baseM, bonusE, baseNa, hasBonus, dimE, dimM);
 }
 
 export function computeUnitExact(pkg: AssessmentPackage, set: CompiledSet, unit: UnitInput, ctx: RuleContext): UnitCore {
@@ -165,21 +98,44 @@ export function computeUnitExact(pkg: AssessmentPackage, set: CompiledSet, unit:
   }
 }
 
-/** Score a validated package (see validatePackage). Pure and deterministic. */
+/**
+ * Score a validated package (see validatePackage). Pure and deterministic.
+ * Units go through the fast path (fast.ts); a unit it cannot handle exactly is
+ * recomputed by the generic path, so the results never depend on the path.
+ */
 export function compute(pkg: AssessmentPackage): Results {
-  const sets = new Map<string, CompiledSet>();
-  for (const s of pkg.indicatorSets) sets.set(s.category, compileSet(s));
+  return computeWith(pkg, true);
+}
+
+/** compute() through the generic path only: the reference the fast path is tested (and benchmarked) against. */
+export function computeReference(pkg: AssessmentPackage): Results {
+  return computeWith(pkg, false);
+}
+
+function computeWith(pkg: AssessmentPackage, fast: boolean): Results {
+  const plans = new Map<string, FastPlan>();
+  for (const s of pkg.indicatorSets) plans.set(s.category, planSet(compileSet(s), pkg));
   const ctx: RuleContext = {
     cal: new WorkCalendar(pkg.calendar),
     reconcile: pkg.reconcile,
     divergence: pkg.divergence,
   };
+  const interner = new Interner();
   const warnings = packageWarnings(pkg);
   const cores: UnitCore[] = [];
   for (const unit of pkg.units) {
-    const set = sets.get(unit.category);
-    if (!set) throw new Error(`no indicator set for category ${unit.category} (package not validated?)`);
-    const core = computeUnitExact(pkg, set, unit, ctx);
+    const plan = plans.get(unit.category);
+    if (!plan) throw new Error(`no indicator set for category ${unit.category} (package not validated?)`);
+    let core: UnitCore | undefined;
+    if (fast) {
+      try {
+        core = computeUnitFast(pkg, plan, unit, ctx, interner);
+      } catch {
+        // Whatever stopped the fast path (overflow, an unusual input), the generic path decides.
+        core = undefined;
+      }
+    }
+    if (core === undefined) core = computeUnitExact(pkg, plan.set, unit, ctx);
     if (core.allNa) warnings.push(`单位“${unit.name}”（${unit.id}）的基础指标全部不适用，基础分按0分计`);
     cores.push(core);
   }

@@ -144,10 +144,21 @@ function decimalString(p: bigint, q: bigint): string {
     }
     return (neg ? "-" : "") + s;
   }
-  const micro = (ap * 1_000_000n * 2n + q) / (2n * q);
+  return approxString(neg, (ap * 1_000_000n * 2n + q) / (2n * q));
+}
+
+/** "约" and a non-negative number of millionths (rounded), e.g. 333333 → "约0.333333". */
+function approxString(neg: boolean, micro: bigint | number): string {
   const s = micro.toString().padStart(7, "0");
   const txt = `${s.slice(0, s.length - 6)}.${s.slice(s.length - 6)}`.replace(/\.?0+$/, "");
   return `约${neg ? "-" : ""}${txt}`;
+}
+
+/** Whether p/q (reduced, q > 0) has a finite decimal expansion. */
+function terminates(q: number): boolean {
+  while (q % 2 === 0) q /= 2;
+  while (q % 5 === 0) q /= 5;
+  return q === 1;
 }
 
 export const fastArith: Arith<F> = {
@@ -211,6 +222,11 @@ export const fastArith: Arith<F> = {
     if (pow % a.q === 0) {
       const scaled = a.p * (pow / a.q);
       if (Math.abs(scaled) <= MAX) return numStr(scaled / pow);
+    } else if (!terminates(a.q)) {
+      // As decimalString for a non-terminating fraction, on safe integers.
+      const ap = a.p < 0 ? -a.p : a.p;
+      const num = ap * 2_000_000 + a.q;
+      if (num <= MAX && 2 * a.q <= MAX) return approxString(a.p < 0, idiv(num, 2 * a.q));
     }
     return decimalString(BigInt(a.p), BigInt(a.q));
   },

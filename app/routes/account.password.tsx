@@ -6,7 +6,7 @@ import { Field } from "../components/Field";
 import { changeOwnPassword } from "../services/auth.server";
 import { actorOf, requireUser } from "../utils/auth.server";
 import { parseForm } from "../utils/form.server";
-import { MIN_PASSWORD_LENGTH } from "../utils/password.server";
+import { MIN_PASSWORD_LENGTH } from "../domain/password-policy";
 import { destroyUserSessions } from "../utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "修改密码 - 政务公开绩效考核平台" }];

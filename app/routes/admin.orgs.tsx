@@ -5,7 +5,6 @@ import { z } from "zod";
 import {
   createOrganization,
   listOrganizations,
-  ORG_KINDS,
   orgFormSchema,
   setOrganizationActive,
   updateOrganization,
@@ -13,6 +12,7 @@ import {
 import { actorOf, requireRole } from "../utils/auth.server";
 import { formValues, parseForm } from "../utils/form.server";
 import { badRequest, parseId } from "../utils/http.server";
+import { ORG_KINDS } from "../utils/org-kinds";
 
 export const meta: MetaFunction = () => [{ title: "评估机构 - 政务公开绩效考核平台" }];
 

@@ -4,9 +4,10 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { z } from "zod";
 import { UnitFormFields } from "../components/UnitFormFields";
 import { listCategories } from "../services/categories.server";
-import { createUnit, listParentOptions, listUnits, unitFormSchema, UNIT_STATUS_FILTERS } from "../services/units.server";
+import { createUnit, listParentOptions, listUnits, unitFormSchema } from "../services/units.server";
 import { actorOf, requireRole } from "../utils/auth.server";
 import { formValues, parseForm } from "../utils/form.server";
+import { UNIT_STATUS_FILTERS } from "../utils/unit-status-filters";
 
 export const meta: MetaFunction = () => [{ title: "单位管理 - 政务公开绩效考核平台" }];
 

@@ -5,8 +5,9 @@ import { organizations, users } from "../../db/schema";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import type { FieldErrors } from "../utils/form.server";
 import { notFound } from "../utils/http.server";
+import { ORG_KINDS } from "../utils/org-kinds";
 
-export const ORG_KINDS = ["第三方评估机构", "高校科研机构", "内部评估组", "其他"] as const;
+export { ORG_KINDS };
 
 export const orgNameSchema = z
   .string({ required_error: "请输入机构名称" })

@@ -219,5 +219,4 @@ export function updateUnit(actor: Actor, id: number, input: UnitInput): UnitResu
   });
 }
 
-/** The status filter of the units list, as offered by its filter form. */
-export const UNIT_STATUS_FILTERS = { all: "全部", active: "仅启用", inactive: "仅停用" } as const;
+export { UNIT_STATUS_FILTERS } from "../utils/unit-status-filters";

@@ -93,7 +93,9 @@ export function mutate<T>(db: Db, fn: (tx: Tx) => T): T {
   return db.transaction(fn, { behavior: "immediate" });
 }
 
-export type VerifyResult = { ok: true; rows: number } | { ok: false; rows: number; badId: number; reason: string };
+export type VerifyResult =
+  | { ok: true; rows: number }
+  | { ok: false; rows: number; badId: number; badAt: string; badAction: string; reason: string };
 
 /** Walk the chain from the first row; report the first row that does not verify. */
 export function verifyAuditChain(sqlite: Database.Database): VerifyResult {
@@ -105,9 +107,10 @@ export function verifyAuditChain(sqlite: Database.Database): VerifyResult {
   let rows = 0;
   for (const r of stmt.iterate() as Iterable<AuditRowContent & { hash: string }>) {
     rows++;
-    if (r.id !== expectedId) return { ok: false, rows, badId: r.id, reason: `编号不连续：应为 ${expectedId}，实际为 ${r.id}（有记录被删除）` };
-    if (r.prevHash !== prev) return { ok: false, rows, badId: r.id, reason: "前一条哈希不匹配（链条断裂）" };
-    if (hashAuditRow(r) !== r.hash) return { ok: false, rows, badId: r.id, reason: "内容哈希不匹配（记录被篡改）" };
+    const bad = (reason: string): VerifyResult => ({ ok: false, rows, badId: r.id, badAt: r.at, badAction: r.action, reason });
+    if (r.id !== expectedId) return bad(`编号不连续：应为 ${expectedId}，实际为 ${r.id}（有记录被删除）`);
+    if (r.prevHash !== prev) return bad("前一条哈希不匹配（链条断裂）");
+    if (hashAuditRow(r) !== r.hash) return bad("内容哈希不匹配（记录被篡改）");
     prev = r.hash;
     expectedId++;
   }

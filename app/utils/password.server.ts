@@ -7,7 +7,7 @@ const P = 1;
 const KEYLEN = 32;
 const MAXMEM = 64 * 1024 * 1024;
 
-export const MIN_PASSWORD_LENGTH = 8;
+export { MIN_PASSWORD_LENGTH } from "../domain/password-policy";
 
 export function hashPassword(password: string): string {
   const salt = crypto.randomBytes(16);

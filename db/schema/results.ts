@@ -41,8 +41,18 @@ export const unitResults = sqliteTable(
     total: text("total").notNull(),
     rank: integer("rank").notNull(),
     categoryRank: integer("category_rank").notNull(),
+    /**
+     * SHA-256 of everything the unit's scores depend on (the package header and the unit's own
+     * canonical entry), so a recompute re-scores only units whose inputs changed.
+     */
+    inputSha256: text("input_sha256"),
+    /**
+     * The unit's headline figures (everything of its results entry except the leaves and the
+     * explanation), so ranking pages, dashboards and exports need not parse every leaf.
+     */
+    summary: text("summary", { mode: "json" }).$type<Record<string, unknown>>(),
   },
-  (t) => [uniqueIndex("unit_results_uq").on(t.cycleResultId, t.unitId)],
+  (t) => [uniqueIndex("unit_results_uq").on(t.cycleResultId, t.unitId), index("unit_results_rank_idx").on(t.cycleResultId, t.rank)],
 );
 
 /** Whether the public 通报 page of a finalised cycle is enabled. */

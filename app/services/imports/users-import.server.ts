@@ -1,10 +1,11 @@
 import { asc } from "drizzle-orm";
-import { z } from "zod";
+import type { z } from "zod";
 import { getDb } from "../../../db/client";
 import { organizations, units, users, ROLES, type Role } from "../../../db/schema";
 import { mutate, writeAudit, type Actor } from "../../utils/audit.server";
 import { ROLE_LABELS } from "../../utils/auth.server";
 import { hashPassword, MIN_PASSWORD_LENGTH } from "../../utils/password.server";
+import { displayNameSchema, parseRole, passwordSchema, roleBindingProblems, usernameSchema, usernameTakenMessage } from "../users.server";
 import { readSheet, type ColumnSpec, type RowError } from "./xlsx-read.server";
 import { buildTemplate } from "./xlsx-template.server";
 
@@ -19,29 +20,7 @@ export const USER_IMPORT_COLUMNS: ColumnSpec<UserField>[] = [
   { field: "password", header: "初始密码", required: true },
 ];
 
-const usernameSchema = z
-  .string()
-  .trim()
-  .min(1, "请填写用户名")
-  .min(2, "用户名至少2个字符")
-  .max(32, "用户名不能超过32个字符")
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "用户名只能包含字母、数字、点（.）、下划线（_）或短横线（-），并以字母或数字开头");
-
-const displayNameSchema = z.string().trim().min(1, "请填写姓名").max(50, "姓名不能超过50个字");
-
-const passwordSchema = z
-  .string()
-  .min(1, "请填写初始密码")
-  .min(MIN_PASSWORD_LENGTH, `初始密码至少${MIN_PASSWORD_LENGTH}位`)
-  .max(128, "初始密码不能超过128位");
-
-/** 角色 accepts the Chinese label or the role code (office/department/evaluator/leader). */
-export function parseRole(text: string): Role | null {
-  const v = text.trim();
-  const byLabel = ROLES.find((r) => ROLE_LABELS[r] === v);
-  if (byLabel) return byLabel;
-  return ROLES.find((r) => r === v.toLowerCase()) ?? null;
-}
+const initialPasswordSchema = passwordSchema("初始密码");
 
 interface ParsedUser {
   rowNumber: number;
@@ -80,7 +59,7 @@ function validateUsers(rows: { rowNumber: number; values: Record<UserField, stri
     if (!username.success) bad(firstMessage(username.error));
     else {
       const key = username.data.toLowerCase();
-      if (existing.has(key)) bad(`用户名 ${username.data} 已存在`);
+      if (existing.has(key)) bad(usernameTakenMessage(username.data));
       const first = firstRowOfName.get(key);
       if (first !== undefined && first !== rowNumber) bad(`用户名 ${username.data} 与第${first}行重复`);
     }
@@ -99,19 +78,16 @@ function validateUsers(rows: { rowNumber: number; values: Record<UserField, stri
     const org = orgName ? orgByName.get(orgName) : undefined;
     if (orgName && !org) bad(`评估机构“${orgName}”不存在，请先在“评估机构”页面添加`);
 
-    if (role === "department") {
-      if (!unitCode) bad("部门填报员必须填写所属单位编码");
-      else if (unit && !unit.active) bad(`单位 ${unit.code}（${unit.name}）已停用，不能为其添加填报员`);
-      if (orgName) bad("部门填报员不属于评估机构，请清空“评估机构”");
-    } else if (role === "evaluator") {
-      if (!orgName) bad("评估员必须填写评估机构");
-      else if (org && !org.active) bad(`评估机构“${org.name}”已停用`);
-    } else if (role === "office" || role === "leader") {
-      if (unitCode) bad(`${ROLE_LABELS[role]}不绑定单位，请清空“所属单位编码”`);
-      if (orgName) bad(`${ROLE_LABELS[role]}不属于评估机构，请清空“评估机构”`);
+    // A code or name that does not exist is already reported; the role rules judge only what was found.
+    if (role) {
+      for (const p of roleBindingProblems(role, unit ?? null, org ?? null, "import")) {
+        if (p.field === "unitId" && unitCode && !unit) continue;
+        if (p.field === "orgId" && orgName && !org) continue;
+        bad(p.message);
+      }
     }
 
-    const password = passwordSchema.safeParse(values.password);
+    const password = initialPasswordSchema.safeParse(values.password);
     if (!password.success) bad(firstMessage(password.error));
 
     if (errors.length === before) {

@@ -1,0 +1,60 @@
+/**
+ * npm run import:indicators -- --cycle <year> [--category <name>] <file.xlsx>
+ * Imports an indicator workbook into the cycle of that year in DATA_DIR (each sheet replaces the
+ * set of the category it names; with --category, that category's sheet or the only sheet).
+ * A year without a cycle gets a new draft cycle; a published cycle is refused. Every row is checked
+ * first: on any error nothing is written, every problem is listed and the exit code is 1.
+ */
+import { closeDb, databaseFile } from "../../db/client";
+import { createCycle } from "../services/cycles.server";
+import { formatProblem, importIndicators } from "../services/indicator-xlsx.server";
+import { CLI_IMPORT_ACTOR, readImportFile } from "./import-file";
+import { parseIndicatorArgs } from "./indicator-args";
+
+const USAGE = "npm run import:indicators -- --cycle <年份> [--category <单位类别>] <文件.xlsx>";
+
+async function main(): Promise<number> {
+  const args = parseIndicatorArgs(process.argv.slice(2));
+  if (args.out) args.problems.push("导入不使用 --out");
+  if (args.problems.length) {
+    for (const p of args.problems) console.error(p);
+    console.error(`用法：${USAGE}`);
+    return 1;
+  }
+  const file = readImportFile(args.files, USAGE);
+  if (!file) return 1;
+  const result = await importIndicators(
+    file.buffer,
+    { year: args.year!, categoryName: args.category, createIfMissing: true },
+    CLI_IMPORT_ACTOR,
+    file.name,
+    (actor, year) => {
+      const created = createCycle(actor, { year, source: "empty" });
+      return created.ok ? created : { ok: false, message: `无法创建${year}年度考核：${Object.values(created.fieldErrors).join("；")}` };
+    },
+  );
+  if (!result.ok) {
+    console.error(`导入失败：${result.message}`);
+    const many = new Set(result.problems.map((p) => p.sheet)).size > 1;
+    for (const p of result.problems) console.error(`  ${formatProblem(p, many || p.row === null)}`);
+    return 1;
+  }
+  if (result.createdCycle) console.log(`${result.year}年度考核不存在，已新建为草稿。`);
+  console.log(`导入成功：${result.sets.length} 套指标体系已写入 ${result.year}年度考核（${databaseFile()}）`);
+  for (const s of result.sets) {
+    console.log(`  ${s.category}：${s.nodes} 个指标`);
+    for (const w of s.warnings) console.log(`    提示：${w}`);
+  }
+  return 0;
+}
+
+main()
+  .then((code) => {
+    closeDb();
+    process.exitCode = code;
+  })
+  .catch((error) => {
+    console.error("导入失败：", error instanceof Error ? error.message : error);
+    closeDb();
+    process.exitCode = 1;
+  });

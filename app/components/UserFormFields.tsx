@@ -1,0 +1,102 @@
+import type { ReactNode } from "react";
+
+export interface UserBindingValues {
+  role?: string;
+  unitId?: string;
+  orgId?: string;
+}
+
+export interface UserBindingOptions {
+  roles: { value: string; label: string }[];
+  units: { id: number; code: string; name: string; active: boolean }[];
+  orgs: { id: number; name: string; active: boolean }[];
+}
+
+export function SelectField({
+  id,
+  name,
+  label,
+  error,
+  hint,
+  defaultValue,
+  children,
+}: {
+  id: string;
+  name: string;
+  label: string;
+  error?: string;
+  hint?: string;
+  defaultValue?: string;
+  children: ReactNode;
+}) {
+  const describedBy = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ") || undefined;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} name={name} defaultValue={defaultValue} aria-invalid={error ? true : undefined} aria-describedby={describedBy}>
+        {children}
+      </select>
+      {hint ? (
+        <span id={`${id}-hint`} className="muted">
+          {hint}
+        </span>
+      ) : null}
+      {error ? (
+        <span id={`${id}-error`} className="field-error" role="alert">
+          {error}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
+/** Role, unit and organisation: the part of a user that the role rules judge together. */
+export function UserBindingFields({
+  prefix,
+  options,
+  values,
+  errors,
+}: {
+  prefix: string;
+  options: UserBindingOptions;
+  values: UserBindingValues;
+  errors: Record<string, string | undefined>;
+}) {
+  return (
+    <>
+      <SelectField id={`${prefix}-role`} name="role" label="角色" defaultValue={values.role ?? ""} error={errors.role}>
+        <option value="">请选择</option>
+        {options.roles.map((r) => (
+          <option key={r.value} value={r.value}>
+            {r.label}
+          </option>
+        ))}
+      </SelectField>
+      <SelectField
+        id={`${prefix}-unitId`}
+        name="unitId"
+        label="所属单位"
+        defaultValue={values.unitId ?? ""}
+        error={errors.unitId}
+        hint="部门填报员必选（一个已启用的单位）；评估员可选，表示与该单位存在利益关联需回避；其他角色选“无”。"
+      >
+        <option value="">无</option>
+        {options.units.map((u) => (
+          <option key={u.id} value={u.id}>
+            {u.code} {u.name}
+            {u.active ? "" : "（已停用）"}
+          </option>
+        ))}
+      </SelectField>
+      <SelectField id={`${prefix}-orgId`} name="orgId" label="评估机构" defaultValue={values.orgId ?? ""} error={errors.orgId} hint="评估员必选；其他角色选“无”。">
+        <option value="">无</option>
+        {options.orgs.map((o) => (
+          <option key={o.id} value={o.id}>
+            {o.name}
+            {o.active ? "" : "（已停用）"}
+          </option>
+        ))}
+      </SelectField>
+    </>
+  );
+}

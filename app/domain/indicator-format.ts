@@ -1,0 +1,213 @@
+import { DIMENSIONS, DIMENSION_KEYS, leafRuleSchema, type Dimension, type Fault, type LeafRule, type Part, type RuleType } from "../../scoring";
+import { EVIDENCE_KINDS, EVIDENCE_KIND_INFO, type EvidenceKind } from "../utils/evidence-kinds";
+
+/**
+ * Readable Chinese forms of indicator fields, shared by the tree editor, the preview and the
+ * Excel import/export: every `format*` has a `parse*` that reads its output back exactly.
+ */
+
+export const RULE_TYPES: readonly RuleType[] = ["score", "deduction", "ratio", "tiers", "timeliness", "veto"];
+
+export const RULE_TYPE_LABELS: Record<RuleType, string> = {
+  score: "评估打分",
+  deduction: "扣分制",
+  ratio: "比率达标",
+  tiers: "分档计分",
+  timeliness: "时效",
+  veto: "单项否决",
+};
+
+export const RULE_TYPE_HINTS: Record<RuleType, string> = {
+  score: "评估员直接打分，多名评估员的分数取平均值或中位数",
+  deduction: "从满分起按扣分项逐次扣减，扣完为止",
+  ratio: "按实际比率与达标值之比得分，达到达标值得满分",
+  tiers: "按数值落入的档位得分（取满足条件的最高档）",
+  timeliness: "按时办结事项数占全部事项的比例得分",
+  veto: "触发即整体否决（仅用于否决类一级指标之下）",
+};
+
+export const PART_LABELS: Record<Part, string> = { base: "基础", bonus: "加分", veto: "否决" };
+export const WHEN_EMPTY_LABELS: Record<"full" | "na", string> = { full: "满分", na: "不适用" };
+export const RECONCILE_LABELS: Record<"mean" | "median", string> = { mean: "平均值", median: "中位数" };
+
+export { DIMENSIONS, DIMENSION_KEYS };
+
+/** Numbers as people type them: "2", "0.5" (never exponent notation for the values used here). */
+export function formatNumber(n: number): string {
+  return String(n);
+}
+
+const NUMBER_RE = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+
+export function parseNumber(text: string): number | null {
+  const t = text.trim();
+  if (!NUMBER_RE.test(t)) return null;
+  const n = Number(t);
+  return Number.isFinite(n) ? n : null;
+}
+
+// ---------------------------------------------------------------- lookups
+
+function lookup<K extends string>(labels: Record<K, string>, text: string): K | null {
+  const t = text.trim();
+  for (const [key, label] of Object.entries(labels) as [K, string][]) {
+    if (t === label || t.toLowerCase() === key.toLowerCase()) return key;
+  }
+  return null;
+}
+
+export const parseRuleType = (text: string) => lookup(RULE_TYPE_LABELS, text);
+export const parsePart = (text: string) => lookup(PART_LABELS, text);
+export const parseDimension = (text: string) => lookup(DIMENSIONS, text) as Dimension | null;
+export const parseWhenEmpty = (text: string) => lookup(WHEN_EMPTY_LABELS, text);
+export const parseReconcile = (text: string) => lookup(RECONCILE_LABELS, text);
+
+// ---------------------------------------------------------------- list items
+
+/** Item separators: ";" or "；". Field separators: ":" or "：". */
+const ITEM_SPLIT = /[;；]/;
+const FIELD_SEP = /[:：]/;
+export const FORBIDDEN_IN_LABEL = /[;；]/;
+
+function splitItems(text: string): string[] {
+  return text
+    .split(ITEM_SPLIT)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** Split at the first field separator: ["a", "b:c"]; null when there is none. */
+function splitFirst(text: string): [string, string] | null {
+  const m = FIELD_SEP.exec(text);
+  if (!m) return null;
+  return [text.slice(0, m.index), text.slice(m.index + 1)];
+}
+
+/** Split at the last field separator. */
+function splitLast(text: string): [string, string] | null {
+  for (let i = text.length - 1; i >= 0; i--) {
+    if (FIELD_SEP.test(text[i])) return [text.slice(0, i), text.slice(i + 1)];
+  }
+  return null;
+}
+
+/** 扣分项 "code:label:points; …" */
+export function formatFaults(faults: readonly Fault[]): string {
+  return faults.map((f) => `${f.code}:${f.label}:${formatNumber(f.points)}`).join("; ");
+}
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+
+export function parseFaults(text: string): Parsed<Fault[]> {
+  const out: Fault[] = [];
+  for (const [i, item] of splitItems(text).entries()) {
+    const first = splitFirst(item);
+    const last = first ? splitLast(first[1]) : null;
+    if (!first || !last) return { ok: false, message: `扣分项第${i + 1}项“${item}”格式不正确，应为“代码:名称:每次扣分”` };
+    const code = first[0].trim();
+    const label = last[0].trim();
+    const points = parseNumber(last[1]);
+    if (!code || !label) return { ok: false, message: `扣分项第${i + 1}项“${item}”缺少代码或名称，应为“代码:名称:每次扣分”` };
+    if (points === null) return { ok: false, message: `扣分项第${i + 1}项“${item}”的扣分“${last[1].trim()}”不是数字` };
+    out.push({ code, label, points });
+  }
+  return { ok: true, value: out };
+}
+
+export interface Tier {
+  min: number;
+  points: number;
+  label?: string;
+}
+
+/** 档位 "min:points:label; …" (label optional). */
+export function formatTiers(tiers: readonly Tier[]): string {
+  return tiers.map((t) => `${formatNumber(t.min)}:${formatNumber(t.points)}${t.label ? `:${t.label}` : ""}`).join("; ");
+}
+
+export function parseTiers(text: string): Parsed<Tier[]> {
+  const out: Tier[] = [];
+  for (const [i, item] of splitItems(text).entries()) {
+    const first = splitFirst(item);
+    if (!first) return { ok: false, message: `档位第${i + 1}项“${item}”格式不正确，应为“最低值:得分:名称”（名称可省略）` };
+    const second = splitFirst(first[1]);
+    const min = parseNumber(first[0]);
+    const points = parseNumber(second ? second[0] : first[1]);
+    const label = second ? second[1].trim() : "";
+    if (min === null) return { ok: false, message: `档位第${i + 1}项“${item}”的最低值“${first[0].trim()}”不是数字` };
+    if (points === null) return { ok: false, message: `档位第${i + 1}项“${item}”的得分不是数字` };
+    out.push(label ? { min, points, label } : { min, points });
+  }
+  return { ok: true, value: out };
+}
+
+export type Limit = { hours: number } | { workingDays: number };
+
+/** 时限 "5小时" / "3个工作日". */
+export function formatLimit(limit: { hours?: number; workingDays?: number }): string {
+  if (limit.hours !== undefined) return `${formatNumber(limit.hours)}小时`;
+  if (limit.workingDays !== undefined) return `${formatNumber(limit.workingDays)}个工作日`;
+  return "";
+}
+
+export function parseLimit(text: string): Parsed<Limit> {
+  const m = /^(\d+(?:\.\d+)?)\s*(小时|个?工作日)$/.exec(text.trim());
+  if (!m) return { ok: false, message: `时限“${text.trim()}”格式不正确，应为“5小时”或“3个工作日”` };
+  const n = Number(m[1]);
+  if (n <= 0) return { ok: false, message: "时限必须大于0" };
+  if (m[2] === "小时") return { ok: true, value: { hours: n } };
+  if (!Number.isInteger(n)) return { ok: false, message: "工作日时限须为整数" };
+  return { ok: true, value: { workingDays: n } };
+}
+
+// ---------------------------------------------------------------- evidence
+
+export function formatEvidenceKinds(kinds: readonly string[]): string {
+  return kinds.map((k) => (k in EVIDENCE_KIND_INFO ? EVIDENCE_KIND_INFO[k as EvidenceKind].label : k)).join("、");
+}
+
+export function parseEvidenceKinds(text: string): Parsed<EvidenceKind[]> {
+  const out: EvidenceKind[] = [];
+  for (const item of text.split(/[、,，;；]/).map((s) => s.trim()).filter(Boolean)) {
+    const kind = EVIDENCE_KINDS.find((k) => k === item.toLowerCase() || EVIDENCE_KIND_INFO[k].label === item);
+    if (!kind) {
+      return {
+        ok: false,
+        message: `佐证类型“${item}”无效，只能填：${EVIDENCE_KINDS.map((k) => EVIDENCE_KIND_INFO[k].label).join("、")}`,
+      };
+    }
+    if (!out.includes(kind)) out.push(kind);
+  }
+  return { ok: true, value: out };
+}
+
+// ---------------------------------------------------------------- summary
+
+/** One line describing a rule, for the tree and the preview: "扣分制：迟报:逾期报送:1". */
+export function describeRule(rule: LeafRule | undefined): string {
+  if (!rule) return "";
+  const label = RULE_TYPE_LABELS[rule.type];
+  switch (rule.type) {
+    case "score":
+      return rule.reconcile ? `${label}（${RECONCILE_LABELS[rule.reconcile]}）` : label;
+    case "deduction":
+      return rule.faults.length ? `${label}：${formatFaults(rule.faults)}` : label;
+    case "ratio":
+      return `${label}：达标值 ${formatNumber(rule.target)}`;
+    case "tiers":
+      return `${label}：${formatTiers(rule.tiers)}`;
+    case "timeliness":
+      return `${label}：${formatLimit(rule.limit)}，无事项时${WHEN_EMPTY_LABELS[rule.whenEmpty]}`;
+    case "veto":
+      return label;
+  }
+}
+
+/**
+ * A stored rule with the engine's defaults applied (e.g. a ratio rule without a target gets
+ * target 1), or null when it is not a valid rule.
+ */
+export function normalizeRule(raw: unknown): LeafRule | null {
+  const parsed = leafRuleSchema.safeParse(raw);
+  return parsed.success ? parsed.data : null;
+}

@@ -1,0 +1,51 @@
+import { DIMENSION_KEYS, DIMENSIONS, type Dimension, type UnitResult } from "../../scoring";
+
+/**
+ * Client-safe views of results: a unit's headline figures (everything of its `zwgk-results/1`
+ * entry but the leaves and the explanation), labels and colours shared by pages, charts and
+ * exports.
+ */
+
+export type UnitSummary = Omit<UnitResult, "leaves" | "explain">;
+
+export function unitSummary(r: UnitResult): UnitSummary {
+  return {
+    id: r.id,
+    name: r.name,
+    category: r.category,
+    total: r.total,
+    base: r.base,
+    bonus: r.bonus,
+    vetoed: r.vetoed,
+    vetoReasons: r.vetoReasons,
+    grade: r.grade,
+    pass: r.pass,
+    rank: r.rank,
+    categoryRank: r.categoryRank,
+    contribution: r.contribution,
+    dimensions: r.dimensions,
+  };
+}
+
+/** Dimensions present in any of the units, in the engine's order, with Chinese labels. */
+export function dimensionsUsed(units: readonly Pick<UnitSummary, "dimensions">[]): { key: Dimension; label: string }[] {
+  const used = new Set<string>();
+  for (const u of units) for (const k of Object.keys(u.dimensions)) used.add(k);
+  return DIMENSION_KEYS.filter((k) => used.has(k)).map((k) => ({ key: k, label: DIMENSIONS[k] }));
+}
+
+/** Colours by grade position (best first); colour-blind-safe palette, grades also named in text. */
+const GRADE_COLOURS = ["#1a7f37", "#0969da", "#bf8700", "#cf222e", "#6e7781", "#8250df"];
+
+export function gradeColour(grade: string, grades: readonly { name: string; min: number }[]): string {
+  const order = grades.slice().sort((a, b) => b.min - a.min);
+  const i = order.findIndex((g) => g.name === grade);
+  return GRADE_COLOURS[i < 0 ? GRADE_COLOURS.length - 1 : Math.min(i, GRADE_COLOURS.length - 1)];
+}
+
+/** A score with two decimals (the engine's figures are already rounded). */
+export function fmt(n: number): string {
+  return n.toFixed(2);
+}
+
+export const KIND_LABELS = { preliminary: "初步结果", final: "定稿结果" } as const;

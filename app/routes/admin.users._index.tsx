@@ -1,0 +1,189 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Field } from "../components/Field";
+import { UserBindingFields } from "../components/UserFormFields";
+import { bindingOptions, createUser, createUserSchema, listUsers, roleOptions, userFilterSchema, USER_STATUS_FILTERS } from "../services/users.server";
+import { actorOf, requireRole, ROLE_LABELS } from "../utils/auth.server";
+import { formValues, parseForm } from "../utils/form.server";
+import { MIN_PASSWORD_LENGTH } from "../utils/password.server";
+
+export const meta: MetaFunction = () => [{ title: "用户管理 - 政务公开绩效考核平台" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireRole(request, "office");
+  const params = new URL(request.url).searchParams;
+  const filter = userFilterSchema.parse({
+    role: params.get("role") || undefined,
+    unit: params.get("unit") || undefined,
+    status: params.get("status") || undefined,
+    q: params.get("q") || undefined,
+  });
+  const status = filter.status ?? "all";
+  return {
+    users: listUsers({ role: filter.role, unitId: filter.unit, status, q: filter.q }).map((u) => ({ ...u, roleLabel: ROLE_LABELS[u.role] })),
+    filter: { role: filter.role ?? "", unit: filter.unit ? String(filter.unit) : "", status, q: filter.q ?? "" },
+    roles: roleOptions(),
+    statuses: Object.entries(USER_STATUS_FILTERS).map(([value, label]) => ({ value, label })),
+    minPasswordLength: MIN_PASSWORD_LENGTH,
+    ...bindingOptions(),
+  };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireRole(request, "office");
+  const formData = await request.formData();
+  const form = parseForm(createUserSchema, formData);
+  if (!form.ok) return data({ ok: false as const, fieldErrors: form.fieldErrors, values: form.values, created: null }, { status: 400 });
+  const result = createUser(actorOf(user), form.data);
+  if (!result.ok) return data({ ok: false as const, fieldErrors: result.fieldErrors, values: formValues(formData), created: null }, { status: 400 });
+  return {
+    ok: true as const,
+    fieldErrors: {},
+    values: {},
+    created: { id: result.id, username: form.data.username, displayName: form.data.displayName },
+  };
+}
+
+export default function UsersPage() {
+  const { users, filter, roles, statuses, minPasswordLength, units, orgs } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const busy = useNavigation().state !== "idle";
+  const errors = (actionData?.fieldErrors ?? {}) as Record<string, string | undefined>;
+  const values = (actionData?.ok === false ? actionData.values : {}) as Record<string, string | undefined>;
+
+  return (
+    <div>
+      <div className="toolbar">
+        <h1 style={{ margin: 0 }}>用户管理</h1>
+        <Link to="/admin/users/import" className="button secondary">
+          从 Excel 批量导入
+        </Link>
+        <a href="/admin/users/template.xlsx" className="button secondary" download>
+          下载导入模板
+        </a>
+      </div>
+
+      <Form method="get" className="toolbar card" role="search" aria-label="筛选用户">
+        <div className="field">
+          <label htmlFor="filter-role">角色</label>
+          <select id="filter-role" name="role" defaultValue={filter.role}>
+            <option value="">全部角色</option>
+            {roles.map((r) => (
+              <option key={r.value} value={r.value}>
+                {r.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="filter-unit">所属单位</label>
+          <select id="filter-unit" name="unit" defaultValue={filter.unit}>
+            <option value="">全部单位</option>
+            {units.map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.code} {u.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="filter-status">状态</label>
+          <select id="filter-status" name="status" defaultValue={filter.status}>
+            {statuses.map((s) => (
+              <option key={s.value} value={s.value}>
+                {s.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="filter-q">搜索（用户名或姓名）</label>
+          <input id="filter-q" name="q" type="search" defaultValue={filter.q} maxLength={100} />
+        </div>
+        <button type="submit">筛选</button>
+        <Link to="/admin/users">清除筛选</Link>
+      </Form>
+
+      <div className="table-wrap card">
+        <table>
+          <caption className="muted">共 {users.length} 个用户</caption>
+          <thead>
+            <tr>
+              <th scope="col">用户名</th>
+              <th scope="col">姓名</th>
+              <th scope="col">角色</th>
+              <th scope="col">所属单位</th>
+              <th scope="col">评估机构</th>
+              <th scope="col">状态</th>
+              <th scope="col">操作</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.length === 0 ? (
+              <tr>
+                <td colSpan={7} className="muted">
+                  没有符合条件的用户。
+                </td>
+              </tr>
+            ) : (
+              users.map((u) => (
+                <tr key={u.id}>
+                  <td>{u.username}</td>
+                  <td>{u.displayName}</td>
+                  <td>{u.roleLabel}</td>
+                  <td>{u.unitName ? `${u.unitCode} ${u.unitName}` : <span className="muted">—</span>}</td>
+                  <td>{u.orgName ?? <span className="muted">—</span>}</td>
+                  <td>{u.active ? <span className="badge ok">启用</span> : <span className="badge warn">已停用</span>}</td>
+                  <td>
+                    <Link to={`/admin/users/${u.id}`} aria-label={`管理 ${u.displayName}（${u.username}）`}>
+                      管理
+                    </Link>
+                  </td>
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
+
+      <div className="card">
+        <h2>新增用户</h2>
+        {actionData?.created ? (
+          <p className="notice" role="status">
+            已添加用户 {actionData.created.displayName}（{actionData.created.username}）。请通过安全渠道告知初始密码，并提醒本人首次登录后修改。
+          </p>
+        ) : null}
+        <Form method="post" className="stack" noValidate key={actionData?.created?.id ?? "new"}>
+          <Field
+            name="username"
+            label="用户名"
+            maxLength={32}
+            autoComplete="off"
+            defaultValue={values.username}
+            error={errors.username}
+            hint="登录用的账号：2-32位字母、数字、点、下划线或短横线，不区分大小写且不能与已有用户重复；创建后不可修改"
+            required
+          />
+          <Field name="displayName" label="姓名" maxLength={50} defaultValue={values.displayName} error={errors.displayName} required />
+          <UserBindingFields prefix="new-user" options={{ roles, units, orgs }} values={values} errors={errors} />
+          <Field
+            name="password"
+            label="初始密码"
+            type="password"
+            autoComplete="new-password"
+            hint={`至少${minPasswordLength}位`}
+            error={errors.password}
+            required
+          />
+          <Field name="passwordConfirm" label="确认初始密码" type="password" autoComplete="new-password" error={errors.passwordConfirm} required />
+          <div>
+            <button type="submit" disabled={busy}>
+              添加用户
+            </button>
+          </div>
+        </Form>
+      </div>
+    </div>
+  );
+}

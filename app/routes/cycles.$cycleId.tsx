@@ -1,0 +1,289 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useOutlet } from "@remix-run/react";
+import { z } from "zod";
+import {
+  CycleBasicsForm,
+  CycleCalendarForm,
+  CycleScheduleForm,
+  CycleSettingsForm,
+  type CycleActionResult,
+} from "../components/CycleSettingsForms";
+import { CycleStatusPanel } from "../components/CycleStatusPanel";
+import { defaultCalendar } from "../domain/cycle-defaults";
+import { CYCLE_FIELDS, CYCLE_STATUS_HINTS, CYCLE_STATUS_LABELS, isEditable, setsEditable } from "../domain/cycle-status";
+import { CYCLE_STATUSES } from "../../db/schema/cycles";
+import {
+  addIndicatorSet,
+  categoriesWithoutSet,
+  getCycle,
+  listTransitions,
+  nextSteps,
+  summarizeCycleSets,
+  transitionCycle,
+  updateCycle,
+  type CycleResult,
+} from "../services/cycles.server";
+import { actorOf, requireRole } from "../utils/auth.server";
+import { formValues } from "../utils/form.server";
+import { badRequest, parseId } from "../utils/http.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data ? `${data.cycle.year}年度考核` : "考核年度"} - 政务公开绩效考核平台` },
+];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireRole(request, "office", "leader");
+  const cycle = getCycle(parseId(params.cycleId));
+  const canEdit = user.role === "office";
+  const copiedFrom = cycle.copiedFromId ? getCycle(cycle.copiedFromId) : null;
+  return {
+    cycle: {
+      id: cycle.id,
+      year: cycle.year,
+      title: cycle.title,
+      status: cycle.status,
+      opennessWeightPct: cycle.opennessWeightPct,
+      settings: cycle.settings,
+      calendar: cycle.calendar,
+      selfInspectionDue: cycle.selfInspectionDue,
+      spotCheckStart: cycle.spotCheckStart,
+      spotCheckEnd: cycle.spotCheckEnd,
+      appealWindowDays: cycle.appealWindowDays,
+      publishedAt: cycle.publishedAt,
+      updatedAt: cycle.updatedAt,
+      copiedFrom: copiedFrom ? { id: copiedFrom.id, year: copiedFrom.year } : null,
+    },
+    statusLabel: CYCLE_STATUS_LABELS[cycle.status],
+    statusHint: CYCLE_STATUS_HINTS[cycle.status],
+    canEdit,
+    editable: Object.fromEntries(CYCLE_FIELDS.map((f) => [f, canEdit && isEditable(cycle.status, f)])) as Record<string, boolean>,
+    // Leaders see the next steps and their preconditions, without the buttons.
+    transitions: nextSteps(cycle).map(({ roles, ...t }) => ({ ...t, allowed: roles.includes(user.role) })),
+    history: listTransitions(cycle.id),
+    sets: summarizeCycleSets(cycle),
+    canAddSets: canEdit && setsEditable(cycle.status),
+    missingCategories: canEdit && setsEditable(cycle.status) ? categoriesWithoutSet(cycle.id) : [],
+  };
+}
+
+const intentSchema = z.enum(["basics", "settings", "schedule", "calendar", "transition", "addSet"]);
+
+function reply(intent: string, result: CycleResult, formData: FormData, message: string, extra: Partial<CycleActionResult> = {}) {
+  if (result.ok) return { intent, ok: true, message, fieldErrors: {}, values: {}, errors: [] } satisfies CycleActionResult;
+  return data({ intent, ok: false, message: null, fieldErrors: result.fieldErrors, values: formValues(formData), errors: [], ...extra } satisfies CycleActionResult, {
+    status: 400,
+  });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireRole(request, "office");
+  const actor = actorOf(user);
+  const cycleId = parseId(params.cycleId);
+  const formData = await request.formData();
+  const intent = intentSchema.safeParse(formData.get("intent"));
+  if (!intent.success) throw badRequest("未知的操作。");
+  const get = (k: string) => formData.get(k) ?? undefined;
+
+  switch (intent.data) {
+    case "basics":
+      return reply("basics", updateCycle(actor, cycleId, { title: get("title"), opennessWeightPct: get("opennessWeightPct") }), formData, "基本信息已保存。");
+    case "settings": {
+      const names = formData.getAll("gradeName").map(String);
+      const mins = formData.getAll("gradeMin").map(String);
+      const grades = names.map((name, i) => ({ name, min: mins[i] ?? "" })).filter((g) => g.name.trim() !== "" || g.min.trim() !== "");
+      const settings = {
+        scale: get("scale"),
+        bonusGate: get("bonusGate"),
+        vetoScore: get("vetoScore"),
+        passMark: get("passMark"),
+        reconcile: get("reconcile"),
+        divergence: get("divergence"),
+        evaluatorsPerUnit: get("evaluatorsPerUnit"),
+        grades,
+      };
+      return reply("settings", updateCycle(actor, cycleId, { settings }), formData, "评分设置已保存。", { grades });
+    }
+    case "schedule":
+      return reply(
+        "schedule",
+        updateCycle(actor, cycleId, {
+          selfInspectionDue: get("selfInspectionDue"),
+          spotCheckStart: get("spotCheckStart"),
+          spotCheckEnd: get("spotCheckEnd"),
+          appealWindowDays: get("appealWindowDays"),
+        }),
+        formData,
+        "时间节点已保存。",
+      );
+    case "calendar": {
+      const calendar = formData.get("reset") === "1" ? defaultCalendar(getCycle(cycleId).year) : { holidays: get("holidays"), workdays: get("workdays") };
+      return reply("calendar", updateCycle(actor, cycleId, { calendar }), formData, formData.get("reset") === "1" ? "工作日历已恢复为预置的节假日安排。" : "工作日历已保存。");
+    }
+    case "addSet": {
+      const categoryId = z.coerce.number().int().positive().safeParse(formData.get("categoryId"));
+      if (!categoryId.success) {
+        return reply("addSet", { ok: false, fieldErrors: { categoryId: "请选择单位类别" } }, formData, "");
+      }
+      const from = formData.get("from") === "template" ? "template" : "empty";
+      return reply("addSet", addIndicatorSet(actor, cycleId, categoryId.data, from), formData, "已新增指标体系。");
+    }
+    case "transition": {
+      const to = z.enum(CYCLE_STATUSES).safeParse(formData.get("to"));
+      if (!to.success) throw badRequest("未知的目标状态。");
+      const comment = String(formData.get("comment") ?? "").slice(0, 200);
+      const result = transitionCycle(cycleId, to.data, { ...actor, role: user.role }, comment);
+      if (result.ok) {
+        return {
+          intent: "transition",
+          ok: true,
+          message: `考核已变更为“${CYCLE_STATUS_LABELS[to.data]}”。`,
+          fieldErrors: {},
+          values: {},
+          errors: [],
+        } satisfies CycleActionResult;
+      }
+      return data(
+        { intent: "transition", ok: false, message: result.message, fieldErrors: {}, values: {}, errors: result.errors } satisfies CycleActionResult,
+        { status: 400 },
+      );
+    }
+  }
+}
+
+export default function CyclePage() {
+  const outlet = useOutlet();
+  const loaderData = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>() as CycleActionResult | undefined;
+  const busy = useNavigation().state !== "idle";
+  // A child page (e.g. an indicator set's editor) replaces this overview.
+  if (outlet) return outlet;
+  const { cycle, statusLabel, statusHint, canEdit, editable, transitions, history, sets, canAddSets, missingCategories } = loaderData;
+  const addSet = actionData?.intent === "addSet" ? actionData : undefined;
+
+  return (
+    <div>
+      <p className="no-print">
+        <Link to="/cycles">← 返回考核年度列表</Link>
+      </p>
+      <h1>
+        {cycle.year}年度 · {cycle.title}
+      </h1>
+      <p className="muted">
+        {cycle.copiedFrom ? (
+          <>
+            复制自 <Link to={`/cycles/${cycle.copiedFrom.id}`}>{cycle.copiedFrom.year}年度</Link>。
+          </>
+        ) : null}
+        {canEdit ? null : "您可以查看考核设置，但不能修改。"}
+      </p>
+
+      <CycleStatusPanel
+        statusLabel={statusLabel}
+        statusHint={statusHint}
+        canEdit={canEdit}
+        transitions={transitions}
+        history={history}
+        result={actionData}
+        busy={busy}
+      />
+
+      <section className="card" aria-labelledby="sets-h">
+        <h2 id="sets-h">指标体系</h2>
+        <p className="muted">每个单位类别一套指标体系。发布前所有指标体系须通过校验（覆盖信息公开、政策解读、回应关切、媒体参与四个维度，分值和评分规则有效）。</p>
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">单位类别</th>
+                <th scope="col" className="num">在用单位</th>
+                <th scope="col" className="num">末级指标</th>
+                <th scope="col" className="num">基础分</th>
+                <th scope="col" className="num">加分</th>
+                <th scope="col">校验</th>
+                <th scope="col">操作</th>
+              </tr>
+            </thead>
+            <tbody>
+              {sets.length === 0 ? (
+                <tr>
+                  <td colSpan={7} className="muted">
+                    本年度还没有指标体系。
+                  </td>
+                </tr>
+              ) : (
+                sets.map((s) => (
+                  <tr key={s.id}>
+                    <td>{s.categoryName}</td>
+                    <td className="num">{s.activeUnits}</td>
+                    <td className="num">{s.leafCount}</td>
+                    <td className="num">{s.basePoints}</td>
+                    <td className="num">{s.bonusPoints}</td>
+                    <td>
+                      {s.errors.length === 0 ? <span className="badge ok">通过</span> : <span className="badge error">{s.errors.length} 个错误</span>}{" "}
+                      {s.warnings.length > 0 ? <span className="badge warn">{s.warnings.length} 个提示</span> : null}
+                      {s.errors.length + s.warnings.length > 0 ? (
+                        <details>
+                          <summary>查看</summary>
+                          <ul>
+                            {[...s.errors, ...s.warnings].map((m, i) => (
+                              <li key={i}>{m}</li>
+                            ))}
+                          </ul>
+                        </details>
+                      ) : null}
+                    </td>
+                    <td>
+                      <Link to={`/cycles/${cycle.id}/sets/${s.id}`}>{canAddSets ? "编辑指标体系" : "查看指标体系"}</Link>
+                    </td>
+                  </tr>
+                ))
+              )}
+            </tbody>
+          </table>
+        </div>
+        {canAddSets && missingCategories.length > 0 ? (
+          <Form method="post" className="toolbar" style={{ marginTop: "1rem" }}>
+            <input type="hidden" name="intent" value="addSet" />
+            <div className="field">
+              <label htmlFor="f-add-category">为类别新增指标体系</label>
+              <select id="f-add-category" name="categoryId" defaultValue={addSet?.values.categoryId ?? ""}>
+                <option value="">请选择</option>
+                {missingCategories.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.name}（{c.activeUnits}个在用单位{c.templateFits ? "，有适用模板" : ""}）
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="f-add-from">来源</label>
+              <select id="f-add-from" name="from" defaultValue={addSet?.values.from ?? "template"}>
+                <option value="template">默认模板</option>
+                <option value="empty">空白</option>
+              </select>
+            </div>
+            <button type="submit" disabled={busy}>
+              新增
+            </button>
+            {addSet?.ok ? (
+              <span className="notice" role="status">
+                {addSet.message}
+              </span>
+            ) : null}
+            {addSet && !addSet.ok ? (
+              <span className="field-error" role="alert">
+                {Object.values(addSet.fieldErrors).join("；")}
+              </span>
+            ) : null}
+          </Form>
+        ) : null}
+      </section>
+
+      <CycleBasicsForm cycle={cycle} editable={editable} result={actionData} busy={busy} />
+      <CycleSettingsForm cycle={cycle} editable={editable} result={actionData} busy={busy} />
+      <CycleScheduleForm cycle={cycle} editable={editable} result={actionData} busy={busy} />
+      <CycleCalendarForm cycle={cycle} editable={editable} result={actionData} busy={busy} />
+    </div>
+  );
+}

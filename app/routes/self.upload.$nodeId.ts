@@ -1,0 +1,19 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { uploadLeafEvidence } from "../services/submission-evidence.server";
+import { actorOf, assertUnitAccess, requireRole } from "../utils/auth.server";
+import { forbidden, parseId } from "../utils/http.server";
+
+/**
+ * POST /self/upload/:nodeId — multipart evidence upload for one leaf of the department's own
+ * self-inspection (EvidenceUploader posts here with progress). Answers JSON:
+ * {ok: true, message} or {ok: false, error} with the refusal's status.
+ */
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireRole(request, "department");
+  if (!user.unitId) throw forbidden("您的账号未关联被考核单位，不能上传佐证材料。");
+  assertUnitAccess(user, user.unitId, "write");
+  const nodeId = parseId(params.nodeId);
+  const result = await uploadLeafEvidence({ request, actor: actorOf(user), user, nodeId });
+  if (result.ok) return Response.json(result);
+  return Response.json({ ok: false, error: result.error }, { status: result.status });
+}

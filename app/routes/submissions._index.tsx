@@ -1,0 +1,197 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { refusalOf } from "../services/self-inspection-context.server";
+import { grantExtension } from "../services/submissions.server";
+import { OVERVIEW_FILTER_LABELS, OVERVIEW_FILTERS } from "../domain/overview-filters";
+import { officeOverview } from "../services/submissions-overview.server";
+import { actorOf, requireRole } from "../utils/auth.server";
+import { badRequest, parseId } from "../utils/http.server";
+
+export const meta: MetaFunction = () => [{ title: "自查审核 - 政务公开绩效考核平台" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireRole(request, "office");
+  const url = new URL(request.url);
+  const cycleParam = url.searchParams.get("cycle");
+  const cycleId = cycleParam && /^[1-9][0-9]{0,15}$/.test(cycleParam) ? Number(cycleParam) : null;
+  return officeOverview({ cycleId, filter: url.searchParams.get("filter") });
+}
+
+interface ActionResult {
+  ok: boolean;
+  message?: string;
+  fieldErrors: Record<string, string>;
+  values: Record<string, string>;
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireRole(request, "office");
+  const form = await request.formData();
+  if (form.get("intent") !== "extend") throw badRequest("未知的操作。");
+  const cycleId = parseId(String(form.get("cycleId") ?? ""));
+  const unitRaw = String(form.get("unitId") ?? "");
+  if (!/^[1-9][0-9]{0,15}$/.test(unitRaw)) {
+    return data<ActionResult>({ ok: false, fieldErrors: { unitId: "请选择单位" }, values: { until: String(form.get("until") ?? ""), reason: String(form.get("reason") ?? "") } }, { status: 400 });
+  }
+  try {
+    const r = grantExtension({ actor: actorOf(user), cycleId, unitId: Number(unitRaw), form });
+    if (!r.ok) return data<ActionResult>({ ok: false, fieldErrors: r.fieldErrors, values: { ...r.values, unitId: unitRaw } }, { status: 400 });
+    return data<ActionResult>({ ok: true, message: `已批准延期至 ${String(form.get("until")).trim()}。`, fieldErrors: {}, values: {} });
+  } catch (error) {
+    const refusal = refusalOf(error);
+    if (!refusal) throw error;
+    return data<ActionResult>({ ok: false, fieldErrors: { _form: refusal.message }, values: {} }, { status: refusal.status });
+  }
+}
+
+export default function SubmissionsOverview() {
+  const d = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const busy = useNavigation().state !== "idle";
+  const errors = (actionData?.ok === false ? actionData.fieldErrors : {}) as Record<string, string | undefined>;
+  const values = (actionData?.ok === false ? actionData.values : {}) as Record<string, string | undefined>;
+  if (!d.cycle) {
+    return (
+      <>
+        <h1>自查审核</h1>
+        <p className="muted">还没有已发布的考核年度。</p>
+      </>
+    );
+  }
+  const cycle = d.cycle;
+  const query = (filter: string) => `?cycle=${cycle.id}&filter=${filter}`;
+  return (
+    <>
+      <h1>自查审核 · {cycle.year}年度</h1>
+      <p>
+        自查截止：{cycle.deadlineText}
+        {cycle.open ? <span className="muted">（{cycle.daysLeftText}）</span> : <span className="muted">（本年度自查已结束）</span>}
+      </p>
+      {d.cycles.length > 1 ? (
+        <Form method="get" className="inline-form no-print">
+          <label htmlFor="cycle">考核年度</label>
+          <select id="cycle" name="cycle" defaultValue={cycle.id}>
+            {d.cycles.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.year}年度
+              </option>
+            ))}
+          </select>
+          <button type="submit" className="secondary">
+            切换
+          </button>
+        </Form>
+      ) : null}
+      {d.reminder ? (
+        <p className="warning" role="alert">
+          {d.reminder}
+        </p>
+      ) : null}
+      {actionData?.ok ? (
+        <p className="notice" role="status">
+          {actionData.message}
+        </p>
+      ) : null}
+      {errors._form ? (
+        <p className="form-error" role="alert">
+          {errors._form}
+        </p>
+      ) : null}
+
+      <nav aria-label="筛选" className="toolbar">
+        {OVERVIEW_FILTERS.map((f) => (
+          <Link key={f} to={query(f)} aria-current={d.filter === f ? "page" : undefined} className={d.filter === f ? "button" : "button secondary"}>
+            {OVERVIEW_FILTER_LABELS[f]}（{d.counts?.[f] ?? 0}）
+          </Link>
+        ))}
+      </nav>
+
+      <div className="table-wrap">
+        <table>
+          <caption className="muted">
+            {OVERVIEW_FILTER_LABELS[d.filter]}：{d.rows.length}个单位
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">单位</th>
+              <th scope="col">类别</th>
+              <th scope="col">状态</th>
+              <th scope="col">填报进度</th>
+              <th scope="col">必需佐证</th>
+              <th scope="col">截止日期</th>
+              <th scope="col">最近活动</th>
+              <th scope="col">操作</th>
+            </tr>
+          </thead>
+          <tbody>
+            {d.rows.map((r) => (
+              <tr key={r.unitId}>
+                <td>
+                  {r.unitCode} {r.unitName}
+                </td>
+                <td>{r.categoryName}</td>
+                <td>
+                  <span className={`badge ${r.status === "submitted" ? "ok" : r.status === "returned" ? "error" : "warn"}`}>{r.statusLabel}</span>
+                  {r.overdue ? <span className="badge error">已逾期</span> : null}
+                  {r.openReturnItems > 0 ? <span className="muted"> 待修改{r.openReturnItems}项</span> : null}
+                </td>
+                <td>
+                  <progress max={r.total || 1} value={r.answered} aria-label={`${r.unitName}填报进度`} /> {r.answered}/{r.total}
+                </td>
+                <td>
+                  {r.evidenceAttached}/{r.evidenceRequired}
+                </td>
+                <td>
+                  {r.due}
+                  {r.extended ? <span className="badge">已延期</span> : null}
+                  {r.daysLeftText ? <div className="muted">{r.daysLeftText}</div> : null}
+                </td>
+                <td>{r.lastActivityText || "—"}</td>
+                <td>{r.submissionId ? <Link to={`/submissions/${r.submissionId}`}>查看</Link> : <span className="muted">—</span>}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      {cycle.open ? (
+        <section className="card" aria-labelledby="extend-h" style={{ marginTop: "1rem" }}>
+          <h2 id="extend-h">批准延期</h2>
+          <p className="muted">延期只对所选单位有效；批准后该单位可在新的截止日期前提交。延期理由将记入办理记录和审计日志。</p>
+          <Form method="post" className="stack" noValidate>
+            <input type="hidden" name="intent" value="extend" />
+            <input type="hidden" name="cycleId" value={cycle.id} />
+            <div className="field">
+              <label htmlFor="ext-unit">单位</label>
+              <select id="ext-unit" name="unitId" defaultValue={values.unitId ?? ""} aria-invalid={errors.unitId ? true : undefined}>
+                <option value="">请选择</option>
+                {d.extendable.map((r) => (
+                    <option key={r.unitId} value={r.unitId}>
+                      {r.unitCode} {r.unitName}
+                  </option>
+                ))}
+              </select>
+              {errors.unitId ? <span className="field-error">{errors.unitId}</span> : null}
+            </div>
+            <div className="field">
+              <label htmlFor="ext-until">延期至</label>
+              <input id="ext-until" name="until" type="date" min={cycle.due} defaultValue={values.until ?? ""} aria-invalid={errors.until ? true : undefined} />
+              {errors.until ? <span className="field-error">{errors.until}</span> : null}
+            </div>
+            <div className="field">
+              <label htmlFor="ext-reason">延期理由</label>
+              <textarea id="ext-reason" name="reason" defaultValue={values.reason ?? ""} maxLength={500} aria-invalid={errors.reason ? true : undefined} />
+              {errors.reason ? <span className="field-error">{errors.reason}</span> : null}
+            </div>
+            <div>
+              <button type="submit" disabled={busy}>
+                批准延期
+              </button>
+            </div>
+          </Form>
+        </section>
+      ) : null}
+    </>
+  );
+}

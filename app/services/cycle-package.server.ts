@@ -1,0 +1,277 @@
+import { and, asc, eq, inArray } from "drizzle-orm";
+import {
+  appeals,
+  arbitrations,
+  categories,
+  evaluatorAssignments,
+  evaluatorEntries,
+  findings,
+  indicatorSets,
+  users,
+} from "../../db/schema";
+import { PACKAGE_FORMAT, scorePackage, type AssessmentPackageInput, type IndicatorSet, type LeafInput, type Results, type ScoreEntry } from "../../scoring";
+import { toPackageNodes } from "../domain/indicator-spec";
+import { cycleUnits, EvaluationError, getCycle, setFor, type EvalLeaf, type Reader, type SetTree } from "./evaluation-context.server";
+
+/**
+ * The assessment package (`zwgk-assessment/1`) of a cycle, built from the database — the seam
+ * between the platform and the scoring engine (see scoring/README.md).
+ *
+ * - Settings, calendar and title come from the cycle; one indicator set per unit category that has
+ *   a non-empty tree (toPackageNodes(loadTree(…))); units are the cycle's population (active units
+ *   of those categories), id = unit code.
+ * - Inputs come from the evaluators' entries (evaluator_entries), by default only of evaluators who
+ *   have signed the unit off (签署). Evaluators are ordered: the lead evaluator first, then by
+ *   sign-off time, then by assignment.
+ *   · `score` leaves: every evaluator's score, as {value, by: evaluator name}; the engine reconciles
+ *     them (the cycle's mean/median) and flags divergence.
+ *   · every other rule (deduction, ratio, tiers, timeliness, veto): verified facts, not opinions —
+ *     the entry of the first evaluator in that order (the lead's when the lead has signed off) is
+ *     used as it is; a different reading is settled by the lead or by arbitration/appeal.
+ *   · N/A: when that first evaluator accepted the department's N/A claim the leaf is N/A.
+ * - Spot-check findings (抽查发现) on a leaf are added to its input, each with
+ *   `source: "抽查发现#<id>"` so the score explanation names it: a fault → {fault, count}, an ad-hoc
+ *   deduction → {points, reason}, a veto → {triggered: true, reason}. A finding on a leaf the
+ *   evaluators took as N/A makes the leaf applicable again (the spot check found it applies).
+ * - An arbitration (仲裁) becomes `override {value, reason, by: "arbitration"}`; an adjusted appeal
+ *   (复核调整) becomes `override {…, by: "appeal"}` and wins over an arbitration (its reason keeps the
+ *   arbitration's note).
+ */
+
+export interface CyclePackageOptions {
+  /** Only these units. */
+  unitIds?: readonly number[];
+  /** Also use entries of evaluators who have not signed off yet (default: signed-off entries only). */
+  includeUnsigned?: boolean;
+  /**
+   * A unit lacking an entry for some leaf: "skip" (default) leaves it out of the package and lists
+   * it in `incomplete`; "placeholder" gives such leaves {na: true, reason: "尚未评估"} so the rest
+   * can be scored (e.g. to find divergences while evaluation is still going on).
+   */
+  missing?: "skip" | "placeholder";
+}
+
+export interface CyclePackage {
+  pkg: AssessmentPackageInput;
+  /** Units left out (or given placeholders) because some leaf has no entry yet. */
+  incomplete: { unitId: number; code: string; name: string; missing: string[] }[];
+  /** Package unit id (unit code) → unit id. */
+  unitIds: Record<string, number>;
+  /** Category name → leaf code → leaf. */
+  leaves: Record<string, Record<string, EvalLeaf>>;
+}
+
+export const PLACEHOLDER_REASON = "尚未评估";
+
+export function findingSource(findingId: number): string {
+  return `抽查发现#${findingId}`;
+}
+
+export function buildCyclePackage(db: Reader, cycleId: number, opts: CyclePackageOptions = {}): CyclePackage {
+  const cycle = getCycle(db, cycleId);
+  const sets = db
+    .select({ id: indicatorSets.id, categoryId: indicatorSets.categoryId, categoryName: categories.name })
+    .from(indicatorSets)
+    .innerJoin(categories, eq(categories.id, indicatorSets.categoryId))
+    .where(eq(indicatorSets.cycleId, cycleId))
+    .orderBy(asc(categories.sortOrder), asc(categories.id))
+    .all();
+  const trees = new Map<number, SetTree>();
+  const indicatorSetsOut: IndicatorSet[] = [];
+  const leavesByCategory: Record<string, Record<string, EvalLeaf>> = {};
+  for (const s of sets) {
+    const t = setFor(db, cycleId, s.categoryId);
+    if (!t || t.tree.length === 0) continue;
+    trees.set(s.categoryId, t);
+    indicatorSetsOut.push({ category: s.categoryName, indicators: toPackageNodes(t.tree) });
+    leavesByCategory[s.categoryName] = Object.fromEntries(t.leaves.map((l) => [l.code, l]));
+  }
+
+  let population = cycleUnits(db, cycleId).filter((u) => trees.has(u.categoryId));
+  if (opts.unitIds) {
+    const wanted = new Set(opts.unitIds);
+    population = population.filter((u) => wanted.has(u.id));
+  }
+  const unitIdList = population.map((u) => u.id);
+
+  // Assignments (ordered: lead, sign-off time, id) and their entries.
+  const assignmentRows =
+    unitIdList.length === 0
+      ? []
+      : db
+          .select({ a: evaluatorAssignments, name: users.displayName })
+          .from(evaluatorAssignments)
+          .innerJoin(users, eq(users.id, evaluatorAssignments.evaluatorId))
+          .where(and(eq(evaluatorAssignments.cycleId, cycleId), inArray(evaluatorAssignments.unitId, unitIdList)))
+          .all()
+          .filter((r) => opts.includeUnsigned || r.a.signedOffAt !== null)
+          .sort((x, y) => Number(y.a.lead) - Number(x.a.lead) || cmpNullable(x.a.signedOffAt, y.a.signedOffAt) || x.a.id - y.a.id);
+  const entryRows =
+    assignmentRows.length === 0
+      ? []
+      : db
+          .select()
+          .from(evaluatorEntries)
+          .where(
+            inArray(
+              evaluatorEntries.assignmentId,
+              assignmentRows.map((r) => r.a.id),
+            ),
+          )
+          .all();
+  const entriesByAssignment = new Map<number, Map<number, LeafInput>>();
+  for (const e of entryRows) {
+    if (!e.input) continue;
+    const m = entriesByAssignment.get(e.assignmentId) ?? new Map<number, LeafInput>();
+    m.set(e.nodeId, e.input as LeafInput);
+    entriesByAssignment.set(e.assignmentId, m);
+  }
+
+  const findingRows = unitIdList.length === 0 ? [] : db.select().from(findings).where(and(eq(findings.cycleId, cycleId), inArray(findings.unitId, unitIdList))).orderBy(asc(findings.id)).all();
+  const arbitrationRows = db.select().from(arbitrations).where(eq(arbitrations.cycleId, cycleId)).all();
+  const adjustedAppeals = db
+    .select()
+    .from(appeals)
+    .where(and(eq(appeals.cycleId, cycleId), eq(appeals.status, "adjusted")))
+    .orderBy(asc(appeals.decidedAt), asc(appeals.id))
+    .all();
+
+  const incomplete: CyclePackage["incomplete"] = [];
+  const unitsOut: AssessmentPackageInput["units"] = [];
+  const unitIds: Record<string, number> = {};
+
+  for (const unit of population) {
+    const tree = trees.get(unit.categoryId)!;
+    const evaluators = assignmentRows.filter((r) => r.a.unitId === unit.id);
+    const inputs: Record<string, LeafInput> = {};
+    const missing: string[] = [];
+    for (const leaf of tree.leaves) {
+      const given = evaluators
+        .map((r) => ({ by: r.name, input: entriesByAssignment.get(r.a.id)?.get(leaf.nodeId) }))
+        .filter((x): x is { by: string; input: LeafInput } => x.input !== undefined);
+      let input: LeafInput;
+      if (given.length === 0) {
+        missing.push(`${leaf.code} ${leaf.name}`);
+        input = { na: true, reason: PLACEHOLDER_REASON };
+      } else {
+        input = combineEntries(leaf, given);
+      }
+      input = applyFindings(
+        leaf,
+        input,
+        findingRows.filter((f) => f.unitId === unit.id && f.nodeId === leaf.nodeId),
+      );
+      input = applyOverrides(
+        leaf,
+        input,
+        arbitrationRows.find((a) => a.unitId === unit.id && a.nodeId === leaf.nodeId),
+        adjustedAppeals.filter((a) => a.unitId === unit.id && a.nodeId === leaf.nodeId).at(-1),
+      );
+      inputs[leaf.code] = input;
+    }
+    if (missing.length > 0) {
+      incomplete.push({ unitId: unit.id, code: unit.code, name: unit.name, missing });
+      if ((opts.missing ?? "skip") === "skip") continue;
+    }
+    unitIds[unit.code] = unit.id;
+    unitsOut.push({ id: unit.code, name: unit.name, category: unit.categoryName, inputs });
+  }
+
+  const s = cycle.settings;
+  const pkg: AssessmentPackageInput = {
+    format: PACKAGE_FORMAT,
+    title: cycle.title,
+    opennessWeightPct: cycle.opennessWeightPct,
+    scale: s.scale,
+    bonusGate: s.bonusGate,
+    vetoScore: s.vetoScore,
+    passMark: s.passMark,
+    grades: s.grades,
+    reconcile: s.reconcile,
+    divergence: s.divergence,
+    calendar: { holidays: cycle.calendar.holidays, workdays: cycle.calendar.workdays },
+    indicatorSets: indicatorSetsOut,
+    units: unitsOut,
+  };
+  return { pkg, incomplete, unitIds, leaves: leavesByCategory };
+}
+
+function cmpNullable(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  return a < b ? -1 : 1;
+}
+
+function clone<T>(v: T): T {
+  return JSON.parse(JSON.stringify(v)) as T;
+}
+
+/** Several evaluators' entries for one leaf → one engine input (see the module comment). */
+export function combineEntries(leaf: EvalLeaf, given: readonly { by: string; input: LeafInput }[]): LeafInput {
+  const primary = given[0].input;
+  if (primary.na === true) return { na: true, reason: primary.reason ?? "" };
+  if (leaf.rule.type === "score") {
+    const scores: ScoreEntry[] = [];
+    for (const g of given) {
+      if (g.input.na === true) continue;
+      const s = g.input.scores?.[0];
+      if (s === undefined) continue;
+      scores.push({ value: typeof s === "number" ? s : s.value, by: g.by });
+    }
+    return { scores };
+  }
+  return clone(primary);
+}
+
+type FindingRow = typeof findings.$inferSelect;
+
+export function applyFindings(leaf: EvalLeaf, input: LeafInput, rows: readonly FindingRow[]): LeafInput {
+  if (rows.length === 0) return input;
+  const out: LeafInput = input.na === true ? {} : clone(input);
+  if (leaf.rule.type === "veto") {
+    const vetoes = rows.filter((f) => f.kind === "veto");
+    if (vetoes.length === 0) return input;
+    return {
+      triggered: true,
+      reason: vetoes.map((f) => f.description).join("；"),
+      source: vetoes.map((f) => findingSource(f.id)).join("、"),
+    };
+  }
+  if (leaf.rule.type !== "deduction") return input; // findings are recorded on deduction/veto leaves only
+  const deductions = out.deductions ? [...out.deductions] : [];
+  for (const f of rows) {
+    if (f.kind === "fault" && f.faultCode) deductions.push({ fault: f.faultCode, count: f.count ?? 1, source: findingSource(f.id) });
+    else if (f.kind === "deduction" && f.points !== null) deductions.push({ points: f.points, reason: f.description, source: findingSource(f.id) });
+  }
+  out.deductions = deductions;
+  return out;
+}
+
+export function applyOverrides(
+  leaf: EvalLeaf,
+  input: LeafInput,
+  arbitration: { value: number; reason: string } | undefined,
+  appeal: { decisionValue: number | null; decisionReason: string | null } | undefined,
+): LeafInput {
+  if (input.na === true || leaf.rule.type === "veto") return input;
+  if (appeal && appeal.decisionValue !== null) {
+    const note = arbitration ? `（此前仲裁：${arbitration.reason}，${arbitration.value}分）` : "";
+    return { ...input, override: { value: appeal.decisionValue, reason: `${appeal.decisionReason ?? ""}${note}`, by: "appeal" } };
+  }
+  if (arbitration) return { ...input, override: { value: arbitration.value, reason: arbitration.reason, by: "arbitration" } };
+  return input;
+}
+
+/** Build and score: the engine's results for the package (throws with the engine's messages if invalid). */
+export function scoreCycle(db: Reader, cycleId: number, opts: CyclePackageOptions = {}): { build: CyclePackage; results: Results } {
+  const build = buildCyclePackage(db, cycleId, opts);
+  if (build.pkg.units.length === 0) {
+    return { build, results: { format: "zwgk-results/1", title: build.pkg.title ?? "", units: [], warnings: [] } };
+  }
+  const scored = scorePackage(build.pkg);
+  if (!scored.ok) {
+    throw new EvaluationError(`评分数据有误：${scored.errors.slice(0, 5).map((e) => `${e.path} ${e.message}`).join("；")}`, 409);
+  }
+  return { build, results: scored.results };
+}

@@ -1,0 +1,251 @@
+import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import type { Db, Tx } from "../../db/client";
+import {
+  categories,
+  cycles,
+  cycleTransitions,
+  evaluatorAssignments,
+  indicatorNodes,
+  indicatorSets,
+  submissionAnswers,
+  submissions,
+  units,
+  users,
+  type CycleStatus,
+} from "../../db/schema";
+import type { Dimension, LeafInput, LeafRule, Part } from "../../scoring";
+import type { StoredIndicator } from "../domain/indicator-spec";
+import { beijingDayStart, beijingToday } from "../utils/beijing-time";
+import { loadTree } from "./indicator-tree.server";
+
+/**
+ * Shared reads for third-party evaluation (assignments, reviews, spot checks, arbitration, appeals,
+ * the cycle package): cycles by phase, the cycle's population, each unit's leaves, the
+ * department's self-assessment. Works on the database or inside a transaction.
+ */
+
+export type Reader = Db | Tx;
+export type CycleRow = typeof cycles.$inferSelect;
+export type AssignmentRow = typeof evaluatorAssignments.$inferSelect;
+
+/** A refusal with a Chinese message; `status` is the HTTP status a route answers with. */
+export class EvaluationError extends Error {
+  constructor(
+    message: string,
+    readonly status: 400 | 403 | 404 | 409 = 400,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = "EvaluationError";
+  }
+}
+
+export const STALE_MESSAGE = "该项已被他人修改，请刷新后再试";
+
+const STATUS_ORDER: readonly CycleStatus[] = ["draft", "published", "evaluating", "preliminary", "final", "archived"];
+
+/** Whether a cycle has reached a phase (初步结果 and later, …). */
+export function statusAtLeast(status: CycleStatus, phase: CycleStatus): boolean {
+  return STATUS_ORDER.indexOf(status) >= STATUS_ORDER.indexOf(phase);
+}
+
+/** Evaluators work (assignments, entries, sign-off, spot checks) while the cycle is published or evaluating. */
+export const EVALUATION_OPEN_STATUSES: readonly CycleStatus[] = ["published", "evaluating"];
+
+export function assertEvaluationOpen(cycle: CycleRow): void {
+  if (!EVALUATION_OPEN_STATUSES.includes(cycle.status)) {
+    throw new EvaluationError(`${cycle.year}年度考核当前不在评审阶段，不能修改评估数据`, 409);
+  }
+}
+
+export function getCycle(db: Reader, cycleId: number): CycleRow {
+  const cycle = db.select().from(cycles).where(eq(cycles.id, cycleId)).get();
+  if (!cycle) throw new EvaluationError("考核年度不存在", 404);
+  return cycle;
+}
+
+export function cycleByYear(db: Reader, year: number): CycleRow | undefined {
+  return db.select().from(cycles).where(eq(cycles.year, year)).get();
+}
+
+/** Cycles the office manages evaluation in (not drafts), newest first. */
+export function evaluationCycles(db: Reader): CycleRow[] {
+  return db
+    .select()
+    .from(cycles)
+    .where(inArray(cycles.status, ["published", "evaluating", "preliminary", "final", "archived"]))
+    .orderBy(desc(cycles.year))
+    .all();
+}
+
+/** The cycle chosen by `?cycle=<year>`, else the newest non-draft one. */
+export function pickCycle(db: Reader, yearParam: string | null): CycleRow | null {
+  if (yearParam && /^\d{4}$/.test(yearParam)) {
+    const c = cycleByYear(db, Number(yearParam));
+    if (c && c.status !== "draft") return c;
+  }
+  return evaluationCycles(db)[0] ?? null;
+}
+
+export interface CycleUnit {
+  id: number;
+  code: string;
+  name: string;
+  categoryId: number;
+  categoryName: string;
+}
+
+/** The cycle's population: active units of every category that has an indicator set in the cycle. */
+export function cycleUnits(db: Reader, cycleId: number): CycleUnit[] {
+  return db
+    .select({ id: units.id, code: units.code, name: units.name, categoryId: units.categoryId, categoryName: categories.name })
+    .from(units)
+    .innerJoin(categories, eq(categories.id, units.categoryId))
+    .innerJoin(indicatorSets, and(eq(indicatorSets.categoryId, units.categoryId), eq(indicatorSets.cycleId, cycleId)))
+    .where(eq(units.active, true))
+    .orderBy(asc(categories.sortOrder), asc(units.sortOrder), asc(units.code))
+    .all();
+}
+
+export function getUnit(db: Reader, unitId: number): CycleUnit {
+  const row = db
+    .select({ id: units.id, code: units.code, name: units.name, categoryId: units.categoryId, categoryName: categories.name })
+    .from(units)
+    .innerJoin(categories, eq(categories.id, units.categoryId))
+    .where(eq(units.id, unitId))
+    .get();
+  if (!row) throw new EvaluationError("单位不存在", 404);
+  return row;
+}
+
+export interface EvalLeaf {
+  nodeId: number;
+  code: string;
+  name: string;
+  points: number;
+  rule: LeafRule;
+  part: Part;
+  dimension?: Dimension;
+  guidance: string;
+  criteria: string;
+  basis: string;
+  /** Ancestors, top first ("1 信息公开"). */
+  path: string[];
+}
+
+export function leavesOf(tree: readonly StoredIndicator[]): EvalLeaf[] {
+  const out: EvalLeaf[] = [];
+  const walk = (nodes: readonly StoredIndicator[], path: string[], part: Part | undefined, dimension: Dimension | undefined) => {
+    for (const n of nodes) {
+      const p = part ?? n.part ?? "base";
+      const d = n.dimension ?? dimension;
+      if (n.children && n.children.length > 0) walk(n.children, [...path, `${n.code} ${n.name}`], p, d);
+      else if (n.rule) {
+        const leaf: EvalLeaf = {
+          nodeId: n.nodeId,
+          code: n.code,
+          name: n.name,
+          points: n.points,
+          rule: n.rule,
+          part: p,
+          guidance: n.guidance ?? "",
+          criteria: n.criteria ?? "",
+          basis: n.basis ?? "",
+          path,
+        };
+        if (d) leaf.dimension = d;
+        out.push(leaf);
+      }
+    }
+  };
+  walk(tree, [], undefined, undefined);
+  return out;
+}
+
+export interface SetTree {
+  setId: number;
+  tree: StoredIndicator[];
+  leaves: EvalLeaf[];
+}
+
+export function setFor(db: Reader, cycleId: number, categoryId: number): SetTree | null {
+  const set = db
+    .select({ id: indicatorSets.id })
+    .from(indicatorSets)
+    .where(and(eq(indicatorSets.cycleId, cycleId), eq(indicatorSets.categoryId, categoryId)))
+    .get();
+  if (!set) return null;
+  const tree = loadTree(db, set.id);
+  return { setId: set.id, tree, leaves: leavesOf(tree) };
+}
+
+/** The cycle and unit category a node belongs to (via its indicator set), with the node row. */
+export function nodeOwner(db: Reader, nodeId: number): { cycleId: number; categoryId: number; setId: number } | null {
+  const node = db.select({ setId: indicatorNodes.setId }).from(indicatorNodes).where(eq(indicatorNodes.id, nodeId)).get();
+  if (!node) return null;
+  const set = db.select().from(indicatorSets).where(eq(indicatorSets.id, node.setId)).get();
+  return set ? { cycleId: set.cycleId, categoryId: set.categoryId, setId: set.id } : null;
+}
+
+export interface SelfAnswer {
+  submissionId: number;
+  input: LeafInput | null;
+  narrative: string;
+}
+
+/** The department's submission and saved answers (by node id) for a unit in a cycle. */
+export function selfAssessment(db: Reader, cycleId: number, unitId: number): { submission: typeof submissions.$inferSelect | null; answers: Map<number, SelfAnswer> } {
+  const submission = db
+    .select()
+    .from(submissions)
+    .where(and(eq(submissions.cycleId, cycleId), eq(submissions.unitId, unitId)))
+    .get();
+  if (!submission) return { submission: null, answers: new Map() };
+  const rows = db.select().from(submissionAnswers).where(eq(submissionAnswers.submissionId, submission.id)).all();
+  return {
+    submission,
+    answers: new Map(rows.map((r) => [r.nodeId, { submissionId: submission.id, input: (r.input as LeafInput | null) ?? null, narrative: r.narrative }])),
+  };
+}
+
+export function userName(db: Reader, userId: number | null): string {
+  if (userId === null) return "系统";
+  const u = db.select({ displayName: users.displayName, username: users.username }).from(users).where(eq(users.id, userId)).get();
+  return u ? `${u.displayName}（${u.username}）` : `用户#${userId}`;
+}
+
+// ---------------------------------------------------------------- appeal window
+
+export interface AppealWindow {
+  /** Beijing date the cycle entered 初步结果, or null if it has not. */
+  opened: string | null;
+  /** Last Beijing date appeals are accepted (through the end of that day). */
+  lastDay: string | null;
+  open: boolean;
+}
+
+function addDays(day: string, n: number): string {
+  const d = new Date(`${day}T00:00:00.000Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * The appeal window (复核申请期限): from the day the cycle entered 初步结果 through the end
+ * (Beijing time) of the day `appealWindowDays` calendar days later. Open only while the cycle is
+ * in 初步结果.
+ */
+export function appealWindow(db: Reader, cycle: CycleRow, now = new Date()): AppealWindow {
+  if (!statusAtLeast(cycle.status, "preliminary")) return { opened: null, lastDay: null, open: false };
+  const t = db
+    .select({ at: cycleTransitions.at })
+    .from(cycleTransitions)
+    .where(and(eq(cycleTransitions.cycleId, cycle.id), eq(cycleTransitions.toStatus, "preliminary")))
+    .orderBy(desc(cycleTransitions.id))
+    .limit(1)
+    .get();
+  const opened = beijingToday(new Date(t?.at ?? cycle.updatedAt));
+  const lastDay = addDays(opened, cycle.appealWindowDays);
+  const closesAt = beijingDayStart(addDays(lastDay, 1)).getTime();
+  return { opened, lastDay, open: cycle.status === "preliminary" && now.getTime() < closesAt };
+}

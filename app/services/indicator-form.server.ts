@@ -1,0 +1,295 @@
+import { z } from "zod";
+import { DIMENSION_KEYS, type Dimension, type LeafRule, type Part } from "../../scoring";
+import { FORBIDDEN_IN_LABEL, parseNumber, RULE_TYPES } from "../domain/indicator-format";
+import { EVIDENCE_KINDS, type EvidenceKind } from "../utils/evidence-kinds";
+import { zodFieldErrors, type FieldErrors } from "../utils/form.server";
+import { CARRY_MODES, type CarryMode } from "../../db/schema";
+
+/**
+ * The tree editor's node form: field names, zod validation with Chinese field messages, and the
+ * node fields it produces. Repeated fields (faultCode, tierMin, evidenceKinds …) arrive as lists.
+ */
+
+/** What the editor saves for one node. `rule` is null for a node with children. */
+export interface NodeInput {
+  code: string;
+  name: string;
+  dimension: Dimension | null;
+  /** Only used for top-level nodes. */
+  part: Part;
+  points: number;
+  rule: LeafRule | null;
+  guidance: string;
+  criteria: string;
+  basis: string;
+  evidenceRequired: boolean;
+  evidenceKinds: EvidenceKind[];
+}
+
+export const NODE_CODE_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
+export const NODE_CODE_MESSAGE = "编码只能包含字母、数字、点（.）、下划线或短横线，以字母或数字开头，不超过32个字符，如 1.2";
+const FAULT_CODE_RE = /^[A-Za-z0-9_-]{1,32}$/;
+
+const text = (max: number, label: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v ?? "").trim())
+    .refine((v) => v.length <= max, `${label}不能超过${max}个字`);
+
+const list = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).map((s) => s.trim()));
+
+const numberText = (required: string, invalid: string) =>
+  z
+    .string({ required_error: required })
+    .trim()
+    .min(1, required)
+    .transform((v, ctx) => {
+      const n = parseNumber(v);
+      if (n === null) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: invalid });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const decimals = (n: number) => (String(n).split(".")[1] ?? "").length;
+
+const rawSchema = z.object({
+  code: z
+    .string({ required_error: "请输入指标编码" })
+    .trim()
+    .min(1, "请输入指标编码")
+    .regex(NODE_CODE_RE, NODE_CODE_MESSAGE),
+  name: z.string({ required_error: "请输入指标名称" }).trim().min(1, "请输入指标名称").max(100, "指标名称不能超过100个字"),
+  dimension: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? "").trim())
+    .refine((v) => v === "" || (DIMENSION_KEYS as readonly string[]).includes(v), "请选择有效的维度")
+    .transform((v) => (v === "" ? null : (v as Dimension))),
+  part: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? "").trim() || "base")
+    .refine((v) => ["base", "bonus", "veto"].includes(v), "请选择基础、加分或否决")
+    .transform((v) => v as Part),
+  points: numberText("请输入分值", "分值必须是数字，如 5 或 2.5")
+    .refine((n) => n >= 0, "分值不能为负数")
+    .refine((n) => n <= 1000, "分值不能超过1000")
+    .refine((n) => decimals(n) <= 2, "分值最多保留两位小数"),
+  guidance: text(2000, "考核要点"),
+  criteria: text(2000, "评分标准"),
+  basis: text(500, "政策依据"),
+  evidenceRequired: z
+    .string()
+    .optional()
+    .transform((v) => v === "on" || v === "1" || v === "true"),
+  evidenceKinds: list.refine((kinds) => kinds.every((k) => (EVIDENCE_KINDS as readonly string[]).includes(k)), "请选择有效的佐证材料类型"),
+});
+
+/** The rule fields: always readable; their meaning is checked by buildRule. */
+const ruleFieldsSchema = z.object({
+  ruleType: z.string().optional().transform((v) => (v ?? "").trim()),
+  reconcile: z.string().optional().transform((v) => (v ?? "").trim()),
+  faultCode: list,
+  faultLabel: list,
+  faultPoints: list,
+  target: z.string().optional().transform((v) => (v ?? "").trim()),
+  tierMin: list,
+  tierPoints: list,
+  tierLabel: list,
+  limitKind: z.string().optional().transform((v) => (v ?? "").trim()),
+  limitValue: z.string().optional().transform((v) => (v ?? "").trim()),
+  whenEmpty: z.string().optional().transform((v) => (v ?? "").trim() || "full"),
+});
+
+type RuleFields = z.output<typeof ruleFieldsSchema>;
+type Issue = (path: (string | number)[], message: string) => void;
+
+/** Build the leaf rule from the rule fields, reporting field-level problems. `points`: the node's points, when valid. */
+function buildRule(raw: RuleFields, nodePoints: number | null, issue: Issue): LeafRule | null {
+  if (!raw.ruleType) {
+    issue(["ruleType"], "请选择评分规则");
+    return null;
+  }
+  if (!(RULE_TYPES as readonly string[]).includes(raw.ruleType)) {
+    issue(["ruleType"], "请选择有效的评分规则");
+    return null;
+  }
+  switch (raw.ruleType) {
+    case "score": {
+      if (raw.reconcile === "") return { type: "score" };
+      if (raw.reconcile !== "mean" && raw.reconcile !== "median") {
+        issue(["reconcile"], "请选择平均值或中位数");
+        return null;
+      }
+      return { type: "score", reconcile: raw.reconcile };
+    }
+    case "deduction": {
+      const faults: { code: string; label: string; points: number }[] = [];
+      const seen = new Map<string, number>();
+      const rows = Math.max(raw.faultCode.length, raw.faultLabel.length, raw.faultPoints.length);
+      for (let i = 0; i < rows; i++) {
+        const code = raw.faultCode[i] ?? "";
+        const label = raw.faultLabel[i] ?? "";
+        const pointsText = raw.faultPoints[i] ?? "";
+        if (!code && !label && !pointsText) continue; // a blank row
+        let ok = true;
+        const fail = (path: (string | number)[], message: string) => {
+          issue(path, message);
+          ok = false;
+        };
+        if (!code) fail(["faults", i, "code"], "请填写扣分项代码");
+        else if (!FAULT_CODE_RE.test(code)) fail(["faults", i, "code"], "扣分项代码只能包含字母、数字、下划线或短横线，如 late");
+        else if (seen.has(code)) fail(["faults", i, "code"], `扣分项代码“${code}”与第${seen.get(code)! + 1}项重复`);
+        else seen.set(code, i);
+        if (!label) fail(["faults", i, "label"], "请填写扣分项名称");
+        else if (FORBIDDEN_IN_LABEL.test(label)) fail(["faults", i, "label"], "扣分项名称不能包含分号");
+        else if (label.length > 100) fail(["faults", i, "label"], "扣分项名称不能超过100个字");
+        const points = parseNumber(pointsText);
+        if (!pointsText) fail(["faults", i, "points"], "请填写每次扣分");
+        else if (points === null) fail(["faults", i, "points"], "每次扣分必须是数字");
+        else if (points <= 0) fail(["faults", i, "points"], "每次扣分必须大于0");
+        if (ok) faults.push({ code, label, points: points! });
+      }
+      return { type: "deduction", faults };
+    }
+    case "ratio": {
+      const target = parseNumber(raw.target);
+      if (!raw.target) issue(["target"], "请填写达标值，如 1（即100%）或 0.5（即50%）");
+      else if (target === null) issue(["target"], "达标值必须是数字，如 0.5");
+      else if (target <= 0) issue(["target"], "达标值必须大于0");
+      else return { type: "ratio", target };
+      return null;
+    }
+    case "tiers": {
+      const tiers: { min: number; points: number; label?: string }[] = [];
+      const rows = Math.max(raw.tierMin.length, raw.tierPoints.length, raw.tierLabel.length);
+      for (let i = 0; i < rows; i++) {
+        const minText = raw.tierMin[i] ?? "";
+        const pointsText = raw.tierPoints[i] ?? "";
+        const label = raw.tierLabel[i] ?? "";
+        if (!minText && !pointsText && !label) continue;
+        let ok = true;
+        const fail = (path: (string | number)[], message: string) => {
+          issue(path, message);
+          ok = false;
+        };
+        const min = parseNumber(minText);
+        const points = parseNumber(pointsText);
+        if (!minText) fail(["tiers", i, "min"], "请填写该档的最低值");
+        else if (min === null) fail(["tiers", i, "min"], "最低值必须是数字");
+        if (!pointsText) fail(["tiers", i, "points"], "请填写该档得分");
+        else if (points === null) fail(["tiers", i, "points"], "得分必须是数字");
+        else if (points < 0) fail(["tiers", i, "points"], "得分不能为负数");
+        else if (nodePoints !== null && points > nodePoints) fail(["tiers", i, "points"], `得分不能超过指标分值${nodePoints}`);
+        if (FORBIDDEN_IN_LABEL.test(label)) fail(["tiers", i, "label"], "档位名称不能包含分号");
+        if (ok) tiers.push(label ? { min: min!, points: points!, label } : { min: min!, points: points! });
+      }
+      if (tiers.length === 0 && rows === 0) issue(["tiers"], "分档计分至少需要一个档位");
+      return { type: "tiers", tiers };
+    }
+    case "timeliness": {
+      const value = parseNumber(raw.limitValue);
+      const whenEmpty = raw.whenEmpty === "na" ? "na" : "full";
+      if (raw.whenEmpty !== "full" && raw.whenEmpty !== "na") issue(["whenEmpty"], "请选择无事项时的处理方式");
+      if (raw.limitKind !== "hours" && raw.limitKind !== "workingDays") {
+        issue(["limitKind"], "请选择时限单位：小时或工作日");
+        return null;
+      }
+      if (!raw.limitValue) issue(["limitValue"], "请填写时限");
+      else if (value === null) issue(["limitValue"], "时限必须是数字");
+      else if (value <= 0) issue(["limitValue"], "时限必须大于0");
+      else if (raw.limitKind === "workingDays" && !Number.isInteger(value)) issue(["limitValue"], "工作日时限须为整数");
+      else return raw.limitKind === "hours" ? { type: "timeliness", limit: { hours: value }, whenEmpty } : { type: "timeliness", limit: { workingDays: value }, whenEmpty };
+      return null;
+    }
+    case "veto":
+      return { type: "veto" };
+  }
+  return null;
+}
+
+/** Raw form fields as received, lists kept, for echoing typed values back after an error. */
+export type NodeFormValues = Record<string, string | string[]>;
+
+export function nodeFormValues(formData: FormData): NodeFormValues {
+  const values: NodeFormValues = {};
+  for (const key of new Set(formData.keys())) {
+    const all = formData.getAll(key).filter((v): v is string => typeof v === "string");
+    values[key] = all.length > 1 || LIST_FIELDS.has(key) ? all : (all[0] ?? "");
+  }
+  return values;
+}
+
+const LIST_FIELDS = new Set(["faultCode", "faultLabel", "faultPoints", "tierMin", "tierPoints", "tierLabel", "evidenceKinds"]);
+
+export type NodeFormResult = { ok: true; data: NodeInput } | { ok: false; fieldErrors: FieldErrors; values: NodeFormValues };
+
+/**
+ * Validate the node form. `isLeaf`: a node without children needs a rule; a node with children
+ * carries none (its rule fields are ignored).
+ */
+export function parseNodeForm(formData: FormData, opts: { isLeaf: boolean }): NodeFormResult {
+  const raw: Record<string, unknown> = {};
+  for (const key of new Set(formData.keys())) {
+    const all = formData.getAll(key).filter((v): v is string => typeof v === "string");
+    raw[key] = LIST_FIELDS.has(key) || all.length > 1 ? all : all[0];
+  }
+  const fieldErrors: FieldErrors = {};
+  const base = rawSchema.safeParse(raw);
+  if (!base.success) Object.assign(fieldErrors, zodFieldErrors(base.error));
+  let rule: LeafRule | null = null;
+  if (opts.isLeaf) {
+    const ruleFields = ruleFieldsSchema.parse(raw);
+    const nodePoints = base.success ? base.data.points : null;
+    rule = buildRule(ruleFields, nodePoints, (path, message) => {
+      fieldErrors[path.join(".")] ??= message;
+    });
+  }
+  if (!base.success || Object.keys(fieldErrors).length > 0) return { ok: false, fieldErrors, values: nodeFormValues(formData) };
+  const r = base.data;
+  return {
+    ok: true,
+    data: {
+      code: r.code,
+      name: r.name,
+      dimension: r.dimension,
+      part: r.part,
+      points: r.points,
+      rule,
+      guidance: r.guidance,
+      criteria: r.criteria,
+      basis: r.basis,
+      evidenceRequired: r.evidenceRequired,
+      evidenceKinds: r.evidenceKinds as EvidenceKind[],
+    },
+  };
+}
+
+/** 修订 (amendment) fields: reason required; carry-over mode when existing answers are affected. */
+export const amendmentSchema = z.object({
+  reason: z
+    .string({ required_error: "请填写修订原因" })
+    .trim()
+    .min(1, "请填写修订原因")
+    .max(500, "修订原因不能超过500个字"),
+  carry: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? "").trim())
+    .refine((v) => v === "" || (CARRY_MODES as readonly string[]).includes(v), "请选择有效的得分处理方式")
+    .transform((v) => (v === "" ? null : (v as CarryMode))),
+});
+
+export type AmendmentInput = z.output<typeof amendmentSchema>;
+
+export const CARRY_LABELS: Record<CarryMode, string> = {
+  rescale: "按比例折算（原得分 × 新分值 ÷ 原分值）",
+  clamp: "保留原得分，超过新分值的按新分值计",
+  reset: "清空重填（已填报的数据作废，须重新填报）",
+};

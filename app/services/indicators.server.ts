@@ -1,0 +1,733 @@
+import Decimal from "decimal.js";
+import { and, asc, desc, eq, inArray, isNotNull } from "drizzle-orm";
+import { getDb, type Db, type Tx } from "../../db/client";
+import {
+  arbitrations,
+  categories,
+  cycles,
+  evaluatorEntries,
+  indicatorAmendments,
+  indicatorNodes,
+  indicatorSets,
+  submissionAnswers,
+  users,
+  type CarryMode,
+  type CycleStatus,
+} from "../../db/schema";
+import type { LeafRule } from "../../scoring";
+import { carryInput } from "../domain/indicator-carry";
+import { inputProblems } from "../domain/leaf-input-check";
+import { normalizeRule } from "../domain/indicator-format";
+import { checkIndicatorSet, MAX_DEPTH } from "../domain/indicator-policy";
+import type { IndicatorSpec, StoredIndicator } from "../domain/indicator-spec";
+import { mutate, writeAudit, type Actor } from "../utils/audit.server";
+import type { FieldErrors } from "../utils/form.server";
+import { notFound } from "../utils/http.server";
+import type { AmendmentInput, NodeInput } from "./indicator-form.server";
+import { CARRY_LABELS } from "./indicator-form.server";
+import { loadTree, toSpecs } from "./indicator-tree.server";
+
+/**
+ * Operations on the nodes of an indicator set (指标体系). While the cycle is a draft they apply
+ * directly; once it is published every change is an amendment (修订): a reason is required, parent
+ * points follow the change, stored answers and evaluator entries of a leaf whose points change are
+ * carried over as the office chooses, the result must still pass validation, and the change is
+ * recorded in indicator_amendments and the audit log in the same transaction.
+ */
+
+type NodeRow = typeof indicatorNodes.$inferSelect;
+type Reader = Db | Tx;
+
+export type EditMode = "draft" | "amend" | "frozen";
+
+/** Draft: edit freely. Published / under evaluation: amendments only. Later: frozen. */
+export function editModeOf(status: CycleStatus): EditMode {
+  if (status === "draft") return "draft";
+  if (status === "published" || status === "evaluating") return "amend";
+  return "frozen";
+}
+
+export const FROZEN_MESSAGE = "本考核年度已公布结果或已定稿、归档，指标体系不能再修改。";
+
+export interface SetInfo {
+  id: number;
+  cycleId: number;
+  categoryId: number;
+  categoryName: string;
+  updatedAt: string;
+  cycle: { id: number; year: number; title: string; status: CycleStatus; scale: number };
+}
+
+export function getSetInfo(db: Reader, cycleId: number, setId: number): SetInfo {
+  const row = db
+    .select({ set: indicatorSets, categoryName: categories.name, cycle: cycles })
+    .from(indicatorSets)
+    .innerJoin(categories, eq(categories.id, indicatorSets.categoryId))
+    .innerJoin(cycles, eq(cycles.id, indicatorSets.cycleId))
+    .where(and(eq(indicatorSets.id, setId), eq(indicatorSets.cycleId, cycleId)))
+    .get();
+  if (!row) throw notFound("该指标体系不存在。");
+  return {
+    id: row.set.id,
+    cycleId: row.set.cycleId,
+    categoryId: row.set.categoryId,
+    categoryName: row.categoryName,
+    updatedAt: row.set.updatedAt,
+    cycle: { id: row.cycle.id, year: row.cycle.year, title: row.cycle.title, status: row.cycle.status, scale: row.cycle.settings.scale },
+  };
+}
+
+/** The indicator sets of a cycle in category order. */
+export function listCycleSets(db: Reader, cycleId: number) {
+  return db
+    .select({ id: indicatorSets.id, categoryId: indicatorSets.categoryId, categoryName: categories.name })
+    .from(indicatorSets)
+    .innerJoin(categories, eq(categories.id, indicatorSets.categoryId))
+    .where(eq(indicatorSets.cycleId, cycleId))
+    .orderBy(asc(categories.sortOrder), asc(categories.id))
+    .all();
+}
+
+// ---------------------------------------------------------------- validation panel
+
+export interface ReportItem {
+  message: string;
+  /** The node the problem is about, when the path names one. */
+  nodeId: number | null;
+  code: string | null;
+}
+
+export interface SetReport {
+  errors: ReportItem[];
+  warnings: ReportItem[];
+}
+
+/** The node a validator path such as "indicators[1].children[0].rule.tiers[0]" points at. */
+export function nodeAtPath<T extends IndicatorSpec>(tree: readonly T[], path: string): T | null {
+  if (!path.startsWith("indicators")) return null;
+  let rest = path.slice("indicators".length);
+  let level: readonly T[] = tree;
+  let found: T | null = null;
+  for (;;) {
+    const m = /^\[(\d+)\]/.exec(rest);
+    if (!m) break;
+    found = level[Number(m[1])] ?? null;
+    if (!found) return null;
+    rest = rest.slice(m[0].length);
+    if (!rest.startsWith(".children[")) break;
+    level = (found.children ?? []) as T[];
+    rest = rest.slice(".children".length);
+  }
+  return found;
+}
+
+/** checkIndicatorSet on a stored tree, each problem tied to its node. */
+export function reportFor(tree: readonly StoredIndicator[], scale: number): SetReport {
+  const report = checkIndicatorSet(toSpecs(tree), { scale });
+  const item = (e: { path: string; message: string }): ReportItem => {
+    const node = nodeAtPath(tree, e.path);
+    return { message: e.message, nodeId: node?.nodeId ?? null, code: node?.code ?? null };
+  };
+  return { errors: report.errors.map(item), warnings: report.warnings.map(item) };
+}
+
+// ---------------------------------------------------------------- reading nodes
+
+interface Structure {
+  rows: Map<number, NodeRow>;
+  children: Map<number | null, NodeRow[]>;
+}
+
+function readStructure(tx: Reader, setId: number): Structure {
+  const all = tx.select().from(indicatorNodes).where(eq(indicatorNodes.setId, setId)).orderBy(asc(indicatorNodes.sortOrder), asc(indicatorNodes.id)).all();
+  const rows = new Map(all.map((r) => [r.id, r]));
+  const children = new Map<number | null, NodeRow[]>();
+  for (const r of all) {
+    const list = children.get(r.parentId) ?? [];
+    list.push(r);
+    children.set(r.parentId, list);
+  }
+  return { rows, children };
+}
+
+function levelOf(s: Structure, id: number): number {
+  let level = 1;
+  let row = s.rows.get(id);
+  while (row && row.parentId !== null) {
+    level++;
+    row = s.rows.get(row.parentId);
+  }
+  return level;
+}
+
+function subtreeIds(s: Structure, id: number): number[] {
+  const out = [id];
+  for (const c of s.children.get(id) ?? []) out.push(...subtreeIds(s, c.id));
+  return out;
+}
+
+/** Levels below and including the node (a leaf has height 1). */
+function heightOf(s: Structure, id: number): number {
+  const kids = s.children.get(id) ?? [];
+  return 1 + (kids.length ? Math.max(...kids.map((k) => heightOf(s, k.id))) : 0);
+}
+
+function specOf(row: NodeRow): IndicatorSpec {
+  const spec: IndicatorSpec = { code: row.code, name: row.name, points: row.points };
+  if (row.dimension) spec.dimension = row.dimension as IndicatorSpec["dimension"];
+  if (row.parentId === null) spec.part = row.part;
+  if (row.rule) spec.rule = row.rule as unknown as LeafRule;
+  if (row.guidance) spec.guidance = row.guidance;
+  if (row.criteria) spec.criteria = row.criteria;
+  if (row.basis) spec.basis = row.basis;
+  spec.evidenceRequired = row.evidenceRequired;
+  if (row.evidenceKinds.length) spec.evidenceKinds = row.evidenceKinds;
+  return spec;
+}
+
+/** Stored answers and evaluator entries that hold data for these nodes. */
+function dataCount(tx: Reader, nodeIds: number[]): number {
+  if (nodeIds.length === 0) return 0;
+  const answers = tx
+    .select({ id: submissionAnswers.id })
+    .from(submissionAnswers)
+    .where(and(inArray(submissionAnswers.nodeId, nodeIds), isNotNull(submissionAnswers.input)))
+    .all().length;
+  const entries = tx
+    .select({ id: evaluatorEntries.id })
+    .from(evaluatorEntries)
+    .where(and(inArray(evaluatorEntries.nodeId, nodeIds), isNotNull(evaluatorEntries.input)))
+    .all().length;
+  const arbitrated = tx.select({ id: arbitrations.id }).from(arbitrations).where(inArray(arbitrations.nodeId, nodeIds)).all().length;
+  return answers + entries + arbitrated;
+}
+
+/** Any row at all (even without input) that points at these nodes: they cannot be deleted. */
+function referenced(tx: Reader, nodeIds: number[]): boolean {
+  if (nodeIds.length === 0) return false;
+  return (
+    !!tx.select({ id: submissionAnswers.id }).from(submissionAnswers).where(inArray(submissionAnswers.nodeId, nodeIds)).limit(1).get() ||
+    !!tx.select({ id: evaluatorEntries.id }).from(evaluatorEntries).where(inArray(evaluatorEntries.nodeId, nodeIds)).limit(1).get() ||
+    !!tx.select({ id: arbitrations.id }).from(arbitrations).where(inArray(arbitrations.nodeId, nodeIds)).limit(1).get()
+  );
+}
+
+export interface NodeDetail {
+  nodeId: number;
+  parentId: number | null;
+  level: number;
+  isLeaf: boolean;
+  spec: IndicatorSpec;
+  /** Stored answers / evaluator entries / arbitrations for this node (leaves). */
+  dataCount: number;
+}
+
+export function getNodeDetail(db: Reader, setId: number, nodeId: number): NodeDetail {
+  const s = readStructure(db, setId);
+  const row = s.rows.get(nodeId);
+  if (!row) throw notFound("该指标不存在。");
+  const isLeaf = (s.children.get(nodeId) ?? []).length === 0;
+  return { nodeId, parentId: row.parentId, level: levelOf(s, nodeId), isLeaf, spec: specOf(row), dataCount: isLeaf ? dataCount(db, [nodeId]) : 0 };
+}
+
+/** Where a node may be moved: the top level or any node of a level that leaves the subtree within three levels. */
+export function moveTargets(db: Reader, setId: number, nodeId: number): { id: number | null; label: string }[] {
+  const s = readStructure(db, setId);
+  if (!s.rows.has(nodeId)) throw notFound("该指标不存在。");
+  const excluded = new Set(subtreeIds(s, nodeId));
+  const height = heightOf(s, nodeId);
+  const out: { id: number | null; label: string }[] = [{ id: null, label: "（作为一级指标）" }];
+  const walk = (parentId: number | null, level: number) => {
+    for (const r of s.children.get(parentId) ?? []) {
+      if (excluded.has(r.id)) continue;
+      if (level + height <= MAX_DEPTH) out.push({ id: r.id, label: `${"　".repeat(level - 1)}${r.code} ${r.name}` });
+      walk(r.id, level + 1);
+    }
+  };
+  walk(null, 1);
+  return out;
+}
+
+export interface AmendmentRow {
+  id: number;
+  at: string;
+  reason: string;
+  carry: CarryMode | null;
+  actorName: string | null;
+  nodeCode: string | null;
+  summary: string;
+}
+
+export function listAmendments(db: Reader, setId: number): AmendmentRow[] {
+  return db
+    .select({
+      id: indicatorAmendments.id,
+      at: indicatorAmendments.at,
+      reason: indicatorAmendments.reason,
+      carry: indicatorAmendments.carry,
+      actorName: users.displayName,
+      nodeCode: indicatorNodes.code,
+      after: indicatorAmendments.after,
+    })
+    .from(indicatorAmendments)
+    .leftJoin(users, eq(users.id, indicatorAmendments.actorId))
+    .leftJoin(indicatorNodes, eq(indicatorNodes.id, indicatorAmendments.nodeId))
+    .where(eq(indicatorAmendments.setId, setId))
+    .orderBy(desc(indicatorAmendments.id))
+    .all()
+    .map(({ after, ...r }) => ({ ...r, summary: typeof (after as { summary?: unknown })?.summary === "string" ? (after as { summary: string }).summary : "" }));
+}
+
+// ---------------------------------------------------------------- operations
+
+export type OpResult = { ok: true; message: string; nodeId: number | null } | { ok: false; fieldErrors: FieldErrors; problems: string[] };
+
+const fail = (fieldErrors: FieldErrors, problems: string[] = []): OpResult => ({ ok: false, fieldErrors, problems });
+
+/** Thrown inside a transaction to roll an amendment back; caught by `run`. */
+class Refused extends Error {
+  constructor(readonly result: OpResult) {
+    super("refused");
+  }
+}
+
+interface OpContext {
+  tx: Tx;
+  set: SetInfo;
+  mode: "draft" | "amend";
+  s: Structure;
+  actor: Actor;
+  amendment: AmendmentInput | null;
+  now: string;
+}
+
+/** Common frame of every operation: mode check, reason check, refusal rollback. */
+function run(actor: Actor, cycleId: number, setId: number, amendment: AmendmentInput | null, op: (c: OpContext) => OpResult): OpResult {
+  try {
+    return mutate(getDb(), (tx) => {
+      const set = getSetInfo(tx, cycleId, setId);
+      const mode = editModeOf(set.cycle.status);
+      if (mode === "frozen") return fail({ _form: FROZEN_MESSAGE });
+      if (mode === "amend" && !amendment) {
+        return fail({ reason: "指标体系已发布，修改须以修订方式进行：请填写修订原因" });
+      }
+      const now = new Date().toISOString();
+      const result = op({ tx, set, mode, s: readStructure(tx, setId), actor, amendment: mode === "amend" ? amendment : null, now });
+      if (result.ok) tx.update(indicatorSets).set({ updatedAt: now }).where(eq(indicatorSets.id, setId)).run();
+      return result;
+    });
+  } catch (error) {
+    if (error instanceof Refused) return error.result;
+    throw error;
+  }
+}
+
+function codeTaken(s: Structure, code: string, selfId?: number): NodeRow | undefined {
+  for (const r of s.rows.values()) if (r.code === code && r.id !== selfId) return r;
+  return undefined;
+}
+
+function nodeValues(input: NodeInput, isTop: boolean, isLeaf: boolean) {
+  return {
+    code: input.code,
+    name: input.name,
+    dimension: input.dimension,
+    part: isTop ? input.part : ("base" as const),
+    points: input.points,
+    rule: isLeaf && input.rule ? (normalizeRule(input.rule) as unknown as Record<string, unknown>) : null,
+    guidance: input.guidance,
+    criteria: input.criteria,
+    basis: input.basis,
+    evidenceRequired: input.evidenceRequired,
+    evidenceKinds: input.evidenceKinds,
+  };
+}
+
+/** Renumber siblings 0..n-1 in the given order. */
+function writeOrder(tx: Tx, siblings: NodeRow[]): void {
+  siblings.forEach((r, i) => {
+    if (r.sortOrder !== i) tx.update(indicatorNodes).set({ sortOrder: i }).where(eq(indicatorNodes.id, r.id)).run();
+  });
+}
+
+/**
+ * After a published tree changes: every ancestor of the changed parents takes the sum of its
+ * children's points (exact decimals). Returns the adjustments made.
+ */
+function rebalance(tx: Tx, setId: number, parentIds: (number | null)[]): { code: string; from: number; to: number }[] {
+  const changes: { code: string; from: number; to: number }[] = [];
+  const pending = new Set(parentIds.filter((p): p is number => p !== null));
+  // Bottom-up: deepest first, re-reading after each write.
+  while (pending.size) {
+    const s = readStructure(tx, setId);
+    const id = [...pending].sort((a, b) => levelOf(s, b) - levelOf(s, a))[0];
+    pending.delete(id);
+    const row = s.rows.get(id);
+    if (!row) continue;
+    const kids = s.children.get(id) ?? [];
+    if (kids.length === 0) continue;
+    const sum = kids.reduce((acc, k) => acc.plus(new Decimal(k.points)), new Decimal(0)).toNumber();
+    if (sum !== row.points) {
+      tx.update(indicatorNodes).set({ points: sum }).where(eq(indicatorNodes.id, id)).run();
+      changes.push({ code: row.code, from: row.points, to: sum });
+      if (row.parentId !== null) pending.add(row.parentId);
+    }
+  }
+  return changes;
+}
+
+function describeAdjustments(changes: { code: string; from: number; to: number }[]): string {
+  if (!changes.length) return "";
+  return `上级指标分值已相应调整：${changes.map((c) => `${c.code}（${c.from}→${c.to}）`).join("、")}。`;
+}
+
+/** An amendment must leave the published tree valid; otherwise roll back with the problems. */
+function assertStillValid(c: OpContext): void {
+  const tree = loadTree(c.tx, c.set.id);
+  const report = checkIndicatorSet(toSpecs(tree), { scale: c.set.cycle.scale });
+  if (report.errors.length) {
+    throw new Refused(
+      fail({ _form: "修订后的指标体系未通过校验，本次修订未保存。已发布的指标体系必须始终没有错误，请调整后再提交。" }, report.errors.map((e) => e.message)),
+    );
+  }
+}
+
+function recordAmendment(
+  c: OpContext,
+  nodeId: number | null,
+  carry: CarryMode | null,
+  before: unknown,
+  after: Record<string, unknown> & { summary: string },
+): void {
+  const reason = c.amendment!.reason;
+  const row = c.tx
+    .insert(indicatorAmendments)
+    .values({ setId: c.set.id, nodeId, reason, carry, before: before ?? null, after, actorId: c.actor.id, at: c.now })
+    .returning()
+    .get();
+  writeAudit(c.tx, c.actor, {
+    action: "indicator.amend",
+    entityType: "indicator_set",
+    entityId: c.set.id,
+    before,
+    after: { amendmentId: row.id, nodeId, reason, carry, ...after },
+  });
+}
+
+export type NodePosition = { kind: "top" } | { kind: "child"; parentId: number } | { kind: "after"; siblingId: number };
+
+/** Add a node (a new leaf) at the top level, as the last child of a node, or right after a sibling. */
+export function addNode(actor: Actor, cycleId: number, setId: number, position: NodePosition, input: NodeInput, amendment: AmendmentInput | null = null): OpResult {
+  return run(actor, cycleId, setId, amendment, (c) => {
+    const { tx, s } = c;
+    let parentId: number | null = null;
+    let index: number;
+    if (position.kind === "top") {
+      index = (s.children.get(null) ?? []).length;
+    } else if (position.kind === "child") {
+      if (!s.rows.has(position.parentId)) throw notFound("上级指标不存在。");
+      parentId = position.parentId;
+      index = (s.children.get(parentId) ?? []).length;
+    } else {
+      const sibling = s.rows.get(position.siblingId);
+      if (!sibling) throw notFound("该指标不存在。");
+      parentId = sibling.parentId;
+      index = (s.children.get(parentId) ?? []).findIndex((r) => r.id === sibling.id) + 1;
+    }
+    const level = parentId === null ? 1 : levelOf(s, parentId) + 1;
+    if (level > MAX_DEPTH) return fail({ _form: "指标体系最多设三级指标，不能在三级指标下再添加下级指标。" });
+    const clash = codeTaken(s, input.code);
+    if (clash) return fail({ code: `编码“${input.code}”已被指标“${clash.name}”使用` });
+    if (!input.rule) return fail({ ruleType: "请选择评分规则" });
+
+    const parent = parentId === null ? null : s.rows.get(parentId)!;
+    const parentWasLeaf = parent !== null && (s.children.get(parent.id) ?? []).length === 0;
+    if (parentWasLeaf && c.mode === "amend" && dataCount(tx, [parent.id]) > 0) {
+      return fail({ _form: `指标“${parent.code} ${parent.name}”已有单位填报或评分数据，不能在其下添加下级指标。` });
+    }
+    const row = tx
+      .insert(indicatorNodes)
+      .values({ setId, parentId, sortOrder: index, ...nodeValues(input, parentId === null, true) })
+      .returning()
+      .get();
+    const siblings = [...(s.children.get(parentId) ?? [])];
+    siblings.splice(index, 0, row);
+    writeOrder(tx, siblings);
+    let note = "";
+    if (parentWasLeaf) {
+      tx.update(indicatorNodes).set({ rule: null }).where(eq(indicatorNodes.id, parent.id)).run();
+      note = `“${parent.code}”已成为上级指标，其原有评分规则已移除。`;
+    }
+    if (c.mode === "draft") {
+      writeAudit(tx, actor, { action: "indicator.node.create", entityType: "indicator_node", entityId: row.id, after: row });
+      return { ok: true, message: `已添加指标“${row.code} ${row.name}”。${note}`, nodeId: row.id };
+    }
+    const adjustments = rebalance(tx, setId, [parentId]);
+    assertStillValid(c);
+    const summary = `新增指标“${row.code} ${row.name}”（${row.points}分）。${note}${describeAdjustments(adjustments)}`;
+    recordAmendment(c, row.id, null, null, { op: "add", node: specOf(row), ancestors: adjustments, summary });
+    return { ok: true, message: `修订已保存：${summary}`, nodeId: row.id };
+  });
+}
+
+/** Edit a node's fields. For a published set, points or rule changes carry existing data over. */
+export function updateNode(actor: Actor, cycleId: number, setId: number, nodeId: number, input: NodeInput, amendment: AmendmentInput | null = null): OpResult {
+  return run(actor, cycleId, setId, amendment, (c) => {
+    const { tx, s } = c;
+    const before = s.rows.get(nodeId);
+    if (!before) throw notFound("该指标不存在。");
+    const isLeaf = (s.children.get(nodeId) ?? []).length === 0;
+    const clash = codeTaken(s, input.code, nodeId);
+    if (clash) return fail({ code: `编码“${input.code}”已被指标“${clash.name}”使用` });
+    if (isLeaf && !input.rule) return fail({ ruleType: "请选择评分规则" });
+    const values = nodeValues(input, before.parentId === null, isLeaf);
+
+    if (c.mode === "draft") {
+      const after = tx.update(indicatorNodes).set(values).where(eq(indicatorNodes.id, nodeId)).returning().get();
+      writeAudit(tx, actor, { action: "indicator.node.update", entityType: "indicator_node", entityId: nodeId, before, after });
+      return { ok: true, message: `已保存指标“${after.code} ${after.name}”。`, nodeId };
+    }
+
+    const changed = (Object.keys(values) as (keyof typeof values)[]).some((k) => JSON.stringify(values[k]) !== JSON.stringify(before[k]));
+    if (!changed) return fail({ _form: "没有任何修改。" });
+
+    // Carry-over of the stored data of a leaf whose points or rule change.
+    const pointsChanged = isLeaf && values.points !== before.points;
+    const ruleChanged = isLeaf && JSON.stringify(values.rule) !== JSON.stringify(normalizeRule(before.rule) ?? before.rule);
+    let carry = c.amendment!.carry;
+    let carried: CarryOutcome | null = null;
+    if (isLeaf && (pointsChanged || ruleChanged)) {
+      const outcome = planCarry(tx, before, values, carry);
+      if (!outcome.ok) return fail({ carry: outcome.message });
+      carried = outcome;
+    } else carry = null;
+
+    const after = tx.update(indicatorNodes).set(values).where(eq(indicatorNodes.id, nodeId)).returning().get();
+    if (carried) applyCarry(tx, carried, actor, c.now);
+    const adjustments = values.points !== before.points ? rebalance(tx, setId, [before.parentId]) : [];
+    assertStillValid(c);
+    const parts = [`修订指标“${after.code} ${after.name}”`];
+    if (values.points !== before.points) parts.push(`分值${before.points}→${after.points}`);
+    if (ruleChanged) parts.push("评分规则已修改");
+    if (carried && carried.count > 0) parts.push(`已有${carried.count}条填报/评分数据按“${CARRY_LABELS[carry!].split("（")[0]}”处理`);
+    const summary = `${parts.join("，")}。${describeAdjustments(adjustments)}`;
+    recordAmendment(c, nodeId, carried && carried.count > 0 ? carry : null, { node: specOf(before), data: carried?.before ?? [] }, {
+      op: "update",
+      node: specOf(after),
+      ancestors: adjustments,
+      data: carried?.after ?? [],
+      summary,
+    });
+    return { ok: true, message: `修订已保存：${summary}`, nodeId };
+  });
+}
+
+/** Move a node one place up or down among its siblings. */
+export function reorderNode(actor: Actor, cycleId: number, setId: number, nodeId: number, direction: "up" | "down", amendment: AmendmentInput | null = null): OpResult {
+  return run(actor, cycleId, setId, amendment, (c) => {
+    const row = c.s.rows.get(nodeId);
+    if (!row) throw notFound("该指标不存在。");
+    const siblings = [...(c.s.children.get(row.parentId) ?? [])];
+    const index = siblings.findIndex((r) => r.id === nodeId);
+    const target = direction === "up" ? index - 1 : index + 1;
+    if (target < 0 || target >= siblings.length) {
+      return fail({ _form: direction === "up" ? "该指标已在同级最前面。" : "该指标已在同级最后面。" });
+    }
+    const beforeOrder = siblings.map((r) => r.code);
+    [siblings[index], siblings[target]] = [siblings[target], siblings[index]];
+    writeOrder(c.tx, siblings);
+    const afterOrder = siblings.map((r) => r.code);
+    const summary = `调整指标“${row.code} ${row.name}”的顺序（${direction === "up" ? "上移" : "下移"}）。`;
+    if (c.mode === "draft") {
+      writeAudit(c.tx, actor, { action: "indicator.node.reorder", entityType: "indicator_node", entityId: nodeId, before: { order: beforeOrder }, after: { order: afterOrder } });
+    } else {
+      recordAmendment(c, nodeId, null, { order: beforeOrder }, { op: "reorder", order: afterOrder, summary });
+    }
+    return { ok: true, message: c.mode === "draft" ? "顺序已调整。" : `修订已保存：${summary}`, nodeId };
+  });
+}
+
+/** Move a node (with its subtree) under another parent, as its last child; null = top level. */
+export function moveNode(actor: Actor, cycleId: number, setId: number, nodeId: number, newParentId: number | null, amendment: AmendmentInput | null = null): OpResult {
+  return run(actor, cycleId, setId, amendment, (c) => {
+    const { tx, s } = c;
+    const row = s.rows.get(nodeId);
+    if (!row) throw notFound("该指标不存在。");
+    if (row.parentId === newParentId) return fail({ parentId: "指标已在该位置。" });
+    if (newParentId !== null) {
+      if (!s.rows.has(newParentId)) return fail({ parentId: "所选上级指标不存在。" });
+      if (subtreeIds(s, nodeId).includes(newParentId)) return fail({ parentId: "不能移动到本指标自己或其下级指标之下。" });
+      if (levelOf(s, newParentId) + heightOf(s, nodeId) > MAX_DEPTH) {
+        return fail({ parentId: "移动后将超过三级指标，请选择更高层级的上级指标。" });
+      }
+    }
+    const parent = newParentId === null ? null : s.rows.get(newParentId)!;
+    const parentWasLeaf = parent !== null && (s.children.get(parent.id) ?? []).length === 0;
+    if (parentWasLeaf && c.mode === "amend" && dataCount(tx, [parent.id]) > 0) {
+      return fail({ parentId: `指标“${parent.code} ${parent.name}”已有单位填报或评分数据，不能在其下添加下级指标。` });
+    }
+    const oldSiblings = (s.children.get(row.parentId) ?? []).filter((r) => r.id !== nodeId);
+    const newSiblings = s.children.get(newParentId) ?? [];
+    const moved = tx
+      .update(indicatorNodes)
+      .set({ parentId: newParentId, sortOrder: newSiblings.length, part: newParentId === null ? row.part : "base" })
+      .where(eq(indicatorNodes.id, nodeId))
+      .returning()
+      .get();
+    writeOrder(tx, oldSiblings);
+    let note = "";
+    if (parentWasLeaf) {
+      tx.update(indicatorNodes).set({ rule: null }).where(eq(indicatorNodes.id, parent.id)).run();
+      note = `“${parent.code}”已成为上级指标，其原有评分规则已移除。`;
+    }
+    const where = parent ? `“${parent.code} ${parent.name}”之下` : "一级指标";
+    if (c.mode === "draft") {
+      writeAudit(tx, actor, { action: "indicator.node.move", entityType: "indicator_node", entityId: nodeId, before: row, after: moved });
+      return { ok: true, message: `已将“${row.code} ${row.name}”移到${where}。${note}`, nodeId };
+    }
+    const adjustments = rebalance(tx, setId, [row.parentId, newParentId]);
+    assertStillValid(c);
+    const summary = `将指标“${row.code} ${row.name}”移到${where}。${note}${describeAdjustments(adjustments)}`;
+    recordAmendment(c, nodeId, null, { parentId: row.parentId }, { op: "move", parentId: newParentId, ancestors: adjustments, summary });
+    return { ok: true, message: `修订已保存：${summary}`, nodeId };
+  });
+}
+
+/** Delete a node and everything below it. Nodes that hold submitted data cannot be deleted. */
+export function deleteNode(actor: Actor, cycleId: number, setId: number, nodeId: number, amendment: AmendmentInput | null = null): OpResult {
+  return run(actor, cycleId, setId, amendment, (c) => {
+    const { tx, s } = c;
+    const row = s.rows.get(nodeId);
+    if (!row) throw notFound("该指标不存在。");
+    const ids = subtreeIds(s, nodeId);
+    if (referenced(tx, ids)) {
+      return fail({ _form: `指标“${row.code} ${row.name}”（或其下级指标）已有单位填报或评分数据，不能删除。` });
+    }
+    const removed = ids.map((id) => specOf(s.rows.get(id)!));
+    // Children first (foreign keys point at the parent).
+    for (const id of [...ids].reverse()) tx.delete(indicatorNodes).where(eq(indicatorNodes.id, id)).run();
+    writeOrder(tx, (s.children.get(row.parentId) ?? []).filter((r) => r.id !== nodeId));
+    const label = `“${row.code} ${row.name}”${ids.length > 1 ? `及其${ids.length - 1}个下级指标` : ""}`;
+    if (c.mode === "draft") {
+      writeAudit(tx, actor, { action: "indicator.node.delete", entityType: "indicator_node", entityId: nodeId, before: { setId, nodes: removed } });
+      return { ok: true, message: `已删除指标${label}。`, nodeId: null };
+    }
+    const adjustments = rebalance(tx, setId, [row.parentId]);
+    assertStillValid(c);
+    const summary = `删除指标${label}。${describeAdjustments(adjustments)}`;
+    recordAmendment(c, null, null, { nodes: removed }, { op: "delete", code: row.code, ancestors: adjustments, summary });
+    return { ok: true, message: `修订已保存：${summary}`, nodeId: null };
+  });
+}
+
+// ---------------------------------------------------------------- carry-over
+
+interface DataRow {
+  table: "answer" | "entry" | "arbitration";
+  id: number;
+  before: unknown;
+  after: unknown;
+}
+
+type CarryOutcome = { ok: true; count: number; rows: DataRow[]; before: DataRow[]; after: DataRow[] };
+
+/**
+ * Work out what happens to a leaf's stored data (answers, evaluator entries, arbitrated values)
+ * when its points or rule change: refused without a carry mode when data exists and points change,
+ * and refused when the carried data would not fit the new rule (then only reset works).
+ */
+function planCarry(
+  tx: Tx,
+  before: NodeRow,
+  values: { points: number; rule: Record<string, unknown> | null; code: string; part: string },
+  carry: CarryMode | null,
+): CarryOutcome | { ok: false; message: string } {
+  const answers = tx
+    .select({ id: submissionAnswers.id, input: submissionAnswers.input })
+    .from(submissionAnswers)
+    .where(and(eq(submissionAnswers.nodeId, before.id), isNotNull(submissionAnswers.input)))
+    .all();
+  const entries = tx
+    .select({ id: evaluatorEntries.id, input: evaluatorEntries.input })
+    .from(evaluatorEntries)
+    .where(and(eq(evaluatorEntries.nodeId, before.id), isNotNull(evaluatorEntries.input)))
+    .all();
+  const arbitrated = tx.select({ id: arbitrations.id, value: arbitrations.value }).from(arbitrations).where(eq(arbitrations.nodeId, before.id)).all();
+  const count = answers.length + entries.length + arbitrated.length;
+  if (count === 0) return { ok: true, count: 0, rows: [], before: [], after: [] };
+
+  const pointsChanged = values.points !== before.points;
+  if (carry === null) {
+    if (pointsChanged) {
+      return {
+        ok: false,
+        message: `已有${count}条填报或评分数据，分值由${before.points}改为${values.points}，请选择原有得分的处理方式`,
+      };
+    }
+  }
+  const mode: CarryMode | null = carry;
+  const newRule = normalizeRule(values.rule);
+  const ruleType = newRule?.type ?? "score";
+  const oldType = normalizeRule(before.rule)?.type;
+  const rows: DataRow[] = [];
+  const bad: string[] = [];
+  const root = rootPart(tx, before);
+  const carryOne = (input: Record<string, unknown> | null) =>
+    mode === null ? input : carryInput(input, oldType ?? ruleType, before.points, values.points, mode);
+  for (const a of answers) {
+    const after = mode === "reset" ? null : carryOne(a.input);
+    if (after && newRule) bad.push(...inputProblems({ code: values.code, points: values.points, rule: newRule, part: root }, after));
+    rows.push({ table: "answer", id: a.id, before: a.input, after });
+  }
+  for (const e of entries) {
+    const after = mode === "reset" ? null : carryOne(e.input);
+    if (after && newRule) bad.push(...inputProblems({ code: values.code, points: values.points, rule: newRule, part: root }, after));
+    rows.push({ table: "entry", id: e.id, before: e.input, after });
+  }
+  for (const r of arbitrated) {
+    let value: number | null = r.value;
+    if (mode === "reset") value = null;
+    else if (mode !== null) value = (carryInput({ override: { value: r.value } }, ruleType, before.points, values.points, mode)!.override as { value: number }).value;
+    if (value !== null && (value < 0 || value > values.points)) bad.push(`仲裁分值${value}超出新分值范围`);
+    rows.push({ table: "arbitration", id: r.id, before: r.value, after: value });
+  }
+  if (bad.length) {
+    const chosen = mode === null ? "" : `按“${CARRY_LABELS[mode].split("（")[0]}”处理后，`;
+    return {
+      ok: false,
+      message: `${chosen}已有的${count}条填报或评分数据与修订后的分值或评分规则不符（如：${bad[0]}），请选择“清空重填”`,
+    };
+  }
+  return { ok: true, count, rows, before: rows.map((r) => ({ ...r, after: undefined })), after: rows.map((r) => ({ ...r, before: undefined })) };
+}
+
+function rootPart(tx: Tx, row: NodeRow): "base" | "bonus" | "veto" {
+  let current: NodeRow | undefined = row;
+  while (current && current.parentId !== null) {
+    current = tx.select().from(indicatorNodes).where(eq(indicatorNodes.id, current.parentId)).get();
+  }
+  return current?.part ?? "base";
+}
+
+function applyCarry(tx: Tx, outcome: CarryOutcome, actor: Actor, now: string): void {
+  for (const r of outcome.rows) {
+    if (JSON.stringify(r.before) === JSON.stringify(r.after)) continue;
+    if (r.table === "answer") {
+      const current = tx.select({ version: submissionAnswers.version }).from(submissionAnswers).where(eq(submissionAnswers.id, r.id)).get()!;
+      tx.update(submissionAnswers)
+        .set({ input: r.after as Record<string, unknown> | null, version: current.version + 1, updatedBy: actor.id, updatedAt: now })
+        .where(eq(submissionAnswers.id, r.id))
+        .run();
+    } else if (r.table === "entry") {
+      const current = tx.select({ version: evaluatorEntries.version }).from(evaluatorEntries).where(eq(evaluatorEntries.id, r.id)).get()!;
+      tx.update(evaluatorEntries)
+        .set({ input: r.after as Record<string, unknown> | null, version: current.version + 1, updatedBy: actor.id, updatedAt: now })
+        .where(eq(evaluatorEntries.id, r.id))
+        .run();
+    } else if (r.after === null) {
+      tx.delete(arbitrations).where(eq(arbitrations.id, r.id)).run();
+    } else {
+      tx.update(arbitrations).set({ value: r.after as number }).where(eq(arbitrations.id, r.id)).run();
+    }
+  }
+}

@@ -1,0 +1,524 @@
+import crypto from "node:crypto";
+import { and, eq } from "drizzle-orm";
+import { getDb, getSqlite, type Db, type Tx } from "../../db/client";
+import { cycleResults, cycles, units, users, type CycleStatus } from "../../db/schema";
+import {
+  formatScore,
+  scorePackage,
+  validatePackage,
+  type AssessmentPackage,
+  type AssessmentPackageInput,
+  type Results,
+  type UnitResult,
+  type ValidationError,
+} from "../../scoring";
+import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
+import { serialisePackage, serialiseResults, sortUnits } from "../domain/deterministic-json";
+import { baseLeafIds, mayHaveAllNaWarning, mergeResults } from "../domain/results-merge";
+import { unitSummary, type UnitSummary } from "../domain/results-view";
+import { mutate, writeAudit, type Actor } from "../utils/audit.server";
+import { buildCyclePackage, type CyclePackage } from "./cycle-package.server";
+
+/**
+ * Results of a cycle (考核结果): the package built from the database (cycle-package.server.ts),
+ * serialised deterministically and hashed, scored by the engine, stored as `cycle_results` (one
+ * preliminary row, replaced by each recompute; one immutable final row taken when the cycle is
+ * 已定稿) with per-unit `unit_results` rows for fast pages.
+ *
+ * Recompute never holds the write lock for long and is incremental:
+ * 1. everything heavy — building the package from the database, serialising, hashing, validating,
+ *    scoring, serialising the results and every unit row — happens before the write transaction
+ *    (reads in WAL mode block nobody);
+ * 2. each unit's row carries the SHA-256 of the package header plus its own canonical entry. When the
+ *    header is unchanged, only units whose entry changed are scored again and merged with the
+ *    kept results by the engine's ranking (app/domain/results-merge.ts); a change in settings,
+ *    calendar or indicator sets re-scores every unit;
+ * 3. the write transaction updates the preliminary row in place and rewrites only the unit rows
+ *    whose result changed (their own scores or their ranks), inserts new units and deletes units
+ *    that left the package — one unit's change writes that unit plus the units whose rank moved.
+ * The cycle-level `package_json` / `results_json` are always rewritten whole (they are the
+ * published documents, and every rank can move).
+ */
+
+export type CycleResultRow = typeof cycleResults.$inferSelect;
+type Reader = Db | Tx;
+
+export interface ComputeOptions {
+  /** Use this package instead of building it from the database (tests, imports). */
+  pkg?: AssessmentPackageInput;
+  /** Package unit id → unit id for `pkg` (default: units looked up by code). */
+  unitIds?: Record<string, number>;
+}
+
+export type ComputeOutcome =
+  | {
+      ok: true;
+      kind: "preliminary" | "final";
+      cycleResultId: number;
+      packageSha256: string;
+      resultsSha256: string;
+      /** Units in the results. */
+      units: number;
+      /** Units the engine scored in this run (the others were unchanged and kept). */
+      rescored: number;
+      /** unit_results rows written or deleted. */
+      rowsWritten: number;
+      /** Nothing changed since the last computation (nothing was written). */
+      unchanged: boolean;
+      /** Units left out because some leaf has no signed-off evaluator entry yet. */
+      incomplete: CyclePackage["incomplete"];
+      warnings: string[];
+    }
+  | { ok: false; status: 400 | 404 | 409; message: string; errors: ValidationError[] };
+
+type Refusal = Extract<ComputeOutcome, { ok: false }>;
+
+const refuse = (status: Refusal["status"], message: string, errors: ValidationError[] = []): Refusal => ({ ok: false, status, message, errors });
+
+export function sha256(text: string): string {
+  return crypto.createHash("sha256").update(text, "utf8").digest("hex");
+}
+
+/** Statuses in which the preliminary results may be (re)computed. */
+export const COMPUTE_STATUSES: readonly CycleStatus[] = ["evaluating", "preliminary"];
+
+// ---------------------------------------------------------------- preparing (no write lock)
+
+interface StoredUnitRow {
+  unitId: number;
+  inputSha256: string | null;
+  rank: number;
+  categoryRank: number;
+}
+
+interface PreparedUnit {
+  unitId: number;
+  result: UnitResult;
+  inputSha256: string;
+  rescored: boolean;
+}
+
+interface Prepared {
+  packageJson: string;
+  packageSha256: string;
+  resultsJson: string;
+  resultsSha256: string;
+  results: Results;
+  units: PreparedUnit[];
+  rescored: number;
+  /** The stored row the diff was made against (null: none). */
+  basedOn: { id: number; packageSha256: string } | null;
+  stored: Map<number, StoredUnitRow>;
+  incomplete: CyclePackage["incomplete"];
+}
+
+function cycleRow(db: Reader, cycleId: number) {
+  return db.select().from(cycles).where(eq(cycles.id, cycleId)).get();
+}
+
+function resultRow(db: Reader, cycleId: number, kind: "preliminary" | "final") {
+  return db
+    .select({ id: cycleResults.id, packageSha256: cycleResults.packageSha256 })
+    .from(cycleResults)
+    .where(and(eq(cycleResults.cycleId, cycleId), eq(cycleResults.kind, kind)))
+    .get();
+}
+
+function resolveUnitIds(db: Reader, pkg: AssessmentPackageInput): Record<string, number> | string[] {
+  const byCode = new Map(db.select({ id: units.id, code: units.code }).from(units).all().map((u) => [u.code, u.id]));
+  const out: Record<string, number> = {};
+  const unknown: string[] = [];
+  for (const u of pkg.units) {
+    const id = byCode.get(u.id);
+    if (id === undefined) unknown.push(u.id);
+    else out[u.id] = id;
+  }
+  return unknown.length > 0 ? unknown : out;
+}
+
+function storedUnits(cycleResultId: number): Map<number, StoredUnitRow> {
+  const rows = getSqlite()
+    .prepare("SELECT unit_id AS unitId, input_sha256 AS inputSha256, rank, category_rank AS categoryRank FROM unit_results WHERE cycle_result_id = ?")
+    .all(cycleResultId) as StoredUnitRow[];
+  return new Map(rows.map((r) => [r.unitId, r]));
+}
+
+function storedResults(cycleResultId: number, unitIds: ReadonlySet<number>): Map<number, UnitResult> {
+  const out = new Map<number, UnitResult>();
+  const stmt = getSqlite().prepare("SELECT unit_id AS unitId, result FROM unit_results WHERE cycle_result_id = ?");
+  for (const r of stmt.iterate(cycleResultId) as Iterable<{ unitId: number; result: string }>) {
+    if (unitIds.has(r.unitId)) out.set(r.unitId, JSON.parse(r.result) as UnitResult);
+  }
+  return out;
+}
+
+/**
+ * Build (or take) the package, diff it against the stored preliminary results and score what
+ * changed. Read-only.
+ */
+function prepare(cycleId: number, opts: ComputeOptions): Prepared | Refusal {
+  const db = getDb();
+  let pkg: AssessmentPackageInput;
+  let unitIds: Record<string, number>;
+  let incomplete: CyclePackage["incomplete"] = [];
+  if (opts.pkg) {
+    pkg = opts.pkg;
+    const resolved = opts.unitIds ?? resolveUnitIds(db, pkg);
+    if (Array.isArray(resolved)) return refuse(400, `数据包中的单位编码不存在：${resolved.slice(0, 10).join("、")}`);
+    unitIds = resolved;
+  } else {
+    const build = buildCyclePackage(db, cycleId);
+    pkg = build.pkg;
+    unitIds = build.unitIds;
+    incomplete = build.incomplete;
+  }
+  if (pkg.units.length === 0) {
+    return refuse(409, incomplete.length > 0 ? `尚无评估完成的单位（${incomplete.length}个单位仍有指标未评估签署），暂不能计算结果` : "本考核年度没有可计算结果的单位");
+  }
+
+  const ser = serialisePackage(pkg);
+  const seen = new Set<string>();
+  for (const u of ser.units) {
+    if (seen.has(u.id)) return refuse(400, `数据包中单位编号“${u.id}”重复`);
+    seen.add(u.id);
+    if (unitIds[u.id] === undefined) return refuse(400, `数据包中的单位“${u.id}”没有对应的单位`);
+  }
+  const packageSha256 = sha256(ser.json);
+  const headerSha = sha256(ser.headerJson);
+  const inputSha = new Map<string, string>(ser.units.map((u) => [u.id, sha256(`${headerSha}\n${u.json}`)]));
+
+  const prev = resultRow(db, cycleId, "preliminary") ?? null;
+  const stored = prev ? storedUnits(prev.id) : new Map<number, StoredUnitRow>();
+
+  // Which units the engine must score: new units and units whose inputs (or the header) changed.
+  const sorted = sortUnits(pkg.units);
+  const keptIds = new Set<number>();
+  for (const u of sorted) {
+    const row = stored.get(unitIds[u.id]);
+    if (row && row.inputSha256 === inputSha.get(u.id)) keptIds.add(row.unitId);
+  }
+  let kept = keptIds.size > 0 && prev ? storedResults(prev.id, keptIds) : new Map<number, UnitResult>();
+
+  // Validate the header alone first (its problems are reported once, not per unit).
+  let toScore = sorted.filter((u) => !kept.has(unitIds[u.id]));
+  let header: AssessmentPackage | null = null;
+  if (kept.size > 0) {
+    // Validate the header alone (cheap without units); its problems are then reported once.
+    const v = validatePackage({ ...pkg, units: [] });
+    if (!v.ok) return refuse(400, "数据包校验未通过", v.errors);
+    header = v.pkg;
+    const baseIds = baseLeafIds(header);
+    let reinclude = false;
+    for (const [unitId, r] of kept) {
+      if (mayHaveAllNaWarning(r, baseIds)) {
+        kept.delete(unitId);
+        reinclude = true;
+      }
+    }
+    if (reinclude) toScore = sorted.filter((u) => !kept.has(unitIds[u.id]));
+  }
+
+  const scored = scorePackage({ ...pkg, units: toScore });
+  if (!scored.ok) return refuse(400, "数据包校验未通过", renumberErrors(scored.errors, toScore, pkg.units));
+  const results: Results = header && kept.size > 0 ? mergeResults(header, scored.results, [...kept.values()]) : scored.results;
+  kept = new Map(); // release the parsed rows early
+
+  const rescoredIds = new Set(toScore.map((u) => u.id));
+  const resultsJson = serialiseResults(results);
+  return {
+    packageJson: ser.json,
+    packageSha256,
+    resultsJson,
+    resultsSha256: sha256(resultsJson),
+    results,
+    units: results.units.map((r) => ({
+      unitId: unitIds[r.id],
+      result: r,
+      inputSha256: inputSha.get(r.id)!,
+      rescored: rescoredIds.has(r.id),
+    })),
+    rescored: toScore.length,
+    basedOn: prev,
+    stored,
+    incomplete,
+  };
+}
+
+/** Error paths of a sub-package name units by their index there; map them to the full package. */
+function renumberErrors(errors: ValidationError[], sub: readonly { id: string }[], original: readonly { id: string }[]): ValidationError[] {
+  const index = new Map(original.map((u, i) => [u.id, i]));
+  return errors.map((e) => {
+    const m = /^units\[(\d+)\]/.exec(e.path);
+    if (!m) return e;
+    const unit = sub[Number(m[1])];
+    const i = unit ? index.get(unit.id) : undefined;
+    return i === undefined ? e : { ...e, path: `units[${i}]${e.path.slice(m[0].length)}` };
+  });
+}
+
+// ---------------------------------------------------------------- writing
+
+const UPSERT_UNIT = `INSERT INTO unit_results (cycle_result_id, unit_id, result, total, rank, category_rank, input_sha256, summary)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (cycle_result_id, unit_id) DO UPDATE SET result = excluded.result, total = excluded.total, rank = excluded.rank,
+    category_rank = excluded.category_rank, input_sha256 = excluded.input_sha256, summary = excluded.summary`;
+
+interface UnitRowValues {
+  unitId: number;
+  values: [string, string, number, number, string, string];
+}
+
+function rowValues(u: PreparedUnit): UnitRowValues {
+  const r = u.result;
+  return {
+    unitId: u.unitId,
+    values: [JSON.stringify(r), formatScore(r.total), r.rank, r.categoryRank, u.inputSha256, JSON.stringify(unitSummary(r))],
+  };
+}
+
+/** Unit rows that differ from the stored ones (re-scored, new, or moved in the ranking). */
+function changedRows(p: Prepared): UnitRowValues[] {
+  const out: UnitRowValues[] = [];
+  for (const u of p.units) {
+    const s = p.stored.get(u.unitId);
+    if (!s || u.rescored || s.rank !== u.result.rank || s.categoryRank !== u.result.categoryRank || s.inputSha256 !== u.inputSha256) {
+      out.push(rowValues(u));
+    }
+  }
+  return out;
+}
+
+function writeUnitRows(cycleResultId: number, rows: readonly UnitRowValues[]): void {
+  const stmt = getSqlite().prepare(UPSERT_UNIT);
+  for (const r of rows) stmt.run(cycleResultId, r.unitId, ...r.values);
+}
+
+function actorUserId(tx: Reader, actor: Actor): number | null {
+  if (actor.id === null) return null;
+  return tx.select({ id: users.id }).from(users).where(eq(users.id, actor.id)).get()?.id ?? null;
+}
+
+/**
+ * (Re)compute the preliminary results of a cycle (初步结果): allowed while the cycle is 评审中 or
+ * 初步结果. Audited. Returns the engine's messages when the package does not validate.
+ */
+export function computeCycleResults(cycleId: number, actor: Actor, opts: ComputeOptions = {}): ComputeOutcome {
+  const db = getDb();
+  const cycle = cycleRow(db, cycleId);
+  if (!cycle) return refuse(404, "该考核年度不存在");
+  if (!COMPUTE_STATUSES.includes(cycle.status)) {
+    return refuse(
+      409,
+      cycle.status === "final" || cycle.status === "archived"
+        ? `考核结果已定稿（${CYCLE_STATUS_LABELS[cycle.status]}），不能重新计算`
+        : `考核当前为“${CYCLE_STATUS_LABELS[cycle.status]}”，进入评审后方可计算结果`,
+    );
+  }
+  const p = prepare(cycleId, opts);
+  if ("ok" in p) return p;
+  if (p.basedOn && p.basedOn.packageSha256 === p.packageSha256) {
+    return outcome("preliminary", p.basedOn.id, p, 0, true);
+  }
+  const rows = changedRows(p);
+  const present = new Set(p.units.map((u) => u.unitId));
+  const removed = [...p.stored.keys()].filter((id) => !present.has(id));
+
+  return mutate(db, (tx): ComputeOutcome => {
+    const now = cycleRow(tx, cycleId)!;
+    if (!COMPUTE_STATUSES.includes(now.status)) return refuse(409, `考核状态已变为“${CYCLE_STATUS_LABELS[now.status]}”，未保存本次计算结果`);
+    const at = new Date().toISOString();
+    const computedBy = actorUserId(tx, actor);
+    const current = resultRow(tx, cycleId, "preliminary");
+    let id: number;
+    let written: number;
+    const values = {
+      packageJson: p.packageJson,
+      packageSha256: p.packageSha256,
+      resultsJson: p.resultsJson,
+      resultsSha256: p.resultsSha256,
+      computedBy,
+      computedAt: at,
+    };
+    if (current && p.basedOn && current.id === p.basedOn.id && current.packageSha256 === p.basedOn.packageSha256) {
+      id = current.id;
+      tx.update(cycleResults).set(values).where(eq(cycleResults.id, id)).run();
+      const del = getSqlite().prepare("DELETE FROM unit_results WHERE cycle_result_id = ? AND unit_id = ?");
+      for (const unitId of removed) del.run(id, unitId);
+      writeUnitRows(id, rows);
+      written = rows.length + removed.length;
+    } else {
+      // No previous row, or someone else recomputed meanwhile: replace the whole preliminary row.
+      if (current) tx.delete(cycleResults).where(eq(cycleResults.id, current.id)).run();
+      id = tx.insert(cycleResults).values({ cycleId, kind: "preliminary", ...values }).returning({ id: cycleResults.id }).get().id;
+      writeUnitRows(id, p.units.map(rowValues));
+      written = p.units.length;
+    }
+    writeAudit(tx, actor, {
+      action: "results.compute",
+      entityType: "cycle",
+      entityId: cycleId,
+      before: current ? { packageSha256: current.packageSha256 } : undefined,
+      after: {
+        kind: "preliminary",
+        packageSha256: p.packageSha256,
+        resultsSha256: p.resultsSha256,
+        units: p.units.length,
+        rescored: p.rescored,
+        rowsWritten: written,
+        incomplete: p.incomplete.map((u) => u.code),
+      },
+    });
+    return outcome("preliminary", id, p, written, false);
+  });
+}
+
+function outcome(kind: "preliminary" | "final", id: number, p: Prepared, written: number, unchanged: boolean): ComputeOutcome {
+  return {
+    ok: true,
+    kind,
+    cycleResultId: id,
+    packageSha256: p.packageSha256,
+    resultsSha256: p.resultsSha256,
+    units: p.units.length,
+    rescored: unchanged ? 0 : p.rescored,
+    rowsWritten: written,
+    unchanged,
+    incomplete: p.incomplete,
+    warnings: p.results.warnings,
+  };
+}
+
+/**
+ * Store the immutable final snapshot (定稿结果) of a cycle that has been finalised (已定稿): the
+ * package built from the database at this moment, its results and both hashes, and every unit's
+ * row. A database trigger refuses any later UPDATE or DELETE of it; a second call is refused.
+ * Units still incomplete block the snapshot (every unit must have been evaluated).
+ */
+export function finaliseResults(cycleId: number, actor: Actor, opts: ComputeOptions = {}): ComputeOutcome {
+  const db = getDb();
+  const cycle = cycleRow(db, cycleId);
+  if (!cycle) return refuse(404, "该考核年度不存在");
+  if (cycle.status !== "final") return refuse(409, `考核当前为“${CYCLE_STATUS_LABELS[cycle.status]}”，结果定稿后方可生成定稿快照`);
+  if (resultRow(db, cycleId, "final")) return refuse(409, "定稿结果已生成，不能更改");
+  const p = prepare(cycleId, opts);
+  if ("ok" in p) return p;
+  if (p.incomplete.length > 0) {
+    return refuse(409, `仍有${p.incomplete.length}个单位的指标未评估签署（${p.incomplete.slice(0, 5).map((u) => u.name).join("、")}${p.incomplete.length > 5 ? "等" : ""}），不能生成定稿结果`);
+  }
+  const rows = p.units.map(rowValues);
+  return mutate(db, (tx): ComputeOutcome => {
+    if (resultRow(tx, cycleId, "final")) return refuse(409, "定稿结果已生成，不能更改");
+    const id = tx
+      .insert(cycleResults)
+      .values({
+        cycleId,
+        kind: "final",
+        packageJson: p.packageJson,
+        packageSha256: p.packageSha256,
+        resultsJson: p.resultsJson,
+        resultsSha256: p.resultsSha256,
+        computedBy: actorUserId(tx, actor),
+        computedAt: new Date().toISOString(),
+      })
+      .returning({ id: cycleResults.id })
+      .get().id;
+    writeUnitRows(id, rows);
+    writeAudit(tx, actor, {
+      action: "results.finalise",
+      entityType: "cycle",
+      entityId: cycleId,
+      after: { kind: "final", packageSha256: p.packageSha256, resultsSha256: p.resultsSha256, units: p.units.length },
+    });
+    return outcome("final", id, p, rows.length, false);
+  });
+}
+
+// ---------------------------------------------------------------- reading
+
+export interface ResultsMeta {
+  id: number;
+  cycleId: number;
+  kind: "preliminary" | "final";
+  packageSha256: string;
+  resultsSha256: string;
+  computedAt: string;
+  computedByName: string | null;
+}
+
+/** The results pages show: the final snapshot when there is one, else the preliminary results. */
+export function currentResults(cycleId: number, db: Reader = getDb()): ResultsMeta | null {
+  const rows = db
+    .select({
+      id: cycleResults.id,
+      cycleId: cycleResults.cycleId,
+      kind: cycleResults.kind,
+      packageSha256: cycleResults.packageSha256,
+      resultsSha256: cycleResults.resultsSha256,
+      computedAt: cycleResults.computedAt,
+      computedByName: users.displayName,
+    })
+    .from(cycleResults)
+    .leftJoin(users, eq(users.id, cycleResults.computedBy))
+    .where(eq(cycleResults.cycleId, cycleId))
+    .all();
+  return rows.find((r) => r.kind === "final") ?? rows.find((r) => r.kind === "preliminary") ?? null;
+}
+
+export function resultsMeta(cycleId: number, kind: "preliminary" | "final", db: Reader = getDb()): ResultsMeta | null {
+  const meta = currentResults(cycleId, db);
+  if (meta && meta.kind === kind) return meta;
+  if (kind === "final") return null;
+  const row = resultRow(db, cycleId, "preliminary");
+  if (!row) return null;
+  const all = db.select().from(cycleResults).where(eq(cycleResults.id, row.id)).get()!;
+  return { id: all.id, cycleId, kind: "preliminary", packageSha256: all.packageSha256, resultsSha256: all.resultsSha256, computedAt: all.computedAt, computedByName: null };
+}
+
+/** The stored package or results text of a results row (byte-exact, as hashed). */
+export function storedDocument(cycleResultId: number, which: "package" | "results"): string {
+  const col = which === "package" ? "package_json" : "results_json";
+  const row = getSqlite().prepare(`SELECT ${col} AS text FROM cycle_results WHERE id = ?`).get(cycleResultId) as { text: string } | undefined;
+  if (!row) throw new Error(`no cycle_results row ${cycleResultId}`);
+  return row.text;
+}
+
+export interface SummaryRow extends UnitSummary {
+  unitId: number;
+}
+
+const summaryCache = new Map<string, SummaryRow[]>();
+const SUMMARY_CACHE_SIZE = 8;
+
+/**
+ * Every unit's headline figures of a results row, in ranking order (rank, then package id).
+ * Cached per row and results hash (a recompute changes the hash).
+ */
+export function unitSummaries(meta: Pick<ResultsMeta, "id" | "resultsSha256">): SummaryRow[] {
+  const key = `${meta.id}:${meta.resultsSha256}`;
+  const hit = summaryCache.get(key);
+  if (hit) return hit;
+  const rows = getSqlite()
+    .prepare("SELECT unit_id AS unitId, summary FROM unit_results WHERE cycle_result_id = ? ORDER BY rank")
+    .all(meta.id) as { unitId: number; summary: string }[];
+  const out = rows.map((r) => ({ unitId: r.unitId, ...(JSON.parse(r.summary) as UnitSummary) }));
+  out.sort((a, b) => a.rank - b.rank || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  if (summaryCache.size >= SUMMARY_CACHE_SIZE) summaryCache.delete(summaryCache.keys().next().value as string);
+  summaryCache.set(key, out);
+  return out;
+}
+
+/** One unit's full results entry (leaves and explanations), or null when it has none. */
+export function unitResultOf(cycleResultId: number, unitId: number): UnitResult | null {
+  const row = getSqlite().prepare("SELECT result FROM unit_results WHERE cycle_result_id = ? AND unit_id = ?").get(cycleResultId, unitId) as
+    | { result: string }
+    | undefined;
+  return row ? (JSON.parse(row.result) as UnitResult) : null;
+}
+
+/** Every unit's full results entry in ranking order, one at a time (for exports). */
+export function* iterateUnitResults(cycleResultId: number): Generator<{ unitId: number; result: UnitResult }> {
+  const stmt = getSqlite().prepare("SELECT unit_id AS unitId, result FROM unit_results WHERE cycle_result_id = ? ORDER BY rank, json_extract(summary, '$.id')");
+  for (const r of stmt.iterate(cycleResultId) as Iterable<{ unitId: number; result: string }>) {
+    yield { unitId: r.unitId, result: JSON.parse(r.result) as UnitResult };
+  }
+}

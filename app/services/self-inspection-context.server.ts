@@ -1,0 +1,332 @@
+import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import type { Db, Tx } from "../../db/client";
+import {
+  cycles,
+  deadlineExtensions,
+  evidenceFiles,
+  evidenceLinks,
+  indicatorSets,
+  returnItems,
+  submissionAnswers,
+  submissions,
+  units,
+  type CycleStatus,
+} from "../../db/schema";
+import type { Dimension, LeafInput, LeafRule, Part } from "../../scoring";
+import type { StoredIndicator } from "../domain/indicator-spec";
+import type { PreviewContext } from "../domain/self-score";
+import { effectiveDue } from "../domain/self-inspection-deadline";
+import { loadTree } from "./indicator-tree.server";
+
+/**
+ * What every self-inspection read and write needs: the cycle, the unit, its indicator set with the
+ * leaves in display order, the unit's submission with answers, open return items, evidence counts
+ * and extension. Works on the database or inside a transaction.
+ */
+
+export type Reader = Db | Tx;
+export type CycleRow = typeof cycles.$inferSelect;
+export type UnitRow = typeof units.$inferSelect;
+export type SubmissionRow = typeof submissions.$inferSelect;
+export type AnswerRow = typeof submissionAnswers.$inferSelect;
+export type ReturnItemRow = typeof returnItems.$inferSelect;
+export type ExtensionRow = typeof deadlineExtensions.$inferSelect;
+
+/** A refusal with a Chinese message; `status` is the HTTP status a route answers with. */
+export class SubmissionError extends Error {
+  constructor(
+    message: string,
+    readonly status: 400 | 403 | 404 | 409 = 400,
+    readonly missing?: MissingReport,
+  ) {
+    super(message);
+    this.name = "SubmissionError";
+  }
+}
+
+/** Cycles whose self-inspection a department can see (the latest one is "current"). */
+export const VISIBLE_CYCLE_STATUSES: readonly CycleStatus[] = ["published", "evaluating", "preliminary", "final"];
+/** Self-inspection can be changed (answers, evidence, transitions, extensions) only while published. */
+export const OPEN_CYCLE_STATUS: CycleStatus = "published";
+
+export const EVIDENCE_OWNER_TYPE = "submission_leaf" as const;
+
+export function leafOwnerId(submissionId: number, nodeId: number): string {
+  return `${submissionId}:${nodeId}`;
+}
+
+export interface LeafInfo {
+  nodeId: number;
+  code: string;
+  name: string;
+  points: number;
+  rule: LeafRule;
+  part: Part;
+  dimension?: Dimension;
+  guidance: string;
+  criteria: string;
+  basis: string;
+  evidenceRequired: boolean;
+  evidenceKinds: string[];
+  /** Names of the ancestors, top first (一级指标, 二级指标). */
+  path: string[];
+}
+
+export interface UnitContext {
+  cycle: CycleRow;
+  unit: UnitRow;
+  setId: number | null;
+  tree: StoredIndicator[];
+  leaves: LeafInfo[];
+}
+
+/** The latest cycle departments work in (published or later, not archived). */
+export function currentCycle(db: Reader): CycleRow | undefined {
+  return db
+    .select()
+    .from(cycles)
+    .where(inArray(cycles.status, [...VISIBLE_CYCLE_STATUSES]))
+    .orderBy(desc(cycles.year))
+    .limit(1)
+    .get();
+}
+
+export function leavesOfTree(tree: readonly StoredIndicator[]): LeafInfo[] {
+  const out: LeafInfo[] = [];
+  const walk = (nodes: readonly StoredIndicator[], path: string[], part: Part | undefined, dimension: Dimension | undefined) => {
+    for (const n of nodes) {
+      const p = part ?? n.part ?? "base";
+      const d = n.dimension ?? dimension;
+      if (n.children && n.children.length > 0) walk(n.children, [...path, `${n.code} ${n.name}`], p, d);
+      else if (n.rule)
+        out.push({
+          nodeId: n.nodeId,
+          code: n.code,
+          name: n.name,
+          points: n.points,
+          rule: n.rule,
+          part: p,
+          dimension: d,
+          guidance: n.guidance ?? "",
+          criteria: n.criteria ?? "",
+          basis: n.basis ?? "",
+          evidenceRequired: n.evidenceRequired ?? false,
+          evidenceKinds: n.evidenceKinds ?? [],
+          path,
+        });
+    }
+  };
+  walk(tree, [], undefined, undefined);
+  return out;
+}
+
+export function loadUnitContext(db: Reader, cycle: CycleRow, unitId: number): UnitContext {
+  const unit = db.select().from(units).where(eq(units.id, unitId)).get();
+  if (!unit) throw new SubmissionError("单位不存在", 404);
+  const set = db
+    .select({ id: indicatorSets.id })
+    .from(indicatorSets)
+    .where(and(eq(indicatorSets.cycleId, cycle.id), eq(indicatorSets.categoryId, unit.categoryId)))
+    .get();
+  const tree = set ? loadTree(db, set.id) : [];
+  return { cycle, unit, setId: set?.id ?? null, tree, leaves: leavesOfTree(tree) };
+}
+
+export function previewContext(ctx: UnitContext): PreviewContext {
+  const { settings } = ctx.cycle;
+  return {
+    title: ctx.cycle.title,
+    opennessWeightPct: ctx.cycle.opennessWeightPct,
+    settings: {
+      scale: settings.scale,
+      bonusGate: settings.bonusGate,
+      vetoScore: settings.vetoScore,
+      passMark: settings.passMark,
+      grades: settings.grades,
+      reconcile: settings.reconcile,
+      divergence: settings.divergence,
+    },
+    calendar: ctx.cycle.calendar,
+    indicators: ctx.tree,
+  };
+}
+
+// ---------------------------------------------------------------- submission state
+
+export interface SubmissionState {
+  submission: SubmissionRow | null;
+  answers: Map<number, AnswerRow>;
+  /** Open (unresolved) return items by node id. */
+  openReturns: Map<number, ReturnItemRow>;
+  /** Files + links (not deleted) per node id. */
+  evidenceCounts: Map<number, number>;
+  extension: ExtensionRow | null;
+  /** The unit's deadline: the latest extension, or the cycle's due date. */
+  due: string;
+}
+
+export function findSubmission(db: Reader, cycleId: number, unitId: number): SubmissionRow | undefined {
+  return db
+    .select()
+    .from(submissions)
+    .where(and(eq(submissions.cycleId, cycleId), eq(submissions.unitId, unitId)))
+    .get();
+}
+
+export function latestExtension(db: Reader, cycleId: number, unitId: number): ExtensionRow | null {
+  return (
+    db
+      .select()
+      .from(deadlineExtensions)
+      .where(and(eq(deadlineExtensions.cycleId, cycleId), eq(deadlineExtensions.unitId, unitId)))
+      .orderBy(desc(deadlineExtensions.id))
+      .limit(1)
+      .get() ?? null
+  );
+}
+
+/** Files + links (not deleted) per owner id. */
+export function evidenceCountsByOwner(db: Reader, ownerIds: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  if (ownerIds.length === 0) return counts;
+  const ids = [...ownerIds];
+  const add = (rows: { ownerId: string; n: number }[]) => {
+    for (const r of rows) counts.set(r.ownerId, (counts.get(r.ownerId) ?? 0) + Number(r.n));
+  };
+  add(
+    db
+      .select({ ownerId: evidenceFiles.ownerId, n: sql<number>`count(*)` })
+      .from(evidenceFiles)
+      .where(and(eq(evidenceFiles.ownerType, EVIDENCE_OWNER_TYPE), inArray(evidenceFiles.ownerId, ids), isNull(evidenceFiles.deletedAt)))
+      .groupBy(evidenceFiles.ownerId)
+      .all(),
+  );
+  add(
+    db
+      .select({ ownerId: evidenceLinks.ownerId, n: sql<number>`count(*)` })
+      .from(evidenceLinks)
+      .where(and(eq(evidenceLinks.ownerType, EVIDENCE_OWNER_TYPE), inArray(evidenceLinks.ownerId, ids), isNull(evidenceLinks.deletedAt)))
+      .groupBy(evidenceLinks.ownerId)
+      .all(),
+  );
+  return counts;
+}
+
+export function loadSubmissionState(db: Reader, ctx: UnitContext, submission: SubmissionRow | null | undefined): SubmissionState {
+  const extension = latestExtension(db, ctx.cycle.id, ctx.unit.id);
+  const due = effectiveDue(ctx.cycle.selfInspectionDue, extension?.until);
+  if (!submission) return { submission: null, answers: new Map(), openReturns: new Map(), evidenceCounts: new Map(), extension, due };
+  const answers = new Map(
+    db
+      .select()
+      .from(submissionAnswers)
+      .where(eq(submissionAnswers.submissionId, submission.id))
+      .all()
+      .map((a) => [a.nodeId, a] as const),
+  );
+  const openReturns = new Map(
+    db
+      .select()
+      .from(returnItems)
+      .where(and(eq(returnItems.submissionId, submission.id), isNull(returnItems.resolvedAt)))
+      .all()
+      .map((r) => [r.nodeId, r] as const),
+  );
+  const byOwner = evidenceCountsByOwner(
+    db,
+    ctx.leaves.map((l) => leafOwnerId(submission.id, l.nodeId)),
+  );
+  const evidenceCounts = new Map(ctx.leaves.map((l) => [l.nodeId, byOwner.get(leafOwnerId(submission.id, l.nodeId)) ?? 0] as const));
+  return { submission, answers, openReturns, evidenceCounts, extension, due };
+}
+
+// ---------------------------------------------------------------- completeness
+
+export interface LeafRef {
+  nodeId: number;
+  code: string;
+  name: string;
+}
+
+export interface MissingReport {
+  unanswered: LeafRef[];
+  missingEvidence: LeafRef[];
+}
+
+export interface Completeness extends MissingReport {
+  total: number;
+  answered: number;
+  evidenceRequired: number;
+  evidenceAttached: number;
+  complete: boolean;
+}
+
+export function isAnswered(answer: AnswerRow | undefined): boolean {
+  return !!answer && answer.input !== null;
+}
+
+export function isNa(answer: AnswerRow | undefined): boolean {
+  return !!answer?.input && (answer.input as LeafInput).na === true;
+}
+
+/** Answered or N/A per leaf; required evidence per applicable (not N/A) leaf. */
+export function completenessOf(leaves: readonly LeafInfo[], state: Pick<SubmissionState, "answers" | "evidenceCounts">): Completeness {
+  const unanswered: LeafRef[] = [];
+  const missingEvidence: LeafRef[] = [];
+  let answered = 0;
+  let evidenceRequired = 0;
+  let evidenceAttached = 0;
+  for (const leaf of leaves) {
+    const ref = { nodeId: leaf.nodeId, code: leaf.code, name: leaf.name };
+    const answer = state.answers.get(leaf.nodeId);
+    if (isAnswered(answer)) answered++;
+    else unanswered.push(ref);
+    if (leaf.evidenceRequired && !isNa(answer)) {
+      evidenceRequired++;
+      if ((state.evidenceCounts.get(leaf.nodeId) ?? 0) > 0) evidenceAttached++;
+      else missingEvidence.push(ref);
+    }
+  }
+  return {
+    total: leaves.length,
+    answered,
+    evidenceRequired,
+    evidenceAttached,
+    unanswered,
+    missingEvidence,
+    complete: unanswered.length === 0 && missingEvidence.length === 0,
+  };
+}
+
+const refList = (refs: LeafRef[]) => refs.map((r) => `${r.code} ${r.name}`).join("、");
+
+/** "以下指标尚未填报：…；以下指标缺少佐证材料：…" */
+export function missingMessage(m: MissingReport): string {
+  const parts: string[] = [];
+  if (m.unanswered.length > 0) parts.push(`以下${m.unanswered.length}项指标尚未填报：${refList(m.unanswered)}`);
+  if (m.missingEvidence.length > 0) parts.push(`以下${m.missingEvidence.length}项指标缺少佐证材料：${refList(m.missingEvidence)}`);
+  return `还不能提交。${parts.join("；")}。`;
+}
+
+/** Saved inputs by leaf code, for the preview. */
+export function inputsByCode(leaves: readonly LeafInfo[], answers: Map<number, AnswerRow>): Record<string, LeafInput | null> {
+  const out: Record<string, LeafInput | null> = {};
+  for (const leaf of leaves) out[leaf.code] = (answers.get(leaf.nodeId)?.input as LeafInput | null | undefined) ?? null;
+  return out;
+}
+
+/** A refusal a route should answer with its status and Chinese message (anything else is a bug). */
+export function refusalOf(error: unknown): { status: number; message: string } | null {
+  if (error instanceof SubmissionError) return { status: error.status, message: error.message };
+  if (error instanceof Error && error.name === "EvidenceError" && "status" in error) {
+    return { status: Number((error as { status: number }).status), message: error.message };
+  }
+  return null;
+}
+
+/** For loaders: rethrow a refusal as a plain-text Response the root ErrorBoundary shows. */
+export function throwAsResponse(error: unknown): never {
+  const r = refusalOf(error);
+  if (r) throw new Response(r.message, { status: r.status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  throw error;
+}

@@ -1,0 +1,336 @@
+import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "../../db/client";
+import { categories, findings, rectifications, spotCheckBatches, spotCheckUnits, units, users } from "../../db/schema";
+import { newSeed } from "../domain/prng";
+import { drawSpotCheck, type SpotCheckDraw, type SpotInspector, type SpotUnit } from "../domain/spotcheck-draw";
+import { mutate, writeAudit, type Actor } from "../utils/audit.server";
+import type { SessionUser } from "../utils/auth.server";
+import { beijingToday } from "../utils/beijing-time";
+import { evaluatorPool } from "./assignments.server";
+import { findingSource } from "./cycle-package.server";
+import {
+  assertEvaluationOpen,
+  cycleByYear,
+  cycleUnits,
+  EvaluationError,
+  getCycle,
+  getUnit,
+  setFor,
+  STALE_MESSAGE,
+  type EvalLeaf,
+  type Reader,
+} from "./evaluation-context.server";
+
+/**
+ * Spot checks (抽查，双随机一公开): batches drawn with the shared pure draw (app/domain/spotcheck-draw.ts),
+ * stored with their seed; findings recorded by the drawn inspector (or the office) flow into the
+ * unit's scoring inputs (see cycle-package.server.ts).
+ */
+
+export type BatchRow = typeof spotCheckBatches.$inferSelect;
+export type FindingRow = typeof findings.$inferSelect;
+
+/** The draw's population for a cycle: its units (by category name) and the evaluator pool. */
+export function spotCheckPopulation(db: Reader, cycleId: number): { units: SpotUnit[]; inspectors: SpotInspector[] } {
+  const unitRows = cycleUnits(db, cycleId);
+  const codeById = new Map(db.select({ id: units.id, code: units.code }).from(units).all().map((u) => [u.id, u.code] as const));
+  return {
+    units: unitRows.map((u) => ({ id: u.id, code: u.code, name: u.name, category: u.categoryName })),
+    inspectors: evaluatorPool(db).map((e) => ({
+      id: e.id,
+      username: e.username,
+      name: e.name,
+      boundUnitCodes: e.boundUnitIds.map((id) => codeById.get(id)).filter((c): c is string => !!c),
+    })),
+  };
+}
+
+/** The CLI's draw: by year, nothing saved. */
+export function drawForYear(db: Reader, year: number, seed: string, size: string, category?: string | null) {
+  const cycle = cycleByYear(db, year);
+  if (!cycle) return { ok: false as const, error: `没有${year}年度的考核` };
+  return drawSpotCheck({ seed, size, category, ...spotCheckPopulation(db, cycle.id) });
+}
+
+export const batchFormSchema = z.object({
+  seed: z.string().trim().max(200, "随机种子最多200个字符").optional().default(""),
+  size: z.string({ required_error: "请填写抽查数量" }).trim().min(1, "请填写抽查数量（如 3）或比例（如 20%）").max(20, "抽查数量格式不正确"),
+  categoryId: z
+    .string()
+    .optional()
+    .transform((v) => (v && /^\d+$/.test(v) ? Number(v) : null)),
+  nodeCodes: z
+    .string()
+    .max(2000, "指标范围过长")
+    .optional()
+    .transform((v) =>
+      (v ?? "")
+        .split(/[\s,，、;；]+/)
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+});
+
+export function createBatch(db: Db, actor: Actor, cycleId: number, input: z.infer<typeof batchFormSchema>): { batchId: number; draw: SpotCheckDraw } {
+  return mutate(db, (tx) => {
+    const cycle = getCycle(tx, cycleId);
+    assertEvaluationOpen(cycle);
+    let categoryName: string | null = null;
+    if (input.categoryId !== null) {
+      const cat = tx.select().from(categories).where(eq(categories.id, input.categoryId)).get();
+      if (!cat) throw new EvaluationError("单位类别不存在", 400, "categoryId");
+      categoryName = cat.name;
+    }
+    if (input.nodeCodes.length > 0) {
+      const known = new Set<string>();
+      for (const u of cycleUnits(tx, cycleId)) for (const l of setFor(tx, cycleId, u.categoryId)?.leaves ?? []) known.add(l.code);
+      const unknown = input.nodeCodes.filter((c) => !known.has(c));
+      if (unknown.length > 0) throw new EvaluationError(`以下指标编号不是本年度的末级指标：${unknown.join("、")}`, 400, "nodeCodes");
+    }
+    const seed = input.seed || newSeed();
+    const result = drawSpotCheck({ seed, size: input.size, category: categoryName, ...spotCheckPopulation(tx, cycleId) });
+    if (!result.ok) throw new EvaluationError(result.error, 400, "size");
+    const batch = tx
+      .insert(spotCheckBatches)
+      .values({
+        cycleId,
+        seed,
+        size: result.value.size,
+        categoryId: input.categoryId,
+        nodeCodes: input.nodeCodes.length > 0 ? input.nodeCodes : null,
+        createdBy: actor.id,
+        createdAt: new Date().toISOString(),
+      })
+      .returning()
+      .get();
+    for (const u of result.value.units) tx.insert(spotCheckUnits).values({ batchId: batch.id, unitId: u.id!, inspectorId: u.inspectorId! }).run();
+    writeAudit(tx, actor, { action: "spotcheck.batch.create", entityType: "spot_check_batch", entityId: batch.id, after: { ...batch, draw: result.value } });
+    return { batchId: batch.id, draw: result.value };
+  });
+}
+
+export function setBatchPublished(db: Db, actor: Actor, batchId: number, published: boolean): void {
+  mutate(db, (tx) => {
+    const b = tx.select().from(spotCheckBatches).where(eq(spotCheckBatches.id, batchId)).get();
+    if (!b) throw new EvaluationError("抽查批次不存在", 404);
+    const after = tx.update(spotCheckBatches).set({ published }).where(eq(spotCheckBatches.id, batchId)).returning().get();
+    writeAudit(tx, actor, { action: published ? "spotcheck.batch.publish" : "spotcheck.batch.unpublish", entityType: "spot_check_batch", entityId: b.id, before: b, after });
+  });
+}
+
+export function listBatches(db: Reader, cycleId: number) {
+  return db
+    .select({ b: spotCheckBatches, by: users.displayName, categoryName: categories.name })
+    .from(spotCheckBatches)
+    .leftJoin(users, eq(users.id, spotCheckBatches.createdBy))
+    .leftJoin(categories, eq(categories.id, spotCheckBatches.categoryId))
+    .where(eq(spotCheckBatches.cycleId, cycleId))
+    .orderBy(desc(spotCheckBatches.id))
+    .all()
+    .map((r) => ({ ...r.b, createdByName: r.by ?? "系统", categoryName: r.categoryName, unitCount: batchUnits(db, r.b.id).length }));
+}
+
+function batchUnits(db: Reader, batchId: number) {
+  return db
+    .select({ id: spotCheckUnits.id, unitId: spotCheckUnits.unitId, inspectorId: spotCheckUnits.inspectorId, code: units.code, name: units.name, inspectorName: users.displayName, inspectorUsername: users.username })
+    .from(spotCheckUnits)
+    .innerJoin(units, eq(units.id, spotCheckUnits.unitId))
+    .innerJoin(users, eq(users.id, spotCheckUnits.inspectorId))
+    .where(eq(spotCheckUnits.batchId, batchId))
+    .orderBy(asc(spotCheckUnits.id))
+    .all();
+}
+
+function getBatch(db: Reader, batchId: number): BatchRow {
+  const b = db.select().from(spotCheckBatches).where(eq(spotCheckBatches.id, batchId)).get();
+  if (!b) throw new EvaluationError("抽查批次不存在", 404);
+  return b;
+}
+
+/** Office: everything; an inspector: only a batch they were drawn for (their own units editable). */
+export function loadBatch(db: Reader, user: SessionUser, batchId: number) {
+  const batch = getBatch(db, batchId);
+  const cycle = getCycle(db, batch.cycleId);
+  const drawn = batchUnits(db, batchId);
+  if (user.role !== "office" && !(user.role === "evaluator" && drawn.some((u) => u.inspectorId === user.id))) {
+    throw new EvaluationError("您不是该抽查批次的检查人员，无权访问。", 403);
+  }
+  const visibleUnits = user.role === "office" ? drawn : drawn.filter((u) => u.inspectorId === user.id);
+  const unitIds = visibleUnits.map((u) => u.unitId);
+  const rows =
+    unitIds.length === 0
+      ? []
+      : db
+          .select({ f: findings, r: rectifications })
+          .from(findings)
+          .leftJoin(rectifications, eq(rectifications.findingId, findings.id))
+          .where(and(eq(findings.batchId, batchId), inArray(findings.unitId, unitIds)))
+          .orderBy(asc(findings.id))
+          .all();
+  const leavesByUnit = new Map<number, EvalLeaf[]>();
+  for (const u of visibleUnits) {
+    const unit = getUnit(db, u.unitId);
+    const leaves = (setFor(db, cycle.id, unit.categoryId)?.leaves ?? []).filter(
+      (l) => (l.rule.type === "deduction" || l.rule.type === "veto") && (!batch.nodeCodes || batch.nodeCodes.includes(l.code)),
+    );
+    leavesByUnit.set(u.unitId, leaves);
+  }
+  return {
+    batch,
+    cycle: { id: cycle.id, year: cycle.year, status: cycle.status },
+    open: cycle.status === "published" || cycle.status === "evaluating",
+    units: visibleUnits.map((u) => ({
+      ...u,
+      leaves: (leavesByUnit.get(u.unitId) ?? []).map((l) => ({
+        nodeId: l.nodeId,
+        code: l.code,
+        name: l.name,
+        points: l.points,
+        ruleType: l.rule.type,
+        faults: l.rule.type === "deduction" ? l.rule.faults : [],
+      })),
+      findings: rows
+        .filter((x) => x.f.unitId === u.unitId)
+        .map((x) => ({ ...x.f, source: findingSource(x.f.id), rectification: x.r })),
+    })),
+  };
+}
+
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+const isRealDate = (s: string) => DATE_RE.test(s) && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s;
+
+export const findingFormSchema = z
+  .object({
+    unitId: z.coerce.number({ invalid_type_error: "请选择单位" }).int().positive("请选择单位"),
+    nodeId: z.coerce.number({ invalid_type_error: "请选择指标" }).int().positive("请选择指标"),
+    description: z.string({ required_error: "请描述发现的问题" }).trim().min(1, "请描述发现的问题").max(2000, "问题描述最多2000个字"),
+    foundOn: z.string({ required_error: "请填写发现日期" }).trim().refine(isRealDate, "发现日期格式不正确，应为 YYYY-MM-DD"),
+    kind: z.enum(["fault", "deduction", "veto"], { errorMap: () => ({ message: "请选择处理方式（扣分项、临时扣分或单项否决）" }) }),
+    faultCode: z.string().trim().optional().default(""),
+    count: z.string().trim().optional().default(""),
+    points: z.string().trim().optional().default(""),
+    requiresRectification: z
+      .string()
+      .optional()
+      .transform((v) => v === "on" || v === "1" || v === "true"),
+    rectificationDue: z.string().trim().optional().default(""),
+    version: z.string().optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.foundOn > beijingToday()) ctx.addIssue({ code: "custom", path: ["foundOn"], message: "发现日期不能晚于今天" });
+    if (v.kind === "fault") {
+      if (!v.faultCode) ctx.addIssue({ code: "custom", path: ["faultCode"], message: "请选择扣分项" });
+      if (!/^[1-9]\d{0,4}$/.test(v.count)) ctx.addIssue({ code: "custom", path: ["count"], message: "次数须为1至99999之间的整数" });
+    }
+    if (v.kind === "deduction" && !/^\d+(\.\d{1,2})?$/.test(v.points)) {
+      ctx.addIssue({ code: "custom", path: ["points"], message: "扣分分值须为大于0的数字，最多保留2位小数" });
+    } else if (v.kind === "deduction" && Number(v.points) <= 0) {
+      ctx.addIssue({ code: "custom", path: ["points"], message: "扣分分值须大于0" });
+    }
+    if (v.requiresRectification) {
+      if (!isRealDate(v.rectificationDue)) ctx.addIssue({ code: "custom", path: ["rectificationDue"], message: "需要整改时须填写整改期限（YYYY-MM-DD）" });
+      else if (v.rectificationDue < v.foundOn) ctx.addIssue({ code: "custom", path: ["rectificationDue"], message: "整改期限不能早于发现日期" });
+    }
+  });
+
+export type FindingInput = z.infer<typeof findingFormSchema>;
+
+function checkFindingTarget(db: Reader, user: SessionUser, batch: BatchRow, input: FindingInput) {
+  const drawn = db
+    .select()
+    .from(spotCheckUnits)
+    .where(and(eq(spotCheckUnits.batchId, batch.id), eq(spotCheckUnits.unitId, input.unitId)))
+    .get();
+  if (!drawn) throw new EvaluationError("该单位不在本批次抽查范围内", 400, "unitId");
+  if (user.role !== "office" && drawn.inspectorId !== user.id) throw new EvaluationError("只有抽中的检查人员或政务公开办可以记录该单位的抽查发现", 403);
+  const unit = getUnit(db, input.unitId);
+  const leaf = setFor(db, batch.cycleId, unit.categoryId)?.leaves.find((l) => l.nodeId === input.nodeId);
+  if (!leaf) throw new EvaluationError("该指标不是该单位的末级指标", 400, "nodeId");
+  if (batch.nodeCodes && !batch.nodeCodes.includes(leaf.code)) throw new EvaluationError("该指标不在本批次的抽查指标范围内", 400, "nodeId");
+  if (input.kind === "veto" && leaf.rule.type !== "veto") throw new EvaluationError("单项否决只能记录在单项否决指标上", 400, "kind");
+  if (input.kind !== "veto" && leaf.rule.type !== "deduction") throw new EvaluationError("扣分只能记录在扣分类指标上；否决情形请选择单项否决指标", 400, "nodeId");
+  if (input.kind === "fault" && leaf.rule.type === "deduction" && !leaf.rule.faults.some((f) => f.code === input.faultCode)) {
+    throw new EvaluationError("该扣分项不属于所选指标", 400, "faultCode");
+  }
+  if (input.kind === "deduction" && Number(input.points) > leaf.points) throw new EvaluationError(`扣分分值不能超过指标分值${leaf.points}分`, 400, "points");
+  return leaf;
+}
+
+function findingValues(input: FindingInput) {
+  return {
+    unitId: input.unitId,
+    nodeId: input.nodeId,
+    description: input.description,
+    foundOn: input.foundOn,
+    kind: input.kind,
+    faultCode: input.kind === "fault" ? input.faultCode : null,
+    count: input.kind === "fault" ? Number(input.count) : null,
+    points: input.kind === "deduction" ? Number(input.points) : null,
+    requiresRectification: input.requiresRectification,
+    rectificationDue: input.requiresRectification ? input.rectificationDue : null,
+  };
+}
+
+export function recordFinding(db: Db, actor: Actor, user: SessionUser, batchId: number, input: FindingInput): number {
+  return mutate(db, (tx) => {
+    const batch = getBatch(tx, batchId);
+    assertEvaluationOpen(getCycle(tx, batch.cycleId));
+    checkFindingTarget(tx, user, batch, input);
+    const at = new Date().toISOString();
+    const row = tx
+      .insert(findings)
+      .values({ batchId, cycleId: batch.cycleId, inspectorId: actor.id, ...findingValues(input), createdAt: at, updatedAt: at })
+      .returning()
+      .get();
+    writeAudit(tx, actor, { action: "spotcheck.finding.create", entityType: "finding", entityId: row.id, after: row });
+    if (row.requiresRectification) {
+      const r = tx.insert(rectifications).values({ findingId: row.id }).returning().get();
+      writeAudit(tx, actor, { action: "rectification.create", entityType: "rectification", entityId: r.id, after: r });
+    }
+    return row.id;
+  });
+}
+
+/** Edit a finding; `version` from the form — a stale one is refused (two inspectors never overwrite each other). */
+export function updateFinding(db: Db, actor: Actor, user: SessionUser, findingId: number, input: FindingInput): void {
+  mutate(db, (tx) => {
+    const current = tx.select().from(findings).where(eq(findings.id, findingId)).get();
+    if (!current) throw new EvaluationError("抽查发现不存在", 404);
+    const batch = getBatch(tx, current.batchId);
+    assertEvaluationOpen(getCycle(tx, batch.cycleId));
+    if (input.unitId !== current.unitId) throw new EvaluationError("不能把抽查发现改到其他单位", 400, "unitId");
+    checkFindingTarget(tx, user, batch, input);
+    if (!input.version || Number(input.version) !== current.version) throw new EvaluationError(STALE_MESSAGE, 409);
+    const rect = tx.select().from(rectifications).where(eq(rectifications.findingId, current.id)).get();
+    if (rect && rect.status !== "pending" && !input.requiresRectification) throw new EvaluationError("单位已回复整改，不能取消整改要求", 409, "requiresRectification");
+    const after = tx
+      .update(findings)
+      .set({ ...findingValues(input), version: current.version + 1, updatedAt: new Date().toISOString() })
+      .where(eq(findings.id, current.id))
+      .returning()
+      .get();
+    writeAudit(tx, actor, { action: "spotcheck.finding.update", entityType: "finding", entityId: current.id, before: current, after });
+    if (after.requiresRectification && !rect) {
+      const r = tx.insert(rectifications).values({ findingId: after.id }).returning().get();
+      writeAudit(tx, actor, { action: "rectification.create", entityType: "rectification", entityId: r.id, after: r });
+    } else if (!after.requiresRectification && rect) {
+      tx.delete(rectifications).where(eq(rectifications.id, rect.id)).run();
+      writeAudit(tx, actor, { action: "rectification.delete", entityType: "rectification", entityId: rect.id, before: rect });
+    }
+  });
+}
+
+/** Who may add evidence to a finding: the office or the unit's drawn inspector. */
+export function findingForEvidence(db: Reader, user: SessionUser, findingId: number): FindingRow {
+  const f = db.select().from(findings).where(eq(findings.id, findingId)).get();
+  if (!f) throw new EvaluationError("抽查发现不存在", 404);
+  if (user.role === "office") return f;
+  const drawn = db
+    .select()
+    .from(spotCheckUnits)
+    .where(and(eq(spotCheckUnits.batchId, f.batchId), eq(spotCheckUnits.unitId, f.unitId)))
+    .get();
+  if (user.role !== "evaluator" || drawn?.inspectorId !== user.id) throw new EvaluationError("只有抽中的检查人员或政务公开办可以上传抽查佐证", 403);
+  return f;
+}

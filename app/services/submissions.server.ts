@@ -1,0 +1,388 @@
+import { and, eq, isNull } from "drizzle-orm";
+import { z } from "zod";
+import { getDb, type Tx } from "../../db/client";
+import { cycles, deadlineExtensions, returnItems, submissionAnswers, submissionEvents, submissions, type SubmissionStatus } from "../../db/schema";
+import { parseDate, type LeafInput } from "../../scoring";
+import { parseAnswerForm, formStateFrom, type AnswerFormState, type FormLike } from "../domain/answer-input";
+import { engineInputErrors } from "../domain/self-score";
+import { beijingDate, deadlineLabel, isPastDue } from "../domain/self-inspection-deadline";
+import { findTransition, lockReason, SUBMISSION_STATUS_LABELS, type SubmissionAction, type SubmissionTransition } from "../domain/submission-status";
+import { mutate, writeAudit, type Actor } from "../utils/audit.server";
+import { canAccessUnit, type SessionUser } from "../utils/auth.server";
+import { lockEvidence } from "./evidence.server";
+import {
+  completenessOf,
+  currentCycle,
+  EVIDENCE_OWNER_TYPE,
+  findSubmission,
+  leafOwnerId,
+  loadSubmissionState,
+  loadUnitContext,
+  missingMessage,
+  OPEN_CYCLE_STATUS,
+  previewContext,
+  SubmissionError,
+  type CycleRow,
+  type LeafInfo,
+  type Reader,
+  type SubmissionRow,
+  type UnitContext,
+} from "./self-inspection-context.server";
+
+/**
+ * The self-inspection workflow: saving answers, submit / return / resubmit / reopen, deadline
+ * extensions. Every change and its audit row (and, for transitions, its submission_events row)
+ * are written in one transaction. Evidence operations are in submission-evidence.server.ts.
+ */
+
+export { SubmissionError } from "./self-inspection-context.server";
+
+export const STALE_MESSAGE = "该项已被他人修改，请刷新后再试";
+export const OTHER_UNIT_MESSAGE = "您无权访问其他单位的数据。";
+const COMMENT_MAX = 1000;
+
+type DeptUser = Pick<SessionUser, "role" | "unitId">;
+
+// ---------------------------------------------------------------- context
+
+function closedMessage(cycle: CycleRow): string {
+  return `${cycle.year}年度自查已结束，不能再修改或提交`;
+}
+
+export function assertCycleOpen(cycle: CycleRow): void {
+  if (cycle.status !== OPEN_CYCLE_STATUS) throw new SubmissionError(closedMessage(cycle), 409);
+}
+
+/**
+ * The department user's unit in the current cycle. `postedSubmissionId` (a hidden form field) must
+ * be the unit's own submission of this cycle: another unit's → 403, a stale page → 409.
+ */
+export function resolveDepartmentContext(db: Reader, user: DeptUser, postedSubmissionId?: unknown): UnitContext {
+  if (user.role !== "department" || !user.unitId) throw new SubmissionError("您的账号未关联被考核单位，不能填报自查", 403);
+  const cycle = currentCycle(db);
+  if (!cycle) throw new SubmissionError("当前没有进行中的考核年度", 404);
+  const ctx = loadUnitContext(db, cycle, user.unitId);
+  if (typeof postedSubmissionId === "string" && postedSubmissionId.trim() !== "") {
+    if (!/^[1-9][0-9]{0,15}$/.test(postedSubmissionId.trim())) throw new SubmissionError("自查记录不存在", 404);
+    const posted = db.select().from(submissions).where(eq(submissions.id, Number(postedSubmissionId))).get();
+    if (!posted) throw new SubmissionError("自查记录不存在", 404);
+    if (!canAccessUnit(user as SessionUser, posted.unitId, "write")) throw new SubmissionError(OTHER_UNIT_MESSAGE, 403);
+    if (posted.cycleId !== cycle.id) throw new SubmissionError("该自查不属于当前考核年度，请刷新页面后再试", 409);
+  }
+  return ctx;
+}
+
+export function findLeaf(ctx: UnitContext, nodeId: number): LeafInfo {
+  const leaf = ctx.leaves.find((l) => l.nodeId === nodeId);
+  if (!leaf) throw new SubmissionError("该指标不属于本单位的指标体系", 404);
+  return leaf;
+}
+
+function getOrCreateSubmission(tx: Tx, actor: Actor, ctx: UnitContext, at: string): SubmissionRow {
+  const existing = findSubmission(tx, ctx.cycle.id, ctx.unit.id);
+  if (existing) return existing;
+  const row = tx.insert(submissions).values({ cycleId: ctx.cycle.id, unitId: ctx.unit.id, status: "draft", lastActivityAt: at, createdAt: at }).returning().get();
+  writeAudit(tx, actor, { action: "submission.create", entityType: "submission", entityId: row.id, after: row });
+  return row;
+}
+
+/** Refuses (409) unless the department may change this leaf now. */
+export function assertLeafEditable(db: Reader, ctx: UnitContext, leaf: LeafInfo): SubmissionRow | null {
+  assertCycleOpen(ctx.cycle);
+  const submission = findSubmission(db, ctx.cycle.id, ctx.unit.id) ?? null;
+  const open = new Set<number>();
+  if (submission?.status === "returned") {
+    for (const r of db
+      .select({ nodeId: returnItems.nodeId })
+      .from(returnItems)
+      .where(and(eq(returnItems.submissionId, submission.id), isNull(returnItems.resolvedAt)))
+      .all())
+      open.add(r.nodeId);
+  }
+  const reason = lockReason(submission?.status ?? null, open, leaf.nodeId);
+  if (reason) throw new SubmissionError(reason, 409);
+  return submission;
+}
+
+/** The submission a department's evidence goes to, created (as a draft) on first use. */
+export function ensureSubmission(actor: Actor, ctx: UnitContext, leaf: LeafInfo, now = new Date()): SubmissionRow {
+  return mutate(getDb(), (tx) => {
+    const fresh = { ...ctx, cycle: tx.select().from(cycles).where(eq(cycles.id, ctx.cycle.id)).get()! };
+    const existing = assertLeafEditable(tx, fresh, leaf);
+    return existing ?? getOrCreateSubmission(tx, actor, fresh, now.toISOString());
+  });
+}
+
+// ---------------------------------------------------------------- answers
+
+export type SaveAnswerResult =
+  | { ok: true; submissionId: number; version: number }
+  | { ok: false; status: 400 | 409; fieldErrors: Record<string, string>; state: AnswerFormState };
+
+/**
+ * Save one leaf's answer (a draft save). Bad input changes nothing and comes back with Chinese
+ * field messages and the typed text; a stale `version` is refused. Throws SubmissionError when the
+ * leaf is locked or not the unit's.
+ */
+export function saveAnswer(args: { actor: Actor; user: DeptUser; nodeId: number; form: FormLike; now?: Date }): SaveAnswerResult {
+  const now = args.now ?? new Date();
+  const db = getDb();
+  const ctx = resolveDepartmentContext(db, args.user, args.form.get("submissionId"));
+  const leaf = findLeaf(ctx, args.nodeId);
+  const state = formStateFrom(args.form);
+  const refuse = (status: 400 | 409, fieldErrors: Record<string, string>): SaveAnswerResult => ({ ok: false, status, fieldErrors, state });
+
+  // Refuse a locked leaf before looking at the input.
+  assertLeafEditable(db, ctx, leaf);
+  const parsed = parseAnswerForm({ points: leaf.points, rule: leaf.rule, part: leaf.part }, args.form);
+  if (!parsed.ok) return refuse(400, parsed.fieldErrors);
+  const engineErrors = engineInputErrors(previewContext(ctx), leaf.code, parsed.input);
+  if (engineErrors.length > 0) return refuse(400, { _form: engineErrors.join("；") });
+  const versionRaw = args.form.get("version");
+  if (typeof versionRaw !== "string" || !/^(0|[1-9][0-9]{0,9})$/.test(versionRaw)) return refuse(400, { _form: "页面缺少版本信息，请刷新后再试" });
+  const expectedVersion = Number(versionRaw);
+
+  return mutate(db, (tx) => {
+    const cycle = tx.select().from(cycles).where(eq(cycles.id, ctx.cycle.id)).get()!;
+    const fresh = { ...ctx, cycle };
+    assertLeafEditable(tx, fresh, leaf);
+    const at = now.toISOString();
+    const existingSubmission = findSubmission(tx, cycle.id, ctx.unit.id);
+    const before = existingSubmission
+      ? tx
+          .select()
+          .from(submissionAnswers)
+          .where(and(eq(submissionAnswers.submissionId, existingSubmission.id), eq(submissionAnswers.nodeId, leaf.nodeId)))
+          .get()
+      : undefined;
+    if ((before?.version ?? 0) !== expectedVersion) return refuse(409, { _form: STALE_MESSAGE });
+    const submission = existingSubmission ?? getOrCreateSubmission(tx, args.actor, fresh, at);
+    const values = {
+      input: parsed.input as Record<string, unknown>,
+      narrative: parsed.narrative,
+      version: expectedVersion + 1,
+      updatedBy: args.actor.id,
+      updatedAt: at,
+    };
+    const after = before
+      ? tx.update(submissionAnswers).set(values).where(eq(submissionAnswers.id, before.id)).returning().get()
+      : tx
+          .insert(submissionAnswers)
+          .values({ submissionId: submission.id, nodeId: leaf.nodeId, ...values })
+          .returning()
+          .get();
+    tx.update(submissions).set({ lastActivityAt: at }).where(eq(submissions.id, submission.id)).run();
+    writeAudit(tx, args.actor, {
+      action: "submission.answer.save",
+      entityType: "submission_answer",
+      entityId: after.id,
+      before: before ?? undefined,
+      after: { ...after, code: leaf.code },
+    });
+    return { ok: true as const, submissionId: submission.id, version: after.version };
+  });
+}
+
+// ---------------------------------------------------------------- transitions
+
+function transitionOrRefuse(action: SubmissionAction, submission: SubmissionRow, role: SessionUser["role"]): SubmissionTransition {
+  const t = findTransition(action, submission.status);
+  if (!t) {
+    const label = SUBMISSION_STATUS_LABELS[submission.status];
+    throw new SubmissionError(`自查当前为“${label}”状态，不能执行此操作`, 409);
+  }
+  if (t.by !== role) throw new SubmissionError("您无权执行此操作", 403);
+  return t;
+}
+
+/** Status change + event row + audit row, inside the caller's transaction. */
+function applyTransition(
+  tx: Tx,
+  actor: Actor,
+  submission: SubmissionRow,
+  t: SubmissionTransition,
+  at: string,
+  comment: string | null,
+  audit: Record<string, unknown> = {},
+): { eventId: number; after: SubmissionRow } {
+  const patch: Partial<SubmissionRow> = { status: t.to, lastActivityAt: at };
+  if (t.to === "submitted") patch.submittedAt = at;
+  const after = tx.update(submissions).set(patch).where(eq(submissions.id, submission.id)).returning().get();
+  const event = tx
+    .insert(submissionEvents)
+    .values({ submissionId: submission.id, kind: t.event, fromStatus: t.from, toStatus: t.to, actorId: actor.id, at, comment })
+    .returning({ id: submissionEvents.id })
+    .get();
+  writeAudit(tx, actor, {
+    action: `submission.${t.action}`,
+    entityType: "submission",
+    entityId: submission.id,
+    before: submission,
+    after: { ...after, eventId: event.id, comment, ...audit },
+  });
+  return { eventId: event.id, after };
+}
+
+/**
+ * 提交 / 重新提交: every leaf answered or N/A and required evidence present (else the missing ones
+ * are listed); a first submission also needs to be before the deadline or the unit's extension.
+ * Locks the answers (by status) and all current evidence.
+ */
+export function submitSelfInspection(args: { actor: Actor; user: DeptUser; postedSubmissionId?: unknown; now?: Date }): SubmissionRow {
+  const now = args.now ?? new Date();
+  return mutate(getDb(), (tx) => {
+    const ctx = resolveDepartmentContext(tx, args.user, args.postedSubmissionId);
+    assertCycleOpen(ctx.cycle);
+    const submission = findSubmission(tx, ctx.cycle.id, ctx.unit.id);
+    const state = loadSubmissionState(tx, ctx, submission);
+    if (ctx.leaves.length === 0) throw new SubmissionError("本单位类别没有指标体系，请联系政务公开办", 409);
+    const report = completenessOf(ctx.leaves, state);
+    if (!submission) throw new SubmissionError(missingMessage(report), 400, report);
+    if (submission.status === "submitted") throw new SubmissionError("自查已提交，无需重复提交", 409);
+    const t = transitionOrRefuse(submission.status === "returned" ? "resubmit" : "submit", submission, args.user.role);
+    for (const p of t.preconditions) {
+      if (p === "complete" && !report.complete) throw new SubmissionError(missingMessage(report), 400, report);
+      if (p === "beforeDeadline" && isPastDue(state.due, now)) {
+        const ext = state.extension ? "（延期后）" : "";
+        throw new SubmissionError(`已超过自查截止时间${ext}${deadlineLabel(state.due)}，不能提交。如需延期，请联系政务公开办。`, 409);
+      }
+    }
+    const at = now.toISOString();
+    const locked = lockEvidence(
+      tx,
+      args.actor,
+      EVIDENCE_OWNER_TYPE,
+      ctx.leaves.map((l) => leafOwnerId(submission.id, l.nodeId)),
+    );
+    let resolved = 0;
+    if (t.action === "resubmit") {
+      resolved = tx
+        .update(returnItems)
+        .set({ resolvedAt: at })
+        .where(and(eq(returnItems.submissionId, submission.id), isNull(returnItems.resolvedAt)))
+        .returning({ id: returnItems.id })
+        .all().length;
+    }
+    return applyTransition(tx, args.actor, submission, t, at, null, { lockedFiles: locked.files, lockedLinks: locked.links, resolvedReturnItems: resolved }).after;
+  });
+}
+
+function officeSubmission(tx: Tx, submissionId: number): { submission: SubmissionRow; ctx: UnitContext } {
+  const submission = tx.select().from(submissions).where(eq(submissions.id, submissionId)).get();
+  if (!submission) throw new SubmissionError("自查记录不存在", 404);
+  const cycle = tx.select().from(cycles).where(eq(cycles.id, submission.cycleId)).get()!;
+  assertCycleOpen(cycle);
+  return { submission, ctx: loadUnitContext(tx, cycle, submission.unitId) };
+}
+
+const commentSchema = z.string().trim().max(COMMENT_MAX, `意见最多${COMMENT_MAX}个字`);
+
+export type OfficeResult = { ok: true } | { ok: false; fieldErrors: Record<string, string>; values: Record<string, string> };
+
+/**
+ * 退回修改: per-indicator comments from the fields `comment.<nodeId>` (the non-empty ones are
+ * returned) and an optional general `comment`.
+ */
+export function returnSubmission(args: { actor: Actor; role: SessionUser["role"]; submissionId: number; form: FormLike; now?: Date }): OfficeResult {
+  const now = args.now ?? new Date();
+  return mutate(getDb(), (tx): OfficeResult => {
+    const { submission, ctx } = officeSubmission(tx, args.submissionId);
+    const t = transitionOrRefuse("return", submission, args.role);
+    const fieldErrors: Record<string, string> = {};
+    const values: Record<string, string> = {};
+    const items: { leaf: LeafInfo; comment: string }[] = [];
+    for (const leaf of ctx.leaves) {
+      const raw = args.form.get(`comment.${leaf.nodeId}`);
+      if (typeof raw !== "string") continue;
+      values[`comment.${leaf.nodeId}`] = raw;
+      const c = commentSchema.safeParse(raw);
+      if (!c.success) fieldErrors[`comment.${leaf.nodeId}`] = `${leaf.code}：${c.error.issues[0].message}`;
+      else if (c.data) items.push({ leaf, comment: c.data });
+    }
+    const generalRaw = args.form.get("comment");
+    const general = commentSchema.safeParse(typeof generalRaw === "string" ? generalRaw : "");
+    if (typeof generalRaw === "string") values.comment = generalRaw;
+    if (!general.success) fieldErrors.comment = general.error.issues[0].message;
+    if (t.preconditions.includes("returnItems") && items.length === 0 && Object.keys(fieldErrors).length === 0) {
+      fieldErrors._form = "请至少为一项需要修改的指标填写退回意见";
+    }
+    if (Object.keys(fieldErrors).length > 0) return { ok: false as const, fieldErrors, values };
+    const at = now.toISOString();
+    const comment = general.success && general.data ? general.data : null;
+    const auditItems = items.map((i) => ({ nodeId: i.leaf.nodeId, code: i.leaf.code, comment: i.comment }));
+    const { eventId } = applyTransition(tx, args.actor, submission, t, at, comment, { items: auditItems });
+    for (const i of items) {
+      tx.insert(returnItems).values({ eventId, submissionId: submission.id, nodeId: i.leaf.nodeId, comment: i.comment }).run();
+    }
+    return { ok: true as const };
+  });
+}
+
+/** 撤回为草稿 (office), with a required reason. */
+export function reopenSubmission(args: { actor: Actor; role: SessionUser["role"]; submissionId: number; comment: unknown; now?: Date }): OfficeResult {
+  const now = args.now ?? new Date();
+  const raw = typeof args.comment === "string" ? args.comment : "";
+  const parsed = commentSchema.min(1, "请填写撤回原因").safeParse(raw);
+  if (!parsed.success) return { ok: false, fieldErrors: { reopenComment: parsed.error.issues[0].message }, values: { reopenComment: raw } };
+  return mutate(getDb(), (tx) => {
+    const { submission } = officeSubmission(tx, args.submissionId);
+    const t = transitionOrRefuse("reopen", submission, args.role);
+    applyTransition(tx, args.actor, submission, t, now.toISOString(), parsed.data);
+    return { ok: true as const };
+  });
+}
+
+// ---------------------------------------------------------------- extensions
+
+const dateField = z
+  .string({ required_error: "请选择延期后的截止日期" })
+  .trim()
+  .min(1, "请选择延期后的截止日期")
+  .refine((s) => parseDate(s) !== null, "日期格式不正确，应为 YYYY-MM-DD");
+
+export const extensionSchema = z.object({
+  until: dateField,
+  reason: z.string({ required_error: "请填写延期理由" }).trim().min(1, "请填写延期理由").max(500, "延期理由最多500个字"),
+});
+
+/**
+ * Grant one unit a later deadline (with a reason, audited, on the unit's timeline). The date must
+ * be after the cycle's due date and not before today.
+ */
+export function grantExtension(args: { actor: Actor; cycleId: number; unitId: number; form: FormLike; now?: Date }): OfficeResult {
+  const now = args.now ?? new Date();
+  const rawUntil = args.form.get("until");
+  const rawReason = args.form.get("reason");
+  const values = { until: typeof rawUntil === "string" ? rawUntil : "", reason: typeof rawReason === "string" ? rawReason : "" };
+  const parsed = extensionSchema.safeParse(values);
+  if (!parsed.success) {
+    const fieldErrors: Record<string, string> = {};
+    for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0])] ??= issue.message;
+    return { ok: false, fieldErrors, values };
+  }
+  const { until, reason } = parsed.data;
+  return mutate(getDb(), (tx): OfficeResult => {
+    const cycle = tx.select().from(cycles).where(eq(cycles.id, args.cycleId)).get();
+    if (!cycle) throw new SubmissionError("考核年度不存在", 404);
+    assertCycleOpen(cycle);
+    const ctx = loadUnitContext(tx, cycle, args.unitId);
+    if (until <= cycle.selfInspectionDue) return { ok: false as const, fieldErrors: { until: `延期后的截止日期须晚于原截止日期${cycle.selfInspectionDue}` }, values };
+    if (until < beijingDate(now)) return { ok: false as const, fieldErrors: { until: "延期后的截止日期不能早于今天" }, values };
+    const at = now.toISOString();
+    const submission = getOrCreateSubmission(tx, args.actor, ctx, at);
+    if (submission.status === "submitted") return { ok: false as const, fieldErrors: { _form: `${ctx.unit.name}已提交自查，无需延期` }, values };
+    const row = tx.insert(deadlineExtensions).values({ cycleId: cycle.id, unitId: ctx.unit.id, until, reason, grantedBy: args.actor.id, at }).returning().get();
+    const status: SubmissionStatus = submission.status;
+    tx.insert(submissionEvents)
+      .values({ submissionId: submission.id, kind: "extension", fromStatus: status, toStatus: status, actorId: args.actor.id, at, comment: `延期至${until}：${reason}` })
+      .run();
+    tx.update(submissions).set({ lastActivityAt: at }).where(eq(submissions.id, submission.id)).run();
+    writeAudit(tx, args.actor, { action: "submission.extension", entityType: "deadline_extension", entityId: row.id, after: { ...row, unitName: ctx.unit.name } });
+    return { ok: true as const };
+  });
+}
+
+/** Saved input of a leaf (null when unanswered). */
+export function inputOf(answer: { input: Record<string, unknown> | null } | undefined): LeafInput | null {
+  return (answer?.input as LeafInput | null | undefined) ?? null;
+}

@@ -1,0 +1,86 @@
+import { and, asc, eq } from "drizzle-orm";
+import { cycleResults, findings, indicatorNodes, unitResults } from "../../db/schema";
+import type { UnitResult } from "../../scoring";
+import type { SessionUser } from "../utils/auth.server";
+import { listAppeals } from "./appeals.server";
+import { findingSource, scoreCycle } from "./cycle-package.server";
+import { appealWindow, EvaluationError, getCycle, getUnit, setFor, statusAtLeast, type Reader } from "./evaluation-context.server";
+
+/**
+ * A unit's own results by phase: nothing of the evaluation (entries, findings, scores) before
+ * 初步结果; from then on the unit's result with the reason for every lost point. The published
+ * snapshot (cycle_results, written by the results module) is shown when there is one; otherwise the
+ * engine scores the unit's package live (no rank then: a rank needs the whole cycle).
+ */
+
+const FINDING_KIND_LABELS = { fault: "扣分项", deduction: "临时扣分", veto: "单项否决" } as const;
+
+export function unitResultsView(db: Reader, user: SessionUser, cycleId: number, unitId: number) {
+  if (user.role === "department" && user.unitId !== unitId) throw new EvaluationError("您无权访问其他单位的数据。", 403);
+  if (user.role === "evaluator") throw new EvaluationError("评估人员请在评估任务中查看。", 403);
+  const cycle = getCycle(db, cycleId);
+  const unit = getUnit(db, unitId);
+  const head = { cycle: { id: cycle.id, year: cycle.year, title: cycle.title, status: cycle.status }, unit };
+  if (!statusAtLeast(cycle.status, "preliminary")) return { ...head, visible: false as const };
+
+  const kind = statusAtLeast(cycle.status, "final") ? "final" : "preliminary";
+  const stored = db
+    .select({ result: unitResults.result, rank: unitResults.rank, categoryRank: unitResults.categoryRank, computedAt: cycleResults.computedAt })
+    .from(unitResults)
+    .innerJoin(cycleResults, eq(cycleResults.id, unitResults.cycleResultId))
+    .where(and(eq(cycleResults.cycleId, cycleId), eq(cycleResults.kind, kind), eq(unitResults.unitId, unitId)))
+    .get();
+  let result: UnitResult | null = stored ? (stored.result as unknown as UnitResult) : null;
+  let live = false;
+  if (!result) {
+    result = scoreCycle(db, cycleId, { unitIds: [unitId], missing: "placeholder" }).results.units[0] ?? null;
+    live = true;
+  }
+  const leaves = setFor(db, cycleId, unit.categoryId)?.leaves ?? [];
+  const rows = leaves.map((l) => {
+    const r = result?.leaves[l.code];
+    return {
+      nodeId: l.nodeId,
+      code: l.code,
+      name: l.name,
+      path: l.path,
+      part: l.part,
+      score: r?.score ?? null,
+      max: r?.max ?? l.points,
+      na: r?.na ?? false,
+      lost: r && !r.na && l.part !== "veto" ? Math.round((r.max - r.score) * 100) / 100 : 0,
+      explain: r?.explain ?? "",
+    };
+  });
+  const unitFindings = db
+    .select({ f: findings, code: indicatorNodes.code, name: indicatorNodes.name })
+    .from(findings)
+    .innerJoin(indicatorNodes, eq(indicatorNodes.id, findings.nodeId))
+    .where(and(eq(findings.cycleId, cycleId), eq(findings.unitId, unitId)))
+    .orderBy(asc(findings.id))
+    .all()
+    .map((x) => ({ id: x.f.id, source: findingSource(x.f.id), code: x.code, name: x.name, description: x.f.description, foundOn: x.f.foundOn, kind: FINDING_KIND_LABELS[x.f.kind] }));
+  const window = appealWindow(db, cycle);
+  return {
+    ...head,
+    visible: true as const,
+    live,
+    summary: result
+      ? {
+          total: result.total,
+          base: result.base,
+          bonus: result.bonus,
+          grade: result.grade,
+          pass: result.pass,
+          vetoed: result.vetoed,
+          explain: result.explain,
+          rank: live ? null : result.rank,
+          categoryRank: live ? null : result.categoryRank,
+        }
+      : null,
+    leaves: rows,
+    findings: unitFindings,
+    appeals: listAppeals(db, cycleId, { unitId }),
+    window,
+  };
+}

@@ -1,0 +1,124 @@
+import fs from "node:fs";
+import path from "node:path";
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll } from "vitest";
+import { DEMO_PASSWORD } from "../../seeds/demo/district";
+import { PROJECT_ROOT } from "./server";
+
+/**
+ * Debian's Chromium driven by playwright-core. `.ci/run` installs the `chromium` package when
+ * /usr/bin/chromium is missing; CHROMIUM_PATH overrides the location.
+ */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** Screenshots of failed browser tests go here (gitignored). */
+export const SCREENSHOT_DIR = path.join(PROJECT_ROOT, "test-results");
+
+/**
+ * A fresh headless Chromium. playwright-core always starts it with a new temporary
+ * --user-data-dir of its own (removed again on close), so no profile state leaks between runs.
+ */
+export async function launchBrowser(): Promise<Browser> {
+  if (!fs.existsSync(CHROMIUM_PATH)) {
+    throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install it with "apt-get install -y chromium" (see .ci/run)`);
+  }
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
+}
+
+export interface BrowserFixture {
+  browser(): Browser;
+  /** A new isolated context (own cookies) for the current test; closed after the test. */
+  newContext(opts?: BrowserContextOptions): Promise<BrowserContext>;
+  /** A page in a new context; closed after the test. */
+  newPage(opts?: BrowserContextOptions): Promise<Page>;
+}
+
+function safeName(s: string): string {
+  return s.replace(/[\\/:*?"<>|\s]+/g, "_").slice(0, 120);
+}
+
+/**
+ * Register hooks for a test file: one browser for the file, fresh contexts per test, and a
+ * full-page screenshot of every open page of a failed test saved to test-results/.
+ */
+export function useBrowser(defaults: BrowserContextOptions = {}): BrowserFixture {
+  let browser: Browser | null = null;
+  let contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+
+  afterEach(async (ctx) => {
+    const failed = ctx.task.result?.state === "fail";
+    if (failed) {
+      fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+      const file = safeName(path.basename(ctx.task.file?.name ?? "test"));
+      let n = 0;
+      for (const context of contexts) {
+        for (const page of context.pages()) {
+          n++;
+          const target = path.join(SCREENSHOT_DIR, `${file}--${safeName(ctx.task.name)}--${n}.png`);
+          try {
+            await page.screenshot({ path: target, fullPage: true, timeout: 10_000 });
+            console.error(`screenshot of failed test saved: ${path.relative(PROJECT_ROOT, target)} (${page.url()})`);
+          } catch (error) {
+            console.error(`could not take a screenshot of ${page.url()}: ${error}`);
+          }
+        }
+      }
+    }
+    const closing = contexts;
+    contexts = [];
+    await Promise.all(closing.map((c) => c.close().catch(() => undefined)));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    browser = null;
+  });
+
+  const fixture: BrowserFixture = {
+    browser: () => {
+      if (!browser) throw new Error("browser not started (useBrowser() registers beforeAll)");
+      return browser;
+    },
+    newContext: async (opts = {}) => {
+      const context = await fixture.browser().newContext({ locale: "zh-CN", timezoneId: "Asia/Shanghai", ...defaults, ...opts });
+      context.setDefaultTimeout(15_000);
+      contexts.push(context);
+      return context;
+    },
+    newPage: async (opts = {}) => (await fixture.newContext(opts)).newPage(),
+  };
+  return fixture;
+}
+
+/**
+ * Log in through the real /login form (labels 用户名 / 密码, button 登录) and wait until the
+ * signed-in page has rendered. Demo accounts share DEMO_PASSWORD.
+ */
+export async function loginAs(page: Page, baseUrl: string, username: string, password: string = DEMO_PASSWORD): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel("用户名", { exact: true }).fill(username);
+  await page.getByLabel("密码", { exact: true }).fill(password);
+  await Promise.all([page.waitForURL((u) => u.pathname !== "/login"), page.getByRole("button", { name: "登录" }).click()]);
+  // The header's user box appears once the signed-in page has rendered.
+  await page.locator(".user-box .user-name").waitFor();
+}
+
+/** Click 退出登录 in the header and wait for the login page. */
+export async function logout(page: Page): Promise<void> {
+  await Promise.all([page.waitForURL((u) => u.pathname === "/login"), page.getByRole("button", { name: "退出登录" }).click()]);
+}
