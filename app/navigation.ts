@@ -1,4 +1,5 @@
 import type { Role } from "../db/schema/accounts";
+import { EVALUATION_NAV } from "./domain/evaluation-labels";
 
 export interface NavItem {
   to: string;
@@ -11,6 +12,12 @@ export const NAVIGATION: Record<Role, NavItem[]> = {
     { to: "/", label: "首页" },
     { to: "/cycles", label: "考核年度" },
     { to: "/submissions", label: "自查审核" },
+    { to: "/results", label: "考核结果" },
+    { to: "/dashboard", label: "领导看板" },
+    EVALUATION_NAV.assignments,
+    EVALUATION_NAV.spotChecks,
+    EVALUATION_NAV.rectifications,
+    EVALUATION_NAV.appeals,
     { to: "/admin/units", label: "单位管理" },
     { to: "/admin/categories", label: "单位类别" },
     { to: "/admin/orgs", label: "评估机构" },
@@ -20,10 +27,15 @@ export const NAVIGATION: Record<Role, NavItem[]> = {
   department: [
     { to: "/", label: "首页" },
     { to: "/self", label: "年度自查" },
+    { to: "/results", label: "考核结果" },
+    EVALUATION_NAV.unitResults,
+    EVALUATION_NAV.rectifications,
   ],
-  evaluator: [{ to: "/", label: "首页" }],
+  evaluator: [{ to: "/", label: "首页" }, EVALUATION_NAV.queue, EVALUATION_NAV.rectifications],
   leader: [
     { to: "/", label: "首页" },
     { to: "/cycles", label: "考核年度" },
+    { to: "/dashboard", label: "领导看板" },
+    { to: "/results", label: "考核结果" },
   ],
 };

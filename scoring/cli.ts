@@ -51,8 +51,13 @@ function main(argv: string[]): void {
   const r = scorePackage(input);
   if (!r.ok) fail(1, r.errors);
   const json = `${JSON.stringify(r.results, null, 2)}\n`;
-  if (out) writeFileSync(out, json, "utf8");
-  else process.stdout.write(json);
+  if (out) {
+    try {
+      writeFileSync(out, json, "utf8");
+    } catch (e) {
+      fail(1, [{ path: "", message: `无法写入文件 ${out}：${(e as Error).message}` }]);
+    }
+  } else process.stdout.write(json);
   for (const w of r.results.warnings) process.stderr.write(`警告：${w}\n`);
 }
 

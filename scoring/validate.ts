@@ -14,7 +14,11 @@ import {
   type ValidationError,
 } from "./schema";
 import { z } from "zod";
+import { unitsArePlain } from "./shape";
 import { packageWarnings } from "./warnings";
+
+/** The package without its units (see shape.ts). */
+const packageShellSchema = assessmentPackageSchema.extend({ units: z.array(z.unknown()) });
 
 type Obj = Record<string, unknown>;
 const isObj = (x: unknown): x is Obj => typeof x === "object" && x !== null && !Array.isArray(x);
@@ -404,7 +408,14 @@ export function validatePackage(input: unknown): ValidationResult {
     return { ok: false, errors: [{ path: "", message: "数据包应为 JSON 对象" }] };
   }
   const errors: ValidationError[] = [];
-  const pkg = zodCheck(assessmentPackageSchema, input, "", errors);
+  let pkg: AssessmentPackage | undefined;
+  if (unitsArePlain(input.units)) {
+    // The units are exactly what zod would return: check the rest with zod, keep the units as they are.
+    const shell = zodCheck(packageShellSchema, input, "", errors);
+    pkg = shell && { ...shell, units: input.units as AssessmentPackage["units"] };
+  } else {
+    pkg = zodCheck(assessmentPackageSchema, input, "", errors);
+  }
   checkPackage(input, errors);
   if (errors.length > 0 || pkg === undefined) return { ok: false, errors: dedupe(errors) };
   return { ok: true, pkg, warnings: packageWarnings(pkg) };

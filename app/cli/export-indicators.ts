@@ -6,10 +6,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import { eq } from "drizzle-orm";
-import { closeDb, getDb } from "../../db/client";
+import { getDb } from "../../db/client";
 import { categories, cycles } from "../../db/schema";
 import { buildIndicatorWorkbook, cycleExportSets } from "../services/indicator-xlsx.server";
 import { parseIndicatorArgs } from "./indicator-args";
+import { runCli } from "./run-cli";
 
 const USAGE = "npm run export:indicators -- --cycle <年份> [--category <单位类别>] --out <文件.xlsx>";
 
@@ -49,19 +50,13 @@ async function main(): Promise<number> {
   }
   const buffer = await buildIndicatorWorkbook(sets, `${cycle.title} 指标体系`);
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, buffer);
+  // Written aside and renamed into place, so an interrupted export never leaves a half-written file.
+  const tmp = `${out}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, buffer);
+  fs.renameSync(tmp, out);
   console.log(`导出成功：${cycle.year}年度 ${sets.length} 套指标体系已写入 ${out}`);
   for (const s of sets) console.log(`  ${s.category}`);
   return 0;
 }
 
-main()
-  .then((code) => {
-    closeDb();
-    process.exitCode = code;
-  })
-  .catch((error) => {
-    console.error("导出失败：", error instanceof Error ? error.message : error);
-    closeDb();
-    process.exitCode = 1;
-  });
+runCli(main, "导出失败");

@@ -5,11 +5,12 @@
  * A year without a cycle gets a new draft cycle; a published cycle is refused. Every row is checked
  * first: on any error nothing is written, every problem is listed and the exit code is 1.
  */
-import { closeDb, databaseFile } from "../../db/client";
+import { databaseFile } from "../../db/client";
 import { createCycle } from "../services/cycles.server";
 import { formatProblem, importIndicators } from "../services/indicator-xlsx.server";
 import { CLI_IMPORT_ACTOR, readImportFile } from "./import-file";
 import { parseIndicatorArgs } from "./indicator-args";
+import { runCli } from "./run-cli";
 
 const USAGE = "npm run import:indicators -- --cycle <年份> [--category <单位类别>] <文件.xlsx>";
 
@@ -48,13 +49,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main()
-  .then((code) => {
-    closeDb();
-    process.exitCode = code;
-  })
-  .catch((error) => {
-    console.error("导入失败：", error instanceof Error ? error.message : error);
-    closeDb();
-    process.exitCode = 1;
-  });
+runCli(main, "导入失败");

@@ -3,9 +3,10 @@
  * Imports users into the database under DATA_DIR: every row is checked first; on any error nothing
  * is written, every bad row is listed and the exit code is 1.
  */
-import { closeDb, databaseFile } from "../../db/client";
+import { databaseFile } from "../../db/client";
 import { importUsers } from "../services/imports/users-import.server";
 import { CLI_IMPORT_ACTOR, printImportFailure, readImportFile } from "./import-file";
+import { runCli } from "./run-cli";
 
 async function main(): Promise<number> {
   const file = readImportFile(process.argv.slice(2), "npm run import:users -- <用户.xlsx>");
@@ -20,13 +21,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main()
-  .then((code) => {
-    closeDb();
-    process.exitCode = code;
-  })
-  .catch((error) => {
-    console.error("导入失败：", error instanceof Error ? error.message : error);
-    closeDb();
-    process.exitCode = 1;
-  });
+runCli(main, "导入失败");

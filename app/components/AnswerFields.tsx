@@ -115,43 +115,45 @@ function RuleFields({ rule, points, state, errors, disabled, calendar, eventLabe
     case "deduction":
       if (rule.faults.length === 0) return <p className="muted">该指标未设置扣分项，由评估人员核查扣分。</p>;
       return (
-        <fieldset>
+        <fieldset style={{ minWidth: 0 }}>
           <legend>扣分情形自报（填写本年度发生次数）</legend>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">扣分情形</th>
-                <th scope="col" className="num">
-                  每次扣分
-                </th>
-                <th scope="col">次数</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rule.faults.map((f, i) => (
-                <tr key={f.code}>
-                  <td>
-                    <label htmlFor={`f-fault.${i}`}>{f.label}</label>
-                  </td>
-                  <td className="num">{f.points}</td>
-                  <td>
-                    <input
-                      id={`f-fault.${i}`}
-                      name={`fault.${i}`}
-                      type="text"
-                      inputMode="numeric"
-                      defaultValue={v[`fault.${i}`] ?? ""}
-                      placeholder="0"
-                      disabled={disabled}
-                      style={{ maxWidth: "7rem" }}
-                      aria-invalid={errors[`fault.${i}`] ? true : undefined}
-                    />
-                    <FieldError id={`f-fault.${i}-error`} message={errors[`fault.${i}`]} />
-                  </td>
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">扣分情形</th>
+                  <th scope="col" className="num">
+                    每次扣分
+                  </th>
+                  <th scope="col">次数</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {rule.faults.map((f, i) => (
+                  <tr key={f.code}>
+                    <td>
+                      <label htmlFor={`f-fault.${i}`}>{f.label}</label>
+                    </td>
+                    <td className="num">{f.points}</td>
+                    <td>
+                      <input
+                        id={`f-fault.${i}`}
+                        name={`fault.${i}`}
+                        type="text"
+                        inputMode="numeric"
+                        defaultValue={v[`fault.${i}`] ?? ""}
+                        placeholder="0"
+                        disabled={disabled}
+                        style={{ maxWidth: "7rem" }}
+                        aria-invalid={errors[`fault.${i}`] ? true : undefined}
+                      />
+                      <FieldError id={`f-fault.${i}-error`} message={errors[`fault.${i}`]} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </fieldset>
       );
     case "ratio":
@@ -228,7 +230,7 @@ function EventRows(props: {
   const update = (key: number, patch: Partial<EventRow>) => setRows((rs) => rs.map((r) => (r.key === key ? { ...r, row: { ...r.row, ...patch } } : r)));
   const { labels, errors, disabled } = props;
   return (
-    <fieldset>
+    <fieldset style={{ minWidth: 0 }}>
       <legend>事项登记（每行一件，按考核年度工作日历判断是否按时）</legend>
       {errors.events ? <p className="field-error">{errors.events}</p> : null}
       <div className="table-wrap">
@@ -250,22 +252,50 @@ function EventRows(props: {
               return (
                 <tr key={key}>
                   <td>
-                    <input name="eventTitle" aria-label={`第${i + 1}行${labels.title}`} value={row.title} disabled={disabled} onChange={(e) => update(key, { title: e.currentTarget.value })} />
+                    <input
+                      name="eventTitle"
+                      aria-label={`第${i + 1}行${labels.title}`}
+                      value={row.title}
+                      disabled={disabled}
+                      onChange={(e) => update(key, { title: e.currentTarget.value })}
+                    />
                     <FieldError id={`ev-${key}-title`} message={err("title")} />
                   </td>
                   <td>
-                    <input name="eventLink" type="url" aria-label={`第${i + 1}行链接`} placeholder="https://" value={row.link} disabled={disabled} onChange={(e) => update(key, { link: e.currentTarget.value })} />
+                    <input
+                      name="eventLink"
+                      type="url"
+                      aria-label={`第${i + 1}行链接`}
+                      placeholder="https://"
+                      value={row.link}
+                      disabled={disabled}
+                      onChange={(e) => update(key, { link: e.currentTarget.value })}
+                    />
                     <FieldError id={`ev-${key}-link`} message={err("link")} />
                   </td>
                   <td>
-                    <input name="eventStart" type="datetime-local" aria-label={`第${i + 1}行${labels.start}`} value={row.start} disabled={disabled} onChange={(e) => update(key, { start: e.currentTarget.value })} />
+                    <input
+                      name="eventStart"
+                      type="datetime-local"
+                      aria-label={`第${i + 1}行${labels.start}`}
+                      value={row.start}
+                      disabled={disabled}
+                      onChange={(e) => update(key, { start: e.currentTarget.value })}
+                    />
                     <FieldError id={`ev-${key}-start`} message={err("start")} />
                   </td>
                   <td>
-                    <input name="eventEnd" type="datetime-local" aria-label={`第${i + 1}行${labels.end}`} value={row.end} disabled={disabled} onChange={(e) => update(key, { end: e.currentTarget.value })} />
+                    <input
+                      name="eventEnd"
+                      type="datetime-local"
+                      aria-label={`第${i + 1}行${labels.end}`}
+                      value={row.end}
+                      disabled={disabled}
+                      onChange={(e) => update(key, { end: e.currentTarget.value })}
+                    />
                     <FieldError id={`ev-${key}-end`} message={err("end")} />
                   </td>
-                  <td>
+                  <td style={{ minWidth: "10rem" }}>
                     {status ? (
                       <>
                         <span className={`badge ${status.onTime ? "ok" : "error"}`}>{status.onTime ? "按时" : "超时"}</span>
@@ -296,7 +326,9 @@ function EventRows(props: {
           添加一行
         </button>
       ) : null}
-      {rows.length === 0 ? <p className="muted">{props.rule.whenEmpty === "na" ? "未登记事项：该指标按不适用处理。" : "未登记事项：本年度没有此类事项的，该指标按满分计。"}</p> : null}
+      {rows.length === 0 ? (
+        <p className="muted">{props.rule.whenEmpty === "na" ? "未登记事项：该指标按不适用处理。" : "未登记事项：本年度没有此类事项的，该指标按满分计。"}</p>
+      ) : null}
     </fieldset>
   );
 }

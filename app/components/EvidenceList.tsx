@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import { Fragment, useState, type ReactNode } from "react";
 import { EVIDENCE_KIND_INFO, evidenceKindLabel, formatBytes, isEvidenceKind } from "../utils/evidence-kinds";
 
 /** The fields of an evidence file the list shows (a loader can pass the row as it is). */
@@ -33,8 +33,16 @@ function shortTime(iso: string): string {
   return iso.slice(0, 16).replace("T", " ");
 }
 
-/** Evidence files (name, type, size, SHA-256, preview/download) and links of one item. */
+/** The file shown in the page: a PDF in a same-origin frame (evidence may be framed by the app), an image as an image. */
+function InlinePreview({ file }: { file: EvidenceFileView }) {
+  const src = `/evidence/${file.id}`;
+  if (file.kind === "pdf") return <iframe src={src} title={`${file.originalName} 预览`} style={{ width: "100%", height: "70vh", border: "1px solid #ccc" }} />;
+  return <img src={src} alt={`${file.originalName} 预览`} style={{ maxWidth: "100%", maxHeight: "70vh" }} />;
+}
+
+/** Evidence files (name, type, size, SHA-256, preview in the page or a new window, download) and links of one item. */
 export function EvidenceList({ files, links = [], caption = "佐证材料", fileActions, linkActions }: Props) {
+  const [shown, setShown] = useState<number | null>(null);
   if (files.length === 0 && links.length === 0) return <p className="muted">尚未提供佐证材料。</p>;
   return (
     <div className="stack">
@@ -58,30 +66,50 @@ export function EvidenceList({ files, links = [], caption = "佐证材料", file
               {files.map((f) => {
                 const previewable = isEvidenceKind(f.kind) && EVIDENCE_KIND_INFO[f.kind].inline;
                 return (
-                  <tr key={f.id}>
-                    <td>
-                      {f.originalName} {f.lockedAt ? <span className="badge ok">已锁定</span> : null}
-                    </td>
-                    <td>{evidenceKindLabel(f.kind)}</td>
-                    <td className="num">{formatBytes(f.size)}</td>
-                    <td>
-                      <code style={{ wordBreak: "break-all", fontSize: ".8rem" }}>{f.sha256}</code>
-                    </td>
-                    <td>{shortTime(f.uploadedAt)}</td>
-                    <td>
-                      <span className="toolbar">
-                        {previewable ? (
-                          <a href={`/evidence/${f.id}`} target="_blank" rel="noopener noreferrer" aria-label={`预览 ${f.originalName}（在新窗口打开）`}>
-                            预览
+                  <Fragment key={f.id}>
+                    <tr>
+                      <td>
+                        {f.originalName} {f.lockedAt ? <span className="badge ok">已锁定</span> : null}
+                      </td>
+                      <td>{evidenceKindLabel(f.kind)}</td>
+                      <td className="num">{formatBytes(f.size)}</td>
+                      <td>
+                        <code style={{ wordBreak: "break-all", fontSize: ".8rem" }}>{f.sha256}</code>
+                      </td>
+                      <td>{shortTime(f.uploadedAt)}</td>
+                      <td>
+                        <span className="toolbar">
+                          {previewable ? (
+                            <>
+                              <button
+                                type="button"
+                                className="secondary"
+                                aria-expanded={shown === f.id}
+                                onClick={() => setShown(shown === f.id ? null : f.id)}
+                                aria-label={`${shown === f.id ? "收起预览" : "在页面中预览"} ${f.originalName}`}
+                              >
+                                {shown === f.id ? "收起" : "预览"}
+                              </button>
+                              <a href={`/evidence/${f.id}`} target="_blank" rel="noopener noreferrer" aria-label={`预览 ${f.originalName}（在新窗口打开）`}>
+                                新窗口
+                              </a>
+                            </>
+                          ) : null}
+                          <a href={`/evidence/${f.id}?download=1`} aria-label={`下载 ${f.originalName}`}>
+                            下载
                           </a>
-                        ) : null}
-                        <a href={`/evidence/${f.id}?download=1`} aria-label={`下载 ${f.originalName}`}>
-                          下载
-                        </a>
-                        {fileActions?.(f)}
-                      </span>
-                    </td>
-                  </tr>
+                          {fileActions?.(f)}
+                        </span>
+                      </td>
+                    </tr>
+                    {shown === f.id ? (
+                      <tr>
+                        <td colSpan={6}>
+                          <InlinePreview file={f} />
+                        </td>
+                      </tr>
+                    ) : null}
+                  </Fragment>
                 );
               })}
             </tbody>

@@ -18,6 +18,8 @@ export const EVENT_TITLE_MAX = 200;
 export const EVENT_LINK_MAX = 2000;
 export const MAX_EVENTS = 500;
 export const MAX_COUNT = 100_000;
+/** Fault fields read from a form (a deduction rule has far fewer faults). */
+const MAX_FAULTS = 200;
 
 /** What parsing needs to know about a leaf. */
 export interface AnswerLeaf {
@@ -85,10 +87,10 @@ export function formStateFrom(form: FormLike): AnswerFormState {
     const v = form.get(name);
     if (typeof v === "string") values[name] = v;
   }
-  for (let i = 0; i < 1000; i++) {
+  // Not stopping at the first gap: a post with only `fault.3` must not silently lose it.
+  for (let i = 0; i < MAX_FAULTS; i++) {
     const v = form.get(`fault.${i}`);
-    if (v === null || v === undefined) break;
-    values[`fault.${i}`] = str(v);
+    if (v !== null && v !== undefined) values[`fault.${i}`] = str(v);
   }
   const titles = form.getAll(EVENT_FIELDS.title).map(str);
   const links = form.getAll(EVENT_FIELDS.link).map(str);

@@ -34,6 +34,8 @@ export const CYCLE_STATUS_HINTS: Record<CycleStatus, string> = {
 export const CYCLE_PRECONDITIONS = {
   setsForAllCategories: "每个有在用单位的类别都已配置指标体系",
   setsPassValidation: "所有指标体系通过校验，没有错误",
+  divergencesResolved: "评分分歧均已仲裁",
+  appealsSettled: "复核申请期限已过且全部复核申请已处理",
 } as const;
 
 export type CyclePreconditionId = keyof typeof CYCLE_PRECONDITIONS;
@@ -73,7 +75,7 @@ export const CYCLE_TRANSITIONS: readonly CycleTransition[] = [
     to: "preliminary",
     label: "公布初步结果",
     roles: ["office"],
-    preconditions: [],
+    preconditions: ["divergencesResolved"],
     confirm: "公布初步结果后，各单位可在复核期限内提出复核申请。确定公布吗？",
   },
   {
@@ -81,7 +83,7 @@ export const CYCLE_TRANSITIONS: readonly CycleTransition[] = [
     to: "final",
     label: "结果定稿",
     roles: ["office"],
-    preconditions: [],
+    preconditions: ["appealsSettled"],
     confirm: "定稿后考核结果不再变动。确定定稿吗？",
   },
   {

@@ -26,6 +26,13 @@ export const RULE_TYPE_HINTS: Record<RuleType, string> = {
   veto: "触发即整体否决（仅用于否决类一级指标之下）",
 };
 
+/** How stored scores are carried when an amendment changes a leaf's points (修订后原有得分的处理). */
+export const CARRY_LABELS: Record<"rescale" | "clamp" | "reset", string> = {
+  rescale: "按比例折算（原得分 × 新分值 ÷ 原分值）",
+  clamp: "保留原得分，超过新分值的按新分值计",
+  reset: "清空重填（已填报的数据作废，须重新填报）",
+};
+
 export const PART_LABELS: Record<Part, string> = { base: "基础", bonus: "加分", veto: "否决" };
 export const WHEN_EMPTY_LABELS: Record<"full" | "na", string> = { full: "满分", na: "不适用" };
 export const RECONCILE_LABELS: Record<"mean" | "median", string> = { mean: "平均值", median: "中位数" };

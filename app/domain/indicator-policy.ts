@@ -1,6 +1,6 @@
 import { DIMENSIONS, validateIndicatorTree, type Dimension, type ValidationError } from "../../scoring";
 import { leavesOf, toPackageNodes, type IndicatorSpec } from "./indicator-spec";
-import { EVIDENCE_KINDS } from "../utils/evidence-kinds";
+import { EVIDENCE_KINDS, evidenceKindLabel } from "../utils/evidence-kinds";
 
 /** The four dimensions every indicator system must cover (国办发〔2016〕80号 etc.). */
 export const MANDATED_DIMENSIONS: readonly Dimension[] = ["disclosure", "interpretation", "response", "media"];
@@ -32,10 +32,14 @@ export function checkIndicatorSet(specs: readonly IndicatorSpec[], opts: { scale
       const p = `${path}[${i}]`;
       if (level > MAX_DEPTH) errors.push({ path: p, message: `${prefix}指标“${n.name}”超过三级，指标体系最多设一级、二级、三级指标` });
       if (n.children) depth(n.children, level + 1, `${p}.children`);
+      const seen = new Set<string>();
       for (const k of n.evidenceKinds ?? []) {
         if (!(EVIDENCE_KINDS as readonly string[]).includes(k)) {
           errors.push({ path: `${p}.evidenceKinds`, message: `${prefix}指标“${n.name}”的佐证材料类型“${k}”不在允许范围内` });
+        } else if (seen.has(k)) {
+          errors.push({ path: `${p}.evidenceKinds`, message: `${prefix}指标“${n.name}”的佐证材料类型“${evidenceKindLabel(k)}”重复` });
         }
+        seen.add(k);
       }
     });
   depth(specs, 1, "indicators");

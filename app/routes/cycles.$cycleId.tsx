@@ -63,6 +63,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     history: listTransitions(cycle.id),
     sets: summarizeCycleSets(cycle),
     canAddSets: canEdit && setsEditable(cycle.status),
+    canAmend: canEdit && (cycle.status === "published" || cycle.status === "evaluating"),
     missingCategories: canEdit && setsEditable(cycle.status) ? categoriesWithoutSet(cycle.id) : [],
   };
 }
@@ -158,7 +159,7 @@ export default function CyclePage() {
   const busy = useNavigation().state !== "idle";
   // A child page (e.g. an indicator set's editor) replaces this overview.
   if (outlet) return outlet;
-  const { cycle, statusLabel, statusHint, canEdit, editable, transitions, history, sets, canAddSets, missingCategories } = loaderData;
+  const { cycle, statusLabel, statusHint, canEdit, editable, transitions, history, sets, canAddSets, canAmend, missingCategories } = loaderData;
   const addSet = actionData?.intent === "addSet" ? actionData : undefined;
 
   return (
@@ -191,6 +192,21 @@ export default function CyclePage() {
       <section className="card" aria-labelledby="sets-h">
         <h2 id="sets-h">指标体系</h2>
         <p className="muted">每个单位类别一套指标体系。发布前所有指标体系须通过校验（覆盖信息公开、政策解读、回应关切、媒体参与四个维度，分值和评分规则有效）。</p>
+        <div className="toolbar">
+          {sets.length > 0 ? (
+            <a className="button secondary" href={`/cycles/${cycle.id}/indicators.xlsx`} download>
+              导出全部指标体系（Excel）
+            </a>
+          ) : null}
+          {canAddSets ? (
+            <Link className="button secondary" to={`/cycles/${cycle.id}/import`}>
+              从 Excel 导入
+            </Link>
+          ) : null}
+          <a className="button secondary" href={`/cycles/${cycle.id}/package.json`} download>
+            导出考核包框架（zwgk-assessment/1）
+          </a>
+        </div>
         <div className="table-wrap">
           <table>
             <thead>
@@ -234,7 +250,7 @@ export default function CyclePage() {
                       ) : null}
                     </td>
                     <td>
-                      <Link to={`/cycles/${cycle.id}/sets/${s.id}`}>{canAddSets ? "编辑指标体系" : "查看指标体系"}</Link>
+                      <Link to={`/cycles/${cycle.id}/sets/${s.id}`}>{canAddSets ? "编辑指标体系" : canAmend ? "查看或修订" : "查看指标体系"}</Link>
                     </td>
                   </tr>
                 ))

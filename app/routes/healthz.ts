@@ -1,4 +1,4 @@
-import { getSqlite } from "../../db/client";
+import { getSqlite } from "../utils/db.server";
 
 /** Liveness with a real database round-trip. */
 export async function loader() {

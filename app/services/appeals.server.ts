@@ -2,6 +2,7 @@ import { and, asc, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../db/client";
 import { appeals, indicatorNodes, units, users } from "../../db/schema";
+import { APPEAL_STATUS_LABELS } from "../domain/evaluation-labels";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import type { SessionUser } from "../utils/auth.server";
 import { buildCyclePackage } from "./cycle-package.server";
@@ -13,8 +14,6 @@ import { appealWindow, EvaluationError, getCycle, getUnit, setFor, type CycleRow
  * 维持 (upheld) or 调整 (adjusted, with the new leaf value and a reason) — the adjustment becomes
  * `override {by: "appeal"}` in the cycle package (cycle-package.server.ts).
  */
-
-export const APPEAL_STATUS_LABELS = { pending: "待处理", upheld: "维持", adjusted: "调整" } as const;
 
 export function assertAppealWindowOpen(db: Reader, cycle: CycleRow, now = new Date()): void {
   if (cycle.status !== "preliminary") throw new EvaluationError("只有在初步结果公布后的复核期限内才能申请复核", 409);

@@ -132,6 +132,25 @@ function fsyncFile(file: string): void {
   }
 }
 
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Remove the staging folder and partial archive of an earlier backup to `out` whose process is gone. */
+function removeStaleTemps(out: string): void {
+  const prefix = `.${path.basename(out)}.`;
+  for (const name of fs.readdirSync(path.dirname(out))) {
+    if (!name.startsWith(prefix)) continue;
+    const m = /^(\d+)\.(partial|staging-.+)$/.exec(name.slice(prefix.length));
+    if (m && Number(m[1]) !== process.pid && !pidAlive(Number(m[1]))) fs.rmSync(path.join(path.dirname(out), name), { recursive: true, force: true });
+  }
+}
+
 export interface BackupResult {
   file: string;
   manifest: BackupManifest;
@@ -155,8 +174,10 @@ export async function createBackup(opts: { dataDir: string; out: string; now?: D
   if (!fs.existsSync(path.dirname(out))) throw new BackupError(`备份文件所在的目录不存在：${path.dirname(out)}`);
   if (out === dataDir || out.startsWith(dataDir + path.sep)) throw new BackupError("备份文件不能放在数据目录（DATA_DIR）之内");
 
-  // Staging next to the output file, so the final rename stays on one file system.
-  const staging = fs.mkdtempSync(path.join(path.dirname(out), `.${path.basename(out)}.staging-`));
+  // Staging next to the output file, so the final rename stays on one file system. Temp names carry
+  // the pid, so what a killed backup left behind is recognised and removed by the next one.
+  removeStaleTemps(out);
+  const staging = fs.mkdtempSync(path.join(path.dirname(out), `.${path.basename(out)}.${process.pid}.staging-`));
   const partial = path.join(path.dirname(out), `.${path.basename(out)}.${process.pid}.partial`);
   try {
     // 1. The database, through the online backup API.

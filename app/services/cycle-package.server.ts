@@ -1,4 +1,5 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, getTableName, inArray } from "drizzle-orm";
+import { getSqlite } from "../../db/client";
 import {
   appeals,
   arbitrations,
@@ -106,25 +107,21 @@ export function buildCyclePackage(db: Reader, cycleId: number, opts: CyclePackag
           .all()
           .filter((r) => opts.includeUnsigned || r.a.signedOffAt !== null)
           .sort((x, y) => Number(y.a.lead) - Number(x.a.lead) || cmpNullable(x.a.signedOffAt, y.a.signedOffAt) || x.a.id - y.a.id);
-  const entryRows =
-    assignmentRows.length === 0
-      ? []
-      : db
-          .select()
-          .from(evaluatorEntries)
-          .where(
-            inArray(
-              evaluatorEntries.assignmentId,
-              assignmentRows.map((r) => r.a.id),
-            ),
-          )
-          .all();
+  // Entries of the wanted assignments, read raw (millions of rows in a large cycle: no ORM mapping,
+  // no id list that could exceed SQLite's variable limit).
+  const wantedAssignments = new Set(assignmentRows.map((r) => r.a.id));
   const entriesByAssignment = new Map<number, Map<number, LeafInput>>();
-  for (const e of entryRows) {
-    if (!e.input) continue;
-    const m = entriesByAssignment.get(e.assignmentId) ?? new Map<number, LeafInput>();
-    m.set(e.nodeId, e.input as LeafInput);
-    entriesByAssignment.set(e.assignmentId, m);
+  if (wantedAssignments.size > 0) {
+    const stmt = getSqlite().prepare(
+      `SELECT e.assignment_id AS assignmentId, e.node_id AS nodeId, e.input AS input FROM ${getTableName(evaluatorEntries)} e
+       JOIN ${getTableName(evaluatorAssignments)} a ON a.id = e.assignment_id WHERE a.cycle_id = ? AND e.input IS NOT NULL`,
+    );
+    for (const e of stmt.iterate(cycleId) as Iterable<{ assignmentId: number; nodeId: number; input: string }>) {
+      if (!wantedAssignments.has(e.assignmentId)) continue;
+      let m = entriesByAssignment.get(e.assignmentId);
+      if (!m) entriesByAssignment.set(e.assignmentId, (m = new Map<number, LeafInput>()));
+      m.set(e.nodeId, JSON.parse(e.input) as LeafInput);
+    }
   }
 
   const findingRows = unitIdList.length === 0 ? [] : db.select().from(findings).where(and(eq(findings.cycleId, cycleId), inArray(findings.unitId, unitIdList))).orderBy(asc(findings.id)).all();
@@ -140,9 +137,17 @@ export function buildCyclePackage(db: Reader, cycleId: number, opts: CyclePackag
   const unitsOut: AssessmentPackageInput["units"] = [];
   const unitIds: Record<string, number> = {};
 
+  // Index everything by unit (and leaf) once: a cycle has thousands of units × ~100 leaves.
+  const assignmentsByUnit = groupBy(assignmentRows, (r) => r.a.unitId);
+  const findingsByLeaf = groupBy(findingRows, (f) => `${f.unitId}:${f.nodeId}`);
+  const arbitrationByLeaf = new Map<string, (typeof arbitrationRows)[number]>();
+  for (const a of arbitrationRows) if (!arbitrationByLeaf.has(`${a.unitId}:${a.nodeId}`)) arbitrationByLeaf.set(`${a.unitId}:${a.nodeId}`, a);
+  const appealByLeaf = new Map<string, (typeof adjustedAppeals)[number]>();
+  for (const a of adjustedAppeals) appealByLeaf.set(`${a.unitId}:${a.nodeId}`, a); // the last decided wins
+
   for (const unit of population) {
     const tree = trees.get(unit.categoryId)!;
-    const evaluators = assignmentRows.filter((r) => r.a.unitId === unit.id);
+    const evaluators = assignmentsByUnit.get(unit.id) ?? [];
     const inputs: Record<string, LeafInput> = {};
     const missing: string[] = [];
     for (const leaf of tree.leaves) {
@@ -156,17 +161,9 @@ export function buildCyclePackage(db: Reader, cycleId: number, opts: CyclePackag
       } else {
         input = combineEntries(leaf, given);
       }
-      input = applyFindings(
-        leaf,
-        input,
-        findingRows.filter((f) => f.unitId === unit.id && f.nodeId === leaf.nodeId),
-      );
-      input = applyOverrides(
-        leaf,
-        input,
-        arbitrationRows.find((a) => a.unitId === unit.id && a.nodeId === leaf.nodeId),
-        adjustedAppeals.filter((a) => a.unitId === unit.id && a.nodeId === leaf.nodeId).at(-1),
-      );
+      const key = `${unit.id}:${leaf.nodeId}`;
+      input = applyFindings(leaf, input, findingsByLeaf.get(key) ?? []);
+      input = applyOverrides(leaf, input, arbitrationByLeaf.get(key), appealByLeaf.get(key));
       inputs[leaf.code] = input;
     }
     if (missing.length > 0) {
@@ -194,6 +191,17 @@ export function buildCyclePackage(db: Reader, cycleId: number, opts: CyclePackag
     units: unitsOut,
   };
   return { pkg, incomplete, unitIds, leaves: leavesByCategory };
+}
+
+function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const list = out.get(k);
+    if (list) list.push(r);
+    else out.set(k, [r]);
+  }
+  return out;
 }
 
 function cmpNullable(a: string | null, b: string | null): number {

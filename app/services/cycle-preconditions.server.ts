@@ -3,6 +3,8 @@ import type { Db, Tx } from "../../db/client";
 import { categories, indicatorSets, units, type cycles } from "../../db/schema";
 import { CYCLE_PRECONDITIONS, type CyclePreconditionId } from "../domain/cycle-status";
 import { checkIndicatorSet } from "../domain/indicator-policy";
+import { appealsSettled, noUnresolvedDivergences } from "./arbitration.server";
+import { EvaluationError } from "./evaluation-context.server";
 import { loadTree, toSpecs } from "./indicator-tree.server";
 
 export interface PreconditionContext {
@@ -53,6 +55,19 @@ export const PRECONDITION_CHECKS: Record<CyclePreconditionId, PreconditionCheck>
     }
     return problems;
   },
+
+  // Third-party evaluation (app/services/arbitration.server.ts): nothing is published while a
+  // divergence is unresolved; nothing is final while an appeal is pending or the window is open.
+  divergencesResolved: ({ db, cycle }) => {
+    try {
+      return noUnresolvedDivergences(db, cycle.id);
+    } catch (error) {
+      // The evaluation data cannot be scored (the engine's messages): certainly not publishable.
+      if (error instanceof EvaluationError) return [error.message];
+      throw error;
+    }
+  },
+  appealsSettled: ({ db, cycle }) => appealsSettled(db, cycle.id),
 };
 
 export interface PreconditionReport {

@@ -382,8 +382,9 @@ export function updateCycle(actor: Actor, cycleId: number, patch: Partial<Record
  * Move a cycle to another status, as the status machine allows: the step must be listed, the
  * actor's role allowed and every precondition met (all problems are reported together). The
  * step is recorded in cycle_transitions with actor and time and audited, in one transaction.
+ * `opts.at` records a step that happened earlier (the demo seed's past years); default now.
  */
-export function transitionCycle(cycleId: number, to: CycleStatus, actor: CycleActor, comment?: string): TransitionResult {
+export function transitionCycle(cycleId: number, to: CycleStatus, actor: CycleActor, comment?: string, opts: { at?: string } = {}): TransitionResult {
   return mutate(getDb(), (tx): TransitionResult => {
     const cycle = getCycle(cycleId, tx);
     const step = findTransition(cycle.status, to);
@@ -406,7 +407,7 @@ export function transitionCycle(cycleId: number, to: CycleStatus, actor: CycleAc
         errors: failed.flatMap((r) => r.problems),
       };
     }
-    const at = nowIso();
+    const at = opts.at ?? nowIso();
     const text = comment?.trim() || null;
     const after = tx
       .update(cycles)

@@ -14,6 +14,7 @@ import {
   type CycleStatus,
 } from "../../db/schema";
 import type { Dimension, LeafInput, LeafRule, Part } from "../../scoring";
+import { STALE_MESSAGE } from "../domain/evaluation-labels";
 import type { StoredIndicator } from "../domain/indicator-spec";
 import { beijingDayStart, beijingToday } from "../utils/beijing-time";
 import { loadTree } from "./indicator-tree.server";
@@ -40,7 +41,7 @@ export class EvaluationError extends Error {
   }
 }
 
-export const STALE_MESSAGE = "该项已被他人修改，请刷新后再试";
+export { STALE_MESSAGE };
 
 const STATUS_ORDER: readonly CycleStatus[] = ["draft", "published", "evaluating", "preliminary", "final", "archived"];
 

@@ -70,7 +70,7 @@ export interface CommitEntry extends EvidenceOwner {
  * every blob this call created is removed again unless a row already referenced it, and every temp
  * file is deleted — nothing partial is left.
  */
-export function commitEvidenceUploads(args: { actor: Actor; unitId: number; entries: CommitEntry[] }): EvidenceFile[] {
+export function commitEvidenceUploads(args: { actor: Actor; unitId: number; entries: CommitEntry[]; /** Upload time (default now; the demo seed backdates). */ at?: string }): EvidenceFile[] {
   const entries = args.entries.map((e) => ({ ...e, ...checkOwner(e) }));
   /** Blobs this call put on disk that no row referenced before. */
   const created: string[] = [];
@@ -106,7 +106,7 @@ export function commitEvidenceUploads(args: { actor: Actor; unitId: number; entr
 
   try {
     return mutate(getDb(), (tx) => {
-      const at = nowIso();
+      const at = args.at ?? nowIso();
       try {
         return entries.map((entry) => insertOne(tx, at, entry));
       } catch (error) {
@@ -278,10 +278,10 @@ export function lockEvidence(
   actor: Actor,
   ownerType: EvidenceOwnerType,
   ownerId: string | readonly string[],
+  at: string = nowIso(),
 ): { files: number; links: number } {
   const ids = typeof ownerId === "string" ? [ownerId] : [...ownerId];
   if (ids.length === 0) return { files: 0, links: 0 };
-  const at = nowIso();
   const files = tx
     .update(evidenceFiles)
     .set({ lockedAt: at })

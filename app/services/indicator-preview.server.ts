@@ -7,6 +7,9 @@ import { normalizeRule, parseNumber } from "../domain/indicator-format";
 import { leavesOf, toPackageNodes } from "../domain/indicator-spec";
 import { inputProblems } from "../domain/leaf-input-check";
 import { notFound } from "../utils/http.server";
+import { customField, SAMPLE_MODE_LABELS, type SampleMode } from "../domain/preview-sample";
+
+export { customField, SAMPLE_MODE_LABELS, SAMPLE_MODES, type SampleMode } from "../domain/preview-sample";
 import { packageSettings } from "./indicator-package.server";
 import { loadTree, toSpecs } from "./indicator-tree.server";
 
@@ -19,10 +22,6 @@ import { loadTree, toSpecs } from "./indicator-tree.server";
 
 type Reader = Db | Tx;
 type Input = Record<string, unknown>;
-
-export const SAMPLE_MODES = ["full", "half", "custom"] as const;
-export type SampleMode = (typeof SAMPLE_MODES)[number];
-export const SAMPLE_MODE_LABELS: Record<SampleMode, string> = { full: "全部满分", half: "约一半分值", custom: "自行填写" };
 
 export interface PreviewLeaf {
   nodeId: number;
@@ -141,17 +140,6 @@ export function halfInput(leaf: PreviewLeaf, year: number): Input {
   }
 }
 
-/** Form field names of the custom sample, per leaf. */
-export const customField = {
-  value: (id: number) => `v.${id}`,
-  na: (id: number) => `na.${id}`,
-  fault: (id: number, i: number) => `f.${id}.${i}`,
-  adhoc: (id: number) => `adhoc.${id}`,
-  onTime: (id: number) => `ontime.${id}`,
-  late: (id: number) => `late.${id}`,
-  veto: (id: number) => `veto.${id}`,
-};
-
 /**
  * The custom sample from the typed values (URL query). A blank field counts as full marks for that
  * item; anything unreadable is reported.
@@ -195,6 +183,7 @@ export function customInput(leaf: PreviewLeaf, q: URLSearchParams, year: number,
       return { value: v ?? tierValueFor(r, leaf.points) };
     }
     case "timeliness": {
+      if (!(q.get(customField.onTime(id)) ?? "").trim() && !(q.get(customField.late(id)) ?? "").trim()) return fullInput(leaf, year);
       const onTime = numberAt(customField.onTime(id), "按时事项数", { integer: true }) ?? 0;
       const late = numberAt(customField.late(id), "超时事项数", { integer: true }) ?? 0;
       if (onTime + late > 200) problems.push(`${leaf.code} ${leaf.name}：试算事项数不超过200件`);

@@ -31,7 +31,7 @@ import {
 import { checkIndicatorSet, MAX_DEPTH } from "../domain/indicator-policy";
 import type { IndicatorSpec } from "../domain/indicator-spec";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
-import { NODE_CODE_MESSAGE, NODE_CODE_RE } from "./indicator-form.server";
+import { NODE_CODE_MESSAGE, NODE_CODE_RE } from "../domain/indicator-form";
 import { nodeAtPath } from "./indicators.server";
 import { loadTree, replaceTree, toSpecs } from "./indicator-tree.server";
 import { MAX_IMPORT_BYTES } from "./imports/xlsx-read.server";

@@ -23,8 +23,8 @@ import type { IndicatorSpec, StoredIndicator } from "../domain/indicator-spec";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import type { FieldErrors } from "../utils/form.server";
 import { notFound } from "../utils/http.server";
-import type { AmendmentInput, NodeInput } from "./indicator-form.server";
-import { CARRY_LABELS } from "./indicator-form.server";
+import type { AmendmentInput, NodeInput } from "../domain/indicator-form";
+import { CARRY_LABELS } from "../domain/indicator-form";
 import { loadTree, toSpecs } from "./indicator-tree.server";
 
 /**

@@ -5,6 +5,7 @@ import { cycles, findings, indicatorNodes, rectifications, spotCheckUnits, units
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import type { SessionUser } from "../utils/auth.server";
 import { beijingToday } from "../utils/beijing-time";
+import { RECTIFICATION_STATUS_LABELS } from "../domain/evaluation-labels";
 import { listEvidence } from "./evidence.server";
 import { findingSource } from "./cycle-package.server";
 import { EvaluationError, STALE_MESSAGE, type Reader } from "./evaluation-context.server";
@@ -17,13 +18,6 @@ import { EvaluationError, STALE_MESSAGE, type Reader } from "./evaluation-contex
  * Before 初步结果 the department sees what to rectify (leaf, problem, due date) but not how the
  * finding is scored; scores become visible with the results.
  */
-
-export const RECTIFICATION_STATUS_LABELS = {
-  pending: "待整改",
-  responded: "待核验",
-  passed: "整改通过",
-  failed: "整改不通过",
-} as const;
 
 export type RectificationView = ReturnType<typeof rectificationRows>[number];
 

@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { and, eq } from "drizzle-orm";
 import { getDb, getSqlite, type Db, type Tx } from "../../db/client";
 import { cycleResults, cycles, units, users, type CycleStatus } from "../../db/schema";
@@ -28,7 +29,8 @@ import { buildCyclePackage, type CyclePackage } from "./cycle-package.server";
  * Recompute never holds the write lock for long and is incremental:
  * 1. everything heavy — building the package from the database, serialising, hashing, validating,
  *    scoring, serialising the results and every unit row — happens before the write transaction
- *    (reads in WAL mode block nobody);
+ *    (reads in WAL mode block nobody), and in the web app in a worker thread, so the server keeps
+ *    answering other users meanwhile (computeCycleResultsInWorker);
  * 2. each unit's row carries the SHA-256 of the package header plus its own canonical entry. When the
  *    header is unchanged, only units whose entry changed are scored again and merged with the
  *    kept results by the engine's ranking (app/domain/results-merge.ts); a change in settings,
@@ -36,6 +38,8 @@ import { buildCyclePackage, type CyclePackage } from "./cycle-package.server";
  * 3. the write transaction updates the preliminary row in place and rewrites only the unit rows
  *    whose result changed (their own scores or their ranks), inserts new units and deletes units
  *    that left the package — one unit's change writes that unit plus the units whose rank moved.
+ *    If another recompute was stored meanwhile, the diff no longer applies and the write is refused
+ *    (409, nothing written).
  * The cycle-level `package_json` / `results_json` are always rewritten whole (they are the
  * published documents, and every rank can move).
  */
@@ -79,8 +83,12 @@ export function sha256(text: string): string {
   return crypto.createHash("sha256").update(text, "utf8").digest("hex");
 }
 
-/** Statuses in which the preliminary results may be (re)computed. */
-export const COMPUTE_STATUSES: readonly CycleStatus[] = ["evaluating", "preliminary"];
+/**
+ * Statuses in which the preliminary results may be (re)computed: from publication (evaluators work
+ * from then on; the office and leaders follow the units evaluated so far) until 定稿. Departments
+ * see nothing of it before 初步结果.
+ */
+export const COMPUTE_STATUSES: readonly CycleStatus[] = ["published", "evaluating", "preliminary"];
 
 // ---------------------------------------------------------------- preparing (no write lock)
 
@@ -298,61 +306,110 @@ function actorUserId(tx: Reader, actor: Actor): number | null {
   return tx.select({ id: users.id }).from(users).where(eq(users.id, actor.id)).get()?.id ?? null;
 }
 
-/**
- * (Re)compute the preliminary results of a cycle (初步结果): allowed while the cycle is 评审中 or
- * 初步结果. Audited. Returns the engine's messages when the package does not validate.
- */
-export function computeCycleResults(cycleId: number, actor: Actor, opts: ComputeOptions = {}): ComputeOutcome {
-  const db = getDb();
-  const cycle = cycleRow(db, cycleId);
+/** What the write transaction needs: plain data (crosses a worker boundary cheaply). */
+interface PreparedWrite {
+  packageJson: string;
+  packageSha256: string;
+  resultsJson: string;
+  resultsSha256: string;
+  basedOn: { id: number; packageSha256: string } | null;
+  /** Unit rows to upsert (every unit when there is no previous row). */
+  rows: UnitRowValues[];
+  /** Unit ids to delete (left the package). */
+  removed: number[];
+  units: number;
+  rescored: number;
+  warnings: string[];
+  incomplete: CyclePackage["incomplete"];
+  unchanged: boolean;
+}
+
+function checkComputable(cycleId: number): Refusal | null {
+  const cycle = cycleRow(getDb(), cycleId);
   if (!cycle) return refuse(404, "该考核年度不存在");
   if (!COMPUTE_STATUSES.includes(cycle.status)) {
     return refuse(
       409,
       cycle.status === "final" || cycle.status === "archived"
         ? `考核结果已定稿（${CYCLE_STATUS_LABELS[cycle.status]}），不能重新计算`
-        : `考核当前为“${CYCLE_STATUS_LABELS[cycle.status]}”，进入评审后方可计算结果`,
+        : `考核当前为“${CYCLE_STATUS_LABELS[cycle.status]}”，发布后方可计算结果`,
     );
   }
+  return null;
+}
+
+type WriteMode = "preliminary" | "final";
+
+/**
+ * Everything heavy of a recompute or of the final snapshot (read-only; runs in a worker thread
+ * when the server can). The final snapshot writes every unit's row.
+ */
+function prepareWrite(cycleId: number, opts: ComputeOptions, mode: WriteMode = "preliminary"): PreparedWrite | Refusal {
   const p = prepare(cycleId, opts);
   if ("ok" in p) return p;
-  if (p.basedOn && p.basedOn.packageSha256 === p.packageSha256) {
-    return outcome("preliminary", p.basedOn.id, p, 0, true);
+  if (mode === "final") {
+    return {
+      packageJson: p.packageJson,
+      packageSha256: p.packageSha256,
+      resultsJson: p.resultsJson,
+      resultsSha256: p.resultsSha256,
+      basedOn: p.basedOn,
+      rows: p.units.map(rowValues),
+      removed: [],
+      units: p.units.length,
+      rescored: p.rescored,
+      warnings: p.results.warnings,
+      incomplete: p.incomplete,
+      unchanged: false,
+    };
   }
-  const rows = changedRows(p);
+  const unchanged = !!p.basedOn && p.basedOn.packageSha256 === p.packageSha256;
   const present = new Set(p.units.map((u) => u.unitId));
-  const removed = [...p.stored.keys()].filter((id) => !present.has(id));
+  return {
+    packageJson: p.packageJson,
+    packageSha256: p.packageSha256,
+    resultsJson: p.resultsJson,
+    resultsSha256: p.resultsSha256,
+    basedOn: p.basedOn,
+    rows: unchanged ? [] : changedRows(p),
+    removed: [...p.stored.keys()].filter((id) => !present.has(id)),
+    units: p.units.length,
+    rescored: unchanged ? 0 : p.rescored,
+    warnings: p.results.warnings,
+    incomplete: p.incomplete,
+    unchanged,
+  };
+}
 
-  return mutate(db, (tx): ComputeOutcome => {
+/** The short write transaction of a recompute. */
+function writePrepared(cycleId: number, actor: Actor, p: PreparedWrite): ComputeOutcome {
+  if (p.unchanged && p.basedOn) return outcome("preliminary", p.basedOn.id, p, 0, true);
+  return mutate(getDb(), (tx): ComputeOutcome => {
     const now = cycleRow(tx, cycleId)!;
     if (!COMPUTE_STATUSES.includes(now.status)) return refuse(409, `考核状态已变为“${CYCLE_STATUS_LABELS[now.status]}”，未保存本次计算结果`);
-    const at = new Date().toISOString();
-    const computedBy = actorUserId(tx, actor);
     const current = resultRow(tx, cycleId, "preliminary");
-    let id: number;
-    let written: number;
+    const same = current && p.basedOn && current.id === p.basedOn.id && current.packageSha256 === p.basedOn.packageSha256;
+    // Someone else recomputed meanwhile: our diff no longer applies to the stored rows.
+    if (current && !same) return refuse(409, "考核结果刚被他人重新计算，请刷新后查看或再次计算");
     const values = {
       packageJson: p.packageJson,
       packageSha256: p.packageSha256,
       resultsJson: p.resultsJson,
       resultsSha256: p.resultsSha256,
-      computedBy,
-      computedAt: at,
+      computedBy: actorUserId(tx, actor),
+      computedAt: new Date().toISOString(),
     };
-    if (current && p.basedOn && current.id === p.basedOn.id && current.packageSha256 === p.basedOn.packageSha256) {
+    let id: number;
+    if (current) {
       id = current.id;
       tx.update(cycleResults).set(values).where(eq(cycleResults.id, id)).run();
       const del = getSqlite().prepare("DELETE FROM unit_results WHERE cycle_result_id = ? AND unit_id = ?");
-      for (const unitId of removed) del.run(id, unitId);
-      writeUnitRows(id, rows);
-      written = rows.length + removed.length;
+      for (const unitId of p.removed) del.run(id, unitId);
     } else {
-      // No previous row, or someone else recomputed meanwhile: replace the whole preliminary row.
-      if (current) tx.delete(cycleResults).where(eq(cycleResults.id, current.id)).run();
       id = tx.insert(cycleResults).values({ cycleId, kind: "preliminary", ...values }).returning({ id: cycleResults.id }).get().id;
-      writeUnitRows(id, p.units.map(rowValues));
-      written = p.units.length;
     }
+    writeUnitRows(id, p.rows);
+    const written = p.rows.length + (current ? p.removed.length : 0);
     writeAudit(tx, actor, {
       action: "results.compute",
       entityType: "cycle",
@@ -362,7 +419,7 @@ export function computeCycleResults(cycleId: number, actor: Actor, opts: Compute
         kind: "preliminary",
         packageSha256: p.packageSha256,
         resultsSha256: p.resultsSha256,
-        units: p.units.length,
+        units: p.units,
         rescored: p.rescored,
         rowsWritten: written,
         incomplete: p.incomplete.map((u) => u.code),
@@ -372,19 +429,79 @@ export function computeCycleResults(cycleId: number, actor: Actor, opts: Compute
   });
 }
 
-function outcome(kind: "preliminary" | "final", id: number, p: Prepared, written: number, unchanged: boolean): ComputeOutcome {
+/**
+ * (Re)compute the preliminary results of a cycle (初步结果): allowed from 已发布 until 初步结果
+ * (COMPUTE_STATUSES). Audited. Returns the engine's messages when the package does not validate. Runs on
+ * the calling thread (CLI, seeds, tests); the web app uses computeCycleResultsInWorker.
+ */
+export function computeCycleResults(cycleId: number, actor: Actor, opts: ComputeOptions = {}): ComputeOutcome {
+  const refused = checkComputable(cycleId);
+  if (refused) return refused;
+  const p = prepareWrite(cycleId, opts);
+  if ("ok" in p) return p;
+  return writePrepared(cycleId, actor, p);
+}
+
+// ---------------------------------------------------------------- worker thread
+
+const WORKER_KIND = "zwgk-results-prepare";
+
+/**
+ * The same recompute with its heavy part (building the package from the database, engine,
+ * serialising, hashing) in a worker thread with its own SQLite connection (WAL: readers never
+ * block), so other users' requests are served meanwhile; only the short write transaction runs on
+ * the server's thread. The worker runs this very module from the server build; where the module
+ * is TypeScript source (tsx, tests) it cannot be a worker entry and the recompute runs inline.
+ */
+export async function computeCycleResultsInWorker(cycleId: number, actor: Actor): Promise<ComputeOutcome> {
+  const refused = checkComputable(cycleId);
+  if (refused) return refused;
+  const p = await prepareInWorker(cycleId, "preliminary");
+  if (p === null) return computeCycleResults(cycleId, actor);
+  if ("ok" in p) return p;
+  return writePrepared(cycleId, actor, p);
+}
+
+/** The prepared write from a worker thread; null where this module cannot be a worker entry. */
+async function prepareInWorker(cycleId: number, mode: WriteMode): Promise<PreparedWrite | Refusal | null> {
+  const entry = new URL(import.meta.url);
+  if (!/\.m?js$/.test(entry.pathname)) return null;
+  return new Promise<PreparedWrite | Refusal>((resolve, reject) => {
+    const worker = new Worker(entry, { workerData: { kind: WORKER_KIND, cycleId, mode } });
+    worker.once("message", (m: { ok: true; value: PreparedWrite | Refusal } | { ok: false; error: string }) => {
+      if (m.ok) resolve(m.value);
+      else reject(new Error(m.error));
+      void worker.terminate();
+    });
+    worker.once("error", reject);
+    worker.once("exit", (code) => {
+      if (code !== 0) reject(new Error(`results worker exited with code ${code}`));
+    });
+  });
+}
+
+if (!isMainThread && (workerData as { kind?: string } | null)?.kind === WORKER_KIND) {
+  const { cycleId, mode } = workerData as { cycleId: number; mode: WriteMode };
+  try {
+    parentPort!.postMessage({ ok: true, value: prepareWrite(cycleId, {}, mode) });
+  } catch (e) {
+    parentPort!.postMessage({ ok: false, error: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+function outcome(kind: "preliminary" | "final", id: number, p: Pick<PreparedWrite, "packageSha256" | "resultsSha256" | "units" | "rescored" | "incomplete" | "warnings">, written: number, unchanged: boolean): ComputeOutcome {
   return {
     ok: true,
     kind,
     cycleResultId: id,
     packageSha256: p.packageSha256,
     resultsSha256: p.resultsSha256,
-    units: p.units.length,
+    units: p.units,
     rescored: unchanged ? 0 : p.rescored,
     rowsWritten: written,
     unchanged,
     incomplete: p.incomplete,
-    warnings: p.results.warnings,
+    warnings: p.warnings,
   };
 }
 
@@ -395,19 +512,36 @@ function outcome(kind: "preliminary" | "final", id: number, p: Prepared, written
  * Units still incomplete block the snapshot (every unit must have been evaluated).
  */
 export function finaliseResults(cycleId: number, actor: Actor, opts: ComputeOptions = {}): ComputeOutcome {
+  const refused = checkFinalisable(cycleId);
+  if (refused) return refused;
+  return writeFinal(cycleId, actor, prepareWrite(cycleId, opts, "final"));
+}
+
+/** The same with the heavy part in a worker thread (the web app; see computeCycleResultsInWorker). */
+export async function finaliseResultsInWorker(cycleId: number, actor: Actor): Promise<ComputeOutcome> {
+  const refused = checkFinalisable(cycleId);
+  if (refused) return refused;
+  const p = await prepareInWorker(cycleId, "final");
+  return p === null ? finaliseResults(cycleId, actor) : writeFinal(cycleId, actor, p);
+}
+
+function checkFinalisable(cycleId: number): Refusal | null {
   const db = getDb();
   const cycle = cycleRow(db, cycleId);
   if (!cycle) return refuse(404, "该考核年度不存在");
   if (cycle.status !== "final") return refuse(409, `考核当前为“${CYCLE_STATUS_LABELS[cycle.status]}”，结果定稿后方可生成定稿快照`);
   if (resultRow(db, cycleId, "final")) return refuse(409, "定稿结果已生成，不能更改");
-  const p = prepare(cycleId, opts);
+  return null;
+}
+
+function writeFinal(cycleId: number, actor: Actor, p: PreparedWrite | Refusal): ComputeOutcome {
   if ("ok" in p) return p;
   if (p.incomplete.length > 0) {
     return refuse(409, `仍有${p.incomplete.length}个单位的指标未评估签署（${p.incomplete.slice(0, 5).map((u) => u.name).join("、")}${p.incomplete.length > 5 ? "等" : ""}），不能生成定稿结果`);
   }
-  const rows = p.units.map(rowValues);
-  return mutate(db, (tx): ComputeOutcome => {
+  return mutate(getDb(), (tx): ComputeOutcome => {
     if (resultRow(tx, cycleId, "final")) return refuse(409, "定稿结果已生成，不能更改");
+    if (cycleRow(tx, cycleId)!.status !== "final") return refuse(409, "考核状态已变化，未生成定稿结果");
     const id = tx
       .insert(cycleResults)
       .values({
@@ -422,14 +556,14 @@ export function finaliseResults(cycleId: number, actor: Actor, opts: ComputeOpti
       })
       .returning({ id: cycleResults.id })
       .get().id;
-    writeUnitRows(id, rows);
+    writeUnitRows(id, p.rows);
     writeAudit(tx, actor, {
       action: "results.finalise",
       entityType: "cycle",
       entityId: cycleId,
-      after: { kind: "final", packageSha256: p.packageSha256, resultsSha256: p.resultsSha256, units: p.units.length },
+      after: { kind: "final", packageSha256: p.packageSha256, resultsSha256: p.resultsSha256, units: p.units },
     });
-    return outcome("final", id, p, rows.length, false);
+    return outcome("final", id, p, p.rows.length, false);
   });
 }
 
@@ -515,10 +649,19 @@ export function unitResultOf(cycleResultId: number, unitId: number): UnitResult 
   return row ? (JSON.parse(row.result) as UnitResult) : null;
 }
 
-/** Every unit's full results entry in ranking order, one at a time (for exports). */
-export function* iterateUnitResults(cycleResultId: number): Generator<{ unitId: number; result: UnitResult }> {
-  const stmt = getSqlite().prepare("SELECT unit_id AS unitId, result FROM unit_results WHERE cycle_result_id = ? ORDER BY rank, json_extract(summary, '$.id')");
-  for (const r of stmt.iterate(cycleResultId) as Iterable<{ unitId: number; result: string }>) {
-    yield { unitId: r.unitId, result: JSON.parse(r.result) as UnitResult };
+/**
+ * Every unit's full results entry in ranking order, in chunks (for exports). Each chunk is read
+ * whole, so the caller may yield to the event loop between chunks (an open better-sqlite3
+ * iterator would keep the connection busy for everyone else).
+ */
+export function* unitResultChunks(cycleResultId: number, size = 250): Generator<{ unitId: number; result: UnitResult }[]> {
+  const stmt = getSqlite().prepare(
+    "SELECT unit_id AS unitId, result FROM unit_results WHERE cycle_result_id = ? ORDER BY rank, json_extract(summary, '$.id') LIMIT ? OFFSET ?",
+  );
+  for (let offset = 0; ; offset += size) {
+    const rows = stmt.all(cycleResultId, size, offset) as { unitId: number; result: string }[];
+    if (rows.length === 0) return;
+    yield rows.map((r) => ({ unitId: r.unitId, result: JSON.parse(r.result) as UnitResult }));
+    if (rows.length < size) return;
   }
 }

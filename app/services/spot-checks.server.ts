@@ -334,3 +334,22 @@ export function findingForEvidence(db: Reader, user: SessionUser, findingId: num
   if (user.role !== "evaluator" || drawn?.inspectorId !== user.id) throw new EvaluationError("只有抽中的检查人员或政务公开办可以上传抽查佐证", 403);
   return f;
 }
+
+/**
+ * Re-run a stored batch's draw from its seed against the cycle's current population: the units and
+ * inspectors it gives (and the inspectors it leaves out, with the reason) and whether they are the
+ * stored ones — anyone can check the same with `npm run spotcheck:draw`.
+ */
+export function rederiveBatch(db: Reader, batchId: number) {
+  const batch = getBatch(db, batchId);
+  const category = batch.categoryId !== null ? (db.select({ name: categories.name }).from(categories).where(eq(categories.id, batch.categoryId)).get()?.name ?? null) : null;
+  const again = drawSpotCheck({ seed: batch.seed, size: batch.size, category, ...spotCheckPopulation(db, batch.cycleId) });
+  const stored = batchUnits(db, batchId).map((u) => `${u.code}:${u.inspectorUsername}`);
+  const derived = again.ok ? again.value.units.map((u) => `${u.code}:${u.inspector}`) : [];
+  return {
+    category,
+    reproducible: again.ok && JSON.stringify(stored) === JSON.stringify(derived),
+    excludedInspectors: again.ok ? again.value.excludedInspectors : [],
+    error: again.ok ? null : again.error,
+  };
+}

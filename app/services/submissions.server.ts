@@ -253,6 +253,7 @@ export function submitSelfInspection(args: { actor: Actor; user: DeptUser; poste
       args.actor,
       EVIDENCE_OWNER_TYPE,
       ctx.leaves.map((l) => leafOwnerId(submission.id, l.nodeId)),
+      at,
     );
     let resolved = 0;
     if (t.action === "resubmit") {

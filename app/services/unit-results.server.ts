@@ -1,6 +1,7 @@
 import { and, asc, eq } from "drizzle-orm";
 import { cycleResults, findings, indicatorNodes, unitResults } from "../../db/schema";
 import type { UnitResult } from "../../scoring";
+import { FINDING_KIND_LABELS } from "../domain/evaluation-labels";
 import type { SessionUser } from "../utils/auth.server";
 import { listAppeals } from "./appeals.server";
 import { findingSource, scoreCycle } from "./cycle-package.server";
@@ -12,8 +13,6 @@ import { appealWindow, EvaluationError, getCycle, getUnit, setFor, statusAtLeast
  * snapshot (cycle_results, written by the results module) is shown when there is one; otherwise the
  * engine scores the unit's package live (no rank then: a rank needs the whole cycle).
  */
-
-const FINDING_KIND_LABELS = { fault: "扣分项", deduction: "临时扣分", veto: "单项否决" } as const;
 
 export function unitResultsView(db: Reader, user: SessionUser, cycleId: number, unitId: number) {
   if (user.role === "department" && user.unitId !== unitId) throw new EvaluationError("您无权访问其他单位的数据。", 403);

@@ -22,8 +22,12 @@ export async function readSessionId(request: Request): Promise<string | null> {
   return typeof value === "string" && /^[0-9a-f]{64}$/.test(value) ? value : null;
 }
 
-/** Create a brand-new session (new id on every login: no fixation) and return its Set-Cookie. */
+/**
+ * Create a brand-new session (new id on every login: no fixation) and return its Set-Cookie.
+ * Sessions that expired meanwhile are cleared out at the same time.
+ */
 export async function createUserSession(userId: number, ip: string | null): Promise<string> {
+  purgeExpiredSessions();
   const id = crypto.randomBytes(32).toString("hex");
   const now = new Date().toISOString();
   getDb().insert(sessions).values({ id, userId, createdAt: now, lastSeenAt: now, ip }).run();

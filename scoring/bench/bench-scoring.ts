@@ -167,9 +167,11 @@ function main(): void {
     (globalThis as { gc?: () => void }).gc?.();
     console.log(`before compute: heap ${Math.round(process.memoryUsage().heapUsed / 1048576)} MB`);
   }
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const results = compute(pkg);
   const computeMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   if (process.env.BENCH_HEAP) {
     (globalThis as { gc?: () => void }).gc?.();
     console.log(`after compute: heap ${Math.round(process.memoryUsage().heapUsed / 1048576)} MB`);
@@ -177,6 +179,9 @@ function main(): void {
   const vetoed = results.units.filter((u) => u.vetoed).length;
   const na = results.units.reduce((n, u) => n + Object.values(u.leaves).filter((l) => l.na).length, 0);
   console.log(`units ${results.units.length}, vetoed ${vetoed}, N/A leaves ${na}, top ${results.units[0].id} ${results.units[0].total}`);
+  // CPU time of this process during compute (user + system, all threads incl. GC): on a busy machine the
+  // wall-clock computeMs below also counts time spent waiting for a core.
+  console.log(`compute CPU time: ${Math.round((cpu.user + cpu.system) / 1000)} ms`);
   const peakRssMb = Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10;
   console.log(JSON.stringify({ units: UNITS, leaves, computeMs: Math.round(computeMs), peakRssMb }));
 }

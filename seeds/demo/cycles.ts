@@ -12,18 +12,41 @@ import { demoInput, demoNarrative, rng } from "./self-inspection-inputs";
 
 const SEED_OFFICE: CycleActor = { ...SEED_ACTOR, role: "office" };
 
-/** The demo's cycles: 2025 finished (已定稿, every unit's self-inspection submitted) and 2026 published. */
-export const DEMO_CYCLES: { year: number; title: string; status: CycleStatus }[] = [
-  { year: 2025, title: "2025年度政务公开工作绩效考核", status: "final" },
-  { year: 2026, title: "2026年度政务公开工作绩效考核", status: "published" },
+/**
+ * The demo's cycles: 2025 finished (已定稿, every unit's self-inspection submitted) and 2026
+ * published. Each step is recorded at the (Beijing-time) date it would have happened, so the
+ * 2025 appeal window is long closed when the seed finalises it.
+ */
+export const DEMO_CYCLES: { year: number; title: string; status: CycleStatus; steps: Partial<Record<CycleStatus, string>> }[] = [
+  {
+    year: 2025,
+    title: "2025年度政务公开工作绩效考核",
+    status: "final",
+    steps: { published: "2025-03-03T01:30:00.000Z", evaluating: "2025-12-01T01:30:00.000Z", preliminary: "2026-01-12T01:30:00.000Z", final: "2026-01-26T01:30:00.000Z" },
+  },
+  { year: 2026, title: "2026年度政务公开工作绩效考核", status: "published", steps: { published: "2026-03-02T01:30:00.000Z" } },
 ];
 
 /**
- * Add whatever of the demo cycles is missing (idempotent): each cycle from the default template,
- * moved through the status machine (so the steps are recorded and audited) up to its demo status;
- * 2025 gets a submitted self-inspection for every demo unit before evaluation starts.
+ * Work seeded into a demo cycle just before it enters a status, by the modules that own that
+ * work — e.g. evaluator entries before 初步结果, computed results before 已定稿. A hook runs only
+ * when the cycle actually makes that step, so a second run of the seed (cycle already past the
+ * step) runs nothing. Hooks must write through the services/`mutate` so every row is audited.
  */
-export function seedDemoCycles(db: Db): void {
+export type DemoCycleHook = (db: Db, cycle: { id: number; year: number }) => void;
+export type DemoCycleHooks = Partial<Record<CycleStatus, DemoCycleHook[]>>;
+
+/** This module's own hook: every demo unit submits its self-inspection before evaluation starts. */
+const BUILT_IN_HOOKS: DemoCycleHooks = {
+  evaluating: [(db, cycle) => seedSubmittedSelfInspections(db, cycle.id, cycle.year)],
+};
+
+/**
+ * Add whatever of the demo cycles is missing (idempotent): each cycle from the default template,
+ * moved through the status machine (so the steps are recorded and audited) up to its demo status,
+ * running the hooks of each step first (built-in ones, then `hooks` in the order given).
+ */
+export function seedDemoCycles(db: Db, hooks: DemoCycleHooks = {}): void {
   for (const demo of DEMO_CYCLES) {
     let cycle = findCycleByYear(demo.year, db);
     if (!cycle) {
@@ -31,20 +54,19 @@ export function seedDemoCycles(db: Db): void {
       if (!created.ok) throw new Error(`演示考核年度${demo.year}创建失败：${JSON.stringify(created.fieldErrors)}`);
       cycle = getCycle(created.id, db);
     }
-    advanceTo(cycle.id, "published");
-    if (demo.status === "final") seedSubmittedSelfInspections(db, cycle.id, demo.year);
-    advanceTo(cycle.id, demo.status);
+    advanceTo(db, { id: cycle.id, year: demo.year }, demo, hooks);
   }
 }
 
 /** Step forward through the status machine until the cycle reaches `target` (never backwards). */
-function advanceTo(cycleId: number, target: CycleStatus): void {
+function advanceTo(db: Db, cycle: { id: number; year: number }, demo: (typeof DEMO_CYCLES)[number], hooks: DemoCycleHooks): void {
   for (;;) {
-    const { status } = getCycle(cycleId);
-    if (CYCLE_STATUSES.indexOf(status) >= CYCLE_STATUSES.indexOf(target)) return;
+    const { status } = getCycle(cycle.id, db);
+    if (CYCLE_STATUSES.indexOf(status) >= CYCLE_STATUSES.indexOf(demo.status)) return;
     const step = transitionsFrom(status)[0];
     if (!step) return;
-    const result = transitionCycle(cycleId, step.to, SEED_OFFICE, "演示数据");
+    for (const hook of [...(BUILT_IN_HOOKS[step.to] ?? []), ...(hooks[step.to] ?? [])]) hook(db, cycle);
+    const result = transitionCycle(cycle.id, step.to, SEED_OFFICE, "演示数据", { at: demo.steps[step.to] });
     if (!result.ok) throw new Error(`演示考核年度状态变更失败：${result.message}\n${result.errors.join("\n")}`);
   }
 }

@@ -13,7 +13,7 @@ type Item = (code: string, points: number) => IndicatorSpec;
 const DOCS = ["pdf", "ofd", "docx", "doc"];
 const SHOTS = ["png", "jpeg", "pdf"];
 const DOCS_AND_SHOTS = ["pdf", "ofd", "docx", "doc", "png", "jpeg"];
-const TABLES = ["xlsx", "xls", "pdf"];
+const TABLES = ["xlsx", "xls"];
 
 /** A share of the points, to 2 decimals (tier and fault steps). */
 const share = (p: number, f: number) => Math.round(p * f * 100) / 100;

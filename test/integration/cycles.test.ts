@@ -340,7 +340,10 @@ describe("the status machine", () => {
     const office: CycleActor = { id: userId("admin"), name: "admin", role: "office" };
     const cycle = cycleOf(2028);
     expect(currentCycle()?.year).toBe(2028);
-    for (const to of ["evaluating", "preliminary", "final"] as CycleStatus[]) expect(transitionCycle(cycle.id, to, office).ok).toBe(true);
+    for (const to of ["evaluating", "preliminary"] as CycleStatus[]) expect(transitionCycle(cycle.id, to, office).ok).toBe(true);
+    // 定稿 waits for the appeal window (issue 6): let 初步结果 lie long enough in the past.
+    db().update(cycleTransitions).set({ at: "2020-01-01T00:00:00.000Z" }).where(and(eq(cycleTransitions.cycleId, cycle.id), eq(cycleTransitions.toStatus, "preliminary"))).run();
+    expect(transitionCycle(cycle.id, "final", office).ok).toBe(true);
     expect(updateCycle(office, cycle.id, { selfInspectionDue: "2028-12-10" })).toEqual({
       ok: false,
       fieldErrors: { selfInspectionDue: "考核已定稿，自查截止日期不能再修改" },

@@ -1,5 +1,3 @@
-import fs from "node:fs";
-import path from "node:path";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../../db/client";
@@ -8,6 +6,7 @@ import { seedDemo } from "../../seeds/demo/index";
 import { useTempDataDir } from "../helpers/data-dir";
 import { pdfBytes } from "../helpers/evidence-fixtures";
 import { makeRequest, run, sessionCookieFor } from "../helpers/remix";
+import { routeFiles, type RouteFn, type RouteModule } from "../helpers/routes";
 import * as evidenceRoute from "../../app/routes/evidence.$fileId";
 import * as unitRoute from "../../app/routes/admin.units.$unitId";
 import * as usersRoute from "../../app/routes/admin.users._index";
@@ -17,51 +16,6 @@ import { saveUploadedEvidence } from "../../app/services/evidence.server";
 import { verifyPassword } from "../../app/utils/password.server";
 
 useTempDataDir();
-
-type RouteFn = (args: { request: Request; params: Record<string, string>; context: Record<string, unknown> }) => unknown;
-interface RouteModule {
-  loader?: RouteFn;
-  action?: RouteFn;
-}
-
-/**
- * Every route module in app/routes (flat files and folder routes), with the params its URL needs.
- * Enumerated at test time so routes added later are covered too.
- */
-function routeFiles(): { id: string; file: string; params: Record<string, string>; url: string }[] {
-  const dir = path.resolve("app/routes");
-  const out: { id: string; file: string; params: Record<string, string>; url: string }[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    let id: string;
-    let file: string;
-    if (entry.isFile() && /\.(tsx?|jsx?)$/.test(entry.name) && !/\.test\./.test(entry.name)) {
-      id = entry.name.replace(/\.(tsx?|jsx?)$/, "");
-      file = path.join(dir, entry.name);
-    } else if (entry.isDirectory()) {
-      const inner = ["route.tsx", "route.ts"].map((f) => path.join(dir, entry.name, f)).find((f) => fs.existsSync(f));
-      if (!inner) continue;
-      id = entry.name;
-      file = inner;
-    } else continue;
-    const params: Record<string, string> = {};
-    // Split on the dots that are not escaped as [.]; then drop the escaping brackets.
-    const segments = id
-      .split(/\.(?![^[]*\])/)
-      .filter((s) => s !== "_index" && !s.startsWith("_"))
-      .map((s) => {
-        const m = /^\(?\$(\w*)\)?$/.exec(s);
-        if (!m) return s.replace(/\[|\]/g, "");
-        if (m[1] === "") {
-          params["*"] = "x";
-          return "x";
-        }
-        params[m[1]] = "1";
-        return "1";
-      });
-    out.push({ id, file, params, url: `/${segments.join("/")}` });
-  }
-  return out.sort((a, b) => a.id.localeCompare(b.id));
-}
 
 /** Self-service actions every signed-in role may post to (their own session and password). */
 const SELF_SERVICE = new Set(["login", "logout", "account.password"]);

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb, getSqlite } from "../../db/client";
 import { auditLog, organizations, sessions, units, users } from "../../db/schema";
@@ -48,7 +48,11 @@ describe("creating users", () => {
     expect(row).toMatchObject({ role: "department", unitId: unitId("BM001"), orgId: null, active: true });
     expect(verifyPassword("Initial#2026", row.passwordHash)).toBe(true);
     expect(counts()).toEqual({ users: before.users + 1, audit: before.audit + 1 });
-    const audit = getDb().select().from(auditLog).where(eq(auditLog.entityId, String(row.id))).all();
+    const audit = getDb()
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.entityType, "user"), eq(auditLog.entityId, String(row.id))))
+      .all();
     expect(audit.map((a) => a.action)).toEqual(["user.create"]);
     expect(audit[0].actorName).toContain("admin");
     expect(audit[0].after).not.toContain("scrypt$");

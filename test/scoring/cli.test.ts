@@ -10,8 +10,9 @@ import { pkgWith } from "./helpers";
 const dir = mkdtempSync(join(tmpdir(), "zwgk-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** Exactly as documented: `npm run score -- <package.json> [--out <results.json>]` (--silent: no npm banner on stdout). */
 function cli(...args: string[]) {
-  return spawnSync("npx", ["tsx", "scoring/cli.ts", ...args], { cwd: process.cwd(), encoding: "utf8" });
+  return spawnSync("npm", ["run", "--silent", "score", "--", ...args], { cwd: process.cwd(), encoding: "utf8" });
 }
 
 const good = pkgWith(
@@ -57,9 +58,43 @@ describe("scoring CLI", () => {
     const out = join(dir, "never.json");
     const r = cli(input, "--out", out);
     expect(r.status).toBe(1);
-    const json = r.stderr.slice(r.stderr.indexOf("{"));
-    expect(JSON.parse(json)).toEqual({ errors: [{ path: "opennessWeightPct", message: "政务公开工作分值权重不得低于4%" }] });
+    expect(r.stdout).toBe("");
+    // stderr holds exactly one JSON object.
+    expect(JSON.parse(r.stderr)).toEqual({ errors: [{ path: "opennessWeightPct", message: "政务公开工作分值权重不得低于4%" }] });
     expect(() => readFileSync(out)).toThrow();
+  });
+
+  it("an invalid package reports every problem at once, each with a path and a Chinese message", () => {
+    const input = join(dir, "bad-many.json");
+    const bad = structuredClone(good) as { opennessWeightPct: number; units: Array<{ inputs: Record<string, unknown> }> };
+    bad.opennessWeightPct = 101;
+    bad.units[0].inputs["1"] = { scores: [61] };
+    bad.units[1].inputs["2"] = { numerator: 1, denominator: 0 };
+    writeFileSync(input, JSON.stringify(bad));
+    const r = cli(input);
+    expect(r.status).toBe(1);
+    expect(JSON.parse(r.stderr).errors).toEqual([
+      { path: "opennessWeightPct", message: "政务公开工作分值权重不得高于100%" },
+      { path: "units[0].inputs.1.scores[0]", message: "评分61超出范围[0, 60]" },
+      { path: "units[1].inputs.2.denominator", message: "分母不能为0" },
+    ]);
+  });
+
+  it("a missing package file or an unwritable --out: exit 1 with a Chinese error as JSON", () => {
+    const missing = cli(join(dir, "no-such-package.json"));
+    expect(missing.status).toBe(1);
+    expect(JSON.parse(missing.stderr).errors[0].message).toMatch(/^无法读取文件 /);
+    const input = join(dir, "package3.json");
+    writeFileSync(input, JSON.stringify(good));
+    const unwritable = cli(input, "--out", join(dir, "no-such-dir", "results.json"));
+    expect(unwritable.status).toBe(1);
+    expect(JSON.parse(unwritable.stderr).errors[0].message).toMatch(/^无法写入文件 /);
+  });
+
+  it("without a package file: usage on stderr, exit 2", () => {
+    const r = cli();
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("用法：npm run score -- <数据包.json> [--out <结果.json>]");
   });
 
   it("a file that is not JSON: exit 1 with a Chinese error", () => {
@@ -67,7 +102,7 @@ describe("scoring CLI", () => {
     writeFileSync(input, "{ not json");
     const r = cli(input);
     expect(r.status).toBe(1);
-    const parsed = JSON.parse(r.stderr.slice(r.stderr.indexOf("{")));
+    const parsed = JSON.parse(r.stderr);
     expect(parsed.errors[0].message).toMatch(/^JSON 解析失败/);
   });
 });

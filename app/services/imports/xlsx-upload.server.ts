@@ -1,7 +1,7 @@
 import { MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
 import { MAX_IMPORT_BYTES } from "./xlsx-read.server";
 
-export type XlsxUpload = { ok: true; buffer: Uint8Array; fileName: string } | { ok: false; message: string };
+export type XlsxUpload = { ok: true; buffer: Uint8Array; fileName: string; fields: FormData } | { ok: false; message: string };
 
 /** The one .xlsx file of an import form (field "file"), held in memory: these sheets are small. */
 export async function readXlsxUpload(request: Request): Promise<XlsxUpload> {
@@ -19,5 +19,5 @@ export async function readXlsxUpload(request: Request): Promise<XlsxUpload> {
   if (!/\.xlsx$/i.test(fileName)) {
     return { ok: false, message: `文件“${fileName || "未命名"}”不是 .xlsx 格式（不支持 .xls、.csv 等），请使用系统提供的模板填写后上传。` };
   }
-  return { ok: true, buffer: new Uint8Array(await file.arrayBuffer()), fileName };
+  return { ok: true, buffer: new Uint8Array(await file.arrayBuffer()), fileName, fields: formData };
 }

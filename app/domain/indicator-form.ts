@@ -1,9 +1,25 @@
 import { z } from "zod";
 import { DIMENSION_KEYS, type Dimension, type LeafRule, type Part } from "../../scoring";
-import { FORBIDDEN_IN_LABEL, parseNumber, RULE_TYPES } from "../domain/indicator-format";
+import { FORBIDDEN_IN_LABEL, parseNumber, RULE_TYPES } from "./indicator-format";
 import { EVIDENCE_KINDS, type EvidenceKind } from "../utils/evidence-kinds";
-import { zodFieldErrors, type FieldErrors } from "../utils/form.server";
-import { CARRY_MODES, type CarryMode } from "../../db/schema";
+import type { CarryMode } from "../../db/schema/cycles";
+
+export { CARRY_LABELS } from "./indicator-format";
+
+/**
+ * Shared by the server (the action validates every submission) and the browser (the editor's live
+ * check as the office types), so nothing here may import a `.server` module.
+ */
+
+type FieldErrors = Record<string, string>;
+
+const CARRY_MODES: readonly CarryMode[] = ["rescale", "clamp", "reset"];
+
+function zodFieldErrors(error: z.ZodError): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of error.issues) out[issue.path.join(".") || "_form"] ??= issue.message;
+  return out;
+}
 
 /**
  * The tree editor's node form: field names, zod validation with Chinese field messages, and the
@@ -287,9 +303,3 @@ export const amendmentSchema = z.object({
 });
 
 export type AmendmentInput = z.output<typeof amendmentSchema>;
-
-export const CARRY_LABELS: Record<CarryMode, string> = {
-  rescale: "按比例折算（原得分 × 新分值 ÷ 原分值）",
-  clamp: "保留原得分，超过新分值的按新分值计",
-  reset: "清空重填（已填报的数据作废，须重新填报）",
-};

@@ -1,0 +1,144 @@
+import { Form } from "@remix-run/react";
+import { useState } from "react";
+
+/** A spot-check finding's form (field names as findingFormSchema in spot-checks.server.ts parses them). */
+
+export interface FindingFormValues {
+  nodeId?: string;
+  description?: string;
+  foundOn?: string;
+  kind?: string;
+  faultCode?: string;
+  count?: string;
+  points?: string;
+  requiresRectification?: string;
+  rectificationDue?: string;
+}
+
+interface Leaf {
+  nodeId: number;
+  code: string;
+  name: string;
+  points: number;
+  ruleType: string;
+  faults: readonly { code: string; label: string; points: number }[];
+}
+
+interface Props {
+  intent: "record" | "update";
+  formKey: string;
+  unitId: number;
+  findingId?: number;
+  version?: number;
+  leaves: readonly Leaf[];
+  initial?: FindingFormValues;
+  typed: FindingFormValues;
+  errors: Record<string, string | undefined>;
+  busy: boolean;
+}
+
+export function FindingForm(p: Props) {
+  const v: FindingFormValues = { ...p.initial, ...p.typed };
+  const [kind, setKind] = useState(v.kind ?? "fault");
+  const [rect, setRect] = useState(v.requiresRectification === "on");
+  const id = (f: string) => `${p.formKey.replace(":", "-")}-${f}`;
+  const err = (f: string) =>
+    p.errors[f] ? (
+      <span className="field-error" role="alert">
+        {p.errors[f]}
+      </span>
+    ) : null;
+  const faultLeaves = p.leaves.filter((l) => l.ruleType === "deduction");
+  return (
+    <Form method="post" className="stack">
+      <input type="hidden" name="intent" value={p.intent} />
+      <input type="hidden" name="key" value={p.formKey} />
+      <input type="hidden" name="unitId" value={p.unitId} />
+      {p.findingId !== undefined ? <input type="hidden" name="findingId" value={p.findingId} /> : null}
+      {p.version !== undefined ? <input type="hidden" name="version" value={p.version} /> : null}
+      {p.errors._form ? (
+        <p className="form-error" role="alert">
+          {p.errors._form}
+        </p>
+      ) : null}
+      <div className="field">
+        <label htmlFor={id("nodeId")}>指标</label>
+        <select id={id("nodeId")} name="nodeId" defaultValue={v.nodeId ?? ""}>
+          <option value="">请选择</option>
+          {p.leaves.map((l) => (
+            <option key={l.nodeId} value={l.nodeId}>
+              {l.code} {l.name}
+              {l.ruleType === "veto" ? "（单项否决）" : `（${l.points}分）`}
+            </option>
+          ))}
+        </select>
+        {err("nodeId")}
+      </div>
+      <div className="field">
+        <label htmlFor={id("description")}>问题描述</label>
+        <textarea id={id("description")} name="description" rows={2} maxLength={2000} defaultValue={v.description ?? ""} />
+        {err("description")}
+      </div>
+      <div className="field">
+        <label htmlFor={id("foundOn")}>发现日期</label>
+        <input id={id("foundOn")} name="foundOn" type="date" defaultValue={v.foundOn ?? ""} />
+        {err("foundOn")}
+      </div>
+      <fieldset>
+        <legend>处理方式</legend>
+        {(["fault", "deduction", "veto"] as const).map((k) => (
+          <label key={k}>
+            <input type="radio" name="kind" value={k} checked={kind === k} onChange={() => setKind(k)} /> {k === "fault" ? "扣分项（按次数）" : k === "deduction" ? "临时扣分" : "单项否决"}{" "}
+          </label>
+        ))}
+        {err("kind")}
+      </fieldset>
+      {kind === "fault" ? (
+        <>
+          <div className="field">
+            <label htmlFor={id("faultCode")}>扣分项</label>
+            <select id={id("faultCode")} name="faultCode" defaultValue={v.faultCode ?? ""}>
+              <option value="">请选择</option>
+              {faultLeaves.map((l) => (
+                <optgroup key={l.nodeId} label={`${l.code} ${l.name}`}>
+                  {l.faults.map((f) => (
+                    <option key={f.code} value={f.code}>
+                      {f.label}（每次扣{f.points}分）
+                    </option>
+                  ))}
+                </optgroup>
+              ))}
+            </select>
+            {err("faultCode")}
+          </div>
+          <div className="field">
+            <label htmlFor={id("count")}>次数</label>
+            <input id={id("count")} name="count" inputMode="numeric" defaultValue={v.count ?? ""} />
+            {err("count")}
+          </div>
+        </>
+      ) : null}
+      {kind === "deduction" ? (
+        <div className="field">
+          <label htmlFor={id("points")}>扣分分值</label>
+          <input id={id("points")} name="points" inputMode="decimal" defaultValue={v.points ?? ""} />
+          {err("points")}
+        </div>
+      ) : null}
+      <label>
+        <input type="checkbox" name="requiresRectification" checked={rect} onChange={(e) => setRect(e.target.checked)} /> 需要整改
+      </label>
+      {rect ? (
+        <div className="field">
+          <label htmlFor={id("rectificationDue")}>整改期限</label>
+          <input id={id("rectificationDue")} name="rectificationDue" type="date" defaultValue={v.rectificationDue ?? ""} />
+          {err("rectificationDue")}
+        </div>
+      ) : null}
+      {err("requiresRectification")}
+      <button type="submit" disabled={p.busy}>
+        {p.intent === "record" ? "记录" : "保存修改"}
+      </button>
+    </Form>
+  );
+}

@@ -1,0 +1,465 @@
+import { Form } from "@remix-run/react";
+import { useState, type ReactNode } from "react";
+import type { NodeFormState } from "../domain/indicator-node-state";
+import {
+  CARRY_LABELS,
+  DIMENSION_KEYS,
+  DIMENSIONS,
+  PART_LABELS,
+  RECONCILE_LABELS,
+  RULE_TYPE_HINTS,
+  RULE_TYPE_LABELS,
+  RULE_TYPES,
+  WHEN_EMPTY_LABELS,
+} from "../domain/indicator-format";
+import { EVIDENCE_KIND_INFO, EVIDENCE_KINDS } from "../utils/evidence-kinds";
+import { Field } from "./Field";
+
+type Errors = Record<string, string | undefined>;
+
+interface Props {
+  state: NodeFormState;
+  errors: Errors;
+  /** Hidden fields: intent, nodeId / position. */
+  hidden: Record<string, string>;
+  isLeaf: boolean;
+  isTop: boolean;
+  /** Published set: an amendment (reason required; carry-over when data exists). */
+  amend: boolean;
+  /** Stored answers / entries for this leaf (carry-over choice is offered when > 0). */
+  dataCount: number;
+  readOnly: boolean;
+  busy: boolean;
+  submitLabel: string;
+  children?: ReactNode;
+  /** Called with the form whenever a field changes (the live check). */
+  onFormChange?: (form: HTMLFormElement) => void;
+  /** Shown above the submit button (the live check's result). */
+  live?: ReactNode;
+}
+
+function ErrorText({ id, error }: { id: string; error: string | undefined }) {
+  return error ? (
+    <span id={`${id}-error`} className="field-error" role="alert">
+      {error}
+    </span>
+  ) : null;
+}
+
+/** A select with its label and error. */
+function SelectField({
+  name,
+  label,
+  value,
+  options,
+  error,
+  disabled,
+  onChange,
+  hint,
+}: {
+  name: string;
+  label: string;
+  value: string;
+  options: [string, string][];
+  error?: string;
+  disabled?: boolean;
+  hint?: string;
+  onChange?: (v: string) => void;
+}) {
+  const id = `f-${name}`;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select
+        id={id}
+        name={name}
+        defaultValue={onChange ? undefined : value}
+        value={onChange ? value : undefined}
+        onChange={onChange ? (e) => onChange(e.target.value) : undefined}
+        disabled={disabled}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+      >
+        {options.map(([v, l]) => (
+          <option key={v} value={v}>
+            {l}
+          </option>
+        ))}
+      </select>
+      {hint ? <span className="muted">{hint}</span> : null}
+      <ErrorText id={id} error={error} />
+    </div>
+  );
+}
+
+function TextArea({
+  name,
+  label,
+  value,
+  error,
+  disabled,
+  hint,
+  rows = 3,
+}: {
+  name: string;
+  label: string;
+  value: string;
+  error?: string;
+  disabled?: boolean;
+  hint?: string;
+  rows?: number;
+}) {
+  const id = `f-${name}`;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <textarea
+        id={id}
+        name={name}
+        defaultValue={value}
+        rows={rows}
+        disabled={disabled}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+      />
+      {hint ? <span className="muted">{hint}</span> : null}
+      <ErrorText id={id} error={error} />
+    </div>
+  );
+}
+
+/** Rows of a repeated group (faults, tiers): the given ones plus blank rows to fill in. */
+function useRows<T>(initial: T[], blank: T, extra = 2) {
+  const [rows, setRows] = useState<T[]>(() => [...initial, ...Array.from({ length: extra }, () => blank)]);
+  return { rows, addRow: () => setRows((r) => [...r, blank]) };
+}
+
+function FaultRows({ faults, errors, disabled }: { faults: NodeFormState["faults"]; errors: Errors; disabled: boolean }) {
+  const { rows, addRow } = useRows(faults, { code: "", label: "", points: "" });
+  return (
+    <fieldset className="field">
+      <legend>扣分项（每发现一次扣除的分值；空行不保存）</legend>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">代码</th>
+            <th scope="col">名称</th>
+            <th scope="col">每次扣分</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((f, i) => (
+            <tr key={i}>
+              <td>
+                <input name="faultCode" aria-label={`扣分项${i + 1}代码`} defaultValue={f.code} disabled={disabled} size={10} />
+                <ErrorText id={`f-fault-${i}-code`} error={errors[`faults.${i}.code`]} />
+              </td>
+              <td>
+                <input name="faultLabel" aria-label={`扣分项${i + 1}名称`} defaultValue={f.label} disabled={disabled} size={24} />
+                <ErrorText id={`f-fault-${i}-label`} error={errors[`faults.${i}.label`]} />
+              </td>
+              <td>
+                <input name="faultPoints" aria-label={`扣分项${i + 1}每次扣分`} defaultValue={f.points} disabled={disabled} size={6} inputMode="decimal" />
+                <ErrorText id={`f-fault-${i}-points`} error={errors[`faults.${i}.points`]} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {disabled ? null : (
+        <button type="button" className="secondary" onClick={addRow}>
+          增加扣分项
+        </button>
+      )}
+      <span className="muted">可不设扣分项：评估时按具体问题临时扣分。</span>
+    </fieldset>
+  );
+}
+
+function TierRows({ tiers, errors, disabled }: { tiers: NodeFormState["tiers"]; errors: Errors; disabled: boolean }) {
+  const { rows, addRow } = useRows(tiers, { min: "", points: "", label: "" });
+  return (
+    <fieldset className="field">
+      <legend>档位（数值达到“最低值”即得该档分数，取满足条件的最高档；空行不保存）</legend>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">最低值</th>
+            <th scope="col">得分</th>
+            <th scope="col">名称（可选）</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((t, i) => (
+            <tr key={i}>
+              <td>
+                <input name="tierMin" aria-label={`档位${i + 1}最低值`} defaultValue={t.min} disabled={disabled} size={6} inputMode="decimal" />
+                <ErrorText id={`f-tier-${i}-min`} error={errors[`tiers.${i}.min`]} />
+              </td>
+              <td>
+                <input name="tierPoints" aria-label={`档位${i + 1}得分`} defaultValue={t.points} disabled={disabled} size={6} inputMode="decimal" />
+                <ErrorText id={`f-tier-${i}-points`} error={errors[`tiers.${i}.points`]} />
+              </td>
+              <td>
+                <input name="tierLabel" aria-label={`档位${i + 1}名称`} defaultValue={t.label} disabled={disabled} size={20} />
+                <ErrorText id={`f-tier-${i}-label`} error={errors[`tiers.${i}.label`]} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <ErrorText id="f-tiers" error={errors.tiers} />
+      {disabled ? null : (
+        <button type="button" className="secondary" onClick={addRow}>
+          增加档位
+        </button>
+      )}
+    </fieldset>
+  );
+}
+
+/** The rule type and the parameters of the chosen type. */
+function RuleFields({ state, errors, disabled }: { state: NodeFormState; errors: Errors; disabled: boolean }) {
+  const [type, setType] = useState(state.ruleType);
+  return (
+    <fieldset className="card">
+      <legend>评分规则</legend>
+      <SelectField
+        name="ruleType"
+        label="规则类型"
+        value={type}
+        onChange={setType}
+        disabled={disabled}
+        error={errors.ruleType}
+        hint={type ? RULE_TYPE_HINTS[type as keyof typeof RULE_TYPE_HINTS] : "末级指标必须选择评分规则"}
+        options={[["", "请选择"], ...RULE_TYPES.map((t) => [t, RULE_TYPE_LABELS[t]] as [string, string])]}
+      />
+      <div hidden={type !== "score"}>
+        <SelectField
+          name="reconcile"
+          label="多名评估员评分的合成方式"
+          value={state.reconcile}
+          disabled={disabled}
+          error={errors.reconcile}
+          options={[["", "按考核年度设置"], ...(["mean", "median"] as const).map((k) => [k, RECONCILE_LABELS[k]] as [string, string])]}
+        />
+      </div>
+      <div hidden={type !== "deduction"}>
+        <FaultRows faults={state.faults} errors={errors} disabled={disabled} />
+      </div>
+      <div hidden={type !== "ratio"}>
+        <Field
+          name="target"
+          label="达标值"
+          inputMode="decimal"
+          defaultValue={state.target}
+          error={errors.target}
+          disabled={disabled}
+          hint="实际比率达到该值即得满分，如 1（100%）或 0.5（50%）；未达到按比例得分"
+        />
+      </div>
+      <div hidden={type !== "tiers"}>
+        <TierRows tiers={state.tiers} errors={errors} disabled={disabled} />
+      </div>
+      <div hidden={type !== "timeliness"}>
+        <div className="grid">
+          <Field name="limitValue" label="时限" inputMode="decimal" defaultValue={state.limitValue} error={errors.limitValue} disabled={disabled} />
+          <SelectField
+            name="limitKind"
+            label="时限单位"
+            value={state.limitKind}
+            disabled={disabled}
+            error={errors.limitKind}
+            hint="工作日按本考核年度的工作日历计算"
+            options={[
+              ["hours", "小时"],
+              ["workingDays", "个工作日"],
+            ]}
+          />
+          <SelectField
+            name="whenEmpty"
+            label="本年度没有需办理的事项时"
+            value={state.whenEmpty}
+            disabled={disabled}
+            error={errors.whenEmpty}
+            options={(["full", "na"] as const).map((k) => [k, WHEN_EMPTY_LABELS[k]] as [string, string])}
+          />
+        </div>
+      </div>
+      {type === "veto" ? <p className="muted">单项否决：触发即整体否决，只能用于“否决”类一级指标之下，分值为0。</p> : null}
+    </fieldset>
+  );
+}
+
+/** Reason (required) and, when stored scores are affected, how they are carried over. */
+export function AmendmentFields({
+  reason,
+  carry,
+  errors,
+  dataCount,
+  showCarry,
+}: {
+  reason: string;
+  carry: string;
+  errors: Errors;
+  dataCount: number;
+  showCarry: boolean;
+}) {
+  return (
+    <fieldset className="card">
+      <legend>修订说明（指标体系已发布，修改将作为修订记录在案）</legend>
+      <TextArea name="reason" label="修订原因（必填）" value={reason} error={errors.reason} rows={2} />
+      {showCarry ? (
+        <SelectField
+          name="carry"
+          label={`已有${dataCount}条填报或评分数据，分值或规则改变时原有得分的处理方式`}
+          value={carry}
+          error={errors.carry}
+          options={[["", "请选择"], ...(["rescale", "clamp", "reset"] as const).map((k) => [k, CARRY_LABELS[k]] as [string, string])]}
+        />
+      ) : null}
+    </fieldset>
+  );
+}
+
+/** The tree editor's form for one node: identity, points, rule and its parameters, guidance, evidence. */
+export function IndicatorNodeForm({
+  state,
+  errors,
+  hidden,
+  isLeaf,
+  isTop,
+  amend,
+  dataCount,
+  readOnly,
+  busy,
+  submitLabel,
+  children,
+  onFormChange,
+  live,
+}: Props) {
+  const formError = errors._form;
+  return (
+    <Form method="post" className="stack" noValidate onChange={onFormChange ? (e) => onFormChange(e.currentTarget) : undefined}>
+      {Object.entries(hidden).map(([k, v]) => (
+        <input key={k} type="hidden" name={k} value={v} />
+      ))}
+      {formError ? (
+        <div className="form-error" role="alert">
+          {formError}
+          {children}
+        </div>
+      ) : null}
+      <div className="grid">
+        <Field name="code" label="编码" defaultValue={state.code} error={errors.code} disabled={readOnly} hint="在本指标体系内唯一，如 1.2" required />
+        <Field name="name" label="名称" defaultValue={state.name} error={errors.name} disabled={readOnly} maxLength={100} required />
+        <Field name="points" label="分值" inputMode="decimal" defaultValue={state.points} error={errors.points} disabled={readOnly} required />
+        <SelectField
+          name="dimension"
+          label="维度"
+          value={state.dimension}
+          disabled={readOnly}
+          error={errors.dimension}
+          options={[["", isTop ? "（不设）" : "沿用上级"], ...DIMENSION_KEYS.map((d) => [d, DIMENSIONS[d]] as [string, string])]}
+        />
+        {isTop ? (
+          <SelectField
+            name="part"
+            label="类别"
+            value={state.part}
+            disabled={readOnly}
+            error={errors.part}
+            options={(["base", "bonus", "veto"] as const).map((p) => [p, PART_LABELS[p]] as [string, string])}
+          />
+        ) : null}
+      </div>
+      {isLeaf ? (
+        <RuleFields state={state} errors={errors} disabled={readOnly} />
+      ) : (
+        <p className="muted">有下级指标的指标不设评分规则，其分值须等于下级指标分值之和。</p>
+      )}
+      <fieldset className="card">
+        <legend>评分指引（向填报单位和评估人员展示）</legend>
+        <TextArea name="guidance" label="考核要点" value={state.guidance} error={errors.guidance} disabled={readOnly} />
+        <TextArea name="criteria" label="评分标准" value={state.criteria} error={errors.criteria} disabled={readOnly} />
+        <Field
+          name="basis"
+          label="政策依据（出处条款）"
+          defaultValue={state.basis}
+          error={errors.basis}
+          disabled={readOnly}
+          hint="如“《中华人民共和国政府信息公开条例》第二十条”"
+        />
+      </fieldset>
+      <fieldset className="card">
+        <legend>佐证材料</legend>
+        <label>
+          <input type="checkbox" name="evidenceRequired" value="on" defaultChecked={state.evidenceRequired} disabled={readOnly} /> 必须上传佐证材料
+        </label>
+        <div className="field">
+          <span>允许的材料类型（都不选表示所有允许的类型）</span>
+          <div className="inline-form">
+            {EVIDENCE_KINDS.map((k) => (
+              <label key={k}>
+                <input type="checkbox" name="evidenceKinds" value={k} defaultChecked={state.evidenceKinds.includes(k)} disabled={readOnly} />{" "}
+                {EVIDENCE_KIND_INFO[k].label}
+              </label>
+            ))}
+          </div>
+          <ErrorText id="f-evidenceKinds" error={errors.evidenceKinds} />
+        </div>
+      </fieldset>
+      {amend && !readOnly ? (
+        <AmendmentFields reason={state.reason} carry={state.carry} errors={errors} dataCount={dataCount} showCarry={isLeaf && dataCount > 0} />
+      ) : null}
+      {live}
+      {readOnly ? null : (
+        <div>
+          <button type="submit" disabled={busy}>
+            {submitLabel}
+          </button>
+        </div>
+      )}
+    </Form>
+  );
+}
+
+/** The live check of the unsaved form: what saving it now would leave in the validation panel. */
+export function LiveCheckPanel({ report }: { report: { fieldErrors: Record<string, string>; errors: string[]; warnings: string[] } | null }) {
+  if (!report) return null;
+  const fieldMessages = Object.values(report.fieldErrors);
+  const clean = fieldMessages.length === 0 && report.errors.length === 0;
+  return (
+    <div className={clean ? "notice" : "form-error"} aria-live="polite" data-testid="live-check">
+      <strong>实时校验（尚未保存）：</strong>
+      {fieldMessages.length > 0 ? (
+        <>
+          表单有 {fieldMessages.length} 处需要修改
+          <ul>
+            {fieldMessages.map((m, i) => (
+              <li key={i}>{m}</li>
+            ))}
+          </ul>
+        </>
+      ) : report.errors.length > 0 ? (
+        <>
+          按当前填写保存后，指标体系将有 {report.errors.length} 个错误（有错误时不能发布）
+          <ul>
+            {report.errors.map((m, i) => (
+              <li key={i}>{m}</li>
+            ))}
+          </ul>
+        </>
+      ) : (
+        "按当前填写保存后没有错误。"
+      )}
+      {fieldMessages.length === 0 && report.warnings.length > 0 ? (
+        <ul className="muted">
+          {report.warnings.map((m, i) => (
+            <li key={i}>提示：{m}</li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}

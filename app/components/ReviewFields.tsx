@@ -1,0 +1,165 @@
+import { useState } from "react";
+import type { LeafRule } from "../../scoring";
+import type { ReviewFormState } from "../domain/review-input";
+
+/**
+ * The evaluator's inputs for one leaf, by rule type (field names as app/domain/review-input.ts
+ * parses them): N/A decision, score, faults with counts + ad-hoc deductions, verified value or
+ * numerator/denominator, verified events (corrections kept beside the claim), veto with reason, and
+ * the reason where the value differs from the self-assessment.
+ */
+
+interface Props {
+  rule: LeafRule;
+  points: number;
+  claimsNa: boolean;
+  state: ReviewFormState;
+  errors: Record<string, string | undefined>;
+  disabled: boolean;
+}
+
+function Err({ id, message }: { id: string; message?: string }) {
+  return message ? (
+    <span id={id} className="field-error" role="alert">
+      {message}
+    </span>
+  ) : null;
+}
+
+function Text(props: { name: string; label: string; value?: string; error?: string; disabled: boolean; hint?: string }) {
+  const id = `f-${props.name}`;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{props.label}</label>
+      <input
+        id={id}
+        name={props.name}
+        inputMode="decimal"
+        defaultValue={props.value ?? ""}
+        disabled={props.disabled}
+        aria-invalid={props.error ? true : undefined}
+        aria-describedby={props.error ? `${id}-error` : undefined}
+      />
+      {props.hint ? <span className="muted">{props.hint}</span> : null}
+      <Err id={`${id}-error`} message={props.error} />
+    </div>
+  );
+}
+
+export function ReviewFields({ rule, points, claimsNa, state, errors, disabled }: Props) {
+  const v = state.values;
+  const [na, setNa] = useState(v.naDecision ?? "");
+  const [adhoc, setAdhoc] = useState(state.adhoc.length > 0 ? state.adhoc : []);
+  const [events, setEvents] = useState(state.events);
+  const [ratioMode, setRatioMode] = useState(v.ratioMode ?? "value");
+  const showRule = !claimsNa || na === "reject";
+  return (
+    <>
+      {claimsNa ? (
+        <fieldset>
+          <legend>单位申报本项“不适用”</legend>
+          <label>
+            <input type="radio" name="naDecision" value="accept" defaultChecked={v.naDecision === "accept"} disabled={disabled} onChange={() => setNa("accept")} /> 认可不适用
+          </label>{" "}
+          <label>
+            <input type="radio" name="naDecision" value="reject" defaultChecked={v.naDecision === "reject"} disabled={disabled} onChange={() => setNa("reject")} /> 不认可，按实际情况评估
+          </label>
+          <Err id="f-naDecision-error" message={errors.naDecision} />
+        </fieldset>
+      ) : null}
+      {showRule ? (
+        <>
+          {rule.type === "score" ? <Text name="score" label={`评分（0–${points}分）`} value={v.score} error={errors.score} disabled={disabled} /> : null}
+          {rule.type === "deduction" ? (
+            <fieldset>
+              <legend>扣分情形（次数）</legend>
+              {rule.faults.map((f, i) => (
+                <Text key={f.code} name={`fault.${i}`} label={`${f.label}（每次扣${f.points}分）`} value={v[`fault.${i}`]} error={errors[`fault.${i}`]} disabled={disabled} />
+              ))}
+              <h4>临时扣分</h4>
+              {adhoc.map((row, i) => (
+                <div key={i} className="inline-form">
+                  <label htmlFor={`adhoc-p-${i}`}>扣分分值</label>
+                  <input id={`adhoc-p-${i}`} name="adhocPoints" defaultValue={row.points} disabled={disabled} inputMode="decimal" />
+                  <label htmlFor={`adhoc-r-${i}`}>扣分理由</label>
+                  <input id={`adhoc-r-${i}`} name="adhocReason" defaultValue={row.reason} disabled={disabled} maxLength={200} />
+                  <Err id={`adhoc-${i}-error`} message={errors[`adhoc.${i}.points`] ?? errors[`adhoc.${i}.reason`]} />
+                </div>
+              ))}
+              {!disabled ? (
+                <button type="button" className="secondary" onClick={() => setAdhoc([...adhoc, { points: "", reason: "" }])}>
+                  添加临时扣分
+                </button>
+              ) : null}
+            </fieldset>
+          ) : null}
+          {rule.type === "ratio" ? (
+            <fieldset>
+              <legend>核实数值</legend>
+              <label>
+                <input type="radio" name="ratioMode" value="value" checked={ratioMode === "value"} disabled={disabled} onChange={() => setRatioMode("value")} /> 直接填写比率
+              </label>{" "}
+              <label>
+                <input type="radio" name="ratioMode" value="fraction" checked={ratioMode === "fraction"} disabled={disabled} onChange={() => setRatioMode("fraction")} /> 分子/分母
+              </label>
+              {ratioMode === "fraction" ? (
+                <>
+                  <Text name="numerator" label="分子" value={v.numerator} error={errors.numerator} disabled={disabled} />
+                  <Text name="denominator" label="分母" value={v.denominator} error={errors.denominator} disabled={disabled} />
+                </>
+              ) : (
+                <Text name="value" label="核实比率（如 0.98）" value={v.value} error={errors.value} disabled={disabled} />
+              )}
+            </fieldset>
+          ) : null}
+          {rule.type === "tiers" ? <Text name="value" label="核实数量" value={v.value} error={errors.value} disabled={disabled} /> : null}
+          {rule.type === "timeliness" ? (
+            <fieldset>
+              <legend>核实事项（可更正日期；清空时间表示不予认定）</legend>
+              {events.map((e, i) => (
+                <div key={i} className="inline-form">
+                  <input type="hidden" name="eventClaim" value={e.claim} />
+                  <label htmlFor={`ev-l-${i}`}>事项</label>
+                  <input id={`ev-l-${i}`} name="eventLabel" defaultValue={e.label} disabled={disabled} maxLength={200} />
+                  <label htmlFor={`ev-s-${i}`}>开始</label>
+                  <input id={`ev-s-${i}`} name="eventStart" type="datetime-local" defaultValue={e.start} disabled={disabled} />
+                  <label htmlFor={`ev-e-${i}`}>结束</label>
+                  <input id={`ev-e-${i}`} name="eventEnd" type="datetime-local" defaultValue={e.end} disabled={disabled} />
+                  {e.claim !== "" ? <span className="muted">（核实单位申报的第{Number(e.claim) + 1}件）</span> : <span className="muted">（评估员补充）</span>}
+                  <Err id={`ev-${i}-error`} message={errors[`events.${i}.start`] ?? errors[`events.${i}.end`] ?? errors[`events.${i}.label`]} />
+                </div>
+              ))}
+              {!disabled ? (
+                <button type="button" className="secondary" onClick={() => setEvents([...events, { claim: "", label: "", start: "", end: "" }])}>
+                  补充事项
+                </button>
+              ) : null}
+            </fieldset>
+          ) : null}
+          {rule.type === "veto" ? (
+            <fieldset>
+              <legend>单项否决</legend>
+              <label>
+                <input type="radio" name="vetoTriggered" value="no" defaultChecked={v.vetoTriggered === "no"} disabled={disabled} /> 不存在否决情形
+              </label>{" "}
+              <label>
+                <input type="radio" name="vetoTriggered" value="yes" defaultChecked={v.vetoTriggered === "yes"} disabled={disabled} /> 存在否决情形
+              </label>
+              <Err id="f-vetoTriggered-error" message={errors.vetoTriggered} />
+              <div className="field">
+                <label htmlFor="f-vetoReason">否决理由</label>
+                <textarea id="f-vetoReason" name="vetoReason" rows={2} maxLength={500} defaultValue={v.vetoReason ?? ""} disabled={disabled} aria-invalid={errors.vetoReason ? true : undefined} />
+                <Err id="f-vetoReason-error" message={errors.vetoReason} />
+              </div>
+            </fieldset>
+          ) : null}
+        </>
+      ) : null}
+      <div className="field">
+        <label htmlFor="f-reason">评估说明（与单位自评不一致时必填）</label>
+        <textarea id="f-reason" name="reason" rows={3} maxLength={1000} defaultValue={v.reason ?? ""} disabled={disabled} aria-invalid={errors.reason ? true : undefined} />
+        <Err id="f-reason-error" message={errors.reason} />
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,14 @@
+/** The downloadable forms of a cycle's results (UI links and `npm run export:results`). */
+export const EXPORT_FORMATS = ["xlsx", "pdf", "package", "results"] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export const EXPORT_FORMAT_LABELS: Record<ExportFormat, string> = {
+  xlsx: "Excel 结果表",
+  pdf: "PDF 排名通报",
+  package: "评估数据包（zwgk-assessment/1）",
+  results: "考核结果（zwgk-results/1）",
+};
+
+export function isExportFormat(v: unknown): v is ExportFormat {
+  return typeof v === "string" && (EXPORT_FORMATS as readonly string[]).includes(v);
+}

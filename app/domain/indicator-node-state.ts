@@ -1,0 +1,144 @@
+import type { IndicatorSpec } from "./indicator-spec";
+import { formatNumber, normalizeRule } from "./indicator-format";
+
+/**
+ * What the tree editor's node form shows: every field as text, rule parameters as rows. Built from
+ * a stored node, or from the values a refused form sent back (so nothing typed is lost).
+ */
+export interface NodeFormState {
+  code: string;
+  name: string;
+  dimension: string;
+  part: string;
+  points: string;
+  ruleType: string;
+  reconcile: string;
+  faults: { code: string; label: string; points: string }[];
+  target: string;
+  tiers: { min: string; points: string; label: string }[];
+  limitKind: string;
+  limitValue: string;
+  whenEmpty: string;
+  guidance: string;
+  criteria: string;
+  basis: string;
+  evidenceRequired: boolean;
+  evidenceKinds: string[];
+  reason: string;
+  carry: string;
+}
+
+export const EMPTY_NODE_STATE: NodeFormState = {
+  code: "",
+  name: "",
+  dimension: "",
+  part: "base",
+  points: "",
+  ruleType: "",
+  reconcile: "",
+  faults: [],
+  target: "1",
+  tiers: [],
+  limitKind: "workingDays",
+  limitValue: "",
+  whenEmpty: "full",
+  guidance: "",
+  criteria: "",
+  basis: "",
+  evidenceRequired: false,
+  evidenceKinds: [],
+  reason: "",
+  carry: "",
+};
+
+export function stateFromSpec(spec: IndicatorSpec): NodeFormState {
+  const s: NodeFormState = {
+    ...EMPTY_NODE_STATE,
+    code: spec.code,
+    name: spec.name,
+    dimension: spec.dimension ?? "",
+    part: spec.part ?? "base",
+    points: formatNumber(spec.points),
+    guidance: spec.guidance ?? "",
+    criteria: spec.criteria ?? "",
+    basis: spec.basis ?? "",
+    evidenceRequired: spec.evidenceRequired ?? false,
+    evidenceKinds: [...(spec.evidenceKinds ?? [])],
+  };
+  const rule = normalizeRule(spec.rule);
+  if (!rule) return s;
+  s.ruleType = rule.type;
+  switch (rule.type) {
+    case "score":
+      s.reconcile = rule.reconcile ?? "";
+      break;
+    case "deduction":
+      s.faults = rule.faults.map((f) => ({ code: f.code, label: f.label, points: formatNumber(f.points) }));
+      break;
+    case "ratio":
+      s.target = formatNumber(rule.target);
+      break;
+    case "tiers":
+      s.tiers = rule.tiers.map((t) => ({ min: formatNumber(t.min), points: formatNumber(t.points), label: t.label ?? "" }));
+      break;
+    case "timeliness":
+      s.limitKind = rule.limit.hours !== undefined ? "hours" : "workingDays";
+      s.limitValue = formatNumber(rule.limit.hours ?? rule.limit.workingDays ?? 0);
+      s.whenEmpty = rule.whenEmpty;
+      break;
+    case "veto":
+      break;
+  }
+  return s;
+}
+
+type Values = Record<string, string | string[] | undefined>;
+
+const one = (v: Values, k: string): string => {
+  const x = v[k];
+  return Array.isArray(x) ? (x[0] ?? "") : (x ?? "");
+};
+const many = (v: Values, k: string): string[] => {
+  const x = v[k];
+  return x === undefined ? [] : Array.isArray(x) ? x : [x];
+};
+
+export function stateFromValues(v: Values): NodeFormState {
+  const faultCode = many(v, "faultCode");
+  const faultLabel = many(v, "faultLabel");
+  const faultPoints = many(v, "faultPoints");
+  const tierMin = many(v, "tierMin");
+  const tierPoints = many(v, "tierPoints");
+  const tierLabel = many(v, "tierLabel");
+  const rows = <T,>(n: number, f: (i: number) => T) => Array.from({ length: n }, (_, i) => f(i));
+  return {
+    code: one(v, "code"),
+    name: one(v, "name"),
+    dimension: one(v, "dimension"),
+    part: one(v, "part") || "base",
+    points: one(v, "points"),
+    ruleType: one(v, "ruleType"),
+    reconcile: one(v, "reconcile"),
+    faults: rows(Math.max(faultCode.length, faultLabel.length, faultPoints.length), (i) => ({
+      code: faultCode[i] ?? "",
+      label: faultLabel[i] ?? "",
+      points: faultPoints[i] ?? "",
+    })).filter((f) => f.code || f.label || f.points),
+    target: one(v, "target"),
+    tiers: rows(Math.max(tierMin.length, tierPoints.length, tierLabel.length), (i) => ({
+      min: tierMin[i] ?? "",
+      points: tierPoints[i] ?? "",
+      label: tierLabel[i] ?? "",
+    })).filter((t) => t.min || t.points || t.label),
+    limitKind: one(v, "limitKind") || "workingDays",
+    limitValue: one(v, "limitValue"),
+    whenEmpty: one(v, "whenEmpty") || "full",
+    guidance: one(v, "guidance"),
+    criteria: one(v, "criteria"),
+    basis: one(v, "basis"),
+    evidenceRequired: ["on", "1", "true"].includes(one(v, "evidenceRequired")),
+    evidenceKinds: many(v, "evidenceKinds"),
+    reason: one(v, "reason"),
+    carry: one(v, "carry"),
+  };
+}

@@ -1,0 +1,35 @@
+import { PassThrough, Readable } from "node:stream";
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { getDb } from "../utils/db.server";
+import { writeScoreCardPdf } from "../services/results-export/pdf.server";
+import { exportSource } from "../services/results-export/source.server";
+import { cycleByYearOr404, scoreCard } from "../services/results-pages.server";
+import { unitResultOf } from "../services/results.server";
+import { requireUser } from "../utils/auth.server";
+import { notFound, parseId } from "../utils/http.server";
+import { getUnit } from "../services/evaluation-context.server";
+
+/** GET /results/<year>/pdf/<unitId>: a unit's score card as PDF (same visibility as the page). */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const unitId = parseId(params.unitId);
+  const cycle = cycleByYearOr404(params.year);
+  const view = scoreCard(user, cycle, unitId); // access and phase checks
+  if (!view.card) throw notFound(view.reason ?? "暂无得分明细");
+  const source = exportSource(cycle.id);
+  // A department before 定稿 sees the preliminary row even if the office sees another: use the card's kind.
+  const result = source.meta.kind === view.card.kind ? unitResultOf(source.meta.id, unitId) : null;
+  if (!result) throw notFound("暂无得分明细");
+  const self = Object.fromEntries(view.card.leaves.filter((l) => l.self !== null).map((l) => [l.code, l.self as number]));
+  const pass = new PassThrough();
+  writeScoreCardPdf(source, result, { self: view.card.selfTotal === null ? null : self, selfTotal: view.card.selfTotal, findings: view.card.findings, reasons: Object.fromEntries(view.card.leaves.map((l) => [l.code, l.reasons])) }, pass).catch((e: unknown) => pass.destroy(e as Error));
+  const unit = getUnit(getDb(), unitId);
+  const name = `${cycle.year}年度${unit.name}得分明细.pdf`;
+  return new Response(Readable.toWeb(pass) as ReadableStream, {
+    headers: {
+      "Content-Type": "application/pdf",
+      "Content-Disposition": `attachment; filename="scorecard-${cycle.year}-${unit.code}.pdf"; filename*=UTF-8''${encodeURIComponent(name)}`,
+      "Cache-Control": "no-store",
+    },
+  });
+}

@@ -1,0 +1,240 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { EXPORT_FORMAT_LABELS, EXPORT_FORMATS } from "../domain/export-formats";
+import { fmt, KIND_LABELS } from "../domain/results-view";
+import { setPublicPage } from "../services/public-results.server";
+import { cycleByYearOr404, departmentCycles, rankingPage, resultCycles } from "../services/results-pages.server";
+import { computeCycleResultsInWorker, finaliseResultsInWorker } from "../services/results.server";
+import { formatBeijingTime } from "../utils/beijing-time";
+import { actorOf, requireRole } from "../utils/auth.server";
+
+export const meta: MetaFunction = () => [{ title: "考核结果 - 政务公开绩效考核平台" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireRole(request, "office", "leader", "department");
+  if (user.role === "department") {
+    return { mode: "department" as const, unitId: user.unitId, unitName: user.unitName, cycles: departmentCycles(user) };
+  }
+  const url = new URL(request.url);
+  const cycles = resultCycles();
+  const year = url.searchParams.get("cycle") ?? String(cycles.find((c) => c.kind !== null)?.year ?? cycles[0]?.year ?? "");
+  if (!year) return { mode: "empty" as const };
+  const cycle = cycleByYearOr404(year);
+  return { mode: "ranking" as const, cycles, ...rankingPage(user, cycle, url.searchParams.get("category"), url.searchParams.get("page")) };
+}
+
+const actionSchema = z.object({
+  intent: z.enum(["compute", "finalise", "publish", "unpublish"], { message: "未知操作" }),
+  year: z.string().regex(/^\d{4}$/, "年度有误"),
+});
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireRole(request, "office");
+  const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return data({ ok: false, message: parsed.error.issues[0].message }, { status: 400 });
+  const cycle = cycleByYearOr404(parsed.data.year);
+  const actor = actorOf(user);
+  switch (parsed.data.intent) {
+    case "compute":
+    case "finalise": {
+      const out = parsed.data.intent === "compute" ? await computeCycleResultsInWorker(cycle.id, actor) : await finaliseResultsInWorker(cycle.id, actor);
+      if (!out.ok) return data({ ok: false, message: [out.message, ...out.errors.slice(0, 5).map((e) => `${e.path}：${e.message}`)].join("；") }, { status: out.status });
+      const tail = out.incomplete.length > 0 ? `；${out.incomplete.length}个单位尚未评估完成，未计入` : "";
+      const what = out.kind === "final" ? "定稿结果已生成" : out.unchanged ? "数据未变化，结果保持不变" : `已计算 ${out.units} 个单位（重新评分 ${out.rescored} 个）`;
+      return { ok: true, message: `${what}${tail}。` };
+    }
+    case "publish":
+    case "unpublish": {
+      const out = setPublicPage(actor, cycle.id, parsed.data.intent === "publish");
+      if (!out.ok) return data({ ok: false, message: out.message }, { status: 409 });
+      return { ok: true, message: parsed.data.intent === "publish" ? "公开通报页面已开启。" : "公开通报页面已关闭。" };
+    }
+  }
+}
+
+export default function ResultsPage() {
+  const d = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const busy = useNavigation().state !== "idle";
+  if (d.mode === "empty") return <h1>考核结果</h1>;
+  if (d.mode === "department") {
+    return (
+      <div>
+        <h1>考核结果</h1>
+        <p className="muted">初步结果公布后，可在此查看{d.unitName}的得分明细及每一处失分的原因。</p>
+        {d.cycles.length === 0 ? (
+          <p className="card">暂无已公布的考核结果。</p>
+        ) : (
+          <ul className="card">
+            {d.cycles.map((c) => (
+              <li key={c.id}>
+                <Link to={`/results/${c.year}/units/${d.unitId}`}>{c.title}</Link>（{c.statusLabel}）
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+    );
+  }
+  const year = d.cycle.year;
+  return (
+    <div>
+      <h1>考核结果</h1>
+      <Form method="get" className="toolbar">
+        <label className="field">
+          考核年度
+          <select name="cycle" defaultValue={year}>
+            {d.cycles.map((c) => (
+              <option key={c.id} value={c.year}>
+                {c.year}年度（{c.statusLabel}
+                {c.kind ? `，${KIND_LABELS[c.kind]}` : "，未计算"}）
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          单位类别
+          <select name="category" defaultValue={d.category ?? ""}>
+            <option value="">全部类别</option>
+            {d.categories.map((c) => (
+              <option key={c}>{c}</option>
+            ))}
+          </select>
+        </label>
+        <button type="submit">查看</button>
+        <Link to={`/dashboard?cycle=${year}`}>领导看板</Link>
+      </Form>
+
+      {actionData ? <p className={actionData.ok ? "notice" : "form-error"} role={actionData.ok ? "status" : "alert"}>{actionData.message}</p> : null}
+
+      <section className="card">
+        <h2>
+          {d.cycle.title}
+          {d.meta ? <span className="badge">{KIND_LABELS[d.meta.kind]}</span> : null}
+        </h2>
+        {d.meta ? (
+          <p className="muted">
+            计算于 {formatBeijingTime(d.meta.computedAt)}
+            {d.meta.computedByName ? `（${d.meta.computedByName}）` : ""}；评估数据包 SHA-256：<code>{d.meta.packageSha256}</code>
+          </p>
+        ) : (
+          <p className="muted">本年度尚未计算考核结果{d.cycle.status === "draft" ? "（发布后方可计算）" : ""}。</p>
+        )}
+        {d.canFinalise ? <p className="warning">考核已定稿：请生成定稿结果（评估数据包、结果及其 SHA-256 的不可更改快照），之后方可开启公开通报。</p> : null}
+        <div className="inline-form">
+          {d.canCompute ? (
+            <Form method="post">
+              <input type="hidden" name="year" value={year} />
+              <button type="submit" name="intent" value="compute" disabled={busy}>
+                {d.meta ? "重新计算初步结果" : "计算初步结果"}
+              </button>
+            </Form>
+          ) : null}
+          {d.canFinalise ? (
+            <Form method="post" onSubmit={(e) => (!confirm("定稿结果生成后不可更改。确定生成吗？") ? e.preventDefault() : undefined)}>
+              <input type="hidden" name="year" value={year} />
+              <button type="submit" name="intent" value="finalise" disabled={busy}>
+                生成定稿结果
+              </button>
+            </Form>
+          ) : null}
+          {d.canPublish ? (
+            <Form method="post">
+              <input type="hidden" name="year" value={year} />
+              <button type="submit" name="intent" value={d.publicEnabled ? "unpublish" : "publish"} disabled={busy}>
+                {d.publicEnabled ? "关闭公开通报页面" : "开启公开通报页面"}
+              </button>
+            </Form>
+          ) : null}
+          {d.publicEnabled ? <Link to={`/public/results/${year}`}>查看公开通报</Link> : null}
+        </div>
+        {d.meta ? (
+          <nav aria-label="下载" className="inline-form">
+            下载：
+            {EXPORT_FORMATS.map((f) => (
+              <a key={f} href={`/results/${year}/export/${f}`} download>
+                {EXPORT_FORMAT_LABELS[f]}
+              </a>
+            ))}
+            <a href={`/results/${year}/export/package?anonymise=1`} download>
+              匿名数据包
+            </a>
+          </nav>
+        ) : null}
+      </section>
+
+      {d.meta ? (
+        <div className="table-wrap card">
+          <table>
+            <caption className="muted">
+              {d.category ?? "全部类别"}共 {d.total} 个单位{d.pages > 1 ? `，第 ${d.page}/${d.pages} 页` : ""}
+              {d.notEvaluated > 0 ? `（另有 ${d.notEvaluated} 个单位计算时尚未评估完成，未计入）` : ""}。等次：{d.grades.map((g) => `${g.name}≥${g.min}`).join("，")}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col" className="num">排名</th>
+                <th scope="col" className="num">类别内</th>
+                <th scope="col">单位</th>
+                <th scope="col">类别</th>
+                <th scope="col" className="num">总分</th>
+                <th scope="col" className="num">基础分</th>
+                <th scope="col" className="num">加分</th>
+                <th scope="col">等次</th>
+                {d.dimensions.map((dim) => (
+                  <th key={dim.key} scope="col" className="num">
+                    {dim.label}
+                  </th>
+                ))}
+                <th scope="col" className="num">绩效贡献</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.rows.map((r) => (
+                <tr key={r.id}>
+                  <td className="num">{r.rank}</td>
+                  <td className="num">{r.categoryRank}</td>
+                  <td>
+                    <Link to={`/results/${year}/units/${r.unitId}`}>{r.name}</Link>
+                  </td>
+                  <td>{r.category}</td>
+                  <td className="num">{fmt(r.total)}</td>
+                  <td className="num">{fmt(r.base)}</td>
+                  <td className="num">{fmt(r.bonus)}</td>
+                  <td>
+                    <span className="badge" style={{ borderColor: r.colour, color: r.colour }}>
+                      {r.grade}
+                      {r.vetoed ? "（否决）" : ""}
+                    </span>
+                  </td>
+                  {d.dimensions.map((dim) => (
+                    <td key={dim.key} className="num">
+                      {r.dimensions[dim.key] === undefined ? "—" : fmt(r.dimensions[dim.key]!)}
+                    </td>
+                  ))}
+                  <td className="num">{fmt(r.contribution)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {d.pages > 1 ? (
+            <nav aria-label="分页" className="inline-form">
+              {Array.from({ length: d.pages }, (_, i) => i + 1).map((p) =>
+                p === d.page ? (
+                  <span key={p} aria-current="page">
+                    {p}
+                  </span>
+                ) : (
+                  <Link key={p} to={`?cycle=${year}${d.category ? `&category=${encodeURIComponent(d.category)}` : ""}&page=${p}`}>
+                    {p}
+                  </Link>
+                ),
+              )}
+            </nav>
+          ) : null}
+        </div>
+      ) : null}
+    </div>
+  );
+}

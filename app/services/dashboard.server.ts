@@ -1,0 +1,65 @@
+import { asc, ne } from "drizzle-orm";
+import { getDb } from "../../db/client";
+import { cycles } from "../../db/schema";
+import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
+import type { DashboardUnit, TrendYear } from "../domain/dashboard";
+import { dimensionsUsed, gradeColour, KIND_LABELS } from "../domain/results-view";
+import { packageHeader } from "./results-export/source.server";
+import { currentResults, unitSummaries } from "./results.server";
+import { selfScores } from "./self-scores.server";
+
+/**
+ * Loader data of the leadership dashboard (领导看板): the chosen cycle's results (final snapshot or
+ * preliminary), the self-assessment scores for the self-vs-evaluated chart, and every cycle's
+ * totals for the year-over-year trend. The charts are computed client-side from this
+ * (app/domain/dashboard.ts).
+ */
+
+export function dashboardData(yearParam: string | null, categoryParam: string | null) {
+  const db = getDb();
+  const all = db.select().from(cycles).where(ne(cycles.status, "draft")).orderBy(asc(cycles.year)).all();
+  const withResults = all.map((c) => ({ cycle: c, meta: currentResults(c.id, db) })).filter((x) => x.meta !== null);
+  const cycleList = all
+    .slice()
+    .reverse()
+    .map((c) => ({ year: c.year, label: `${c.year}年度（${CYCLE_STATUS_LABELS[c.status]}）`, hasResults: withResults.some((x) => x.cycle.id === c.id) }));
+  const chosen = withResults.find((x) => String(x.cycle.year) === yearParam) ?? withResults.at(-1);
+  if (!chosen) return { cycles: cycleList, cycle: null };
+  const meta = chosen.meta!;
+  const header = packageHeader(meta.id);
+  const summaries = unitSummaries(meta);
+  const self = selfScores(chosen.cycle.id, header, meta.resultsSha256);
+  const categories = [...new Set(summaries.map((s) => s.category))];
+  const category = categoryParam && categories.includes(categoryParam) ? categoryParam : null;
+  const units: DashboardUnit[] = summaries
+    .filter((s) => !category || s.category === category)
+    .map((s) => ({
+      unitId: s.unitId,
+      id: s.id,
+      name: s.name,
+      category: s.category,
+      total: s.total,
+      grade: s.grade,
+      colour: gradeColour(s.grade, header.grades),
+      rank: s.rank,
+      categoryRank: s.categoryRank,
+      contribution: s.contribution,
+      dimensions: s.dimensions,
+      self: self.get(s.unitId)?.total ?? null,
+    }));
+  const trend: TrendYear[] = withResults.map((x) => ({
+    year: x.cycle.year,
+    totals: Object.fromEntries(unitSummaries(x.meta!).map((s) => [s.id, s.total])),
+  }));
+  return {
+    cycles: cycleList,
+    cycle: { year: chosen.cycle.year, title: chosen.cycle.title, kind: meta.kind, kindLabel: KIND_LABELS[meta.kind] },
+    categories,
+    category,
+    grades: header.grades.map((g) => ({ ...g, colour: gradeColour(g.name, header.grades) })),
+    dimensions: dimensionsUsed(summaries),
+    opennessWeightPct: header.opennessWeightPct,
+    units,
+    trend,
+  };
+}

@@ -1,0 +1,64 @@
+import { unstable_parseMultipartFormData } from "@remix-run/node";
+import { getDb } from "../../db/client";
+import type { SessionUser } from "../utils/auth.server";
+import { actorOf } from "../utils/auth.server";
+import { appealForEvidence } from "./appeals.server";
+import { evaluationRefusal } from "./evaluation-http.server";
+import { createUploadBudget, UploadRejectedError } from "../utils/upload-stream.server";
+import { commitEvidenceUploads, createEvidenceUploadHandler, usedEvidenceBytes, type EvidenceOwnerType } from "./evidence.server";
+import { rectificationForEvidence } from "./rectifications.server";
+import { findingForEvidence } from "./spot-checks.server";
+
+/**
+ * File evidence for evaluation records: a spot-check finding (its inspector or the office:
+ * screenshots), a rectification (the department's answer) and an appeal (the department, while
+ * pending and the window is open). Each owner's own guard decides who may upload; files are
+ * stored, hashed and audited like every other evidence file.
+ */
+
+export type EvaluationEvidenceOwner = "finding" | "rectification" | "appeal";
+
+/** The unit the owner belongs to, if this user may attach evidence to it (else throws a refusal). */
+function ownerUnit(user: SessionUser, ownerType: EvaluationEvidenceOwner, ownerId: number): number {
+  const db = getDb();
+  switch (ownerType) {
+    case "finding":
+      return findingForEvidence(db, user, ownerId).unitId;
+    case "rectification":
+      return rectificationForEvidence(db, user, ownerId).unitId;
+    case "appeal":
+      return appealForEvidence(db, user, ownerId).unitId;
+  }
+}
+
+export type UploadResult = { ok: true; message: string } | { ok: false; status: number; error: string };
+
+export async function uploadEvaluationEvidence(request: Request, user: SessionUser, ownerType: EvaluationEvidenceOwner, ownerId: number): Promise<UploadResult> {
+  let unitId: number;
+  try {
+    unitId = ownerUnit(user, ownerType, ownerId);
+  } catch (error) {
+    const r = evaluationRefusal(error);
+    if (!r) throw error;
+    return { ok: false, status: r.status, error: r.message };
+  }
+  const type: EvidenceOwnerType = ownerType;
+  const upload = createEvidenceUploadHandler({ budget: createUploadBudget(usedEvidenceBytes(type, [String(ownerId)])) });
+  try {
+    await unstable_parseMultipartFormData(request, upload.handler);
+    if (upload.uploads.length === 0) throw new UploadRejectedError("no_file", "请选择要上传的文件");
+    // Re-check after the (slow) upload: the record may have moved on meanwhile.
+    ownerUnit(user, ownerType, ownerId);
+    const rows = commitEvidenceUploads({ actor: actorOf(user), unitId, entries: upload.uploads.map((u) => ({ ownerType: type, ownerId: String(ownerId), upload: u })) });
+    return { ok: true, message: `已上传 ${rows.length} 个文件` };
+  } catch (error) {
+    if (error instanceof UploadRejectedError) {
+      return { ok: false, status: error.code === "file_too_large" ? 413 : 400, error: error.message };
+    }
+    const r = evaluationRefusal(error);
+    if (!r) throw error;
+    return { ok: false, status: r.status, error: r.message };
+  } finally {
+    upload.discard();
+  }
+}

@@ -1,0 +1,91 @@
+import { and, asc, eq } from "drizzle-orm";
+import { getDb } from "../../db/client";
+import { categories, cycles, publicPages, spotCheckBatches } from "../../db/schema";
+import { dimensionsUsed } from "../domain/results-view";
+import { mutate, writeAudit, type Actor } from "../utils/audit.server";
+import { packageHeader } from "./results-export/source.server";
+import { resultsMeta, unitSummaries } from "./results.server";
+
+/**
+ * The public 通报 page of a finalised cycle: off until the office enables it (audited), and only
+ * ever showing the immutable final snapshot — ranking, grades, dimension scores, the package and
+ * results SHA-256 (so anyone can check a downloaded package) and the seeds of the published
+ * spot-check draws (双随机一公开). No login.
+ */
+
+export type PublicPageResult = { ok: true } | { ok: false; message: string };
+
+export function publicPageEnabled(cycleId: number): boolean {
+  return getDb().select().from(publicPages).where(eq(publicPages.cycleId, cycleId)).get()?.enabled ?? false;
+}
+
+/** Turn the public page on or off (the page names the units: a 通报 is public by nature). */
+export function setPublicPage(actor: Actor, cycleId: number, enabled: boolean): PublicPageResult {
+  const db = getDb();
+  if (enabled && !resultsMeta(cycleId, "final", db)) return { ok: false, message: "只有已生成定稿结果的考核年度才能公开通报" };
+  return mutate(db, (tx) => {
+    const before = tx.select().from(publicPages).where(eq(publicPages.cycleId, cycleId)).get();
+    const values = { enabled, anonymise: false, updatedBy: actor.id, updatedAt: new Date().toISOString() };
+    if (before) tx.update(publicPages).set(values).where(eq(publicPages.cycleId, cycleId)).run();
+    else tx.insert(publicPages).values({ cycleId, ...values }).run();
+    writeAudit(tx, actor, {
+      action: enabled ? "results.public.enable" : "results.public.disable",
+      entityType: "cycle",
+      entityId: cycleId,
+      before: before ? { enabled: before.enabled } : undefined,
+      after: { enabled },
+    });
+    return { ok: true as const };
+  });
+}
+
+/** Cycles whose public page is on, newest first. */
+export function publicCycles(): { year: number; title: string }[] {
+  return getDb()
+    .select({ year: cycles.year, title: cycles.title })
+    .from(publicPages)
+    .innerJoin(cycles, eq(cycles.id, publicPages.cycleId))
+    .where(eq(publicPages.enabled, true))
+    .all()
+    .sort((a, b) => b.year - a.year);
+}
+
+/** The public page of a year, or null when there is none to show (not enabled, not final). */
+export function publicResults(year: number) {
+  const db = getDb();
+  const cycle = db.select().from(cycles).where(eq(cycles.year, year)).get();
+  if (!cycle || (cycle.status !== "final" && cycle.status !== "archived")) return null;
+  if (!publicPageEnabled(cycle.id)) return null;
+  const meta = resultsMeta(cycle.id, "final", db);
+  if (!meta) return null;
+  const header = packageHeader(meta.id);
+  const rows = unitSummaries(meta);
+  const batches = db
+    .select({ seed: spotCheckBatches.seed, size: spotCheckBatches.size, category: categories.name, createdAt: spotCheckBatches.createdAt })
+    .from(spotCheckBatches)
+    .leftJoin(categories, eq(categories.id, spotCheckBatches.categoryId))
+    .where(and(eq(spotCheckBatches.cycleId, cycle.id), eq(spotCheckBatches.published, true)))
+    .orderBy(asc(spotCheckBatches.id))
+    .all();
+  return {
+    year: cycle.year,
+    title: cycle.title,
+    computedAt: meta.computedAt,
+    packageSha256: meta.packageSha256,
+    resultsSha256: meta.resultsSha256,
+    grades: header.grades,
+    dimensions: dimensionsUsed(rows),
+    rows: rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      category: r.category,
+      rank: r.rank,
+      categoryRank: r.categoryRank,
+      total: r.total,
+      grade: r.grade,
+      vetoed: r.vetoed,
+      dimensions: r.dimensions,
+    })),
+    spotChecks: batches.map((b) => ({ seed: b.seed, size: b.size, category: b.category ?? "全部类别", createdAt: b.createdAt })),
+  };
+}

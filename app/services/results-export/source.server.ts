@@ -1,0 +1,81 @@
+import { eq } from "drizzle-orm";
+import { getDb, getSqlite } from "../../../db/client";
+import { cycles } from "../../../db/schema";
+import { validatePackage, type AssessmentPackage } from "../../../scoring";
+import { currentResults, type ResultsMeta } from "../results.server";
+
+/**
+ * What every export starts from: a cycle's current results row (the final snapshot when there is
+ * one, else the preliminary results) and the header of the package it came from (settings,
+ * grades, calendar, indicator sets — the units are left out by SQLite's json_remove, so a cycle of
+ * 10 000 units is never parsed whole).
+ */
+
+export interface ExportSource {
+  meta: ResultsMeta;
+  cycle: { id: number; year: number; title: string; status: string };
+  /** The validated package header (defaults applied), `units` empty. */
+  header: AssessmentPackage;
+}
+
+export class NoResultsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "NoResultsError";
+  }
+}
+
+const headerCache = new Map<string, AssessmentPackage>();
+
+/** The validated header of a results row's package; cached per row and package hash (pages ask on every request). */
+export function packageHeader(cycleResultId: number): AssessmentPackage {
+  const sqlite = getSqlite();
+  const hash = sqlite.prepare("SELECT package_sha256 AS sha FROM cycle_results WHERE id = ?").get(cycleResultId) as { sha: string } | undefined;
+  if (!hash) throw new Error(`no cycle_results row ${cycleResultId}`);
+  const key = `${cycleResultId}:${hash.sha}`;
+  const hit = headerCache.get(key);
+  if (hit) return hit;
+  const row = sqlite.prepare("SELECT json_remove(package_json, '$.units') AS header FROM cycle_results WHERE id = ?").get(cycleResultId) as { header: string };
+  const v = validatePackage({ ...(JSON.parse(row.header) as object), units: [] });
+  if (!v.ok) throw new Error(`stored package header invalid: ${v.errors[0]?.message}`);
+  if (headerCache.size >= 16) headerCache.delete(headerCache.keys().next().value as string);
+  headerCache.set(key, v.pkg);
+  return v.pkg;
+}
+
+export function exportSource(cycleId: number): ExportSource {
+  const cycle = getDb().select().from(cycles).where(eq(cycles.id, cycleId)).get();
+  if (!cycle) throw new NoResultsError("该考核年度不存在");
+  const meta = currentResults(cycleId);
+  if (!meta) throw new NoResultsError(`${cycle.year}年度尚未计算考核结果`);
+  return { meta, cycle: { id: cycle.id, year: cycle.year, title: cycle.title, status: cycle.status }, header: packageHeader(meta.id) };
+}
+
+export function exportSourceForYear(year: number): ExportSource {
+  const cycle = getDb().select({ id: cycles.id }).from(cycles).where(eq(cycles.year, year)).get();
+  if (!cycle) throw new NoResultsError(`${year}年度考核不存在`);
+  return exportSource(cycle.id);
+}
+
+/** Leaves of the header's indicator sets (union over categories, in first-seen order). */
+export interface HeaderLeaf {
+  id: string;
+  name: string;
+  points: number;
+  part: string;
+}
+
+export function headerLeaves(header: Pick<AssessmentPackage, "indicatorSets">): HeaderLeaf[] {
+  const out = new Map<string, HeaderLeaf>();
+  for (const set of header.indicatorSets) {
+    const walk = (nodes: AssessmentPackage["indicatorSets"][number]["indicators"], part: string) => {
+      for (const n of nodes) {
+        const p = n.part ?? part;
+        if (n.children && n.children.length > 0) walk(n.children, p);
+        else if (!out.has(n.id)) out.set(n.id, { id: n.id, name: n.name, points: n.points, part: p });
+      }
+    };
+    walk(set.indicators, "base");
+  }
+  return [...out.values()];
+}

@@ -1,0 +1,180 @@
+import type { Writable } from "node:stream";
+import ExcelJS from "exceljs";
+import { DIMENSION_KEYS, DIMENSIONS, type Dimension } from "../../../scoring";
+import { escapeCell } from "../../domain/cell-escape";
+import { KIND_LABELS } from "../../domain/results-view";
+import { unitResultChunks, unitSummaries } from "../results.server";
+import { headerLeaves, type ExportSource } from "./source.server";
+
+/**
+ * The results workbook (exceljs streaming writer, so 10 000 units × 110 columns never sit in
+ * memory): 排名 (first), 分项得分 (unit × leaf with a points header), 维度得分, 扣分明细 (every
+ * lost point with the engine's explanation, which names each fault, finding, arbitration and
+ * appeal), 说明 (settings, weights, hashes). Sheets are written one after the other, each row
+ * committed as it is made. Every text cell goes through escapeCell (formula injection).
+ */
+
+const SCORE_FMT = "0.00";
+const t = (s: string) => escapeCell(s);
+
+type Sheet = ExcelJS.Worksheet;
+
+function header(ws: Sheet, cells: string[]): void {
+  const row = ws.addRow(cells);
+  row.font = { bold: true };
+  row.alignment = { vertical: "middle", wrapText: true };
+  row.commit();
+}
+
+/**
+ * Column widths, and which columns hold scores (two-decimal number format). Every data cell gets
+ * one of two shared style objects, so exceljs resolves each style once, not once per cell (its
+ * style cache is keyed by object identity) — this keeps the styled workbook close to bare speed.
+ */
+const SCORE_STYLE: Partial<ExcelJS.Style> = Object.freeze({ numFmt: SCORE_FMT });
+const PLAIN_STYLE: Partial<ExcelJS.Style> = Object.freeze({});
+const WRAP_STYLE: Partial<ExcelJS.Style> = Object.freeze({ alignment: { wrapText: true, vertical: "top" as const } });
+const columnStyles = new WeakMap<Sheet, Partial<ExcelJS.Style>[]>();
+
+function columns(ws: Sheet, widths: number[], scoreFrom: number | null, scoreTo = widths.length, opts: { score?: number[]; wrap?: number[] } = {}): void {
+  ws.columns = widths.map((width) => ({ width }));
+  columnStyles.set(
+    ws,
+    widths.map((_, i) =>
+      (scoreFrom !== null && i >= scoreFrom && i < scoreTo) || opts.score?.includes(i) ? SCORE_STYLE : opts.wrap?.includes(i) ? WRAP_STYLE : PLAIN_STYLE,
+    ),
+  );
+}
+
+function dataRow(ws: Sheet, values: (string | number | null)[]): void {
+  const row = ws.addRow(values);
+  const styles = columnStyles.get(ws) ?? [];
+  row.eachCell((cell, col) => {
+    cell.style = styles[col - 1] ?? PLAIN_STYLE;
+  });
+  row.commit();
+}
+
+function lastColumn(n: number): string {
+  let s = "";
+  for (let x = n; x > 0; x = Math.floor((x - 1) / 26)) s = String.fromCharCode(65 + ((x - 1) % 26)) + s;
+  return s;
+}
+
+/**
+ * Let the event loop run between chunks: the zip compressor drains what was written (exceljs does
+ * not apply backpressure, so a sheet written in one go sits in memory whole), and the server keeps
+ * answering other requests during a large export.
+ */
+function breathe(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+export async function writeResultsXlsx(source: ExportSource, stream: Writable): Promise<void> {
+  const { meta, header: pkg, cycle } = source;
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
+  wb.creator = "政务公开绩效考核平台";
+  const summaries = unitSummaries(meta);
+  const leaves = headerLeaves(pkg);
+  const dims = DIMENSION_KEYS.filter((k) => summaries.some((s) => s.dimensions[k] !== undefined));
+
+  // 排名
+  const rank = wb.addWorksheet("排名", { views: [{ state: "frozen", ySplit: 1 }] });
+  columns(rank, [8, 10, 12, 28, 14, 10, 10, 10, 10, 10, 14, 36], 5, 8, { score: [10] });
+  header(rank, ["排名", "类别内排名", "单位编码", "单位名称", "类别", "总分", "基础分", "加分", "等次", "是否合格", "绩效贡献（分）", "否决原因"]);
+  for (const [i, s] of summaries.entries()) {
+    if (i % 1000 === 999) await breathe();
+    dataRow(rank, [s.rank, s.categoryRank, t(s.id), t(s.name), t(s.category), s.total, s.base, s.bonus, t(s.grade), s.pass ? "合格" : "不合格", s.contribution, t(s.vetoReasons.join("；"))]);
+  }
+  rank.autoFilter = `A1:L${summaries.length + 1}`;
+  rank.commit();
+
+  // 分项得分: two header rows (leaf, points), then one row per unit; N/A cells say 不适用.
+  const items = wb.addWorksheet("分项得分", { views: [{ state: "frozen", ySplit: 2, xSplit: 4 }] });
+  columns(items, [8, 12, 28, 14, ...leaves.map(() => 12)], 4);
+  header(items, ["排名", "单位编码", "单位名称", "类别", ...leaves.map((l) => t(`${l.id} ${l.name}`))]);
+  header(items, ["", "", "", "满分", ...leaves.map((l) => l.points)] as string[]);
+  let n = 0;
+  for (const chunk of unitResultChunks(meta.id)) {
+    for (const { result: r } of chunk) {
+      const row: (string | number | null)[] = [r.rank, t(r.id), t(r.name), t(r.category)];
+      for (const l of leaves) {
+        const leaf = r.leaves[l.id];
+        row.push(!leaf ? null : leaf.na ? "不适用" : leaf.score);
+      }
+      dataRow(items, row);
+      n++;
+    }
+    await breathe();
+  }
+  items.autoFilter = `A2:${lastColumn(4 + leaves.length)}${n + 2}`;
+  items.commit();
+
+  // 维度得分
+  const dimSheet = wb.addWorksheet("维度得分", { views: [{ state: "frozen", ySplit: 1 }] });
+  columns(dimSheet, [8, 12, 28, 14, ...dims.map(() => 12), 10], 4);
+  header(dimSheet, ["排名", "单位编码", "单位名称", "类别", ...dims.map((d) => DIMENSIONS[d as Dimension]), "总分"]);
+  for (const [i, s] of summaries.entries()) {
+    if (i % 1000 === 999) await breathe();
+    dataRow(dimSheet, [s.rank, t(s.id), t(s.name), t(s.category), ...dims.map((d) => s.dimensions[d] ?? null), s.total]);
+  }
+  dimSheet.autoFilter = `A1:${lastColumn(5 + dims.length)}${summaries.length + 1}`;
+  dimSheet.commit();
+
+  // 扣分明细: every leaf that lost points (and every veto), with the engine's explanation.
+  const lost = wb.addWorksheet("扣分明细", { views: [{ state: "frozen", ySplit: 1 }] });
+  columns(lost, [12, 28, 14, 10, 30, 10, 10, 10, 80], 5, 8, { wrap: [8] });
+  header(lost, ["单位编码", "单位名称", "类别", "指标编码", "指标名称", "满分", "得分", "失分", "扣分原因（评分说明）"]);
+  const names = new Map(leaves.map((l) => [l.id, l.name]));
+  let m = 0;
+  for (const chunk of unitResultChunks(meta.id)) {
+    for (const { result: r } of chunk) {
+      for (const [id, leaf] of Object.entries(r.leaves)) {
+        const loss = Math.round((leaf.max - leaf.score) * 100) / 100;
+        if (leaf.na || loss <= 0) continue;
+        dataRow(lost, [t(r.id), t(r.name), t(r.category), t(id), t(names.get(id) ?? ""), leaf.max, leaf.score, loss, t(leaf.explain)]);
+        m++;
+      }
+      for (const reason of r.vetoReasons) {
+        dataRow(lost, [t(r.id), t(r.name), t(r.category), "", "单项否决", null, null, null, t(reason)]);
+        m++;
+      }
+    }
+    await breathe();
+  }
+  lost.autoFilter = `A1:I${m + 1}`;
+  lost.commit();
+
+  // 说明
+  const about = wb.addWorksheet("说明");
+  columns(about, [24, 90], null);
+  const info: [string, string | number][] = [
+    ["考核名称", cycle.title],
+    ["考核年度", cycle.year],
+    ["结果类型", KIND_LABELS[meta.kind]],
+    ["计算时间", meta.computedAt],
+    ["评估数据包 SHA-256", meta.packageSha256],
+    ["考核结果 SHA-256", meta.resultsSha256],
+    ["满分（基础分）", pkg.scale],
+    ["加分门槛（基础分达到）", pkg.bonusGate],
+    ["单项否决后得分", pkg.vetoScore],
+    ["合格线", pkg.passMark],
+    ["等次", pkg.grades.map((g) => `${g.name}（${g.min}分及以上）`).join("；")],
+    ["多名评估员合分方式", pkg.reconcile === "median" ? "中位数" : "平均值"],
+    ["分歧阈值", `${Math.round(pkg.divergence * 100)}%`],
+    ["政务公开占年度绩效权重", `${pkg.opennessWeightPct}%`],
+  ];
+  for (const set of pkg.indicatorSets) {
+    info.push([`${set.category}指标权重`, set.indicators.map((i) => `${i.id} ${i.name} ${i.points}分`).join("；")]);
+  }
+  info.push(["复算方法", "下载“评估数据包”（zwgk-assessment/1），运行 npm run score -- 数据包.json --out 结果.json，所得结果文件与“考核结果”下载逐字节相同。"]);
+  header(about, ["项目", "内容"]);
+  for (const [k, v] of info) {
+    const row = about.addRow([t(k), typeof v === "number" ? v : t(v)]);
+    row.getCell(2).alignment = { wrapText: true, vertical: "top" };
+    row.commit();
+  }
+  about.commit();
+
+  await wb.commit();
+}

@@ -1,0 +1,221 @@
+import { and, asc, desc, eq, ne } from "drizzle-orm";
+import { getDb, getSqlite } from "../../db/client";
+import { cycleResults, cycles, findings, indicatorNodes, submissions, type CycleStatus } from "../../db/schema";
+import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
+import { dimensionsUsed, gradeColour } from "../domain/results-view";
+import type { SessionUser } from "../utils/auth.server";
+import { assertUnitAccess } from "../utils/auth.server";
+import { forbidden, notFound } from "../utils/http.server";
+import { listAppeals } from "./appeals.server";
+import { findingSource } from "./cycle-package.server";
+import { cycleUnits, getUnit, setFor, statusAtLeast } from "./evaluation-context.server";
+import { listEvidence } from "./evidence.server";
+import { publicPageEnabled } from "./public-results.server";
+import { headerLeaves, packageHeader } from "./results-export/source.server";
+import { COMPUTE_STATUSES, currentResults, resultsMeta, unitResultOf, unitSummaries, type ResultsMeta } from "./results.server";
+import { leafOwnerId } from "./self-inspection-context.server";
+import { selfScores } from "./self-scores.server";
+
+/** Loader data of the results pages: the ranking (office, leader) and a unit's score card. */
+
+type CycleRow = typeof cycles.$inferSelect;
+
+export function cycleByYearOr404(year: string | undefined): CycleRow {
+  if (!year || !/^\d{4}$/.test(year)) throw notFound("该考核年度不存在");
+  const c = getDb().select().from(cycles).where(eq(cycles.year, Number(year))).get();
+  if (!c || c.status === "draft") throw notFound("该考核年度不存在");
+  return c;
+}
+
+/** Non-draft cycles, newest first, with the kind of results each has. */
+export function resultCycles() {
+  const db = getDb();
+  const rows = db.select().from(cycles).where(ne(cycles.status, "draft")).orderBy(desc(cycles.year)).all();
+  const kinds = db.select({ cycleId: cycleResults.cycleId, kind: cycleResults.kind }).from(cycleResults).all();
+  return rows.map((c) => {
+    const k = kinds.filter((x) => x.cycleId === c.id).map((x) => x.kind);
+    return { id: c.id, year: c.year, title: c.title, status: c.status, statusLabel: CYCLE_STATUS_LABELS[c.status], kind: k.includes("final") ? ("final" as const) : k.includes("preliminary") ? ("preliminary" as const) : null };
+  });
+}
+
+/** Which results a department sees: none before 初步结果, then the final snapshot or the preliminary results. */
+function departmentMeta(cycle: CycleRow): ResultsMeta | null {
+  if (!statusAtLeast(cycle.status, "preliminary")) return null;
+  return statusAtLeast(cycle.status, "final") ? (resultsMeta(cycle.id, "final") ?? resultsMeta(cycle.id, "preliminary")) : resultsMeta(cycle.id, "preliminary");
+}
+
+/** Rows per page of the ranking (a district may have thousands of units; downloads hold them all). */
+export const RANKING_PAGE_SIZE = 200;
+
+export function rankingPage(user: SessionUser, cycle: CycleRow, category: string | null, pageParam: string | null = null) {
+  const meta = currentResults(cycle.id);
+  const office = user.role === "office";
+  const base = {
+    cycle: { id: cycle.id, year: cycle.year, title: cycle.title, status: cycle.status, statusLabel: CYCLE_STATUS_LABELS[cycle.status] },
+    canCompute: office && COMPUTE_STATUSES.includes(cycle.status as CycleStatus),
+    canFinalise: office && cycle.status === "final" && !resultsMeta(cycle.id, "final"),
+    publicEnabled: publicPageEnabled(cycle.id),
+    canPublish: office && !!resultsMeta(cycle.id, "final"),
+  };
+  if (!meta) return { ...base, meta: null, rows: [], total: 0, notEvaluated: 0, page: 1, pages: 1, categories: [], grades: [], dimensions: [], category: null };
+  const header = packageHeader(meta.id);
+  const all = unitSummaries(meta);
+  const categories = [...new Set(all.map((r) => r.category))];
+  const chosen = category && categories.includes(category) ? category : null;
+  const matching = chosen ? all.filter((r) => r.category === chosen) : all;
+  // Units of the cycle not in these results (evaluation not complete when they were computed).
+  const population = cycleUnits(getDb(), cycle.id).filter((u) => !chosen || u.categoryName === chosen).length;
+  const pages = Math.max(1, Math.ceil(matching.length / RANKING_PAGE_SIZE));
+  const page = Math.min(pages, Math.max(1, Number.parseInt(pageParam ?? "1", 10) || 1));
+  const rows = matching.slice((page - 1) * RANKING_PAGE_SIZE, page * RANKING_PAGE_SIZE);
+  return {
+    total: matching.length,
+    notEvaluated: Math.max(0, population - matching.length),
+    page,
+    pages,
+    ...base,
+    meta: { kind: meta.kind, computedAt: meta.computedAt, computedByName: meta.computedByName, packageSha256: meta.packageSha256, resultsSha256: meta.resultsSha256 },
+    rows: rows.map((r) => ({
+      unitId: r.unitId,
+      id: r.id,
+      name: r.name,
+      category: r.category,
+      rank: r.rank,
+      categoryRank: r.categoryRank,
+      total: r.total,
+      base: r.base,
+      bonus: r.bonus,
+      grade: r.grade,
+      pass: r.pass,
+      vetoed: r.vetoed,
+      contribution: r.contribution,
+      dimensions: r.dimensions,
+      colour: gradeColour(r.grade, header.grades),
+    })),
+    categories,
+    category: chosen,
+    grades: header.grades,
+    dimensions: dimensionsUsed(all),
+  };
+}
+
+const FINDING_KIND_LABELS = { fault: "扣分项", deduction: "临时扣分", veto: "单项否决" } as const;
+
+/**
+ * A unit's score card: its headline figures and, for every leaf, the maximum, the self score,
+ * the final score and the reason for every lost point (the engine's explanation, which names each
+ * fault, finding, evaluator, arbitration and appeal), with the unit's evidence for the leaf.
+ * Departments only their own unit, and only from 初步结果 on; evaluators never.
+ */
+export function scoreCard(user: SessionUser, cycle: CycleRow, unitId: number) {
+  if (user.role === "evaluator") throw forbidden("评估人员请在评估任务中查看。");
+  assertUnitAccess(user, unitId, "read");
+  const db = getDb();
+  let unit;
+  try {
+    unit = getUnit(db, unitId);
+  } catch {
+    throw notFound("单位不存在");
+  }
+  const head = { cycle: { id: cycle.id, year: cycle.year, title: cycle.title, status: cycle.status, statusLabel: CYCLE_STATUS_LABELS[cycle.status] }, unit: { id: unit.id, code: unit.code, name: unit.name, category: unit.categoryName } };
+  const meta = user.role === "department" ? departmentMeta(cycle) : currentResults(cycle.id);
+  if (!meta) return { ...head, card: null, reason: user.role === "department" && !statusAtLeast(cycle.status, "preliminary") ? "初步结果公布后可查看本单位得分明细。" : "本考核年度尚未计算考核结果。" };
+  const result = unitResultOf(meta.id, unitId);
+  if (!result) return { ...head, card: null, reason: "本单位不在本次考核结果中（尚未评估完成）。" };
+
+  const header = packageHeader(meta.id);
+  const names = new Map(headerLeaves(header).map((l) => [l.id, l]));
+  const self = selfScores(cycle.id, header, meta.resultsSha256, [unitId]).get(unitId) ?? null;
+  const set = setFor(db, cycle.id, unit.categoryId);
+  const dbLeaves = new Map((set?.leaves ?? []).map((l) => [l.code, l]));
+  const submission = db.select({ id: submissions.id }).from(submissions).where(and(eq(submissions.cycleId, cycle.id), eq(submissions.unitId, unitId))).get();
+  const evidence = submission
+    ? listEvidence(
+        "submission_leaf",
+        [...dbLeaves.values()].map((l) => leafOwnerId(submission.id, l.nodeId)),
+      )
+    : { files: [], links: [] };
+
+  // The evaluators' own reasons (signed-off entries), e.g. why a value differs from the self-assessment.
+  const reasonRows = getSqlite()
+    .prepare(
+      `SELECT e.node_id AS nodeId, e.reason AS reason, u.display_name AS name FROM evaluator_entries e
+       JOIN evaluator_assignments a ON a.id = e.assignment_id JOIN users u ON u.id = a.evaluator_id
+       WHERE a.cycle_id = ? AND a.unit_id = ? AND a.signed_off_at IS NOT NULL AND e.reason <> ''
+       ORDER BY a.lead DESC, a.id`,
+    )
+    .all(cycle.id, unitId) as { nodeId: number; reason: string; name: string }[];
+
+  const leaves = Object.entries(result.leaves).map(([code, r]) => {
+    const dbLeaf = dbLeaves.get(code);
+    const owner = submission && dbLeaf ? leafOwnerId(submission.id, dbLeaf.nodeId) : null;
+    return {
+      code,
+      name: names.get(code)?.name ?? dbLeaf?.name ?? "",
+      path: dbLeaf?.path.join(" › ") ?? "",
+      part: names.get(code)?.part ?? "base",
+      max: r.max,
+      self: self ? (self.leaves[code] ?? null) : null,
+      score: r.score,
+      na: r.na,
+      divergent: r.divergent,
+      lost: r.na ? 0 : Math.round((r.max - r.score) * 100) / 100,
+      explain: r.explain,
+      reasons: dbLeaf ? reasonRows.filter((x) => x.nodeId === dbLeaf.nodeId).map((x) => ({ by: x.name, text: x.reason })) : [],
+      files: owner ? evidence.files.filter((f) => f.ownerId === owner).map((f) => ({ id: f.id, name: f.originalName })) : [],
+      links: owner ? evidence.links.filter((l) => l.ownerId === owner).map((l) => ({ url: l.url, title: l.title })) : [],
+    };
+  });
+  const unitFindings = db
+    .select({ f: findings, code: indicatorNodes.code, name: indicatorNodes.name })
+    .from(findings)
+    .innerJoin(indicatorNodes, eq(indicatorNodes.id, findings.nodeId))
+    .where(and(eq(findings.cycleId, cycle.id), eq(findings.unitId, unitId)))
+    .orderBy(asc(findings.id))
+    .all();
+  const findingEvidence = listEvidence(
+    "finding",
+    unitFindings.map((x) => String(x.f.id)),
+  );
+  return {
+    ...head,
+    reason: null,
+    card: {
+      kind: meta.kind,
+      computedAt: meta.computedAt,
+      packageSha256: meta.packageSha256,
+      total: result.total,
+      base: result.base,
+      bonus: result.bonus,
+      grade: result.grade,
+      pass: result.pass,
+      vetoed: result.vetoed,
+      vetoReasons: result.vetoReasons,
+      rank: result.rank,
+      categoryRank: result.categoryRank,
+      contribution: result.contribution,
+      explain: result.explain,
+      selfTotal: self?.total ?? null,
+      leaves,
+      findings: unitFindings.map((x) => ({
+        id: x.f.id,
+        source: findingSource(x.f.id),
+        code: x.code,
+        name: x.name,
+        kind: FINDING_KIND_LABELS[x.f.kind],
+        description: x.f.description,
+        foundOn: x.f.foundOn,
+        files: findingEvidence.files.filter((f) => f.ownerId === String(x.f.id)).map((f) => ({ id: f.id, name: f.originalName })),
+      })),
+      appeals: listAppeals(db, cycle.id, { unitId }).map((a) => ({ ...a })),
+    },
+  };
+}
+
+/** Cycles a department may see its results of (from 初步结果 on, with results). */
+export function departmentCycles(user: SessionUser) {
+  if (!user.unitId) return [];
+  return resultCycles().filter((c) => c.kind !== null && statusAtLeast(c.status, "preliminary"));
+}
+
+

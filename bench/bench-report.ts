@@ -1,0 +1,145 @@
+// npm run bench:report — builds its own synthetic data in a temporary directory and measures the
+// results path against a floor in the same run (figures, not pass/fail; goals in README):
+//  · whole-cycle recompute (load from SQLite + engine + persist) vs a bare SQLite GROUP BY over the same rows;
+//  · the xlsx export vs bare exceljs streaming of the same cells, with peak RSS (each in its own process);
+//  · the PDF ranking of PDF_UNITS units (time, bytes);
+//  · the ranking page of PDF_UNITS units on loopback under a bounded autocannon run (p50, p99).
+// The last line is one JSON object. BENCH_UNITS / BENCH_LEAVES / BENCH_PAGE_UNITS override the sizes.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Writable } from "node:stream";
+import autocannon from "autocannon";
+import { closeDb, getDb, getSqlite } from "../db/client";
+import { users } from "../db/schema";
+import { computeCycleResults } from "../app/services/results.server";
+import { writeRankingPdf } from "../app/services/results-export/pdf.server";
+import { exportSource } from "../app/services/results-export/source.server";
+import { hashPassword } from "../app/utils/password.server";
+import { seedSynthetic, SYNTHETIC_ACTOR } from "../seeds/synthetic/generate";
+import { loginViaHttp, startServer } from "../test/helpers/server";
+
+const UNITS = Number(process.env.BENCH_UNITS ?? 10_000);
+const LEAVES = Number(process.env.BENCH_LEAVES ?? 100);
+const PAGE_UNITS = Number(process.env.BENCH_PAGE_UNITS ?? 3_000);
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+
+const log = (s: string) => process.stderr.write(`[bench:report] ${s}\n`);
+
+function useDataDir(dir: string): void {
+  closeDb();
+  process.env.DATA_DIR = dir;
+  getDb();
+}
+
+async function timed<T>(fn: () => Promise<T> | T): Promise<{ ms: number; value: T }> {
+  const t0 = performance.now();
+  const value = await fn();
+  return { ms: Math.round(performance.now() - t0), value };
+}
+
+function xlsxChild(mode: "app" | "bare", dir: string, cycleId: number): { ms: number; peakRssMb: number } {
+  const out = path.join(dir, `${mode}.xlsx`);
+  const r = spawnSync(path.join(ROOT, "node_modules", ".bin", "tsx"), [path.join(ROOT, "bench", "xlsx-child.ts"), mode, out, String(cycleId)], {
+    cwd: ROOT,
+    env: { ...process.env, DATA_DIR: dir },
+    encoding: "utf8",
+    maxBuffer: 1 << 24,
+  });
+  if (r.status !== 0) throw new Error(`xlsx ${mode} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split("\n").at(-1)!);
+}
+
+async function main() {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), "zwgk-bench-report-"));
+  try {
+    // ---------------------------------------------------------------- recompute
+    const big = path.join(base, "big");
+    useDataDir(big);
+    log(`seeding ${UNITS} units × ${LEAVES} leaves …`);
+    const seeded = await seedSynthetic(getDb(), { units: UNITS, leaves: LEAVES, year: 2030, selfAssessment: false });
+    log(`seeded ${seeded.entries} evaluator entries`);
+    const full = await timed(() => computeCycleResults(seeded.cycleId, SYNTHETIC_ACTOR));
+    if (!full.value.ok) throw new Error(full.value.message);
+    log(`full path ${full.ms} ms`);
+    const floorSql = getSqlite().prepare(
+      `SELECT a.unit_id AS unit, SUM(json_extract(e.input, '$.scores[0].value')) AS score
+       FROM evaluator_entries e JOIN evaluator_assignments a ON a.id = e.assignment_id
+       WHERE a.cycle_id = ? GROUP BY a.unit_id`,
+    );
+    const floor = await timed(() => floorSql.all(seeded.cycleId).length);
+    log(`sql floor ${floor.ms} ms (${floor.value} units)`);
+    closeDb();
+
+    // ---------------------------------------------------------------- xlsx (separate processes: clean RSS)
+    log("xlsx export …");
+    const xlsx = xlsxChild("app", big, seeded.cycleId);
+    const bare = xlsxChild("bare", big, seeded.cycleId);
+    log(`xlsx ${xlsx.ms} ms (${xlsx.peakRssMb} MB), bare ${bare.ms} ms`);
+
+    // ---------------------------------------------------------------- PDF and page (PAGE_UNITS units)
+    const small = path.join(base, "small");
+    useDataDir(small);
+    const pageSeed = await seedSynthetic(getDb(), { units: PAGE_UNITS, leaves: 30, year: 2030, selfAssessment: false });
+    const pageResults = computeCycleResults(pageSeed.cycleId, SYNTHETIC_ACTOR);
+    if (!pageResults.ok) throw new Error(pageResults.message);
+    const password = "Bench#2030pw";
+    getDb().insert(users).values({ username: "bench-leader", displayName: "压测领导", role: "leader", passwordHash: hashPassword(password) }).run();
+    let bytes = 0;
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        bytes += chunk.length;
+        cb();
+      },
+    });
+    const pdf = await timed(() => writeRankingPdf(exportSource(pageSeed.cycleId), sink));
+    log(`pdf ${pdf.ms} ms, ${bytes} bytes`);
+    closeDb();
+
+    const server = await startServer({ dataDir: small });
+    let pageP50 = 0;
+    let pageP99 = 0;
+    try {
+      const cookie = await loginViaHttp(server, "bench-leader", password);
+      const url = `${server.url}/results?cycle=2030`;
+      const warm = await fetch(url, { headers: { Cookie: cookie } });
+      if (warm.status !== 200) throw new Error(`ranking page answered ${warm.status}`);
+      const body = await warm.text();
+      log(`ranking page ${Math.round(body.length / 1024)} KB`);
+      const run = await autocannon({ url, connections: 4, amount: 200, headers: { Cookie: cookie } });
+      pageP50 = run.latency.p50;
+      pageP99 = run.latency.p99;
+      if (run.non2xx > 0) throw new Error(`${run.non2xx} non-2xx answers`);
+    } finally {
+      await server.stop();
+    }
+
+    const report = {
+      units: UNITS,
+      leaves: seeded.leaves,
+      fullPathMs: full.ms,
+      sqlFloorMs: floor.ms,
+      fullPathRatio: Math.round((full.ms / Math.max(1, floor.ms)) * 100) / 100,
+      xlsxMs: xlsx.ms,
+      xlsxBareMs: bare.ms,
+      xlsxRatio: Math.round((xlsx.ms / Math.max(1, bare.ms)) * 100) / 100,
+      xlsxPeakRssMb: xlsx.peakRssMb,
+      pdfUnits: PAGE_UNITS,
+      pdfMs: pdf.ms,
+      pdfBytes: bytes,
+      pageUnits: PAGE_UNITS,
+      pageP50Ms: pageP50,
+      pageP99Ms: pageP99,
+    };
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+  } finally {
+    closeDb();
+    fs.rmSync(base, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench:report failed: ${(e as Error).stack ?? e}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,175 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loginAs, useBrowser } from "../helpers/browser";
+import { PROJECT_ROOT, startServer, type TestServer } from "../helpers/server";
+
+// The leadership dashboard on the real server: the demo district plus two synthetic years
+// (npm run seed:synthetic) so every chart has data and the trend has two points per series.
+
+let server: TestServer;
+let dataDir = "";
+const browser = useBrowser();
+const CATEGORY = "街道（合成）";
+
+function tsx(script: string, args: string[]): void {
+  execFileSync(path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx"), [script, ...args], { cwd: PROJECT_ROOT, env: { ...process.env, DATA_DIR: dataDir }, stdio: "pipe" });
+}
+
+beforeAll(async () => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "zwgk-e2e-dash-"));
+  tsx("seeds/cli/seed-demo.ts", []);
+  tsx("seeds/cli/seed-synthetic.ts", ["--units", "24", "--leaves", "20", "--year", "2023", "--seed", "e2e"]);
+  tsx("seeds/cli/seed-synthetic.ts", ["--units", "24", "--leaves", "20", "--year", "2024", "--seed", "e2e"]);
+  // A third year whose results the office computes through the UI (the server's worker thread).
+  tsx("seeds/cli/seed-synthetic.ts", ["--units", "24", "--leaves", "20", "--year", "2022", "--seed", "e2e"]);
+  // And a finalised year (已定稿) whose snapshot the office takes, then publishes.
+  tsx("seeds/cli/seed-synthetic.ts", ["--units", "24", "--leaves", "20", "--year", "2021", "--seed", "e2e"]);
+  const db = new Database(path.join(dataDir, "app.db"));
+  db.prepare("DELETE FROM cycle_results WHERE cycle_id IN (SELECT id FROM cycles WHERE year IN (2021, 2022))").run();
+  db.prepare("UPDATE cycles SET status = 'final' WHERE year = 2021").run();
+  db.close();
+  server = await startServer({ dataDir });
+}, 240_000);
+
+afterAll(async () => {
+  await server?.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Numbers in a column of the figure's accessible table. */
+async function tableColumn(page: Page, testId: string, column: number): Promise<number[]> {
+  const cells = await page.locator(`[data-testid="${testId}"] table tbody tr td:nth-child(${column})`).allTextContents();
+  return cells.map(Number);
+}
+
+const figure = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
+
+describe("the leadership dashboard", () => {
+  it("draws every chart with one mark per datum, beside its table, filtered by category", async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await loginAs(page, server.url, "leader");
+    await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "领导看板" }).click();
+    await page.waitForURL((u) => u.pathname === "/dashboard");
+    await page.getByLabel("考核年度").selectOption("2024");
+    await Promise.all([page.waitForURL((u) => u.searchParams.get("cycle") === "2024"), page.getByRole("button", { name: "筛选" }).click()]);
+    // The category filter lists the chosen year's categories.
+    await page.getByLabel("单位类别").selectOption(CATEGORY);
+    await Promise.all([page.waitForURL((u) => u.searchParams.get("category") === CATEGORY), page.getByRole("button", { name: "筛选" }).click()]);
+    // The filtered view has rendered (client-side navigation updates the URL before the DOM).
+    await page.getByText(`${CATEGORY} · 8 个单位`).waitFor();
+    await page.locator(".recharts-surface").first().waitFor();
+
+    // Ranking: one bar per unit of the category (8 of the 24 units), coloured by grade.
+    const ranking = figure(page, `chart-ranking-${CATEGORY}`);
+    expect(await ranking.locator("table tbody tr").count()).toBe(8);
+    expect(await ranking.locator("path.recharts-rectangle").count()).toBe(8);
+    expect(await page.locator('[data-testid^="chart-ranking-"]').count()).toBe(1);
+
+    // Radar: the unit and its category average.
+    expect(await figure(page, "chart-radar").locator(".recharts-radar-polygon").count()).toBe(2);
+
+    // Histogram and grade counts: one bar per non-empty bin / grade.
+    const bins = await tableColumn(page, "chart-histogram", 2);
+    expect(bins.reduce((s, n) => s + n, 0)).toBe(8);
+    expect(await figure(page, "chart-histogram").locator("path.recharts-rectangle").count()).toBe(bins.filter((n) => n > 0).length);
+    const grades = await tableColumn(page, "chart-grades", 2);
+    expect(grades.reduce((s, n) => s + n, 0)).toBe(8);
+    expect(await figure(page, "chart-grades").locator("path.recharts-rectangle").count()).toBe(grades.filter((n) => n > 0).length);
+
+    // Self vs evaluated: one point per unit that submitted; the biggest over-claimers are named.
+    const scatter = figure(page, "chart-self");
+    const points = await scatter.locator("table tbody tr").count();
+    expect(points).toBe(8);
+    expect(await scatter.locator(".recharts-scatter-symbol").count()).toBe(points);
+    const gaps = await tableColumn(page, "chart-self", 4);
+    if (gaps.some((g) => g > 0)) await expect(scatter.locator(".warning-text").textContent()).resolves.toContain("高出");
+
+    // Trend: two years, two series (category average and the chosen unit).
+    const trend = figure(page, "chart-trend");
+    expect(await trend.locator("table tbody tr").count()).toBe(2);
+    expect(await trend.locator("path.recharts-line-curve").count()).toBe(2);
+    expect(await trend.locator(".recharts-line-dot").count()).toBe(4);
+
+    // The 4% view: one bar per unit.
+    const contribution = figure(page, "chart-contribution");
+    expect(await contribution.locator("table tbody tr").count()).toBe(8);
+    expect(await contribution.locator("path.recharts-rectangle").count()).toBe(8);
+
+    expect(errors).toEqual([]);
+  });
+
+  it("shows every category's ranking chart without a filter", async () => {
+    const page = await browser.newPage();
+    await loginAs(page, server.url, "admin");
+    await page.goto(`${server.url}/dashboard?cycle=2024`);
+    await page.locator(".recharts-surface").first().waitFor();
+    expect(await page.locator('[data-testid^="chart-ranking-"]').count()).toBe(3);
+    expect(await page.locator('[data-testid^="chart-ranking-"] path.recharts-rectangle').count()).toBe(24);
+  });
+});
+
+describe("computing results from the results page", () => {
+  it("runs the recompute in the server's worker thread and shows the new ranking", async () => {
+    const page = await browser.newPage();
+    await loginAs(page, server.url, "admin");
+    await page.goto(`${server.url}/results?cycle=2022`);
+    await expect(page.getByText("本年度尚未计算考核结果").count()).resolves.toBe(1);
+    // Meanwhile the server keeps answering other requests.
+    const [health] = await Promise.all([
+      page.getByRole("button", { name: "计算初步结果" }).click().then(() => fetch(`${server.url}/healthz`)),
+      page.getByRole("status").waitFor(),
+    ]);
+    expect(health.status).toBe(200);
+    await expect(page.getByRole("status").textContent()).resolves.toContain("已计算 24 个单位（重新评分 24 个）");
+    expect(await page.locator("table tbody tr").count()).toBe(24);
+    expect(server.output()).not.toContain("results worker");
+  });
+});
+
+describe("the final snapshot and the public 通报 page", () => {
+  it("is taken by the office, then published for visitors without an account", async () => {
+    const page = await browser.newPage();
+    page.on("dialog", (d) => void d.accept());
+    await loginAs(page, server.url, "admin");
+    const visitor = await browser.newPage();
+    expect((await visitor.goto(`${server.url}/public/results/2021`))?.status()).toBe(404);
+
+    await page.goto(`${server.url}/results?cycle=2021`);
+    await page.getByRole("button", { name: "生成定稿结果" }).click();
+    await page.getByRole("status").filter({ hasText: "定稿结果已生成" }).waitFor();
+    await page.getByRole("button", { name: "开启公开通报页面" }).click();
+    await page.getByRole("status").filter({ hasText: "公开通报页面已开启" }).waitFor();
+    const sha = (await page.locator("section.card code").first().textContent())!.trim();
+    expect(sha).toMatch(/^[0-9a-f]{64}$/);
+
+    expect((await visitor.goto(`${server.url}/public/results/2021`))?.status()).toBe(200);
+    await expect(visitor.getByTestId("package-sha").textContent()).resolves.toBe(sha);
+    expect(await visitor.locator("table").first().locator("tbody tr").count()).toBe(24);
+    await expect(visitor.getByText("e2e-2021").count()).resolves.toBe(1); // the spot-check seed
+  });
+});
+
+describe("a department's score card", () => {
+  it("is reached from 考核结果, shows every leaf with its reason, and prints without the site chrome", async () => {
+    const page = await browser.newPage();
+    await loginAs(page, server.url, "dept-001");
+    await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "考核结果", exact: true }).click();
+    await page.getByRole("link", { name: "2025年度政务公开工作绩效考核" }).click();
+    await page.getByRole("heading", { level: 1, name: "城关街道办事处 得分明细" }).waitFor();
+    const rows = page.locator("table tbody tr");
+    expect(await rows.count()).toBeGreaterThan(10);
+    expect(await page.locator("table tbody tr.lost").count()).toBeGreaterThan(0);
+    expect(await page.getByRole("button", { name: "打印" }).isVisible()).toBe(true);
+    await page.emulateMedia({ media: "print" });
+    expect(await page.locator(".app-header").isVisible()).toBe(false);
+    expect(await page.getByRole("button", { name: "打印" }).isVisible()).toBe(false);
+    expect(await rows.first().isVisible()).toBe(true);
+  });
+});

@@ -1,0 +1,42 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { findCycleByYear, listTransitions } from "../../app/services/cycles.server";
+import { getDb } from "../../db/client";
+import { seedAccounts } from "../../seeds/demo/accounts";
+import { seedDemoCycles, type DemoCycleHooks } from "../../seeds/demo/cycles";
+import { useTempDataDir } from "../helpers/data-dir";
+
+useTempDataDir();
+
+const calls: string[] = [];
+const hooks: DemoCycleHooks = {
+  preliminary: [(db, cycle) => calls.push(`preliminary:${cycle.year}:${findCycleByYear(cycle.year, db)!.status}`)],
+  final: [(_db, cycle) => calls.push(`final:${cycle.year}`)],
+  published: [(_db, cycle) => calls.push(`published:${cycle.year}`)],
+};
+
+beforeAll(() => {
+  seedAccounts(getDb());
+  seedDemoCycles(getDb(), hooks);
+});
+
+describe("demo cycle seeding for other modules", () => {
+  it("runs each module's hook just before the cycle takes that step, and records the steps at their historical dates", () => {
+    expect(calls).toEqual(["published:2025", "preliminary:2025:evaluating", "final:2025", "published:2026"]);
+    expect(findCycleByYear(2025)!.status).toBe("final");
+    expect(findCycleByYear(2026)!.status).toBe("published");
+    expect(findCycleByYear(2026)!.publishedAt).toBe("2026-03-02T01:30:00.000Z");
+    expect(listTransitions(findCycleByYear(2025)!.id).map((t) => [t.toLabel, t.at])).toEqual(
+      expect.arrayContaining([
+        ["已发布", "2025-03-03T01:30:00.000Z"],
+        ["评审中", "2025-12-01T01:30:00.000Z"],
+        ["初步结果", "2026-01-12T01:30:00.000Z"],
+        ["已定稿", "2026-01-26T01:30:00.000Z"],
+      ]),
+    );
+  });
+
+  it("runs no hook again on a second run: the cycles are already past those steps", () => {
+    seedDemoCycles(getDb(), hooks);
+    expect(calls).toHaveLength(4);
+  });
+});

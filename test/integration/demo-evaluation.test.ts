@@ -1,0 +1,78 @@
+import { and, eq } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import * as boardPage from "../../app/routes/evaluation._index";
+import * as batchPage from "../../app/routes/spotchecks.$batchId";
+import { listDivergences } from "../../app/services/arbitration.server";
+import { appealWindow, cycleByYear } from "../../app/services/evaluation-context.server";
+import { verifyAuditChain } from "../../app/utils/audit.server";
+import { getDb, getSqlite } from "../../db/client";
+import { appeals, assignmentDraws, cycleResults, evaluatorAssignments, evaluatorEntries, findings, rectifications, spotCheckBatches, units, users } from "../../db/schema";
+import { ASSIGN_SEED_2026, DIVERGENT_2026, SPOTCHECK_SEED_2026 } from "../../seeds/demo/evaluation";
+import { seedDemo } from "../../seeds/demo/index";
+import { useTempDataDir } from "../helpers/data-dir";
+import { makeRequest, run, sessionCookieFor } from "../helpers/remix";
+
+useTempDataDir();
+
+const db = () => getDb();
+const cycle = (year: number) => cycleByYear(db(), year)!;
+const counts = () =>
+  [evaluatorAssignments, evaluatorEntries, assignmentDraws, spotCheckBatches, findings, rectifications, appeals].map((t) => db().select().from(t).all().length);
+
+beforeAll(async () => {
+  await seedDemo();
+}, 120_000);
+
+describe("demo evaluation data", () => {
+  it("2026: seeded assignments (seed shown), some units signed off, one divergence awaiting arbitration", async () => {
+    const c = cycle(2026);
+    expect(c.status).toBe("published");
+    const page = await run(boardPage.loader, makeRequest("/evaluation?cycle=2026", { cookie: await sessionCookieFor("admin") }));
+    expect(page.data.board.draws).toEqual([expect.objectContaining({ seed: ASSIGN_SEED_2026, perUnit: 2, reproducible: true })]);
+    const rows = db().select().from(evaluatorAssignments).where(eq(evaluatorAssignments.cycleId, c.id)).all();
+    expect(rows.length).toBeGreaterThanOrEqual(8);
+    expect(rows.some((r) => r.signedOffAt !== null)).toBe(true);
+    expect(rows.some((r) => r.signedOffAt === null)).toBe(true);
+    const bm001 = db().select().from(units).where(eq(units.code, "BM001")).get()!;
+    const eval004 = db().select().from(users).where(eq(users.username, "eval-004")).get()!;
+    expect(rows.filter((r) => r.unitId === bm001.id && r.evaluatorId === eval004.id)).toEqual([]);
+    const open = listDivergences(db(), c.id).filter((d) => d.arbitration === null);
+    expect(open).toHaveLength(1);
+    expect(open[0].unitCode).toBe(DIVERGENT_2026.unitCode);
+  });
+
+  it("2026: a spot-check batch with findings and a pending rectification", async () => {
+    const c = cycle(2026);
+    const batch = db().select().from(spotCheckBatches).where(eq(spotCheckBatches.cycleId, c.id)).get()!;
+    expect(batch.seed).toBe(SPOTCHECK_SEED_2026);
+    const page = await run(batchPage.loader, makeRequest(`/spotchecks/${batch.id}`, { cookie: await sessionCookieFor("admin") }), { batchId: String(batch.id) });
+    expect(page.data.check.reproducible).toBe(true);
+    const fs = page.data.units.flatMap((u: { findings: unknown[] }) => u.findings);
+    expect(fs.length).toBeGreaterThan(0);
+    expect(fs.some((f: { rectification: { status: string } | null }) => f.rectification?.status === "pending")).toBe(true);
+  });
+
+  it("2025: everything resolved and final — all signed off, divergences arbitrated, rectifications passed, appeals decided, window closed, final results", () => {
+    const c = cycle(2025);
+    expect(c.status).toBe("final");
+    const rows = db().select().from(evaluatorAssignments).where(eq(evaluatorAssignments.cycleId, c.id)).all();
+    expect(rows.length).toBe(28);
+    expect(rows.every((r) => r.signedOffAt !== null)).toBe(true);
+    expect(listDivergences(db(), c.id).every((d) => d.arbitration !== null)).toBe(true);
+    const rects = db().select({ status: rectifications.status }).from(rectifications).innerJoin(findings, eq(findings.id, rectifications.findingId)).where(eq(findings.cycleId, c.id)).all();
+    expect(rects.length).toBeGreaterThan(0);
+    expect(rects.every((r) => r.status === "passed")).toBe(true);
+    const ap = db().select().from(appeals).where(eq(appeals.cycleId, c.id)).all();
+    expect(ap.map((a) => a.status).sort()).toEqual(["adjusted", "upheld"]);
+    expect(appealWindow(db(), c).open).toBe(false);
+    expect(db().select().from(spotCheckBatches).where(and(eq(spotCheckBatches.cycleId, c.id), eq(spotCheckBatches.published, true))).all()).toHaveLength(1);
+    expect(db().select().from(cycleResults).where(and(eq(cycleResults.cycleId, c.id), eq(cycleResults.kind, "final"))).all()).toHaveLength(1);
+  });
+
+  it("is idempotent and audited", async () => {
+    const before = counts();
+    await seedDemo();
+    expect(counts()).toEqual(before);
+    expect(verifyAuditChain(getSqlite()).ok).toBe(true);
+  }, 120_000);
+});

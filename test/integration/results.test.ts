@@ -1,0 +1,110 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { getDb, getSqlite } from "../../db/client";
+import { scorePackage, type Results } from "../../scoring";
+import { buildCyclePackage } from "../../app/services/cycle-package.server";
+import { computeCycleResults, currentResults, finaliseResults, storedDocument, unitResultOf, sha256 } from "../../app/services/results.server";
+import { seedAccounts, SEED_ACTOR } from "../../seeds/demo/accounts";
+import { DEMO_UNITS } from "../../seeds/demo/district";
+import { useTempDataDir } from "../helpers/data-dir";
+import { createCycle, setCycleStatus, unitIdOf } from "../helpers/evaluation-fixtures";
+import { addAdjustedAppeal, addArbitration, addFinding, evaluateUnits, setLeadEntry } from "../helpers/results-fixtures";
+
+useTempDataDir();
+
+const CODES = DEMO_UNITS.map((u) => u.code);
+let cycleId = 0;
+
+beforeAll(() => {
+  seedAccounts(getDb());
+  cycleId = createCycle(2026, "evaluating").cycleId;
+  evaluateUnits(cycleId, CODES);
+  addFinding(cycleId, "JD002", "1.2", { kind: "fault", faultCode: "error", count: 3, description: "政策文件附件无法下载" });
+  addArbitration(cycleId, "BM002", "1.1", 12, "两位评估员分歧较大，经核实按12分计");
+  addAdjustedAppeal(cycleId, "BM003", "2.2", 20, "复核认定解读材料齐全");
+});
+
+describe("the assessment package built from the database", () => {
+  it("holds, for a unit, the reconciled evaluator entries, findings, arbitration and appeal as the engine's inputs", () => {
+    const { pkg, incomplete } = buildCyclePackage(getDb(), cycleId);
+    expect(incomplete).toEqual([]);
+    expect(pkg.units.map((u) => u.id).sort()).toEqual([...CODES].sort());
+    const jd2 = pkg.units.find((u) => u.id === "JD002")!; // index 1
+    expect(jd2.inputs["1.1"]).toEqual({ scores: [{ value: 15, by: "评估员 王敏" }, { value: 16, by: "评估员 李强" }] });
+    expect(jd2.inputs["1.2"].deductions).toEqual([
+      { fault: "late", count: 1 },
+      expect.objectContaining({ fault: "error", count: 3, source: expect.stringMatching(/^抽查发现#\d+$/) }),
+    ]);
+    expect(pkg.units.find((u) => u.id === "BM002")!.inputs["1.1"].override).toEqual({ value: 12, reason: "两位评估员分歧较大，经核实按12分计", by: "arbitration" });
+    expect(pkg.units.find((u) => u.id === "BM003")!.inputs["2.2"].override).toMatchObject({ value: 20, by: "appeal" });
+  });
+
+  it("stores exactly what the engine computes from that package, with the package's SHA-256", () => {
+    const out = computeCycleResults(cycleId, SEED_ACTOR);
+    if (!out.ok) throw new Error(out.message);
+    expect(out.units).toBe(CODES.length);
+    const meta = currentResults(cycleId)!;
+    const pkgText = storedDocument(meta.id, "package");
+    expect(sha256(pkgText)).toBe(meta.packageSha256);
+    // By hand: run the engine on the stored package.
+    const byHand = scorePackage(JSON.parse(pkgText));
+    if (!byHand.ok) throw new Error("package invalid");
+    const stored = JSON.parse(storedDocument(meta.id, "results")) as Results;
+    expect(stored).toEqual(byHand.results);
+    expect(sha256(storedDocument(meta.id, "results"))).toBe(meta.resultsSha256);
+    // JD002 (index 1): 1.1 mean of 15 and 16; 1.2 loses 2 (late×1) + 3 (error×3 from the finding).
+    const jd2 = unitResultOf(meta.id, unitIdOf("JD002"))!;
+    expect(jd2.leaves["1.1"].score).toBe(15.5);
+    expect(jd2.leaves["1.2"].score).toBe(15);
+    expect(jd2.leaves["1.2"].explain).toContain("抽查发现#");
+    expect(unitResultOf(meta.id, unitIdOf("BM002"))!.leaves["1.1"].score).toBe(12);
+    expect(unitResultOf(meta.id, unitIdOf("BM003"))!.leaves["2.2"].score).toBe(20);
+  });
+
+  it("recomputes incrementally: one unit's change re-scores that unit only and equals a full engine run", () => {
+    const again = computeCycleResults(cycleId, SEED_ACTOR);
+    expect(again.ok && again.unchanged).toBe(true);
+
+    setLeadEntry(cycleId, "JD001", "1.4", { value: 2 });
+    const out = computeCycleResults(cycleId, SEED_ACTOR);
+    if (!out.ok) throw new Error(out.message);
+    expect(out.rescored).toBe(1);
+    expect(out.unchanged).toBe(false);
+    const meta = currentResults(cycleId)!;
+    const full = scorePackage(buildCyclePackage(getDb(), cycleId).pkg);
+    if (!full.ok) throw new Error("invalid");
+    expect(JSON.parse(storedDocument(meta.id, "results"))).toEqual(full.results);
+    expect(unitResultOf(meta.id, unitIdOf("JD001"))!.leaves["1.4"].score).toBe(10);
+    // Rows in unit_results agree with the published results document.
+    for (const r of full.results.units) {
+      const row = unitResultOf(meta.id, unitIdOf(r.id))!;
+      expect([row.total, row.rank, row.categoryRank]).toEqual([r.total, r.rank, r.categoryRank]);
+    }
+  });
+});
+
+describe("the final snapshot", () => {
+  it("is stored once when the cycle is final and can never change afterwards", () => {
+    expect(finaliseResults(cycleId, SEED_ACTOR)).toMatchObject({ ok: false, status: 409 });
+    setCycleStatus(cycleId, "preliminary");
+    setCycleStatus(cycleId, "final");
+    const fin = finaliseResults(cycleId, SEED_ACTOR);
+    if (!fin.ok) throw new Error(fin.message);
+    const meta = currentResults(cycleId)!;
+    expect(meta.kind).toBe("final");
+    const pkgBefore = storedDocument(meta.id, "package");
+    const resBefore = storedDocument(meta.id, "results");
+
+    // Later edits of the inputs do not touch it; recompute and a second snapshot are refused.
+    setLeadEntry(cycleId, "JD003", "1.4", { value: 0 });
+    expect(computeCycleResults(cycleId, SEED_ACTOR)).toMatchObject({ ok: false, status: 409 });
+    expect(finaliseResults(cycleId, SEED_ACTOR)).toMatchObject({ ok: false, status: 409, message: "定稿结果已生成，不能更改" });
+    // Not even SQL can change it.
+    const sqlite = getSqlite();
+    expect(() => sqlite.prepare("UPDATE cycle_results SET results_json = '{}' WHERE id = ?").run(meta.id)).toThrow(/immutable/);
+    expect(() => sqlite.prepare("DELETE FROM cycle_results WHERE id = ?").run(meta.id)).toThrow(/immutable/);
+    expect(() => sqlite.prepare("UPDATE unit_results SET total = '100.00' WHERE cycle_result_id = ?").run(meta.id)).toThrow(/immutable/);
+    expect(storedDocument(meta.id, "package")).toBe(pkgBefore);
+    expect(storedDocument(meta.id, "results")).toBe(resBefore);
+    expect(sha256(pkgBefore)).toBe(fin.packageSha256);
+  });
+});
