@@ -27,8 +27,9 @@ export const NAVIGATION: Record<Role, NavItem[]> = {
   department: [
     { to: "/", label: "首页" },
     { to: "/self", label: "年度自查" },
+    // The score cards (every lost point with its reason); appeals are made on their own page, also linked from a score card.
     { to: "/results", label: "考核结果" },
-    EVALUATION_NAV.unitResults,
+    EVALUATION_NAV.appeals,
     EVALUATION_NAV.rectifications,
   ],
   evaluator: [{ to: "/", label: "首页" }, EVALUATION_NAV.queue, EVALUATION_NAV.rectifications],

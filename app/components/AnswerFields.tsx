@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import type { CalendarInput, LeafRule } from "../../scoring";
 import { eventRowStatus, NARRATIVE_MAX, REASON_MAX, type AnswerFormState, type EventRow } from "../domain/answer-input";
+import { FieldError, NumberField } from "./Field";
 
 interface Props {
   rule: LeafRule;
@@ -13,41 +14,6 @@ interface Props {
   eventLabels: { title: string; start: string; end: string };
   /** Called after edits that are not input events (rows added or removed). */
   onEdited?: () => void;
-}
-
-function FieldError({ id, message }: { id: string; message?: string }) {
-  if (!message) return null;
-  return (
-    <span id={id} className="field-error" role="alert">
-      {message}
-    </span>
-  );
-}
-
-function NumberField(props: { name: string; label: string; value?: string; error?: string; disabled: boolean; hint?: string; inputMode?: "decimal" | "numeric" }) {
-  const id = `f-${props.name}`;
-  return (
-    <div className="field">
-      <label htmlFor={id}>{props.label}</label>
-      <input
-        id={id}
-        name={props.name}
-        type="text"
-        inputMode={props.inputMode ?? "decimal"}
-        defaultValue={props.value ?? ""}
-        disabled={props.disabled}
-        aria-invalid={props.error ? true : undefined}
-        aria-describedby={[props.error ? `${id}-error` : "", props.hint ? `${id}-hint` : ""].filter(Boolean).join(" ") || undefined}
-        style={{ maxWidth: "12rem" }}
-      />
-      {props.hint ? (
-        <span id={`${id}-hint`} className="muted">
-          {props.hint}
-        </span>
-      ) : null}
-      <FieldError id={`${id}-error`} message={props.error} />
-    </div>
-  );
 }
 
 /** The rule-specific inputs of a leaf's answer form, plus N/A and the narrative. */

@@ -1,4 +1,5 @@
 import { Form } from "@remix-run/react";
+import type { Divergence } from "../services/arbitration.server";
 
 /** What the arbitration action answers; `key` = "unitId:nodeId" of the form that posted. */
 export interface ArbitrationActionResult {
@@ -8,20 +9,10 @@ export interface ArbitrationActionResult {
   fieldErrors: Record<string, string>;
 }
 
-export interface DivergenceView {
-  unitId: number;
-  unitCode: string;
-  unitName: string;
-  nodeId: number;
-  code: string;
-  name: string;
-  points: number;
-  scores: { by: string; value: number }[];
-  spread: number;
-  allowed: number;
-  explain: string;
-  arbitration: { value: number; reason: string; decidedBy: string; decidedAtText: string } | null;
-}
+/** A divergent leaf as the page shows it: the arbitration's time as Beijing text. */
+export type DivergenceView = Omit<Divergence, "arbitration"> & {
+  arbitration: (Omit<NonNullable<Divergence["arbitration"]>, "decidedAt"> & { decidedAtText: string }) | null;
+};
 
 /** The arbitration form of one divergent leaf (value + required reason). */
 export function ArbitrationForm(props: { cycleId: number; unitId: number; nodeId: number; points: number; busy: boolean; actionData: ArbitrationActionResult | null }) {

@@ -7,6 +7,24 @@ export interface ImportOutcome {
   errors: { row: number; message: string }[];
 }
 
+/** The multipart form that uploads one .xlsx file to check and import; other fields (children) go before the file. */
+export function XlsxUploadForm({ busy, children }: { busy: boolean; children?: ReactNode }) {
+  return (
+    <Form method="post" encType="multipart/form-data" className="stack">
+      {children}
+      <div className="field">
+        <label htmlFor="import-file">选择 .xlsx 文件（不超过 5 MB）</label>
+        <input id="import-file" name="file" type="file" accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required />
+      </div>
+      <div>
+        <button type="submit" disabled={busy}>
+          {busy ? "正在检查并导入…" : "检查并导入"}
+        </button>
+      </div>
+    </Form>
+  );
+}
+
 /** Upload form for an .xlsx import, followed by its outcome: a success summary or every bad row. */
 export function ImportForm({ templateHref, outcome, children }: { templateHref: string; outcome?: ImportOutcome; children?: ReactNode }) {
   const busy = useNavigation().state === "submitting";
@@ -16,17 +34,7 @@ export function ImportForm({ templateHref, outcome, children }: { templateHref: 
         <p>
           请先<a href={templateHref} download>下载导入模板</a>，按模板第1行的表头填写（“说明”工作表列出了每一列的要求），保存为 .xlsx 后上传。系统会先检查所有行：只要有一行有错误，就不会导入任何数据。
         </p>
-        <Form method="post" encType="multipart/form-data" className="stack">
-          <div className="field">
-            <label htmlFor="import-file">选择 .xlsx 文件（不超过 5 MB）</label>
-            <input id="import-file" name="file" type="file" accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required />
-          </div>
-          <div>
-            <button type="submit" disabled={busy}>
-              {busy ? "正在检查并导入…" : "检查并导入"}
-            </button>
-          </div>
-        </Form>
+        <XlsxUploadForm busy={busy} />
       </div>
 
       {outcome ? (

@@ -13,7 +13,7 @@ import {
   WHEN_EMPTY_LABELS,
 } from "../domain/indicator-format";
 import { EVIDENCE_KIND_INFO, EVIDENCE_KINDS } from "../utils/evidence-kinds";
-import { Field } from "./Field";
+import { Field, FieldError } from "./Field";
 
 type Errors = Record<string, string | undefined>;
 
@@ -36,14 +36,6 @@ interface Props {
   onFormChange?: (form: HTMLFormElement) => void;
   /** Shown above the submit button (the live check's result). */
   live?: ReactNode;
-}
-
-function ErrorText({ id, error }: { id: string; error: string | undefined }) {
-  return error ? (
-    <span id={`${id}-error`} className="field-error" role="alert">
-      {error}
-    </span>
-  ) : null;
 }
 
 /** A select with its label and error. */
@@ -87,7 +79,7 @@ function SelectField({
         ))}
       </select>
       {hint ? <span className="muted">{hint}</span> : null}
-      <ErrorText id={id} error={error} />
+      <FieldError id={`${id}-error`} message={error} />
     </div>
   );
 }
@@ -123,7 +115,7 @@ function TextArea({
         aria-describedby={error ? `${id}-error` : undefined}
       />
       {hint ? <span className="muted">{hint}</span> : null}
-      <ErrorText id={id} error={error} />
+      <FieldError id={`${id}-error`} message={error} />
     </div>
   );
 }
@@ -152,15 +144,15 @@ function FaultRows({ faults, errors, disabled }: { faults: NodeFormState["faults
             <tr key={i}>
               <td>
                 <input name="faultCode" aria-label={`扣分项${i + 1}代码`} defaultValue={f.code} disabled={disabled} size={10} />
-                <ErrorText id={`f-fault-${i}-code`} error={errors[`faults.${i}.code`]} />
+                <FieldError id={`f-fault-${i}-code-error`} message={errors[`faults.${i}.code`]} />
               </td>
               <td>
                 <input name="faultLabel" aria-label={`扣分项${i + 1}名称`} defaultValue={f.label} disabled={disabled} size={24} />
-                <ErrorText id={`f-fault-${i}-label`} error={errors[`faults.${i}.label`]} />
+                <FieldError id={`f-fault-${i}-label-error`} message={errors[`faults.${i}.label`]} />
               </td>
               <td>
                 <input name="faultPoints" aria-label={`扣分项${i + 1}每次扣分`} defaultValue={f.points} disabled={disabled} size={6} inputMode="decimal" />
-                <ErrorText id={`f-fault-${i}-points`} error={errors[`faults.${i}.points`]} />
+                <FieldError id={`f-fault-${i}-points-error`} message={errors[`faults.${i}.points`]} />
               </td>
             </tr>
           ))}
@@ -194,21 +186,21 @@ function TierRows({ tiers, errors, disabled }: { tiers: NodeFormState["tiers"]; 
             <tr key={i}>
               <td>
                 <input name="tierMin" aria-label={`档位${i + 1}最低值`} defaultValue={t.min} disabled={disabled} size={6} inputMode="decimal" />
-                <ErrorText id={`f-tier-${i}-min`} error={errors[`tiers.${i}.min`]} />
+                <FieldError id={`f-tier-${i}-min-error`} message={errors[`tiers.${i}.min`]} />
               </td>
               <td>
                 <input name="tierPoints" aria-label={`档位${i + 1}得分`} defaultValue={t.points} disabled={disabled} size={6} inputMode="decimal" />
-                <ErrorText id={`f-tier-${i}-points`} error={errors[`tiers.${i}.points`]} />
+                <FieldError id={`f-tier-${i}-points-error`} message={errors[`tiers.${i}.points`]} />
               </td>
               <td>
                 <input name="tierLabel" aria-label={`档位${i + 1}名称`} defaultValue={t.label} disabled={disabled} size={20} />
-                <ErrorText id={`f-tier-${i}-label`} error={errors[`tiers.${i}.label`]} />
+                <FieldError id={`f-tier-${i}-label-error`} message={errors[`tiers.${i}.label`]} />
               </td>
             </tr>
           ))}
         </tbody>
       </table>
-      <ErrorText id="f-tiers" error={errors.tiers} />
+      <FieldError id="f-tiers-error" message={errors.tiers} />
       {disabled ? null : (
         <button type="button" className="secondary" onClick={addRow}>
           增加档位
@@ -406,7 +398,7 @@ export function IndicatorNodeForm({
               </label>
             ))}
           </div>
-          <ErrorText id="f-evidenceKinds" error={errors.evidenceKinds} />
+          <FieldError id="f-evidenceKinds-error" message={errors.evidenceKinds} />
         </div>
       </fieldset>
       {amend && !readOnly ? (

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import type { LeafRule } from "../../scoring";
 import type { ReviewFormState } from "../domain/review-input";
+import { FieldError, NumberField } from "./Field";
 
 /**
  * The evaluator's inputs for one leaf, by rule type (field names as app/domain/review-input.ts
@@ -16,34 +17,6 @@ interface Props {
   state: ReviewFormState;
   errors: Record<string, string | undefined>;
   disabled: boolean;
-}
-
-function Err({ id, message }: { id: string; message?: string }) {
-  return message ? (
-    <span id={id} className="field-error" role="alert">
-      {message}
-    </span>
-  ) : null;
-}
-
-function Text(props: { name: string; label: string; value?: string; error?: string; disabled: boolean; hint?: string }) {
-  const id = `f-${props.name}`;
-  return (
-    <div className="field">
-      <label htmlFor={id}>{props.label}</label>
-      <input
-        id={id}
-        name={props.name}
-        inputMode="decimal"
-        defaultValue={props.value ?? ""}
-        disabled={props.disabled}
-        aria-invalid={props.error ? true : undefined}
-        aria-describedby={props.error ? `${id}-error` : undefined}
-      />
-      {props.hint ? <span className="muted">{props.hint}</span> : null}
-      <Err id={`${id}-error`} message={props.error} />
-    </div>
-  );
 }
 
 export function ReviewFields({ rule, points, claimsNa, state, errors, disabled }: Props) {
@@ -64,17 +37,17 @@ export function ReviewFields({ rule, points, claimsNa, state, errors, disabled }
           <label>
             <input type="radio" name="naDecision" value="reject" defaultChecked={v.naDecision === "reject"} disabled={disabled} onChange={() => setNa("reject")} /> 不认可，按实际情况评估
           </label>
-          <Err id="f-naDecision-error" message={errors.naDecision} />
+          <FieldError id="f-naDecision-error" message={errors.naDecision} />
         </fieldset>
       ) : null}
       {showRule ? (
         <>
-          {rule.type === "score" ? <Text name="score" label={`评分（0–${points}分）`} value={v.score} error={errors.score} disabled={disabled} /> : null}
+          {rule.type === "score" ? <NumberField name="score" label={`评分（0–${points}分）`} value={v.score} error={errors.score} disabled={disabled} /> : null}
           {rule.type === "deduction" ? (
             <fieldset>
               <legend>扣分情形（次数）</legend>
               {rule.faults.map((f, i) => (
-                <Text key={f.code} name={`fault.${i}`} label={`${f.label}（每次扣${f.points}分）`} value={v[`fault.${i}`]} error={errors[`fault.${i}`]} disabled={disabled} />
+                <NumberField key={f.code} name={`fault.${i}`} label={`${f.label}（每次扣${f.points}分）`} value={v[`fault.${i}`]} error={errors[`fault.${i}`]} disabled={disabled} />
               ))}
               <h4>临时扣分</h4>
               {adhoc.map((row, i) => (
@@ -83,7 +56,7 @@ export function ReviewFields({ rule, points, claimsNa, state, errors, disabled }
                   <input id={`adhoc-p-${i}`} name="adhocPoints" defaultValue={row.points} disabled={disabled} inputMode="decimal" />
                   <label htmlFor={`adhoc-r-${i}`}>扣分理由</label>
                   <input id={`adhoc-r-${i}`} name="adhocReason" defaultValue={row.reason} disabled={disabled} maxLength={200} />
-                  <Err id={`adhoc-${i}-error`} message={errors[`adhoc.${i}.points`] ?? errors[`adhoc.${i}.reason`]} />
+                  <FieldError id={`adhoc-${i}-error`} message={errors[`adhoc.${i}.points`] ?? errors[`adhoc.${i}.reason`]} />
                 </div>
               ))}
               {!disabled ? (
@@ -104,15 +77,15 @@ export function ReviewFields({ rule, points, claimsNa, state, errors, disabled }
               </label>
               {ratioMode === "fraction" ? (
                 <>
-                  <Text name="numerator" label="分子" value={v.numerator} error={errors.numerator} disabled={disabled} />
-                  <Text name="denominator" label="分母" value={v.denominator} error={errors.denominator} disabled={disabled} />
+                  <NumberField name="numerator" label="分子" value={v.numerator} error={errors.numerator} disabled={disabled} />
+                  <NumberField name="denominator" label="分母" value={v.denominator} error={errors.denominator} disabled={disabled} />
                 </>
               ) : (
-                <Text name="value" label="核实比率（如 0.98）" value={v.value} error={errors.value} disabled={disabled} />
+                <NumberField name="value" label="核实比率（如 0.98）" value={v.value} error={errors.value} disabled={disabled} />
               )}
             </fieldset>
           ) : null}
-          {rule.type === "tiers" ? <Text name="value" label="核实数量" value={v.value} error={errors.value} disabled={disabled} /> : null}
+          {rule.type === "tiers" ? <NumberField name="value" label="核实数量" value={v.value} error={errors.value} disabled={disabled} /> : null}
           {rule.type === "timeliness" ? (
             <fieldset>
               <legend>核实事项（可更正日期；清空时间表示不予认定）</legend>
@@ -126,7 +99,7 @@ export function ReviewFields({ rule, points, claimsNa, state, errors, disabled }
                   <label htmlFor={`ev-e-${i}`}>结束</label>
                   <input id={`ev-e-${i}`} name="eventEnd" type="datetime-local" defaultValue={e.end} disabled={disabled} />
                   {e.claim !== "" ? <span className="muted">（核实单位申报的第{Number(e.claim) + 1}件）</span> : <span className="muted">（评估员补充）</span>}
-                  <Err id={`ev-${i}-error`} message={errors[`events.${i}.start`] ?? errors[`events.${i}.end`] ?? errors[`events.${i}.label`]} />
+                  <FieldError id={`ev-${i}-error`} message={errors[`events.${i}.start`] ?? errors[`events.${i}.end`] ?? errors[`events.${i}.label`]} />
                 </div>
               ))}
               {!disabled ? (
@@ -145,11 +118,11 @@ export function ReviewFields({ rule, points, claimsNa, state, errors, disabled }
               <label>
                 <input type="radio" name="vetoTriggered" value="yes" defaultChecked={v.vetoTriggered === "yes"} disabled={disabled} /> 存在否决情形
               </label>
-              <Err id="f-vetoTriggered-error" message={errors.vetoTriggered} />
+              <FieldError id="f-vetoTriggered-error" message={errors.vetoTriggered} />
               <div className="field">
                 <label htmlFor="f-vetoReason">否决理由</label>
                 <textarea id="f-vetoReason" name="vetoReason" rows={2} maxLength={500} defaultValue={v.vetoReason ?? ""} disabled={disabled} aria-invalid={errors.vetoReason ? true : undefined} />
-                <Err id="f-vetoReason-error" message={errors.vetoReason} />
+                <FieldError id="f-vetoReason-error" message={errors.vetoReason} />
               </div>
             </fieldset>
           ) : null}
@@ -158,7 +131,7 @@ export function ReviewFields({ rule, points, claimsNa, state, errors, disabled }
       <div className="field">
         <label htmlFor="f-reason">评估说明（与单位自评不一致时必填）</label>
         <textarea id="f-reason" name="reason" rows={3} maxLength={1000} defaultValue={v.reason ?? ""} disabled={disabled} aria-invalid={errors.reason ? true : undefined} />
-        <Err id="f-reason-error" message={errors.reason} />
+        <FieldError id="f-reason-error" message={errors.reason} />
       </div>
     </>
   );

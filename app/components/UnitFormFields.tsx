@@ -1,5 +1,4 @@
-import type { ReactNode } from "react";
-import { Field } from "./Field";
+import { Field, SelectField } from "./Field";
 
 export interface UnitFormValues {
   code?: string;
@@ -14,35 +13,6 @@ interface Props {
   parents: { id: number; code: string; name: string; active: boolean }[];
   values: UnitFormValues;
   errors: Record<string, string | undefined>;
-}
-
-function SelectField({
-  name,
-  label,
-  error,
-  defaultValue,
-  children,
-}: {
-  name: string;
-  label: string;
-  error?: string;
-  defaultValue?: string;
-  children: ReactNode;
-}) {
-  const id = `f-${name}`;
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <select id={id} name={name} defaultValue={defaultValue} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined}>
-        {children}
-      </select>
-      {error ? (
-        <span id={`${id}-error`} className="field-error" role="alert">
-          {error}
-        </span>
-      ) : null}
-    </div>
-  );
 }
 
 /** The fields shared by the create and edit unit forms. */

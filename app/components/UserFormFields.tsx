@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import { SelectField } from "./Field";
 
 export interface UserBindingValues {
   role?: string;
@@ -10,44 +10,6 @@ export interface UserBindingOptions {
   roles: { value: string; label: string }[];
   units: { id: number; code: string; name: string; active: boolean }[];
   orgs: { id: number; name: string; active: boolean }[];
-}
-
-export function SelectField({
-  id,
-  name,
-  label,
-  error,
-  hint,
-  defaultValue,
-  children,
-}: {
-  id: string;
-  name: string;
-  label: string;
-  error?: string;
-  hint?: string;
-  defaultValue?: string;
-  children: ReactNode;
-}) {
-  const describedBy = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ") || undefined;
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <select id={id} name={name} defaultValue={defaultValue} aria-invalid={error ? true : undefined} aria-describedby={describedBy}>
-        {children}
-      </select>
-      {hint ? (
-        <span id={`${id}-hint`} className="muted">
-          {hint}
-        </span>
-      ) : null}
-      {error ? (
-        <span id={`${id}-error`} className="field-error" role="alert">
-          {error}
-        </span>
-      ) : null}
-    </div>
-  );
 }
 
 /** Role, unit and organisation: the part of a user that the role rules judge together. */

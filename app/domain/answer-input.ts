@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isWithinLimit, parseInstant, workingDayDeadline, type CalendarInput, type Dimension, type LeafInput, type LeafRule, type Part } from "../../scoring";
+import { parseDecimal, parseFraction } from "./number-input";
 
 /**
  * The department's answer form for one leaf, per rule type, and its conversion to the scoring
@@ -17,7 +18,6 @@ export const REASON_MAX = 500;
 export const EVENT_TITLE_MAX = 200;
 export const EVENT_LINK_MAX = 2000;
 export const MAX_EVENTS = 500;
-export const MAX_COUNT = 100_000;
 /** Fault fields read from a form (a deduction rule has far fewer faults). */
 const MAX_FAULTS = 200;
 
@@ -104,26 +104,6 @@ export function formStateFrom(form: FormLike): AnswerFormState {
 
 // ---------------------------------------------------------------- numbers
 
-const DECIMAL_RE = /^[+-]?(\d+)(?:\.(\d+))?$/;
-
-type NumberCheck = { ok: true; value: number } | { ok: false; message: string };
-
-function parseNumber(raw: string, label: string, opts: { decimals: number; integer?: boolean }): NumberCheck {
-  const s = raw.trim();
-  if (s === "") return { ok: false, message: `请填写${label}` };
-  const m = DECIMAL_RE.exec(s);
-  if (!m) return { ok: false, message: `${label}须为数字` };
-  const value = Number(s);
-  if (!Number.isFinite(value)) return { ok: false, message: `${label}须为数字` };
-  if (value < 0) return { ok: false, message: `${label}不能为负数` };
-  if (opts.integer && m[2] !== undefined && /[1-9]/.test(m[2])) return { ok: false, message: `${label}须为整数` };
-  if (!opts.integer && m[2] !== undefined && m[2].replace(/0+$/, "").length > opts.decimals) {
-    return { ok: false, message: `${label}最多保留${opts.decimals}位小数` };
-  }
-  if (opts.integer && value > MAX_COUNT) return { ok: false, message: `${label}不能超过${MAX_COUNT}` };
-  return { ok: true, value };
-}
-
 // ---------------------------------------------------------------- date-times
 
 /**
@@ -193,7 +173,7 @@ function parseRuleFields(leaf: AnswerLeaf, values: Record<string, string>, event
   const rule = leaf.rule;
   switch (rule.type) {
     case "score": {
-      const n = parseNumber(values.selfScore ?? "", "自评分", { decimals: 2 });
+      const n = parseDecimal(values.selfScore ?? "", "自评分", { decimals: 2 });
       if (!n.ok) {
         errors.selfScore = n.message;
         return null;
@@ -209,7 +189,7 @@ function parseRuleFields(leaf: AnswerLeaf, values: Record<string, string>, event
       rule.faults.forEach((f, i) => {
         const raw = (values[`fault.${i}`] ?? "").trim();
         if (raw === "") return;
-        const n = parseNumber(raw, "次数", { decimals: 0, integer: true });
+        const n = parseDecimal(raw, "次数", { decimals: 0, integer: true });
         if (!n.ok) errors[`fault.${i}`] = `“${f.label}”的${n.message}`;
         else if (n.value > 0) deductions.push({ fault: f.code, count: n.value });
       });
@@ -218,28 +198,18 @@ function parseRuleFields(leaf: AnswerLeaf, values: Record<string, string>, event
     case "ratio": {
       const mode = values.ratioMode === "fraction" ? "fraction" : "value";
       if (mode === "value") {
-        const n = parseNumber(values.value ?? "", "数值", { decimals: 6 });
+        const n = parseDecimal(values.value ?? "", "数值", { decimals: 6 });
         if (!n.ok) {
           errors.value = n.message;
           return null;
         }
         return { value: n.value };
       }
-      const num = parseNumber(values.numerator ?? "", "分子", { decimals: 2 });
-      const den = parseNumber(values.denominator ?? "", "分母", { decimals: 2 });
-      if (!num.ok) errors.numerator = num.message;
-      if (!den.ok) errors.denominator = den.message;
-      else if (den.value === 0) errors.denominator = "分母须大于0";
-      if (!num.ok || !den.ok || den.value === 0) return null;
-      if (num.value > den.value) {
-        errors.numerator = `分子（${num.value}）不能大于分母（${den.value}）`;
-        return null;
-      }
-      return { numerator: num.value, denominator: den.value };
+      return parseFraction(values.numerator ?? "", values.denominator ?? "", errors);
     }
     case "tiers": {
       const integer = rule.tiers.every((t) => Number.isInteger(t.min));
-      const n = parseNumber(values.count ?? "", "数量", { decimals: 2, integer });
+      const n = parseDecimal(values.count ?? "", "数量", { decimals: 2, integer });
       if (!n.ok) {
         errors.count = n.message;
         return null;

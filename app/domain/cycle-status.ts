@@ -35,7 +35,8 @@ export const CYCLE_PRECONDITIONS = {
   setsForAllCategories: "每个有在用单位的类别都已配置指标体系",
   setsPassValidation: "所有指标体系通过校验，没有错误",
   divergencesResolved: "评分分歧均已仲裁",
-  appealsSettled: "复核申请期限已过且全部复核申请已处理",
+  allUnitsEvaluated: "所有在用单位均已评估完成（每项指标都有已签署的评估结果）",
+  appealsSettled: "复核申请期限已过（或已提前结束）且全部复核申请已处理",
 } as const;
 
 export type CyclePreconditionId = keyof typeof CYCLE_PRECONDITIONS;
@@ -51,6 +52,11 @@ export interface CycleTransition {
   preconditions: readonly CyclePreconditionId[];
   /** Asked before the step is made (the button's confirmation). */
   confirm?: string;
+  /**
+   * The step stores the immutable final snapshot (定稿结果: package, results and their SHA-256)
+   * in the same transaction (app/services/cycle-finalise.server.ts): never one without the other.
+   */
+  finalSnapshot?: true;
 }
 
 export const CYCLE_TRANSITIONS: readonly CycleTransition[] = [
@@ -83,8 +89,9 @@ export const CYCLE_TRANSITIONS: readonly CycleTransition[] = [
     to: "final",
     label: "结果定稿",
     roles: ["office"],
-    preconditions: ["appealsSettled"],
-    confirm: "定稿后考核结果不再变动。确定定稿吗？",
+    preconditions: ["allUnitsEvaluated", "appealsSettled"],
+    confirm: "定稿时将生成不可更改的定稿结果（评估数据包、结果及其 SHA-256），之后考核结果不再变动。确定定稿吗？",
+    finalSnapshot: true,
   },
   {
     from: "final",

@@ -57,3 +57,27 @@ export function serialisePackage(pkg: AssessmentPackageInput): SerialisedPackage
 export function serialiseResults(results: Results): string {
   return `${JSON.stringify(results, null, 2)}\n`;
 }
+
+/**
+ * Each unit's entry exactly as it stands in the results text (serialiseResults), in order: slices
+ * of that text (indented as there, valid JSON of the entry), so the per-unit rows need no second
+ * serialisation. Relies on JSON.stringify's layout: with two-space indentation a unit entry is the
+ * only text that opens with a newline and four spaces then "{" and closes with a newline and four
+ * spaces then "}" (string values never hold a raw newline).
+ */
+export function unitEntryTexts(resultsJson: string, count: number): string[] {
+  const out: string[] = [];
+  const anchor = '\n  "units": [';
+  let pos = resultsJson.indexOf(anchor);
+  if (pos < 0) throw new Error("results text has no units array");
+  pos += anchor.length;
+  for (let i = 0; i < count; i++) {
+    const open = resultsJson.indexOf("\n    {", pos);
+    const close = open < 0 ? -1 : resultsJson.indexOf("\n    }", open);
+    if (open < 0 || close < 0) throw new Error(`results text has fewer than ${count} unit entries`);
+    out.push(resultsJson.slice(open + 5, close + 6));
+    pos = close + 6;
+  }
+  if (!resultsJson.startsWith(count === 0 ? "]" : "\n  ]", pos)) throw new Error(`results text has more than ${count} unit entries`);
+  return out;
+}

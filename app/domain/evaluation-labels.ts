@@ -34,6 +34,5 @@ export const EVALUATION_NAV = {
   spotChecks: { to: "/spotchecks", label: "抽查" },
   rectifications: { to: "/rectifications", label: "整改" },
   appeals: { to: "/appeals", label: "复核申请" },
-  unitResults: { to: "/appeals", label: "考核结果与复核" },
   queue: { to: "/review", label: "评估任务" },
 } as const;

@@ -62,3 +62,26 @@ export function leavesOf<T extends IndicatorSpec>(
   }
   return out;
 }
+
+/** A scored leaf (a node with a rule) of a stored tree, with its inherited part and dimension and its ancestors ("1 信息公开"), top first. */
+export interface StoredLeaf {
+  node: StoredIndicator & { rule: LeafRule };
+  part: Part;
+  dimension: Dimension | undefined;
+  path: string[];
+}
+
+/** The scored leaves of a stored tree in display order (what evaluators and departments answer). */
+export function storedLeaves(tree: readonly StoredIndicator[]): StoredLeaf[] {
+  const out: StoredLeaf[] = [];
+  const walk = (nodes: readonly StoredIndicator[], path: string[], part: Part | undefined, dimension: Dimension | undefined) => {
+    for (const n of nodes) {
+      const p = part ?? n.part ?? "base";
+      const d = n.dimension ?? dimension;
+      if (n.children && n.children.length > 0) walk(n.children, [...path, `${n.code} ${n.name}`], p, d);
+      else if (n.rule) out.push({ node: { ...n, rule: n.rule }, part: p, dimension: d, path });
+    }
+  };
+  walk(tree, [], undefined, undefined);
+  return out;
+}

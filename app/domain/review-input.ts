@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { PACKAGE_FORMAT, validatePackage, type IndicatorNode, type LeafInput, type LeafRule } from "../../scoring";
 import { fromEngineDateTime, toEngineDateTime } from "./answer-input";
+import { parseDecimal, parseFraction } from "./number-input";
 
 /**
  * The evaluator's entry form for one leaf (评估录入) and its conversion to the scoring engine's
@@ -15,7 +16,6 @@ import { fromEngineDateTime, toEngineDateTime } from "./answer-input";
  */
 
 export const ENTRY_REASON_MAX = 1000;
-export const MAX_COUNT = 100_000;
 
 export interface ReviewLeafSpec {
   code: string;
@@ -57,23 +57,6 @@ export interface ReviewFormState {
 }
 
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
-const DECIMAL_RE = /^[+]?(\d+)(?:\.(\d+))?$/;
-
-function parseNumber(raw: string, label: string, opts: { integer?: boolean; decimals?: number } = {}): { ok: true; value: number } | { ok: false; message: string } {
-  const s = raw.trim();
-  if (s === "") return { ok: false, message: `请填写${label}` };
-  if (/^-/.test(s)) return { ok: false, message: `${label}不能为负数` };
-  const m = DECIMAL_RE.exec(s);
-  if (!m) return { ok: false, message: `${label}须为数字` };
-  const value = Number(s);
-  if (!Number.isFinite(value)) return { ok: false, message: `${label}须为数字` };
-  if (opts.integer && m[2] !== undefined && /[1-9]/.test(m[2])) return { ok: false, message: `${label}须为整数` };
-  if (opts.integer && value > MAX_COUNT) return { ok: false, message: `${label}不能超过${MAX_COUNT}` };
-  const decimals = opts.decimals ?? 2;
-  if (!opts.integer && m[2] !== undefined && m[2].replace(/0+$/, "").length > decimals) return { ok: false, message: `${label}最多保留${decimals}位小数` };
-  return { ok: true, value };
-}
-
 const reasonSchema = z.string().trim().max(ENTRY_REASON_MAX, `理由最多${ENTRY_REASON_MAX}个字`);
 
 /** Parse the evaluator's form for a leaf; `self` is the department's saved input (or null). */
@@ -112,7 +95,7 @@ function parseRuleFields(leaf: ReviewLeafSpec, self: LeafInput | null, form: For
   const rule = leaf.rule;
   switch (rule.type) {
     case "score": {
-      const n = parseNumber(str(form.get("score")), "评分");
+      const n = parseDecimal(str(form.get("score")), "评分");
       if (!n.ok) errors.score = n.message;
       else if (n.value > leaf.points) errors.score = `评分须在0到${leaf.points}分之间`;
       return n.ok && n.value <= leaf.points ? { scores: [n.value] } : null;
@@ -122,7 +105,7 @@ function parseRuleFields(leaf: ReviewLeafSpec, self: LeafInput | null, form: For
       rule.faults.forEach((f, i) => {
         const raw = str(form.get(`fault.${i}`)).trim();
         if (raw === "") return;
-        const n = parseNumber(raw, "次数", { integer: true });
+        const n = parseDecimal(raw, "次数", { integer: true });
         if (!n.ok) errors[`fault.${i}`] = `“${f.label}”的${n.message}`;
         else if (n.value > 0) deductions.push({ fault: f.code, count: n.value });
       });
@@ -133,7 +116,7 @@ function parseRuleFields(leaf: ReviewLeafSpec, self: LeafInput | null, form: For
         const p = (points[i] ?? "").trim();
         const r = (reasons[i] ?? "").trim();
         if (!p && !r) continue;
-        const n = parseNumber(p, "扣分分值");
+        const n = parseDecimal(p, "扣分分值");
         if (!n.ok) errors[`adhoc.${i}.points`] = `第${i + 1}条临时扣分：${n.message}`;
         else if (n.value === 0) errors[`adhoc.${i}.points`] = `第${i + 1}条临时扣分：扣分分值须大于0`;
         else if (n.value > leaf.points) errors[`adhoc.${i}.points`] = `第${i + 1}条临时扣分：扣分分值不能超过指标分值${leaf.points}分`;
@@ -145,24 +128,14 @@ function parseRuleFields(leaf: ReviewLeafSpec, self: LeafInput | null, form: For
     }
     case "ratio": {
       if (str(form.get("ratioMode")) === "fraction") {
-        const num = parseNumber(str(form.get("numerator")), "分子");
-        const den = parseNumber(str(form.get("denominator")), "分母");
-        if (!num.ok) errors.numerator = num.message;
-        if (!den.ok) errors.denominator = den.message;
-        else if (den.value === 0) errors.denominator = "分母须大于0";
-        if (!num.ok || !den.ok || den.value === 0) return null;
-        if (num.value > den.value) {
-          errors.numerator = `分子（${num.value}）不能大于分母（${den.value}）`;
-          return null;
-        }
-        return { numerator: num.value, denominator: den.value };
+        return parseFraction(str(form.get("numerator")), str(form.get("denominator")), errors);
       }
-      const n = parseNumber(str(form.get("value")), "核实数值", { decimals: 6 });
+      const n = parseDecimal(str(form.get("value")), "核实数值", { decimals: 6 });
       if (!n.ok) errors.value = n.message;
       return n.ok ? { value: n.value } : null;
     }
     case "tiers": {
-      const n = parseNumber(str(form.get("value")), "核实数量", { decimals: 2 });
+      const n = parseDecimal(str(form.get("value")), "核实数量", { decimals: 2 });
       if (!n.ok) errors.value = n.message;
       return n.ok ? { value: n.value } : null;
     }

@@ -3,6 +3,7 @@ import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { Field } from "../components/Field";
+import { FormOutcome } from "../components/FormOutcome";
 import {
   categoryFormSchema,
   createCategory,
@@ -70,16 +71,7 @@ export default function CategoriesPage() {
     <div>
       <h1>单位类别</h1>
       <p className="muted">类别决定单位适用的指标体系（如“街道办事处”“区级部门”）。已有单位使用的类别不能删除；排序决定各列表和报表中的显示顺序。</p>
-      {actionData?.message ? (
-        <p className="notice" role="status">
-          {actionData.message}
-        </p>
-      ) : null}
-      {errors._form ? (
-        <p className="form-error" role="alert">
-          {errors._form}
-        </p>
-      ) : null}
+      <FormOutcome notice={actionData?.message} error={errors._form} />
 
       <div className="table-wrap card">
         <table>

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
+import { ActiveBadge } from "../components/AdminList";
 import {
   createOrganization,
   listOrganizations,
@@ -150,7 +151,7 @@ export default function OrganizationsPage() {
                       </Form>
                     </td>
                     <td className="num">{o.evaluatorCount}</td>
-                    <td>{o.active ? <span className="badge ok">启用</span> : <span className="badge warn">已停用</span>}</td>
+                    <td><ActiveBadge active={o.active} /></td>
                     <td>
                       <Form method="post">
                         <input type="hidden" name="id" value={o.id} />

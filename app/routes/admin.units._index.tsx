@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
+import { ActiveBadge, AdminListHeader, FilterBar, FilterSelect, ListTable } from "../components/AdminList";
 import { UnitFormFields } from "../components/UnitFormFields";
 import { listCategories } from "../services/categories.server";
 import { createUnit, listParentOptions, listUnits, unitFormSchema } from "../services/units.server";
@@ -52,85 +53,35 @@ export default function UnitsPage() {
 
   return (
     <div>
-      <div className="toolbar">
-        <h1 style={{ margin: 0 }}>单位管理</h1>
-        <Link to="/admin/units/import" className="button secondary">
-          从 Excel 批量导入
-        </Link>
-        <a href="/admin/units/template.xlsx" className="button secondary" download>
-          下载导入模板
-        </a>
-      </div>
+      <AdminListHeader title="单位管理" base="/admin/units" />
 
-      <Form method="get" className="toolbar card" role="search" aria-label="筛选单位">
-        <div className="field">
-          <label htmlFor="filter-category">单位类别</label>
-          <select id="filter-category" name="category" defaultValue={filter.category}>
-            <option value="">全部类别</option>
-            {categories.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="filter-status">状态</label>
-          <select id="filter-status" name="status" defaultValue={filter.status}>
-            {Object.entries(UNIT_STATUS_FILTERS).map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="filter-q">搜索（编码或名称）</label>
-          <input id="filter-q" name="q" type="search" defaultValue={filter.q} maxLength={100} />
-        </div>
-        <button type="submit">筛选</button>
-        <Link to="/admin/units">清除筛选</Link>
-      </Form>
+      <FilterBar ariaLabel="筛选单位" searchLabel="搜索（编码或名称）" q={filter.q} clearTo="/admin/units">
+        <FilterSelect name="category" label="单位类别" value={filter.category} allLabel="全部类别" options={categories.map((c) => ({ value: c.id, label: c.name }))} />
+        <FilterSelect name="status" label="状态" value={filter.status} options={Object.entries(UNIT_STATUS_FILTERS).map(([value, label]) => ({ value, label }))} />
+      </FilterBar>
 
-      <div className="table-wrap card">
-        <table>
-          <caption className="muted">共 {units.length} 个单位</caption>
-          <thead>
-            <tr>
-              <th scope="col">单位编码</th>
-              <th scope="col">单位名称</th>
-              <th scope="col">单位类别</th>
-              <th scope="col">上级单位</th>
-              <th scope="col">状态</th>
-              <th scope="col">操作</th>
-            </tr>
-          </thead>
-          <tbody>
-            {units.length === 0 ? (
-              <tr>
-                <td colSpan={6} className="muted">
-                  没有符合条件的单位。
-                </td>
-              </tr>
-            ) : (
-              units.map((u) => (
-                <tr key={u.id}>
-                  <td>{u.code}</td>
-                  <td>{u.name}</td>
-                  <td>{u.categoryName}</td>
-                  <td>{u.parentName ? `${u.parentCode} ${u.parentName}` : <span className="muted">—</span>}</td>
-                  <td>{u.active ? <span className="badge ok">启用</span> : <span className="badge warn">已停用</span>}</td>
-                  <td>
-                    <Link to={`/admin/units/${u.id}`} aria-label={`编辑 ${u.name}`}>
-                      编辑
-                    </Link>
-                  </td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
+      <ListTable
+        caption={`共 ${units.length} 个单位`}
+        headers={["单位编码", "单位名称", "单位类别", "上级单位", "状态", "操作"]}
+        rows={units}
+        empty="没有符合条件的单位。"
+        row={(u) => (
+          <tr key={u.id}>
+            <td>{u.code}</td>
+            <td>{u.name}</td>
+            <td>{u.categoryName}</td>
+            <td>{u.parentName ? `${u.parentCode} ${u.parentName}` : <span className="muted">—</span>}</td>
+            <td>
+              <ActiveBadge active={u.active} />
+            </td>
+            <td>
+              <Link to={`/admin/units/${u.id}`} aria-label={`编辑 ${u.name}`}>
+                编辑
+              </Link>
+            </td>
+          </tr>
+        )}
+      />
 
       <div className="card">
         <h2>新增单位</h2>

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { ActiveBadge } from "../components/AdminList";
 import { Field } from "../components/Field";
 import { UserBindingFields } from "../components/UserFormFields";
 import {
@@ -95,7 +96,7 @@ export default function UserPage() {
         {user.roleLabel}
         {user.unitName ? ` · ${user.unitCode} ${user.unitName}` : ""}
         {user.orgName ? ` · ${user.orgName}` : ""} ·{" "}
-        {user.active ? <span className="badge ok">启用</span> : <span className="badge warn">已停用</span>}
+        <ActiveBadge active={user.active} />
       </p>
       {message}
 

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { ActiveBadge, AdminListHeader, FilterBar, FilterSelect, ListTable } from "../components/AdminList";
 import { Field } from "../components/Field";
 import { UserBindingFields } from "../components/UserFormFields";
 import { bindingOptions, createUser, createUserSchema, listUsers, roleOptions, userFilterSchema, USER_STATUS_FILTERS } from "../services/users.server";
@@ -54,98 +55,37 @@ export default function UsersPage() {
 
   return (
     <div>
-      <div className="toolbar">
-        <h1 style={{ margin: 0 }}>用户管理</h1>
-        <Link to="/admin/users/import" className="button secondary">
-          从 Excel 批量导入
-        </Link>
-        <a href="/admin/users/template.xlsx" className="button secondary" download>
-          下载导入模板
-        </a>
-      </div>
+      <AdminListHeader title="用户管理" base="/admin/users" />
 
-      <Form method="get" className="toolbar card" role="search" aria-label="筛选用户">
-        <div className="field">
-          <label htmlFor="filter-role">角色</label>
-          <select id="filter-role" name="role" defaultValue={filter.role}>
-            <option value="">全部角色</option>
-            {roles.map((r) => (
-              <option key={r.value} value={r.value}>
-                {r.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="filter-unit">所属单位</label>
-          <select id="filter-unit" name="unit" defaultValue={filter.unit}>
-            <option value="">全部单位</option>
-            {units.map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.code} {u.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="filter-status">状态</label>
-          <select id="filter-status" name="status" defaultValue={filter.status}>
-            {statuses.map((s) => (
-              <option key={s.value} value={s.value}>
-                {s.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="filter-q">搜索（用户名或姓名）</label>
-          <input id="filter-q" name="q" type="search" defaultValue={filter.q} maxLength={100} />
-        </div>
-        <button type="submit">筛选</button>
-        <Link to="/admin/users">清除筛选</Link>
-      </Form>
+      <FilterBar ariaLabel="筛选用户" searchLabel="搜索（用户名或姓名）" q={filter.q} clearTo="/admin/users">
+        <FilterSelect name="role" label="角色" value={filter.role} allLabel="全部角色" options={roles} />
+        <FilterSelect name="unit" label="所属单位" value={filter.unit} allLabel="全部单位" options={units.map((u) => ({ value: u.id, label: `${u.code} ${u.name}` }))} />
+        <FilterSelect name="status" label="状态" value={filter.status} options={statuses} />
+      </FilterBar>
 
-      <div className="table-wrap card">
-        <table>
-          <caption className="muted">共 {users.length} 个用户</caption>
-          <thead>
-            <tr>
-              <th scope="col">用户名</th>
-              <th scope="col">姓名</th>
-              <th scope="col">角色</th>
-              <th scope="col">所属单位</th>
-              <th scope="col">评估机构</th>
-              <th scope="col">状态</th>
-              <th scope="col">操作</th>
-            </tr>
-          </thead>
-          <tbody>
-            {users.length === 0 ? (
-              <tr>
-                <td colSpan={7} className="muted">
-                  没有符合条件的用户。
-                </td>
-              </tr>
-            ) : (
-              users.map((u) => (
-                <tr key={u.id}>
-                  <td>{u.username}</td>
-                  <td>{u.displayName}</td>
-                  <td>{u.roleLabel}</td>
-                  <td>{u.unitName ? `${u.unitCode} ${u.unitName}` : <span className="muted">—</span>}</td>
-                  <td>{u.orgName ?? <span className="muted">—</span>}</td>
-                  <td>{u.active ? <span className="badge ok">启用</span> : <span className="badge warn">已停用</span>}</td>
-                  <td>
-                    <Link to={`/admin/users/${u.id}`} aria-label={`管理 ${u.displayName}（${u.username}）`}>
-                      管理
-                    </Link>
-                  </td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
+      <ListTable
+        caption={`共 ${users.length} 个用户`}
+        headers={["用户名", "姓名", "角色", "所属单位", "评估机构", "状态", "操作"]}
+        rows={users}
+        empty="没有符合条件的用户。"
+        row={(u) => (
+          <tr key={u.id}>
+            <td>{u.username}</td>
+            <td>{u.displayName}</td>
+            <td>{u.roleLabel}</td>
+            <td>{u.unitName ? `${u.unitCode} ${u.unitName}` : <span className="muted">—</span>}</td>
+            <td>{u.orgName ?? <span className="muted">—</span>}</td>
+            <td>
+              <ActiveBadge active={u.active} />
+            </td>
+            <td>
+              <Link to={`/admin/users/${u.id}`} aria-label={`管理 ${u.displayName}（${u.username}）`}>
+                管理
+              </Link>
+            </td>
+          </tr>
+        )}
+      />
 
       <div className="card">
         <h2>新增用户</h2>

@@ -1,14 +1,17 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { CyclePicker } from "../components/CyclePicker";
+import { EvidenceLinkForm } from "../components/EvidenceLinkForm";
 import { EvidenceList } from "../components/EvidenceList";
 import { EvidenceUploader } from "../components/EvidenceUploader";
+import { FormOutcome } from "../components/FormOutcome";
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
 import { fmt } from "../domain/results-view";
-import { appealFormSchema, appealForEvidence, createAppeal, decideAppeal, decisionSchema, listAppeals } from "../services/appeals.server";
+import { appealFormSchema, appealForEvidence, closeAppealWindow, closeWindowSchema, createAppeal, decideAppeal, decisionSchema, listAppeals } from "../services/appeals.server";
 import { appealsSettled } from "../services/arbitration.server";
-import { appealWindow, evaluationCycles, pickCycle } from "../services/evaluation-context.server";
-import { refusalErrors, throwRefusal } from "../services/evaluation-http.server";
+import { appealWindow, evaluationCycles, pickCycle, userName } from "../services/evaluation-context.server";
+import { actionRefusal, throwRefusal } from "../services/evaluation-http.server";
 import { addLink, listEvidence } from "../services/evidence.server";
 import { unitResultsView } from "../services/unit-results.server";
 import { actorOf, requireRole } from "../utils/auth.server";
@@ -17,13 +20,13 @@ import { parseForm } from "../utils/form.server";
 import { badRequest, forbidden, parseId } from "../utils/http.server";
 import { getDb } from "../utils/db.server";
 
-export const meta: MetaFunction = () => [{ title: "考核结果与复核申请 - 政务公开绩效考核平台" }];
+export const meta: MetaFunction = () => [{ title: "复核申请 - 政务公开绩效考核平台" }];
 
 /**
  * 复核申请. A department: its own unit's results by phase (nothing before 初步结果; then every lost
  * point with its reason) and, within the appeal window, an appeal per leaf with reason and
- * evidence. The office: every appeal of the cycle, decided 维持 or 调整 (new value + reason), and
- * whether the cycle may be finalised.
+ * evidence. The office: every appeal of the cycle, decided 维持 or 调整 (new value + reason),
+ * whether the cycle may be finalised, and — once every appeal is decided — 提前结束复核期.
  */
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "office", "department");
@@ -33,6 +36,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (!cycle) return { role: user.role, cycle: null, cycles, office: null, unit: null };
   const head = { id: cycle.id, year: cycle.year, status: cycle.status };
   const window = appealWindow(db, cycle);
+  const closedEarly = cycle.appealsClosedAt
+    ? { at: formatBeijingTime(cycle.appealsClosedAt), by: userName(db, cycle.appealsClosedBy), reason: cycle.appealsClosedReason ?? "" }
+    : null;
   const withEvidence = <T extends { id: number; createdAt: string; decidedAt: string | null }>(rows: T[]) =>
     rows.map((r) => ({ ...r, createdAtText: formatBeijingTime(r.createdAt), decidedAtText: r.decidedAt ? formatBeijingTime(r.decidedAt) : null, evidence: listEvidence("appeal", String(r.id)) }));
   if (user.role === "office") {
@@ -41,6 +47,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       cycle: head,
       cycles,
       window,
+      closedEarly,
       office: { appeals: withEvidence(listAppeals(db, cycle.id)), finaliseBlockers: cycle.status === "preliminary" ? appealsSettled(db, cycle.id) : [] },
       unit: null,
     };
@@ -53,6 +60,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       cycle: head,
       cycles,
       window,
+      closedEarly,
       office: null,
       unit: view.visible ? { ...view, appeals: withEvidence(view.appeals) } : { ...view, appeals: [] as ReturnType<typeof withEvidence<ReturnType<typeof listAppeals>[number]>> },
     };
@@ -61,7 +69,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
 }
 
-type Intent = "appeal" | "decide" | "addLink";
+type Intent = "appeal" | "decide" | "addLink" | "closeWindow";
 interface ActionResult {
   intent: Intent;
   key: string;
@@ -82,6 +90,8 @@ export async function action({ request }: ActionFunctionArgs) {
     switch (intent) {
       case "appeal": {
         if (user.role !== "department") throw forbidden("只有被考核单位可以申请复核。");
+        // Another unit's appeal is refused before the form is validated.
+        if (String(form.get("unitId") ?? "").trim() !== String(user.unitId)) throw forbidden("只能对本单位的考核结果申请复核。");
         const cycleId = parseId(String(form.get("cycleId") ?? ""));
         const parsed = parseForm(appealFormSchema, form);
         if (!parsed.ok) return reply(400, { ok: false, fieldErrors: parsed.fieldErrors });
@@ -96,6 +106,14 @@ export async function action({ request }: ActionFunctionArgs) {
         decideAppeal(db, actor, appealId, parsed.data);
         return reply(200, { ok: true, message: parsed.data.decision === "adjusted" ? "已调整分值，结果将按调整后的分值计算。" : "已维持原评分。", fieldErrors: {} });
       }
+      case "closeWindow": {
+        if (user.role !== "office") throw forbidden("只有政务公开办可以提前结束复核期。");
+        const cycleId = parseId(String(form.get("cycleId") ?? ""));
+        const parsed = parseForm(closeWindowSchema, form);
+        if (!parsed.ok) return reply(400, { ok: false, fieldErrors: parsed.fieldErrors });
+        closeAppealWindow(db, actor, user, cycleId, parsed.data);
+        return reply(200, { ok: true, message: "复核期已提前结束，各单位不能再申请复核。", fieldErrors: {} });
+      }
       case "addLink": {
         const appeal = appealForEvidence(db, user, parseId(String(form.get("appealId") ?? "")));
         addLink({ actor, unitId: appeal.unitId, ownerType: "appeal", ownerId: String(appeal.id), url: String(form.get("url") ?? ""), title: String(form.get("title") ?? "") });
@@ -105,9 +123,7 @@ export async function action({ request }: ActionFunctionArgs) {
         throw badRequest("未知的操作。");
     }
   } catch (error) {
-    if (error instanceof Response) throw error;
-    const r = refusalErrors(error);
-    if (r.status === 403) throwRefusal(error);
+    const r = actionRefusal(error);
     return reply(r.status, { ok: false, fieldErrors: r.fieldErrors });
   }
 }
@@ -127,37 +143,19 @@ export default function Appeals() {
   return (
     <>
       <h1>
-        {d.role === "office" ? "复核申请" : "考核结果与复核申请"} · {d.cycle.year}年度
+        复核申请 · {d.cycle.year}年度
       </h1>
-      {d.cycles.length > 1 ? (
-        <Form method="get" className="inline-form no-print">
-          <label htmlFor="cycle">考核年度</label>
-          <select id="cycle" name="cycle" defaultValue={d.cycle.year}>
-            {d.cycles.map((c) => (
-              <option key={c.id} value={c.year}>
-                {c.year}年度
-              </option>
-            ))}
-          </select>
-          <button type="submit" className="secondary">
-            切换
-          </button>
-        </Form>
-      ) : null}
+      <CyclePicker cycles={d.cycles} current={d.cycle} />
       <p>
         考核状态：<span className="badge">{CYCLE_STATUS_LABELS[d.cycle.status]}</span>
-        {d.window?.lastDay ? ` · 复核申请期限：${d.window.opened} 至 ${d.window.lastDay}（北京时间当日24时）${d.window.open ? "，正在受理" : "，已截止"}` : ""}
+        {d.window?.lastDay ? ` · 复核申请期限：${d.window.opened} 至 ${d.window.lastDay}（北京时间当日24时）${d.window.open ? "，正在受理" : d.closedEarly ? "，已提前结束" : "，已截止"}` : ""}
       </p>
-      {a?.ok && !busy ? (
-        <p className="notice" role="status">
-          {a.message}
+      {d.closedEarly ? (
+        <p className="muted">
+          复核期已于 {d.closedEarly.at} 由{d.closedEarly.by}提前结束。理由：<span style={{ whiteSpace: "pre-wrap" }}>{d.closedEarly.reason}</span>
         </p>
       ) : null}
-      {a && !a.ok && a.fieldErrors._form ? (
-        <p className="form-error" role="alert">
-          {a.fieldErrors._form}
-        </p>
-      ) : null}
+      <FormOutcome notice={a?.ok && !busy ? a.message : null} error={a && !a.ok ? a.fieldErrors._form : null} />
 
       {d.office ? (
         <>
@@ -174,6 +172,23 @@ export default function Appeals() {
             ) : (
               <p className="notice">复核期限已过且全部复核申请已处理，可以在考核年度页面定稿。</p>
             )
+          ) : null}
+          {d.cycle.status === "preliminary" && d.window?.open ? (
+            <Form method="post" className="card stack" aria-labelledby="close-window-h">
+              <h2 id="close-window-h">提前结束复核期</h2>
+              <p className="muted">全部复核申请处理完毕后，可以提前结束复核期：各单位将不能再申请复核，考核即可定稿。此操作记入审计日志，不可撤销。</p>
+              <input type="hidden" name="intent" value="closeWindow" />
+              <input type="hidden" name="key" value="closeWindow" />
+              <input type="hidden" name="cycleId" value={d.cycle.id} />
+              <div className="field">
+                <label htmlFor="f-close-reason">理由</label>
+                <textarea id="f-close-reason" name="reason" rows={2} maxLength={500} />
+                <E k="closeWindow" f="reason" />
+              </div>
+              <button type="submit" disabled={busy}>
+                提前结束复核期
+              </button>
+            </Form>
           ) : null}
           {d.office.appeals.length === 0 ? <p className="muted">没有复核申请。</p> : null}
           {d.office.appeals.map((x) => {
@@ -243,6 +258,9 @@ export default function Appeals() {
                   {d.unit.summary.rank !== null ? ` · 第${d.unit.summary.rank}名` : ""}
                 </h2>
                 <p className="muted">{d.unit.summary.explain}</p>
+                <p className="no-print">
+                  <Link to={`/results/${d.cycle.year}/units/${d.unit.unit.id}`}>查看本单位得分明细（可打印、下载PDF）</Link>
+                </p>
               </section>
             ) : null}
             <section>
@@ -289,7 +307,7 @@ export default function Appeals() {
               </section>
             ) : null}
             <section>
-              <h2>复核申请</h2>
+              <h2>本单位的复核申请</h2>
               {d.unit.appeals.map((x) => (
                 <article key={x.id} className="card">
                   <p>
@@ -306,18 +324,7 @@ export default function Appeals() {
                     <EvidenceUploader action={`/evaluation/upload/appeal/${x.id}`} label="上传复核佐证材料" />
                   ) : null}
                   {x.status === "pending" && d.window?.open ? (
-                    <Form method="post" className="inline-form">
-                      <input type="hidden" name="intent" value="addLink" />
-                      <input type="hidden" name="key" value={`link:${x.id}`} />
-                      <input type="hidden" name="appealId" value={x.id} />
-                      <label htmlFor={`url-${x.id}`}>佐证链接</label>
-                      <input id={`url-${x.id}`} name="url" />
-                      <label htmlFor={`t-${x.id}`}>标题</label>
-                      <input id={`t-${x.id}`} name="title" />
-                      <button type="submit" className="secondary" disabled={busy}>
-                        添加链接
-                      </button>
-                    </Form>
+                    <EvidenceLinkForm idPrefix={`link-${x.id}`} hidden={{ key: `link:${x.id}`, appealId: x.id }} busy={busy} />
                   ) : null}
                 </article>
               ))}

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { XlsxUploadForm } from "../components/ImportForm";
 import { CYCLE_STATUS_LABELS, setsEditable } from "../domain/cycle-status";
 import { getCycle, listCycleSets } from "../services/cycles.server";
 import { formatProblem, importIndicators } from "../services/indicator-xlsx.server";
@@ -75,7 +76,7 @@ export default function ImportIndicatorsPage() {
             </a>
             ，修改后再导入。系统先检查所有行：只要有一处错误，就不导入任何数据，并按行号列出原因。导入会整体替换所导入类别的指标体系{sets.length ? `（本年度已有：${sets.join("、")}）` : ""}。
           </p>
-          <Form method="post" encType="multipart/form-data" className="stack">
+          <XlsxUploadForm busy={busy}>
             <div className="field">
               <label htmlFor="f-category">导入到</label>
               <select id="f-category" name="category" defaultValue="">
@@ -87,16 +88,7 @@ export default function ImportIndicatorsPage() {
                 ))}
               </select>
             </div>
-            <div className="field">
-              <label htmlFor="import-file">选择 .xlsx 文件（不超过 5 MB）</label>
-              <input id="import-file" name="file" type="file" accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required />
-            </div>
-            <div>
-              <button type="submit" disabled={busy}>
-                {busy ? "正在检查并导入…" : "检查并导入"}
-              </button>
-            </div>
-          </Form>
+          </XlsxUploadForm>
         </div>
       )}
       {outcome ? (

@@ -20,7 +20,7 @@ import {
   listTransitions,
   nextSteps,
   summarizeCycleSets,
-  transitionCycle,
+  transitionCycleInWorker,
   updateCycle,
   type CycleResult,
 } from "../services/cycles.server";
@@ -133,12 +133,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const to = z.enum(CYCLE_STATUSES).safeParse(formData.get("to"));
       if (!to.success) throw badRequest("未知的目标状态。");
       const comment = String(formData.get("comment") ?? "").slice(0, 200);
-      const result = transitionCycle(cycleId, to.data, { ...actor, role: user.role }, comment);
+      const result = await transitionCycleInWorker(cycleId, to.data, { ...actor, role: user.role }, comment);
       if (result.ok) {
+        const snapshot = result.snapshot ? `已生成定稿结果（${result.snapshot.units}个单位，评估数据包 SHA-256：${result.snapshot.packageSha256}）。` : "";
         return {
           intent: "transition",
           ok: true,
-          message: `考核已变更为“${CYCLE_STATUS_LABELS[to.data]}”。`,
+          message: `考核已变更为“${CYCLE_STATUS_LABELS[to.data]}”。${snapshot}`,
           fieldErrors: {},
           values: {},
           errors: [],

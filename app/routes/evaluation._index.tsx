@@ -1,6 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { CyclePicker } from "../components/CyclePicker";
+import { FormOutcome } from "../components/FormOutcome";
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
 import { ASSIGNMENT_METHOD_LABELS } from "../domain/evaluation-labels";
 import {
@@ -126,32 +128,9 @@ export default function EvaluationBoard() {
         <Link to={`/evaluation/divergences?cycle=${cycle.year}`}>评分分歧与仲裁</Link> · <Link to={`/spotchecks?cycle=${cycle.year}`}>抽查</Link> ·{" "}
         <Link to="/rectifications">整改</Link> · <Link to={`/appeals?cycle=${cycle.year}`}>复核申请</Link>
       </p>
-      {d.cycles.length > 1 ? (
-        <Form method="get" className="inline-form no-print">
-          <label htmlFor="cycle">考核年度</label>
-          <select id="cycle" name="cycle" defaultValue={cycle.year}>
-            {d.cycles.map((c) => (
-              <option key={c.id} value={c.year}>
-                {c.year}年度
-              </option>
-            ))}
-          </select>
-          <button type="submit" className="secondary">
-            切换
-          </button>
-        </Form>
-      ) : null}
+      <CyclePicker cycles={d.cycles} current={cycle} />
       {!cycle.open ? <p className="warning">本年度当前不在评审阶段，分配只读。</p> : null}
-      {a?.ok && !busy ? (
-        <p className="notice" role="status">
-          {a.message}
-        </p>
-      ) : null}
-      {a && !a.ok && a.fieldErrors._form ? (
-        <p className="form-error" role="alert">
-          {a.fieldErrors._form}
-        </p>
-      ) : null}
+      <FormOutcome notice={a?.ok && !busy ? a.message : null} error={a && !a.ok ? a.fieldErrors._form : null} />
 
       {cycle.open ? (
         <div className="grid" style={{ display: "grid", gap: "1rem", gridTemplateColumns: "repeat(auto-fit, minmax(300px, 1fr))" }}>

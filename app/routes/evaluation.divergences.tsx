@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { CyclePicker } from "../components/CyclePicker";
 import { DivergenceTable, type ArbitrationActionResult } from "../components/DivergenceTable";
 import { arbitrate, arbitrationSchema, listDivergences } from "../services/arbitration.server";
 import { EVALUATION_OPEN_STATUSES, evaluationCycles, pickCycle } from "../services/evaluation-context.server";
@@ -55,21 +56,7 @@ export default function Divergences() {
         <Link to={`/evaluation?cycle=${d.cycle.year}`}>← 返回评估分配</Link>
       </p>
       <h1>评分分歧与仲裁 · {d.cycle.year}年度</h1>
-      {d.cycles.length > 1 ? (
-        <Form method="get" className="inline-form no-print">
-          <label htmlFor="cycle">考核年度</label>
-          <select id="cycle" name="cycle" defaultValue={d.cycle.year}>
-            {d.cycles.map((c) => (
-              <option key={c.id} value={c.year}>
-                {c.year}年度
-              </option>
-            ))}
-          </select>
-          <button type="submit" className="secondary">
-            切换
-          </button>
-        </Form>
-      ) : null}
+      <CyclePicker cycles={d.cycles} current={d.cycle} />
       <p className="muted">评估员签署后，同一指标的评分差异超过本年度允许范围（分歧阈值 × 指标分值）即列为分歧，须由政务公开办或牵头评估员仲裁。仲裁分值取代各评估员评分的汇总值。</p>
       {open.length > 0 ? (
         <p className="warning" role="status">

@@ -1,12 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { EvidenceLinkForm } from "../components/EvidenceLinkForm";
 import { EvidenceList } from "../components/EvidenceList";
 import { EvidencePreviews } from "../components/EvidencePreviews";
 import { EvidenceUploader } from "../components/EvidenceUploader";
-import { refusalErrors, throwRefusal } from "../services/evaluation-http.server";
+import { FormOutcome } from "../components/FormOutcome";
+import { actionRefusal, throwRefusal } from "../services/evaluation-http.server";
 import { addLink } from "../services/evidence.server";
-import { loadRectification, rectificationForEvidence, respondSchema, respondToRectification, verifyRectification, verifySchema } from "../services/rectifications.server";
+import { assertMayActOnRectification, loadRectification, rectificationForEvidence, respondSchema, respondToRectification, verifyRectification, verifySchema } from "../services/rectifications.server";
 import { actorOf, requireRole } from "../utils/auth.server";
 import { formatBeijingTime } from "../utils/beijing-time";
 import { parseForm } from "../utils/form.server";
@@ -48,12 +50,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
   try {
     switch (intent) {
       case "respond": {
+        assertMayActOnRectification(db, user, rectId, "respond");
         const parsed = parseForm(respondSchema, form);
         if (!parsed.ok) return reply(400, { ok: false, fieldErrors: parsed.fieldErrors });
         respondToRectification(db, actor, user, rectId, parsed.data);
         return reply(200, { ok: true, message: "已提交整改情况，等待核验。", fieldErrors: {} });
       }
       case "verify": {
+        assertMayActOnRectification(db, user, rectId, "verify");
         const parsed = parseForm(verifySchema, form);
         if (!parsed.ok) return reply(400, { ok: false, fieldErrors: parsed.fieldErrors });
         verifyRectification(db, actor, user, rectId, parsed.data);
@@ -68,9 +72,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         throw badRequest("未知的操作。");
     }
   } catch (error) {
-    if (error instanceof Response) throw error;
-    const r = refusalErrors(error);
-    if (r.status === 403) throwRefusal(error);
+    const r = actionRefusal(error);
     return reply(r.status, { ok: false, fieldErrors: r.fieldErrors });
   }
 }
@@ -99,16 +101,7 @@ export default function RectificationPage() {
         <EvidenceList files={d.findingEvidence.files} links={d.findingEvidence.links} caption="抽查佐证" />
         <EvidencePreviews files={d.findingEvidence.files} />
       </section>
-      {a?.ok && !busy ? (
-        <p className="notice" role="status">
-          {a.message}
-        </p>
-      ) : null}
-      {a && !a.ok && a.fieldErrors._form ? (
-        <p className="form-error" role="alert">
-          {a.fieldErrors._form}
-        </p>
-      ) : null}
+      <FormOutcome notice={a?.ok && !busy ? a.message : null} error={a && !a.ok ? a.fieldErrors._form : null} />
       <section className="card">
         <h2>单位整改情况</h2>
         {r.response ? (
@@ -123,16 +116,7 @@ export default function RectificationPage() {
         {d.canRespond ? (
           <>
             <EvidenceUploader action={`/evaluation/upload/rectification/${r.id}`} label="上传整改佐证材料" />
-            <Form method="post" className="inline-form">
-              <input type="hidden" name="intent" value="addLink" />
-              <label htmlFor="f-url">佐证链接</label>
-              <input id="f-url" name="url" />
-              <label htmlFor="f-title">标题</label>
-              <input id="f-title" name="title" />
-              <button type="submit" className="secondary" disabled={busy}>
-                添加链接
-              </button>
-            </Form>
+            <EvidenceLinkForm idPrefix="link" busy={busy} />
             <Form method="post">
               <input type="hidden" name="intent" value="respond" />
               <input type="hidden" name="version" value={r.version} />

@@ -13,7 +13,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const unitId = parseId(params.unitId);
   const cycle = cycleByYearOr404(params.year);
   const view = scoreCard(user, cycle, unitId);
-  return { ...view, canDownload: user.role !== "evaluator" };
+  // A department appeals its preliminary results on the appeals page (复核申请), linked from here.
+  const appealHref = user.role === "department" && cycle.status === "preliminary" ? `/appeals?cycle=${cycle.year}` : null;
+  return { ...view, canDownload: user.role !== "evaluator", appealHref };
 }
 
 const PART_LABELS: Record<string, string> = { base: "基础分", bonus: "加分项", veto: "单项否决" };
@@ -27,7 +29,7 @@ function PrintButton() {
 }
 
 export default function ScoreCardPage() {
-  const { cycle, unit, card, reason, canDownload } = useLoaderData<typeof loader>();
+  const { cycle, unit, card, reason, canDownload, appealHref } = useLoaderData<typeof loader>();
   return (
     <article className="score-card">
       <h1>{unit.name} 得分明细</h1>
@@ -45,6 +47,7 @@ export default function ScoreCardPage() {
                 下载 PDF 得分明细
               </a>
             ) : null}
+            {appealHref ? <Link to={appealHref}>对得分有异议？申请复核</Link> : null}
             <Link to="/results">返回考核结果</Link>
           </div>
           <section className="card" aria-label="得分概况">

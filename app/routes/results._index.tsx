@@ -6,7 +6,7 @@ import { EXPORT_FORMAT_LABELS, EXPORT_FORMATS } from "../domain/export-formats";
 import { fmt, KIND_LABELS } from "../domain/results-view";
 import { setPublicPage } from "../services/public-results.server";
 import { cycleByYearOr404, departmentCycles, rankingPage, resultCycles } from "../services/results-pages.server";
-import { computeCycleResultsInWorker, finaliseResultsInWorker } from "../services/results.server";
+import { computeCycleResultsInWorker } from "../services/results.server";
 import { formatBeijingTime } from "../utils/beijing-time";
 import { actorOf, requireRole } from "../utils/auth.server";
 
@@ -22,11 +22,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const year = url.searchParams.get("cycle") ?? String(cycles.find((c) => c.kind !== null)?.year ?? cycles[0]?.year ?? "");
   if (!year) return { mode: "empty" as const };
   const cycle = cycleByYearOr404(year);
-  return { mode: "ranking" as const, cycles, ...rankingPage(user, cycle, url.searchParams.get("category"), url.searchParams.get("page")) };
+  const query = { category: url.searchParams.get("category"), q: url.searchParams.get("q"), page: url.searchParams.get("page") };
+  return { mode: "ranking" as const, cycles, ...rankingPage(user, cycle, query) };
 }
 
 const actionSchema = z.object({
-  intent: z.enum(["compute", "finalise", "publish", "unpublish"], { message: "未知操作" }),
+  intent: z.enum(["compute", "publish", "unpublish"], { message: "未知操作" }),
   year: z.string().regex(/^\d{4}$/, "年度有误"),
 });
 
@@ -37,12 +38,11 @@ export async function action({ request }: ActionFunctionArgs) {
   const cycle = cycleByYearOr404(parsed.data.year);
   const actor = actorOf(user);
   switch (parsed.data.intent) {
-    case "compute":
-    case "finalise": {
-      const out = parsed.data.intent === "compute" ? await computeCycleResultsInWorker(cycle.id, actor) : await finaliseResultsInWorker(cycle.id, actor);
+    case "compute": {
+      const out = await computeCycleResultsInWorker(cycle.id, actor);
       if (!out.ok) return data({ ok: false, message: [out.message, ...out.errors.slice(0, 5).map((e) => `${e.path}：${e.message}`)].join("；") }, { status: out.status });
       const tail = out.incomplete.length > 0 ? `；${out.incomplete.length}个单位尚未评估完成，未计入` : "";
-      const what = out.kind === "final" ? "定稿结果已生成" : out.unchanged ? "数据未变化，结果保持不变" : `已计算 ${out.units} 个单位（重新评分 ${out.rescored} 个）`;
+      const what = out.unchanged ? "数据未变化，结果保持不变" : `已计算 ${out.units} 个单位（重新评分 ${out.rescored} 个）`;
       return { ok: true, message: `${what}${tail}。` };
     }
     case "publish":
@@ -103,6 +103,10 @@ export default function ResultsPage() {
             ))}
           </select>
         </label>
+        <label className="field">
+          单位名称或编码
+          <input type="search" name="q" defaultValue={d.q} maxLength={50} />
+        </label>
         <button type="submit">查看</button>
         <Link to={`/dashboard?cycle=${year}`}>领导看板</Link>
       </Form>
@@ -122,21 +126,12 @@ export default function ResultsPage() {
         ) : (
           <p className="muted">本年度尚未计算考核结果{d.cycle.status === "draft" ? "（发布后方可计算）" : ""}。</p>
         )}
-        {d.canFinalise ? <p className="warning">考核已定稿：请生成定稿结果（评估数据包、结果及其 SHA-256 的不可更改快照），之后方可开启公开通报。</p> : null}
         <div className="inline-form">
           {d.canCompute ? (
             <Form method="post">
               <input type="hidden" name="year" value={year} />
               <button type="submit" name="intent" value="compute" disabled={busy}>
                 {d.meta ? "重新计算初步结果" : "计算初步结果"}
-              </button>
-            </Form>
-          ) : null}
-          {d.canFinalise ? (
-            <Form method="post" onSubmit={(e) => (!confirm("定稿结果生成后不可更改。确定生成吗？") ? e.preventDefault() : undefined)}>
-              <input type="hidden" name="year" value={year} />
-              <button type="submit" name="intent" value="finalise" disabled={busy}>
-                生成定稿结果
               </button>
             </Form>
           ) : null}
@@ -169,7 +164,8 @@ export default function ResultsPage() {
         <div className="table-wrap card">
           <table>
             <caption className="muted">
-              {d.category ?? "全部类别"}共 {d.total} 个单位{d.pages > 1 ? `，第 ${d.page}/${d.pages} 页` : ""}
+              {d.category ?? "全部类别"}
+              {d.q ? `中名称或编码含“${d.q}”的` : "共"} {d.total} 个单位{d.pages > 1 ? `，第 ${d.page}/${d.pages} 页` : ""}
               {d.notEvaluated > 0 ? `（另有 ${d.notEvaluated} 个单位计算时尚未评估完成，未计入）` : ""}。等次：{d.grades.map((g) => `${g.name}≥${g.min}`).join("，")}
             </caption>
             <thead>
@@ -218,23 +214,41 @@ export default function ResultsPage() {
               ))}
             </tbody>
           </table>
-          {d.pages > 1 ? (
-            <nav aria-label="分页" className="inline-form">
-              {Array.from({ length: d.pages }, (_, i) => i + 1).map((p) =>
-                p === d.page ? (
-                  <span key={p} aria-current="page">
-                    {p}
-                  </span>
-                ) : (
-                  <Link key={p} to={`?cycle=${year}${d.category ? `&category=${encodeURIComponent(d.category)}` : ""}&page=${p}`}>
-                    {p}
-                  </Link>
-                ),
-              )}
-            </nav>
-          ) : null}
+          {d.pages > 1 ? <Pager year={year} category={d.category} q={d.q} page={d.page} pages={d.pages} /> : null}
         </div>
       ) : null}
     </div>
+  );
+}
+
+/** Page links of the ranking (first, previous, a window around the current page, next, last); filters stay in the URL. */
+function Pager({ year, category, q, page, pages }: { year: number; category: string | null; q: string; page: number; pages: number }) {
+  const href = (p: number) => {
+    const params = new URLSearchParams({ cycle: String(year) });
+    if (category) params.set("category", category);
+    if (q) params.set("q", q);
+    params.set("page", String(p));
+    return `?${params.toString()}`;
+  };
+  const window = [];
+  for (let p = Math.max(1, page - 3); p <= Math.min(pages, page + 3); p++) window.push(p);
+  return (
+    <nav aria-label="分页" className="inline-form">
+      {page > 1 ? <Link to={href(1)}>首页</Link> : null}
+      {page > 1 ? <Link to={href(page - 1)}>上一页</Link> : null}
+      {window.map((p) =>
+        p === page ? (
+          <span key={p} aria-current="page">
+            {p}
+          </span>
+        ) : (
+          <Link key={p} to={href(p)}>
+            {p}
+          </Link>
+        ),
+      )}
+      {page < pages ? <Link to={href(page + 1)}>下一页</Link> : null}
+      {page < pages ? <Link to={href(pages)}>末页</Link> : null}
+    </nav>
   );
 }

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { DivergenceTable, type ArbitrationActionResult } from "../components/DivergenceTable";
+import { FormOutcome } from "../components/FormOutcome";
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
 import { RULE_TYPE_LABELS } from "../domain/evaluation-labels";
 import { arbitrate, arbitrationSchema, listDivergences, mayArbitrate } from "../services/arbitration.server";
@@ -102,16 +103,7 @@ export default function ReviewUnit() {
         </p>
       ) : null}
       {d.readOnly ? <p className="warning">{d.readOnly}</p> : null}
-      {a?.ok && !busy ? (
-        <p className="notice" role="status">
-          {a.message}
-        </p>
-      ) : null}
-      {a && !a.ok && a.intent === "signoff" ? (
-        <p className="form-error" role="alert">
-          {a.fieldErrors._form}
-        </p>
-      ) : null}
+      <FormOutcome notice={a?.ok && !busy ? a.message : null} error={a && !a.ok && a.intent === "signoff" ? a.fieldErrors._form : null} />
       <div className="table-wrap">
         <table>
           <thead>

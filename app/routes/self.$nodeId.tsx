@@ -6,6 +6,7 @@ import type { LeafInput, LeafRule } from "../../scoring";
 import { AnswerFields } from "../components/AnswerFields";
 import { EvidenceList } from "../components/EvidenceList";
 import { EvidenceUploader } from "../components/EvidenceUploader";
+import { FormOutcome } from "../components/FormOutcome";
 import { formStateFrom, parseAnswerForm, type AnswerFormState } from "../domain/answer-input";
 import { computeSelfScore, type PreviewContext } from "../domain/self-score";
 import { refusalOf, throwAsResponse } from "../services/self-inspection-context.server";
@@ -144,16 +145,7 @@ export default function LeafPage() {
         </p>
       ) : null}
       {d.lockReason ? <p className="warning">{d.lockReason}</p> : null}
-      {actionData?.ok ? (
-        <p className="notice" role="status">
-          {actionData.message}
-        </p>
-      ) : null}
-      {otherError ? (
-        <p className="form-error" role="alert">
-          {otherError}
-        </p>
-      ) : null}
+      <FormOutcome notice={actionData?.ok ? actionData.message : null} error={otherError} />
 
       <div style={{ display: "grid", gap: "1rem", gridTemplateColumns: "repeat(auto-fit, minmax(320px, 1fr))", alignItems: "start" }}>
         <section className="card" aria-labelledby="answer-h" style={{ gridColumn: "span 2", minWidth: 0 }}>

@@ -1,15 +1,27 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { EvidenceLinkForm } from "../components/EvidenceLinkForm";
 import { FindingForm, type FindingFormValues } from "../components/FindingForm";
 import { FINDING_KIND_LABELS, RECTIFICATION_STATUS_LABELS } from "../domain/evaluation-labels";
-import { refusalErrors, throwRefusal } from "../services/evaluation-http.server";
+import { actionRefusal, throwRefusal } from "../services/evaluation-http.server";
 import { addLink, listEvidence } from "../services/evidence.server";
-import { findingForEvidence, findingFormSchema, loadBatch, recordFinding, rederiveBatch, setBatchPublished, updateFinding } from "../services/spot-checks.server";
+import {
+  assertMayPublishBatch,
+  assertMayRecordFinding,
+  findingFormSchema,
+  findingOfBatch,
+  loadBatch,
+  recordFinding,
+  rederiveBatch,
+  setBatchPublished,
+  updateFinding,
+} from "../services/spot-checks.server";
 import { actorOf, requireRole } from "../utils/auth.server";
 import { EvidenceList } from "../components/EvidenceList";
 import { EvidencePreviews } from "../components/EvidencePreviews";
 import { EvidenceUploader } from "../components/EvidenceUploader";
+import { FormOutcome } from "../components/FormOutcome";
 import { formValues, parseForm } from "../utils/form.server";
 import { badRequest, parseId } from "../utils/http.server";
 import { getDb } from "../utils/db.server";
@@ -60,24 +72,25 @@ export async function action({ request, params }: ActionFunctionArgs) {
     switch (intent) {
       case "record":
       case "update": {
+        // Access to the batch and the unit / finding first; only then is the form looked at.
+        const findingId = intent === "update" ? findingOfBatch(db, user, batchId, String(form.get("findingId") ?? "")).id : null;
+        if (intent === "record") assertMayRecordFinding(db, user, batchId, String(form.get("unitId") ?? ""));
         const parsed = parseForm(findingFormSchema, form);
         if (!parsed.ok) return reply(400, { ok: false, fieldErrors: parsed.fieldErrors, values: parsed.values });
-        if (intent === "record") {
+        if (findingId === null) {
           recordFinding(db, actor, user, batchId, parsed.data);
           return reply(200, { ok: true, message: "已记录抽查发现。", fieldErrors: {} });
         }
-        const findingId = parseId(String(form.get("findingId") ?? ""));
         updateFinding(db, actor, user, findingId, parsed.data);
         return reply(200, { ok: true, message: "已修改抽查发现。", fieldErrors: {} });
       }
       case "publish":
       case "unpublish":
-        if (user.role !== "office") throw badRequest("只有政务公开办可以公开抽查结果。");
+        assertMayPublishBatch(db, user, batchId);
         setBatchPublished(db, actor, batchId, intent === "publish");
         return reply(200, { ok: true, message: intent === "publish" ? "已公开本批次的抽取结果与随机种子。" : "已取消公开。", fieldErrors: {} });
       case "addLink": {
-        const f = findingForEvidence(db, user, parseId(String(form.get("findingId") ?? "")));
-        if (f.batchId !== batchId) throw badRequest("抽查发现不属于本批次。");
+        const f = findingOfBatch(db, user, batchId, String(form.get("findingId") ?? ""));
         addLink({ actor, unitId: f.unitId, ownerType: "finding", ownerId: String(f.id), url: String(form.get("url") ?? ""), title: String(form.get("title") ?? "") });
         return reply(200, { ok: true, message: "已添加佐证链接。", fieldErrors: {} });
       }
@@ -85,9 +98,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         throw badRequest("未知的操作。");
     }
   } catch (error) {
-    if (error instanceof Response) throw error;
-    const r = refusalErrors(error);
-    if (r.status === 403) throwRefusal(error);
+    const r = actionRefusal(error);
     return reply(r.status, { ok: false, fieldErrors: r.fieldErrors, values: formValues(form) });
   }
 }
@@ -121,16 +132,7 @@ export default function BatchPage() {
         </p>
       ) : null}
       {b.nodeCodes ? <p>抽查指标：{b.nodeCodes.join("、")}</p> : null}
-      {a?.ok && !busy ? (
-        <p className="notice" role="status">
-          {a.message}
-        </p>
-      ) : null}
-      {a && !a.ok && (a.intent === "publish" || a.intent === "unpublish") ? (
-        <p className="form-error" role="alert">
-          {a.fieldErrors._form}
-        </p>
-      ) : null}
+      <FormOutcome notice={a?.ok && !busy ? a.message : null} error={a && !a.ok && (a.intent === "publish" || a.intent === "unpublish") ? a.fieldErrors._form : null} />
       {d.isOffice ? (
         <Form method="post" className="inline-form">
           <input type="hidden" name="intent" value={b.published ? "unpublish" : "publish"} />
@@ -196,18 +198,7 @@ export default function BatchPage() {
                         errors={fs.errors}
                         busy={busy}
                       />
-                      <Form method="post" className="inline-form">
-                        <input type="hidden" name="intent" value="addLink" />
-                        <input type="hidden" name="key" value={key} />
-                        <input type="hidden" name="findingId" value={f.id} />
-                        <label htmlFor={`url-${f.id}`}>佐证链接</label>
-                        <input id={`url-${f.id}`} name="url" />
-                        <label htmlFor={`title-${f.id}`}>标题</label>
-                        <input id={`title-${f.id}`} name="title" />
-                        <button type="submit" className="secondary" disabled={busy}>
-                          添加链接
-                        </button>
-                      </Form>
+                      <EvidenceLinkForm idPrefix={`link-${f.id}`} hidden={{ key, findingId: f.id }} busy={busy} />
                     </details>
                   ) : null}
                 </article>

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { CyclePicker } from "../components/CyclePicker";
 import { categories } from "../../db/schema";
 import { batchFormSchema, createBatch, listBatches } from "../services/spot-checks.server";
 import { EVALUATION_OPEN_STATUSES, evaluationCycles, pickCycle } from "../services/evaluation-context.server";
@@ -59,21 +60,7 @@ export default function SpotChecks() {
   return (
     <>
       <h1>抽查（双随机一公开） · {d.cycle.year}年度</h1>
-      {d.cycles.length > 1 ? (
-        <Form method="get" className="inline-form no-print">
-          <label htmlFor="cycle">考核年度</label>
-          <select id="cycle" name="cycle" defaultValue={d.cycle.year}>
-            {d.cycles.map((c) => (
-              <option key={c.id} value={c.year}>
-                {c.year}年度
-              </option>
-            ))}
-          </select>
-          <button type="submit" className="secondary">
-            切换
-          </button>
-        </Form>
-      ) : null}
+      <CyclePicker cycles={d.cycles} current={d.cycle} />
       <p className="muted">
         随机抽取被检查单位、随机选派检查人员：按单位类别分层抽样，与被抽中单位存在关联的检查人员自动回避。抽取结果由随机种子唯一确定，任何人都可以用{" "}
         <code>npm run spotcheck:draw -- --cycle {d.cycle.year} --seed &lt;种子&gt; --size &lt;数量&gt;</code> 复算。

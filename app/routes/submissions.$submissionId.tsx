@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { EvidenceList } from "../components/EvidenceList";
+import { FormOutcome } from "../components/FormOutcome";
 import { Timeline } from "../components/SubmissionTimeline";
 import { refusalOf, throwAsResponse } from "../services/self-inspection-context.server";
 import { submissionDetail } from "../services/submission-views.server";
@@ -146,16 +147,7 @@ export default function SubmissionReview() {
         已填报 {d.completeness.answered}/{d.completeness.total} 项 · 必需佐证 {d.completeness.evidenceAttached}/{d.completeness.evidenceRequired} 项
         {d.preview ? ` · 自评分预估 ${d.preview.total.toFixed(2)} 分${d.preview.vetoed ? "（触发单项否决）" : ""}` : ""}
       </p>
-      {actionData?.ok ? (
-        <p className="notice" role="status">
-          {actionData.message}
-        </p>
-      ) : null}
-      {formError ? (
-        <p className="form-error" role="alert">
-          {formError}
-        </p>
-      ) : null}
+      <FormOutcome notice={actionData?.ok ? actionData.message : null} error={formError} />
 
       <h2>各项填报与佐证材料</h2>
       {d.canReturn ? (

@@ -1,6 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { CyclePicker } from "../components/CyclePicker";
+import { FormOutcome } from "../components/FormOutcome";
 import { refusalOf } from "../services/self-inspection-context.server";
 import { grantExtension } from "../services/submissions.server";
 import { OVERVIEW_FILTER_LABELS, OVERVIEW_FILTERS } from "../domain/overview-filters";
@@ -68,36 +70,13 @@ export default function SubmissionsOverview() {
         自查截止：{cycle.deadlineText}
         {cycle.open ? <span className="muted">（{cycle.daysLeftText}）</span> : <span className="muted">（本年度自查已结束）</span>}
       </p>
-      {d.cycles.length > 1 ? (
-        <Form method="get" className="inline-form no-print">
-          <label htmlFor="cycle">考核年度</label>
-          <select id="cycle" name="cycle" defaultValue={cycle.id}>
-            {d.cycles.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.year}年度
-              </option>
-            ))}
-          </select>
-          <button type="submit" className="secondary">
-            切换
-          </button>
-        </Form>
-      ) : null}
+      <CyclePicker cycles={d.cycles} current={cycle} by="id" />
       {d.reminder ? (
         <p className="warning" role="alert">
           {d.reminder}
         </p>
       ) : null}
-      {actionData?.ok ? (
-        <p className="notice" role="status">
-          {actionData.message}
-        </p>
-      ) : null}
-      {errors._form ? (
-        <p className="form-error" role="alert">
-          {errors._form}
-        </p>
-      ) : null}
+      <FormOutcome notice={actionData?.ok ? actionData.message : null} error={errors._form} />
 
       <nav aria-label="筛选" className="toolbar">
         {OVERVIEW_FILTERS.map((f) => (

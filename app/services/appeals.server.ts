@@ -1,7 +1,7 @@
 import { and, asc, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../db/client";
-import { appeals, indicatorNodes, units, users } from "../../db/schema";
+import { appeals, cycles, indicatorNodes, units, users } from "../../db/schema";
 import { APPEAL_STATUS_LABELS } from "../domain/evaluation-labels";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import type { SessionUser } from "../utils/auth.server";
@@ -18,7 +18,40 @@ import { appealWindow, EvaluationError, getCycle, getUnit, setFor, type CycleRow
 export function assertAppealWindowOpen(db: Reader, cycle: CycleRow, now = new Date()): void {
   if (cycle.status !== "preliminary") throw new EvaluationError("只有在初步结果公布后的复核期限内才能申请复核", 409);
   const w = appealWindow(db, cycle, now);
+  if (w.closedEarlyAt) throw new EvaluationError("政务公开办已提前结束复核期，不能再申请复核", 409);
   if (!w.open) throw new EvaluationError(`复核申请期限已于${w.lastDay}（北京时间当日24时）截止`, 409);
+}
+
+export const closeWindowSchema = z.object({
+  reason: z.string({ required_error: "请填写提前结束复核期的理由" }).trim().min(1, "请填写提前结束复核期的理由").max(500, "理由最多500个字"),
+});
+
+/**
+ * 提前结束复核期: the office closes the appeal window before it runs out — only in 初步结果, while
+ * the window is still open and every appeal filed so far is decided — with a reason. Recorded on
+ * the cycle (when, by whom, why) with its audit row in one transaction. Afterwards no appeal may
+ * be filed and the window no longer holds up 定稿 (appealsSettled).
+ */
+export function closeAppealWindow(db: Db, actor: Actor, user: SessionUser, cycleId: number, input: z.infer<typeof closeWindowSchema>, now = new Date()): void {
+  if (user.role !== "office") throw new EvaluationError("只有政务公开办可以提前结束复核期。", 403);
+  mutate(db, (tx) => {
+    const cycle = getCycle(tx, cycleId);
+    if (cycle.status !== "preliminary") throw new EvaluationError("只有在初步结果阶段才能提前结束复核期", 409);
+    const w = appealWindow(tx, cycle, now);
+    if (w.closedEarlyAt) throw new EvaluationError("复核期已经提前结束", 409);
+    if (!w.open) throw new EvaluationError(`复核申请期限已于${w.lastDay}（北京时间当日24时）届满，无需提前结束`, 409);
+    const pending = tx.select({ id: appeals.id }).from(appeals).where(and(eq(appeals.cycleId, cycleId), eq(appeals.status, "pending"))).all();
+    if (pending.length > 0) throw new EvaluationError(`有${pending.length}项复核申请尚未处理，处理完毕后方可提前结束复核期`, 409);
+    const at = now.toISOString();
+    tx.update(cycles).set({ appealsClosedAt: at, appealsClosedBy: actor.id, appealsClosedReason: input.reason, updatedAt: at }).where(eq(cycles.id, cycleId)).run();
+    writeAudit(tx, actor, {
+      action: "cycle.appeals.close",
+      entityType: "cycle",
+      entityId: cycleId,
+      before: { appealWindowLastDay: w.lastDay },
+      after: { appealsClosedAt: at, reason: input.reason },
+    });
+  });
 }
 
 export const appealFormSchema = z.object({

@@ -149,6 +149,6 @@ export function appealsSettled(db: Reader, cycleId: number, now = new Date()): s
     .all();
   if (pending.length > 0) problems.push(`有${pending.length}项复核申请尚未处理`);
   const window = appealWindow(db, cycle, now);
-  if (window.open) problems.push(`复核申请期限至${window.lastDay}（北京时间当日24时）截止，期限届满前不能定稿`);
+  if (window.open) problems.push(`复核申请期限至${window.lastDay}（北京时间当日24时）截止，期限届满前不能定稿（全部复核申请处理完毕后，可在“复核申请”页面提前结束复核期）`);
   return problems;
 }

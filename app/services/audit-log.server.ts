@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, gte, lt, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, getSqlite } from "../../db/client";
 import { auditLog } from "../../db/schema";
@@ -6,6 +6,7 @@ import { verifyAuditChain } from "../utils/audit.server";
 import { beijingDayStart, formatBeijingTime } from "../utils/beijing-time";
 import type { FieldErrors } from "../utils/form.server";
 import { zodFieldErrors } from "../utils/form.server";
+import { containsText } from "../utils/list-filters.server";
 
 /** Browsing the audit log (office only; the guard is in the route). */
 
@@ -192,10 +193,8 @@ export function auditDiff(beforeText: string | null, afterText: string | null): 
 
 function conditions(filter: AuditFilter): SQL[] {
   const where: SQL[] = [];
-  if (filter.actor) {
-    const pattern = `%${filter.actor.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    where.push(sql`${auditLog.actorName} LIKE ${pattern} ESCAPE '\\'`);
-  }
+  const byActor = containsText(filter.actor ?? undefined, auditLog.actorName);
+  if (byActor) where.push(byActor);
   if (filter.entityType) where.push(eq(auditLog.entityType, filter.entityType));
   if (filter.entityId) where.push(eq(auditLog.entityId, filter.entityId));
   if (filter.from) where.push(gte(auditLog.at, beijingDayStart(filter.from).toISOString()));

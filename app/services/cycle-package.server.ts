@@ -10,9 +10,10 @@ import {
   indicatorSets,
   users,
 } from "../../db/schema";
-import { PACKAGE_FORMAT, scorePackage, type AssessmentPackageInput, type IndicatorSet, type LeafInput, type Results, type ScoreEntry } from "../../scoring";
+import { scorePackage, type AssessmentPackageInput, type IndicatorSet, type LeafInput, type Results, type ScoreEntry } from "../../scoring";
 import { toPackageNodes } from "../domain/indicator-spec";
 import { cycleUnits, EvaluationError, getCycle, setFor, type EvalLeaf, type Reader, type SetTree } from "./evaluation-context.server";
+import { packageSettings } from "./indicator-package.server";
 
 /**
  * The assessment package (`zwgk-assessment/1`) of a cycle, built from the database — the seam
@@ -94,6 +95,7 @@ export function buildCyclePackage(db: Reader, cycleId: number, opts: CyclePackag
     population = population.filter((u) => wanted.has(u.id));
   }
   const unitIdList = population.map((u) => u.id);
+  const inPopulation = new Set(unitIdList);
 
   // Assignments (ordered: lead, sign-off time, id) and their entries.
   const assignmentRows =
@@ -103,28 +105,36 @@ export function buildCyclePackage(db: Reader, cycleId: number, opts: CyclePackag
           .select({ a: evaluatorAssignments, name: users.displayName })
           .from(evaluatorAssignments)
           .innerJoin(users, eq(users.id, evaluatorAssignments.evaluatorId))
-          .where(and(eq(evaluatorAssignments.cycleId, cycleId), inArray(evaluatorAssignments.unitId, unitIdList)))
+          .where(opts.unitIds ? and(eq(evaluatorAssignments.cycleId, cycleId), inArray(evaluatorAssignments.unitId, unitIdList)) : eq(evaluatorAssignments.cycleId, cycleId))
           .all()
-          .filter((r) => opts.includeUnsigned || r.a.signedOffAt !== null)
+          .filter((r) => (opts.includeUnsigned || r.a.signedOffAt !== null) && inPopulation.has(r.a.unitId))
           .sort((x, y) => Number(y.a.lead) - Number(x.a.lead) || cmpNullable(x.a.signedOffAt, y.a.signedOffAt) || x.a.id - y.a.id);
-  // Entries of the wanted assignments, read raw (millions of rows in a large cycle: no ORM mapping,
-  // no id list that could exceed SQLite's variable limit).
-  const wantedAssignments = new Set(assignmentRows.map((r) => r.a.id));
-  const entriesByAssignment = new Map<number, Map<number, LeafInput>>();
-  if (wantedAssignments.size > 0) {
-    const stmt = getSqlite().prepare(
-      `SELECT e.assignment_id AS assignmentId, e.node_id AS nodeId, e.input AS input FROM ${getTableName(evaluatorEntries)} e
-       JOIN ${getTableName(evaluatorAssignments)} a ON a.id = e.assignment_id WHERE a.cycle_id = ? AND e.input IS NOT NULL`,
-    );
-    for (const e of stmt.iterate(cycleId) as Iterable<{ assignmentId: number; nodeId: number; input: string }>) {
-      if (!wantedAssignments.has(e.assignmentId)) continue;
-      let m = entriesByAssignment.get(e.assignmentId);
-      if (!m) entriesByAssignment.set(e.assignmentId, (m = new Map<number, LeafInput>()));
-      m.set(e.nodeId, JSON.parse(e.input) as LeafInput);
+  // Entries of the wanted assignments, read raw (millions of rows in a large cycle: no ORM mapping):
+  // SQLite joins each assignment's entries into one JSON object {nodeId: input}, parsed at once.
+  const entriesByAssignment = new Map<number, Record<number, LeafInput>>();
+  if (assignmentRows.length > 0) {
+    const stmt = getSqlite()
+      .prepare(
+        `SELECT '{' || group_concat('"' || node_id || '":' || input, ',') || '}' FROM ${getTableName(evaluatorEntries)}
+         WHERE assignment_id = ? AND input IS NOT NULL`,
+      )
+      .pluck();
+    for (const r of assignmentRows) {
+      const text = stmt.get(r.a.id) as string | null;
+      if (text !== null) entriesByAssignment.set(r.a.id, JSON.parse(text) as Record<number, LeafInput>);
     }
   }
 
-  const findingRows = unitIdList.length === 0 ? [] : db.select().from(findings).where(and(eq(findings.cycleId, cycleId), inArray(findings.unitId, unitIdList))).orderBy(asc(findings.id)).all();
+  const findingRows =
+    unitIdList.length === 0
+      ? []
+      : db
+          .select()
+          .from(findings)
+          .where(opts.unitIds ? and(eq(findings.cycleId, cycleId), inArray(findings.unitId, unitIdList)) : eq(findings.cycleId, cycleId))
+          .orderBy(asc(findings.id))
+          .all()
+          .filter((f) => inPopulation.has(f.unitId));
   const arbitrationRows = db.select().from(arbitrations).where(eq(arbitrations.cycleId, cycleId)).all();
   const adjustedAppeals = db
     .select()
@@ -139,21 +149,26 @@ export function buildCyclePackage(db: Reader, cycleId: number, opts: CyclePackag
 
   // Index everything by unit (and leaf) once: a cycle has thousands of units × ~100 leaves.
   const assignmentsByUnit = groupBy(assignmentRows, (r) => r.a.unitId);
-  const findingsByLeaf = groupBy(findingRows, (f) => `${f.unitId}:${f.nodeId}`);
-  const arbitrationByLeaf = new Map<string, (typeof arbitrationRows)[number]>();
-  for (const a of arbitrationRows) if (!arbitrationByLeaf.has(`${a.unitId}:${a.nodeId}`)) arbitrationByLeaf.set(`${a.unitId}:${a.nodeId}`, a);
-  const appealByLeaf = new Map<string, (typeof adjustedAppeals)[number]>();
-  for (const a of adjustedAppeals) appealByLeaf.set(`${a.unitId}:${a.nodeId}`, a); // the last decided wins
+  const findingsByUnit = groupBy(findingRows, (f) => f.unitId);
+  const arbitrationsByUnit = groupBy(arbitrationRows, (a) => a.unitId);
+  const appealsByUnit = groupBy(adjustedAppeals, (a) => a.unitId);
 
   for (const unit of population) {
     const tree = trees.get(unit.categoryId)!;
-    const evaluators = assignmentsByUnit.get(unit.id) ?? [];
-    const inputs: Record<string, LeafInput> = {};
+    const evaluators = (assignmentsByUnit.get(unit.id) ?? []).map((r) => ({ by: r.name, entries: entriesByAssignment.get(r.a.id) }));
+    const unitFindings = groupBy(findingsByUnit.get(unit.id) ?? [], (f) => f.nodeId);
+    const unitArbitrations = new Map<number, (typeof arbitrationRows)[number]>();
+    for (const a of arbitrationsByUnit.get(unit.id) ?? []) if (!unitArbitrations.has(a.nodeId)) unitArbitrations.set(a.nodeId, a);
+    const unitAppeals = new Map<number, (typeof adjustedAppeals)[number]>();
+    for (const a of appealsByUnit.get(unit.id) ?? []) unitAppeals.set(a.nodeId, a); // the last decided wins
+    const inputs: LeafInput[] = [];
     const missing: string[] = [];
     for (const leaf of tree.leaves) {
-      const given = evaluators
-        .map((r) => ({ by: r.name, input: entriesByAssignment.get(r.a.id)?.get(leaf.nodeId) }))
-        .filter((x): x is { by: string; input: LeafInput } => x.input !== undefined);
+      const given: { by: string; input: LeafInput }[] = [];
+      for (const e of evaluators) {
+        const input = e.entries?.[leaf.nodeId];
+        if (input !== undefined) given.push({ by: e.by, input });
+      }
       let input: LeafInput;
       if (given.length === 0) {
         missing.push(`${leaf.code} ${leaf.name}`);
@@ -161,36 +176,36 @@ export function buildCyclePackage(db: Reader, cycleId: number, opts: CyclePackag
       } else {
         input = combineEntries(leaf, given);
       }
-      const key = `${unit.id}:${leaf.nodeId}`;
-      input = applyFindings(leaf, input, findingsByLeaf.get(key) ?? []);
-      input = applyOverrides(leaf, input, arbitrationByLeaf.get(key), appealByLeaf.get(key));
-      inputs[leaf.code] = input;
+      input = applyFindings(leaf, input, unitFindings.get(leaf.nodeId) ?? []);
+      input = applyOverrides(leaf, input, unitArbitrations.get(leaf.nodeId), unitAppeals.get(leaf.nodeId));
+      inputs.push(input);
     }
     if (missing.length > 0) {
       incomplete.push({ unitId: unit.id, code: unit.code, name: unit.name, missing });
       if ((opts.missing ?? "skip") === "skip") continue;
     }
     unitIds[unit.code] = unit.id;
-    unitsOut.push({ id: unit.code, name: unit.name, category: unit.categoryName, inputs });
+    // Keys in sorted order (inputs by leaf code too), so the canonical serialisation copies nothing at these levels.
+    const byCode: Record<string, LeafInput> = {};
+    for (const i of codeOrder(tree)) byCode[tree.leaves[i].code] = inputs[i];
+    unitsOut.push({ category: unit.categoryName, id: unit.code, inputs: byCode, name: unit.name });
   }
 
-  const s = cycle.settings;
-  const pkg: AssessmentPackageInput = {
-    format: PACKAGE_FORMAT,
-    title: cycle.title,
-    opennessWeightPct: cycle.opennessWeightPct,
-    scale: s.scale,
-    bonusGate: s.bonusGate,
-    vetoScore: s.vetoScore,
-    passMark: s.passMark,
-    grades: s.grades,
-    reconcile: s.reconcile,
-    divergence: s.divergence,
-    calendar: { holidays: cycle.calendar.holidays, workdays: cycle.calendar.workdays },
-    indicatorSets: indicatorSetsOut,
-    units: unitsOut,
-  };
+  const pkg: AssessmentPackageInput = { ...packageSettings(cycle), indicatorSets: indicatorSetsOut, units: unitsOut };
   return { pkg, incomplete, unitIds, leaves: leavesByCategory };
+}
+
+const codeOrders = new WeakMap<SetTree, number[]>();
+
+/** Indexes of a tree's leaves in the order of their codes (as a canonical serialisation sorts them). */
+function codeOrder(tree: SetTree): number[] {
+  let order = codeOrders.get(tree);
+  if (!order) {
+    const codes = tree.leaves.map((l) => l.code);
+    order = codes.map((_, i) => i).sort((a, b) => (codes[a] < codes[b] ? -1 : codes[a] > codes[b] ? 1 : 0));
+    codeOrders.set(tree, order);
+  }
+  return order;
 }
 
 function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
@@ -215,7 +230,10 @@ function clone<T>(v: T): T {
   return JSON.parse(JSON.stringify(v)) as T;
 }
 
-/** Several evaluators' entries for one leaf → one engine input (see the module comment). */
+/**
+ * Several evaluators' entries for one leaf → one engine input (see the module comment). The
+ * entries are the caller's own freshly read objects: the primary one is used as it is, not copied.
+ */
 export function combineEntries(leaf: EvalLeaf, given: readonly { by: string; input: LeafInput }[]): LeafInput {
   const primary = given[0].input;
   if (primary.na === true) return { na: true, reason: primary.reason ?? "" };
@@ -225,11 +243,11 @@ export function combineEntries(leaf: EvalLeaf, given: readonly { by: string; inp
       if (g.input.na === true) continue;
       const s = g.input.scores?.[0];
       if (s === undefined) continue;
-      scores.push({ value: typeof s === "number" ? s : s.value, by: g.by });
+      scores.push({ by: g.by, value: typeof s === "number" ? s : s.value });
     }
     return { scores };
   }
-  return clone(primary);
+  return primary;
 }
 
 type FindingRow = typeof findings.$inferSelect;

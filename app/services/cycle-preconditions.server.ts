@@ -4,6 +4,7 @@ import { categories, indicatorSets, units, type cycles } from "../../db/schema";
 import { CYCLE_PRECONDITIONS, type CyclePreconditionId } from "../domain/cycle-status";
 import { checkIndicatorSet } from "../domain/indicator-policy";
 import { appealsSettled, noUnresolvedDivergences } from "./arbitration.server";
+import { allUnitsEvaluated } from "./evaluation-completeness.server";
 import { EvaluationError } from "./evaluation-context.server";
 import { loadTree, toSpecs } from "./indicator-tree.server";
 
@@ -67,6 +68,8 @@ export const PRECONDITION_CHECKS: Record<CyclePreconditionId, PreconditionCheck>
       throw error;
     }
   },
+  // Finalising takes the final snapshot, which needs every unit's evaluation complete.
+  allUnitsEvaluated: ({ db, cycle }) => allUnitsEvaluated(db, cycle.id),
   appealsSettled: ({ db, cycle }) => appealsSettled(db, cycle.id),
 };
 

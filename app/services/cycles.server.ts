@@ -12,14 +12,17 @@ import {
   setsEditable,
   transitionsFrom,
   type CycleField,
+  type CycleTransition,
 } from "../domain/cycle-status";
 import { checkIndicatorSet } from "../domain/indicator-policy";
 import { leavesOf, type IndicatorSpec, type StoredIndicator } from "../domain/indicator-spec";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import { zodFieldErrors, type FieldErrors } from "../utils/form.server";
 import { notFound } from "../utils/http.server";
+import { auditMark, finaliseWithSnapshot, finaliseWithSnapshotInWorker, snapshotRefused, type PreparedFinal } from "./cycle-finalise.server";
 import { evaluatePreconditions } from "./cycle-preconditions.server";
 import { loadTree, replaceTree, toSpecs } from "./indicator-tree.server";
+import { insertFinalSnapshot } from "./results.server";
 
 /**
  * Assessment cycles (考核年度): creation from the default template, a previous cycle or empty;
@@ -34,7 +37,9 @@ type Reader = Db | Tx;
 export type CycleActor = Actor & { role: Role };
 
 export type CycleResult = { ok: true; id: number } | { ok: false; fieldErrors: FieldErrors };
-export type TransitionResult = { ok: true; cycle: CycleRow } | { ok: false; message: string; errors: string[] };
+export type TransitionResult =
+  | { ok: true; cycle: CycleRow; /** The final snapshot the step stored (结果定稿), else null. */ snapshot: { packageSha256: string; resultsSha256: string; units: number } | null }
+  | { ok: false; message: string; errors: string[] };
 
 export const CYCLE_FIELD_LABELS: Record<CycleField, string> = {
   title: "考核名称",
@@ -378,52 +383,91 @@ export function updateCycle(actor: Actor, cycleId: number, patch: Partial<Record
 
 // ---------------------------------------------------------------- status
 
+type StepCheck = { ok: true; step: CycleTransition } | Extract<TransitionResult, { ok: false }>;
+
+/** Whether `actor` may move `cycle` to `to` now: the step is listed, the role allowed, every precondition met. */
+function checkStep(db: Reader, cycle: CycleRow, to: CycleStatus, actor: CycleActor): StepCheck {
+  const step = findTransition(cycle.status, to);
+  if (!step) {
+    const message =
+      cycle.status === to
+        ? `考核已是“${CYCLE_STATUS_LABELS[to]}”状态`
+        : `考核当前为“${CYCLE_STATUS_LABELS[cycle.status]}”，不能变更为“${CYCLE_STATUS_LABELS[to]}”`;
+    return { ok: false, message, errors: [] };
+  }
+  if (!step.roles.includes(actor.role)) {
+    return { ok: false, message: `您无权执行“${step.label}”操作`, errors: [] };
+  }
+  const reports = evaluatePreconditions({ db, cycle }, step.preconditions);
+  const failed = reports.filter((r) => r.problems.length > 0);
+  if (failed.length > 0) {
+    return {
+      ok: false,
+      message: `不能${step.label}：${failed.map((r) => `未满足“${r.label}”`).join("；")}`,
+      errors: failed.flatMap((r) => r.problems),
+    };
+  }
+  return { ok: true, step };
+}
+
 /**
  * Move a cycle to another status, as the status machine allows: the step must be listed, the
  * actor's role allowed and every precondition met (all problems are reported together). The
  * step is recorded in cycle_transitions with actor and time and audited, in one transaction.
  * `opts.at` records a step that happened earlier (the demo seed's past years); default now.
+ *
+ * A step that takes the final snapshot (结果定稿) prepares it on this thread first, then stores it
+ * in the step's transaction (cycle-finalise.server.ts); the web app uses transitionCycleInWorker.
  */
 export function transitionCycle(cycleId: number, to: CycleStatus, actor: CycleActor, comment?: string, opts: { at?: string } = {}): TransitionResult {
-  return mutate(getDb(), (tx): TransitionResult => {
+  if (!findTransition(getCycle(cycleId).status, to)?.finalSnapshot) return applyStep(cycleId, to, actor, comment, opts.at, null) as TransitionResult;
+  // Refuse before the heavy preparation when the step is not allowed anyway (checked again in the transaction).
+  const checked = checkStep(getDb(), getCycle(cycleId), to, actor);
+  if (!checked.ok) return checked;
+  return finaliseWithSnapshot(cycleId, checked.step.label, (prepared) => applyStep(cycleId, to, actor, comment, opts.at, prepared));
+}
+
+/** The same for the web app: a final snapshot is prepared in a worker thread, so the server keeps serving. */
+export async function transitionCycleInWorker(cycleId: number, to: CycleStatus, actor: CycleActor, comment?: string): Promise<TransitionResult> {
+  if (!findTransition(getCycle(cycleId).status, to)?.finalSnapshot) return applyStep(cycleId, to, actor, comment, undefined, null) as TransitionResult;
+  const checked = checkStep(getDb(), getCycle(cycleId), to, actor);
+  if (!checked.ok) return checked;
+  return finaliseWithSnapshotInWorker(cycleId, checked.step.label, (prepared) => applyStep(cycleId, to, actor, comment, undefined, prepared));
+}
+
+/** The step's transaction: checks again, stores the snapshot (if the step takes one), status, transition row, audit. */
+function applyStep(cycleId: number, to: CycleStatus, actor: CycleActor, comment: string | undefined, at: string | undefined, prepared: PreparedFinal | null): TransitionResult | "stale" {
+  return mutate(getDb(), (tx): TransitionResult | "stale" => {
     const cycle = getCycle(cycleId, tx);
-    const step = findTransition(cycle.status, to);
-    if (!step) {
-      const message =
-        cycle.status === to
-          ? `考核已是“${CYCLE_STATUS_LABELS[to]}”状态`
-          : `考核当前为“${CYCLE_STATUS_LABELS[cycle.status]}”，不能变更为“${CYCLE_STATUS_LABELS[to]}”`;
-      return { ok: false, message, errors: [] };
+    const checked = checkStep(tx, cycle, to, actor);
+    if (!checked.ok) return checked;
+    const step = checked.step;
+    const when = at ?? nowIso();
+    let snapshot: { packageSha256: string; resultsSha256: string; units: number } | null = null;
+    if (step.finalSnapshot) {
+      // The status changed after the caller looked (a race): the snapshot was not prepared.
+      if (!prepared) return { ok: false, message: "考核状态刚刚发生变化，请刷新页面后重试", errors: [] };
+      if (auditMark() !== prepared.auditMark) return "stale";
+      const out = insertFinalSnapshot(tx, cycleId, actor, prepared.snapshot, when);
+      if (!out.ok) return snapshotRefused(step.label, out);
+      snapshot = { packageSha256: out.packageSha256, resultsSha256: out.resultsSha256, units: out.units };
     }
-    if (!step.roles.includes(actor.role)) {
-      return { ok: false, message: `您无权执行“${step.label}”操作`, errors: [] };
-    }
-    const reports = evaluatePreconditions({ db: tx, cycle }, step.preconditions);
-    const failed = reports.filter((r) => r.problems.length > 0);
-    if (failed.length > 0) {
-      return {
-        ok: false,
-        message: `不能${step.label}：${failed.map((r) => `未满足“${r.label}”`).join("；")}`,
-        errors: failed.flatMap((r) => r.problems),
-      };
-    }
-    const at = opts.at ?? nowIso();
     const text = comment?.trim() || null;
     const after = tx
       .update(cycles)
-      .set({ status: to, updatedAt: at, ...(to === "published" && !cycle.publishedAt ? { publishedAt: at } : {}) })
+      .set({ status: to, updatedAt: when, ...(to === "published" && !cycle.publishedAt ? { publishedAt: when } : {}) })
       .where(eq(cycles.id, cycleId))
       .returning()
       .get();
-    tx.insert(cycleTransitions).values({ cycleId, fromStatus: cycle.status, toStatus: to, actorId: actor.id, at, comment: text }).run();
+    tx.insert(cycleTransitions).values({ cycleId, fromStatus: cycle.status, toStatus: to, actorId: actor.id, at: when, comment: text }).run();
     writeAudit(tx, actor, {
       action: "cycle.transition",
       entityType: "cycle",
       entityId: cycleId,
       before: { status: cycle.status },
-      after: { status: to, label: step.label, comment: text },
+      after: { status: to, label: step.label, comment: text, ...(snapshot ? { finalSnapshot: snapshot } : {}) },
     });
-    return { ok: true, cycle: after };
+    return { ok: true, cycle: after, snapshot };
   });
 }
 

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
-import type { Db, Tx } from "../../db/client";
+import { getSqlite, type Db, type Tx } from "../../db/client";
 import {
   categories,
   cycles,
@@ -15,7 +15,7 @@ import {
 } from "../../db/schema";
 import type { Dimension, LeafInput, LeafRule, Part } from "../../scoring";
 import { STALE_MESSAGE } from "../domain/evaluation-labels";
-import type { StoredIndicator } from "../domain/indicator-spec";
+import { storedLeaves, type StoredIndicator } from "../domain/indicator-spec";
 import { beijingDayStart, beijingToday } from "../utils/beijing-time";
 import { loadTree } from "./indicator-tree.server";
 
@@ -108,6 +108,22 @@ export function cycleUnits(db: Reader, cycleId: number): CycleUnit[] {
     .all();
 }
 
+/**
+ * How many units cycleUnits lists (optionally only those of one category), without reading them.
+ * Raw SQL on the same connection (the ranking page asks on every request).
+ */
+export function cycleUnitCount(cycleId: number, categoryName: string | null = null): number {
+  const row = getSqlite()
+    .prepare(
+      `SELECT COUNT(*) AS n FROM units u
+       JOIN categories c ON c.id = u.category_id
+       JOIN indicator_sets s ON s.category_id = u.category_id AND s.cycle_id = @cycleId
+       WHERE u.active = 1 AND (@category IS NULL OR c.name = @category)`,
+    )
+    .get({ cycleId, category: categoryName }) as { n: number };
+  return row.n;
+}
+
 export function getUnit(db: Reader, unitId: number): CycleUnit {
   const row = db
     .select({ id: units.id, code: units.code, name: units.name, categoryId: units.categoryId, categoryName: categories.name })
@@ -135,32 +151,22 @@ export interface EvalLeaf {
 }
 
 export function leavesOf(tree: readonly StoredIndicator[]): EvalLeaf[] {
-  const out: EvalLeaf[] = [];
-  const walk = (nodes: readonly StoredIndicator[], path: string[], part: Part | undefined, dimension: Dimension | undefined) => {
-    for (const n of nodes) {
-      const p = part ?? n.part ?? "base";
-      const d = n.dimension ?? dimension;
-      if (n.children && n.children.length > 0) walk(n.children, [...path, `${n.code} ${n.name}`], p, d);
-      else if (n.rule) {
-        const leaf: EvalLeaf = {
-          nodeId: n.nodeId,
-          code: n.code,
-          name: n.name,
-          points: n.points,
-          rule: n.rule,
-          part: p,
-          guidance: n.guidance ?? "",
-          criteria: n.criteria ?? "",
-          basis: n.basis ?? "",
-          path,
-        };
-        if (d) leaf.dimension = d;
-        out.push(leaf);
-      }
-    }
-  };
-  walk(tree, [], undefined, undefined);
-  return out;
+  return storedLeaves(tree).map(({ node: n, part, dimension, path }) => {
+    const leaf: EvalLeaf = {
+      nodeId: n.nodeId,
+      code: n.code,
+      name: n.name,
+      points: n.points,
+      rule: n.rule,
+      part,
+      guidance: n.guidance ?? "",
+      criteria: n.criteria ?? "",
+      basis: n.basis ?? "",
+      path,
+    };
+    if (dimension) leaf.dimension = dimension;
+    return leaf;
+  });
 }
 
 export interface SetTree {
@@ -223,6 +229,8 @@ export interface AppealWindow {
   /** Last Beijing date appeals are accepted (through the end of that day). */
   lastDay: string | null;
   open: boolean;
+  /** When the office closed the window before it ran out (提前结束复核期), else null. */
+  closedEarlyAt: string | null;
 }
 
 function addDays(day: string, n: number): string {
@@ -233,11 +241,11 @@ function addDays(day: string, n: number): string {
 
 /**
  * The appeal window (复核申请期限): from the day the cycle entered 初步结果 through the end
- * (Beijing time) of the day `appealWindowDays` calendar days later. Open only while the cycle is
- * in 初步结果.
+ * (Beijing time) of the day `appealWindowDays` calendar days later, unless the office closed it
+ * early (closeAppealWindow in appeals.server.ts). Open only while the cycle is in 初步结果.
  */
 export function appealWindow(db: Reader, cycle: CycleRow, now = new Date()): AppealWindow {
-  if (!statusAtLeast(cycle.status, "preliminary")) return { opened: null, lastDay: null, open: false };
+  if (!statusAtLeast(cycle.status, "preliminary")) return { opened: null, lastDay: null, open: false, closedEarlyAt: null };
   const t = db
     .select({ at: cycleTransitions.at })
     .from(cycleTransitions)
@@ -248,5 +256,6 @@ export function appealWindow(db: Reader, cycle: CycleRow, now = new Date()): App
   const opened = beijingToday(new Date(t?.at ?? cycle.updatedAt));
   const lastDay = addDays(opened, cycle.appealWindowDays);
   const closesAt = beijingDayStart(addDays(lastDay, 1)).getTime();
-  return { opened, lastDay, open: cycle.status === "preliminary" && now.getTime() < closesAt };
+  const closedEarlyAt = cycle.appealsClosedAt;
+  return { opened, lastDay, open: cycle.status === "preliminary" && closedEarlyAt === null && now.getTime() < closesAt, closedEarlyAt };
 }

@@ -25,6 +25,17 @@ export function throwRefusal(error: unknown): never {
   throw error;
 }
 
+/**
+ * For actions that answer in the page: a thrown Response passes through; a 403 refusal becomes the
+ * page's error (like a loader's); any other refusal its field errors and status; anything else is rethrown.
+ */
+export function actionRefusal(error: unknown): { status: number; fieldErrors: Record<string, string> } {
+  if (error instanceof Response) throw error;
+  const r = refusalErrors(error);
+  if (r.status === 403) throwRefusal(error);
+  return r;
+}
+
 /** For actions: the refusal as field errors (its field, else `_form`) with its status. */
 export function refusalErrors(error: unknown): { status: number; fieldErrors: Record<string, string> } {
   const r = evaluationRefusal(error);

@@ -103,13 +103,34 @@ function mayVerify(db: Reader, user: SessionUser, f: typeof findings.$inferSelec
   return f.inspectorId === user.id || drawnFindingIds(db, user.id).includes(f.id);
 }
 
-export function loadRectification(db: Reader, user: SessionUser, rectId: number) {
-  const row = rectificationRows(db, and(eq(rectifications.id, rectId)))[0];
-  if (!row) throw new EvaluationError("整改记录不存在", 404);
-  const f = db.select().from(findings).where(eq(findings.id, row.findingId)).get()!;
-  const isUnit = user.role === "department" && user.unitId === row.unitId;
+/**
+ * The user's standing on a rectification: its unit's department, a verifier (inspector / office) or
+ * a leader (read-only). Anyone else is refused (403; 404 if it does not exist) before anything of it
+ * — or of a posted form — is looked at.
+ */
+function rectificationAccess(db: Reader, user: SessionUser, rectId: number) {
+  const r = db.select().from(rectifications).where(eq(rectifications.id, rectId)).get();
+  if (!r) throw new EvaluationError("整改记录不存在", 404);
+  const f = db.select().from(findings).where(eq(findings.id, r.findingId)).get()!;
+  const isUnit = user.role === "department" && user.unitId === f.unitId;
   const verifier = mayVerify(db, user, f);
   if (!isUnit && !verifier && user.role !== "leader") throw new EvaluationError("您无权查看该整改记录。", 403);
+  return { rectification: r, finding: f, isUnit, verifier };
+}
+
+const RESPOND_REFUSAL = "只有被抽查单位可以回复整改情况。";
+const VERIFY_REFUSAL = "只有该单位的检查人员或政务公开办可以核验整改。";
+
+/** For actions, before the form is validated: may the user respond to / verify this rectification (403 / 404 otherwise). */
+export function assertMayActOnRectification(db: Reader, user: SessionUser, rectId: number, act: "respond" | "verify"): void {
+  const { isUnit, verifier } = rectificationAccess(db, user, rectId);
+  if (act === "respond" && !isUnit) throw new EvaluationError(RESPOND_REFUSAL, 403);
+  if (act === "verify" && !verifier) throw new EvaluationError(VERIFY_REFUSAL, 403);
+}
+
+export function loadRectification(db: Reader, user: SessionUser, rectId: number) {
+  const { finding: f, isUnit, verifier } = rectificationAccess(db, user, rectId);
+  const row = rectificationRows(db, and(eq(rectifications.id, rectId)))[0];
   return {
     rectification: row,
     canRespond: isUnit && (row.status === "pending" || row.status === "failed"),
@@ -129,7 +150,7 @@ export function respondToRectification(db: Db, actor: Actor, user: SessionUser, 
     const r = tx.select().from(rectifications).where(eq(rectifications.id, rectId)).get();
     if (!r) throw new EvaluationError("整改记录不存在", 404);
     const f = tx.select().from(findings).where(eq(findings.id, r.findingId)).get()!;
-    if (user.role !== "department" || user.unitId !== f.unitId) throw new EvaluationError("只有被抽查单位可以回复整改情况。", 403);
+    if (user.role !== "department" || user.unitId !== f.unitId) throw new EvaluationError(RESPOND_REFUSAL, 403);
     if (r.version !== input.version) throw new EvaluationError(STALE_MESSAGE, 409);
     if (r.status !== "pending" && r.status !== "failed") throw new EvaluationError("整改情况已回复，等待核验", 409);
     const after = tx
@@ -153,7 +174,7 @@ export function verifyRectification(db: Db, actor: Actor, user: SessionUser, rec
     const r = tx.select().from(rectifications).where(eq(rectifications.id, rectId)).get();
     if (!r) throw new EvaluationError("整改记录不存在", 404);
     const f = tx.select().from(findings).where(eq(findings.id, r.findingId)).get()!;
-    if (!mayVerify(tx, user, f)) throw new EvaluationError("只有该单位的检查人员或政务公开办可以核验整改。", 403);
+    if (!mayVerify(tx, user, f)) throw new EvaluationError(VERIFY_REFUSAL, 403);
     if (r.version !== input.version) throw new EvaluationError(STALE_MESSAGE, 409);
     if (r.status !== "responded") throw new EvaluationError("单位尚未回复整改情况，不能核验", 409);
     const after = tx

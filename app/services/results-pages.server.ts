@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, ne } from "drizzle-orm";
+import { z } from "zod";
 import { getDb, getSqlite } from "../../db/client";
 import { cycleResults, cycles, findings, indicatorNodes, submissions, type CycleStatus } from "../../db/schema";
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
@@ -8,11 +9,11 @@ import { assertUnitAccess } from "../utils/auth.server";
 import { forbidden, notFound } from "../utils/http.server";
 import { listAppeals } from "./appeals.server";
 import { findingSource } from "./cycle-package.server";
-import { cycleUnits, getUnit, setFor, statusAtLeast } from "./evaluation-context.server";
+import { cycleUnitCount, getUnit, setFor, statusAtLeast } from "./evaluation-context.server";
 import { listEvidence } from "./evidence.server";
 import { publicPageEnabled } from "./public-results.server";
 import { headerLeaves, packageHeader } from "./results-export/source.server";
-import { COMPUTE_STATUSES, currentResults, resultsMeta, unitResultOf, unitSummaries, type ResultsMeta } from "./results.server";
+import { COMPUTE_STATUSES, currentResults, resultsMeta, unitResultOf, unitSummaries, type ResultsMeta, type SummaryRow } from "./results.server";
 import { leafOwnerId } from "./self-inspection-context.server";
 import { selfScores } from "./self-scores.server";
 
@@ -45,32 +46,54 @@ function departmentMeta(cycle: CycleRow): ResultsMeta | null {
 }
 
 /** Rows per page of the ranking (a district may have thousands of units; downloads hold them all). */
-export const RANKING_PAGE_SIZE = 200;
+export const RANKING_PAGE_SIZE = 50;
 
-export function rankingPage(user: SessionUser, cycle: CycleRow, category: string | null, pageParam: string | null = null) {
+/** The ranking's URL filters (`?category=…&q=…&page=…`); anything unusable falls back to "all". */
+const rankingQuerySchema = z.object({
+  category: z.string().trim().min(1).max(100).nullable().catch(null),
+  q: z.string().trim().max(50, "搜索词最多50个字").catch(""),
+  page: z.coerce.number().int().min(1).catch(1),
+});
+
+export type RankingQuery = { category?: string | null; q?: string | null; page?: string | null };
+
+/** What every request for the same results needs: categories and dimensions present (cached with the summaries). */
+const derivedCache = new WeakMap<SummaryRow[], { categories: string[]; dimensions: ReturnType<typeof dimensionsUsed> }>();
+
+function derived(all: SummaryRow[]) {
+  let d = derivedCache.get(all);
+  if (!d) derivedCache.set(all, (d = { categories: [...new Set(all.map((r) => r.category))], dimensions: dimensionsUsed(all) }));
+  return d;
+}
+
+export function rankingPage(user: SessionUser, cycle: CycleRow, query: RankingQuery = {}) {
+  const filters = rankingQuerySchema.parse({ category: query.category ?? null, q: query.q ?? "", page: query.page ?? 1 });
   const meta = currentResults(cycle.id);
   const office = user.role === "office";
   const base = {
     cycle: { id: cycle.id, year: cycle.year, title: cycle.title, status: cycle.status, statusLabel: CYCLE_STATUS_LABELS[cycle.status] },
     canCompute: office && COMPUTE_STATUSES.includes(cycle.status as CycleStatus),
-    canFinalise: office && cycle.status === "final" && !resultsMeta(cycle.id, "final"),
     publicEnabled: publicPageEnabled(cycle.id),
-    canPublish: office && !!resultsMeta(cycle.id, "final"),
+    // currentResults prefers the final snapshot: the cycle has one exactly when it is shown.
+    canPublish: office && meta?.kind === "final",
+    q: filters.q,
   };
   if (!meta) return { ...base, meta: null, rows: [], total: 0, notEvaluated: 0, page: 1, pages: 1, categories: [], grades: [], dimensions: [], category: null };
   const header = packageHeader(meta.id);
   const all = unitSummaries(meta);
-  const categories = [...new Set(all.map((r) => r.category))];
-  const chosen = category && categories.includes(category) ? category : null;
-  const matching = chosen ? all.filter((r) => r.category === chosen) : all;
+  const { categories, dimensions } = derived(all);
+  const chosen = filters.category && categories.includes(filters.category) ? filters.category : null;
+  const inCategory = chosen ? all.filter((r) => r.category === chosen) : all;
+  const needle = filters.q.toLowerCase();
+  const matching = needle ? inCategory.filter((r) => r.name.toLowerCase().includes(needle) || r.id.toLowerCase().includes(needle)) : inCategory;
   // Units of the cycle not in these results (evaluation not complete when they were computed).
-  const population = cycleUnits(getDb(), cycle.id).filter((u) => !chosen || u.categoryName === chosen).length;
+  const population = cycleUnitCount(cycle.id, chosen);
   const pages = Math.max(1, Math.ceil(matching.length / RANKING_PAGE_SIZE));
-  const page = Math.min(pages, Math.max(1, Number.parseInt(pageParam ?? "1", 10) || 1));
+  const page = Math.min(pages, filters.page);
   const rows = matching.slice((page - 1) * RANKING_PAGE_SIZE, page * RANKING_PAGE_SIZE);
   return {
     total: matching.length,
-    notEvaluated: Math.max(0, population - matching.length),
+    notEvaluated: Math.max(0, population - inCategory.length),
     page,
     pages,
     ...base,
@@ -95,7 +118,7 @@ export function rankingPage(user: SessionUser, cycle: CycleRow, category: string
     categories,
     category: chosen,
     grades: header.grades,
-    dimensions: dimensionsUsed(all),
+    dimensions,
   };
 }
 

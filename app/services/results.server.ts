@@ -14,7 +14,7 @@ import {
   type ValidationError,
 } from "../../scoring";
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
-import { serialisePackage, serialiseResults, sortUnits } from "../domain/deterministic-json";
+import { serialisePackage, serialiseResults, sortUnits, unitEntryTexts } from "../domain/deterministic-json";
 import { baseLeafIds, mayHaveAllNaWarning, mergeResults } from "../domain/results-merge";
 import { unitSummary, type UnitSummary } from "../domain/results-view";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
@@ -102,6 +102,8 @@ interface StoredUnitRow {
 interface PreparedUnit {
   unitId: number;
   result: UnitResult;
+  /** The unit's entry as it stands in the results text (stored as the row's `result`). */
+  text: string;
   inputSha256: string;
   rescored: boolean;
 }
@@ -233,15 +235,17 @@ function prepare(cycleId: number, opts: ComputeOptions): Prepared | Refusal {
 
   const rescoredIds = new Set(toScore.map((u) => u.id));
   const resultsJson = serialiseResults(results);
+  const texts = unitEntryTexts(resultsJson, results.units.length);
   return {
     packageJson: ser.json,
     packageSha256,
     resultsJson,
     resultsSha256: sha256(resultsJson),
     results,
-    units: results.units.map((r) => ({
+    units: results.units.map((r, i) => ({
       unitId: unitIds[r.id],
       result: r,
+      text: texts[i],
       inputSha256: inputSha.get(r.id)!,
       rescored: rescoredIds.has(r.id),
     })),
@@ -280,7 +284,7 @@ function rowValues(u: PreparedUnit): UnitRowValues {
   const r = u.result;
   return {
     unitId: u.unitId,
-    values: [JSON.stringify(r), formatScore(r.total), r.rank, r.categoryRank, u.inputSha256, JSON.stringify(unitSummary(r))],
+    values: [u.text, formatScore(r.total), r.rank, r.categoryRank, u.inputSha256, JSON.stringify(unitSummary(r))],
   };
 }
 
@@ -505,66 +509,58 @@ function outcome(kind: "preliminary" | "final", id: number, p: Pick<PreparedWrit
   };
 }
 
+// ---------------------------------------------------------------- final snapshot
+
+/** The heavy part of a final snapshot, prepared outside the write transaction (plain data). */
+export type FinalSnapshot = PreparedWrite;
+
 /**
- * Store the immutable final snapshot (定稿结果) of a cycle that has been finalised (已定稿): the
- * package built from the database at this moment, its results and both hashes, and every unit's
- * row. A database trigger refuses any later UPDATE or DELETE of it; a second call is refused.
- * Units still incomplete block the snapshot (every unit must have been evaluated).
+ * Prepare the immutable final snapshot (定稿结果) of a cycle: the package built from the database
+ * at this moment, its results, both hashes and every unit's row. Read-only; the status change
+ * 初步结果 → 已定稿 (app/services/cycle-finalise.server.ts) stores it with insertFinalSnapshot in
+ * the same transaction as the step itself, so a cycle is never 已定稿 without its snapshot.
  */
-export function finaliseResults(cycleId: number, actor: Actor, opts: ComputeOptions = {}): ComputeOutcome {
-  const refused = checkFinalisable(cycleId);
-  if (refused) return refused;
-  return writeFinal(cycleId, actor, prepareWrite(cycleId, opts, "final"));
+export function prepareFinalSnapshot(cycleId: number, opts: ComputeOptions = {}): FinalSnapshot | Refusal {
+  return prepareWrite(cycleId, opts, "final");
 }
 
-/** The same with the heavy part in a worker thread (the web app; see computeCycleResultsInWorker). */
-export async function finaliseResultsInWorker(cycleId: number, actor: Actor): Promise<ComputeOutcome> {
-  const refused = checkFinalisable(cycleId);
-  if (refused) return refused;
-  const p = await prepareInWorker(cycleId, "final");
-  return p === null ? finaliseResults(cycleId, actor) : writeFinal(cycleId, actor, p);
+/** The same in a worker thread where the server can (see computeCycleResultsInWorker). */
+export async function prepareFinalSnapshotInWorker(cycleId: number): Promise<FinalSnapshot | Refusal> {
+  return (await prepareInWorker(cycleId, "final")) ?? prepareFinalSnapshot(cycleId);
 }
 
-function checkFinalisable(cycleId: number): Refusal | null {
-  const db = getDb();
-  const cycle = cycleRow(db, cycleId);
-  if (!cycle) return refuse(404, "该考核年度不存在");
-  if (cycle.status !== "final") return refuse(409, `考核当前为“${CYCLE_STATUS_LABELS[cycle.status]}”，结果定稿后方可生成定稿快照`);
-  if (resultRow(db, cycleId, "final")) return refuse(409, "定稿结果已生成，不能更改");
-  return null;
-}
-
-function writeFinal(cycleId: number, actor: Actor, p: PreparedWrite | Refusal): ComputeOutcome {
-  if ("ok" in p) return p;
+/**
+ * Store a prepared final snapshot inside the caller's transaction (the status change), audited.
+ * A database trigger refuses any later UPDATE or DELETE of it. Refused, with nothing written, when
+ * a unit is still incomplete or the cycle already has one.
+ */
+export function insertFinalSnapshot(tx: Tx, cycleId: number, actor: Actor, p: FinalSnapshot, at: string): ComputeOutcome {
   if (p.incomplete.length > 0) {
     return refuse(409, `仍有${p.incomplete.length}个单位的指标未评估签署（${p.incomplete.slice(0, 5).map((u) => u.name).join("、")}${p.incomplete.length > 5 ? "等" : ""}），不能生成定稿结果`);
   }
-  return mutate(getDb(), (tx): ComputeOutcome => {
-    if (resultRow(tx, cycleId, "final")) return refuse(409, "定稿结果已生成，不能更改");
-    if (cycleRow(tx, cycleId)!.status !== "final") return refuse(409, "考核状态已变化，未生成定稿结果");
-    const id = tx
-      .insert(cycleResults)
-      .values({
-        cycleId,
-        kind: "final",
-        packageJson: p.packageJson,
-        packageSha256: p.packageSha256,
-        resultsJson: p.resultsJson,
-        resultsSha256: p.resultsSha256,
-        computedBy: actorUserId(tx, actor),
-        computedAt: new Date().toISOString(),
-      })
-      .returning({ id: cycleResults.id })
-      .get().id;
-    writeUnitRows(id, p.rows);
-    writeAudit(tx, actor, {
-      action: "results.finalise",
-      entityType: "cycle",
-      entityId: cycleId,
-      after: { kind: "final", packageSha256: p.packageSha256, resultsSha256: p.resultsSha256, units: p.units },
-    });
-    return outcome("final", id, p, p.rows.length, false);
+  if (resultRow(tx, cycleId, "final")) return refuse(409, "定稿结果已生成，不能更改");
+  const id = tx
+    .insert(cycleResults)
+    .values({
+      cycleId,
+      kind: "final",
+      packageJson: p.packageJson,
+      packageSha256: p.packageSha256,
+      resultsJson: p.resultsJson,
+      resultsSha256: p.resultsSha256,
+      computedBy: actorUserId(tx, actor),
+      computedAt: at,
+    })
+    .returning({ id: cycleResults.id })
+    .get().id;
+  writeUnitRows(id, p.rows);
+  writeAudit(tx, actor, {
+    action: "results.finalise",
+    entityType: "cycle",
+    entityId: cycleId,
+    after: { kind: "final", packageSha256: p.packageSha256, resultsSha256: p.resultsSha256, units: p.units },
   });
+  return outcome("final", id, p, p.rows.length, false);
 }
 
 // ---------------------------------------------------------------- reading
@@ -579,9 +575,12 @@ export interface ResultsMeta {
   computedByName: string | null;
 }
 
-/** The results pages show: the final snapshot when there is one, else the preliminary results. */
-export function currentResults(cycleId: number, db: Reader = getDb()): ResultsMeta | null {
-  const rows = db
+/**
+ * Both results rows of a cycle (small columns only: the planner answers from the covering index
+ * cycle_results_meta_idx and never walks the large JSON texts).
+ */
+function metaRows(cycleId: number, db: Reader): ResultsMeta[] {
+  return db
     .select({
       id: cycleResults.id,
       cycleId: cycleResults.cycleId,
@@ -595,17 +594,16 @@ export function currentResults(cycleId: number, db: Reader = getDb()): ResultsMe
     .leftJoin(users, eq(users.id, cycleResults.computedBy))
     .where(eq(cycleResults.cycleId, cycleId))
     .all();
+}
+
+/** The results pages show: the final snapshot when there is one, else the preliminary results. */
+export function currentResults(cycleId: number, db: Reader = getDb()): ResultsMeta | null {
+  const rows = metaRows(cycleId, db);
   return rows.find((r) => r.kind === "final") ?? rows.find((r) => r.kind === "preliminary") ?? null;
 }
 
 export function resultsMeta(cycleId: number, kind: "preliminary" | "final", db: Reader = getDb()): ResultsMeta | null {
-  const meta = currentResults(cycleId, db);
-  if (meta && meta.kind === kind) return meta;
-  if (kind === "final") return null;
-  const row = resultRow(db, cycleId, "preliminary");
-  if (!row) return null;
-  const all = db.select().from(cycleResults).where(eq(cycleResults.id, row.id)).get()!;
-  return { id: all.id, cycleId, kind: "preliminary", packageSha256: all.packageSha256, resultsSha256: all.resultsSha256, computedAt: all.computedAt, computedByName: null };
+  return metaRows(cycleId, db).find((r) => r.kind === kind) ?? null;
 }
 
 /** The stored package or results text of a results row (byte-exact, as hashed). */
@@ -650,18 +648,24 @@ export function unitResultOf(cycleResultId: number, unitId: number): UnitResult 
 }
 
 /**
- * Every unit's full results entry in ranking order, in chunks (for exports). Each chunk is read
- * whole, so the caller may yield to the event loop between chunks (an open better-sqlite3
- * iterator would keep the connection busy for everyone else).
+ * Every unit's full results entry in ranking order, in chunks (for exports). The order is read once
+ * (unit ids only), then each chunk by primary key, so no query sorts or skips the large `result`
+ * texts. Each chunk is read whole, so the caller may yield to the event loop between chunks (an
+ * open better-sqlite3 iterator would keep the connection busy for everyone else).
  */
 export function* unitResultChunks(cycleResultId: number, size = 250): Generator<{ unitId: number; result: UnitResult }[]> {
-  const stmt = getSqlite().prepare(
-    "SELECT unit_id AS unitId, result FROM unit_results WHERE cycle_result_id = ? ORDER BY rank, json_extract(summary, '$.id') LIMIT ? OFFSET ?",
-  );
-  for (let offset = 0; ; offset += size) {
-    const rows = stmt.all(cycleResultId, size, offset) as { unitId: number; result: string }[];
-    if (rows.length === 0) return;
-    yield rows.map((r) => ({ unitId: r.unitId, result: JSON.parse(r.result) as UnitResult }));
-    if (rows.length < size) return;
+  const sqlite = getSqlite();
+  const order = sqlite
+    .prepare("SELECT unit_id FROM unit_results WHERE cycle_result_id = ? ORDER BY rank, json_extract(summary, '$.id')")
+    .pluck()
+    .all(cycleResultId) as number[];
+  const one = sqlite.prepare("SELECT result FROM unit_results WHERE cycle_result_id = ? AND unit_id = ?").pluck();
+  for (let i = 0; i < order.length; i += size) {
+    const chunk: { unitId: number; result: UnitResult }[] = [];
+    for (const unitId of order.slice(i, i + size)) {
+      const text = one.get(cycleResultId, unitId) as string | undefined;
+      if (text !== undefined) chunk.push({ unitId, result: JSON.parse(text) as UnitResult });
+    }
+    yield chunk;
   }
 }

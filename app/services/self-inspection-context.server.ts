@@ -13,7 +13,7 @@ import {
   type CycleStatus,
 } from "../../db/schema";
 import type { Dimension, LeafInput, LeafRule, Part } from "../../scoring";
-import type { StoredIndicator } from "../domain/indicator-spec";
+import { storedLeaves, type StoredIndicator } from "../domain/indicator-spec";
 import type { PreviewContext } from "../domain/self-score";
 import { effectiveDue } from "../domain/self-inspection-deadline";
 import { loadTree } from "./indicator-tree.server";
@@ -92,32 +92,21 @@ export function currentCycle(db: Reader): CycleRow | undefined {
 }
 
 export function leavesOfTree(tree: readonly StoredIndicator[]): LeafInfo[] {
-  const out: LeafInfo[] = [];
-  const walk = (nodes: readonly StoredIndicator[], path: string[], part: Part | undefined, dimension: Dimension | undefined) => {
-    for (const n of nodes) {
-      const p = part ?? n.part ?? "base";
-      const d = n.dimension ?? dimension;
-      if (n.children && n.children.length > 0) walk(n.children, [...path, `${n.code} ${n.name}`], p, d);
-      else if (n.rule)
-        out.push({
-          nodeId: n.nodeId,
-          code: n.code,
-          name: n.name,
-          points: n.points,
-          rule: n.rule,
-          part: p,
-          dimension: d,
-          guidance: n.guidance ?? "",
-          criteria: n.criteria ?? "",
-          basis: n.basis ?? "",
-          evidenceRequired: n.evidenceRequired ?? false,
-          evidenceKinds: n.evidenceKinds ?? [],
-          path,
-        });
-    }
-  };
-  walk(tree, [], undefined, undefined);
-  return out;
+  return storedLeaves(tree).map(({ node: n, part, dimension, path }) => ({
+    nodeId: n.nodeId,
+    code: n.code,
+    name: n.name,
+    points: n.points,
+    rule: n.rule,
+    part,
+    dimension,
+    guidance: n.guidance ?? "",
+    criteria: n.criteria ?? "",
+    basis: n.basis ?? "",
+    evidenceRequired: n.evidenceRequired ?? false,
+    evidenceKinds: n.evidenceKinds ?? [],
+    path,
+  }));
 }
 
 export function loadUnitContext(db: Reader, cycle: CycleRow, unitId: number): UnitContext {

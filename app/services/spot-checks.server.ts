@@ -148,14 +148,49 @@ function getBatch(db: Reader, batchId: number): BatchRow {
   return b;
 }
 
-/** Office: everything; an inspector: only a batch they were drawn for (their own units editable). */
-export function loadBatch(db: Reader, user: SessionUser, batchId: number) {
+/** Office: any batch; an evaluator: a batch they were drawn for. Anyone else 403 (404 if there is no such batch). */
+function batchAccess(db: Reader, user: SessionUser, batchId: number) {
   const batch = getBatch(db, batchId);
-  const cycle = getCycle(db, batch.cycleId);
   const drawn = batchUnits(db, batchId);
   if (user.role !== "office" && !(user.role === "evaluator" && drawn.some((u) => u.inspectorId === user.id))) {
     throw new EvaluationError("您不是该抽查批次的检查人员，无权访问。", 403);
   }
+  return { batch, drawn };
+}
+
+/*
+ * Checks for the batch page's actions, made before the posted form is validated, so someone without
+ * access gets 403/404 and never field errors about the batch.
+ */
+
+const FINDING_REFUSAL = "只有抽中的检查人员或政务公开办可以记录该单位的抽查发现";
+
+/** Publishing a batch's draw: the office only. */
+export function assertMayPublishBatch(db: Reader, user: SessionUser, batchId: number): void {
+  batchAccess(db, user, batchId);
+  if (user.role !== "office") throw new EvaluationError("只有政务公开办可以公开抽查结果。", 403);
+}
+
+/** Recording a finding: the office, or the inspector drawn for the posted unit (an unknown unit is left to validation). */
+export function assertMayRecordFinding(db: Reader, user: SessionUser, batchId: number, postedUnitId: string): void {
+  const { drawn } = batchAccess(db, user, batchId);
+  const unit = drawn.find((u) => String(u.unitId) === postedUnitId.trim());
+  if (user.role !== "office" && unit && unit.inspectorId !== user.id) throw new EvaluationError(FINDING_REFUSAL, 403);
+}
+
+/** A finding of this batch the user may edit or add evidence to (404 if it is not in the batch). */
+export function findingOfBatch(db: Reader, user: SessionUser, batchId: number, postedFindingId: string): FindingRow {
+  batchAccess(db, user, batchId);
+  const id = /^[1-9][0-9]{0,15}$/.test(postedFindingId.trim()) ? Number(postedFindingId.trim()) : 0;
+  const f = findingForEvidence(db, user, id);
+  if (f.batchId !== batchId) throw new EvaluationError("抽查发现不属于本批次", 404);
+  return f;
+}
+
+/** Office: everything; an inspector: only a batch they were drawn for (their own units editable). */
+export function loadBatch(db: Reader, user: SessionUser, batchId: number) {
+  const { batch, drawn } = batchAccess(db, user, batchId);
+  const cycle = getCycle(db, batch.cycleId);
   const visibleUnits = user.role === "office" ? drawn : drawn.filter((u) => u.inspectorId === user.id);
   const unitIds = visibleUnits.map((u) => u.unitId);
   const rows =
@@ -243,7 +278,7 @@ function checkFindingTarget(db: Reader, user: SessionUser, batch: BatchRow, inpu
     .where(and(eq(spotCheckUnits.batchId, batch.id), eq(spotCheckUnits.unitId, input.unitId)))
     .get();
   if (!drawn) throw new EvaluationError("该单位不在本批次抽查范围内", 400, "unitId");
-  if (user.role !== "office" && drawn.inspectorId !== user.id) throw new EvaluationError("只有抽中的检查人员或政务公开办可以记录该单位的抽查发现", 403);
+  if (user.role !== "office" && drawn.inspectorId !== user.id) throw new EvaluationError(FINDING_REFUSAL, 403);
   const unit = getUnit(db, input.unitId);
   const leaf = setFor(db, batch.cycleId, unit.categoryId)?.leaves.find((l) => l.nodeId === input.nodeId);
   if (!leaf) throw new EvaluationError("该指标不是该单位的末级指标", 400, "nodeId");

@@ -1,10 +1,11 @@
-import { aliasedTable, and, asc, eq, or, sql, type SQL } from "drizzle-orm";
+import { aliasedTable, and, asc, eq, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, type Tx } from "../../db/client";
 import { categories, units } from "../../db/schema";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import type { FieldErrors } from "../utils/form.server";
 import { notFound } from "../utils/http.server";
+import { activeStatus, containsText } from "../utils/list-filters.server";
 
 export const unitCodeSchema = z
   .string({ required_error: "请输入单位编码" })
@@ -75,13 +76,7 @@ const parentUnits = aliasedTable(units, "parent_units");
 export function listUnits(filter: UnitFilter = {}): UnitListRow[] {
   const conditions: SQL[] = [];
   if (filter.categoryId) conditions.push(eq(units.categoryId, filter.categoryId));
-  if (filter.status === "active") conditions.push(eq(units.active, true));
-  if (filter.status === "inactive") conditions.push(eq(units.active, false));
-  const q = filter.q?.trim();
-  if (q) {
-    const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    conditions.push(or(sql`${units.code} LIKE ${pattern} ESCAPE '\\'`, sql`${units.name} LIKE ${pattern} ESCAPE '\\'`)!);
-  }
+  for (const c of [activeStatus(units.active, filter.status), containsText(filter.q, units.code, units.name)]) if (c) conditions.push(c);
   return getDb()
     .select({
       id: units.id,

@@ -7,6 +7,7 @@ import { ROLE_LABELS } from "../utils/auth.server";
 import type { FieldErrors } from "../utils/form.server";
 import { notFound } from "../utils/http.server";
 import { hashPassword, MIN_PASSWORD_LENGTH } from "../utils/password.server";
+import { activeStatus, containsText } from "../utils/list-filters.server";
 
 /**
  * The one place where user accounts are validated and written: the users admin pages and the
@@ -225,13 +226,7 @@ export function listUsers(filter: UserFilter = {}): UserRow[] {
   const conditions: SQL[] = [];
   if (filter.role) conditions.push(eq(users.role, filter.role));
   if (filter.unitId) conditions.push(eq(users.unitId, filter.unitId));
-  if (filter.status === "active") conditions.push(eq(users.active, true));
-  if (filter.status === "inactive") conditions.push(eq(users.active, false));
-  const q = filter.q?.trim();
-  if (q) {
-    const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    conditions.push(or(sql`${users.username} LIKE ${pattern} ESCAPE '\\'`, sql`${users.displayName} LIKE ${pattern} ESCAPE '\\'`)!);
-  }
+  for (const c of [activeStatus(users.active, filter.status), containsText(filter.q, users.username, users.displayName)]) if (c) conditions.push(c);
   return getDb()
     .select(publicColumns)
     .from(users)

@@ -48,6 +48,13 @@ export const cycles = sqliteTable(
     /** The cycle this one was copied from, if any. */
     copiedFromId: integer("copied_from_id").references((): AnySQLiteColumn => cycles.id),
     publishedAt: text("published_at"),
+    /**
+     * 提前结束复核期: when the office closed the appeal window before it ran out (every appeal filed
+     * so far decided), by whom and why. From then on no appeal may be filed.
+     */
+    appealsClosedAt: text("appeals_closed_at"),
+    appealsClosedBy: integer("appeals_closed_by").references(() => users.id),
+    appealsClosedReason: text("appeals_closed_reason"),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },

@@ -24,7 +24,13 @@ export const cycleResults = sqliteTable(
     computedBy: integer("computed_by").references(() => users.id),
     computedAt: text("computed_at").notNull(),
   },
-  (t) => [uniqueIndex("cycle_results_cycle_kind_uq").on(t.cycleId, t.kind), index("cycle_results_cycle_idx").on(t.cycleId)],
+  (t) => [
+    uniqueIndex("cycle_results_cycle_kind_uq").on(t.cycleId, t.kind),
+    index("cycle_results_cycle_idx").on(t.cycleId),
+    // Covering index for the small columns: they sit after the large JSON texts in each row, so
+    // reading them from the table walks megabytes of overflow pages (every results page asks).
+    index("cycle_results_meta_idx").on(t.cycleId, t.kind, t.packageSha256, t.resultsSha256, t.computedAt, t.computedBy),
+  ],
 );
 
 /** Per-unit rows of the latest results, for fast ranking pages and dashboards. */

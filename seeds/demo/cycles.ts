@@ -29,7 +29,8 @@ export const DEMO_CYCLES: { year: number; title: string; status: CycleStatus; st
 
 /**
  * Work seeded into a demo cycle just before it enters a status, by the modules that own that
- * work — e.g. evaluator entries before 初步结果, computed results before 已定稿. A hook runs only
+ * work — e.g. evaluator entries before 初步结果, decided appeals before 已定稿 (which takes the final
+ * snapshot of the results). A hook runs only
  * when the cycle actually makes that step, so a second run of the seed (cycle already past the
  * step) runs nothing. Hooks must write through the services/`mutate` so every row is audited.
  */

@@ -1,23 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { NAVIGATION } from "../../app/navigation";
-import { loginAs, useBrowser } from "../helpers/browser";
-import { startServer, type TestServer } from "../helpers/server";
+import { loginAs, useBrowser, useServer } from "../helpers/browser";
 
 // The UI shell of issue 2 in a real Chromium over the built app: every control labelled, tables
 // with headers, visible keyboard focus, keyboard-only use, sufficient contrast, usable at 1280 px
 // and on a tablet, Chinese 404 page, the header naming the user (and the department's unit).
 
-let server: TestServer;
+const server = useServer();
 const browser = useBrowser();
 
-beforeAll(async () => {
-  server = await startServer();
-}, 120_000);
-
-afterAll(async () => {
-  await server?.stop();
-});
 
 /** The foundation's pages (office); unit and user detail pages use the first demo rows. */
 const OFFICE_PAGES = [

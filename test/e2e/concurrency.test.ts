@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "../../app/utils/password.server";
 import { closeDb, getDb } from "../../db/client";
 import { auditLog, categories, submissionAnswers, submissionEvents, submissions, units, users } from "../../db/schema";
-import { loginAs, useBrowser } from "../helpers/browser";
+import { gotoHydrated, loginAs, useBrowser } from "../helpers/browser";
 import { PNG_BYTES } from "../helpers/evidence-fixtures";
 import { createPublishedCycle, leafNodeId, SELF_TREE } from "../helpers/self-inspection-fixtures";
 import { loginViaHttp, postForm, PROJECT_ROOT, startServer, type TestServer } from "../helpers/server";
@@ -83,8 +83,8 @@ describe("two sessions editing the same item", () => {
     const b = await browser.newPage();
     await loginAs(a, server.url, username(1), PASSWORD);
     await loginAs(b, server.url, username(1), PASSWORD);
-    await a.goto(`${server.url}/self/${nodeId}`);
-    await b.goto(`${server.url}/self/${nodeId}`);
+    await gotoHydrated(a, `${server.url}/self/${nodeId}`);
+    await gotoHydrated(b, `${server.url}/self/${nodeId}`);
 
     const narrative = (p: typeof a) => p.getByLabel("说明", { exact: true });
     await a.getByLabel(/^自评分/).fill("9");
@@ -107,7 +107,7 @@ describe("two sessions editing the same item", () => {
     expect(answer.version).toBe(1);
     closeDb();
 
-    await b.reload();
+    await gotoHydrated(b, b.url()); // reload
     expect(await narrative(b).inputValue()).toBe("甲会话保存的说明");
     await narrative(b).fill("乙会话刷新后保存的说明");
     await b.getByRole("button", { name: "保存草稿" }).click();

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb, getDb } from "../../db/client";
 import { cycles, evaluatorAssignments, findings, rectifications, spotCheckBatches, units, users } from "../../db/schema";
 import { ASSIGN_SEED_2026 } from "../../seeds/demo/evaluation";
-import { loginAs, useBrowser } from "../helpers/browser";
+import { gotoHydrated, loginAs, useBrowser } from "../helpers/browser";
 import { startServer, type TestServer } from "../helpers/server";
 
 // The evaluation pages in a real browser over the built app, on the seeded demo (2026 in progress).
@@ -67,7 +67,7 @@ beforeAll(async () => {
     ["admin", "/appeals?cycle=2025", "复核申请 · 2025年度"],
     [dept.username, "/rectifications", "本单位整改事项"],
     [dept.username, `/rectifications/${rect.id}`, "整改："],
-    ["dept-001", "/appeals?cycle=2025", "考核结果与复核申请 · 2025年度"],
+    ["dept-001", "/appeals?cycle=2025", "复核申请 · 2025年度"],
     [signed.username, `/review/${signed.unitId}?cycle=2026`, "2026年度评估"],
   ];
   closeDb();
@@ -106,7 +106,7 @@ describe("third-party evaluation in the browser", () => {
 
     // A second tab on the same leaf, loaded before the first one saves.
     const other = await context.newPage();
-    await other.goto(leafUrl);
+    await gotoHydrated(other, leafUrl);
 
     await page.getByLabel(/^评分（0–/).fill("0");
     await page.getByLabel("评估说明（与单位自评不一致时必填）").fill("");
@@ -140,7 +140,7 @@ describe("third-party evaluation in the browser", () => {
     const page = await browser.newPage();
     const errors = collectErrors(page);
     await loginAs(page, server.url, "admin");
-    await page.goto(`${server.url}/evaluation/divergences?cycle=2026`);
+    await gotoHydrated(page, `${server.url}/evaluation/divergences?cycle=2026`);
     await page.getByText("有1项评分分歧尚未仲裁").waitFor();
     const form = page.locator("form").filter({ has: page.getByRole("button", { name: "记录仲裁" }) }).first();
     await form.getByRole("button", { name: "记录仲裁" }).click();
@@ -158,7 +158,7 @@ describe("third-party evaluation in the browser", () => {
   it("department: nothing of the evaluation before 初步结果", async () => {
     const page = await browser.newPage();
     await loginAs(page, server.url, "dept-008");
-    await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "考核结果与复核", exact: true }).click();
+    await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "复核申请", exact: true }).click();
     await page.getByText("初步结果公布前，评估结果、抽查发现和得分不向单位公开。").waitFor();
   });
 });

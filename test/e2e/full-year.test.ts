@@ -2,7 +2,7 @@ import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import ExcelJS from "exceljs";
 import fs from "node:fs";
-import { loginAs, useBrowser } from "../helpers/browser";
+import { gotoHydrated as open, loginAs, useBrowser, waitForIdle as idle } from "../helpers/browser";
 import { pdfText } from "../helpers/pdf-text";
 import { startServer, type TestServer } from "../helpers/server";
 
@@ -12,17 +12,19 @@ import { startServer, type TestServer } from "../helpers/server";
  * (test/helpers/browser.ts) and the later steps are not meaningful without it.
  *
  * Covered:
- * the office creates next year's cycle from the template and publishes it → a 街道 fills in every
+ * the office keeps one unit in this run's assessment (the demo's other units 停用: evaluating them all
+ * through the UI would take most of an hour) → creates next year's cycle from the template and
+ * publishes it → a 街道 fills in every
  * leaf (every rule type), uploads a PDF with progress shown, and submits → the office returns one
  * item → the department revises it and resubmits → the office starts the evaluation and assigns
  * evaluators at random (seeded, re-derivable) → both evaluators score every leaf (one of them
  * diverging on one item, with a reason) and sign off → the office arbitrates the divergence → a
  * seeded spot check, a finding needing rectification → the department rectifies, the office
- * verifies → preliminary results computed and published → an appeal filed and decided → a leader
- * sees the dashboard (chart marks) and downloads the Excel (ranking rows) and PDF (Chinese text).
- *
- * Not walked yet: 结果定稿. The appeal window (cycle setting, days) must have passed before the cycle
- * can be finalised, so a run in real time cannot both appeal and finalise.
+ * verifies → preliminary results computed and published → an appeal filed and decided → 结果定稿
+ * is refused while the appeal window runs; the office closes it early (提前结束复核期), after which
+ * the department cannot appeal → 结果定稿 takes the final snapshot, shown on the results page → a
+ * leader sees the dashboard (chart marks) and downloads the Excel (ranking rows) and PDF (Chinese
+ * text) of the final results.
  */
 
 let server: TestServer;
@@ -35,7 +37,7 @@ const UNIT = { username: "dept-003", name: "西山街道办事处" };
 /** A stored-XSS probe in a free-text field; it must render as text wherever it is shown. */
 const XSS = `<script>window.__xss=1</script><img src=x onerror="window.__xss=1">西山说明`;
 
-const state: { cycleId?: number; returnedLeaf?: string; evaluators?: string[]; divergentLeaf?: string } = {};
+const state: { cycleId?: number; returnedLeaf?: string; evaluators?: string[]; divergentLeaf?: string; packageSha256?: string } = {};
 
 beforeAll(async () => {
   server = await startServer();
@@ -69,26 +71,6 @@ function watch(page: Page): string[] {
   return problems;
 }
 
-/**
- * Go to a page and wait until React has hydrated it (its elements carry React's fiber keys), so a
- * click is handled by the app rather than lost while the server-rendered markup is replaced.
- */
-async function open(page: Page, url: string) {
-  await page.goto(url);
-  await page.waitForFunction(() => {
-    const el = document.querySelector("main button, main a, main input") ?? document.querySelector("button");
-    return !!el && Object.keys(el).some((k) => k.startsWith("__reactFiber"));
-  });
-}
-
-/** Wait until Remix has finished the current navigation / form submission and its revalidation. */
-async function idle(page: Page) {
-  await page.waitForFunction(() => {
-    const router = (window as unknown as { __remixRouter?: { state: { navigation: { state: string }; revalidation: string; fetchers: Map<string, { state: string }> } } }).__remixRouter;
-    return !!router && router.state.navigation.state === "idle" && router.state.revalidation === "idle";
-  });
-}
-
 async function assertNoXss(page: Page) {
   expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
 }
@@ -103,6 +85,24 @@ describe(`the next assessment year (${YEAR}) in a real browser`, { timeout: 300_
     await loginAs(page, server.url, username);
     return { page, problems };
   }
+
+  it("0. the office takes every unit but one out of this run's assessment (停用)", async () => {
+    const { page, problems } = await signedIn("admin");
+    await open(page, `${server.url}/admin/units?status=active`);
+    const others = await page
+      .locator('a[aria-label^="编辑 "]')
+      .evaluateAll((links, keep) => links.filter((a) => a.getAttribute("aria-label") !== `编辑 ${keep}`).map((a) => a.getAttribute("href")!), UNIT.name);
+    expect(others.length).toBeGreaterThan(5);
+    for (const href of others) {
+      await open(page, server.url + href);
+      await page.locator('input[type="checkbox"][name="active"]').uncheck();
+      await page.getByRole("button", { name: "保存", exact: true }).click();
+      await page.getByRole("status").filter({ hasText: "已保存。" }).waitFor();
+    }
+    await open(page, `${server.url}/admin/units?status=active`);
+    expect(await page.locator('a[aria-label^="编辑 "]').evaluateAll((links) => links.map((a) => a.getAttribute("aria-label")))).toEqual([`编辑 ${UNIT.name}`]);
+    expect(problems).toEqual([]);
+  });
 
   it("1. the office creates the cycle from the template and publishes it", async () => {
     const { page, problems: officeProblems } = await signedIn("admin");
@@ -424,7 +424,51 @@ describe(`the next assessment year (${YEAR}) in a real browser`, { timeout: 300_
     expect(office.problems).toEqual([]);
   });
 
-  it("12. a leader sees the dashboard's charts and downloads the Excel ranking and the PDF report", async () => {
+  it("12. 结果定稿 waits for the appeal window; the office closes it early, and the step takes the final snapshot", async () => {
+    const { page, problems } = await signedIn("admin");
+    await open(page, `${server.url}/cycles/${state.cycleId}`);
+    await page.getByRole("button", { name: "结果定稿" }).click();
+    const refusal = page.getByRole("alert").filter({ hasText: "不能结果定稿" });
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain("复核申请期限至");
+    await expect.poll(() => page.locator("body").textContent()).toContain("状态：初步结果");
+
+    await open(page, `${server.url}/appeals?cycle=${YEAR}`);
+    const close = page.locator("form").filter({ has: page.getByRole("button", { name: "提前结束复核期" }) });
+    await close.getByLabel("理由", { exact: true }).fill("复核申请已全部处理，经研究提前结束复核期");
+    await close.getByRole("button", { name: "提前结束复核期" }).click();
+    await page.getByText("复核期已提前结束，各单位不能再申请复核。").waitFor();
+    await idle(page);
+    await expect.poll(() => page.locator("body").textContent()).toContain("理由：复核申请已全部处理，经研究提前结束复核期");
+    expect(await page.locator("body").textContent()).toContain("已提前结束");
+    expect(await page.locator("body").textContent()).toContain("可以在考核年度页面定稿");
+
+    // The department can no longer appeal.
+    const dept = await signedIn(UNIT.username);
+    await open(dept.page, `${server.url}/appeals?cycle=${YEAR}`);
+    await dept.page.getByText("当前不在复核申请期限内。").waitFor();
+    expect(await dept.page.getByRole("button", { name: "提交复核申请" }).count()).toBe(0);
+    expect(dept.problems).toEqual([]);
+
+    await open(page, `${server.url}/cycles/${state.cycleId}`);
+    await page.getByRole("button", { name: "结果定稿" }).click();
+    const done = page.getByRole("status").filter({ hasText: "考核已变更为“已定稿”。已生成定稿结果（1个单位" });
+    await done.waitFor({ timeout: 60_000 });
+    state.packageSha256 = /SHA-256：([0-9a-f]{64})/.exec((await done.textContent()) ?? "")![1];
+    await idle(page);
+    await expect.poll(() => page.locator("body").textContent()).toContain("状态：已定稿");
+
+    // The results page shows the final snapshot with its package hash.
+    await open(page, `${server.url}/results?cycle=${YEAR}`);
+    const head = page.locator("section.card").first();
+    expect(await head.locator(".badge").first().textContent()).toBe("定稿结果");
+    expect(await head.locator("code").first().textContent()).toBe(state.packageSha256);
+    expect(await page.getByRole("button", { name: /计算初步结果/ }).count()).toBe(0);
+    expect(await page.getByRole("row").filter({ hasText: UNIT.name }).count()).toBe(1);
+    expect(problems).toEqual([]);
+  });
+
+  it("13. a leader sees the dashboard's charts and downloads the Excel ranking and the PDF report of the final results", async () => {
     const { page, problems } = await signedIn("leader");
     await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "领导看板" }).click();
     await page.waitForURL((u) => u.pathname === "/dashboard");
@@ -433,20 +477,32 @@ describe(`the next assessment year (${YEAR}) in a real browser`, { timeout: 300_
     // The ranking chart: one bar per ranked unit, beside its table.
     const ranking = page.locator('[data-testid^="chart-ranking-"]').filter({ hasText: UNIT.name }).first();
     const rows = await ranking.locator("table tbody tr").count();
-    expect(rows).toBeGreaterThan(0);
+    expect(rows).toBe(1);
     expect(await ranking.locator("path.recharts-rectangle").count()).toBe(rows);
     expect(await ranking.locator("table").textContent()).toContain(UNIT.name);
 
     await open(page, `${server.url}/results?cycle=${YEAR}`);
+    const total = (await page.getByRole("row").filter({ hasText: UNIT.name }).locator("td").nth(4).textContent())!.trim();
     const [xlsx] = await Promise.all([page.waitForEvent("download"), page.locator(`a[href="/results/${YEAR}/export/xlsx"]`).click()]);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(fs.readFileSync((await xlsx.path())!) as unknown as ExcelJS.Buffer);
-    expect(wb.worksheets[0].name).toBe("排名");
-    const rankingRows: string[] = [];
-    wb.worksheets[0].eachRow((row, n) => {
-      if (n > 1) rankingRows.push(row.values!.toString());
+    const sheet = wb.worksheets[0];
+    expect(sheet.name).toBe("排名");
+    // Row values are sparse (index 0 unused): make them dense first.
+    const cells = (row: ExcelJS.Row) => Array.from(row.values as unknown[], (v) => v ?? "");
+    const header = cells(sheet.getRow(1)).map(String);
+    expect(header).toEqual(expect.arrayContaining(["排名", "单位名称", "总分"]));
+    const rankingRows: Record<string, unknown>[] = [];
+    sheet.eachRow((row, n) => {
+      if (n > 1) rankingRows.push(Object.fromEntries(header.map((h, i) => [h, cells(row)[i]])));
     });
-    expect(rankingRows.some((r) => r.includes(UNIT.name))).toBe(true);
+    expect(rankingRows).toHaveLength(1);
+    expect(rankingRows[0]).toMatchObject({ 排名: 1, 单位名称: UNIT.name });
+    expect(Number(rankingRows[0]["总分"])).toBe(Number(total));
+    // The workbook's 说明 names the final snapshot's package hash.
+    const notes: string[] = [];
+    wb.getWorksheet("说明")!.eachRow((row) => notes.push(cells(row).join(" ")));
+    expect(notes.join("\n")).toContain(state.packageSha256);
 
     const [pdf] = await Promise.all([page.waitForEvent("download"), page.locator(`a[href="/results/${YEAR}/export/pdf"]`).click()]);
     const text = await pdfText(new Uint8Array(fs.readFileSync((await pdf.path())!)));

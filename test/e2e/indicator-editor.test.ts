@@ -1,12 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { loginAs, useBrowser } from "../helpers/browser";
-import { startServer, type TestServer } from "../helpers/server";
+import { gotoHydrated, loginAs, useBrowser, useServer, waitForIdle } from "../helpers/browser";
 
 // The tree editor in the real (built) app and Chromium: a new draft year, a leaf added with its
 // rule parameters, the validation panel reacting, the fix, reordering, and an amendment after publishing.
 
-let server: TestServer;
+const server = useServer();
 const browser = useBrowser();
 
 /** Uncaught page errors and console errors, except the 400 answers of refused forms (expected here). */
@@ -20,13 +19,6 @@ function collectBrowserErrors(page: Page): string[] {
   return errors;
 }
 
-beforeAll(async () => {
-  server = await startServer();
-}, 120_000);
-
-afterAll(async () => {
-  await server?.stop();
-});
 
 describe("indicator tree editor", () => {
   it("adds a leaf with its rule parameters, shows the validation panel's error, and clears it after the fix", async () => {
@@ -35,9 +27,10 @@ describe("indicator tree editor", () => {
     await loginAs(page, server.url, "admin");
 
     // A new draft year from the default template.
-    await page.goto(`${server.url}/cycles`);
+    await gotoHydrated(page, `${server.url}/cycles`);
     await page.getByLabel("考核年度", { exact: true }).fill("2027");
     await Promise.all([page.waitForURL(/\/cycles\/\d+$/), page.getByRole("button", { name: "新建考核年度" }).click()]);
+    await waitForIdle(page);
     const row = page.getByRole("row").filter({ hasText: "区级部门" });
     await Promise.all([page.waitForURL(/\/sets\/\d+/), row.getByRole("link", { name: "编辑指标体系" }).click()]);
     await page.getByRole("heading", { level: 1, name: "2027年度 · 区级部门 指标体系" }).waitFor();
@@ -105,8 +98,9 @@ describe("indicator tree editor", () => {
     const page = await browser.newPage();
     const errors = collectBrowserErrors(page);
     await loginAs(page, server.url, "admin");
-    await page.goto(`${server.url}/cycles`);
+    await gotoHydrated(page, `${server.url}/cycles`);
     await Promise.all([page.waitForURL(/\/cycles\/\d+$/), page.getByRole("link", { name: "2026年度" }).click()]);
+    await waitForIdle(page);
     const row = page.getByRole("row").filter({ hasText: "区级部门" });
     await Promise.all([page.waitForURL(/\/sets\/\d+/), row.getByRole("link", { name: "查看或修订" }).click()]);
     await page.getByText("已发布：指标体系已冻结，修改须以修订方式进行").waitFor();

@@ -5,7 +5,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loginAs, useBrowser } from "../helpers/browser";
+import { gotoHydrated, loginAs, useBrowser, waitForIdle } from "../helpers/browser";
 import { PROJECT_ROOT, startServer, type TestServer } from "../helpers/server";
 
 // The leadership dashboard on the real server: the demo district plus two synthetic years
@@ -13,6 +13,7 @@ import { PROJECT_ROOT, startServer, type TestServer } from "../helpers/server";
 
 let server: TestServer;
 let dataDir = "";
+let cycle2021 = 0;
 const browser = useBrowser();
 const CATEGORY = "街道（合成）";
 
@@ -27,11 +28,13 @@ beforeAll(async () => {
   tsx("seeds/cli/seed-synthetic.ts", ["--units", "24", "--leaves", "20", "--year", "2024", "--seed", "e2e"]);
   // A third year whose results the office computes through the UI (the server's worker thread).
   tsx("seeds/cli/seed-synthetic.ts", ["--units", "24", "--leaves", "20", "--year", "2022", "--seed", "e2e"]);
-  // And a finalised year (已定稿) whose snapshot the office takes, then publishes.
+  // And a year in 初步结果 (appeal window long over) that the office finalises — the step takes the
+  // final snapshot in the server's worker thread — then publishes.
   tsx("seeds/cli/seed-synthetic.ts", ["--units", "24", "--leaves", "20", "--year", "2021", "--seed", "e2e"]);
   const db = new Database(path.join(dataDir, "app.db"));
   db.prepare("DELETE FROM cycle_results WHERE cycle_id IN (SELECT id FROM cycles WHERE year IN (2021, 2022))").run();
-  db.prepare("UPDATE cycles SET status = 'final' WHERE year = 2021").run();
+  db.prepare("UPDATE cycles SET status = 'preliminary', updated_at = '2021-12-20T02:00:00.000Z' WHERE year = 2021").run();
+  cycle2021 = (db.prepare("SELECT id FROM cycles WHERE year = 2021").pluck().get() as number) ?? 0;
   db.close();
   server = await startServer({ dataDir });
 }, 240_000);
@@ -57,12 +60,15 @@ describe("the leadership dashboard", () => {
     await loginAs(page, server.url, "leader");
     await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "领导看板" }).click();
     await page.waitForURL((u) => u.pathname === "/dashboard");
+    await waitForIdle(page);
     await page.getByLabel("考核年度").selectOption("2024");
     await Promise.all([page.waitForURL((u) => u.searchParams.get("cycle") === "2024"), page.getByRole("button", { name: "筛选" }).click()]);
+    await waitForIdle(page);
     // The category filter lists the chosen year's categories.
     await page.getByLabel("单位类别").selectOption(CATEGORY);
     await Promise.all([page.waitForURL((u) => u.searchParams.get("category") === CATEGORY), page.getByRole("button", { name: "筛选" }).click()]);
     // The filtered view has rendered (client-side navigation updates the URL before the DOM).
+    await waitForIdle(page);
     await page.getByText(`${CATEGORY} · 8 个单位`).waitFor();
     await page.locator(".recharts-surface").first().waitFor();
 
@@ -119,7 +125,7 @@ describe("computing results from the results page", () => {
   it("runs the recompute in the server's worker thread and shows the new ranking", async () => {
     const page = await browser.newPage();
     await loginAs(page, server.url, "admin");
-    await page.goto(`${server.url}/results?cycle=2022`);
+    await gotoHydrated(page, `${server.url}/results?cycle=2022`);
     await expect(page.getByText("本年度尚未计算考核结果").count()).resolves.toBe(1);
     // Meanwhile the server keeps answering other requests.
     const [health] = await Promise.all([
@@ -127,23 +133,28 @@ describe("computing results from the results page", () => {
       page.getByRole("status").waitFor(),
     ]);
     expect(health.status).toBe(200);
+    // The message comes with the action's answer; the table with the revalidation after it.
+    await waitForIdle(page);
     await expect(page.getByRole("status").textContent()).resolves.toContain("已计算 24 个单位（重新评分 24 个）");
+    await page.locator("table tbody tr").nth(23).waitFor();
     expect(await page.locator("table tbody tr").count()).toBe(24);
     expect(server.output()).not.toContain("results worker");
   });
 });
 
 describe("the final snapshot and the public 通报 page", () => {
-  it("is taken by the office, then published for visitors without an account", async () => {
+  it("is taken by the office's 结果定稿, then published for visitors without an account", async () => {
     const page = await browser.newPage();
     page.on("dialog", (d) => void d.accept());
     await loginAs(page, server.url, "admin");
     const visitor = await browser.newPage();
     expect((await visitor.goto(`${server.url}/public/results/2021`))?.status()).toBe(404);
 
-    await page.goto(`${server.url}/results?cycle=2021`);
-    await page.getByRole("button", { name: "生成定稿结果" }).click();
-    await page.getByRole("status").filter({ hasText: "定稿结果已生成" }).waitFor();
+    await gotoHydrated(page, `${server.url}/cycles/${cycle2021}`);
+    await page.getByRole("button", { name: "结果定稿" }).click();
+    await page.getByRole("status").filter({ hasText: "考核已变更为“已定稿”。已生成定稿结果（24个单位" }).waitFor();
+    await gotoHydrated(page, `${server.url}/results?cycle=2021`);
+    await expect(page.locator("section.card .badge").first().textContent()).resolves.toBe("定稿结果");
     await page.getByRole("button", { name: "开启公开通报页面" }).click();
     await page.getByRole("status").filter({ hasText: "公开通报页面已开启" }).waitFor();
     const sha = (await page.locator("section.card code").first().textContent())!.trim();
@@ -163,6 +174,7 @@ describe("a department's score card", () => {
     await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "考核结果", exact: true }).click();
     await page.getByRole("link", { name: "2025年度政务公开工作绩效考核" }).click();
     await page.getByRole("heading", { level: 1, name: "城关街道办事处 得分明细" }).waitFor();
+    await waitForIdle(page);
     const rows = page.locator("table tbody tr");
     expect(await rows.count()).toBeGreaterThan(10);
     expect(await page.locator("table tbody tr.lost").count()).toBeGreaterThan(0);

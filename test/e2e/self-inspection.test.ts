@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb, getDb } from "../../db/client";
 import { evidenceFiles, submissionAnswers, submissions, units } from "../../db/schema";
 import { demoPdf } from "../../seeds/demo/self-inspection-2026";
-import { loginAs, useBrowser } from "../helpers/browser";
+import { gotoHydrated, loginAs, useBrowser, waitForIdle } from "../helpers/browser";
 import { startServer, type TestServer } from "../helpers/server";
 
 // A department fills in leaves of its 2026 self-inspection and uploads a PDF in the real browser
@@ -38,7 +38,7 @@ function collectErrors(page: Page, expected?: RegExp): string[] {
 }
 
 async function openLeaf(page: Page, code: string, name: string): Promise<void> {
-  await page.goto(`${server.url}/self`);
+  await gotoHydrated(page, `${server.url}/self`);
   await Promise.all([page.waitForURL((u) => /^\/self\/\d+$/.test(u.pathname)), page.getByRole("link", { name: `填报 ${code} ${name}` }).click()]);
   await page.getByRole("heading", { level: 1, name: `${code} ${name}` }).waitFor();
 }
@@ -192,15 +192,17 @@ describe("department self-inspection in the browser", () => {
     const office = await browser.newPage();
     const errors = collectErrors(office);
     await loginAs(office, server.url, "admin");
-    await office.goto(`${server.url}/submissions`);
+    await gotoHydrated(office, `${server.url}/submissions`);
     await office.getByRole("heading", { level: 1, name: "自查审核 · 2026年度" }).waitFor();
     await Promise.all([office.waitForURL((u) => u.searchParams.get("filter") === "returned"), office.getByRole("link", { name: "退回修改（2）" }).click()]);
+    await waitForIdle(office);
     const rows = office.locator("tbody tr");
     await expect.poll(() => rows.count()).toBe(2);
     expect(await rows.allTextContents()).toEqual([expect.stringContaining("东湖街道办事处"), expect.stringContaining("区交通运输局")]);
 
     await office.getByRole("link", { name: "已提交（4）" }).click();
     await office.waitForURL((u) => u.searchParams.get("filter") === "submitted");
+    await waitForIdle(office);
     await Promise.all([
       office.waitForURL((u) => /^\/submissions\/\d+$/.test(u.pathname)),
       office.locator("tbody tr").filter({ hasText: "城关街道办事处" }).getByRole("link", { name: "查看" }).click(),

@@ -1,12 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { NAVIGATION } from "../../app/navigation";
-import { loginAs, logout, useBrowser } from "../helpers/browser";
-import { startServer, type TestServer } from "../helpers/server";
+import { gotoHydrated, loginAs, logout, useBrowser, useServer, waitForIdle } from "../helpers/browser";
 
 // The real server (node server.js over the build) and Debian's Chromium.
 
-let server: TestServer;
+const server = useServer();
 
 /** Uncaught page errors and console errors (the browser's own favicon request aside). */
 function collectBrowserErrors(page: Page): string[] {
@@ -20,13 +19,6 @@ function collectBrowserErrors(page: Page): string[] {
 }
 const browser = useBrowser();
 
-beforeAll(async () => {
-  server = await startServer();
-}, 120_000);
-
-afterAll(async () => {
-  await server?.stop();
-});
 
 describe("signing in through the real login form", () => {
   it("serves the login page in Chinese with <html lang=\"zh-CN\">", async () => {
@@ -144,7 +136,7 @@ describe("every navigation entry of every role", () => {
       await loginAs(page, server.url, username);
       for (const item of NAVIGATION[role]) {
         // Full document load (server render + hydration).
-        const res = await page.goto(server.url + item.to);
+        const res = await gotoHydrated(page, server.url + item.to);
         expect(res?.status(), `${item.to}`).toBe(200);
         expect(await page.locator(".error-page").count(), `${item.to} renders without the error page; browser errors: ${errors.join(" | ")}`).toBe(0);
         expect(await page.locator("html").getAttribute("lang")).toBe("zh-CN");
@@ -153,7 +145,7 @@ describe("every navigation entry of every role", () => {
         // Client-side navigation through the header (the page component renders in the browser).
         await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: item.label, exact: true }).click();
         await page.waitForURL((u) => u.pathname === item.to);
-        await page.waitForLoadState("networkidle");
+        await waitForIdle(page);
         expect(await page.locator(".error-page").count(), `${item.to} after client-side navigation; browser errors: ${errors.join(" | ")}`).toBe(0);
       }
       expect(errors).toEqual([]);

@@ -1,9 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page, type Response } from "playwright-core";
 import { afterAll, afterEach, beforeAll } from "vitest";
 import { DEMO_PASSWORD } from "../../seeds/demo/district";
-import { PROJECT_ROOT } from "./server";
+import { PROJECT_ROOT, startServer, type StartOptions, type TestServer } from "./server";
 
 /**
  * Debian's Chromium driven by playwright-core. `.ci/run` installs the `chromium` package when
@@ -106,6 +106,68 @@ export function useBrowser(defaults: BrowserContextOptions = {}): BrowserFixture
 }
 
 /**
+ * Register hooks for a test file: one real server (startServer) for the whole file, stopped after
+ * it. The answer reads through to that server once beforeAll has started it.
+ */
+export function useServer(opts: StartOptions = {}): TestServer {
+  let current: TestServer | null = null;
+  beforeAll(async () => {
+    current = await startServer(opts);
+  }, 120_000);
+  afterAll(async () => {
+    await current?.stop();
+    current = null;
+  });
+  const started = (): TestServer => {
+    if (!current) throw new Error("server not started (useServer() registers beforeAll)");
+    return current;
+  };
+  return {
+    get url() {
+      return started().url;
+    },
+    get port() {
+      return started().port;
+    },
+    get dataDir() {
+      return started().dataDir;
+    },
+    get child() {
+      return started().child;
+    },
+    output: () => started().output(),
+    stop: () => started().stop(),
+    kill: (signal) => started().kill(signal),
+  };
+}
+
+/**
+ * Go to a page and wait until React has hydrated it (its elements carry React's fiber keys), so a
+ * click is handled by the app rather than lost while the server-rendered markup is replaced.
+ * Answers page.goto's response.
+ */
+export async function gotoHydrated(page: Page, url: string): Promise<Response | null> {
+  const res = await page.goto(url);
+  await page.waitForFunction(() => {
+    const el = document.querySelector("main button, main a, main input") ?? document.querySelector("button");
+    return !!el && Object.keys(el).some((k) => k.startsWith("__reactFiber"));
+  });
+  return res;
+}
+
+/**
+ * Wait until Remix has finished the current navigation / form submission and its revalidation.
+ * Client-side navigation changes the URL before the new page has rendered, so read the DOM after a
+ * click only once this resolves (page.waitForURL alone is not enough).
+ */
+export async function waitForIdle(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const router = (window as unknown as { __remixRouter?: { state: { navigation: { state: string }; revalidation: string; fetchers: Map<string, { state: string }> } } }).__remixRouter;
+    return !!router && router.state.navigation.state === "idle" && router.state.revalidation === "idle";
+  });
+}
+
+/**
  * Log in through the real /login form (labels 用户名 / 密码, button 登录) and wait until the
  * signed-in page has rendered. Demo accounts share DEMO_PASSWORD.
  */
@@ -114,11 +176,14 @@ export async function loginAs(page: Page, baseUrl: string, username: string, pas
   await page.getByLabel("用户名", { exact: true }).fill(username);
   await page.getByLabel("密码", { exact: true }).fill(password);
   await Promise.all([page.waitForURL((u) => u.pathname !== "/login"), page.getByRole("button", { name: "登录" }).click()]);
-  // The header's user box appears once the signed-in page has rendered.
+  // The header's user box appears once the signed-in page has rendered; then wait for hydration
+  // (a full page load when the form was posted before the login page had hydrated).
   await page.locator(".user-box .user-name").waitFor();
+  await waitForIdle(page);
 }
 
-/** Click 退出登录 in the header and wait for the login page. */
+/** Click 退出登录 in the header and wait until the login page has rendered. */
 export async function logout(page: Page): Promise<void> {
   await Promise.all([page.waitForURL((u) => u.pathname === "/login"), page.getByRole("button", { name: "退出登录" }).click()]);
+  await waitForIdle(page);
 }

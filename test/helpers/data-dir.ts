@@ -2,6 +2,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll } from "vitest";
+import { count } from "drizzle-orm";
+import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import { closeDb, getDb } from "../../db/client";
 
 /** A fresh temporary DATA_DIR (real SQLite, real migrations) for the current test file. */
@@ -22,4 +24,10 @@ export function useTempDataDir(): { dir: () => string } {
 
 export function makeTempDir(prefix = "zwgk-tmp-"): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** How many rows each table holds now, by the given names: before/after snapshots of "nothing changed". */
+export function rowCounts<T extends Record<string, SQLiteTable>>(tables: T): { [K in keyof T]: number } {
+  const db = getDb();
+  return Object.fromEntries(Object.entries(tables).map(([name, table]) => [name, db.select({ n: count() }).from(table).get()!.n])) as { [K in keyof T]: number };
 }

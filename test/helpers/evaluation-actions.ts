@@ -6,7 +6,7 @@ import * as unitPage from "../../app/routes/review.$unitId._index";
 import type { ReviewFormState } from "../../app/domain/review-input";
 import { getDb } from "../../db/client";
 import { evaluatorAssignments } from "../../db/schema";
-import { nodeIdOf, unitIdOf, userIdOf, type FixtureCycle } from "./evaluation-fixtures";
+import { leafNodeId, unitIdOf, userIdOf, type FixtureCycle } from "./evaluation-fixtures";
 import { makeRequest, run, sessionCookieFor } from "./remix";
 
 /**
@@ -29,7 +29,7 @@ export const assign = (cycle: FixtureCycle, unitCode: string, evaluator: string)
 
 export function leafUrl(unitCode: string, cycle: FixtureCycle, code: string) {
   const unitId = unitIdOf(unitCode);
-  const nodeId = nodeIdOf(cycle.cycleId, unitCode, code);
+  const nodeId = leafNodeId(cycle.cycleId, unitCode, code);
   return { path: `/review/${unitId}/${nodeId}`, params: { unitId: String(unitId), nodeId: String(nodeId) } };
 }
 export function openLeaf(user: string, unitCode: string, cycle: FixtureCycle, code: string, query = "") {

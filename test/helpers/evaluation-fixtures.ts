@@ -1,10 +1,11 @@
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { getDb } from "../../db/client";
-import { categories, cycles, cycleTransitions, indicatorNodes, indicatorSets, submissionAnswers, submissions, units, users, type CycleStatus } from "../../db/schema";
-import { defaultCalendar, defaultCycleSettings } from "../../app/domain/cycle-defaults";
+import { cycles, cycleTransitions, submissionAnswers, submissions, units, users, type CycleStatus } from "../../db/schema";
 import type { IndicatorSpec } from "../../app/domain/indicator-spec";
-import { replaceTree } from "../../app/services/indicator-tree.server";
 import type { LeafInput } from "../../scoring";
+import { insertCycle, labellingRateLeaf, type CycleRow, leafNodeId, pressConferencesLeaf, publicationErrorsLeaf, vetoBranch } from "./cycle-fixtures";
+
+export { leafNodeId } from "./cycle-fixtures";
 
 /**
  * A small cycle for evaluation tests, written straight into the tables (the cycle and
@@ -19,31 +20,9 @@ export const TEST_TREE: IndicatorSpec[] = [
     points: 60,
     children: [
       { code: "1.1", name: "主动公开", points: 20, rule: { type: "score" }, guidance: "按要求主动公开政府信息" },
-      {
-        code: "1.2",
-        name: "公开差错",
-        points: 20,
-        rule: {
-          type: "deduction",
-          faults: [
-            { code: "late", label: "更新不及时", points: 2 },
-            { code: "error", label: "内容差错", points: 1 },
-          ],
-        },
-      },
-      { code: "1.3", name: "公文属性标注率", points: 10, rule: { type: "ratio", target: 1 } },
-      {
-        code: "1.4",
-        name: "新闻发布会",
-        points: 10,
-        rule: {
-          type: "tiers",
-          tiers: [
-            { min: 1, points: 5 },
-            { min: 2, points: 10 },
-          ],
-        },
-      },
+      publicationErrorsLeaf("1.2", 20),
+      labellingRateLeaf("1.3"),
+      pressConferencesLeaf("1.4"),
     ],
   },
   {
@@ -56,7 +35,7 @@ export const TEST_TREE: IndicatorSpec[] = [
       { code: "2.2", name: "政策解读", points: 20, rule: { type: "score" } },
     ],
   },
-  { code: "3", name: "单项否决", part: "veto", points: 0, children: [{ code: "3.1", name: "重大失泄密", points: 0, rule: { type: "veto" } }] },
+  vetoBranch("3"),
 ];
 
 /** The department's self-assessment per leaf code (the engine's input format). */
@@ -75,29 +54,10 @@ export interface FixtureCycle {
   year: number;
 }
 
-export function createCycle(year: number, status: CycleStatus, opts: { submittedUnitCodes?: string[]; settings?: Partial<ReturnType<typeof defaultCycleSettings>> } = {}): FixtureCycle {
-  const db = getDb();
-  const at = new Date().toISOString();
-  const cycle = db
-    .insert(cycles)
-    .values({
-      year,
-      title: `${year}年度政务公开工作考核`,
-      settings: { ...defaultCycleSettings(), ...opts.settings },
-      calendar: defaultCalendar(year),
-      selfInspectionDue: `${year}-11-30`,
-      status,
-      createdAt: at,
-      updatedAt: at,
-    })
-    .returning()
-    .get();
-  for (const cat of db.select().from(categories).all()) {
-    const set = db.insert(indicatorSets).values({ cycleId: cycle.id, categoryId: cat.id, createdAt: at, updatedAt: at }).returning().get();
-    db.transaction((tx) => replaceTree(tx, set.id, TEST_TREE));
-  }
-  for (const code of opts.submittedUnitCodes ?? []) submitSelfInspection(cycle.id, code);
-  return { cycleId: cycle.id, year };
+export function createCycle(year: number, status: CycleStatus, opts: { submittedUnitCodes?: string[]; settings?: CycleRow["settings"] } = {}): FixtureCycle {
+  const cycleId = insertCycle(year, TEST_TREE, { status, settings: opts.settings });
+  for (const code of opts.submittedUnitCodes ?? []) submitSelfInspection(cycleId, code);
+  return { cycleId, year };
 }
 
 export function submitSelfInspection(cycleId: number, unitCode: string, inputs: Record<string, LeafInput> = SELF_INPUTS): number {
@@ -107,26 +67,10 @@ export function submitSelfInspection(cycleId: number, unitCode: string, inputs: 
   const sub = db.insert(submissions).values({ cycleId, unitId: unit.id, status: "submitted", submittedAt: at, lastActivityAt: at, createdAt: at }).returning().get();
   for (const [code, input] of Object.entries(inputs)) {
     db.insert(submissionAnswers)
-      .values({ submissionId: sub.id, nodeId: nodeIdOf(cycleId, unitCode, code), input: input as Record<string, unknown>, narrative: `${code} 自查说明`, updatedAt: at })
+      .values({ submissionId: sub.id, nodeId: leafNodeId(cycleId, unitCode, code), input: input as Record<string, unknown>, narrative: `${code} 自查说明`, updatedAt: at })
       .run();
   }
   return sub.id;
-}
-
-/** The node id of a leaf code in the set the unit's category uses in the cycle. */
-export function nodeIdOf(cycleId: number, unitCode: string, code: string): number {
-  const db = getDb();
-  const unit = db.select().from(units).where(eq(units.code, unitCode)).get()!;
-  const set = db
-    .select()
-    .from(indicatorSets)
-    .where(and(eq(indicatorSets.cycleId, cycleId), eq(indicatorSets.categoryId, unit.categoryId)))
-    .get()!;
-  return db
-    .select()
-    .from(indicatorNodes)
-    .where(and(eq(indicatorNodes.setId, set.id), eq(indicatorNodes.code, code)))
-    .get()!.id;
 }
 
 export function setCycleStatus(cycleId: number, status: CycleStatus, at = new Date().toISOString()): void {

@@ -23,7 +23,7 @@ export const EXE_BYTES = (() => {
   return b;
 })();
 
-// ---------------------------------------------------------------- ZIP (stored, no compression)
+// ---------------------------------------------------------------- ZIP
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);
@@ -41,45 +41,65 @@ function crc32(data: Uint8Array): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-export function zipBytes(entries: Record<string, string>): Uint8Array<ArrayBuffer> {
-  const locals: Buffer[] = [];
+export interface ZipEntry {
+  name: string;
+  /** The entry's bytes as stored in the archive (already deflated when method is 8). */
+  data: Uint8Array;
+  /** 0 stored (default), 8 deflated. */
+  method?: 0 | 8;
+  /** What the entry claims to inflate to (default: data's length). */
+  size?: number;
+  /** Default: the CRC-32 of data. */
+  crc?: number;
+}
+
+/** A ZIP archive of the entries, with UTF-8 names (local headers, central directory, end record). */
+export function zipArchive(entries: ZipEntry[]): Uint8Array<ArrayBuffer> {
+  const locals: Uint8Array[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
-  for (const [name, content] of Object.entries(entries)) {
-    const nameBuf = Buffer.from(name, "utf8");
-    const data = Buffer.from(content, "utf8");
-    const crc = crc32(data);
+  for (const entry of entries) {
+    const nameBuf = Buffer.from(entry.name, "utf8");
+    const method = entry.method ?? 0;
+    const crc = entry.crc ?? crc32(entry.data);
+    const size = entry.size ?? entry.data.length;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
     local.writeUInt16LE(0x0800, 6);
+    local.writeUInt16LE(method, 8);
     local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
+    local.writeUInt32LE(entry.data.length, 18);
+    local.writeUInt32LE(size, 22);
     local.writeUInt16LE(nameBuf.length, 26);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4);
     central.writeUInt16LE(20, 6);
     central.writeUInt16LE(0x0800, 8);
+    central.writeUInt16LE(method, 10);
     central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(data.length, 24);
+    central.writeUInt32LE(entry.data.length, 20);
+    central.writeUInt32LE(size, 24);
     central.writeUInt16LE(nameBuf.length, 28);
     central.writeUInt32LE(offset, 42);
-    locals.push(local, nameBuf, data);
+    locals.push(local, nameBuf, entry.data);
     centrals.push(central, nameBuf);
-    offset += 30 + nameBuf.length + data.length;
+    offset += 30 + nameBuf.length + entry.data.length;
   }
   const cd = Buffer.concat(centrals);
   const eocd = Buffer.alloc(22);
-  const count = Object.keys(entries).length;
   eocd.writeUInt32LE(0x06054b50, 0);
-  eocd.writeUInt16LE(count, 8);
-  eocd.writeUInt16LE(count, 10);
+  eocd.writeUInt16LE(entries.length, 8);
+  eocd.writeUInt16LE(entries.length, 10);
   eocd.writeUInt32LE(cd.length, 12);
   eocd.writeUInt32LE(offset, 16);
   return new Uint8Array(Buffer.concat([...locals, cd, eocd]));
+}
+
+/** A ZIP of text files, stored uncompressed. */
+export function zipBytes(entries: Record<string, string>): Uint8Array<ArrayBuffer> {
+  return zipArchive(Object.entries(entries).map(([name, content]) => ({ name, data: Buffer.from(content, "utf8") })));
 }
 
 const CT = '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>';

@@ -1,7 +1,10 @@
 import { getDb, getSqlite } from "../../db/client";
 import { appeals, arbitrations, evaluatorAssignments, evaluatorEntries, findings, spotCheckBatches } from "../../db/schema";
 import type { LeafInput } from "../../scoring";
-import { nodeIdOf, unitIdOf, userIdOf } from "./evaluation-fixtures";
+import { leavesOf } from "../../app/domain/indicator-spec";
+import { cycleUnits, setFor } from "../../app/services/evaluation-context.server";
+import { demoInput } from "../../seeds/demo/self-inspection-inputs";
+import { leafNodeId, unitIdOf, userIdOf } from "./evaluation-fixtures";
 
 /**
  * Evaluation inputs for results tests, written straight into issue 6's tables (assignments,
@@ -47,7 +50,7 @@ export function evaluateUnits(cycleId: number, unitCodes: readonly string[], at 
       }
       for (const [leaf, input] of Object.entries(inputs)) {
         db.insert(evaluatorEntries)
-          .values({ assignmentId: a.id, nodeId: nodeIdOf(cycleId, code, leaf), input: input as Record<string, unknown>, reason: k === 0 && leaf === "1.1" ? `主动公开栏目更新不全（${code}）` : "", updatedAt: at })
+          .values({ assignmentId: a.id, nodeId: leafNodeId(cycleId, code, leaf), input: input as Record<string, unknown>, reason: k === 0 && leaf === "1.1" ? `主动公开栏目更新不全（${code}）` : "", updatedAt: at })
           .run();
       }
     });
@@ -57,7 +60,7 @@ export function evaluateUnits(cycleId: number, unitCodes: readonly string[], at 
 /** Replace one evaluator entry's input (an evaluator correcting a leaf). */
 export function setLeadEntry(cycleId: number, unitCode: string, leaf: string, input: LeafInput): void {
   const sqlite = getSqlite();
-  const nodeId = nodeIdOf(cycleId, unitCode, leaf);
+  const nodeId = leafNodeId(cycleId, unitCode, leaf);
   sqlite
     .prepare(
       `UPDATE evaluator_entries SET input = ? WHERE node_id = ? AND assignment_id IN
@@ -77,7 +80,7 @@ export function addFinding(cycleId: number, unitCode: string, leaf: string, f: {
       batchId: batch.id,
       cycleId,
       unitId: unitIdOf(unitCode),
-      nodeId: nodeIdOf(cycleId, unitCode, leaf),
+      nodeId: leafNodeId(cycleId, unitCode, leaf),
       inspectorId: userIdOf("eval-003"),
       description: f.description,
       foundOn: "2026-11-20",
@@ -95,7 +98,7 @@ export function addFinding(cycleId: number, unitCode: string, leaf: string, f: {
 export function addArbitration(cycleId: number, unitCode: string, leaf: string, value: number, reason: string): void {
   getDb()
     .insert(arbitrations)
-    .values({ cycleId, unitId: unitIdOf(unitCode), nodeId: nodeIdOf(cycleId, unitCode, leaf), value, reason, decidedBy: userIdOf("admin"), decidedAt: "2026-12-03T08:00:00.000Z" })
+    .values({ cycleId, unitId: unitIdOf(unitCode), nodeId: leafNodeId(cycleId, unitCode, leaf), value, reason, decidedBy: userIdOf("admin"), decidedAt: "2026-12-03T08:00:00.000Z" })
     .run();
 }
 
@@ -106,7 +109,7 @@ export function addAdjustedAppeal(cycleId: number, unitCode: string, leaf: strin
     .values({
       cycleId,
       unitId: unitIdOf(unitCode),
-      nodeId: nodeIdOf(cycleId, unitCode, leaf),
+      nodeId: leafNodeId(cycleId, unitCode, leaf),
       reason: "申请复核",
       status: "adjusted",
       decisionValue: value,
@@ -117,4 +120,23 @@ export function addAdjustedAppeal(cycleId: number, unitCode: string, leaf: strin
       createdAt: at,
     })
     .run();
+}
+
+/**
+ * Evaluate every unit of any cycle (e.g. one made from the default template): one signed-off lead
+ * evaluator (eval-001) per unit with a valid entry on every leaf (the demo's inputs), so the
+ * cycle may be finalised.
+ */
+export function evaluateEveryUnit(cycleId: number, at = "2026-12-01T08:00:00.000Z"): void {
+  const db = getDb();
+  const evaluatorId = userIdOf("eval-001");
+  for (const unit of cycleUnits(db, cycleId)) {
+    const set = setFor(db, cycleId, unit.categoryId);
+    if (!set) continue;
+    const a = db.insert(evaluatorAssignments).values({ cycleId, unitId: unit.id, evaluatorId, method: "manual", assignedAt: at, signedOffAt: at, lead: true }).returning().get();
+    for (const leaf of leavesOf(set.tree)) {
+      const input = demoInput(unit.code, leaf, 2026, unit.categoryName.includes("街道"));
+      db.insert(evaluatorEntries).values({ assignmentId: a.id, nodeId: leaf.nodeId, input: input as Record<string, unknown>, updatedAt: at }).run();
+    }
+  }
 }

@@ -1,9 +1,10 @@
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { getDb } from "../../db/client";
-import { categories, cycles, indicatorNodes, indicatorSets, units } from "../../db/schema";
-import { defaultCalendar, defaultCycleSettings } from "../../app/domain/cycle-defaults";
+import { cycles } from "../../db/schema";
 import type { IndicatorSpec } from "../../app/domain/indicator-spec";
-import { replaceTree } from "../../app/services/indicator-tree.server";
+import { insertCycle, labellingRateLeaf, pressConferencesLeaf, publicationErrorsLeaf, vetoBranch } from "./cycle-fixtures";
+
+export { leafNodeId } from "./cycle-fixtures";
 
 /**
  * A published cycle for self-inspection tests, written straight into the tables: one indicator
@@ -27,31 +28,9 @@ export const SELF_TREE: IndicatorSpec[] = [
         evidenceRequired: true,
         evidenceKinds: ["pdf", "jpeg", "png"],
       },
-      {
-        code: "1.2",
-        name: "公开差错",
-        points: 10,
-        rule: {
-          type: "deduction",
-          faults: [
-            { code: "late", label: "更新不及时", points: 2 },
-            { code: "error", label: "内容差错", points: 1 },
-          ],
-        },
-      },
-      { code: "1.3", name: "公文属性标注率", points: 10, rule: { type: "ratio", target: 1 } },
-      {
-        code: "1.4",
-        name: "新闻发布会",
-        points: 10,
-        rule: {
-          type: "tiers",
-          tiers: [
-            { min: 1, points: 5 },
-            { min: 2, points: 10 },
-          ],
-        },
-      },
+      publicationErrorsLeaf("1.2", 10),
+      labellingRateLeaf("1.3"),
+      pressConferencesLeaf("1.4"),
     ],
   },
   {
@@ -71,51 +50,15 @@ export const SELF_TREE: IndicatorSpec[] = [
     points: 20,
     children: [{ code: "3.1", name: "重大舆情5小时内发布权威信息", points: 20, rule: { type: "timeliness", limit: { hours: 5 }, whenEmpty: "full" } }],
   },
-  { code: "4", name: "单项否决", part: "veto", points: 0, children: [{ code: "4.1", name: "重大失泄密", points: 0, rule: { type: "veto" } }] },
+  vetoBranch("4"),
 ];
 
 export function createPublishedCycle(year: number, due: string): number {
-  const db = getDb();
-  const at = new Date().toISOString();
-  const cycle = db
-    .insert(cycles)
-    .values({
-      year,
-      title: `${year}年度政务公开工作考核`,
-      settings: defaultCycleSettings(),
-      calendar: defaultCalendar(year),
-      selfInspectionDue: due,
-      status: "published",
-      createdAt: at,
-      updatedAt: at,
-    })
-    .returning()
-    .get();
-  for (const cat of db.select().from(categories).all()) {
-    const set = db.insert(indicatorSets).values({ cycleId: cycle.id, categoryId: cat.id, createdAt: at, updatedAt: at }).returning().get();
-    db.transaction((tx) => replaceTree(tx, set.id, SELF_TREE));
-  }
-  return cycle.id;
+  return insertCycle(year, SELF_TREE, { status: "published", due });
 }
 
 export function setSelfInspectionDue(cycleId: number, due: string): void {
   getDb().update(cycles).set({ selfInspectionDue: due }).where(eq(cycles.id, cycleId)).run();
-}
-
-/** The node id of a leaf code in the set the unit's category uses in the cycle. */
-export function leafNodeId(cycleId: number, unitCode: string, code: string): number {
-  const db = getDb();
-  const unit = db.select().from(units).where(eq(units.code, unitCode)).get()!;
-  const set = db
-    .select()
-    .from(indicatorSets)
-    .where(and(eq(indicatorSets.cycleId, cycleId), eq(indicatorSets.categoryId, unit.categoryId)))
-    .get()!;
-  return db
-    .select()
-    .from(indicatorNodes)
-    .where(and(eq(indicatorNodes.setId, set.id), eq(indicatorNodes.code, code)))
-    .get()!.id;
 }
 
 /** "YYYY-MM-DD" in Beijing, `days` from now. */

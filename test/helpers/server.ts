@@ -1,4 +1,5 @@
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import Database from "better-sqlite3";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
@@ -11,8 +12,9 @@ import { fileURLToPath } from "node:url";
  * The real production server (`node server.js` over the Remix build) on a random free port with
  * its own temporary DATA_DIR, for browser and HTTP-level tests.
  *
- * NODE_ENV is "test" (not production), so bootstrap seeds the demo district into the empty
- * database; SESSION_SECRET is derived from the data directory, so a server restarted on the same
+ * NODE_ENV is "test" (not production), so a fresh data directory holds the demo district, as
+ * bootstrap seeds it into an empty database (copied from a seeded template, see seededDataDir);
+ * SESSION_SECRET is derived from the data directory, so a server restarted on the same
  * directory (crash tests) keeps accepting the sessions it issued before.
  */
 
@@ -45,88 +47,125 @@ export interface StartOptions {
 
 // ------------------------------------------------------------------ build
 
-/** Sources that end up in build/index.js or public/build. */
-const BUILD_INPUTS = ["app", "db/schema", "db/client.ts", "seeds", "scoring", "remix.config.js"];
+/**
+ * The build lock: one per machine, `${TMPDIR:-/tmp}/zwgk-build.lock`, held with flock(1) by everything
+ * that runs `remix build` while browser tests may be starting servers over build/:
+ *
+ *     flock "${TMPDIR:-/tmp}/zwgk-build.lock" npm run build
+ *
+ * ensureBuild() takes the same lock around its freshness check and its build, so it never reads a
+ * half-written build/ and never builds at the same time as such an `npm run build`. (`npm test`
+ * builds before vitest starts, so there the check finds the build fresh and nothing is rebuilt.)
+ */
+export const BUILD_LOCK = path.join(os.tmpdir(), "zwgk-build.lock");
 
-function newestMtime(p: string): number {
-  const stat = fs.statSync(p, { throwIfNoEntry: false });
-  if (!stat) return 0;
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of fs.readdirSync(p)) {
-    if (entry === "node_modules" || entry.startsWith(".")) continue;
-    newest = Math.max(newest, newestMtime(path.join(p, entry)));
-  }
-  return newest;
-}
-
-/** True when build/ is missing or older than any source file that goes into it. */
-export function buildIsStale(root = PROJECT_ROOT): boolean {
-  const serverBuild = fs.statSync(path.join(root, "build", "index.js"), { throwIfNoEntry: false });
-  if (!serverBuild || !fs.existsSync(path.join(root, "public", "build"))) return true;
-  return BUILD_INPUTS.some((input) => newestMtime(path.join(root, input)) > serverBuild.mtimeMs);
-}
-
-let buildChecked = false;
-
-function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Run fn holding an exclusive lock file (pid inside; a dead holder's lock is taken over). */
-function withLockSync<T>(lockFile: string, fn: () => T): T {
-  fs.mkdirSync(path.dirname(lockFile), { recursive: true });
-  const deadline = Date.now() + 10 * 60_000;
-  for (;;) {
+/**
+ * True when an ancestor of this process is `flock <BUILD_LOCK> …`, e.g. a test run started as
+ * `flock "${TMPDIR:-/tmp}/zwgk-build.lock" sh -c "npm run build && npx vitest run …"`: the lock is
+ * then ours already, and taking it again would wait for ourselves. (Linux /proc; elsewhere false.)
+ */
+function lockHeldByAncestor(): boolean {
+  let pid = process.ppid;
+  for (let depth = 0; pid > 1 && depth < 32; depth++) {
     try {
-      fs.writeFileSync(lockFile, String(process.pid), { flag: "wx" });
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const holder = Number(fs.readFileSync(lockFile, "utf8").trim());
-      if (!Number.isInteger(holder) || holder <= 0 || !pidAlive(holder)) {
-        fs.rmSync(lockFile, { force: true });
-        continue;
-      }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lockFile} (held by ${holder})`);
-      sleepSync(200);
+      const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+      if (path.basename(cmdline[0] ?? "") === "flock" && cmdline.some((arg) => path.resolve(arg) === BUILD_LOCK)) return true;
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      pid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    } catch {
+      return false;
     }
   }
-  try {
-    return fn();
-  } finally {
-    fs.rmSync(lockFile, { force: true });
-  }
+  return false;
 }
 
 /**
- * `npm test` builds before running vitest; when a browser test is run on its own and the build is
- * missing or stale, build it here (under a lock, so parallel test processes build only once).
+ * Run fn holding BUILD_LOCK. flock(1) locks a descriptor this process keeps open (passed to it as
+ * fd 3); the lock lives as long as that open file, so it is released by closeSync below, or by the
+ * kernel if this process dies. Without flock(1) (not util-linux) fn runs unlocked.
  */
-export function ensureBuild(): void {
-  if (buildChecked) return;
-  if (buildIsStale()) {
-    withLockSync(path.join(PROJECT_ROOT, ".cache", "remix-build.lock"), () => {
-      if (!buildIsStale()) return; // another process just built
-      process.stderr.write("[test server] build/ is missing or older than the sources: running remix build\n");
-      execFileSync(path.join(PROJECT_ROOT, "node_modules", ".bin", "remix"), ["build"], {
-        cwd: PROJECT_ROOT,
-        stdio: ["ignore", "inherit", "inherit"],
-        // The compiler takes its mode from NODE_ENV, which vitest sets to "test".
-        env: { ...process.env, NODE_ENV: "production" },
-      });
-    });
+function withBuildLock<T>(fn: () => T): T {
+  if (lockHeldByAncestor()) return fn();
+  const fd = fs.openSync(BUILD_LOCK, fs.constants.O_RDONLY | fs.constants.O_CREAT, 0o666);
+  try {
+    const res = spawnSync("flock", ["--exclusive", "--timeout", "900", "3"], { stdio: ["ignore", "ignore", "inherit", fd] });
+    if (res.error) {
+      if ((res.error as NodeJS.ErrnoException).code !== "ENOENT") throw res.error;
+    } else if (res.status !== 0) {
+      throw new Error(`could not take ${BUILD_LOCK} within 15 minutes (flock exited with ${res.status})`);
+    }
+    return fn();
+  } finally {
+    fs.closeSync(fd);
   }
-  buildChecked = true;
+}
+
+/** Input files listed by a Remix metafile (esbuild's), relative to the project; virtual modules and dependencies left out. */
+function metafileInputs(file: string): string[] | null {
+  try {
+    const meta = JSON.parse(fs.readFileSync(file, "utf8")) as { inputs?: Record<string, unknown> };
+    return Object.keys(meta.inputs ?? {}).filter((input) => !/^[\w-]+:|^</.test(input) && !input.includes("node_modules/"));
+  } catch {
+    return null;
+  }
+}
+
+const mtimeOf = (file: string) => fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? null;
+
+/**
+ * Why build/ is missing or older than what goes into it, or null when it is fresh. The inputs are
+ * exactly the source files the last `remix build` read (its metafiles in build/), so editing a
+ * test, a CLI or a benchmark never counts; besides them: remix.config.js, installed dependencies
+ * (node_modules/.package-lock.json) and route files that build has not seen yet.
+ */
+export function buildStaleness(root = PROJECT_ROOT): string | null {
+  const outputs = ["build/index.js", "build/metafile.server.json", "build/metafile.js.json"].map((f) => path.join(root, f));
+  const outputTimes = outputs.map(mtimeOf);
+  if (outputTimes.some((t) => t === null)) return "build/ is missing";
+  const builtAt = Math.min(...(outputTimes as number[]));
+  const versionFile = path.join(root, "build", "version.txt");
+  const version = fs.existsSync(versionFile) ? fs.readFileSync(versionFile, "utf8").trim() : "";
+  if (!version || !fs.existsSync(path.join(root, "public", "build", `manifest-${version.toUpperCase()}.js`))) return "public/build/ does not match build/";
+
+  const inputs = new Set([...(metafileInputs(outputs[1]) ?? []), ...(metafileInputs(outputs[2]) ?? [])]);
+  if (inputs.size === 0) return "build/ lists no inputs";
+  for (const input of [...inputs, "remix.config.js", "node_modules/.package-lock.json"]) {
+    const t = mtimeOf(path.join(root, input));
+    if (t === null && inputs.has(input)) return `${input} was removed`;
+    if (t !== null && t > builtAt) return `${input} changed`;
+  }
+  const routesDir = path.join(root, "app", "routes");
+  for (const entry of fs.existsSync(routesDir) ? fs.readdirSync(routesDir, { withFileTypes: true }) : []) {
+    if (entry.name.startsWith(".") || entry.name.includes(".test.")) continue; // remix.config.js ignoredRouteFiles
+    const routeFiles = entry.isDirectory()
+      ? ["route.tsx", "route.ts", "route.jsx", "route.js"].map((f) => `app/routes/${entry.name}/${f}`).filter((f) => fs.existsSync(path.join(root, f)))
+      : [`app/routes/${entry.name}`];
+    for (const file of routeFiles) if (!inputs.has(file)) return `${file} is a new route`;
+  }
+  return null;
+}
+
+const checkedRoots = new Set<string>();
+
+/**
+ * Make sure build/ is the build of the current sources before a server starts on it: `npm test`
+ * has just built, so this finds it fresh; a browser test run on its own after an edit builds here.
+ * The check and the build hold BUILD_LOCK; each test process checks once.
+ */
+export function ensureBuild(root = PROJECT_ROOT): void {
+  if (checkedRoots.has(root)) return;
+  withBuildLock(() => {
+    const reason = buildStaleness(root);
+    if (!reason) return;
+    process.stderr.write(`[test server] ${reason}: running remix build\n`);
+    execFileSync(path.join(root, "node_modules", ".bin", "remix"), ["build"], {
+      cwd: root,
+      stdio: ["ignore", "inherit", "inherit"],
+      // The compiler takes its mode from NODE_ENV, which vitest sets to "test".
+      env: { ...process.env, NODE_ENV: "production" },
+    });
+  });
+  checkedRoots.add(root);
 }
 
 // ------------------------------------------------------------------ server
@@ -164,7 +203,8 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
   ensureBuild();
   installExitHook();
   const ownDir = !opts.dataDir;
-  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "zwgk-e2e-"));
+  // A fresh directory starts out seeded, as the server would seed it (never in production).
+  const dataDir = opts.dataDir ?? (opts.env?.NODE_ENV === "production" ? fs.mkdtempSync(path.join(os.tmpdir(), "zwgk-e2e-")) : await seededDataDir());
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = {
@@ -233,6 +273,71 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     },
   };
   return server;
+}
+
+// ------------------------------------------------------------------ seeded data directories
+
+const TEMPLATE_PREFIX = "zwgk-e2e-seeded-";
+let template: Promise<string> | null = null;
+
+/**
+ * A DATA_DIR as the server's first start leaves it: migrated, demo district seeded. Seeding takes
+ * 5–15 s, so the first fresh start for a build makes a template under os.tmpdir() and every later
+ * one (in any test process) copies it. The key covers what the seeded data depends on: the build
+ * (bootstrap and seeds are in it), the migrations, and the day (the seed stamps some rows with now).
+ */
+function seededTemplate(): Promise<string> {
+  template ??= (async () => {
+    const hash = crypto.createHash("sha256");
+    hash.update(fs.readFileSync(path.join(PROJECT_ROOT, "build", "version.txt")));
+    const migrations = path.join(PROJECT_ROOT, "db", "migrations");
+    for (const file of fs.readdirSync(migrations, { recursive: true, encoding: "utf8" }).sort()) {
+      const full = path.join(migrations, file);
+      if (fs.statSync(full).isFile()) hash.update(file).update(fs.readFileSync(full));
+    }
+    hash.update(new Date().toISOString().slice(0, 10));
+    const dir = path.join(os.tmpdir(), TEMPLATE_PREFIX + hash.digest("hex").slice(0, 16));
+    if (fs.existsSync(path.join(dir, "app.db"))) return dir;
+
+    removeOldTemplates();
+    const fresh = fs.mkdtempSync(path.join(os.tmpdir(), "zwgk-e2e-"));
+    try {
+      const server = await startServer({ dataDir: fresh, keepDataDir: true });
+      await server.stop();
+      // One self-contained file: fold the write-ahead log into the database.
+      const db = new Database(path.join(fresh, "app.db"));
+      db.pragma("wal_checkpoint(TRUNCATE)");
+      db.close();
+      fs.renameSync(fresh, dir);
+    } catch (error) {
+      fs.rmSync(fresh, { recursive: true, force: true });
+      // Another test process made the same template first.
+      if (!fs.existsSync(path.join(dir, "app.db"))) throw error;
+    }
+    return dir;
+  })().catch((error) => {
+    template = null;
+    throw error;
+  });
+  return template;
+}
+
+/** Templates of earlier days or builds, once nobody can still be copying them. */
+function removeOldTemplates(): void {
+  for (const name of fs.readdirSync(os.tmpdir())) {
+    if (!name.startsWith(TEMPLATE_PREFIX)) continue;
+    const dir = path.join(os.tmpdir(), name);
+    const stat = fs.statSync(dir, { throwIfNoEntry: false });
+    if (stat && Date.now() - stat.mtimeMs > 24 * 3_600_000) fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A fresh temporary DATA_DIR holding a copy of the seeded template. */
+async function seededDataDir(): Promise<string> {
+  const from = await seededTemplate();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zwgk-e2e-"));
+  fs.cpSync(from, dir, { recursive: true });
+  return dir;
 }
 
 // ------------------------------------------------------------------ HTTP helpers (fetch, no browser)

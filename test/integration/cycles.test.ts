@@ -24,6 +24,7 @@ import { seedAccounts } from "../../seeds/demo/accounts";
 import { DEFAULT_TEMPLATE } from "../../seeds/templates/default-indicators";
 import { useTempDataDir } from "../helpers/data-dir";
 import { makeRequest, run, sessionCookieFor } from "../helpers/remix";
+import { evaluateEveryUnit } from "../helpers/results-fixtures";
 
 useTempDataDir();
 
@@ -343,7 +344,11 @@ describe("the status machine", () => {
     for (const to of ["evaluating", "preliminary"] as CycleStatus[]) expect(transitionCycle(cycle.id, to, office).ok).toBe(true);
     // 定稿 waits for the appeal window (issue 6): let 初步结果 lie long enough in the past.
     db().update(cycleTransitions).set({ at: "2020-01-01T00:00:00.000Z" }).where(and(eq(cycleTransitions.cycleId, cycle.id), eq(cycleTransitions.toStatus, "preliminary"))).run();
-    expect(transitionCycle(cycle.id, "final", office).ok).toBe(true);
+    // …and for every unit's evaluation (it takes the final snapshot).
+    const unevaluated = transitionCycle(cycle.id, "final", office);
+    expect(unevaluated).toMatchObject({ ok: false, message: "不能结果定稿：未满足“所有在用单位均已评估完成（每项指标都有已签署的评估结果）”" });
+    evaluateEveryUnit(cycle.id);
+    expect(transitionCycle(cycle.id, "final", office)).toMatchObject({ ok: true, snapshot: { units: db().select().from(units).where(eq(units.active, true)).all().length } });
     expect(updateCycle(office, cycle.id, { selfInspectionDue: "2028-12-10" })).toEqual({
       ok: false,
       fieldErrors: { selfInspectionDue: "考核已定稿，自查截止日期不能再修改" },

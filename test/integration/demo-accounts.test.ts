@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../../db/client";
 import { categories, organizations, units, users } from "../../db/schema";
 import { seedDemo } from "../../seeds/demo/index";
-import { useTempDataDir } from "../helpers/data-dir";
+import { rowCounts, useTempDataDir } from "../helpers/data-dir";
 import { makeRequest, run } from "../helpers/remix";
 import * as login from "../../app/routes/login";
 import * as home from "../../app/routes/_index";
@@ -17,15 +17,7 @@ useTempDataDir();
 const PASSWORD = "Demo#2026";
 let firstCounts: Record<string, number>;
 
-function counts() {
-  const db = getDb();
-  return {
-    categories: db.select().from(categories).all().length,
-    units: db.select().from(units).all().length,
-    organizations: db.select().from(organizations).all().length,
-    users: db.select().from(users).all().length,
-  };
-}
+const counts = () => rowCounts({ categories, units, organizations, users });
 
 beforeAll(async () => {
   await seedDemo();

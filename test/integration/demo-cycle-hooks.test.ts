@@ -3,14 +3,16 @@ import { findCycleByYear, listTransitions } from "../../app/services/cycles.serv
 import { getDb } from "../../db/client";
 import { seedAccounts } from "../../seeds/demo/accounts";
 import { seedDemoCycles, type DemoCycleHooks } from "../../seeds/demo/cycles";
+import { DEMO_EVALUATION_HOOKS } from "../../seeds/demo/evaluation";
 import { useTempDataDir } from "../helpers/data-dir";
 
 useTempDataDir();
 
 const calls: string[] = [];
+// The demo's own evaluation hooks run too: 结果定稿 needs every unit evaluated (it takes the final snapshot).
 const hooks: DemoCycleHooks = {
-  preliminary: [(db, cycle) => calls.push(`preliminary:${cycle.year}:${findCycleByYear(cycle.year, db)!.status}`)],
-  final: [(_db, cycle) => calls.push(`final:${cycle.year}`)],
+  preliminary: [(db, cycle) => calls.push(`preliminary:${cycle.year}:${findCycleByYear(cycle.year, db)!.status}`), ...(DEMO_EVALUATION_HOOKS.preliminary ?? [])],
+  final: [(_db, cycle) => calls.push(`final:${cycle.year}`), ...(DEMO_EVALUATION_HOOKS.final ?? [])],
   published: [(_db, cycle) => calls.push(`published:${cycle.year}`)],
 };
 

@@ -9,20 +9,13 @@ import { auditLog, categories, cycles, cycleTransitions, indicatorNodes, submiss
 import { scorePackage } from "../../scoring";
 import { seedDemo } from "../../seeds/demo/index";
 import { DEMO_UNITS } from "../../seeds/demo/district";
-import { useTempDataDir } from "../helpers/data-dir";
+import { rowCounts, useTempDataDir } from "../helpers/data-dir";
 
 useTempDataDir();
 
 const db = () => getDb();
-const counts = () => ({
-  cycles: db().select().from(cycles).all().length,
-  transitions: db().select().from(cycleTransitions).all().length,
-  submissions: db().select().from(submissions).all().length,
-  answers: db().select().from(submissionAnswers).all().length,
-  events: db().select().from(submissionEvents).all().length,
-  nodes: db().select().from(indicatorNodes).all().length,
-  audit: db().select().from(auditLog).all().length,
-});
+const counts = () =>
+  rowCounts({ cycles, transitions: cycleTransitions, submissions, answers: submissionAnswers, events: submissionEvents, nodes: indicatorNodes, audit: auditLog });
 
 /** The 2025 cycle as a `zwgk-assessment/1` package, from the seeded answers. */
 function package2025() {

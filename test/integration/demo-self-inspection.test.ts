@@ -12,20 +12,13 @@ import { auditLog, deadlineExtensions, evidenceBlobs, evidenceFiles, returnItems
 import { seedDemo } from "../../seeds/demo/index";
 import { DEMO_2026_EXTENSION, DEMO_2026_STATES } from "../../seeds/demo/self-inspection-2026";
 import { DEMO_UNITS } from "../../seeds/demo/district";
-import { useTempDataDir } from "../helpers/data-dir";
+import { rowCounts, useTempDataDir } from "../helpers/data-dir";
 
 useTempDataDir();
 
 const db = () => getDb();
-const counts = () => ({
-  submissions: db().select().from(submissions).all().length,
-  events: db().select().from(submissionEvents).all().length,
-  files: db().select().from(evidenceFiles).all().length,
-  blobs: db().select().from(evidenceBlobs).all().length,
-  returnItems: db().select().from(returnItems).all().length,
-  extensions: db().select().from(deadlineExtensions).all().length,
-  audit: db().select().from(auditLog).all().length,
-});
+const counts = () =>
+  rowCounts({ submissions, events: submissionEvents, files: evidenceFiles, blobs: evidenceBlobs, returnItems, extensions: deadlineExtensions, audit: auditLog });
 
 beforeAll(async () => {
   await seedDemo();

@@ -13,7 +13,7 @@ import { getDb, getSqlite } from "../../db/client";
 import { auditLog, evaluatorAssignments, evaluatorEntries } from "../../db/schema";
 import { seedAccounts } from "../../seeds/demo/accounts";
 import { useTempDataDir } from "../helpers/data-dir";
-import { createCycle, nodeIdOf, setCycleStatus, unitIdOf, userIdOf, type FixtureCycle } from "../helpers/evaluation-fixtures";
+import { createCycle, leafNodeId, setCycleStatus, unitIdOf, userIdOf, type FixtureCycle } from "../helpers/evaluation-fixtures";
 import { makeRequest, run } from "../helpers/remix";
 import { assign, assignmentOf, board, cookies, enterAll, enterLeaf, formOf, loginAll, openLeaf, saveLeaf, signOff, unitPost } from "../helpers/evaluation-actions";
 
@@ -107,7 +107,7 @@ describe("scoring workspace (评估录入)", () => {
     expect((await openLeaf("eval-001", "JD002", c, "1.1")).status).toBe(403);
     const save = await saveLeaf("eval-001", "JD002", c, "1.1", { version: "0", score: "10" });
     expect(save.status).toBe(403);
-    expect(db().select().from(evaluatorEntries).all().filter((e) => e.nodeId === nodeIdOf(c.cycleId, "JD002", "1.1"))).toEqual([]);
+    expect(db().select().from(evaluatorEntries).all().filter((e) => e.nodeId === leafNodeId(c.cycleId, "JD002", "1.1"))).toEqual([]);
   });
 
   it("shows the guidance, the self-assessment with its narrative, and refuses bad values with clear messages", async () => {
@@ -233,7 +233,7 @@ describe("reconciliation and divergence through to arbitration", () => {
     if (!blocked.ok) expect(blocked.errors[0]).toBe("有1项评分分歧尚未仲裁：城关街道办事处 1.1 主动公开");
 
     const post = (form: Record<string, string>, cookie = cookies.admin) =>
-      run(divergencePage.action, makeRequest("/evaluation/divergences", { cookie, form: { intent: "arbitrate", cycleId: String(c.cycleId), unitId: String(unitIdOf("JD001")), nodeId: String(nodeIdOf(c.cycleId, "JD001", "1.1")), ...form } }));
+      run(divergencePage.action, makeRequest("/evaluation/divergences", { cookie, form: { intent: "arbitrate", cycleId: String(c.cycleId), unitId: String(unitIdOf("JD001")), nodeId: String(leafNodeId(c.cycleId, "JD001", "1.1")), ...form } }));
     const noReason = await post({ value: "15", reason: "  " });
     expect(noReason.status).toBe(400);
     expect(noReason.data.fieldErrors.reason).toBe("请填写仲裁理由");
@@ -243,9 +243,9 @@ describe("reconciliation and divergence through to arbitration", () => {
 
     // The designated lead evaluator (signed off) may arbitrate too, from the unit page.
     await board(c, { intent: "lead", assignmentId: String(assignmentOf(c, "JD001", "eval-002").id) });
-    const lead = await unitPost("eval-002", "JD001", { intent: "arbitrate", cycleId: String(c.cycleId), unitId: String(unitIdOf("JD001")), nodeId: String(nodeIdOf(c.cycleId, "JD001", "1.1")), value: "14", reason: "依据佐证材料折中评定" });
+    const lead = await unitPost("eval-002", "JD001", { intent: "arbitrate", cycleId: String(c.cycleId), unitId: String(unitIdOf("JD001")), nodeId: String(leafNodeId(c.cycleId, "JD001", "1.1")), value: "14", reason: "依据佐证材料折中评定" });
     expect(lead.status).toBe(200);
-    expect((await unitPost("eval-001", "JD001", { intent: "arbitrate", cycleId: String(c.cycleId), unitId: String(unitIdOf("JD001")), nodeId: String(nodeIdOf(c.cycleId, "JD001", "1.1")), value: "18", reason: "x" })).data.fieldErrors._form).toBe(
+    expect((await unitPost("eval-001", "JD001", { intent: "arbitrate", cycleId: String(c.cycleId), unitId: String(unitIdOf("JD001")), nodeId: String(leafNodeId(c.cycleId, "JD001", "1.1")), value: "18", reason: "x" })).data.fieldErrors._form).toBe(
       "只有政务公开办或该单位的牵头评估员（签署后）可以仲裁",
     );
 
@@ -285,7 +285,7 @@ describe("visibility by phase", () => {
     expect(l12.explain).toContain("更新不及时×1");
     // Evaluators and leaders do not use this page; a department never sees another unit.
     expect((await run(appealsPage.loader, makeRequest("/appeals", { cookie: cookies["eval-001"] }))).status).toBe(403);
-    const other = await run(appealsPage.action, makeRequest("/appeals", { cookie: cookies["dept-002"], form: { intent: "appeal", cycleId: String(c.cycleId), unitId: String(unitIdOf("JD001")), nodeId: String(nodeIdOf(c.cycleId, "JD001", "1.1")), reason: "x" } }));
+    const other = await run(appealsPage.action, makeRequest("/appeals", { cookie: cookies["dept-002"], form: { intent: "appeal", cycleId: String(c.cycleId), unitId: String(unitIdOf("JD001")), nodeId: String(leafNodeId(c.cycleId, "JD001", "1.1")), reason: "x" } }));
     expect(other.status).toBe(403);
   });
 });

@@ -11,6 +11,7 @@ import { auditLog, categories, indicatorAmendments, indicatorNodes, submissionAn
 import { seedAccounts } from "../../seeds/demo/accounts";
 import { useTempDataDir } from "../helpers/data-dir";
 import { makeRequest, run, sessionCookieFor } from "../helpers/remix";
+import { evaluateEveryUnit } from "../helpers/results-fixtures";
 
 useTempDataDir();
 
@@ -350,7 +351,8 @@ describe("amendments after publishing", () => {
   });
 
   it("refuses every change once the results are final", async () => {
-    // Preliminary results published long ago: the appeal window has closed.
+    // Every unit evaluated; preliminary results published long ago: the appeal window has closed.
+    evaluateEveryUnit(ids.cycleId);
     for (const to of ["evaluating", "preliminary", "final"] as const) {
       const r = transitionCycle(ids.cycleId, to, officeActor(), undefined, { at: "2026-01-05T02:00:00.000Z" });
       expect(r).toMatchObject({ ok: true });

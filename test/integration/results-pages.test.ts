@@ -7,11 +7,12 @@ import * as exportRoute from "../../app/routes/results.$year.export.$format";
 import * as publicRoute from "../../app/routes/public.results.$year";
 import * as publicIndex from "../../app/routes/public.results._index";
 import * as dashboard from "../../app/routes/dashboard";
+import { transitionCycle } from "../../app/services/cycles.server";
 import { currentResults } from "../../app/services/results.server";
 import { seedAccounts } from "../../seeds/demo/accounts";
 import { DEMO_UNITS } from "../../seeds/demo/district";
 import { useTempDataDir } from "../helpers/data-dir";
-import { createCycle, setCycleStatus, submitSelfInspection, unitIdOf } from "../helpers/evaluation-fixtures";
+import { createCycle, setCycleStatus, submitSelfInspection, unitIdOf, userIdOf } from "../helpers/evaluation-fixtures";
 import { pdfText } from "../helpers/pdf-text";
 import { makeRequest, run, sessionCookieFor } from "../helpers/remix";
 import { addFinding, evaluateUnits } from "../helpers/results-fixtures";
@@ -56,11 +57,15 @@ describe("the unit score card", () => {
     let res = await run(scoreCardRoute.loader, makeRequest(url, { cookie: cookies["dept-001"] }), params);
     expect(res.data.card).toBeNull();
     expect(res.data.reason).toContain("初步结果公布后");
+    expect(res.data.appealHref).toBeNull();
 
     setCycleStatus(cycleId, "preliminary");
     res = await run(scoreCardRoute.loader, makeRequest(url, { cookie: cookies["dept-001"] }), params);
     const card = res.data.card;
     expect(card.kind).toBe("preliminary");
+    // In 初步结果 the department's card leads to the appeals page (复核申请); the office's does not.
+    expect(res.data.appealHref).toBe("/appeals?cycle=2026");
+    expect((await run(scoreCardRoute.loader, makeRequest(url, { cookie: cookies.admin }), params)).data.appealHref).toBeNull();
     const leaf12 = card.leaves.find((l: { code: string }) => l.code === "1.2");
     // JD001 is unit index 0: no late faults from the evaluators, 2 × 内容差错 (1 point each) from the spot check.
     expect(leaf12).toMatchObject({ max: 20, score: 18, lost: 2, self: 18 });
@@ -119,8 +124,9 @@ describe("the public 通报 page", () => {
     expect((await get()).status).toBe(404);
     // Not final yet: cannot be enabled.
     expect((await post("admin", { intent: "publish", year: "2026" })).status).toBe(409);
-    setCycleStatus(cycleId, "final");
-    expect((await post("admin", { intent: "finalise", year: "2026" })).data).toMatchObject({ ok: true });
+    // 结果定稿 (every unit evaluated; 初步结果 entered long ago, so the appeal window is over) takes the final snapshot.
+    setCycleStatus(cycleId, "preliminary", "2026-01-05T02:00:00.000Z");
+    expect(transitionCycle(cycleId, "final", { id: userIdOf("admin"), name: "admin", role: "office" })).toMatchObject({ ok: true, snapshot: { units: DEMO_UNITS.length } });
     expect((await get()).status).toBe(404);
     getSqlite().prepare("UPDATE spot_check_batches SET published = 1 WHERE cycle_id = ?").run(cycleId);
     expect((await post("leader", { intent: "publish", year: "2026" })).status).toBe(403);

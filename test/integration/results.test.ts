@@ -2,11 +2,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { getDb, getSqlite } from "../../db/client";
 import { scorePackage, type Results } from "../../scoring";
 import { buildCyclePackage } from "../../app/services/cycle-package.server";
-import { computeCycleResults, currentResults, finaliseResults, storedDocument, unitResultOf, sha256 } from "../../app/services/results.server";
+import { transitionCycle } from "../../app/services/cycles.server";
+import { computeCycleResults, currentResults, storedDocument, unitResultOf, sha256 } from "../../app/services/results.server";
 import { seedAccounts, SEED_ACTOR } from "../../seeds/demo/accounts";
 import { DEMO_UNITS } from "../../seeds/demo/district";
 import { useTempDataDir } from "../helpers/data-dir";
-import { createCycle, setCycleStatus, unitIdOf } from "../helpers/evaluation-fixtures";
+import { createCycle, setCycleStatus, unitIdOf, userIdOf } from "../helpers/evaluation-fixtures";
 import { addAdjustedAppeal, addArbitration, addFinding, evaluateUnits, setLeadEntry } from "../helpers/results-fixtures";
 
 useTempDataDir();
@@ -83,12 +84,11 @@ describe("the assessment package built from the database", () => {
 });
 
 describe("the final snapshot", () => {
-  it("is stored once when the cycle is final and can never change afterwards", () => {
-    expect(finaliseResults(cycleId, SEED_ACTOR)).toMatchObject({ ok: false, status: 409 });
-    setCycleStatus(cycleId, "preliminary");
-    setCycleStatus(cycleId, "final");
-    const fin = finaliseResults(cycleId, SEED_ACTOR);
-    if (!fin.ok) throw new Error(fin.message);
+  it("is stored once, by 结果定稿, and can never change afterwards", () => {
+    // 初步结果 published long ago: the appeal window has closed.
+    setCycleStatus(cycleId, "preliminary", "2026-01-05T02:00:00.000Z");
+    const fin = transitionCycle(cycleId, "final", { id: userIdOf("admin"), name: "admin", role: "office" });
+    if (!fin.ok || !fin.snapshot) throw new Error(fin.ok ? "no snapshot" : fin.message);
     const meta = currentResults(cycleId)!;
     expect(meta.kind).toBe("final");
     const pkgBefore = storedDocument(meta.id, "package");
@@ -97,7 +97,7 @@ describe("the final snapshot", () => {
     // Later edits of the inputs do not touch it; recompute and a second snapshot are refused.
     setLeadEntry(cycleId, "JD003", "1.4", { value: 0 });
     expect(computeCycleResults(cycleId, SEED_ACTOR)).toMatchObject({ ok: false, status: 409 });
-    expect(finaliseResults(cycleId, SEED_ACTOR)).toMatchObject({ ok: false, status: 409, message: "定稿结果已生成，不能更改" });
+    expect(transitionCycle(cycleId, "final", { id: userIdOf("admin"), name: "admin", role: "office" })).toMatchObject({ ok: false, message: "考核已是“已定稿”状态" });
     // Not even SQL can change it.
     const sqlite = getSqlite();
     expect(() => sqlite.prepare("UPDATE cycle_results SET results_json = '{}' WHERE id = ?").run(meta.id)).toThrow(/immutable/);
@@ -105,6 +105,6 @@ describe("the final snapshot", () => {
     expect(() => sqlite.prepare("UPDATE unit_results SET total = '100.00' WHERE cycle_result_id = ?").run(meta.id)).toThrow(/immutable/);
     expect(storedDocument(meta.id, "package")).toBe(pkgBefore);
     expect(storedDocument(meta.id, "results")).toBe(resBefore);
-    expect(sha256(pkgBefore)).toBe(fin.packageSha256);
+    expect(sha256(pkgBefore)).toBe(fin.snapshot.packageSha256);
   });
 });

@@ -22,7 +22,8 @@ import { DEMO_UNITS } from "../../seeds/demo/district";
 import { seedAccounts } from "../../seeds/demo/accounts";
 import { useTempDataDir } from "../helpers/data-dir";
 import { assign, cookies, enterAll, loginAll } from "../helpers/evaluation-actions";
-import { createCycle, nodeIdOf, setCycleStatus, unitIdOf, userIdOf, type FixtureCycle } from "../helpers/evaluation-fixtures";
+import { evaluateUnits } from "../helpers/results-fixtures";
+import { createCycle, leafNodeId, setCycleStatus, unitIdOf, userIdOf, type FixtureCycle } from "../helpers/evaluation-fixtures";
 import { makeRequest, run } from "../helpers/remix";
 
 const tmp = useTempDataDir();
@@ -48,7 +49,7 @@ const batchPost = (user: string, form: Record<string, string>) => run(batchPage.
 const findingForm = (unitCode: string, extra: Record<string, string> = {}) => ({
   intent: "record",
   unitId: String(unitIdOf(unitCode)),
-  nodeId: String(nodeIdOf(c.cycleId, unitCode, "1.2")),
+  nodeId: String(leafNodeId(c.cycleId, unitCode, "1.2")),
   description: "政府信息公开专栏多个栏目超过一个月未更新",
   foundOn: "2026-01-05",
   kind: "fault",
@@ -110,7 +111,16 @@ describe("spot-check batches (双随机一公开)", () => {
     const outsider = ["eval-001", "eval-002", "eval-003", "eval-004"].find((e) => !drawn.some((u) => u.inspectorUsername === e))!;
     expect((await batchGet(outsider)).status).toBe(403);
     expect((await batchPost(outsider, findingForm(jd.code))).status).toBe(403);
-    const badKind = await batchPost(jd.inspectorUsername, findingForm(jd.code, { nodeId: String(nodeIdOf(c.cycleId, jd.code, "1.1")) }));
+    // Access comes before validation: an empty form from someone without access is refused, with no field errors.
+    const emptyFromOutsider = await batchPost(outsider, { intent: "record", unitId: String(jd.unitId) });
+    expect(emptyFromOutsider.status).toBe(403);
+    expect(JSON.stringify(emptyFromOutsider.data ?? "")).not.toMatch(/请描述发现的问题|fieldErrors/);
+    const other = drawn.find((u) => u !== jd)!;
+    expect(other.inspectorUsername).not.toBe(jd.inspectorUsername);
+    const emptyFromOtherInspector = await batchPost(other.inspectorUsername, { intent: "record", unitId: String(jd.unitId) });
+    expect(emptyFromOtherInspector.status).toBe(403);
+    expect(JSON.stringify(emptyFromOtherInspector.data ?? "")).not.toMatch(/fieldErrors/);
+    const badKind = await batchPost(jd.inspectorUsername, findingForm(jd.code, { nodeId: String(leafNodeId(c.cycleId, jd.code, "1.1")) }));
     expect(badKind.status).toBe(400);
     expect(badKind.data.fieldErrors.nodeId).toBe("扣分只能记录在扣分类指标上；否决情形请选择单项否决指标");
     const noCount = await batchPost(jd.inspectorUsername, findingForm(jd.code, { count: "" }));
@@ -134,6 +144,15 @@ describe("spot-check batches (双随机一公开)", () => {
     const f = db().select().from(findings).all()[0];
     const edit = (user: string, count: string) =>
       batchPost(user, findingForm(jd.code, { intent: "update", findingId: String(f.id), version: String(f.version), count, requiresRectification: "on", rectificationDue: "2026-01-20" }));
+    // Editing: access to the finding first (an outsider, or the inspector of another unit: 403 even for an empty form; a finding of no such id: 404).
+    const other = drawn.find((u) => u !== jd)!;
+    const outsider = ["eval-001", "eval-002", "eval-003", "eval-004"].find((e) => !drawn.some((u) => u.inspectorUsername === e))!;
+    for (const user of [outsider, other.inspectorUsername]) {
+      const refused = await batchPost(user, { intent: "update", findingId: String(f.id) });
+      expect(refused.status, user).toBe(403);
+      expect(JSON.stringify(refused.data ?? ""), user).not.toMatch(/fieldErrors/);
+    }
+    expect((await batchPost("admin", { intent: "update", findingId: "999999" })).status).toBe(404);
     expect((await edit(jd.inspectorUsername, "3")).status).toBe(200);
     const stale = await edit("admin", "1");
     expect(stale.status).toBe(409);
@@ -158,7 +177,7 @@ describe("publishing a draw and the inspector's queue", () => {
   it("the office publishes the batch's draw and seed (with the results); an inspector cannot; the inspector finds the batch in the queue", async () => {
     const inspector = drawn[0].inspectorUsername;
     const refused = await batchPost(inspector, { intent: "publish" });
-    expect(refused.status).toBe(400);
+    expect(refused.status).toBe(403);
     expect(db().select().from(spotCheckBatches).where(eq(spotCheckBatches.id, batchId)).get()!.published).toBe(false);
     expect((await batchPost("admin", { intent: "publish" })).status).toBe(200);
     expect(db().select().from(spotCheckBatches).where(eq(spotCheckBatches.id, batchId)).get()!.published).toBe(true);
@@ -204,6 +223,19 @@ describe("rectification (整改)", () => {
 
     const post = (user: string, form: Record<string, string>) => run(rectPage.action, makeRequest(`/rectifications/${rect.id}`, { cookie: cookies[user], form }), { rectId: String(rect.id) });
     const version = () => db().select().from(rectifications).where(eq(rectifications.id, rect.id)).get()!.version;
+    // Someone who may not act on it is refused before the form is validated: 403 with no field errors.
+    const outsider = ["eval-001", "eval-002", "eval-003", "eval-004"].find((e) => !drawn.some((u) => u.inspectorUsername === e))!;
+    for (const [user, intent] of [
+      [otherDept, "respond"],
+      [outsider, "respond"],
+      [outsider, "verify"],
+      [dept, "verify"],
+      [jd.inspectorUsername, "respond"],
+    ]) {
+      const refused = await post(user, { intent, version: String(version()) });
+      expect(refused.status, `${user} ${intent}`).toBe(403);
+      expect(JSON.stringify(refused.data ?? ""), `${user} ${intent}`).not.toMatch(/fieldErrors|请填写/);
+    }
     expect((await post(dept, { intent: "respond", response: " ", version: String(version()) })).data.fieldErrors.response).toBe("请填写整改情况");
     expect((await post(dept, { intent: "addLink", url: "https://gov.example.cn/gk/2026/zhenggai.html", title: "整改后的专栏" })).status).toBe(200);
     expect((await post(dept, { intent: "respond", response: "已更新全部栏目", version: String(version()) })).status).toBe(200);
@@ -228,7 +260,7 @@ describe("appeals (复核申请)", () => {
   it("accepts appeals only in 初步结果 within the window and on the own unit; decisions are audited, flow into scores, and gate 定稿", async () => {
     const jd = drawn.find((u) => u.code.startsWith("JD"))!;
     const dept = deptOf(jd.code);
-    const nodeId = String(nodeIdOf(c.cycleId, jd.code, "1.1"));
+    const nodeId = String(leafNodeId(c.cycleId, jd.code, "1.1"));
     const appeal = (user: string, form: Record<string, string> = {}) =>
       run(appealsPage.action, makeRequest("/appeals", { cookie: cookies[user], form: { intent: "appeal", cycleId: String(c.cycleId), unitId: String(unitIdOf(jd.code)), nodeId, reason: "已补充提交佐证材料", ...form } }));
     const early = await appeal(dept);
@@ -237,6 +269,10 @@ describe("appeals (复核申请)", () => {
 
     setCycleStatus(c.cycleId, "preliminary");
     expect((await appeal(deptOf(jd.code === "JD001" ? "JD002" : "JD001"))).status).toBe(403);
+    // Another unit's appeal with an empty reason: refused before validation, no field errors.
+    const foreignEmpty = await appeal(deptOf(jd.code === "JD001" ? "JD002" : "JD001"), { reason: "" });
+    expect(foreignEmpty.status).toBe(403);
+    expect(JSON.stringify(foreignEmpty.data ?? "")).not.toMatch(/fieldErrors|请填写/);
     expect((await appeal(dept, { reason: "" })).data.fieldErrors.reason).toBe("请填写申请复核的理由");
     const ok = await appeal(dept);
     expect(ok.status).toBe(200);
@@ -245,9 +281,16 @@ describe("appeals (复核申请)", () => {
     expect((await upload(dept, "appeal", a.id, "补充材料.png")).status).toBe(200);
     expect(listEvidence("appeal", String(a.id)).files.map((f) => f.originalName)).toEqual(["补充材料.png"]);
 
+    // The other units are evaluated too (定稿 takes the final snapshot of every unit).
+    evaluateUnits(c.cycleId, DEMO_UNITS.map((u) => u.code).filter((code) => code !== jd.code));
     const blocked = transitionCycle(c.cycleId, "final", office);
     expect(blocked.ok).toBe(false);
-    if (!blocked.ok) expect(blocked.errors).toEqual([expect.stringMatching(/^有1项复核申请尚未处理$/), expect.stringMatching(/^复核申请期限至\d{4}-\d{2}-\d{2}（北京时间当日24时）截止，期限届满前不能定稿$/)]);
+    if (!blocked.ok) {
+      expect(blocked.errors).toEqual([
+        expect.stringMatching(/^有1项复核申请尚未处理$/),
+        expect.stringMatching(/^复核申请期限至\d{4}-\d{2}-\d{2}（北京时间当日24时）截止，期限届满前不能定稿（全部复核申请处理完毕后，可在“复核申请”页面提前结束复核期）$/),
+      ]);
+    }
 
     const decide = (form: Record<string, string>, user = "admin") => run(appealsPage.action, makeRequest("/appeals", { cookie: cookies[user], form: { intent: "decide", appealId: String(a.id), ...form } }));
     expect((await decide({ decision: "adjusted", value: "19", reason: "x" }, dept)).status).toBe(403);
@@ -264,7 +307,7 @@ describe("appeals (复核申请)", () => {
 
     // The window closes (初步结果 entered long ago): no more appeals; with every appeal decided, 定稿 is allowed.
     db().update(cycleTransitions).set({ at: "2026-01-01T00:00:00.000Z" }).where(eq(cycleTransitions.cycleId, c.cycleId)).run();
-    const late = await appeal(dept, { nodeId: String(nodeIdOf(c.cycleId, jd.code, "2.2")) });
+    const late = await appeal(dept, { nodeId: String(leafNodeId(c.cycleId, jd.code, "2.2")) });
     expect(late.status).toBe(409);
     expect(late.data.fieldErrors._form).toMatch(/^复核申请期限已于\d{4}-\d{2}-\d{2}（北京时间当日24时）截止$/);
     const officeView = await run(appealsPage.loader, makeRequest(`/appeals?cycle=2041`, { cookie: cookies.admin }));

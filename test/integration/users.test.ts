@@ -121,7 +121,12 @@ describe("listing users", () => {
     expect(await list(`?unit=${unitId("BM001")}`)).toEqual(["dept-007", "dept-101", "eval-004"]);
     expect(await list(`?role=department&unit=${unitId("BM001")}`)).toEqual(["dept-007", "dept-101"]);
     expect(await list("?q=leader")).toEqual(["leader"]);
+    // The display name is searched too; "_" and "%" are literal characters, not wildcards.
+    expect(await list(`?q=${encodeURIComponent("副区长")}`)).toEqual(["leader"]);
+    expect(await list("?q=_")).toEqual([]);
+    expect(await list("?q=%25")).toEqual([]);
     expect(await list("?status=inactive")).toEqual([]);
+    expect((await list("?status=active")).length).toBe(getDb().select().from(users).all().length);
     // Nonsense filters are ignored rather than failing.
     expect((await list("?role=boss&unit=x&status=maybe")).length).toBe(getDb().select().from(users).all().length);
   });

@@ -30,7 +30,11 @@ const headerCache = new Map<string, AssessmentPackage>();
 /** The validated header of a results row's package; cached per row and package hash (pages ask on every request). */
 export function packageHeader(cycleResultId: number): AssessmentPackage {
   const sqlite = getSqlite();
-  const hash = sqlite.prepare("SELECT package_sha256 AS sha FROM cycle_results WHERE id = ?").get(cycleResultId) as { sha: string } | undefined;
+  // By cycle (with `+id`, so the rowid is not used as the index): the covering index
+  // cycle_results_meta_idx answers, instead of the row whose package text precedes the hash.
+  const hash = sqlite
+    .prepare("SELECT package_sha256 AS sha FROM cycle_results WHERE cycle_id = (SELECT cycle_id FROM cycle_results WHERE id = @id) AND +id = @id")
+    .get({ id: cycleResultId }) as { sha: string } | undefined;
   if (!hash) throw new Error(`no cycle_results row ${cycleResultId}`);
   const key = `${cycleResultId}:${hash.sha}`;
   const hit = headerCache.get(key);

@@ -62,12 +62,34 @@ function lastColumn(n: number): string {
 }
 
 /**
- * Let the event loop run between chunks: the zip compressor drains what was written (exceljs does
- * not apply backpressure, so a sheet written in one go sits in memory whole), and the server keeps
- * answering other requests during a large export.
+ * Let the event loop run between chunks, and wait while the workbook's sheets hold more than
+ * MAX_PENDING bytes that the zip compressor has not taken yet: exceljs pipes each sheet into
+ * archiver without backpressure (and archiver takes one sheet after the other), so sheets written
+ * faster than they are deflated would otherwise sit in memory whole. The server keeps answering
+ * other requests meanwhile.
  */
-function breathe(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+const MAX_PENDING = 1 << 20;
+
+async function breathe(wb: ExcelJS.stream.xlsx.WorkbookWriter): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  let last = pendingBytes(wb);
+  // Stop waiting if nothing moves for a second (never wait forever on internals that changed).
+  for (let still = 0; last > MAX_PENDING && still < 200; ) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const now = pendingBytes(wb);
+    still = now < last ? 0 : still + 1;
+    last = now;
+  }
+}
+
+/** Bytes buffered between the sheets' streams and the zip (exceljs StreamBuf → archiver PassThrough); 0 when unknown. */
+function pendingBytes(wb: ExcelJS.stream.xlsx.WorkbookWriter): number {
+  type State = { length?: number } | undefined;
+  type Pipe = { _writableState?: State; _readableState?: State };
+  const sheets = (wb as unknown as { _worksheets?: ({ _stream?: { pipes?: Pipe[] } } | undefined)[] })._worksheets ?? [];
+  let n = 0;
+  for (const ws of sheets) for (const p of ws?._stream?.pipes ?? []) n += (p._writableState?.length ?? 0) + (p._readableState?.length ?? 0);
+  return n;
 }
 
 export async function writeResultsXlsx(source: ExportSource, stream: Writable): Promise<void> {
@@ -83,7 +105,7 @@ export async function writeResultsXlsx(source: ExportSource, stream: Writable): 
   columns(rank, [8, 10, 12, 28, 14, 10, 10, 10, 10, 10, 14, 36], 5, 8, { score: [10] });
   header(rank, ["排名", "类别内排名", "单位编码", "单位名称", "类别", "总分", "基础分", "加分", "等次", "是否合格", "绩效贡献（分）", "否决原因"]);
   for (const [i, s] of summaries.entries()) {
-    if (i % 1000 === 999) await breathe();
+    if (i % 500 === 499) await breathe(wb);
     dataRow(rank, [s.rank, s.categoryRank, t(s.id), t(s.name), t(s.category), s.total, s.base, s.bonus, t(s.grade), s.pass ? "合格" : "不合格", s.contribution, t(s.vetoReasons.join("；"))]);
   }
   rank.autoFilter = `A1:L${summaries.length + 1}`;
@@ -95,7 +117,7 @@ export async function writeResultsXlsx(source: ExportSource, stream: Writable): 
   header(items, ["排名", "单位编码", "单位名称", "类别", ...leaves.map((l) => t(`${l.id} ${l.name}`))]);
   header(items, ["", "", "", "满分", ...leaves.map((l) => l.points)] as string[]);
   let n = 0;
-  for (const chunk of unitResultChunks(meta.id)) {
+  for (const chunk of unitResultChunks(meta.id, 25)) {
     for (const { result: r } of chunk) {
       const row: (string | number | null)[] = [r.rank, t(r.id), t(r.name), t(r.category)];
       for (const l of leaves) {
@@ -105,7 +127,7 @@ export async function writeResultsXlsx(source: ExportSource, stream: Writable): 
       dataRow(items, row);
       n++;
     }
-    await breathe();
+    await breathe(wb);
   }
   items.autoFilter = `A2:${lastColumn(4 + leaves.length)}${n + 2}`;
   items.commit();
@@ -115,7 +137,7 @@ export async function writeResultsXlsx(source: ExportSource, stream: Writable): 
   columns(dimSheet, [8, 12, 28, 14, ...dims.map(() => 12), 10], 4);
   header(dimSheet, ["排名", "单位编码", "单位名称", "类别", ...dims.map((d) => DIMENSIONS[d as Dimension]), "总分"]);
   for (const [i, s] of summaries.entries()) {
-    if (i % 1000 === 999) await breathe();
+    if (i % 500 === 499) await breathe(wb);
     dataRow(dimSheet, [s.rank, t(s.id), t(s.name), t(s.category), ...dims.map((d) => s.dimensions[d] ?? null), s.total]);
   }
   dimSheet.autoFilter = `A1:${lastColumn(5 + dims.length)}${summaries.length + 1}`;
@@ -127,7 +149,7 @@ export async function writeResultsXlsx(source: ExportSource, stream: Writable): 
   header(lost, ["单位编码", "单位名称", "类别", "指标编码", "指标名称", "满分", "得分", "失分", "扣分原因（评分说明）"]);
   const names = new Map(leaves.map((l) => [l.id, l.name]));
   let m = 0;
-  for (const chunk of unitResultChunks(meta.id)) {
+  for (const chunk of unitResultChunks(meta.id, 25)) {
     for (const { result: r } of chunk) {
       for (const [id, leaf] of Object.entries(r.leaves)) {
         const loss = Math.round((leaf.max - leaf.score) * 100) / 100;
@@ -140,7 +162,7 @@ export async function writeResultsXlsx(source: ExportSource, stream: Writable): 
         m++;
       }
     }
-    await breathe();
+    await breathe(wb);
   }
   lost.autoFilter = `A1:I${m + 1}`;
   lost.commit();

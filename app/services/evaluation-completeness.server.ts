@@ -1,0 +1,53 @@
+import { getSqlite } from "../../db/client";
+import { cycleUnits, setFor, type Reader } from "./evaluation-context.server";
+
+export interface UnevaluatedUnit {
+  unitId: number;
+  code: string;
+  name: string;
+  /** Leaves without an entry from an evaluator who has signed the unit off. */
+  missing: number;
+}
+
+/**
+ * The cycle's units whose evaluation is not complete: some leaf of their category's indicator set
+ * has no entry from an evaluator who signed the unit off (签署). These are exactly the units the
+ * assessment package leaves out as `incomplete` (cycle-package.server.ts) and the ranking page
+ * counts as "not yet evaluated" — counted here with one grouped query per category, so the cycle
+ * page can show it without building the package. Categories whose set is empty are not assessed.
+ */
+export function unevaluatedUnits(db: Reader, cycleId: number): UnevaluatedUnit[] {
+  const population = cycleUnits(db, cycleId);
+  const out: UnevaluatedUnit[] = [];
+  const count = getSqlite().prepare(
+    `SELECT a.unit_id AS unitId, COUNT(DISTINCT e.node_id) AS n
+       FROM evaluator_entries e JOIN evaluator_assignments a ON a.id = e.assignment_id
+      WHERE a.cycle_id = ? AND a.signed_off_at IS NOT NULL AND e.input IS NOT NULL
+        AND e.node_id IN (SELECT value FROM json_each(?))
+        AND a.unit_id IN (SELECT value FROM json_each(?))
+      GROUP BY a.unit_id`,
+  );
+  for (const categoryId of new Set(population.map((u) => u.categoryId))) {
+    const set = setFor(db, cycleId, categoryId);
+    if (!set || set.tree.length === 0) continue;
+    const members = population.filter((u) => u.categoryId === categoryId);
+    const rows = count.all(cycleId, JSON.stringify(set.leaves.map((l) => l.nodeId)), JSON.stringify(members.map((u) => u.id))) as { unitId: number; n: number }[];
+    const entered = new Map(rows.map((r) => [r.unitId, r.n]));
+    for (const u of members) {
+      const missing = set.leaves.length - (entered.get(u.id) ?? 0);
+      if (missing > 0) out.push({ unitId: u.id, code: u.code, name: u.name, missing });
+    }
+  }
+  return out;
+}
+
+/** Why a cycle cannot be finalised for lack of evaluation (empty = every unit is evaluated). */
+export function allUnitsEvaluated(db: Reader, cycleId: number): string[] {
+  const open = unevaluatedUnits(db, cycleId);
+  if (open.length === 0) return [];
+  const list = open
+    .slice(0, 10)
+    .map((u) => `${u.name}（${u.missing}项指标）`)
+    .join("、");
+  return [`有${open.length}个单位尚未评估完成（指标缺少已签署的评估结果）：${list}${open.length > 10 ? "等" : ""}`];
+}

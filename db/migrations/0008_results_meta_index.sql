@@ -1,0 +1,1 @@
+CREATE INDEX `cycle_results_meta_idx` ON `cycle_results` (`cycle_id`,`kind`,`package_sha256`,`results_sha256`,`computed_at`,`computed_by`);

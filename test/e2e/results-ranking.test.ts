@@ -1,0 +1,84 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { gotoHydrated, loginAs, useBrowser, waitForIdle } from "../helpers/browser";
+import { PROJECT_ROOT, startServer, type TestServer } from "../helpers/server";
+
+// The ranking page of a large cycle on the real server: page links, category filter and unit
+// search, all kept in the URL (npm run seed:synthetic: 180 units, 60 per category).
+
+let server: TestServer;
+let dataDir = "";
+const browser = useBrowser();
+const CATEGORY = "街道（合成）";
+
+beforeAll(async () => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "zwgk-e2e-ranking-"));
+  const tsx = (script: string, args: string[]) =>
+    execFileSync(path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx"), [script, ...args], { cwd: PROJECT_ROOT, env: { ...process.env, DATA_DIR: dataDir }, stdio: "pipe" });
+  tsx("seeds/cli/seed-demo.ts", []);
+  tsx("seeds/cli/seed-synthetic.ts", ["--units", "180", "--leaves", "8", "--year", "2030", "--seed", "e2e-ranking"]);
+  server = await startServer({ dataDir });
+}, 240_000);
+
+afterAll(async () => {
+  await server?.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+const ranks = async (page: import("playwright-core").Page) => (await page.locator("table tbody tr td:nth-child(1)").allTextContents()).map(Number);
+
+describe("the ranking of 180 units", () => {
+  it("is paged, filtered by category and searched, with the filters kept in the page links", async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await loginAs(page, server.url, "leader");
+    await gotoHydrated(page, `${server.url}/results?cycle=2030`);
+    await page.getByText("共 180 个单位，第 1/4 页").waitFor();
+    const first = await ranks(page);
+    expect(first).toHaveLength(50);
+    expect(first[0]).toBe(1);
+
+    const pager = page.getByRole("navigation", { name: "分页" });
+    await Promise.all([page.waitForURL((u) => u.searchParams.get("page") === "2"), pager.getByRole("link", { name: "下一页" }).click()]);
+    await waitForIdle(page);
+    await page.getByText("第 2/4 页").waitFor();
+    const second = await ranks(page);
+    expect(second).toHaveLength(50);
+    expect(Math.min(...second)).toBeGreaterThanOrEqual(Math.max(...first));
+    await Promise.all([page.waitForURL((u) => u.searchParams.get("page") === "4"), pager.getByRole("link", { name: "末页" }).click()]);
+    await waitForIdle(page);
+    expect(await ranks(page)).toHaveLength(30);
+
+    // Category filter: 60 units on two pages; the next page keeps the category.
+    await page.getByLabel("单位类别").selectOption(CATEGORY);
+    await Promise.all([page.waitForURL((u) => u.searchParams.get("category") === CATEGORY), page.getByRole("button", { name: "查看" }).click()]);
+    await waitForIdle(page);
+    await page.getByText(`${CATEGORY}共 60 个单位，第 1/2 页`).waitFor();
+    await Promise.all([page.waitForURL((u) => u.searchParams.get("page") === "2" && u.searchParams.get("category") === CATEGORY), pager.getByRole("link", { name: "下一页" }).click()]);
+    await waitForIdle(page);
+    expect(await page.locator("table tbody tr td:nth-child(4)").allTextContents()).toEqual(Array(10).fill(CATEGORY));
+
+    // Search by name within the category, then by code across all categories.
+    await page.getByLabel("单位名称或编码").fill("东湖");
+    await Promise.all([page.waitForURL((u) => u.searchParams.get("q") === "东湖"), page.getByRole("button", { name: "查看" }).click()]);
+    await waitForIdle(page);
+    const names = await page.locator("table tbody tr td:nth-child(3)").allTextContents();
+    expect(names.length).toBeGreaterThan(0);
+    expect(names.every((n) => n.includes("东湖"))).toBe(true);
+    expect(await page.locator("table tbody tr td:nth-child(4)").allTextContents()).toEqual(Array(names.length).fill(CATEGORY));
+    expect(await page.getByRole("navigation", { name: "分页" }).count()).toBe(0);
+
+    await page.getByLabel("单位类别").selectOption("");
+    await page.getByLabel("单位名称或编码").fill("SYN-00007");
+    await Promise.all([page.waitForURL((u) => u.searchParams.get("q") === "SYN-00007"), page.getByRole("button", { name: "查看" }).click()]);
+    await waitForIdle(page);
+    await page.getByText("全部类别中名称或编码含“SYN-00007”的 1 个单位").waitFor();
+    expect(await page.locator("table tbody tr").count()).toBe(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
