@@ -14,6 +14,7 @@ import { contributionData, gradeCounts, histogram, radarData, rankingByCategory,
 import { fmt } from "../domain/results-view";
 import { dashboardData } from "../services/dashboard.server";
 import { requireRole } from "../utils/auth.server";
+import { CategoryFilter } from "../components/CategoryFilter";
 
 export const meta: MetaFunction = () => [{ title: "领导看板 - 政务公开绩效考核平台" }];
 
@@ -65,15 +66,7 @@ export default function Dashboard() {
               ))}
           </select>
         </label>
-        <label className="field">
-          单位类别
-          <select name="category" defaultValue={d.category ?? ""}>
-            <option value="">全部类别</option>
-            {d.categories.map((c) => (
-              <option key={c}>{c}</option>
-            ))}
-          </select>
-        </label>
+        <CategoryFilter categories={d.categories} current={d.category} />
         <label className="field">
           关注单位（雷达图、趋势）
           <select name="unit" defaultValue={focus?.unitId ?? ""}>

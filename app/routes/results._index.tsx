@@ -9,6 +9,7 @@ import { cycleByYearOr404, departmentCycles, rankingPage, resultCycles } from ".
 import { computeCycleResultsInWorker } from "../services/results.server";
 import { formatBeijingTime } from "../utils/beijing-time";
 import { actorOf, requireRole } from "../utils/auth.server";
+import { CategoryFilter } from "../components/CategoryFilter";
 
 export const meta: MetaFunction = () => [{ title: "考核结果 - 政务公开绩效考核平台" }];
 
@@ -94,15 +95,7 @@ export default function ResultsPage() {
             ))}
           </select>
         </label>
-        <label className="field">
-          单位类别
-          <select name="category" defaultValue={d.category ?? ""}>
-            <option value="">全部类别</option>
-            {d.categories.map((c) => (
-              <option key={c}>{c}</option>
-            ))}
-          </select>
-        </label>
+        <CategoryFilter categories={d.categories} current={d.category} />
         <label className="field">
           单位名称或编码
           <input type="search" name="q" defaultValue={d.q} maxLength={50} />

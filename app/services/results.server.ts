@@ -19,6 +19,7 @@ import { baseLeafIds, mayHaveAllNaWarning, mergeResults } from "../domain/result
 import { unitSummary, type UnitSummary } from "../domain/results-view";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import { buildCyclePackage, type CyclePackage } from "./cycle-package.server";
+import { boundedMemo } from "../utils/bounded-memo.server";
 
 /**
  * Results of a cycle (考核结果): the package built from the database (cycle-package.server.ts),
@@ -618,25 +619,20 @@ export interface SummaryRow extends UnitSummary {
   unitId: number;
 }
 
-const summaryCache = new Map<string, SummaryRow[]>();
-const SUMMARY_CACHE_SIZE = 8;
+const summaryMemo = boundedMemo<SummaryRow[]>(8);
 
 /**
  * Every unit's headline figures of a results row, in ranking order (rank, then package id).
  * Cached per row and results hash (a recompute changes the hash).
  */
 export function unitSummaries(meta: Pick<ResultsMeta, "id" | "resultsSha256">): SummaryRow[] {
-  const key = `${meta.id}:${meta.resultsSha256}`;
-  const hit = summaryCache.get(key);
-  if (hit) return hit;
-  const rows = getSqlite()
-    .prepare("SELECT unit_id AS unitId, summary FROM unit_results WHERE cycle_result_id = ? ORDER BY rank")
-    .all(meta.id) as { unitId: number; summary: string }[];
-  const out = rows.map((r) => ({ unitId: r.unitId, ...(JSON.parse(r.summary) as UnitSummary) }));
-  out.sort((a, b) => a.rank - b.rank || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  if (summaryCache.size >= SUMMARY_CACHE_SIZE) summaryCache.delete(summaryCache.keys().next().value as string);
-  summaryCache.set(key, out);
-  return out;
+  return summaryMemo(`${meta.id}:${meta.resultsSha256}`, () => {
+    const rows = getSqlite()
+      .prepare("SELECT unit_id AS unitId, summary FROM unit_results WHERE cycle_result_id = ? ORDER BY rank")
+      .all(meta.id) as { unitId: number; summary: string }[];
+    const out = rows.map((r) => ({ unitId: r.unitId, ...(JSON.parse(r.summary) as UnitSummary) }));
+    return out.sort((a, b) => a.rank - b.rank || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  });
 }
 
 /** One unit's full results entry (leaves and explanations), or null when it has none. */

@@ -1,6 +1,7 @@
 import { getSqlite } from "../../db/client";
 import { scorePackage, type AssessmentPackage, type LeafInput, type LeafRule, type UnitInput } from "../../scoring";
 import { zeroInput } from "../domain/self-score";
+import { boundedMemo } from "../utils/bounded-memo.server";
 
 /**
  * The departments' self-assessment scores (自评分) of a cycle, scored by the engine with the same
@@ -15,7 +16,7 @@ export interface SelfScore {
   leaves: Record<string, number>;
 }
 
-const cache = new Map<string, Map<number, SelfScore>>();
+const memo = boundedMemo<Map<number, SelfScore>>(9);
 
 function leafRules(header: AssessmentPackage): Map<string, { id: string; rule: LeafRule; points: number }[]> {
   const out = new Map<string, { id: string; rule: LeafRule; points: number }[]>();
@@ -48,10 +49,10 @@ export function selfScores(cycleId: number, header: AssessmentPackage, cacheKey:
   const stamp = getSqlite()
     .prepare("SELECT COUNT(*) AS n, MAX(a.updated_at) AS at FROM submission_answers a JOIN submissions s ON s.id = a.submission_id WHERE s.cycle_id = ?")
     .get(cycleId) as { n: number; at: string | null };
-  const fullKey = `${key}:${stamp.n}:${stamp.at}`;
-  const hit = cache.get(fullKey);
-  if (hit) return hit;
+  return memo(`${key}:${stamp.n}:${stamp.at}`, () => scoreSubmitted(cycleId, header, unitIds));
+}
 
+function scoreSubmitted(cycleId: number, header: AssessmentPackage, unitIds?: readonly number[]): Map<number, SelfScore> {
   const rows = getSqlite()
     .prepare(
       `SELECT s.unit_id AS unitId, n.code AS code, c.name AS category, u.code AS unitCode, u.name AS unitName, a.input AS input
@@ -91,7 +92,5 @@ export function selfScores(cycleId: number, header: AssessmentPackage, cacheKey:
   for (const r of results) {
     out.set(idOf.get(r.id)!, { total: r.total, leaves: Object.fromEntries(Object.entries(r.leaves).map(([id, l]) => [id, l.score])) });
   }
-  if (cache.size > 8) cache.delete(cache.keys().next().value as string);
-  cache.set(fullKey, out);
   return out;
 }

@@ -3,6 +3,7 @@ import { getDb, getSqlite } from "../../../db/client";
 import { cycles } from "../../../db/schema";
 import { validatePackage, type AssessmentPackage } from "../../../scoring";
 import { currentResults, type ResultsMeta } from "../results.server";
+import { boundedMemo } from "../../utils/bounded-memo.server";
 
 /**
  * What every export starts from: a cycle's current results row (the final snapshot when there is
@@ -25,7 +26,7 @@ export class NoResultsError extends Error {
   }
 }
 
-const headerCache = new Map<string, AssessmentPackage>();
+const headerMemo = boundedMemo<AssessmentPackage>(16);
 
 /** The validated header of a results row's package; cached per row and package hash (pages ask on every request). */
 export function packageHeader(cycleResultId: number): AssessmentPackage {
@@ -36,15 +37,12 @@ export function packageHeader(cycleResultId: number): AssessmentPackage {
     .prepare("SELECT package_sha256 AS sha FROM cycle_results WHERE cycle_id = (SELECT cycle_id FROM cycle_results WHERE id = @id) AND +id = @id")
     .get({ id: cycleResultId }) as { sha: string } | undefined;
   if (!hash) throw new Error(`no cycle_results row ${cycleResultId}`);
-  const key = `${cycleResultId}:${hash.sha}`;
-  const hit = headerCache.get(key);
-  if (hit) return hit;
-  const row = sqlite.prepare("SELECT json_remove(package_json, '$.units') AS header FROM cycle_results WHERE id = ?").get(cycleResultId) as { header: string };
-  const v = validatePackage({ ...(JSON.parse(row.header) as object), units: [] });
-  if (!v.ok) throw new Error(`stored package header invalid: ${v.errors[0]?.message}`);
-  if (headerCache.size >= 16) headerCache.delete(headerCache.keys().next().value as string);
-  headerCache.set(key, v.pkg);
-  return v.pkg;
+  return headerMemo(`${cycleResultId}:${hash.sha}`, () => {
+    const row = sqlite.prepare("SELECT json_remove(package_json, '$.units') AS header FROM cycle_results WHERE id = ?").get(cycleResultId) as { header: string };
+    const v = validatePackage({ ...(JSON.parse(row.header) as object), units: [] });
+    if (!v.ok) throw new Error(`stored package header invalid: ${v.errors[0]?.message}`);
+    return v.pkg;
+  });
 }
 
 export function exportSource(cycleId: number): ExportSource {
