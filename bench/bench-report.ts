@@ -1,6 +1,7 @@
 // npm run bench:report — builds its own synthetic data in a temporary directory and measures the
 // results path against a floor in the same run (figures, not pass/fail; goals in README):
-//  · whole-cycle recompute (load from SQLite + engine + persist) vs a bare SQLite GROUP BY over the same rows;
+//  · whole-cycle recompute (load from SQLite + engine + persist) vs a bare SQLite GROUP BY over the same rows,
+//    with the I/O floor of the formats (bench/io-floor.ts) printed beside it;
 //  · the xlsx export vs bare exceljs streaming of the same cells, with peak RSS (each in its own process);
 //  · the PDF ranking of PDF_UNITS units (time, bytes);
 //  · the ranking page of PDF_UNITS units on loopback under a bounded autocannon run (p50, p99).
@@ -18,6 +19,7 @@ import { writeRankingPdf } from "../app/services/results-export/pdf.server";
 import { exportSource } from "../app/services/results-export/source.server";
 import { hashPassword } from "../app/utils/password.server";
 import { seedSynthetic, SYNTHETIC_ACTOR } from "../seeds/synthetic/generate";
+import { measureIoFloor } from "./io-floor";
 import { loginViaHttp, startServer } from "../test/helpers/server";
 
 const UNITS = Number(process.env.BENCH_UNITS ?? 10_000);
@@ -70,6 +72,10 @@ async function main() {
     );
     const floor = await timed(() => floorSql.all(seeded.cycleId).length);
     log(`sql floor ${floor.ms} ms (${floor.value} units)`);
+    const io = measureIoFloor(seeded.cycleId, full.value.cycleResultId);
+    log(
+      `io floor (no engine): read+parse entries ${io.readMs} ms + serialise results ${io.serialiseMs} ms + SHA-256 ${io.hashMs} ms + write ${io.writeMs} ms = ${io.totalMs} ms (${(io.totalMs / Math.max(1, floor.ms)).toFixed(1)}× the sql floor)`,
+    );
     closeDb();
 
     // ---------------------------------------------------------------- xlsx (separate processes: clean RSS)

@@ -2,7 +2,7 @@
 // Writes zwgk-results/1 JSON to the file (or stdout) and exits 0; on an
 // invalid package prints {"errors":[{path,message}]} to stderr and exits 1.
 import { readFileSync, writeFileSync } from "node:fs";
-import { scorePackage } from "./index";
+import { resultsText, scorePackage } from "./index";
 
 const USAGE = "用法：npm run score -- <数据包.json> [--out <结果.json>]";
 
@@ -50,7 +50,7 @@ function main(argv: string[]): void {
   }
   const r = scorePackage(input);
   if (!r.ok) fail(1, r.errors);
-  const json = `${JSON.stringify(r.results, null, 2)}\n`;
+  const json = resultsText(r.results);
   if (out) {
     try {
       writeFileSync(out, json, "utf8");

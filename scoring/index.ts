@@ -41,6 +41,15 @@ export {
 export type { CalendarInput, Limit } from "./calendar";
 export { formatScore, roundScore } from "./decimal";
 
+/**
+ * The results document as text, as `npm run score` writes it and the platform stores and publishes
+ * it: compact JSON in the engine's key order with a final newline (deterministic, so the same
+ * package always gives byte-identical results).
+ */
+export function resultsText(results: Results): string {
+  return `${JSON.stringify(results)}\n`;
+}
+
 /** Validate, then compute: the single code path used by the CLI and the app. */
 export function scorePackage(
   input: unknown,

@@ -1,5 +1,6 @@
 import { Form } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { CycleBasicsFields } from "./CycleBasicsFields";
 import { Field, FieldError } from "./Field";
 
 /** What the cycle page's action returns; each form shows only its own intent's result. */
@@ -147,20 +148,13 @@ export function CycleBasicsForm({ cycle, editable, result, busy }: FormProps) {
       busy={busy}
       saveLabel="保存基本信息"
     >
-      <Field name="title" label="考核名称" maxLength={100} defaultValue={values?.title ?? cycle.title} error={errors.title} disabled={!editable.title} required />
-      <Field
-        name="opennessWeightPct"
-        label="政务公开工作分值权重（%）"
-        type="number"
-        inputMode="decimal"
-        step="0.5"
-        min={4}
-        max={100}
-        defaultValue={values?.opennessWeightPct ?? String(cycle.opennessWeightPct)}
-        error={errors.opennessWeightPct}
-        disabled={!editable.opennessWeightPct}
-        hint="占单位年度绩效考核总分的比重，政策要求不低于4%"
-        required
+      <CycleBasicsFields
+        title={values?.title ?? cycle.title}
+        weight={values?.opennessWeightPct ?? String(cycle.opennessWeightPct)}
+        errors={errors}
+        titleRequired
+        titleDisabled={!editable.title}
+        weightDisabled={!editable.opennessWeightPct}
       />
       <Locked show={editable.title && !editable.opennessWeightPct}>考核发布后权重随指标体系一同冻结，只能修改考核名称。</Locked>
     </SettingsCard>

@@ -1,4 +1,4 @@
-import type { AssessmentPackageInput, Results } from "../../scoring";
+import { resultsText, type AssessmentPackageInput, type Results } from "../../scoring";
 import { canonicalJson } from "../utils/canonical-json";
 
 /**
@@ -10,8 +10,9 @@ import { canonicalJson } from "../utils/canonical-json";
  *   no timestamp. The text is built from one string per unit so a recompute can tell which units
  *   changed without serialising twice.
  * - Results (`zwgk-results/1`): exactly what `npm run score -- package.json --out results.json`
- *   writes (the engine's key order, two-space indentation, final newline), so anyone recomputing
- *   the published package gets a byte-identical file.
+ *   writes (scoring's resultsText: compact, the engine's key order, final newline), so anyone
+ *   recomputing the published package gets a byte-identical file. It is stored in pieces (the
+ *   frame and one entry per unit row) and joined on export.
  */
 
 export interface SerialisedPackage {
@@ -53,31 +54,49 @@ export function serialisePackage(pkg: AssessmentPackageInput): SerialisedPackage
   return { json: `{${parts.join(",")}}`, headerJson: `{${header.join(",")}}`, units };
 }
 
-/** The results text as `npm run score` writes it. */
+/** The results text as `npm run score` writes it (compact JSON, engine key order, final newline). */
 export function serialiseResults(results: Results): string {
-  return `${JSON.stringify(results, null, 2)}\n`;
+  return resultsText(results);
 }
 
 /**
- * Each unit's entry exactly as it stands in the results text (serialiseResults), in order: slices
- * of that text (indented as there, valid JSON of the entry), so the per-unit rows need no second
- * serialisation. Relies on JSON.stringify's layout: with two-space indentation a unit entry is the
- * only text that opens with a newline and four spaces then "{" and closes with a newline and four
- * spaces then "}" (string values never hold a raw newline).
+ * The results text in pieces, so it need not be built (or stored) as one string: the document
+ * around its units array (`frame`: the results text with `"units":[]`) and each unit's entry as it
+ * stands there. joinResults(frame, units) === serialiseResults(results).
  */
-export function unitEntryTexts(resultsJson: string, count: number): string[] {
-  const out: string[] = [];
-  const anchor = '\n  "units": [';
-  let pos = resultsJson.indexOf(anchor);
-  if (pos < 0) throw new Error("results text has no units array");
-  pos += anchor.length;
-  for (let i = 0; i < count; i++) {
-    const open = resultsJson.indexOf("\n    {", pos);
-    const close = open < 0 ? -1 : resultsJson.indexOf("\n    }", open);
-    if (open < 0 || close < 0) throw new Error(`results text has fewer than ${count} unit entries`);
-    out.push(resultsJson.slice(open + 5, close + 6));
-    pos = close + 6;
+export interface ResultsPieces {
+  frame: string;
+  units: string[];
+}
+
+const UNITS_KEY = '"units":[';
+
+export function splitResults(results: Results): ResultsPieces {
+  return { frame: serialiseResults({ ...results, units: [] }), units: results.units.map((u) => JSON.stringify(u)) };
+}
+
+/**
+ * Where the unit entries go in a frame. A string value in the frame cannot hold `"units":[` (its
+ * quotes would be escaped), so the first match is the key itself.
+ */
+function unitsAt(frame: string): number {
+  const at = frame.indexOf(`${UNITS_KEY}]`);
+  if (at < 0) throw new Error("results frame has no empty units array");
+  return at + UNITS_KEY.length;
+}
+
+/** The pieces of the results text in order (frame head, entries with their commas, frame tail). */
+export function* resultsTextPieces(frame: string, units: Iterable<string>): Generator<string> {
+  const at = unitsAt(frame);
+  yield frame.slice(0, at);
+  let first = true;
+  for (const u of units) {
+    yield first ? u : `,${u}`;
+    first = false;
   }
-  if (!resultsJson.startsWith(count === 0 ? "]" : "\n  ]", pos)) throw new Error(`results text has more than ${count} unit entries`);
-  return out;
+  yield frame.slice(at);
+}
+
+export function joinResults(frame: string, units: Iterable<string>): string {
+  return [...resultsTextPieces(frame, units)].join("");
 }

@@ -48,40 +48,67 @@ export function toPackageNodes(specs: readonly IndicatorSpec[]): IndicatorNode[]
   });
 }
 
-/** Every leaf of a tree in display order, with its inherited dimension and top-level part. */
-export function leavesOf<T extends IndicatorSpec>(
-  specs: readonly T[],
-  inherited: { dimension?: Dimension; part?: Part } = {},
-): (T & { effectiveDimension?: Dimension; effectivePart: Part })[] {
-  const out: (T & { effectiveDimension?: Dimension; effectivePart: Part })[] = [];
-  for (const s of specs) {
-    const dimension = s.dimension ?? inherited.dimension;
-    const part = inherited.part ?? s.part ?? "base";
-    if (s.children && s.children.length > 0) out.push(...leavesOf(s.children as T[], { dimension, part }));
-    else out.push({ ...s, effectiveDimension: dimension, effectivePart: part });
-  }
+/** A leaf of a spec tree with what it inherits: dimension, top-level part, ancestors ("1 信息公开"), top first. */
+export type TreeLeaf<T extends IndicatorSpec> = T & { effectiveDimension?: Dimension; effectivePart: Part; path: string[] };
+
+/** Every leaf of a tree in display order, with its inherited dimension, top-level part and ancestors. */
+export function leavesOf<T extends IndicatorSpec>(specs: readonly T[]): TreeLeaf<T>[] {
+  const out: TreeLeaf<T>[] = [];
+  const walk = (nodes: readonly T[], inherited: { dimension?: Dimension; part?: Part }, path: string[]) => {
+    for (const s of nodes) {
+      const dimension = s.dimension ?? inherited.dimension;
+      const part = inherited.part ?? s.part ?? "base";
+      if (s.children && s.children.length > 0) walk(s.children as T[], { dimension, part }, [...path, `${s.code} ${s.name}`]);
+      else out.push({ ...s, effectiveDimension: dimension, effectivePart: part, path });
+    }
+  };
+  walk(specs, {}, []);
   return out;
 }
 
-/** A scored leaf (a node with a rule) of a stored tree, with its inherited part and dimension and its ancestors ("1 信息公开"), top first. */
-export interface StoredLeaf {
-  node: StoredIndicator & { rule: LeafRule };
+/**
+ * A scored leaf (a node with a rule) of a stored tree as evaluators and departments see it: its
+ * stored fields with the texts defaulted to "", its inherited part and dimension, its ancestors
+ * ("1 信息公开"), top first.
+ */
+export interface ScoredLeaf {
+  nodeId: number;
+  code: string;
+  name: string;
+  points: number;
+  rule: LeafRule;
   part: Part;
-  dimension: Dimension | undefined;
+  dimension?: Dimension;
+  /** 考核要点 */
+  guidance: string;
+  /** 评分标准 */
+  criteria: string;
+  basis: string;
   path: string[];
 }
 
-/** The scored leaves of a stored tree in display order (what evaluators and departments answer). */
-export function storedLeaves(tree: readonly StoredIndicator[]): StoredLeaf[] {
-  const out: StoredLeaf[] = [];
-  const walk = (nodes: readonly StoredIndicator[], path: string[], part: Part | undefined, dimension: Dimension | undefined) => {
-    for (const n of nodes) {
-      const p = part ?? n.part ?? "base";
-      const d = n.dimension ?? dimension;
-      if (n.children && n.children.length > 0) walk(n.children, [...path, `${n.code} ${n.name}`], p, d);
-      else if (n.rule) out.push({ node: { ...n, rule: n.rule }, part: p, dimension: d, path });
-    }
-  };
-  walk(tree, [], undefined, undefined);
-  return out;
+/**
+ * The scored leaves of a stored tree in display order (what evaluators and departments answer);
+ * `more` adds fields read from each leaf's node (the self-inspection's evidence requirement).
+ */
+export function scoredLeaves(tree: readonly StoredIndicator[]): ScoredLeaf[];
+export function scoredLeaves<X extends object>(tree: readonly StoredIndicator[], more: (node: StoredIndicator) => X): (ScoredLeaf & X)[];
+export function scoredLeaves(tree: readonly StoredIndicator[], more?: (node: StoredIndicator) => object): ScoredLeaf[] {
+  return leavesOf(tree).flatMap((n) => {
+    if (!n.rule) return [];
+    const leaf: ScoredLeaf = {
+      nodeId: n.nodeId,
+      code: n.code,
+      name: n.name,
+      points: n.points,
+      rule: n.rule,
+      part: n.effectivePart,
+      guidance: n.guidance ?? "",
+      criteria: n.criteria ?? "",
+      basis: n.basis ?? "",
+      path: n.path,
+    };
+    if (n.effectiveDimension) leaf.dimension = n.effectiveDimension;
+    return [more ? { ...leaf, ...more(n) } : leaf];
+  });
 }

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
+import { CycleBasicsFields } from "../components/CycleBasicsFields";
 import { Field } from "../components/Field";
 import { CYCLE_SOURCE_LABELS, CYCLE_SOURCES } from "../domain/cycle-schemas";
 import { DEFAULT_OPENNESS_WEIGHT_PCT } from "../domain/cycle-defaults";
@@ -114,19 +115,11 @@ export default function CyclesPage() {
               error={errors.year}
               required
             />
-            <Field name="title" label="考核名称" maxLength={100} defaultValue={values.title} error={errors.title} hint="不填则为“YYYY年度政务公开工作绩效考核”" />
-            <Field
-              name="opennessWeightPct"
-              label="政务公开工作分值权重（%）"
-              type="number"
-              inputMode="decimal"
-              step="0.5"
-              min={4}
-              max={100}
-              defaultValue={values.opennessWeightPct ?? String(DEFAULT_OPENNESS_WEIGHT_PCT)}
-              error={errors.opennessWeightPct}
-              hint="占单位年度绩效考核总分的比重，政策要求不低于4%"
-              required
+            <CycleBasicsFields
+              title={values.title}
+              weight={values.opennessWeightPct ?? String(DEFAULT_OPENNESS_WEIGHT_PCT)}
+              errors={errors}
+              titleHint="不填则为“YYYY年度政务公开工作绩效考核”"
             />
             <fieldset className="field">
               <legend>指标体系来源</legend>

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
+import { DimensionCells, DimensionHeaders } from "../components/DimensionColumns";
 import { fmt } from "../domain/results-view";
 import { publicResults } from "../services/public-results.server";
 import { formatBeijingTime } from "../utils/beijing-time";
@@ -32,11 +33,7 @@ export default function PublicResultsPage() {
               <th scope="col" className="num">类别内排名</th>
               <th scope="col" className="num">总分</th>
               <th scope="col">等次</th>
-              {d.dimensions.map((dim) => (
-                <th key={dim.key} scope="col" className="num">
-                  {dim.label}
-                </th>
-              ))}
+              <DimensionHeaders dimensions={d.dimensions} />
             </tr>
           </thead>
           <tbody>
@@ -51,11 +48,7 @@ export default function PublicResultsPage() {
                   {r.grade}
                   {r.vetoed ? "（单项否决）" : ""}
                 </td>
-                {d.dimensions.map((dim) => (
-                  <td key={dim.key} className="num">
-                    {r.dimensions[dim.key] === undefined ? "—" : fmt(r.dimensions[dim.key]!)}
-                  </td>
-                ))}
+                <DimensionCells dimensions={d.dimensions} scores={r.dimensions} />
               </tr>
             ))}
           </tbody>

@@ -3,13 +3,14 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { EXPORT_FORMAT_LABELS, EXPORT_FORMATS } from "../domain/export-formats";
-import { fmt, KIND_LABELS } from "../domain/results-view";
+import { KIND_LABELS } from "../domain/results-view";
 import { setPublicPage } from "../services/public-results.server";
-import { cycleByYearOr404, departmentCycles, rankingPage, resultCycles } from "../services/results-pages.server";
+import { cycleByYearOr404, departmentCycles, listedCycleOr404, rankingPage, resultCycles } from "../services/results-pages.server";
 import { computeCycleResultsInWorker } from "../services/results.server";
 import { formatBeijingTime } from "../utils/beijing-time";
 import { actorOf, requireRole } from "../utils/auth.server";
 import { CategoryFilter } from "../components/CategoryFilter";
+import { RankingTable } from "../components/RankingTable";
 
 export const meta: MetaFunction = () => [{ title: "考核结果 - 政务公开绩效考核平台" }];
 
@@ -22,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const cycles = resultCycles();
   const year = url.searchParams.get("cycle") ?? String(cycles.find((c) => c.kind !== null)?.year ?? cycles[0]?.year ?? "");
   if (!year) return { mode: "empty" as const };
-  const cycle = cycleByYearOr404(year);
+  const cycle = listedCycleOr404(cycles, year);
   const query = { category: url.searchParams.get("category"), q: url.searchParams.get("q"), page: url.searchParams.get("page") };
   return { mode: "ranking" as const, cycles, ...rankingPage(user, cycle, query) };
 }
@@ -155,58 +156,18 @@ export default function ResultsPage() {
 
       {d.meta ? (
         <div className="table-wrap card">
-          <table>
-            <caption className="muted">
-              {d.category ?? "全部类别"}
-              {d.q ? `中名称或编码含“${d.q}”的` : "共"} {d.total} 个单位{d.pages > 1 ? `，第 ${d.page}/${d.pages} 页` : ""}
-              {d.notEvaluated > 0 ? `（另有 ${d.notEvaluated} 个单位计算时尚未评估完成，未计入）` : ""}。等次：{d.grades.map((g) => `${g.name}≥${g.min}`).join("，")}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col" className="num">排名</th>
-                <th scope="col" className="num">类别内</th>
-                <th scope="col">单位</th>
-                <th scope="col">类别</th>
-                <th scope="col" className="num">总分</th>
-                <th scope="col" className="num">基础分</th>
-                <th scope="col" className="num">加分</th>
-                <th scope="col">等次</th>
-                {d.dimensions.map((dim) => (
-                  <th key={dim.key} scope="col" className="num">
-                    {dim.label}
-                  </th>
-                ))}
-                <th scope="col" className="num">绩效贡献</th>
-              </tr>
-            </thead>
-            <tbody>
-              {d.rows.map((r) => (
-                <tr key={r.id}>
-                  <td className="num">{r.rank}</td>
-                  <td className="num">{r.categoryRank}</td>
-                  <td>
-                    <Link to={`/results/${year}/units/${r.unitId}`}>{r.name}</Link>
-                  </td>
-                  <td>{r.category}</td>
-                  <td className="num">{fmt(r.total)}</td>
-                  <td className="num">{fmt(r.base)}</td>
-                  <td className="num">{fmt(r.bonus)}</td>
-                  <td>
-                    <span className="badge" style={{ borderColor: r.colour, color: r.colour }}>
-                      {r.grade}
-                      {r.vetoed ? "（否决）" : ""}
-                    </span>
-                  </td>
-                  {d.dimensions.map((dim) => (
-                    <td key={dim.key} className="num">
-                      {r.dimensions[dim.key] === undefined ? "—" : fmt(r.dimensions[dim.key]!)}
-                    </td>
-                  ))}
-                  <td className="num">{fmt(r.contribution)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <RankingTable
+            year={year}
+            rows={d.rows}
+            dimensions={d.dimensions}
+            grades={d.grades}
+            category={d.category}
+            q={d.q}
+            total={d.total}
+            page={d.page}
+            pages={d.pages}
+            notEvaluated={d.notEvaluated}
+          />
           {d.pages > 1 ? <Pager year={year} category={d.category} q={d.q} page={d.page} pages={d.pages} /> : null}
         </div>
       ) : null}

@@ -11,8 +11,8 @@ import {
   users,
 } from "../../db/schema";
 import { scorePackage, type AssessmentPackageInput, type IndicatorSet, type LeafInput, type Results, type ScoreEntry } from "../../scoring";
-import { toPackageNodes } from "../domain/indicator-spec";
-import { cycleUnits, EvaluationError, getCycle, setFor, type EvalLeaf, type Reader, type SetTree } from "./evaluation-context.server";
+import { toPackageNodes, type ScoredLeaf } from "../domain/indicator-spec";
+import { cycleUnits, EvaluationError, getCycle, setFor, type Reader, type SetTree } from "./evaluation-context.server";
 import { packageSettings } from "./indicator-package.server";
 
 /**
@@ -60,7 +60,7 @@ export interface CyclePackage {
   /** Package unit id (unit code) → unit id. */
   unitIds: Record<string, number>;
   /** Category name → leaf code → leaf. */
-  leaves: Record<string, Record<string, EvalLeaf>>;
+  leaves: Record<string, Record<string, ScoredLeaf>>;
 }
 
 export const PLACEHOLDER_REASON = "尚未评估";
@@ -80,7 +80,7 @@ export function buildCyclePackage(db: Reader, cycleId: number, opts: CyclePackag
     .all();
   const trees = new Map<number, SetTree>();
   const indicatorSetsOut: IndicatorSet[] = [];
-  const leavesByCategory: Record<string, Record<string, EvalLeaf>> = {};
+  const leavesByCategory: Record<string, Record<string, ScoredLeaf>> = {};
   for (const s of sets) {
     const t = setFor(db, cycleId, s.categoryId);
     if (!t || t.tree.length === 0) continue;
@@ -109,21 +109,8 @@ export function buildCyclePackage(db: Reader, cycleId: number, opts: CyclePackag
           .all()
           .filter((r) => (opts.includeUnsigned || r.a.signedOffAt !== null) && inPopulation.has(r.a.unitId))
           .sort((x, y) => Number(y.a.lead) - Number(x.a.lead) || cmpNullable(x.a.signedOffAt, y.a.signedOffAt) || x.a.id - y.a.id);
-  // Entries of the wanted assignments, read raw (millions of rows in a large cycle: no ORM mapping):
-  // SQLite joins each assignment's entries into one JSON object {nodeId: input}, parsed at once.
-  const entriesByAssignment = new Map<number, Record<number, LeafInput>>();
-  if (assignmentRows.length > 0) {
-    const stmt = getSqlite()
-      .prepare(
-        `SELECT '{' || group_concat('"' || node_id || '":' || input, ',') || '}' FROM ${getTableName(evaluatorEntries)}
-         WHERE assignment_id = ? AND input IS NOT NULL`,
-      )
-      .pluck();
-    for (const r of assignmentRows) {
-      const text = stmt.get(r.a.id) as string | null;
-      if (text !== null) entriesByAssignment.set(r.a.id, JSON.parse(text) as Record<number, LeafInput>);
-    }
-  }
+  const assignmentsByUnit = groupBy(assignmentRows, (r) => r.a.unitId);
+  const entriesByAssignment = readEntries(population, assignmentsByUnit, trees);
 
   const findingRows =
     unitIdList.length === 0
@@ -148,7 +135,6 @@ export function buildCyclePackage(db: Reader, cycleId: number, opts: CyclePackag
   const unitIds: Record<string, number> = {};
 
   // Index everything by unit (and leaf) once: a cycle has thousands of units × ~100 leaves.
-  const assignmentsByUnit = groupBy(assignmentRows, (r) => r.a.unitId);
   const findingsByUnit = groupBy(findingRows, (f) => f.unitId);
   const arbitrationsByUnit = groupBy(arbitrationRows, (a) => a.unitId);
   const appealsByUnit = groupBy(adjustedAppeals, (a) => a.unitId);
@@ -195,6 +181,53 @@ export function buildCyclePackage(db: Reader, cycleId: number, opts: CyclePackag
   return { pkg, incomplete, unitIds, leaves: leavesByCategory };
 }
 
+type AssignmentRow = { a: typeof evaluatorAssignments.$inferSelect; name: string };
+
+/**
+ * The entries that can make a difference to the package, per assignment, read raw (millions of
+ * rows in a large cycle: no ORM mapping; SQLite joins an assignment's entries into one JSON object
+ * {nodeId: input}, parsed at once). A unit's evaluators come in their order (lead first): the
+ * first one's entries are read whole; a later one's only for `score` leaves (every evaluator's
+ * score counts) and for leaves no earlier evaluator has entered (there the later entry is the one
+ * used) — the others would be ignored by combineEntries, so they are not read.
+ */
+function readEntries(
+  population: readonly { id: number; categoryId: number }[],
+  assignmentsByUnit: ReadonlyMap<number, AssignmentRow[]>,
+  trees: ReadonlyMap<number, SetTree>,
+): Map<number, Record<number, LeafInput>> {
+  const out = new Map<number, Record<number, LeafInput>>();
+  const sqlite = getSqlite();
+  const table = getTableName(evaluatorEntries);
+  const concat = `'{' || group_concat('"' || node_id || '":' || input, ',') || '}'`;
+  const whole = sqlite.prepare(`SELECT ${concat} FROM ${table} WHERE assignment_id = ? AND input IS NOT NULL`).pluck();
+  const some = sqlite
+    .prepare(`SELECT ${concat} FROM ${table} WHERE assignment_id = ? AND input IS NOT NULL AND node_id IN (SELECT value FROM json_each(?))`)
+    .pluck();
+  const scoreNodes = new Map<SetTree, number[]>();
+  for (const unit of population) {
+    const rows = assignmentsByUnit.get(unit.id);
+    if (!rows) continue;
+    const tree = trees.get(unit.categoryId)!;
+    let always = scoreNodes.get(tree);
+    if (!always) scoreNodes.set(tree, (always = tree.leaves.filter((l) => l.rule.type === "score").map((l) => l.nodeId)));
+    const entered = new Set<number>();
+    rows.forEach((r, i) => {
+      let wanted: number[] | null = null;
+      if (i > 0) {
+        wanted = [...always];
+        for (const l of tree.leaves) if (l.rule.type !== "score" && !entered.has(l.nodeId)) wanted.push(l.nodeId);
+      }
+      const text = (wanted === null ? whole.get(r.a.id) : some.get(r.a.id, JSON.stringify(wanted))) as string | null;
+      if (text === null) return;
+      const entries = JSON.parse(text) as Record<number, LeafInput>;
+      out.set(r.a.id, entries);
+      for (const key of Object.keys(entries)) entered.add(Number(key));
+    });
+  }
+  return out;
+}
+
 const codeOrders = new WeakMap<SetTree, number[]>();
 
 /** Indexes of a tree's leaves in the order of their codes (as a canonical serialisation sorts them). */
@@ -234,7 +267,7 @@ function clone<T>(v: T): T {
  * Several evaluators' entries for one leaf → one engine input (see the module comment). The
  * entries are the caller's own freshly read objects: the primary one is used as it is, not copied.
  */
-export function combineEntries(leaf: EvalLeaf, given: readonly { by: string; input: LeafInput }[]): LeafInput {
+export function combineEntries(leaf: ScoredLeaf, given: readonly { by: string; input: LeafInput }[]): LeafInput {
   const primary = given[0].input;
   if (primary.na === true) return { na: true, reason: primary.reason ?? "" };
   if (leaf.rule.type === "score") {
@@ -252,7 +285,7 @@ export function combineEntries(leaf: EvalLeaf, given: readonly { by: string; inp
 
 type FindingRow = typeof findings.$inferSelect;
 
-export function applyFindings(leaf: EvalLeaf, input: LeafInput, rows: readonly FindingRow[]): LeafInput {
+export function applyFindings(leaf: ScoredLeaf, input: LeafInput, rows: readonly FindingRow[]): LeafInput {
   if (rows.length === 0) return input;
   const out: LeafInput = input.na === true ? {} : clone(input);
   if (leaf.rule.type === "veto") {
@@ -275,7 +308,7 @@ export function applyFindings(leaf: EvalLeaf, input: LeafInput, rows: readonly F
 }
 
 export function applyOverrides(
-  leaf: EvalLeaf,
+  leaf: ScoredLeaf,
   input: LeafInput,
   arbitration: { value: number; reason: string } | undefined,
   appeal: { decisionValue: number | null; decisionReason: string | null } | undefined,

@@ -420,19 +420,33 @@ function checkStep(db: Reader, cycle: CycleRow, to: CycleStatus, actor: CycleAct
  * in the step's transaction (cycle-finalise.server.ts); the web app uses transitionCycleInWorker.
  */
 export function transitionCycle(cycleId: number, to: CycleStatus, actor: CycleActor, comment?: string, opts: { at?: string } = {}): TransitionResult {
-  if (!findTransition(getCycle(cycleId).status, to)?.finalSnapshot) return applyStep(cycleId, to, actor, comment, opts.at, null) as TransitionResult;
-  // Refuse before the heavy preparation when the step is not allowed anyway (checked again in the transaction).
-  const checked = checkStep(getDb(), getCycle(cycleId), to, actor);
-  if (!checked.ok) return checked;
-  return finaliseWithSnapshot(cycleId, checked.step.label, (prepared) => applyStep(cycleId, to, actor, comment, opts.at, prepared));
+  const plan = planStep(cycleId, to, actor);
+  if (plan.kind === "refused") return plan.result;
+  const apply = (prepared: PreparedFinal | null) => applyStep(cycleId, to, actor, comment, opts.at, prepared);
+  return plan.kind === "plain" ? (apply(null) as TransitionResult) : finaliseWithSnapshot(cycleId, plan.label, apply);
 }
 
 /** The same for the web app: a final snapshot is prepared in a worker thread, so the server keeps serving. */
 export async function transitionCycleInWorker(cycleId: number, to: CycleStatus, actor: CycleActor, comment?: string): Promise<TransitionResult> {
-  if (!findTransition(getCycle(cycleId).status, to)?.finalSnapshot) return applyStep(cycleId, to, actor, comment, undefined, null) as TransitionResult;
-  const checked = checkStep(getDb(), getCycle(cycleId), to, actor);
-  if (!checked.ok) return checked;
-  return finaliseWithSnapshotInWorker(cycleId, checked.step.label, (prepared) => applyStep(cycleId, to, actor, comment, undefined, prepared));
+  const plan = planStep(cycleId, to, actor);
+  if (plan.kind === "refused") return plan.result;
+  const apply = (prepared: PreparedFinal | null) => applyStep(cycleId, to, actor, comment, undefined, prepared);
+  return plan.kind === "plain" ? (apply(null) as TransitionResult) : finaliseWithSnapshotInWorker(cycleId, plan.label, apply);
+}
+
+type StepPlan = { kind: "plain" } | { kind: "final"; label: string } | { kind: "refused"; result: Extract<TransitionResult, { ok: false }> };
+
+/**
+ * What happens before the step's transaction, from one look at the cycle: a step without a final
+ * snapshot goes straight to its transaction (which checks it); a final-snapshot step is refused
+ * here, before the heavy preparation, when it is not allowed anyway — and checked again in the
+ * transaction, where a status changed meanwhile is caught.
+ */
+function planStep(cycleId: number, to: CycleStatus, actor: CycleActor): StepPlan {
+  const cycle = getCycle(cycleId);
+  if (!findTransition(cycle.status, to)?.finalSnapshot) return { kind: "plain" };
+  const checked = checkStep(getDb(), cycle, to, actor);
+  return checked.ok ? { kind: "final", label: checked.step.label } : { kind: "refused", result: checked };
 }
 
 /** The step's transaction: checks again, stores the snapshot (if the step takes one), status, transition row, audit. */

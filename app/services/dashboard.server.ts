@@ -18,7 +18,7 @@ import { selfScores } from "./self-scores.server";
 export function dashboardData(yearParam: string | null, categoryParam: string | null) {
   const db = getDb();
   const all = db.select().from(cycles).where(ne(cycles.status, "draft")).orderBy(asc(cycles.year)).all();
-  const withResults = all.map((c) => ({ cycle: c, meta: currentResults(c.id, db) })).filter((x) => x.meta !== null);
+  const withResults = all.map((c) => ({ cycle: c, meta: currentResults(c.id) })).filter((x) => x.meta !== null);
   const cycleList = all
     .slice()
     .reverse()
@@ -26,7 +26,7 @@ export function dashboardData(yearParam: string | null, categoryParam: string | 
   const chosen = withResults.find((x) => String(x.cycle.year) === yearParam) ?? withResults.at(-1);
   if (!chosen) return { cycles: cycleList, cycle: null };
   const meta = chosen.meta!;
-  const header = packageHeader(meta.id);
+  const header = packageHeader(meta);
   const summaries = unitSummaries(meta);
   const self = selfScores(chosen.cycle.id, header, meta.resultsSha256);
   const categories = [...new Set(summaries.map((s) => s.category))];

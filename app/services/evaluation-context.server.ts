@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
-import { getSqlite, type Db, type Tx } from "../../db/client";
+import type { Db, Tx } from "../../db/client";
 import {
   categories,
   cycles,
@@ -13,10 +13,11 @@ import {
   users,
   type CycleStatus,
 } from "../../db/schema";
-import type { Dimension, LeafInput, LeafRule, Part } from "../../scoring";
+import type { LeafInput } from "../../scoring";
 import { STALE_MESSAGE } from "../domain/evaluation-labels";
-import { storedLeaves, type StoredIndicator } from "../domain/indicator-spec";
+import { scoredLeaves, type ScoredLeaf, type StoredIndicator } from "../domain/indicator-spec";
 import { beijingDayStart, beijingToday } from "../utils/beijing-time";
+import { preparedStatement } from "../utils/prepared-statement.server";
 import { loadTree } from "./indicator-tree.server";
 
 /**
@@ -109,18 +110,16 @@ export function cycleUnits(db: Reader, cycleId: number): CycleUnit[] {
 }
 
 /**
- * How many units cycleUnits lists (optionally only those of one category), without reading them.
- * Raw SQL on the same connection (the ranking page asks on every request).
+ * How many units cycleUnits lists (optionally only those of one category), without reading them:
+ * the index units_category_active_idx answers the count (the ranking page asks on every request).
  */
 export function cycleUnitCount(cycleId: number, categoryName: string | null = null): number {
-  const row = getSqlite()
-    .prepare(
-      `SELECT COUNT(*) AS n FROM units u
-       JOIN categories c ON c.id = u.category_id
-       JOIN indicator_sets s ON s.category_id = u.category_id AND s.cycle_id = @cycleId
-       WHERE u.active = 1 AND (@category IS NULL OR c.name = @category)`,
-    )
-    .get({ cycleId, category: categoryName }) as { n: number };
+  const row = preparedStatement(
+    `SELECT COUNT(*) AS n FROM units u
+     WHERE u.active = 1 AND u.category_id IN (
+       SELECT s.category_id FROM indicator_sets s JOIN categories c ON c.id = s.category_id
+       WHERE s.cycle_id = @cycleId AND (@category IS NULL OR c.name = @category))`,
+  ).get({ cycleId, category: categoryName }) as { n: number };
   return row.n;
 }
 
@@ -135,44 +134,10 @@ export function getUnit(db: Reader, unitId: number): CycleUnit {
   return row;
 }
 
-export interface EvalLeaf {
-  nodeId: number;
-  code: string;
-  name: string;
-  points: number;
-  rule: LeafRule;
-  part: Part;
-  dimension?: Dimension;
-  guidance: string;
-  criteria: string;
-  basis: string;
-  /** Ancestors, top first ("1 信息公开"). */
-  path: string[];
-}
-
-export function leavesOf(tree: readonly StoredIndicator[]): EvalLeaf[] {
-  return storedLeaves(tree).map(({ node: n, part, dimension, path }) => {
-    const leaf: EvalLeaf = {
-      nodeId: n.nodeId,
-      code: n.code,
-      name: n.name,
-      points: n.points,
-      rule: n.rule,
-      part,
-      guidance: n.guidance ?? "",
-      criteria: n.criteria ?? "",
-      basis: n.basis ?? "",
-      path,
-    };
-    if (dimension) leaf.dimension = dimension;
-    return leaf;
-  });
-}
-
 export interface SetTree {
   setId: number;
   tree: StoredIndicator[];
-  leaves: EvalLeaf[];
+  leaves: ScoredLeaf[];
 }
 
 export function setFor(db: Reader, cycleId: number, categoryId: number): SetTree | null {
@@ -183,7 +148,7 @@ export function setFor(db: Reader, cycleId: number, categoryId: number): SetTree
     .get();
   if (!set) return null;
   const tree = loadTree(db, set.id);
-  return { setId: set.id, tree, leaves: leavesOf(tree) };
+  return { setId: set.id, tree, leaves: scoredLeaves(tree) };
 }
 
 /** The cycle and unit category a node belongs to (via its indicator set), with the node row. */

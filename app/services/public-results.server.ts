@@ -3,6 +3,7 @@ import { getDb } from "../../db/client";
 import { categories, cycles, publicPages, spotCheckBatches } from "../../db/schema";
 import { dimensionsUsed } from "../domain/results-view";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
+import { preparedStatement } from "../utils/prepared-statement.server";
 import { packageHeader } from "./results-export/source.server";
 import { resultsMeta, unitSummaries } from "./results.server";
 
@@ -15,14 +16,16 @@ import { resultsMeta, unitSummaries } from "./results.server";
 
 export type PublicPageResult = { ok: true } | { ok: false; message: string };
 
+/** Asked by the ranking page on every request: a prepared statement, not a drizzle query built each time. */
 export function publicPageEnabled(cycleId: number): boolean {
-  return getDb().select().from(publicPages).where(eq(publicPages.cycleId, cycleId)).get()?.enabled ?? false;
+  const row = preparedStatement("SELECT enabled FROM public_pages WHERE cycle_id = ?").get(cycleId) as { enabled: number } | undefined;
+  return row?.enabled === 1;
 }
 
 /** Turn the public page on or off (the page names the units: a 通报 is public by nature). */
 export function setPublicPage(actor: Actor, cycleId: number, enabled: boolean): PublicPageResult {
   const db = getDb();
-  if (enabled && !resultsMeta(cycleId, "final", db)) return { ok: false, message: "只有已生成定稿结果的考核年度才能公开通报" };
+  if (enabled && !resultsMeta(cycleId, "final")) return { ok: false, message: "只有已生成定稿结果的考核年度才能公开通报" };
   return mutate(db, (tx) => {
     const before = tx.select().from(publicPages).where(eq(publicPages.cycleId, cycleId)).get();
     const values = { enabled, anonymise: false, updatedBy: actor.id, updatedAt: new Date().toISOString() };
@@ -56,9 +59,9 @@ export function publicResults(year: number) {
   const cycle = db.select().from(cycles).where(eq(cycles.year, year)).get();
   if (!cycle || (cycle.status !== "final" && cycle.status !== "archived")) return null;
   if (!publicPageEnabled(cycle.id)) return null;
-  const meta = resultsMeta(cycle.id, "final", db);
+  const meta = resultsMeta(cycle.id, "final");
   if (!meta) return null;
-  const header = packageHeader(meta.id);
+  const header = packageHeader(meta);
   const rows = unitSummaries(meta);
   const batches = db
     .select({ seed: spotCheckBatches.seed, size: spotCheckBatches.size, category: categories.name, createdAt: spotCheckBatches.createdAt })

@@ -1,12 +1,13 @@
-import { and, asc, desc, eq, ne } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, getSqlite } from "../../db/client";
-import { cycleResults, cycles, findings, indicatorNodes, submissions, type CycleStatus } from "../../db/schema";
+import { cycles, findings, indicatorNodes, submissions, type CycleStatus } from "../../db/schema";
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
 import { dimensionsUsed, gradeColour } from "../domain/results-view";
 import type { SessionUser } from "../utils/auth.server";
 import { assertUnitAccess } from "../utils/auth.server";
 import { forbidden, notFound } from "../utils/http.server";
+import { preparedStatement } from "../utils/prepared-statement.server";
 import { listAppeals } from "./appeals.server";
 import { findingSource } from "./cycle-package.server";
 import { cycleUnitCount, getUnit, setFor, statusAtLeast } from "./evaluation-context.server";
@@ -30,13 +31,29 @@ export function cycleByYearOr404(year: string | undefined): CycleRow {
 
 /** Non-draft cycles, newest first, with the kind of results each has. */
 export function resultCycles() {
-  const db = getDb();
-  const rows = db.select().from(cycles).where(ne(cycles.status, "draft")).orderBy(desc(cycles.year)).all();
-  const kinds = db.select({ cycleId: cycleResults.cycleId, kind: cycleResults.kind }).from(cycleResults).all();
-  return rows.map((c) => {
-    const k = kinds.filter((x) => x.cycleId === c.id).map((x) => x.kind);
-    return { id: c.id, year: c.year, title: c.title, status: c.status, statusLabel: CYCLE_STATUS_LABELS[c.status], kind: k.includes("final") ? ("final" as const) : k.includes("preliminary") ? ("preliminary" as const) : null };
-  });
+  const rows = preparedStatement(
+    `SELECT c.id, c.year, c.title, c.status,
+            EXISTS (SELECT 1 FROM cycle_results r WHERE r.cycle_id = c.id AND r.kind = 'final') AS final,
+            EXISTS (SELECT 1 FROM cycle_results r WHERE r.cycle_id = c.id AND r.kind = 'preliminary') AS preliminary
+     FROM cycles c WHERE c.status <> 'draft' ORDER BY c.year DESC`,
+  ).all() as { id: number; year: number; title: string; status: CycleStatus; final: number; preliminary: number }[];
+  return rows.map((c) => ({
+    id: c.id,
+    year: c.year,
+    title: c.title,
+    status: c.status,
+    statusLabel: CYCLE_STATUS_LABELS[c.status],
+    kind: c.final ? ("final" as const) : c.preliminary ? ("preliminary" as const) : null,
+  }));
+}
+
+export type ResultCycle = ReturnType<typeof resultCycles>[number];
+
+/** The cycle of a `?cycle=` year among resultCycles() — 404 as cycleByYearOr404, without reading it again. */
+export function listedCycleOr404(cycles: ResultCycle[], year: string): ResultCycle {
+  const cycle = /^\d{4}$/.test(year) ? cycles.find((c) => c.year === Number(year)) : undefined;
+  if (!cycle) throw notFound("该考核年度不存在");
+  return cycle;
 }
 
 /** Which results a department sees: none before 初步结果, then the final snapshot or the preliminary results. */
@@ -66,7 +83,7 @@ function derived(all: SummaryRow[]) {
   return d;
 }
 
-export function rankingPage(user: SessionUser, cycle: CycleRow, query: RankingQuery = {}) {
+export function rankingPage(user: SessionUser, cycle: Pick<CycleRow, "id" | "year" | "title" | "status">, query: RankingQuery = {}) {
   const filters = rankingQuerySchema.parse({ category: query.category ?? null, q: query.q ?? "", page: query.page ?? 1 });
   const meta = currentResults(cycle.id);
   const office = user.role === "office";
@@ -79,7 +96,7 @@ export function rankingPage(user: SessionUser, cycle: CycleRow, query: RankingQu
     q: filters.q,
   };
   if (!meta) return { ...base, meta: null, rows: [], total: 0, notEvaluated: 0, page: 1, pages: 1, categories: [], grades: [], dimensions: [], category: null };
-  const header = packageHeader(meta.id);
+  const header = packageHeader(meta);
   const all = unitSummaries(meta);
   const { categories, dimensions } = derived(all);
   const chosen = filters.category && categories.includes(filters.category) ? filters.category : null;
@@ -91,13 +108,14 @@ export function rankingPage(user: SessionUser, cycle: CycleRow, query: RankingQu
   const pages = Math.max(1, Math.ceil(matching.length / RANKING_PAGE_SIZE));
   const page = Math.min(pages, filters.page);
   const rows = matching.slice((page - 1) * RANKING_PAGE_SIZE, page * RANKING_PAGE_SIZE);
+  // Only what the page shows goes to the browser (the loader data is serialised into the HTML).
   return {
     total: matching.length,
     notEvaluated: Math.max(0, population - inCategory.length),
     page,
     pages,
     ...base,
-    meta: { kind: meta.kind, computedAt: meta.computedAt, computedByName: meta.computedByName, packageSha256: meta.packageSha256, resultsSha256: meta.resultsSha256 },
+    meta: { kind: meta.kind, computedAt: meta.computedAt, computedByName: meta.computedByName, packageSha256: meta.packageSha256 },
     rows: rows.map((r) => ({
       unitId: r.unitId,
       id: r.id,
@@ -109,7 +127,6 @@ export function rankingPage(user: SessionUser, cycle: CycleRow, query: RankingQu
       base: r.base,
       bonus: r.bonus,
       grade: r.grade,
-      pass: r.pass,
       vetoed: r.vetoed,
       contribution: r.contribution,
       dimensions: r.dimensions,
@@ -146,7 +163,7 @@ export function scoreCard(user: SessionUser, cycle: CycleRow, unitId: number) {
   const result = unitResultOf(meta.id, unitId);
   if (!result) return { ...head, card: null, reason: "本单位不在本次考核结果中（尚未评估完成）。" };
 
-  const header = packageHeader(meta.id);
+  const header = packageHeader(meta);
   const names = new Map(headerLeaves(header).map((l) => [l.id, l]));
   const self = selfScores(cycle.id, header, meta.resultsSha256, [unitId]).get(unitId) ?? null;
   const set = setFor(db, cycle.id, unit.categoryId);

@@ -14,24 +14,28 @@ import {
   type ValidationError,
 } from "../../scoring";
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
-import { serialisePackage, serialiseResults, sortUnits, unitEntryTexts } from "../domain/deterministic-json";
+import { joinResults, resultsTextPieces, serialisePackage, sortUnits, splitResults } from "../domain/deterministic-json";
 import { baseLeafIds, mayHaveAllNaWarning, mergeResults } from "../domain/results-merge";
 import { unitSummary, type UnitSummary } from "../domain/results-view";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import { buildCyclePackage, type CyclePackage } from "./cycle-package.server";
 import { boundedMemo } from "../utils/bounded-memo.server";
+import { preparedStatement } from "../utils/prepared-statement.server";
 
 /**
  * Results of a cycle (考核结果): the package built from the database (cycle-package.server.ts),
  * serialised deterministically and hashed, scored by the engine, stored as `cycle_results` (one
  * preliminary row, replaced by each recompute; one immutable final row taken when the cycle is
- * 已定稿) with per-unit `unit_results` rows for fast pages.
+ * 已定稿) with per-unit `unit_results` rows for fast pages. The results document is stored once:
+ * its frame in `cycle_results.results_json` and each unit's entry in its `unit_results` row
+ * (joined in `position` order they are the hashed text; storedDocument).
  *
  * Recompute never holds the write lock for long and is incremental:
  * 1. everything heavy — building the package from the database, serialising, hashing, validating,
  *    scoring, serialising the results and every unit row — happens before the write transaction
- *    (reads in WAL mode block nobody), and in the web app in a worker thread, so the server keeps
- *    answering other users meanwhile (computeCycleResultsInWorker);
+ *    (reads in WAL mode block nobody); in the web app the whole recompute, its short write
+ *    transaction included, runs in a worker thread, so the server keeps answering other users
+ *    meanwhile (computeCycleResultsInWorker);
  * 2. each unit's row carries the SHA-256 of the package header plus its own canonical entry. When the
  *    header is unchanged, only units whose entry changed are scored again and merged with the
  *    kept results by the engine's ranking (app/domain/results-merge.ts); a change in settings,
@@ -41,8 +45,9 @@ import { boundedMemo } from "../utils/bounded-memo.server";
  *    that left the package — one unit's change writes that unit plus the units whose rank moved.
  *    If another recompute was stored meanwhile, the diff no longer applies and the write is refused
  *    (409, nothing written).
- * The cycle-level `package_json` / `results_json` are always rewritten whole (they are the
- * published documents, and every rank can move).
+ * The cycle-level `package_json` and results frame are always rewritten whole (the package is
+ * the published document, and every rank can move). A row stored before the split layout is
+ * rewritten whole on its next recompute.
  */
 
 export type CycleResultRow = typeof cycleResults.$inferSelect;
@@ -84,6 +89,13 @@ export function sha256(text: string): string {
   return crypto.createHash("sha256").update(text, "utf8").digest("hex");
 }
 
+/** SHA-256 of the concatenated pieces (the text itself is never built). */
+function sha256Of(pieces: Iterable<string>): string {
+  const h = crypto.createHash("sha256");
+  for (const p of pieces) h.update(p, "utf8");
+  return h.digest("hex");
+}
+
 /**
  * Statuses in which the preliminary results may be (re)computed: from publication (evaluators work
  * from then on; the office and leaders follow the units evaluated so far) until 定稿. Departments
@@ -98,6 +110,7 @@ interface StoredUnitRow {
   inputSha256: string | null;
   rank: number;
   categoryRank: number;
+  position: number | null;
 }
 
 interface PreparedUnit {
@@ -109,16 +122,19 @@ interface PreparedUnit {
   rescored: boolean;
 }
 
+type BasedOn = { id: number; packageSha256: string; layout: "whole" | "split" };
+
 interface Prepared {
   packageJson: string;
   packageSha256: string;
-  resultsJson: string;
+  /** The results document without its unit entries (see splitResults). */
+  resultsFrame: string;
   resultsSha256: string;
   results: Results;
   units: PreparedUnit[];
   rescored: number;
   /** The stored row the diff was made against (null: none). */
-  basedOn: { id: number; packageSha256: string } | null;
+  basedOn: BasedOn | null;
   stored: Map<number, StoredUnitRow>;
   incomplete: CyclePackage["incomplete"];
 }
@@ -127,9 +143,9 @@ function cycleRow(db: Reader, cycleId: number) {
   return db.select().from(cycles).where(eq(cycles.id, cycleId)).get();
 }
 
-function resultRow(db: Reader, cycleId: number, kind: "preliminary" | "final") {
+function resultRow(db: Reader, cycleId: number, kind: "preliminary" | "final"): BasedOn | undefined {
   return db
-    .select({ id: cycleResults.id, packageSha256: cycleResults.packageSha256 })
+    .select({ id: cycleResults.id, packageSha256: cycleResults.packageSha256, layout: cycleResults.resultsLayout })
     .from(cycleResults)
     .where(and(eq(cycleResults.cycleId, cycleId), eq(cycleResults.kind, kind)))
     .get();
@@ -149,7 +165,7 @@ function resolveUnitIds(db: Reader, pkg: AssessmentPackageInput): Record<string,
 
 function storedUnits(cycleResultId: number): Map<number, StoredUnitRow> {
   const rows = getSqlite()
-    .prepare("SELECT unit_id AS unitId, input_sha256 AS inputSha256, rank, category_rank AS categoryRank FROM unit_results WHERE cycle_result_id = ?")
+    .prepare("SELECT unit_id AS unitId, input_sha256 AS inputSha256, rank, category_rank AS categoryRank, position FROM unit_results WHERE cycle_result_id = ?")
     .all(cycleResultId) as StoredUnitRow[];
   return new Map(rows.map((r) => [r.unitId, r]));
 }
@@ -235,13 +251,13 @@ function prepare(cycleId: number, opts: ComputeOptions): Prepared | Refusal {
   kept = new Map(); // release the parsed rows early
 
   const rescoredIds = new Set(toScore.map((u) => u.id));
-  const resultsJson = serialiseResults(results);
-  const texts = unitEntryTexts(resultsJson, results.units.length);
+  const pieces = splitResults(results);
+  const texts = pieces.units;
   return {
     packageJson: ser.json,
     packageSha256,
-    resultsJson,
-    resultsSha256: sha256(resultsJson),
+    resultsFrame: pieces.frame,
+    resultsSha256: sha256Of(resultsTextPieces(pieces.frame, texts)),
     results,
     units: results.units.map((r, i) => ({
       unitId: unitIds[r.id],
@@ -271,33 +287,44 @@ function renumberErrors(errors: ValidationError[], sub: readonly { id: string }[
 
 // ---------------------------------------------------------------- writing
 
-const UPSERT_UNIT = `INSERT INTO unit_results (cycle_result_id, unit_id, result, total, rank, category_rank, input_sha256, summary)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+const UPSERT_UNIT = `INSERT INTO unit_results (cycle_result_id, unit_id, result, total, rank, category_rank, input_sha256, summary, position)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
   ON CONFLICT (cycle_result_id, unit_id) DO UPDATE SET result = excluded.result, total = excluded.total, rank = excluded.rank,
-    category_rank = excluded.category_rank, input_sha256 = excluded.input_sha256, summary = excluded.summary`;
+    category_rank = excluded.category_rank, input_sha256 = excluded.input_sha256, summary = excluded.summary, position = excluded.position`;
 
 interface UnitRowValues {
   unitId: number;
-  values: [string, string, number, number, string, string];
+  values: [string, string, number, number, string, string, number];
 }
 
-function rowValues(u: PreparedUnit): UnitRowValues {
+function rowValues(u: PreparedUnit, position: number): UnitRowValues {
   const r = u.result;
   return {
     unitId: u.unitId,
-    values: [u.text, formatScore(r.total), r.rank, r.categoryRank, u.inputSha256, JSON.stringify(unitSummary(r))],
+    values: [u.text, formatScore(r.total), r.rank, r.categoryRank, u.inputSha256, JSON.stringify(unitSummary(r)), position],
   };
 }
 
-/** Unit rows that differ from the stored ones (re-scored, new, or moved in the ranking). */
+/**
+ * Unit rows that differ from the stored ones (re-scored, new, moved in the ranking or in the
+ * document); every row when the stored results predate the split layout.
+ */
 function changedRows(p: Prepared): UnitRowValues[] {
+  if (p.basedOn?.layout === "whole") return p.units.map((u, position) => rowValues(u, position));
   const out: UnitRowValues[] = [];
-  for (const u of p.units) {
+  p.units.forEach((u, position) => {
     const s = p.stored.get(u.unitId);
-    if (!s || u.rescored || s.rank !== u.result.rank || s.categoryRank !== u.result.categoryRank || s.inputSha256 !== u.inputSha256) {
-      out.push(rowValues(u));
+    if (
+      !s ||
+      u.rescored ||
+      s.rank !== u.result.rank ||
+      s.categoryRank !== u.result.categoryRank ||
+      s.inputSha256 !== u.inputSha256 ||
+      s.position !== position
+    ) {
+      out.push(rowValues(u, position));
     }
-  }
+  });
   return out;
 }
 
@@ -315,9 +342,9 @@ function actorUserId(tx: Reader, actor: Actor): number | null {
 interface PreparedWrite {
   packageJson: string;
   packageSha256: string;
-  resultsJson: string;
+  resultsFrame: string;
   resultsSha256: string;
-  basedOn: { id: number; packageSha256: string } | null;
+  basedOn: BasedOn | null;
   /** Unit rows to upsert (every unit when there is no previous row). */
   rows: UnitRowValues[];
   /** Unit ids to delete (left the package). */
@@ -356,10 +383,10 @@ function prepareWrite(cycleId: number, opts: ComputeOptions, mode: WriteMode = "
     return {
       packageJson: p.packageJson,
       packageSha256: p.packageSha256,
-      resultsJson: p.resultsJson,
+      resultsFrame: p.resultsFrame,
       resultsSha256: p.resultsSha256,
       basedOn: p.basedOn,
-      rows: p.units.map(rowValues),
+      rows: p.units.map((u, position) => rowValues(u, position)),
       removed: [],
       units: p.units.length,
       rescored: p.rescored,
@@ -368,12 +395,13 @@ function prepareWrite(cycleId: number, opts: ComputeOptions, mode: WriteMode = "
       unchanged: false,
     };
   }
-  const unchanged = !!p.basedOn && p.basedOn.packageSha256 === p.packageSha256;
+  // Stored results that predate the split layout are rewritten even when nothing else changed.
+  const unchanged = !!p.basedOn && p.basedOn.layout === "split" && p.basedOn.packageSha256 === p.packageSha256;
   const present = new Set(p.units.map((u) => u.unitId));
   return {
     packageJson: p.packageJson,
     packageSha256: p.packageSha256,
-    resultsJson: p.resultsJson,
+    resultsFrame: p.resultsFrame,
     resultsSha256: p.resultsSha256,
     basedOn: p.basedOn,
     rows: unchanged ? [] : changedRows(p),
@@ -399,7 +427,8 @@ function writePrepared(cycleId: number, actor: Actor, p: PreparedWrite): Compute
     const values = {
       packageJson: p.packageJson,
       packageSha256: p.packageSha256,
-      resultsJson: p.resultsJson,
+      resultsJson: p.resultsFrame,
+      resultsLayout: "split" as const,
       resultsSha256: p.resultsSha256,
       computedBy: actorUserId(tx, actor),
       computedAt: new Date().toISOString(),
@@ -452,28 +481,29 @@ export function computeCycleResults(cycleId: number, actor: Actor, opts: Compute
 const WORKER_KIND = "zwgk-results-prepare";
 
 /**
- * The same recompute with its heavy part (building the package from the database, engine,
- * serialising, hashing) in a worker thread with its own SQLite connection (WAL: readers never
- * block), so other users' requests are served meanwhile; only the short write transaction runs on
- * the server's thread. The worker runs this very module from the server build; where the module
- * is TypeScript source (tsx, tests) it cannot be a worker entry and the recompute runs inline.
+ * The same recompute in a worker thread with its own SQLite connection, so other users' requests
+ * are served meanwhile: the heavy part (building the package from the database, engine,
+ * serialising, hashing) and also the write transaction with its audit row and the WAL checkpoint
+ * after it (WAL: the server's readers are never blocked by it; its writers wait for the lock as
+ * they would for any other writer). The worker runs this very module from the server build; where
+ * the module is TypeScript source (tsx, tests) it cannot be a worker entry and the recompute runs
+ * inline.
  */
 export async function computeCycleResultsInWorker(cycleId: number, actor: Actor): Promise<ComputeOutcome> {
   const refused = checkComputable(cycleId);
   if (refused) return refused;
-  const p = await prepareInWorker(cycleId, "preliminary");
-  if (p === null) return computeCycleResults(cycleId, actor);
-  if ("ok" in p) return p;
-  return writePrepared(cycleId, actor, p);
+  return (await runInWorker<ComputeOutcome>({ task: "compute", cycleId, actor })) ?? computeCycleResults(cycleId, actor);
 }
 
-/** The prepared write from a worker thread; null where this module cannot be a worker entry. */
-async function prepareInWorker(cycleId: number, mode: WriteMode): Promise<PreparedWrite | Refusal | null> {
+type WorkerTask = { task: "compute"; cycleId: number; actor: Actor } | { task: "final"; cycleId: number };
+
+/** A task's answer from a worker thread; null where this module cannot be a worker entry. */
+async function runInWorker<T>(task: WorkerTask): Promise<T | null> {
   const entry = new URL(import.meta.url);
   if (!/\.m?js$/.test(entry.pathname)) return null;
-  return new Promise<PreparedWrite | Refusal>((resolve, reject) => {
-    const worker = new Worker(entry, { workerData: { kind: WORKER_KIND, cycleId, mode } });
-    worker.once("message", (m: { ok: true; value: PreparedWrite | Refusal } | { ok: false; error: string }) => {
+  return new Promise<T>((resolve, reject) => {
+    const worker = new Worker(entry, { workerData: { kind: WORKER_KIND, ...task } });
+    worker.once("message", (m: { ok: true; value: T } | { ok: false; error: string }) => {
       if (m.ok) resolve(m.value);
       else reject(new Error(m.error));
       void worker.terminate();
@@ -486,9 +516,9 @@ async function prepareInWorker(cycleId: number, mode: WriteMode): Promise<Prepar
 }
 
 if (!isMainThread && (workerData as { kind?: string } | null)?.kind === WORKER_KIND) {
-  const { cycleId, mode } = workerData as { cycleId: number; mode: WriteMode };
+  const t = workerData as WorkerTask;
   try {
-    parentPort!.postMessage({ ok: true, value: prepareWrite(cycleId, {}, mode) });
+    parentPort!.postMessage({ ok: true, value: t.task === "compute" ? computeCycleResults(t.cycleId, t.actor) : prepareWrite(t.cycleId, {}, "final") });
   } catch (e) {
     parentPort!.postMessage({ ok: false, error: e instanceof Error ? e.message : String(e) });
   }
@@ -527,7 +557,7 @@ export function prepareFinalSnapshot(cycleId: number, opts: ComputeOptions = {})
 
 /** The same in a worker thread where the server can (see computeCycleResultsInWorker). */
 export async function prepareFinalSnapshotInWorker(cycleId: number): Promise<FinalSnapshot | Refusal> {
-  return (await prepareInWorker(cycleId, "final")) ?? prepareFinalSnapshot(cycleId);
+  return (await runInWorker<FinalSnapshot | Refusal>({ task: "final", cycleId })) ?? prepareFinalSnapshot(cycleId);
 }
 
 /**
@@ -547,7 +577,8 @@ export function insertFinalSnapshot(tx: Tx, cycleId: number, actor: Actor, p: Fi
       kind: "final",
       packageJson: p.packageJson,
       packageSha256: p.packageSha256,
-      resultsJson: p.resultsJson,
+      resultsJson: p.resultsFrame,
+      resultsLayout: "split",
       resultsSha256: p.resultsSha256,
       computedBy: actorUserId(tx, actor),
       computedAt: at,
@@ -578,41 +609,43 @@ export interface ResultsMeta {
 
 /**
  * Both results rows of a cycle (small columns only: the planner answers from the covering index
- * cycle_results_meta_idx and never walks the large JSON texts).
+ * cycle_results_meta_idx and never walks the large JSON texts). A statement compiled once per
+ * connection: every results page asks. It runs on the thread's one connection, so inside a
+ * transaction it sees the transaction's writes.
  */
-function metaRows(cycleId: number, db: Reader): ResultsMeta[] {
-  return db
-    .select({
-      id: cycleResults.id,
-      cycleId: cycleResults.cycleId,
-      kind: cycleResults.kind,
-      packageSha256: cycleResults.packageSha256,
-      resultsSha256: cycleResults.resultsSha256,
-      computedAt: cycleResults.computedAt,
-      computedByName: users.displayName,
-    })
-    .from(cycleResults)
-    .leftJoin(users, eq(users.id, cycleResults.computedBy))
-    .where(eq(cycleResults.cycleId, cycleId))
-    .all();
+function metaRows(cycleId: number): ResultsMeta[] {
+  return preparedStatement(
+    `SELECT r.id, r.cycle_id AS cycleId, r.kind, r.package_sha256 AS packageSha256, r.results_sha256 AS resultsSha256,
+            r.computed_at AS computedAt, u.display_name AS computedByName
+     FROM cycle_results r LEFT JOIN users u ON u.id = r.computed_by
+     WHERE r.cycle_id = ?`,
+  ).all(cycleId) as ResultsMeta[];
 }
 
 /** The results pages show: the final snapshot when there is one, else the preliminary results. */
-export function currentResults(cycleId: number, db: Reader = getDb()): ResultsMeta | null {
-  const rows = metaRows(cycleId, db);
+export function currentResults(cycleId: number): ResultsMeta | null {
+  const rows = metaRows(cycleId);
   return rows.find((r) => r.kind === "final") ?? rows.find((r) => r.kind === "preliminary") ?? null;
 }
 
-export function resultsMeta(cycleId: number, kind: "preliminary" | "final", db: Reader = getDb()): ResultsMeta | null {
-  return metaRows(cycleId, db).find((r) => r.kind === kind) ?? null;
+export function resultsMeta(cycleId: number, kind: "preliminary" | "final"): ResultsMeta | null {
+  return metaRows(cycleId).find((r) => r.kind === kind) ?? null;
 }
 
-/** The stored package or results text of a results row (byte-exact, as hashed). */
+/**
+ * The stored package or results text of a results row (byte-exact, as hashed): the results are
+ * joined from their frame and the unit rows' entries in document order (layout `split`).
+ */
 export function storedDocument(cycleResultId: number, which: "package" | "results"): string {
+  const sqlite = getSqlite();
   const col = which === "package" ? "package_json" : "results_json";
-  const row = getSqlite().prepare(`SELECT ${col} AS text FROM cycle_results WHERE id = ?`).get(cycleResultId) as { text: string } | undefined;
+  const row = sqlite.prepare(`SELECT ${col} AS text, results_layout AS layout FROM cycle_results WHERE id = ?`).get(cycleResultId) as
+    | { text: string; layout: "whole" | "split" }
+    | undefined;
   if (!row) throw new Error(`no cycle_results row ${cycleResultId}`);
-  return row.text;
+  if (which === "package" || row.layout === "whole") return row.text;
+  const entries = sqlite.prepare("SELECT result FROM unit_results WHERE cycle_result_id = ? ORDER BY position").pluck();
+  return joinResults(row.text, entries.iterate(cycleResultId) as Iterable<string>);
 }
 
 export interface SummaryRow extends UnitSummary {
@@ -628,7 +661,7 @@ const summaryMemo = boundedMemo<SummaryRow[]>(8);
 export function unitSummaries(meta: Pick<ResultsMeta, "id" | "resultsSha256">): SummaryRow[] {
   return summaryMemo(`${meta.id}:${meta.resultsSha256}`, () => {
     const rows = getSqlite()
-      .prepare("SELECT unit_id AS unitId, summary FROM unit_results WHERE cycle_result_id = ? ORDER BY rank")
+      .prepare("SELECT unit_id AS unitId, summary FROM unit_results WHERE cycle_result_id = ? ORDER BY position, rank")
       .all(meta.id) as { unitId: number; summary: string }[];
     const out = rows.map((r) => ({ unitId: r.unitId, ...(JSON.parse(r.summary) as UnitSummary) }));
     return out.sort((a, b) => a.rank - b.rank || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -652,7 +685,7 @@ export function unitResultOf(cycleResultId: number, unitId: number): UnitResult 
 export function* unitResultChunks(cycleResultId: number, size = 250): Generator<{ unitId: number; result: UnitResult }[]> {
   const sqlite = getSqlite();
   const order = sqlite
-    .prepare("SELECT unit_id FROM unit_results WHERE cycle_result_id = ? ORDER BY rank, json_extract(summary, '$.id')")
+    .prepare("SELECT unit_id FROM unit_results WHERE cycle_result_id = ? ORDER BY position, rank, json_extract(summary, '$.id')")
     .pluck()
     .all(cycleResultId) as number[];
   const one = sqlite.prepare("SELECT result FROM unit_results WHERE cycle_result_id = ? AND unit_id = ?").pluck();

@@ -18,9 +18,9 @@ import {
   STALE_MESSAGE,
   type AssignmentRow,
   type CycleRow,
-  type EvalLeaf,
   type Reader,
 } from "./evaluation-context.server";
+import type { ScoredLeaf } from "../domain/indicator-spec";
 import { leafOwnerId } from "./self-inspection-context.server";
 
 /**
@@ -172,7 +172,7 @@ export function loadReviewUnit(db: Reader, user: SessionUser, unitId: number, ye
   };
 }
 
-function leafFor(db: Reader, unitId: number, nodeId: number): { cycle: CycleRow; leaf: EvalLeaf; leaves: EvalLeaf[] } {
+function leafFor(db: Reader, unitId: number, nodeId: number): { cycle: CycleRow; leaf: ScoredLeaf; leaves: ScoredLeaf[] } {
   const owner = nodeOwner(db, nodeId);
   const unit = getUnit(db, unitId);
   if (!owner || owner.categoryId !== unit.categoryId) throw new EvaluationError("该指标不存在或不适用于该单位", 404);

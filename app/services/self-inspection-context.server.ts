@@ -12,8 +12,8 @@ import {
   units,
   type CycleStatus,
 } from "../../db/schema";
-import type { Dimension, LeafInput, LeafRule, Part } from "../../scoring";
-import { storedLeaves, type StoredIndicator } from "../domain/indicator-spec";
+import type { LeafInput } from "../../scoring";
+import { scoredLeaves, type ScoredLeaf, type StoredIndicator } from "../domain/indicator-spec";
 import type { PreviewContext } from "../domain/self-score";
 import { effectiveDue } from "../domain/self-inspection-deadline";
 import { loadTree } from "./indicator-tree.server";
@@ -55,21 +55,11 @@ export function leafOwnerId(submissionId: number, nodeId: number): string {
   return `${submissionId}:${nodeId}`;
 }
 
-export interface LeafInfo {
-  nodeId: number;
-  code: string;
-  name: string;
-  points: number;
-  rule: LeafRule;
-  part: Part;
-  dimension?: Dimension;
-  guidance: string;
-  criteria: string;
-  basis: string;
+/** A leaf as departments answer it: with its evidence requirement. */
+export interface LeafInfo extends ScoredLeaf {
   evidenceRequired: boolean;
+  /** Allowed evidence kinds; empty = every allowed kind. */
   evidenceKinds: string[];
-  /** Names of the ancestors, top first (一级指标, 二级指标). */
-  path: string[];
 }
 
 export interface UnitContext {
@@ -92,21 +82,7 @@ export function currentCycle(db: Reader): CycleRow | undefined {
 }
 
 export function leavesOfTree(tree: readonly StoredIndicator[]): LeafInfo[] {
-  return storedLeaves(tree).map(({ node: n, part, dimension, path }) => ({
-    nodeId: n.nodeId,
-    code: n.code,
-    name: n.name,
-    points: n.points,
-    rule: n.rule,
-    part,
-    dimension,
-    guidance: n.guidance ?? "",
-    criteria: n.criteria ?? "",
-    basis: n.basis ?? "",
-    evidenceRequired: n.evidenceRequired ?? false,
-    evidenceKinds: n.evidenceKinds ?? [],
-    path,
-  }));
+  return scoredLeaves(tree, (n) => ({ evidenceRequired: n.evidenceRequired ?? false, evidenceKinds: n.evidenceKinds ?? [] }));
 }
 
 export function loadUnitContext(db: Reader, cycle: CycleRow, unitId: number): UnitContext {

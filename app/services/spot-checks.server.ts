@@ -18,9 +18,9 @@ import {
   getUnit,
   setFor,
   STALE_MESSAGE,
-  type EvalLeaf,
   type Reader,
 } from "./evaluation-context.server";
+import type { ScoredLeaf } from "../domain/indicator-spec";
 
 /**
  * Spot checks (抽查，双随机一公开): batches drawn with the shared pure draw (app/domain/spotcheck-draw.ts),
@@ -203,7 +203,7 @@ export function loadBatch(db: Reader, user: SessionUser, batchId: number) {
           .where(and(eq(findings.batchId, batchId), inArray(findings.unitId, unitIds)))
           .orderBy(asc(findings.id))
           .all();
-  const leavesByUnit = new Map<number, EvalLeaf[]>();
+  const leavesByUnit = new Map<number, ScoredLeaf[]>();
   for (const u of visibleUnits) {
     const unit = getUnit(db, u.unitId);
     const leaves = (setFor(db, cycle.id, unit.categoryId)?.leaves ?? []).filter(

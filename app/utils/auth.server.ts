@@ -1,9 +1,8 @@
 import { redirect } from "@remix-run/node";
-import { eq } from "drizzle-orm";
-import { getDb } from "../../db/client";
-import { organizations, units, users, type Role } from "../../db/schema";
+import type { Role } from "../../db/schema";
 import type { Actor } from "./audit.server";
 import { forbidden } from "./http.server";
+import { preparedStatement } from "./prepared-statement.server";
 import { readSessionId, touchSession } from "./session.server";
 
 export interface SessionUser {
@@ -30,23 +29,12 @@ export async function getUser(request: Request): Promise<SessionUser | null> {
   if (!sessionId) return null;
   const session = touchSession(sessionId);
   if (!session) return null;
-  const row = getDb()
-    .select({
-      id: users.id,
-      username: users.username,
-      displayName: users.displayName,
-      role: users.role,
-      unitId: users.unitId,
-      unitName: units.name,
-      orgId: users.orgId,
-      orgName: organizations.name,
-      active: users.active,
-    })
-    .from(users)
-    .leftJoin(units, eq(units.id, users.unitId))
-    .leftJoin(organizations, eq(organizations.id, users.orgId))
-    .where(eq(users.id, session.userId))
-    .get();
+  const row = preparedStatement(
+    `SELECT u.id, u.username, u.display_name AS displayName, u.role, u.unit_id AS unitId, un.name AS unitName,
+            u.org_id AS orgId, o.name AS orgName, u.active
+     FROM users u LEFT JOIN units un ON un.id = u.unit_id LEFT JOIN organizations o ON o.id = u.org_id
+     WHERE u.id = ?`,
+  ).get(session.userId) as (Omit<SessionUser, "sessionId"> & { active: number }) | undefined;
   if (!row || !row.active) return null;
   const { active: _active, ...user } = row;
   return { ...user, sessionId };

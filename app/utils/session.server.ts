@@ -4,6 +4,8 @@ import { eq, lt } from "drizzle-orm";
 import { getDb } from "../../db/client";
 import { sessions } from "../../db/schema";
 import { isProduction, sessionIdleMinutes, sessionSecret } from "../config.server";
+import { boundedMemo } from "./bounded-memo.server";
+import { preparedStatement } from "./prepared-statement.server";
 
 const COOKIE_NAME = "zwgk_session";
 
@@ -17,9 +19,19 @@ function sessionCookie() {
   });
 }
 
+/**
+ * Cookie headers already checked → the session id they carry (or null). The signature check gives
+ * the same answer for the same header and secret, and every page asks twice (root and route loader).
+ */
+const verifiedHeaders = boundedMemo<Promise<string | null>>(500);
+
 export async function readSessionId(request: Request): Promise<string | null> {
-  const value = await sessionCookie().parse(request.headers.get("Cookie"));
-  return typeof value === "string" && /^[0-9a-f]{64}$/.test(value) ? value : null;
+  const header = request.headers.get("Cookie");
+  if (!header) return null;
+  return verifiedHeaders(`${sessionSecret()}\n${header}`, async () => {
+    const value = await sessionCookie().parse(header);
+    return typeof value === "string" && /^[0-9a-f]{64}$/.test(value) ? value : null;
+  });
 }
 
 /**
@@ -37,7 +49,9 @@ export async function createUserSession(userId: number, ip: string | null): Prom
 /** Look up a live session, sliding its idle expiry; expired sessions are deleted. */
 export function touchSession(id: string): { userId: number } | null {
   const db = getDb();
-  const row = db.select().from(sessions).where(eq(sessions.id, id)).get();
+  const row = preparedStatement("SELECT user_id AS userId, last_seen_at AS lastSeenAt FROM sessions WHERE id = ?").get(id) as
+    | { userId: number; lastSeenAt: string }
+    | undefined;
   if (!row) return null;
   const now = Date.now();
   const idleMs = sessionIdleMinutes() * 60_000;

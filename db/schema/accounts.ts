@@ -25,7 +25,8 @@ export const units = sqliteTable(
     createdAt: text("created_at").notNull().default(now),
     updatedAt: text("updated_at").notNull().default(now),
   },
-  (t) => [index("units_category_idx").on(t.categoryId)],
+  // (category, active): counting a category's active units reads the index only (ranking page).
+  (t) => [index("units_category_active_idx").on(t.categoryId, t.active)],
 );
 
 /** Evaluation organisations, e.g. a 第三方评估机构. */

@@ -18,8 +18,14 @@ export const cycleResults = sqliteTable(
     /** The exact `zwgk-assessment/1` JSON the results came from (deterministic serialisation). */
     packageJson: text("package_json").notNull(),
     packageSha256: text("package_sha256").notNull(),
-    /** The `zwgk-results/1` JSON. */
+    /**
+     * The `zwgk-results/1` JSON. Layout `split` (every row written now): the document with an empty
+     * units array (the frame), whose unit entries are the rows' `unit_results.result` texts in
+     * `position` order — joined, they are the hashed document. Layout `whole` (rows stored before
+     * the split): the whole document.
+     */
     resultsJson: text("results_json").notNull(),
+    resultsLayout: text("results_layout", { enum: ["whole", "split"] }).notNull().default("whole"),
     resultsSha256: text("results_sha256").notNull(),
     computedBy: integer("computed_by").references(() => users.id),
     computedAt: text("computed_at").notNull(),
@@ -57,8 +63,18 @@ export const unitResults = sqliteTable(
      * explanation), so ranking pages, dashboards and exports need not parse every leaf.
      */
     summary: text("summary", { mode: "json" }).$type<Record<string, unknown>>(),
+    /** Index of the unit's entry in the results document's units array (null in rows stored before). */
+    position: integer("position"),
   },
-  (t) => [uniqueIndex("unit_results_uq").on(t.cycleResultId, t.unitId), index("unit_results_rank_idx").on(t.cycleResultId, t.rank)],
+  (t) => [
+    uniqueIndex("unit_results_uq").on(t.cycleResultId, t.unitId),
+    index("unit_results_rank_idx").on(t.cycleResultId, t.rank),
+    // Covering indexes for the small columns (they sit after the large `result` text in each row,
+    // so reading them from the table walks its overflow pages): the recompute's diff, and the
+    // document order with the headline figures (ranking pages, exports).
+    index("unit_results_diff_idx").on(t.cycleResultId, t.unitId, t.inputSha256, t.rank, t.categoryRank, t.position),
+    index("unit_results_order_idx").on(t.cycleResultId, t.position, t.rank, t.unitId, t.summary),
+  ],
 );
 
 /** Whether the public 通报 page of a finalised cycle is enabled. */

@@ -5,7 +5,8 @@ import type { LeafInput, LeafRule } from "../../scoring";
 import { decideAppeal, createAppeal } from "../../app/services/appeals.server";
 import { arbitrate, listDivergences } from "../../app/services/arbitration.server";
 import { randomAssign, setLeadEvaluator } from "../../app/services/assignments.server";
-import { cycleByYear, getUnit, selfAssessment, setFor, type EvalLeaf } from "../../app/services/evaluation-context.server";
+import { cycleByYear, getUnit, selfAssessment, setFor } from "../../app/services/evaluation-context.server";
+import type { ScoredLeaf } from "../../app/domain/indicator-spec";
 import { respondToRectification, verifyRectification } from "../../app/services/rectifications.server";
 import { signOff } from "../../app/services/reviews.server";
 import { createBatch, recordFinding, setBatchPublished } from "../../app/services/spot-checks.server";
@@ -49,7 +50,7 @@ function departmentOf(db: Db, unitId: number): SessionUser {
 type Variant = "first" | "second";
 
 /** The evaluator's verified input for a leaf: the department's claim, with the evaluators' own scores. */
-function verifiedInput(leaf: EvalLeaf, self: LeafInput | null, variant: Variant, override?: number): LeafInput {
+function verifiedInput(leaf: ScoredLeaf, self: LeafInput | null, variant: Variant, override?: number): LeafInput {
   if (self === null) return leaf.rule.type === "veto" ? { triggered: false } : leaf.rule.type === "score" ? { scores: [0] } : { na: true, reason: "单位未填报" };
   if (self.na === true) return { na: true, reason: self.reason ?? "" };
   if (leaf.rule.type === "score") {

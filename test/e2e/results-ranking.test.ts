@@ -81,4 +81,33 @@ describe("the ranking of 180 units", () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it("opens a unit's score card from its name within the app, and leaves a Ctrl-click to the browser", async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await loginAs(page, server.url, "leader");
+    await gotoHydrated(page, `${server.url}/results?cycle=2030&q=SYN-00007`);
+    const link = page.locator("table tbody tr td:nth-child(3) a");
+    const name = (await link.textContent())!;
+    const scoreCardPath = /^\/results\/2030\/units\/\d+$/;
+    expect(new URL((await link.getAttribute("href"))!, server.url).pathname).toMatch(scoreCardPath);
+
+    // Ctrl-click: a new tab opens the score card, this page stays on the ranking.
+    const [tab] = await Promise.all([page.context().waitForEvent("page"), link.click({ modifiers: ["Control"] })]);
+    await tab.waitForLoadState();
+    expect(new URL(tab.url()).pathname).toMatch(scoreCardPath);
+    await tab.close();
+    expect(new URL(page.url()).pathname).toBe("/results");
+
+    // A plain click navigates in the app: no new document is loaded (the marker survives).
+    await page.evaluate(() => Object.assign(window, { sameDocument: true }));
+    await Promise.all([page.waitForURL((u) => scoreCardPath.test(u.pathname)), link.click()]);
+    await page.getByRole("heading", { name: `${name} 得分明细` }).waitFor();
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    await Promise.all([page.waitForURL((u) => u.pathname === "/results"), page.goBack()]);
+    await page.getByText("全部类别中名称或编码含“SYN-00007”的 1 个单位").waitFor();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

@@ -139,6 +139,18 @@ describe("computing results from the results page", () => {
     await page.locator("table tbody tr").nth(23).waitFor();
     expect(await page.locator("table tbody tr").count()).toBe(24);
     expect(server.output()).not.toContain("results worker");
+    // The worker stored the results with their audit row, both under the office user's name.
+    const db = new Database(path.join(dataDir, "app.db"), { readonly: true });
+    try {
+      const cycleId = db.prepare("SELECT id FROM cycles WHERE year = 2022").pluck().get() as number;
+      const stored = db.prepare("SELECT u.username FROM cycle_results r JOIN users u ON u.id = r.computed_by WHERE r.cycle_id = ? AND r.kind = 'preliminary'").pluck().get(cycleId);
+      expect(stored).toBe("admin");
+      const audit = db.prepare("SELECT actor_name, after FROM audit_log WHERE action = 'results.compute' AND entity_id = ? ORDER BY id DESC LIMIT 1").get(String(cycleId)) as { actor_name: string; after: string };
+      expect(audit.actor_name).toMatch(/（admin）$/);
+      expect(JSON.parse(audit.after)).toMatchObject({ kind: "preliminary", units: 24, rescored: 24, rowsWritten: 24 });
+    } finally {
+      db.close();
+    }
   });
 });
 
@@ -164,6 +176,15 @@ describe("the final snapshot and the public 通报 page", () => {
     await expect(visitor.getByTestId("package-sha").textContent()).resolves.toBe(sha);
     expect(await visitor.locator("table").first().locator("tbody tr").count()).toBe(24);
     await expect(visitor.getByText("e2e-2021").count()).resolves.toBe(1); // the spot-check seed
+    // The same dimension columns as the office ranking, each unit with a score or "—" under each.
+    const officeHeads = await page.locator("table").first().locator("thead th").allTextContents();
+    const dims = officeHeads.slice(officeHeads.indexOf("等次") + 1, officeHeads.indexOf("绩效贡献"));
+    expect(dims).toContain("信息公开");
+    const publicTable = visitor.locator("table").first();
+    expect(await publicTable.locator("thead th").allTextContents()).toEqual(["排名", "单位", "类别", "类别内排名", "总分", "等次", ...dims]);
+    const cells = (await publicTable.locator("tbody tr").first().locator("td").allTextContents()).slice(6);
+    expect(cells).toHaveLength(dims.length);
+    for (const c of cells) expect(c).toMatch(/^(\d+\.\d{2}|—)$/);
   });
 });
 

@@ -7,12 +7,12 @@ import { createHtmlBodyStream } from "../../app/utils/html-stream.server";
 /** Many short text nodes, as a real page has (long strings take another path in React). */
 const PIECES = Array.from({ length: 800 }, (_, i) => (i % 3 === 0 ? "a" : i % 3 === 1 ? "已填报指标" : "（含不适用）"));
 
-/** Render like app/entry.server.tsx does and collect the bytes that would be sent. */
-function render(body: Writable & NodeJS.ReadableStream): Promise<Buffer> {
+/** Render like app/entry.server.tsx does and collect the bytes that would be sent (and in how many chunks). */
+function renderChunks(body: Writable & NodeJS.ReadableStream): Promise<Buffer[]> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     body.on("data", (c: Buffer) => chunks.push(c));
-    body.on("end", () => resolve(Buffer.concat(chunks)));
+    body.on("end", () => resolve(chunks));
     body.on("error", reject);
     const page = createElement(
       "main",
@@ -22,6 +22,8 @@ function render(body: Writable & NodeJS.ReadableStream): Promise<Buffer> {
     const { pipe } = renderToPipeableStream(page, { onShellReady: () => pipe(body), onShellError: reject });
   });
 }
+
+const render = async (body: Writable & NodeJS.ReadableStream) => Buffer.concat(await renderChunks(body));
 
 const EXPECTED = `<main>${PIECES.map((p) => `<span title="${p}">${p}</span>`).join("")}</main>`;
 
@@ -36,5 +38,12 @@ describe("streamed HTML keeps Chinese text intact", () => {
     expect(bytes.includes(0)).toBe(false);
     const html = bytes.toString("utf8");
     expect(html).toBe(EXPECTED);
+  });
+
+  it("passes a page React writes in one go on as one chunk (one write to the socket, one compression flush)", async () => {
+    expect((await renderChunks(new PassThrough())).length).toBeGreaterThan(3);
+    const chunks = await renderChunks(createHtmlBodyStream());
+    expect(chunks).toHaveLength(1);
+    expect(chunks[0].toString("utf8")).toBe(EXPECTED);
   });
 });

@@ -65,6 +65,19 @@ describe("idle session expiry", () => {
     expect((await openHome(cookie)).status).toBe(302);
   });
 
+  it("writes the sliding window at most once a minute: requests in between only read the session", async () => {
+    const { cookie, sessionId } = await signIn("dept-007");
+    const seenAt = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
+    getDb().update(sessions).set({ lastSeenAt: seenAt(0.5) }).where(eq(sessions.id, sessionId)).run();
+    const halfMinuteAgo = sessionRow(sessionId)!.lastSeenAt;
+    for (let i = 0; i < 3; i++) expect((await openHome(cookie)).status).toBe(200);
+    expect(sessionRow(sessionId)!.lastSeenAt).toBe(halfMinuteAgo);
+    // Once the last write is more than a minute old, the next request slides the window to now.
+    getDb().update(sessions).set({ lastSeenAt: seenAt(1.5) }).where(eq(sessions.id, sessionId)).run();
+    expect((await openHome(cookie)).status).toBe(200);
+    expect(Date.now() - Date.parse(sessionRow(sessionId)!.lastSeenAt)).toBeLessThan(5_000);
+  });
+
   it("honours SESSION_IDLE_MINUTES", async () => {
     process.env.SESSION_IDLE_MINUTES = "5";
     const a = await signIn("dept-003");

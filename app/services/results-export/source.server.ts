@@ -29,16 +29,12 @@ export class NoResultsError extends Error {
 const headerMemo = boundedMemo<AssessmentPackage>(16);
 
 /** The validated header of a results row's package; cached per row and package hash (pages ask on every request). */
-export function packageHeader(cycleResultId: number): AssessmentPackage {
-  const sqlite = getSqlite();
-  // By cycle (with `+id`, so the rowid is not used as the index): the covering index
-  // cycle_results_meta_idx answers, instead of the row whose package text precedes the hash.
-  const hash = sqlite
-    .prepare("SELECT package_sha256 AS sha FROM cycle_results WHERE cycle_id = (SELECT cycle_id FROM cycle_results WHERE id = @id) AND +id = @id")
-    .get({ id: cycleResultId }) as { sha: string } | undefined;
-  if (!hash) throw new Error(`no cycle_results row ${cycleResultId}`);
-  return headerMemo(`${cycleResultId}:${hash.sha}`, () => {
-    const row = sqlite.prepare("SELECT json_remove(package_json, '$.units') AS header FROM cycle_results WHERE id = ?").get(cycleResultId) as { header: string };
+export function packageHeader(meta: Pick<ResultsMeta, "id" | "packageSha256">): AssessmentPackage {
+  return headerMemo(`${meta.id}:${meta.packageSha256}`, () => {
+    const row = getSqlite().prepare("SELECT json_remove(package_json, '$.units') AS header FROM cycle_results WHERE id = ?").get(meta.id) as
+      | { header: string }
+      | undefined;
+    if (!row) throw new Error(`no cycle_results row ${meta.id}`);
     const v = validatePackage({ ...(JSON.parse(row.header) as object), units: [] });
     if (!v.ok) throw new Error(`stored package header invalid: ${v.errors[0]?.message}`);
     return v.pkg;
@@ -50,7 +46,7 @@ export function exportSource(cycleId: number): ExportSource {
   if (!cycle) throw new NoResultsError("该考核年度不存在");
   const meta = currentResults(cycleId);
   if (!meta) throw new NoResultsError(`${cycle.year}年度尚未计算考核结果`);
-  return { meta, cycle: { id: cycle.id, year: cycle.year, title: cycle.title, status: cycle.status }, header: packageHeader(meta.id) };
+  return { meta, cycle: { id: cycle.id, year: cycle.year, title: cycle.title, status: cycle.status }, header: packageHeader(meta) };
 }
 
 export function exportSourceForYear(year: number): ExportSource {
