@@ -639,13 +639,16 @@ export function resultsMeta(cycleId: number, kind: "preliminary" | "final"): Res
 export function storedDocument(cycleResultId: number, which: "package" | "results"): string {
   const sqlite = getSqlite();
   const col = which === "package" ? "package_json" : "results_json";
-  const row = sqlite.prepare(`SELECT ${col} AS text, results_layout AS layout FROM cycle_results WHERE id = ?`).get(cycleResultId) as
-    | { text: string; layout: "whole" | "split" }
-    | undefined;
-  if (!row) throw new Error(`no cycle_results row ${cycleResultId}`);
-  if (which === "package" || row.layout === "whole") return row.text;
-  const entries = sqlite.prepare("SELECT result FROM unit_results WHERE cycle_result_id = ? ORDER BY position").pluck();
-  return joinResults(row.text, entries.iterate(cycleResultId) as Iterable<string>);
+  // One read transaction: the frame and the entries from the same snapshot.
+  return sqlite.transaction(() => {
+    const row = sqlite.prepare(`SELECT ${col} AS text, results_layout AS layout FROM cycle_results WHERE id = ?`).get(cycleResultId) as
+      | { text: string; layout: "whole" | "split" }
+      | undefined;
+    if (!row) throw new Error(`no cycle_results row ${cycleResultId}`);
+    if (which === "package" || row.layout === "whole") return row.text;
+    const entries = sqlite.prepare("SELECT result FROM unit_results WHERE cycle_result_id = ? ORDER BY position").pluck();
+    return joinResults(row.text, entries.iterate(cycleResultId) as Iterable<string>);
+  })();
 }
 
 export interface SummaryRow extends UnitSummary {
@@ -676,25 +679,84 @@ export function unitResultOf(cycleResultId: number, unitId: number): UnitResult 
   return row ? (JSON.parse(row.result) as UnitResult) : null;
 }
 
+/** The results changed while an export was reading them in chunks (a recompute stored meanwhile). */
+export class ResultsChangedError extends Error {
+  constructor() {
+    super("导出期间考核结果被重新计算，请重新下载");
+    this.name = "ResultsChangedError";
+  }
+}
+
 /**
- * Every unit's full results entry in ranking order, in chunks (for exports). The order is read once
- * (unit ids only), then each chunk by primary key, so no query sorts or skips the large `result`
- * texts. Each chunk is read whole, so the caller may yield to the event loop between chunks (an
- * open better-sqlite3 iterator would keep the connection busy for everyone else).
+ * Run `read` in one read transaction that first checks the results row still holds the results
+ * `meta` names: each chunk of an export then comes from one consistent snapshot, and an export
+ * never mixes two computations (a recompute may commit between chunks, from the worker thread).
  */
-export function* unitResultChunks(cycleResultId: number, size = 250): Generator<{ unitId: number; result: UnitResult }[]> {
+function readConsistent<T>(meta: Pick<ResultsMeta, "id" | "resultsSha256">, read: () => T): T {
   const sqlite = getSqlite();
-  const order = sqlite
-    .prepare("SELECT unit_id FROM unit_results WHERE cycle_result_id = ? ORDER BY position, rank, json_extract(summary, '$.id')")
-    .pluck()
-    .all(cycleResultId) as number[];
+  return sqlite.transaction(() => {
+    const now = sqlite.prepare("SELECT results_sha256 FROM cycle_results WHERE id = ?").pluck().get(meta.id);
+    if (now !== meta.resultsSha256) throw new ResultsChangedError();
+    return read();
+  })();
+}
+
+/**
+ * Every unit's full results entry in document order (rank, then package id), in chunks (for
+ * exports). The order is read once (unit ids only, from an index), then each chunk by primary key,
+ * so no query sorts or skips the large `result` texts. Each chunk is read whole, in its own read
+ * transaction checked against `meta` (readConsistent), so the caller may yield to the event loop
+ * between chunks (an open better-sqlite3 iterator would keep the connection busy for everyone
+ * else); a recompute stored meanwhile ends the export with ResultsChangedError.
+ */
+export function* unitResultChunks(meta: Pick<ResultsMeta, "id" | "resultsSha256">, size = 250): Generator<{ unitId: number; result: UnitResult }[]> {
+  const sqlite = getSqlite();
+  const order = readConsistent(
+    meta,
+    () =>
+      sqlite
+        .prepare("SELECT unit_id FROM unit_results WHERE cycle_result_id = ? ORDER BY position, rank, json_extract(summary, '$.id')")
+        .pluck()
+        .all(meta.id) as number[],
+  );
   const one = sqlite.prepare("SELECT result FROM unit_results WHERE cycle_result_id = ? AND unit_id = ?").pluck();
   for (let i = 0; i < order.length; i += size) {
-    const chunk: { unitId: number; result: UnitResult }[] = [];
-    for (const unitId of order.slice(i, i + size)) {
-      const text = one.get(cycleResultId, unitId) as string | undefined;
-      if (text !== undefined) chunk.push({ unitId, result: JSON.parse(text) as UnitResult });
-    }
-    yield chunk;
+    yield readConsistent(meta, () => {
+      const chunk: { unitId: number; result: UnitResult }[] = [];
+      for (const unitId of order.slice(i, i + size)) {
+        const text = one.get(meta.id, unitId) as string | undefined;
+        if (text !== undefined) chunk.push({ unitId, result: JSON.parse(text) as UnitResult });
+      }
+      return chunk;
+    });
   }
+}
+
+/**
+ * The stored results text of a results row in pieces (frame head, entries joined a chunk at a
+ * time, frame tail), for streaming a download without building the whole text; checked against
+ * `meta` like unitResultChunks. Joined, the pieces are storedDocument(id, "results").
+ */
+export function* storedResultsPieces(meta: Pick<ResultsMeta, "id" | "resultsSha256">, size = 500): Generator<string> {
+  const sqlite = getSqlite();
+  const stored = readConsistent(meta, () => {
+    const row = sqlite.prepare("SELECT results_json AS text, results_layout AS layout FROM cycle_results WHERE id = ?").get(meta.id) as {
+      text: string;
+      layout: "whole" | "split";
+    };
+    const count = sqlite.prepare("SELECT COUNT(*) FROM unit_results WHERE cycle_result_id = ?").pluck().get(meta.id) as number;
+    return { ...row, count };
+  });
+  if (stored.layout === "whole") {
+    yield stored.text;
+    return;
+  }
+  const range = sqlite.prepare("SELECT result FROM unit_results WHERE cycle_result_id = ? AND position >= ? AND position < ? ORDER BY position").pluck();
+  function* entries(): Generator<string> {
+    for (let from = 0; from < stored.count; from += size) {
+      yield readConsistent(meta, () => (range.all(meta.id, from, from + size) as string[]).join(","));
+    }
+  }
+  // The chunks are already comma-joined inside; resultsTextPieces puts the commas between them.
+  yield* resultsTextPieces(stored.text, entries());
 }

@@ -2,7 +2,16 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { getDb, getSqlite } from "../../db/client";
 import * as resultsIndex from "../../app/routes/results._index";
 import { RANKING_PAGE_SIZE } from "../../app/services/results-pages.server";
-import { computeCycleResults, currentResults, storedDocument, unitResultOf, unitResultChunks } from "../../app/services/results.server";
+import {
+  computeCycleResults,
+  currentResults,
+  ResultsChangedError,
+  sha256,
+  storedDocument,
+  storedResultsPieces,
+  unitResultOf,
+  unitResultChunks,
+} from "../../app/services/results.server";
 import { seedAccounts } from "../../seeds/demo/accounts";
 import { seedSynthetic, SYNTHETIC_ACTOR } from "../../seeds/synthetic/generate";
 import { useTempDataDir } from "../helpers/data-dir";
@@ -77,7 +86,31 @@ describe("the ranking of a large cycle", () => {
     const codeToId = new Map((getSqlite().prepare("SELECT id, code FROM units").all() as { id: number; code: string }[]).map((u) => [u.code, u.id]));
     for (const u of doc.units) expect(unitResultOf(meta.id, codeToId.get(u.id)!)).toEqual(u);
     // The export reads them back in ranking order, in chunks.
-    expect([...unitResultChunks(meta.id, 7)].flat().map((c) => c.result)).toEqual(doc.units);
+    expect([...unitResultChunks(meta, 7)].flat().map((c) => c.result)).toEqual(doc.units);
+  });
+
+  it("streams the results document in pieces, and ends an export when a recompute lands between its chunks", () => {
+    const cycleId = (getSqlite().prepare("SELECT id FROM cycles WHERE year = 2030").get() as { id: number }).id;
+    const meta = currentResults(cycleId)!;
+    const text = storedDocument(meta.id, "results");
+    expect([...storedResultsPieces(meta, 7)].join("")).toBe(text);
+    expect(sha256(text)).toBe(meta.resultsSha256);
+
+    const chunks = unitResultChunks(meta, 7);
+    expect(chunks.next().value).toHaveLength(7);
+    const pieces = storedResultsPieces(meta, 7);
+    pieces.next();
+    // Meanwhile the office changes the weight (every contribution moves) and recomputes.
+    getSqlite().prepare("UPDATE cycles SET openness_weight_pct = 6 WHERE id = ?").run(cycleId);
+    expect(computeCycleResults(cycleId, SYNTHETIC_ACTOR)).toMatchObject({ ok: true, unchanged: false, units: UNITS });
+    expect(currentResults(cycleId)!.resultsSha256).not.toBe(meta.resultsSha256);
+    // The export stops rather than mixing the two computations.
+    expect(() => chunks.next()).toThrow(ResultsChangedError);
+    expect(() => pieces.next()).toThrow("导出期间考核结果被重新计算，请重新下载");
+    // A new export reads the new results whole.
+    const now = currentResults(cycleId)!;
+    expect([...storedResultsPieces(now, 7)].join("")).toBe(storedDocument(now.id, "results"));
+    expect(sha256(storedDocument(now.id, "results"))).toBe(now.resultsSha256);
   });
 
   it("counts the units of the cycle that have no results yet", async () => {

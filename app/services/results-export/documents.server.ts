@@ -1,6 +1,6 @@
 import { scorePackage, type AssessmentPackageInput } from "../../../scoring";
 import { serialisePackage, serialiseResults, sortUnits } from "../../domain/deterministic-json";
-import { sha256, storedDocument } from "../results.server";
+import { sha256, storedDocument, storedResultsPieces } from "../results.server";
 import type { ExportSource } from "./source.server";
 
 /**
@@ -42,4 +42,14 @@ export function exportDocument(source: ExportSource, kind: DocumentKind, opts: {
     text = serialiseResults(scored.results);
   }
   return { text, sha256: sha256(text) };
+}
+
+/**
+ * The document's text in pieces, for a streamed download: the stored results come a chunk of unit
+ * entries at a time (never built whole; a recompute stored meanwhile ends the download with
+ * ResultsChangedError rather than mixing two computations).
+ */
+export function documentPieces(source: ExportSource, kind: DocumentKind, opts: { anonymise?: boolean } = {}): Iterable<string> {
+  if (kind === "results" && !opts.anonymise) return storedResultsPieces(source.meta);
+  return [exportDocument(source, kind, opts).text];
 }

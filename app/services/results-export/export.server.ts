@@ -1,7 +1,8 @@
+import { once } from "node:events";
 import { PassThrough, Readable, type Writable } from "node:stream";
 import type { ExportFormat } from "../../domain/export-formats";
 import { XLSX_CONTENT_TYPE } from "../imports/xlsx-template.server";
-import { exportDocument } from "./documents.server";
+import { documentPieces } from "./documents.server";
 import { writeRankingPdf } from "./pdf.server";
 import type { ExportSource } from "./source.server";
 import { writeResultsXlsx } from "./xlsx.server";
@@ -39,11 +40,13 @@ export function exportFileName(source: ExportSource, format: ExportFormat, opts:
 export async function writeExport(source: ExportSource, format: ExportFormat, out: Writable, opts: ExportOptions = {}): Promise<void> {
   if (format === "xlsx") return writeResultsXlsx(source, out);
   if (format === "pdf") return writeRankingPdf(source, out, { category: opts.category });
-  const doc = exportDocument(source, format, opts);
-  await new Promise<void>((resolve, reject) => {
-    out.once("error", reject);
-    out.end(doc.text, "utf8", () => resolve());
-  });
+  const failed = new Promise<never>((_, reject) => out.once("error", reject));
+  for (const piece of documentPieces(source, format, opts)) {
+    // Let other requests run between pieces, and wait while the receiver is behind.
+    const flowing = out.write(piece, "utf8");
+    await Promise.race([failed, flowing ? new Promise((resolve) => setImmediate(resolve)) : once(out, "drain")]);
+  }
+  await Promise.race([failed, new Promise<void>((resolve) => out.end(() => resolve()))]);
 }
 
 /** A streamed download response. */

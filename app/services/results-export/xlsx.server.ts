@@ -117,7 +117,7 @@ export async function writeResultsXlsx(source: ExportSource, stream: Writable): 
   header(items, ["排名", "单位编码", "单位名称", "类别", ...leaves.map((l) => t(`${l.id} ${l.name}`))]);
   header(items, ["", "", "", "满分", ...leaves.map((l) => l.points)] as string[]);
   let n = 0;
-  for (const chunk of unitResultChunks(meta.id, 25)) {
+  for (const chunk of unitResultChunks(meta, 25)) {
     for (const { result: r } of chunk) {
       const row: (string | number | null)[] = [r.rank, t(r.id), t(r.name), t(r.category)];
       for (const l of leaves) {
@@ -149,7 +149,7 @@ export async function writeResultsXlsx(source: ExportSource, stream: Writable): 
   header(lost, ["单位编码", "单位名称", "类别", "指标编码", "指标名称", "满分", "得分", "失分", "扣分原因（评分说明）"]);
   const names = new Map(leaves.map((l) => [l.id, l.name]));
   let m = 0;
-  for (const chunk of unitResultChunks(meta.id, 25)) {
+  for (const chunk of unitResultChunks(meta, 25)) {
     for (const { result: r } of chunk) {
       for (const [id, leaf] of Object.entries(r.leaves)) {
         const loss = Math.round((leaf.max - leaf.score) * 100) / 100;
