@@ -692,14 +692,20 @@ export class ResultsChangedError extends Error {
  * `meta` names: each chunk of an export then comes from one consistent snapshot, and an export
  * never mixes two computations (a recompute may commit between chunks, from the worker thread).
  */
-function readConsistent<T>(meta: Pick<ResultsMeta, "id" | "resultsSha256">, read: () => T): T {
+function readConsistent<T>(meta: ConsistentMeta, read: () => T): T {
   const sqlite = getSqlite();
   return sqlite.transaction(() => {
-    const now = sqlite.prepare("SELECT results_sha256 FROM cycle_results WHERE id = ?").pluck().get(meta.id);
-    if (now !== meta.resultsSha256) throw new ResultsChangedError();
+    // From the covering index: the row's own page would walk the package text before the hash.
+    const now = preparedStatement(
+      "SELECT id, results_sha256 AS sha FROM cycle_results INDEXED BY cycle_results_meta_idx WHERE cycle_id = ? AND kind = ?",
+    ).get(meta.cycleId, meta.kind) as { id: number; sha: string } | undefined;
+    if (now?.id !== meta.id || now.sha !== meta.resultsSha256) throw new ResultsChangedError();
     return read();
   })();
 }
+
+/** What an export knows of the results it reads (a ResultsMeta). */
+type ConsistentMeta = Pick<ResultsMeta, "id" | "cycleId" | "kind" | "resultsSha256">;
 
 /**
  * Every unit's full results entry in document order (rank, then package id), in chunks (for
@@ -709,7 +715,7 @@ function readConsistent<T>(meta: Pick<ResultsMeta, "id" | "resultsSha256">, read
  * between chunks (an open better-sqlite3 iterator would keep the connection busy for everyone
  * else); a recompute stored meanwhile ends the export with ResultsChangedError.
  */
-export function* unitResultChunks(meta: Pick<ResultsMeta, "id" | "resultsSha256">, size = 250): Generator<{ unitId: number; result: UnitResult }[]> {
+export function* unitResultChunks(meta: ConsistentMeta, size = 250): Generator<{ unitId: number; result: UnitResult }[]> {
   const sqlite = getSqlite();
   const order = readConsistent(
     meta,
@@ -737,7 +743,7 @@ export function* unitResultChunks(meta: Pick<ResultsMeta, "id" | "resultsSha256"
  * time, frame tail), for streaming a download without building the whole text; checked against
  * `meta` like unitResultChunks. Joined, the pieces are storedDocument(id, "results").
  */
-export function* storedResultsPieces(meta: Pick<ResultsMeta, "id" | "resultsSha256">, size = 500): Generator<string> {
+export function* storedResultsPieces(meta: ConsistentMeta, size = 500): Generator<string> {
   const sqlite = getSqlite();
   const stored = readConsistent(meta, () => {
     const row = sqlite.prepare("SELECT results_json AS text, results_layout AS layout FROM cycle_results WHERE id = ?").get(meta.id) as {
