@@ -3,13 +3,13 @@
  * Writes the indicator sets of a cycle in DATA_DIR to an .xlsx workbook: one sheet per unit
  * category (all categories when none is given) and a 说明 sheet. Exit code 1 on any error.
  */
-import fs from "node:fs";
 import path from "node:path";
 import { eq } from "drizzle-orm";
 import { getDb } from "../../db/client";
 import { categories, cycles } from "../../db/schema";
 import { buildIndicatorWorkbook, cycleExportSets } from "../services/indicator-xlsx.server";
 import { parseIndicatorArgs } from "./indicator-args";
+import { writeFileAtomically } from "../utils/atomic-file.server";
 import { runCli } from "./run-cli";
 
 const USAGE = "npm run export:indicators -- --cycle <年份> [--category <单位类别>] --out <文件.xlsx>";
@@ -49,11 +49,10 @@ async function main(): Promise<number> {
     return 1;
   }
   const buffer = await buildIndicatorWorkbook(sets, `${cycle.title} 指标体系`);
-  fs.mkdirSync(path.dirname(out), { recursive: true });
   // Written aside and renamed into place, so an interrupted export never leaves a half-written file.
-  const tmp = `${out}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, buffer);
-  fs.renameSync(tmp, out);
+  await writeFileAtomically(out, async (stream) => {
+    stream.end(buffer);
+  });
   console.log(`导出成功：${cycle.year}年度 ${sets.length} 套指标体系已写入 ${out}`);
   for (const s of sets) console.log(`  ${s.category}`);
   return 0;

@@ -4,12 +4,11 @@
  * the preliminary results) — the same bytes as the downloads in the UI. Exits 1 with a Chinese
  * message when the cycle does not exist or has no results.
  */
-import fs from "node:fs";
 import path from "node:path";
-import { finished } from "node:stream/promises";
 import { EXPORT_FORMATS, isExportFormat } from "../domain/export-formats";
 import { writeExport } from "../services/results-export/export.server";
 import { exportSourceForYear, NoResultsError } from "../services/results-export/source.server";
+import { writeFileAtomically } from "../utils/atomic-file.server";
 import { runCli } from "./run-cli";
 
 const USAGE = `npm run export:results -- --cycle <年份> --format ${EXPORT_FORMATS.join("|")} --out <文件> [--anonymise]`;
@@ -51,12 +50,7 @@ async function main(argv: string[]): Promise<number> {
     throw e;
   }
   const file = path.resolve(out!);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.part`;
-  const stream = fs.createWriteStream(tmp);
-  await writeExport(source, format, stream, { anonymise });
-  await finished(stream);
-  fs.renameSync(tmp, file);
+  await writeFileAtomically(file, (stream) => writeExport(source, format, stream, { anonymise }));
   console.log(`导出成功：${source.cycle.year}年度${source.meta.kind === "final" ? "定稿" : "初步"}结果（${format}）已写入 ${file}`);
   if (format === "package") console.log(`评估数据包 SHA-256：${anonymise ? "（匿名版本）" : source.meta.packageSha256}`);
   return 0;
