@@ -17,7 +17,9 @@ export async function writeFileAtomically(file: string, write: (out: fs.WriteStr
     await finished(out);
     fs.renameSync(tmp, file);
   } catch (e) {
-    out.destroy();
+    // The stream opens its file asynchronously: remove it only once the stream has closed, or a
+    // late open would create it again.
+    if (!out.closed) await new Promise<void>((resolve) => out.once("close", () => resolve()).destroy());
     fs.rmSync(tmp, { force: true });
     throw e;
   }

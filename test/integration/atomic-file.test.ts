@@ -34,4 +34,18 @@ describe("writing an export file", () => {
     expect(fs.readFileSync(file, "utf8")).toBe("上一次导出");
     expect(fs.readdirSync(dir)).toEqual(["结果.json"]);
   });
+
+  it("removes the partial file even when the export fails before the file has been opened", async () => {
+    for (let i = 0; i < 20; i++) {
+      const file = path.join(dir, `结果${i}.json`);
+      await expect(
+        writeFileAtomically(file, () => {
+          throw new Error("导出失败");
+        }),
+      ).rejects.toThrow("导出失败");
+    }
+    // Give any late file open the chance to show up.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
 });
