@@ -638,17 +638,23 @@ export function resultsMeta(cycleId: number, kind: "preliminary" | "final"): Res
  */
 export function storedDocument(cycleResultId: number, which: "package" | "results"): string {
   const sqlite = getSqlite();
-  const col = which === "package" ? "package_json" : "results_json";
   // One read transaction: the frame and the entries from the same snapshot.
   return sqlite.transaction(() => {
-    const row = sqlite.prepare(`SELECT ${col} AS text, results_layout AS layout FROM cycle_results WHERE id = ?`).get(cycleResultId) as
-      | { text: string; layout: "whole" | "split" }
-      | undefined;
-    if (!row) throw new Error(`no cycle_results row ${cycleResultId}`);
+    const row = storedText(cycleResultId, which);
     if (which === "package" || row.layout === "whole") return row.text;
     const entries = sqlite.prepare("SELECT result FROM unit_results WHERE cycle_result_id = ? ORDER BY position").pluck();
     return joinResults(row.text, entries.iterate(cycleResultId) as Iterable<string>);
   })();
+}
+
+/** A results row's stored package text, or its results text (the frame, or the whole document in layout `whole`). */
+function storedText(cycleResultId: number, which: "package" | "results"): { text: string; layout: "whole" | "split" } {
+  const col = which === "package" ? "package_json" : "results_json";
+  const row = getSqlite().prepare(`SELECT ${col} AS text, results_layout AS layout FROM cycle_results WHERE id = ?`).get(cycleResultId) as
+    | { text: string; layout: "whole" | "split" }
+    | undefined;
+  if (!row) throw new Error(`no cycle_results row ${cycleResultId}`);
+  return row;
 }
 
 export interface SummaryRow extends UnitSummary {
@@ -745,14 +751,10 @@ export function* unitResultChunks(meta: ConsistentMeta, size = 250): Generator<{
  */
 export function* storedResultsPieces(meta: ConsistentMeta, size = 500): Generator<string> {
   const sqlite = getSqlite();
-  const stored = readConsistent(meta, () => {
-    const row = sqlite.prepare("SELECT results_json AS text, results_layout AS layout FROM cycle_results WHERE id = ?").get(meta.id) as {
-      text: string;
-      layout: "whole" | "split";
-    };
-    const count = sqlite.prepare("SELECT COUNT(*) FROM unit_results WHERE cycle_result_id = ?").pluck().get(meta.id) as number;
-    return { ...row, count };
-  });
+  const stored = readConsistent(meta, () => ({
+    ...storedText(meta.id, "results"),
+    count: sqlite.prepare("SELECT COUNT(*) FROM unit_results WHERE cycle_result_id = ?").pluck().get(meta.id) as number,
+  }));
   if (stored.layout === "whole") {
     yield stored.text;
     return;
