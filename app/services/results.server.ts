@@ -478,7 +478,7 @@ export function computeCycleResults(cycleId: number, actor: Actor, opts: Compute
 
 // ---------------------------------------------------------------- worker thread
 
-const WORKER_KIND = "zwgk-results-prepare";
+const WORKER_KIND = "zwgk-results-worker";
 
 /**
  * The same recompute in a worker thread with its own SQLite connection, so other users' requests
