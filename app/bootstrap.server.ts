@@ -3,12 +3,13 @@ import { getDb } from "../db/client";
 import { users } from "../db/schema";
 import { seedDemo } from "../seeds/demo/index";
 import { isProduction, sessionSecret } from "./config.server";
+import { startNotificationTimer } from "./services/notification-jobs.server";
 import { cleanupTempUploads } from "./utils/upload-stream.server";
 
 /**
  * Called once by server.js before it listens: checks the secret, migrates, removes temp files left
  * by uploads that were cut off, and seeds the demo district into an empty database (never in
- * production).
+ * production). Then starts the notification timer (scheduled reminders and email/webhook delivery).
  */
 export async function bootstrap(): Promise<void> {
   sessionSecret();
@@ -20,4 +21,5 @@ export async function bootstrap(): Promise<void> {
     console.log("数据库为空：正在写入演示数据…");
     await seedDemo();
   }
+  startNotificationTimer(getDb);
 }

@@ -2,10 +2,11 @@ import { and, asc, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../db/client";
 import { appeals, cycles, indicatorNodes, units, users } from "../../db/schema";
-import { APPEAL_STATUS_LABELS } from "../domain/evaluation-labels";
+import { APPEAL_STATUS_LABELS, EVALUATION_NAV } from "../domain/evaluation-labels";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import type { SessionUser } from "../utils/auth.server";
 import { buildCyclePackage } from "./cycle-package.server";
+import { notifyUnits } from "./notifications.server";
 import { appealWindow, EvaluationError, getCycle, getUnit, setFor, type CycleRow, type Reader } from "./evaluation-context.server";
 
 /**
@@ -123,6 +124,19 @@ export function decideAppeal(db: Db, actor: Actor, appealId: number, input: z.in
       .returning()
       .get();
     writeAudit(tx, actor, { action: `appeal.${input.decision === "adjusted" ? "adjust" : "uphold"}`, entityType: "appeal", entityId: appeal.id, before: appeal, after });
+    const node = tx.select({ code: indicatorNodes.code, name: indicatorNodes.name }).from(indicatorNodes).where(eq(indicatorNodes.id, appeal.nodeId)).get()!;
+    notifyUnits(
+      tx,
+      [appeal.unitId],
+      () => ({
+        kind: "appeal_decided",
+        title: `复核申请已处理：${node.code} ${node.name}`,
+        body: `${input.decision === "adjusted" ? `调整为${value}分` : "维持原评分"}。理由：${input.reason}`,
+        link: EVALUATION_NAV.appeals.to,
+        cycleId: cycle.id,
+      }),
+      new Date(),
+    );
   });
 }
 

@@ -23,6 +23,7 @@ import { notFound } from "../utils/http.server";
 import { auditMark, finaliseWithSnapshot, finaliseWithSnapshotInWorker, snapshotRefused, type PreparedFinal } from "./cycle-finalise.server";
 import { evaluatePreconditions } from "./cycle-preconditions.server";
 import { loadTree, replaceTree, toSpecs } from "./indicator-tree.server";
+import { notifyUnits } from "./notifications.server";
 import { insertFinalSnapshot } from "./results.server";
 
 /**
@@ -482,8 +483,29 @@ function applyStep(cycleId: number, to: CycleStatus, actor: CycleActor, comment:
       before: { status: cycle.status },
       after: { status: to, label: step.label, comment: text, ...(snapshot ? { finalSnapshot: snapshot } : {}) },
     });
+    if (to === "preliminary" || to === "final") notifyResultsReleased(tx, after, new Date(when));
     return { ok: true, cycle: after, snapshot };
   });
+}
+
+/** Every department learns that its results (preliminary, then final) can be read. */
+function notifyResultsReleased(tx: Tx, cycle: CycleRow, now: Date): void {
+  const preliminary = cycle.status === "preliminary";
+  const unitIds = tx.select({ id: units.id }).from(units).where(eq(units.active, true)).all().map((u) => u.id);
+  notifyUnits(
+    tx,
+    unitIds,
+    (unit) => ({
+      kind: "results_released",
+      title: `${cycle.year}年度考核${preliminary ? "初步结果" : "结果"}已发布`,
+      body: preliminary
+        ? `${cycle.title}的初步结果已发布，${unit.name}可查看得分与每项失分原因；如有异议，请在复核申请期限（${cycle.appealWindowDays}天）内申请复核。`
+        : `${cycle.title}的结果已定稿，${unit.name}可查看最终得分、等次与排名。`,
+      link: `/results/${cycle.year}/units/${unit.id}`,
+      cycleId: cycle.id,
+    }),
+    now,
+  );
 }
 
 // ---------------------------------------------------------------- overview

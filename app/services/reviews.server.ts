@@ -1,11 +1,13 @@
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
-import type { Db } from "../../db/client";
+import type { Db, Tx } from "../../db/client";
 import { cycles, evaluatorAssignments, evaluatorEntries, spotCheckBatches, spotCheckUnits, units, users } from "../../db/schema";
 import type { LeafInput } from "../../scoring";
 import { describeInput, inputsDiffer, parseReviewForm, reviewFormState, type EntryCorrections, type FormLike } from "../domain/review-input";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import type { SessionUser } from "../utils/auth.server";
+import { listDivergences } from "./arbitration.server";
 import { listEvidence } from "./evidence.server";
+import { notifyUsers, roleUserIds } from "./notifications.server";
 import { entryCounts } from "./assignments.server";
 import {
   EVALUATION_OPEN_STATUSES,
@@ -306,7 +308,38 @@ export function signOff(db: Db, actor: Actor, user: SessionUser, unitId: number,
     }
     const after = tx.update(evaluatorAssignments).set({ signedOffAt: new Date().toISOString() }).where(eq(evaluatorAssignments.id, a.id)).returning().get();
     writeAudit(tx, actor, { action: "evaluation.signoff", entityType: "evaluator_assignment", entityId: a.id, before: a, after });
+    notifyDivergences(tx, cycle, unit);
   });
+}
+
+/**
+ * Once the evaluators' entries disagree beyond the threshold, the office and the unit's lead
+ * evaluator are told that arbitration is needed (once per set of divergent leaves).
+ */
+function notifyDivergences(tx: Tx, cycle: CycleRow, unit: { id: number; name: string }): void {
+  const open = listDivergences(tx, cycle.id, { unitId: unit.id }).filter((d) => d.arbitration === null);
+  if (open.length === 0) return;
+  const leads = tx
+    .select({ id: evaluatorAssignments.evaluatorId })
+    .from(evaluatorAssignments)
+    .where(and(eq(evaluatorAssignments.cycleId, cycle.id), eq(evaluatorAssignments.unitId, unit.id), eq(evaluatorAssignments.lead, true)))
+    .all()
+    .map((r) => r.id);
+  const codes = open.map((d) => d.code);
+  notifyUsers(
+    tx,
+    [...roleUserIds(tx, "office"), ...leads],
+    {
+      kind: "arbitration_needed",
+      title: `${unit.name}有${open.length}项评分分歧待仲裁`,
+      body: `评估员对${codes.join("、")}的评分差异超过阈值，请牵头评估员或政务公开办仲裁。`,
+      link: "/evaluation/divergences",
+      cycleId: cycle.id,
+      unitId: unit.id,
+      dedupeKey: `arbitration_needed:${cycle.id}:${unit.id}:${codes.join(",")}`,
+    },
+    new Date(),
+  );
 }
 
 /** Units (ids) the evaluator is assigned to in a cycle — for lists. */

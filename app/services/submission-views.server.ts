@@ -19,6 +19,7 @@ import type { SessionUser } from "../utils/auth.server";
 import { EVIDENCE_KIND_INFO, isEvidenceKind } from "../utils/evidence-kinds";
 import { uploadLimits } from "../utils/upload-stream.server";
 import { listEvidence, type EvidenceFile, type EvidenceLink } from "./evidence.server";
+import { remindersOfUnit } from "./notifications.server";
 import {
   completenessOf,
   EVIDENCE_OWNER_TYPE,
@@ -63,7 +64,19 @@ export function loadTimeline(db: Reader, submissionId: number, leaves: readonly 
     .all();
   const items = db.select().from(returnItems).where(eq(returnItems.submissionId, submissionId)).orderBy(asc(returnItems.id)).all();
   const byNode = new Map(leaves.map((l) => [l.nodeId, l] as const));
-  return events.map(({ e, actorName }) => ({
+  const sub = db.select({ cycleId: submissions.cycleId, unitId: submissions.unitId }).from(submissions).where(eq(submissions.id, submissionId)).get();
+  // The office's reminders (催办) stand on the unit's timeline too, in time order.
+  const reminders: TimelineEntry[] = (sub ? remindersOfUnit(db, sub.cycleId, sub.unitId) : []).map((r, i) => ({
+    id: -(i + 1),
+    kind: "reminder",
+    label: "催办",
+    at: r.createdAt,
+    atText: formatBeijing(r.createdAt),
+    actorName: "政务公开办",
+    comment: r.body,
+    items: [],
+  }));
+  const transitions: TimelineEntry[] = events.map(({ e, actorName }) => ({
     id: e.id,
     kind: e.kind,
     label: SUBMISSION_EVENT_LABELS[e.kind],
@@ -75,6 +88,7 @@ export function loadTimeline(db: Reader, submissionId: number, leaves: readonly 
       .filter((i) => i.eventId === e.id)
       .map((i) => ({ nodeId: i.nodeId, code: byNode.get(i.nodeId)?.code ?? "", name: byNode.get(i.nodeId)?.name ?? "（已删除的指标）", comment: i.comment, resolved: i.resolvedAt !== null })),
   }));
+  return [...transitions, ...reminders].sort((a, b) => a.at.localeCompare(b.at));
 }
 
 function statusLabelOf(state: SubmissionState): string {

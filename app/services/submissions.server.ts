@@ -8,6 +8,7 @@ import { engineInputErrors } from "../domain/self-score";
 import { beijingDate, deadlineLabel, isPastDue } from "../domain/self-inspection-deadline";
 import { findTransition, lockReason, SUBMISSION_STATUS_LABELS, type SubmissionAction, type SubmissionTransition } from "../domain/submission-status";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
+import { notifyUnits } from "./notifications.server";
 import { canAccessUnit, type SessionUser } from "../utils/auth.server";
 import { lockEvidence } from "./evidence.server";
 import {
@@ -315,6 +316,18 @@ export function returnSubmission(args: { actor: Actor; role: SessionUser["role"]
     for (const i of items) {
       tx.insert(returnItems).values({ eventId, submissionId: submission.id, nodeId: i.leaf.nodeId, comment: i.comment }).run();
     }
+    notifyUnits(
+      tx,
+      [ctx.unit.id],
+      () => ({
+        kind: "submission_returned",
+        title: `${ctx.cycle.year}年度自查被退回修改`,
+        body: `政务公开办退回了${items.length}项指标（${items.map((i) => i.leaf.code).join("、")}），请按意见修改后重新提交。${comment ? `意见：${comment}` : ""}`,
+        link: "/self",
+        cycleId: ctx.cycle.id,
+      }),
+      now,
+    );
     return { ok: true as const };
   });
 }

@@ -52,6 +52,8 @@ export const users = sqliteTable(
     unitId: integer("unit_id").references(() => units.id),
     /** evaluator: its evaluation organisation. */
     orgId: integer("org_id").references(() => organizations.id),
+    /** Where email notifications go (optional). */
+    email: text("email"),
     passwordHash: text("password_hash").notNull(),
     active: integer("active", { mode: "boolean" }).notNull().default(true),
     passwordChangedAt: text("password_changed_at").notNull().default(now),

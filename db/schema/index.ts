@@ -5,3 +5,4 @@ export * from "./cycles";
 export * from "./submissions";
 export * from "./evaluation";
 export * from "./results";
+export * from "./notifications";
