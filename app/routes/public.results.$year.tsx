@@ -41,7 +41,7 @@ export default function PublicResultsPage() {
         <dd>{d.grades.map((g) => `${g.name}（${g.min}分及以上）`).join("，")}</dd>
       </dl>
       <div className="table-wrap card">
-        <table>
+        <table className="data-table">
           <caption className="muted">共 {d.rows.length} 个被考核单位</caption>
           <thead>
             <tr>
@@ -59,10 +59,10 @@ export default function PublicResultsPage() {
               <tr key={r.id}>
                 <td className="num">{r.rank}</td>
                 <td>{r.name}</td>
-                <td>{r.category}</td>
+                <td className="nowrap">{r.category}</td>
                 <td className="num">{r.categoryRank}</td>
                 <td className="num">{fmt(r.total)}</td>
-                <td>
+                <td className="nowrap">
                   {r.grade}
                   {r.vetoed ? "（单项否决）" : ""}
                 </td>
