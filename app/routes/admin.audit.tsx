@@ -157,7 +157,7 @@ export default function AuditLogPage() {
         <FilterField name="to" label="结束日期" type="date" value={typed.to} error={errors.to} />
         <button type="submit">筛选</button>
         <Link to="/admin/audit">清除筛选</Link>
-        <a href={`/admin/audit.xlsx?${filterQuery(typed)}`} download>
+        <a href={`/admin/audit.xlsx${filterQuery(typed).size > 0 ? `?${filterQuery(typed)}` : ""}`} download>
           导出筛选结果（Excel）
         </a>
       </Form>
