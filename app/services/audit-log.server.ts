@@ -144,6 +144,58 @@ const FIELD_LABELS: Record<string, string> = {
   selfInspectionDue: "自查截止日期",
   finalSnapshot: "定稿结果",
   draw: "抽取结果",
+  answers: "填报项数",
+  appealWindowDays: "复核申请期限（天）",
+  appealsClosedAt: "复核期提前结束时间",
+  appealsClosedBy: "提前结束复核期的人员编号",
+  appealsClosedReason: "提前结束复核期的理由",
+  assignedAt: "分配时间",
+  assignedBy: "分配人编号",
+  assignmentId: "评估员分配编号",
+  at: "时间",
+  batchId: "抽查批次编号",
+  copiedFromId: "复制自考核年度编号",
+  corrections: "更正内容",
+  createdBy: "创建人编号",
+  decidedAt: "决定时间",
+  decidedBy: "决定人编号",
+  decisionValue: "调整后得分",
+  drawId: "随机分配编号",
+  eventId: "事件编号",
+  faultCode: "扣分项",
+  findingId: "抽查发现编号",
+  grantedBy: "批准人编号",
+  incomplete: "未完成项",
+  inspectorId: "检查人员编号",
+  items: "退回项",
+  lastActivityAt: "最近操作时间",
+  lead: "主评估员",
+  leadAssignmentIds: "主评估员分配编号",
+  method: "分配方式",
+  nodeCodes: "抽查指标",
+  opennessWeightPct: "政务公开权重（%）",
+  ownerId: "归属编号",
+  ownerType: "归属类型",
+  perUnit: "每单位评估员数",
+  points: "分值",
+  publishedAt: "发布时间",
+  rectificationDue: "整改期限",
+  requiresRectification: "需要整改",
+  rescored: "重新计分",
+  respondedAt: "整改提交时间",
+  respondedBy: "整改提交人编号",
+  rowsWritten: "写入的结果行数",
+  sha256: "SHA-256",
+  signedOffAt: "签字确认时间",
+  spotCheckEnd: "抽查结束日期",
+  spotCheckStart: "抽查开始日期",
+  submittedAt: "提交时间",
+  updatedBy: "修改人编号",
+  uploadedAt: "上传时间",
+  uploadedBy: "上传人编号",
+  value: "数值",
+  verifiedAt: "核验时间",
+  verifiedBy: "核验人编号",
 };
 
 /** Values longer than this are folded away on the page (an imported indicator tree, a draw). */
@@ -172,7 +224,7 @@ function show(value: unknown, field: string): string {
     return ISO_INSTANT.test(value) ? formatBeijingTime(value) : value;
   }
   if (Array.isArray(value) && value.every((v) => typeof v !== "object" || v === null)) return value.map((v) => show(v, "")).join("、");
-  return JSON.stringify(value, null, 1);
+  return JSON.stringify(value, null, 2);
 }
 
 /** What a folded value holds, in a few words: "共 12 项" for a list, "共 5 个字段" for a record. */

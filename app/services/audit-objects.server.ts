@@ -25,9 +25,9 @@ const NAME_SQL: Record<string, string> = {
   evidence_file: "SELECT f.id, u.name || ' · ' || f.original_name AS name FROM evidence_files f JOIN units u ON u.id = f.unit_id",
   evidence_link: "SELECT l.id, u.name || ' · ' || l.title AS name FROM evidence_links l JOIN units u ON u.id = l.unit_id",
   evaluator_assignment:
-    "SELECT a.id, u.name || ' · 评估员 ' || e.display_name AS name FROM evaluator_assignments a JOIN units u ON u.id = a.unit_id JOIN users e ON e.id = a.evaluator_id",
+    "SELECT a.id, u.name || ' · ' || e.display_name AS name FROM evaluator_assignments a JOIN units u ON u.id = a.unit_id JOIN users e ON e.id = a.evaluator_id",
   evaluator_entry:
-    "SELECT x.id, u.name || ' · ' || n.code || ' · 评估员 ' || e.display_name AS name FROM evaluator_entries x JOIN evaluator_assignments a ON a.id = x.assignment_id JOIN units u ON u.id = a.unit_id JOIN users e ON e.id = a.evaluator_id JOIN indicator_nodes n ON n.id = x.node_id",
+    "SELECT x.id, u.name || ' · ' || n.code || ' · ' || e.display_name AS name FROM evaluator_entries x JOIN evaluator_assignments a ON a.id = x.assignment_id JOIN units u ON u.id = a.unit_id JOIN users e ON e.id = a.evaluator_id JOIN indicator_nodes n ON n.id = x.node_id",
   arbitration: "SELECT r.id, u.name || ' · ' || n.code AS name FROM arbitrations r JOIN units u ON u.id = r.unit_id JOIN indicator_nodes n ON n.id = r.node_id",
   spot_check_batch: "SELECT b.id, c.year || '年度 · 抽查批次 ' || b.id AS name FROM spot_check_batches b JOIN cycles c ON c.id = b.cycle_id",
   finding:
