@@ -43,7 +43,7 @@ export function ChartFigure(props: { id: string; title: string; note?: ReactNode
         {props.note ? <p className="muted small">{props.note}</p> : null}
       </figcaption>
       <div className="chart-pair">
-        <div className="chart" role="img" aria-label={`${props.title}（图表，数据见右侧表格）`}>
+        <div className="chart" role="img" aria-label={`${props.title}（图表，数据见所附表格）`}>
           {/* The drawing itself is hidden from assistive technology: the figure is named above and its data is the table beside it. */}
           <div aria-hidden="true">{mounted ? props.chart() : <p className="muted">图表加载中…</p>}</div>
         </div>
