@@ -53,3 +53,11 @@ export function sessionSecret(): string {
   cachedSecret = { dir, secret };
   return secret;
 }
+
+/**
+ * The body that issues the public 通报 (ISSUING_BODY, e.g. "明湖区人民政府办公室"); the public
+ * results page names it as the publisher. Defaults to the office that runs the platform.
+ */
+export function issuingBody(): string {
+  return process.env.ISSUING_BODY?.trim() || "区政务公开办";
+}

@@ -200,7 +200,7 @@ function EventRows(props: {
       <legend>事项登记（每行一件，按考核年度工作日历判断是否按时）</legend>
       {errors.events ? <p className="field-error">{errors.events}</p> : null}
       <div className="table-wrap">
-        <table>
+        <table className="event-table">
           <thead>
             <tr>
               <th scope="col">{labels.title}</th>
@@ -261,7 +261,7 @@ function EventRows(props: {
                     />
                     <FieldError id={`ev-${key}-end`} message={err("end")} />
                   </td>
-                  <td style={{ minWidth: "10rem" }}>
+                  <td className="event-status">
                     {status ? (
                       <>
                         <span className={`badge ${status.onTime ? "ok" : "error"}`}>{status.onTime ? "按时" : "超时"}</span>

@@ -43,8 +43,9 @@ export function ChartFigure(props: { id: string; title: string; note?: ReactNode
         {props.note ? <p className="muted small">{props.note}</p> : null}
       </figcaption>
       <div className="chart-pair">
-        <div className="chart" role="img" aria-label={`${props.title}（图表，数据见右侧表格）`}>
-          {mounted ? props.chart() : <p className="muted">图表加载中…</p>}
+        <div className="chart" role="img" aria-label={`${props.title}（图表，数据见所附表格）`}>
+          {/* The drawing itself is hidden from assistive technology: the figure is named above and its data is the table beside it. */}
+          <div aria-hidden="true">{mounted ? props.chart() : <p className="muted">图表加载中…</p>}</div>
         </div>
         <div className="chart-table table-wrap">{props.table}</div>
       </div>
@@ -77,7 +78,7 @@ export function DimensionRadar({ data, unitName }: { data: ReturnType<typeof rad
       <PolarAngleAxis dataKey="label" tick={{ fontSize: 12 }} />
       <PolarRadiusAxis tick={{ fontSize: 10 }} />
       <Radar name={unitName} dataKey="unit" stroke="#0969da" fill="#0969da" fillOpacity={0.35} {...NO_ANIM} />
-      <Radar name="类别平均" dataKey="average" stroke="#bf8700" fill="#bf8700" fillOpacity={0.2} {...NO_ANIM} />
+      <Radar name="类别平均" dataKey="average" stroke="#9a6700" fill="#9a6700" fillOpacity={0.2} {...NO_ANIM} />
       <Legend />
       <Tooltip />
     </RadarChart>

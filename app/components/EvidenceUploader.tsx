@@ -1,6 +1,6 @@
 import { useRevalidator } from "@remix-run/react";
 import { useEffect, useId, useRef, useState } from "react";
-import { EVIDENCE_ACCEPT, formatBytes, kindForFileName } from "../utils/evidence-kinds";
+import { EVIDENCE_KINDS, evidenceAccept, evidenceKindsText, formatBytes, kindForFileName, type EvidenceKind } from "../utils/evidence-kinds";
 
 /**
  * What an upload action answers (as JSON, e.g. `Response.json(...)`): either success, or one
@@ -19,6 +19,8 @@ interface Props {
   multiple?: boolean;
   /** Per-file limit, checked in the browser before sending (the server checks again). */
   maxFileBytes?: number;
+  /** The file types this upload takes (an indicator may allow fewer than the platform); all by default. */
+  kinds?: readonly EvidenceKind[];
   disabled?: boolean;
   onUploaded?: (response: EvidenceUploadResponse) => void;
 }
@@ -30,11 +32,12 @@ type State =
   | { phase: "error"; message: string };
 
 /** Check what the browser can see before sending; the server does the real checks. */
-function precheck(files: File[], maxFileBytes?: number): string | null {
+function precheck(files: File[], kinds: readonly EvidenceKind[], maxFileBytes?: number): string | null {
   if (files.length === 0) return "请选择要上传的文件";
   for (const f of files) {
     if (f.size === 0) return `文件“${f.name}”为空，已拒绝上传`;
-    if (!kindForFileName(f.name)) return `文件“${f.name}”的类型不受支持`;
+    const kind = kindForFileName(f.name);
+    if (!kind || !kinds.includes(kind)) return `文件“${f.name}”的类型不受支持，可上传：${evidenceKindsText(kinds)}`;
     if (maxFileBytes && f.size > maxFileBytes) return `文件“${f.name}”超过${formatBytes(maxFileBytes)}上限，已拒绝上传`;
   }
   return null;
@@ -56,7 +59,7 @@ function responseError(xhr: XMLHttpRequest): string {
  * File picker that uploads with XMLHttpRequest (so progress can be shown) to `action`, then
  * revalidates the page's loaders so the new evidence appears.
  */
-export function EvidenceUploader({ action, fieldName = "file", fields, label = "上传佐证材料", multiple = true, maxFileBytes, disabled, onUploaded }: Props) {
+export function EvidenceUploader({ action, fieldName = "file", fields, label = "上传佐证材料", multiple = true, maxFileBytes, kinds = EVIDENCE_KINDS, disabled, onUploaded }: Props) {
   const id = useId();
   const inputRef = useRef<HTMLInputElement>(null);
   const xhrRef = useRef<XMLHttpRequest | null>(null);
@@ -67,7 +70,7 @@ export function EvidenceUploader({ action, fieldName = "file", fields, label = "
 
   function start() {
     const files = Array.from(inputRef.current?.files ?? []);
-    const problem = precheck(files, maxFileBytes);
+    const problem = precheck(files, kinds, maxFileBytes);
     if (problem) {
       setState({ phase: "error", message: problem });
       return;
@@ -121,9 +124,10 @@ export function EvidenceUploader({ action, fieldName = "file", fields, label = "
     <div className="stack evidence-uploader">
       <div className="field">
         <label htmlFor={`${id}-file`}>{label}</label>
-        <input ref={inputRef} id={`${id}-file`} type="file" accept={EVIDENCE_ACCEPT} multiple={multiple} disabled={disabled || uploading} aria-describedby={`${id}-hint`} />
+        <input ref={inputRef} id={`${id}-file`} type="file" accept={evidenceAccept(kinds)} multiple={multiple} disabled={disabled || uploading} aria-describedby={`${id}-hint`} />
         <span id={`${id}-hint`} className="muted">
-          支持 PDF、JPG、PNG、OFD、Word、Excel、PowerPoint 文件{maxFileBytes ? `，单个文件不超过${formatBytes(maxFileBytes)}` : ""}
+          可上传的文件类型：{evidenceKindsText(kinds)}
+          {maxFileBytes ? `；单个文件不超过${formatBytes(maxFileBytes)}` : ""}
         </span>
       </div>
       <div className="toolbar">

@@ -40,7 +40,7 @@ export interface RankingTableProps {
 export function RankingTable({ year, rows, dimensions, grades, category, q, total, page, pages, notEvaluated }: RankingTableProps) {
   const onClick = useDelegatedLinkClicks();
   return (
-    <table>
+    <table className="data-table">
       <caption className="muted">
         {category ?? "全部类别"}
         {q ? `中名称或编码含“${q}”的` : "共"} {total} 个单位{pages > 1 ? `，第 ${page}/${pages} 页` : ""}
@@ -70,7 +70,7 @@ export function RankingTable({ year, rows, dimensions, grades, category, q, tota
                 {r.name}
               </a>
             </td>
-            <td>{r.category}</td>
+            <td className="nowrap">{r.category}</td>
             <td className="num">{fmt(r.total)}</td>
             <td className="num">{fmt(r.base)}</td>
             <td className="num">{fmt(r.bonus)}</td>

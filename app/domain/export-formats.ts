@@ -5,8 +5,8 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export const EXPORT_FORMAT_LABELS: Record<ExportFormat, string> = {
   xlsx: "Excel 结果表",
   pdf: "PDF 排名通报",
-  package: "评估数据包（zwgk-assessment/1）",
-  results: "考核结果（zwgk-results/1）",
+  package: "评估数据包（供复算核对）",
+  results: "考核结果数据",
 };
 
 export function isExportFormat(v: unknown): v is ExportFormat {

@@ -35,7 +35,7 @@ export function dimensionsUsed(units: readonly Pick<UnitSummary, "dimensions">[]
 }
 
 /** Colours by grade position (best first); colour-blind-safe palette, grades also named in text. */
-const GRADE_COLOURS = ["#1a7f37", "#0969da", "#bf8700", "#cf222e", "#6e7781", "#8250df"];
+const GRADE_COLOURS = ["#1a7f37", "#0969da", "#9a6700", "#cf222e", "#6e7781", "#8250df"];
 
 export function gradeColour(grade: string, grades: readonly { name: string; min: number }[]): string {
   const order = grades.slice().sort((a, b) => b.min - a.min);

@@ -1,24 +1,25 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { auditEntityTypes, listAuditLog, parseAuditFilter, verifyAuditLog } from "../services/audit-log.server";
+import { auditActions, auditEntityTypes, listAuditLog, parseAuditFilter, verifyAuditLog } from "../services/audit-log.server";
 import { requireRole } from "../utils/auth.server";
 import { badRequest } from "../utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "审计日志 - 政务公开绩效考核平台" }];
 
-const FILTER_KEYS = ["actor", "entityType", "entityId", "from", "to"] as const;
+const FILTER_KEYS = ["actor", "action", "entityType", "entityId", "from", "to"] as const;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "office");
   const params = new URL(request.url).searchParams;
   const typed = Object.fromEntries(FILTER_KEYS.map((k) => [k, params.get(k) ?? ""])) as Record<(typeof FILTER_KEYS)[number], string>;
   const entityTypes = auditEntityTypes();
+  const actions = auditActions();
   const parsed = parseAuditFilter(params);
   if (!parsed.ok) {
-    return data({ typed, entityTypes, fieldErrors: parsed.fieldErrors, log: null }, { status: 400 });
+    return data({ typed, entityTypes, actions, fieldErrors: parsed.fieldErrors, log: null }, { status: 400 });
   }
-  return { typed, entityTypes, fieldErrors: {} as Record<string, string>, log: listAuditLog(parsed.filter) };
+  return { typed, entityTypes, actions, fieldErrors: {} as Record<string, string>, log: listAuditLog(parsed.filter) };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -28,11 +29,73 @@ export async function action({ request }: ActionFunctionArgs) {
   return verifyAuditLog();
 }
 
-function pageHref(typed: Record<string, string>, page: number): string {
+function filterQuery(typed: Record<string, string>): URLSearchParams {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(typed)) if (v) params.set(k, v);
+  return params;
+}
+
+function pageHref(typed: Record<string, string>, page: number): string {
+  const params = filterQuery(typed);
   params.set("page", String(page));
   return `/admin/audit?${params}`;
+}
+
+function SelectFilter({ name, label, value, options, error }: { name: string; label: string; value: string; options: { value: string; label: string }[]; error?: string }) {
+  const id = `audit-${name}`;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} name={name} defaultValue={value} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined}>
+        <option value="">全部</option>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      {error ? (
+        <span id={`${id}-error`} className="field-error" role="alert">
+          {error}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
+type Diff = { field: string; label: string; before: string | null; after: string | null; long: boolean; summary: string | null };
+
+function Change({ d }: { d: Diff }) {
+  const value =
+    d.before !== null && d.after !== null ? (
+      <>
+        <del>{d.before}</del> → <ins>{d.after}</ins>
+      </>
+    ) : d.after !== null ? (
+      <ins>{d.after}</ins>
+    ) : (
+      <del>{d.before}</del>
+    );
+  const label = d.label ? <strong>{d.label}：</strong> : null;
+  if (!d.long) {
+    return (
+      <li>
+        {label}
+        {value}
+      </li>
+    );
+  }
+  return (
+    <li>
+      <details>
+        <summary>
+          {label}
+          {d.summary}（点击展开）
+        </summary>
+        <div className="audit-long">{value}</div>
+      </details>
+    </li>
+  );
 }
 
 function FilterField({ name, label, type = "text", value, error }: { name: string; label: string; type?: string; value: string; error?: string }) {
@@ -59,7 +122,7 @@ function FilterField({ name, label, type = "text", value, error }: { name: strin
 }
 
 export default function AuditLogPage() {
-  const { typed, entityTypes, fieldErrors, log } = useLoaderData<typeof loader>();
+  const { typed, entityTypes, actions, fieldErrors, log } = useLoaderData<typeof loader>();
   const verified = useActionData<typeof action>();
   const navigation = useNavigation();
   const verifying = navigation.state === "submitting" && navigation.formData?.get("intent") === "verify";
@@ -87,33 +150,16 @@ export default function AuditLogPage() {
 
       <Form method="get" className="toolbar card" role="search" aria-label="筛选审计日志">
         <FilterField name="actor" label="操作人（姓名或用户名）" value={typed.actor} error={errors.actor} />
-        <div className="field">
-          <label htmlFor="audit-entityType">对象类型</label>
-          <select
-            id="audit-entityType"
-            name="entityType"
-            defaultValue={typed.entityType}
-            aria-invalid={errors.entityType ? true : undefined}
-            aria-describedby={errors.entityType ? "audit-entityType-error" : undefined}
-          >
-            <option value="">全部</option>
-            {entityTypes.map((t) => (
-              <option key={t.value} value={t.value}>
-                {t.label}
-              </option>
-            ))}
-          </select>
-          {errors.entityType ? (
-            <span id="audit-entityType-error" className="field-error" role="alert">
-              {errors.entityType}
-            </span>
-          ) : null}
-        </div>
+        <SelectFilter name="action" label="操作" value={typed.action} options={actions} error={errors.action} />
+        <SelectFilter name="entityType" label="对象类型" value={typed.entityType} options={entityTypes} error={errors.entityType} />
         <FilterField name="entityId" label="对象编号" value={typed.entityId} error={errors.entityId} />
         <FilterField name="from" label="开始日期" type="date" value={typed.from} error={errors.from} />
         <FilterField name="to" label="结束日期" type="date" value={typed.to} error={errors.to} />
         <button type="submit">筛选</button>
         <Link to="/admin/audit">清除筛选</Link>
+        <a href={`/admin/audit.xlsx${filterQuery(typed).size > 0 ? `?${filterQuery(typed)}` : ""}`} download>
+          导出筛选结果（Excel）
+        </a>
       </Form>
 
       {log === null ? (
@@ -154,32 +200,18 @@ export default function AuditLogPage() {
                         <time dateTime={r.at}>{r.time}</time>
                       </td>
                       <td>{r.actorName}</td>
+                      <td>{r.actionLabel}</td>
                       <td>
-                        {r.actionLabel}
-                        {r.actionLabel !== r.action ? <div className="muted">{r.action}</div> : null}
+                        <div className="muted">{r.entityTypeLabel}</div>
+                        {r.objectName ?? (r.entityId ? `编号 ${r.entityId}` : "—")}
                       </td>
-                      <td>
-                        {r.entityTypeLabel}
-                        {r.entityId ? ` #${r.entityId}` : ""}
-                      </td>
-                      <td style={{ overflowWrap: "anywhere" }}>
+                      <td className="audit-change">
                         {r.diff.length === 0 ? (
                           <span className="muted">—</span>
                         ) : (
-                          <ul style={{ margin: 0, paddingLeft: "1.1rem" }}>
+                          <ul>
                             {r.diff.map((d, i) => (
-                              <li key={`${d.field}-${i}`}>
-                                {d.label ? <strong title={d.field}>{d.label}：</strong> : null}
-                                {d.before !== null && d.after !== null ? (
-                                  <>
-                                    <del>{d.before}</del> → <ins>{d.after}</ins>
-                                  </>
-                                ) : d.after !== null ? (
-                                  <ins>{d.after}</ins>
-                                ) : (
-                                  <del>{d.before}</del>
-                                )}
-                              </li>
+                              <Change key={`${d.field}-${i}`} d={d} />
                             ))}
                           </ul>
                         )}

@@ -80,7 +80,7 @@ export default function ScoreCardPage() {
           </section>
 
           <div className="table-wrap card">
-            <table>
+            <table className="data-table score-table">
               <caption className="muted">每项指标的满分、自评分、最终得分与失分原因</caption>
               <thead>
                 <tr>
@@ -101,7 +101,7 @@ export default function ScoreCardPage() {
                       {l.code} {l.name}
                       {l.path ? <div className="muted small">{l.path}</div> : null}
                     </td>
-                    <td>{PART_LABELS[l.part] ?? l.part}</td>
+                    <td className="nowrap">{PART_LABELS[l.part] ?? l.part}</td>
                     <td className="num">{fmt(l.max)}</td>
                     <td className="num">{l.self === null ? "—" : fmt(l.self)}</td>
                     <td className="num">{l.na ? "不适用" : fmt(l.score)}</td>

@@ -147,8 +147,9 @@ export default function LeafPage() {
       {d.lockReason ? <p className="warning">{d.lockReason}</p> : null}
       <FormOutcome notice={actionData?.ok ? actionData.message : null} error={otherError} />
 
-      <div style={{ display: "grid", gap: "1rem", gridTemplateColumns: "repeat(auto-fit, minmax(320px, 1fr))", alignItems: "start" }}>
-        <section className="card" aria-labelledby="answer-h" style={{ gridColumn: "span 2", minWidth: 0 }}>
+      <div className="leaf-layout">
+        {/* An event table needs the full width; other answers sit beside the guidance. */}
+        <section className={`card leaf-answer${d.leaf.rule.type === "timeliness" ? " wide" : ""}`} aria-labelledby="answer-h">
           <h2 id="answer-h">填报</h2>
           <p className="muted">{d.leaf.hint}</p>
           <Form method="post" ref={formRef} noValidate key={`${d.version}`} onChange={recompute}>
@@ -213,10 +214,7 @@ export default function LeafPage() {
             </>
           ) : null}
           <h3>佐证材料要求</h3>
-          <p>
-            {d.leaf.evidenceRequired ? "必须提供佐证材料（文件或链接）。" : "可选。"}
-            {d.leaf.evidenceKindLabels.length > 0 ? `接受：${d.leaf.evidenceKindLabels.join("、")}。` : ""}
-          </p>
+          <p>{d.leaf.evidenceRequired ? "必须提供佐证材料（文件或链接）。可上传的文件类型见下方“佐证材料”。" : "可选。"}</p>
         </aside>
       </div>
 
@@ -252,7 +250,7 @@ export default function LeafPage() {
         />
         {editable ? (
           <div className="grid" style={{ marginTop: "1rem" }}>
-            <EvidenceUploader action={`/self/upload/${d.leaf.nodeId}`} fields={{ submissionId: String(d.submissionId ?? "") }} maxFileBytes={d.maxFileBytes} />
+            <EvidenceUploader action={`/self/upload/${d.leaf.nodeId}`} fields={{ submissionId: String(d.submissionId ?? "") }} maxFileBytes={d.maxFileBytes} kinds={d.leaf.evidenceKinds.length > 0 ? d.leaf.evidenceKinds : undefined} />
             <Form method="post" className="stack" noValidate>
               <input type="hidden" name="intent" value="addLink" />
               <input type="hidden" name="submissionId" value={d.submissionId ?? ""} />

@@ -4,7 +4,8 @@ import { categories, cycles, publicPages, spotCheckBatches } from "../../db/sche
 import { dimensionsUsed } from "../domain/results-view";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import { preparedStatement } from "../utils/prepared-statement.server";
-import { packageHeader } from "./results-export/source.server";
+import { issuingBody } from "../config.server";
+import { packageHeader, type ExportSource } from "./results-export/source.server";
 import { resultsMeta, unitSummaries } from "./results.server";
 
 /**
@@ -53,14 +54,32 @@ export function publicCycles(): { year: number; title: string }[] {
     .sort((a, b) => b.year - a.year);
 }
 
-/** The public page of a year, or null when there is none to show (not enabled, not final). */
-export function publicResults(year: number) {
+/** The published cycle of a year and its final snapshot, or null when its page is not public. */
+function publishedCycle(year: number) {
   const db = getDb();
   const cycle = db.select().from(cycles).where(eq(cycles.year, year)).get();
   if (!cycle || (cycle.status !== "final" && cycle.status !== "archived")) return null;
-  if (!publicPageEnabled(cycle.id)) return null;
+  const page = db.select().from(publicPages).where(eq(publicPages.cycleId, cycle.id)).get();
+  if (!page?.enabled) return null;
   const meta = resultsMeta(cycle.id, "final");
   if (!meta) return null;
+  return { cycle, page, meta };
+}
+
+/** The final snapshot's package and results, downloadable from the public page (the same bytes the office downloads). */
+export function publicExportSource(year: number): ExportSource | null {
+  const published = publishedCycle(year);
+  if (!published) return null;
+  const { cycle, meta } = published;
+  return { meta, cycle: { id: cycle.id, year: cycle.year, title: cycle.title, status: cycle.status }, header: packageHeader(meta) };
+}
+
+/** The public page of a year, or null when there is none to show (not enabled, not final). */
+export function publicResults(year: number) {
+  const db = getDb();
+  const published = publishedCycle(year);
+  if (!published) return null;
+  const { cycle, page, meta } = published;
   const header = packageHeader(meta);
   const rows = unitSummaries(meta);
   const batches = db
@@ -73,6 +92,9 @@ export function publicResults(year: number) {
   return {
     year: cycle.year,
     title: cycle.title,
+    issuer: issuingBody(),
+    /** When the office opened the page: the publication date of the 通报. */
+    publishedAt: page.updatedAt,
     computedAt: meta.computedAt,
     packageSha256: meta.packageSha256,
     resultsSha256: meta.resultsSha256,

@@ -16,7 +16,7 @@ import { computeSelfScore, type PreviewContext, type SelfScorePreview } from "..
 import { daysLeft, daysLeftLabel, deadlineLabel, formatBeijing, isPastDue, REMINDER_DAYS } from "../domain/self-inspection-deadline";
 import { availableTransitions, leafEditable, lockReason, NOT_STARTED_LABEL, SUBMISSION_EVENT_LABELS, SUBMISSION_STATUS_LABELS } from "../domain/submission-status";
 import type { SessionUser } from "../utils/auth.server";
-import { EVIDENCE_KIND_INFO, isEvidenceKind } from "../utils/evidence-kinds";
+import { isEvidenceKind } from "../utils/evidence-kinds";
 import { uploadLimits } from "../utils/upload-stream.server";
 import { listEvidence, type EvidenceFile, type EvidenceLink } from "./evidence.server";
 import { remindersOfUnit } from "./notifications.server";
@@ -257,7 +257,8 @@ export function leafPage(user: DeptUser, nodeId: number, now = new Date()) {
       criteria: leaf.criteria,
       basis: leaf.basis,
       evidenceRequired: leaf.evidenceRequired,
-      evidenceKindLabels: leaf.evidenceKinds.map((k) => (isEvidenceKind(k) ? EVIDENCE_KIND_INFO[k].label : k)),
+      /** What the uploader takes: the indicator's kinds, or every accepted kind when it names none. */
+      evidenceKinds: leaf.evidenceKinds.filter(isEvidenceKind),
       eventLabels: eventLabels(leaf.dimension),
     },
     answer: answer ? { version: answer.version, updatedAtText: formatBeijing(answer.updatedAt), updatedBy: updatedBy ?? null } : null,

@@ -40,8 +40,15 @@ export const EVIDENCE_KIND_INFO: Record<EvidenceKind, KindInfo> = {
   xls: { label: "Excel 97-2003表格", mime: "application/vnd.ms-excel", extensions: [".xls"], inline: false },
 };
 
-/** For `<input type="file" accept=…>`. */
-export const EVIDENCE_ACCEPT = EVIDENCE_KINDS.flatMap((k) => EVIDENCE_KIND_INFO[k].extensions).join(",");
+/** For `<input type="file" accept=…>`: the extensions of these kinds (every accepted kind by default). */
+export function evidenceAccept(kinds: readonly EvidenceKind[] = EVIDENCE_KINDS): string {
+  return kinds.flatMap((k) => EVIDENCE_KIND_INFO[k].extensions).join(",");
+}
+
+/** The one sentence naming what an uploader accepts: "PDF文件（.pdf）、JPEG图片（.jpg/.jpeg）". */
+export function evidenceKindsText(kinds: readonly EvidenceKind[] = EVIDENCE_KINDS): string {
+  return kinds.map((k) => `${EVIDENCE_KIND_INFO[k].label}（${EVIDENCE_KIND_INFO[k].extensions.join("/")}）`).join("、");
+}
 
 export function isEvidenceKind(value: string): value is EvidenceKind {
   return (EVIDENCE_KINDS as readonly string[]).includes(value);

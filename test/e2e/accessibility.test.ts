@@ -1,7 +1,8 @@
+import AxeBuilder from "@axe-core/playwright";
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { NAVIGATION } from "../../app/navigation";
-import { loginAs, useBrowser, useServer } from "../helpers/browser";
+import { gotoHydrated, loginAs, useBrowser, useServer } from "../helpers/browser";
 
 // The UI shell of issue 2 in a real Chromium over the built app: every control labelled, tables
 // with headers, visible keyboard focus, keyboard-only use, sufficient contrast, usable at 1280 px
@@ -274,5 +275,76 @@ describe("UI shell", () => {
       expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe(`${e.name}，您好`);
       expect(await page.locator("main").textContent()).toContain(e.intro);
     }
+  });
+});
+
+/**
+ * Every page a role can reach by following links from its home page (one page per route: ids
+ * replaced, query left off), checked with axe-core against WCAG 2.x A/AA — the bar GB/T 37668 sets.
+ * Serious and critical violations fail the test, listed by page.
+ */
+async function axeCrawl(page: Page, start: string[]): Promise<{ pages: string[]; problems: string[] }> {
+  const queue = [...start];
+  const seen = new Set<string>();
+  const problems: string[] = [];
+  while (queue.length > 0) {
+    const url = queue.shift()!;
+    const route = url.replace(/\?.*$/, "").replace(/\/\d+(?=\/|$)/g, "/:id");
+    if (seen.has(route)) continue;
+    seen.add(route);
+    const res = await page.goto(server.url + url);
+    if (!(res?.headers()["content-type"] ?? "").includes("text/html")) continue;
+    expect(res?.status(), url).toBe(200);
+    await page.waitForLoadState("networkidle");
+    const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+    for (const v of result.violations) {
+      if (v.impact !== "serious" && v.impact !== "critical") continue;
+      problems.push(`${url}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(" | ")}`);
+    }
+    const links = await page.$$eval("a[href]:not([download])", (as) => as.map((a) => a.getAttribute("href") ?? ""));
+    // Pages only: downloads (exports, files, evidence) and signing out are not pages.
+    queue.push(...links.filter((h) => h.startsWith("/") && !/\/export\/|\.(xlsx|json|pdf)(\?|$)|\/pdf\/|^\/evidence\/|^\/logout|^\/public\/results\/\d+\/(package|results)$/.test(h)));
+  }
+  return { pages: [...seen], problems };
+}
+
+describe("axe-core on every page of every role (GB/T 37668: WCAG 2.x A/AA)", () => {
+  for (const [username, minPages] of [
+    ["admin", 20],
+    ["dept-001", 6],
+    ["eval-001", 6],
+    ["leader", 6],
+  ] as const) {
+    it(`${username}: no serious or critical violations`, { timeout: 400_000 }, async () => {
+      const page = await browser.newPage();
+      await loginAs(page, server.url, username);
+      const { pages, problems } = await axeCrawl(page, ["/"]);
+      expect(pages.length).toBeGreaterThanOrEqual(minPages);
+      expect(problems).toEqual([]);
+    });
+  }
+
+  it("visitors without an account: login, the public 通报 and its method page", { timeout: 200_000 }, async () => {
+    const office = await browser.newPage();
+    office.on("dialog", (d) => void d.accept());
+    await loginAs(office, server.url, "admin");
+    await gotoHydrated(office, `${server.url}/results?cycle=2025`);
+    await office.getByRole("button", { name: "开启公开通报页面" }).click();
+    await office.getByRole("status").filter({ hasText: "公开通报页面已开启" }).waitFor();
+
+    const page = await browser.newPage();
+    // The 通报 names its issuer and date, offers both files with their SHA-256 and explains checking in plain words.
+    await page.goto(`${server.url}/public/results/2025`);
+    expect(await page.getByTestId("issuer").textContent()).toBe("区政务公开办");
+    expect(await page.getByTestId("published-on").textContent()).toMatch(/^\d{4}年\d{1,2}月\d{1,2}日$/);
+    expect(await page.getByRole("link", { name: "评估数据包（JSON）" }).getAttribute("href")).toBe("/public/results/2025/package");
+    expect(await page.getByRole("link", { name: "考核结果数据（JSON）" }).getAttribute("href")).toBe("/public/results/2025/results");
+    expect(await page.getByTestId("results-sha").textContent()).toMatch(/^[0-9a-f]{64}$/);
+    expect(await page.locator("main").textContent()).not.toMatch(/npm run|--cycle|--seed/);
+    const download = await page.request.get(`${server.url}/public/results/2025/package`);
+    expect(download.status()).toBe(200);
+    const { pages, problems } = await axeCrawl(page, ["/login", "/public/results"]);
+    expect(pages).toEqual(expect.arrayContaining(["/login", "/public/results", "/public/results/:id", "/public/results/method"]));
+    expect(problems).toEqual([]);
   });
 });

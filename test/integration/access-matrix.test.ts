@@ -83,7 +83,7 @@ const CANDIDATES: Record<string, Candidate[]> = {};
 /** Params whose legitimate value is shared by everyone (the current cycle): used when another param is under test. */
 const SHARED: Record<string, string> = {};
 /** URL params that name no object (an export format): only ever given their ordinary value. */
-const NOT_AN_ID = new Set(["format"]);
+const NOT_AN_ID = new Set(["format", "document"]);
 
 const db = () => getDb();
 const unitId = (code: string) => db().select().from(units).where(eq(units.code, code)).get()!.id;

@@ -1,7 +1,10 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb, getSqlite } from "../../db/client";
-import { auditLog, units } from "../../db/schema";
+import ExcelJS from "exceljs";
+import { auditLog, cycles, units } from "../../db/schema";
+import { setPublicPage } from "../../app/services/public-results.server";
+import * as xlsxRoute from "../../app/routes/admin.audit[.]xlsx";
 import { seedDemo } from "../../seeds/demo/index";
 import { useTempDataDir } from "../helpers/data-dir";
 import { makeRequest, run, sessionCookieFor } from "../helpers/remix";
@@ -23,7 +26,9 @@ type Row = {
   entityType: string;
   entityId: string | null;
   time: string;
-  diff: { field: string; label: string; before: string | null; after: string | null }[];
+  entityTypeLabel: string;
+  objectName: string | null;
+  diff: { field: string; label: string; before: string | null; after: string | null; long: boolean; summary: string | null }[];
 };
 const rowsOf = (res: { data: { log: { rows: Row[] } } }) => res.data.log.rows;
 
@@ -71,16 +76,18 @@ describe("audit log page", () => {
     const res = await page(`?entityType=unit&entityId=${bm003.id}`);
     const rows = rowsOf(res);
     expect(rows.map((r) => r.action)).toEqual(["unit.update", "unit.create"]);
-    expect(rows[0].actionLabel).toBe("单位：修改");
+    expect(rows[0].actionLabel).toBe("修改单位");
+    expect(rows[0].entityTypeLabel).toBe("单位");
+    expect(rows[0].objectName).toBe("区交通运输局（改名）");
     expect(rows[0].actorName).toContain("admin");
     expect(rows[0].diff).toEqual(
-      expect.arrayContaining([{ field: "name", label: "名称", before: "区交通运输局", after: "区交通运输局（改名）" }]),
+      expect.arrayContaining([{ field: "name", label: "名称", before: "区交通运输局", after: "区交通运输局（改名）", long: false, summary: null }]),
     );
     expect(rows[0].diff.some((d) => d.field === "code")).toBe(false);
     // Instants read as Beijing time.
     expect(rows[0].diff.find((d) => d.field === "updatedAt")!.after).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
     // A creation lists the new state.
-    expect(rows[1].diff).toEqual(expect.arrayContaining([{ field: "code", label: "编码", before: null, after: "BM003" }]));
+    expect(rows[1].diff).toEqual(expect.arrayContaining([{ field: "code", label: "编码", before: null, after: "BM003", long: false, summary: null }]));
   });
 
   it("filters by actor, entity type and date range", async () => {
@@ -152,5 +159,73 @@ describe("audit log page", () => {
     expect(broken.data.ok).toBe(false);
     expect(broken.data.badId).toBe(10);
     expect(broken.data.message).toContain("id=10");
+  });
+});
+
+describe("audit log in Chinese, objects named, long payloads folded, Excel export", () => {
+  const cycleOf = (year: number) => getDb().select().from(cycles).where(eq(cycles.year, year)).get()!;
+
+  it("names actions and objects as a person reads them: 启用公开通报 · 2025年度; 城关街道办事处 · 1.1", async () => {
+    const cycle = cycleOf(2025);
+    expect(setPublicPage({ id: null, name: "审计测试" }, cycle.id, true)).toEqual({ ok: true });
+    const answer = getSqlite()
+      .prepare(
+        "SELECT a.id FROM submission_answers a JOIN submissions s ON s.id = a.submission_id JOIN units u ON u.id = s.unit_id JOIN indicator_nodes n ON n.id = a.node_id WHERE u.name = '城关街道办事处' AND n.code = '1.1' LIMIT 1",
+      )
+      .get() as { id: number };
+    mutate(getDb(), (tx) => writeAudit(tx, { id: null, name: "审计测试" }, { action: "submission.answer.save", entityType: "submission_answer", entityId: answer.id, after: { narrative: "已更新" } }));
+
+    const rows = rowsOf(await page(`?actor=${encodeURIComponent("审计测试")}`));
+    const enable = rows.find((r) => r.action === "results.public.enable")!;
+    expect(enable).toMatchObject({ actionLabel: "启用公开通报", entityTypeLabel: "考核年度", objectName: "2025年度" });
+    expect(enable.diff).toEqual([{ field: "enabled", label: "公开", before: null, after: "是", long: false, summary: null }]);
+    const saved = rows.find((r) => r.action === "submission.answer.save")!;
+    expect(saved).toMatchObject({ actionLabel: "保存自查填报", entityTypeLabel: "自查填报项", objectName: "城关街道办事处 · 1.1" });
+
+    // Filters list actions and object types in Chinese, never as codes.
+    const res = await page("");
+    const actionOptions = res.data.actions as { value: string; label: string }[];
+    expect(actionOptions).toContainEqual({ value: "results.public.enable", label: "启用公开通报" });
+    expect(actionOptions.every((o) => /[\u4e00-\u9fff]/.test(o.label) && !o.label.includes(o.value))).toBe(true);
+    const typeOptions = res.data.entityTypes as { value: string; label: string }[];
+    expect(typeOptions).toContainEqual({ value: "cycle", label: "考核年度" });
+    expect(typeOptions.filter((o) => o.value !== "probe").every((o) => !o.label.includes(o.value))).toBe(true);
+    // Filtering by action.
+    const byAction = await page("?action=results.public.enable");
+    expect(rowsOf(byAction).map((r) => r.action)).toEqual(["results.public.enable"]);
+  });
+
+  it("folds a long payload (an imported tree) behind a short summary", async () => {
+    const rows = rowsOf(await page("?action=cycle.create"));
+    expect(rows.length).toBeGreaterThan(0);
+    const long = rows.flatMap((r) => r.diff).filter((d) => d.long);
+    expect(long.length).toBeGreaterThan(0);
+    for (const d of long) {
+      expect(d.summary).toMatch(/^现共 \d+ (项|个字段)/);
+      expect(d.summary!.length).toBeLessThan(40);
+    }
+    // Short values are not folded.
+    expect(rows[0].diff.find((d) => d.field === "year")).toMatchObject({ after: expect.stringMatching(/^20\d\d$/), long: false });
+  });
+
+  it("exports the filtered log to Excel, in Chinese and Beijing time", async () => {
+    const response = (await xlsxRoute.loader({ request: makeRequest("/admin/audit.xlsx?action=results.public.enable", { cookie: admin }), params: {}, context: {} })) as Response;
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Content-Disposition")).toContain(encodeURIComponent("审计日志"));
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(await response.arrayBuffer()) as unknown as ArrayBuffer);
+    const sheet = workbook.getWorksheet("审计日志")!;
+    expect(sheet.getRow(1).values).toEqual([undefined, "编号", "时间（北京时间）", "操作人", "操作", "对象类型", "对象", "对象编号", "变更内容"]);
+    expect(sheet.rowCount).toBe(2);
+    const row = getDb().select().from(auditLog).where(eq(auditLog.action, "results.public.enable")).get()!;
+    expect(sheet.getRow(2).values).toEqual([undefined, row.id, formatBeijingTime(row.at), "审计测试", "启用公开通报", "考核年度", "2025年度", row.entityId, "公开：是"]);
+    // Beijing time: eight hours ahead of the stored UTC instant.
+    expect(formatBeijingTime(row.at)).not.toBe(row.at.slice(0, 19).replace("T", " "));
+
+    // Bad filters are refused in Chinese; other roles may not export.
+    const bad = await run(xlsxRoute.loader, makeRequest("/admin/audit.xlsx?from=2026-02-30", { cookie: admin }));
+    expect(bad.status).toBe(400);
+    expect(bad.data).toContain("开始日期不是有效的日期");
+    expect((await run(xlsxRoute.loader, makeRequest("/admin/audit.xlsx", { cookie: await sessionCookieFor("leader") }))).status).toBe(403);
   });
 });

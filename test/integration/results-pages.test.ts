@@ -6,6 +6,8 @@ import * as cardPdf from "../../app/routes/results.$year.pdf.$unitId";
 import * as exportRoute from "../../app/routes/results.$year.export.$format";
 import * as publicRoute from "../../app/routes/public.results.$year";
 import * as publicIndex from "../../app/routes/public.results._index";
+import * as publicDownload from "../../app/routes/public.results.$year.$document";
+import { createHash } from "node:crypto";
 import * as dashboard from "../../app/routes/dashboard";
 import { transitionCycle } from "../../app/services/cycles.server";
 import { currentResults } from "../../app/services/results.server";
@@ -140,8 +142,27 @@ describe("the public 通报 page", () => {
     expect(page.data.spotChecks).toEqual([expect.objectContaining({ seed: "测试种子" })]);
     expect((await run(publicIndex.loader, makeRequest("/public/results"))).data.cycles).toEqual([{ year: 2026, title: "2026年度政务公开工作考核" }]);
 
+    // Who publishes and when (the day the office opened the page, Beijing time).
+    expect(page.data.issuer).toBe("区政务公开办");
+    const openedAt = getSqlite().prepare("SELECT updated_at AS at FROM public_pages WHERE cycle_id = ?").get(cycleId) as { at: string };
+    expect(page.data.publishedAt).toBe(openedAt.at);
+    // Both documents download without an account, byte-identical to the SHA-256 the page shows.
+    const download = (document: string) =>
+      publicDownload.loader({ request: makeRequest(`/public/results/2026/${document}`), params: { year: "2026", document }, context: {} }) as Promise<Response>;
+    for (const [document, sha] of [
+      ["package", page.data.packageSha256],
+      ["results", page.data.resultsSha256],
+    ] as const) {
+      const res = await download(document);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("Content-Disposition")).toContain(encodeURIComponent(document === "package" ? "2026年度评估数据包.json" : "2026年度考核结果数据.json"));
+      expect(createHash("sha256").update(Buffer.from(await res.arrayBuffer())).digest("hex")).toBe(sha);
+    }
+    expect((await run(publicDownload.loader, makeRequest("/public/results/2026/xlsx"), { year: "2026", document: "xlsx" })).status).toBe(404);
+
     expect((await post("admin", { intent: "unpublish", year: "2026" })).data).toMatchObject({ ok: true });
     expect((await get()).status).toBe(404);
+    expect((await run(publicDownload.loader, makeRequest("/public/results/2026/package"), { year: "2026", document: "package" })).status).toBe(404);
     expect((await run(publicIndex.loader, makeRequest("/public/results"))).data.cycles).toEqual([]);
   });
 });

@@ -25,15 +25,16 @@ export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
 export function exportFileName(source: ExportSource, format: ExportFormat, opts: ExportOptions = {}): { name: string; ascii: string } {
   const y = source.cycle.year;
   const anon = opts.anonymise ? "-anonymous" : "";
+  const anonName = opts.anonymise ? "（匿名）" : "";
   switch (format) {
     case "xlsx":
       return { name: `${y}年度政务公开考核结果.xlsx`, ascii: `results-${y}.xlsx` };
     case "pdf":
       return { name: `${y}年度政务公开考核排名.pdf`, ascii: `ranking-${y}.pdf` };
     case "package":
-      return { name: `${y}-zwgk-assessment${anon}.json`, ascii: `${y}-zwgk-assessment${anon}.json` };
+      return { name: `${y}年度评估数据包${anonName}.json`, ascii: `${y}-zwgk-assessment${anon}.json` };
     case "results":
-      return { name: `${y}-zwgk-results${anon}.json`, ascii: `${y}-zwgk-results${anon}.json` };
+      return { name: `${y}年度考核结果数据${anonName}.json`, ascii: `${y}-zwgk-results${anon}.json` };
   }
 }
 

@@ -1,0 +1,108 @@
+/**
+ * Chinese names of what the audit log records: every action code the app writes, every object
+ * type and the fields of before/after states. Client-safe. test/integration/audit-labels.test.ts
+ * collects the action codes and object types of every writeAudit call and fails on one missing here.
+ */
+
+export const AUDIT_ACTION_LABELS: Record<string, string> = {
+  "user.create": "新增用户",
+  "user.update": "修改用户",
+  "user.import": "批量导入用户",
+  "user.activate": "启用用户",
+  "user.deactivate": "停用用户",
+  "user.password.change": "修改本人密码",
+  "user.password.reset": "重置用户密码",
+  "unit.create": "新增单位",
+  "unit.update": "修改单位",
+  "unit.import": "批量导入单位",
+  "category.create": "新增单位类别",
+  "category.rename": "重命名单位类别",
+  "category.reorder": "调整单位类别顺序",
+  "category.delete": "删除单位类别",
+  "org.create": "新增评估机构",
+  "org.update": "修改评估机构",
+  "org.activate": "启用评估机构",
+  "org.deactivate": "停用评估机构",
+  "cycle.create": "新建考核年度",
+  "cycle.update": "修改考核年度设置",
+  "cycle.transition": "变更考核年度状态",
+  "cycle.appeals.close": "提前结束复核期",
+  "indicator_set.create": "新建指标体系",
+  "indicator_set.import": "导入指标体系",
+  "indicator.amend": "修订已发布的指标",
+  "indicator.node.create": "新增指标",
+  "indicator.node.update": "修改指标",
+  "indicator.node.reorder": "调整指标顺序",
+  "indicator.node.move": "移动指标",
+  "indicator.node.delete": "删除指标",
+  "submission.create": "开始自查填报",
+  "submission.answer.save": "保存自查填报",
+  "submission.submit": "提交自查",
+  "submission.return": "退回自查",
+  "submission.resubmit": "重新提交自查",
+  "submission.reopen": "重新开放自查",
+  "submission.extension": "延长自查期限",
+  "evidence.upload": "上传佐证材料",
+  "evidence.delete": "删除佐证材料",
+  "evidence.lock": "锁定佐证材料",
+  "evidence.link.add": "添加佐证链接",
+  "evidence.link.delete": "删除佐证链接",
+  "assignment.create": "分配评估员",
+  "assignment.delete": "取消评估员分配",
+  "assignment.draw": "随机分配评估员",
+  "assignment.lead": "指定主评估员",
+  "assignment.reopen": "退回评估员重新评分",
+  "evaluation.entry.save": "保存评分",
+  "evaluation.signoff": "评估员签字确认",
+  "evaluation.arbitrate": "仲裁评分分歧",
+  "spotcheck.batch.create": "抽取抽查单位",
+  "spotcheck.batch.publish": "公开抽查批次",
+  "spotcheck.batch.unpublish": "撤回公开的抽查批次",
+  "spotcheck.finding.create": "登记抽查发现",
+  "spotcheck.finding.update": "修改抽查发现",
+  "rectification.create": "下发整改要求",
+  "rectification.delete": "撤销整改要求",
+  "rectification.respond": "提交整改情况",
+  "rectification.verify": "核验整改情况",
+  "appeal.create": "提出复核申请",
+  "appeal.adjust": "复核：调整得分",
+  "appeal.uphold": "复核：维持原分",
+  "results.compute": "计算考核结果",
+  "results.finalise": "结果定稿",
+  "results.public.enable": "启用公开通报",
+  "results.public.disable": "关闭公开通报",
+  "synthetic.seed": "生成模拟数据",
+};
+
+export const AUDIT_ENTITY_TYPE_LABELS: Record<string, string> = {
+  user: "用户",
+  unit: "单位",
+  category: "单位类别",
+  organization: "评估机构",
+  cycle: "考核年度",
+  indicator_set: "指标体系",
+  indicator_node: "指标",
+  submission: "自查填报",
+  submission_answer: "自查填报项",
+  deadline_extension: "自查延期",
+  evidence_file: "佐证材料",
+  evidence_link: "佐证链接",
+  evidence_owner: "佐证材料归属",
+  evaluator_assignment: "评估员分配",
+  assignment_draw: "评估员随机分配",
+  evaluator_entry: "评分",
+  arbitration: "仲裁",
+  spot_check_batch: "抽查批次",
+  finding: "抽查发现",
+  rectification: "整改",
+  appeal: "复核申请",
+};
+
+/** The Chinese name of an action; a code not named here is shown as the code itself, marked. */
+export function actionLabel(code: string): string {
+  return AUDIT_ACTION_LABELS[code] ?? `未命名操作（${code}）`;
+}
+
+export function entityTypeLabel(code: string): string {
+  return AUDIT_ENTITY_TYPE_LABELS[code] ?? `未命名对象（${code}）`;
+}
