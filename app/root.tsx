@@ -14,7 +14,9 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { NAVIGATION } from "./navigation";
+import { unreadCount } from "./services/notifications.server";
 import { getUser, ROLE_LABELS } from "./utils/auth.server";
+import { getDb } from "./utils/db.server";
 import { useNonce } from "./utils/nonce";
 import styles from "./styles/app.css";
 
@@ -32,6 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       roleLabel: ROLE_LABELS[user.role],
       unitName: user.unitName,
       orgName: user.orgName,
+      unread: unreadCount(getDb(), user.id),
     },
   };
 }
@@ -86,6 +89,9 @@ function Header() {
               {user.unitName ? ` · ${user.unitName}` : ""}
               {user.orgName ? ` · ${user.orgName}` : ""}
             </span>
+            <Link to="/notifications" aria-label={user.unread > 0 ? `消息，${user.unread}条未读` : "消息，没有未读"}>
+              消息{user.unread > 0 ? <span className="badge unread-count">{user.unread}</span> : null}
+            </Link>
             <Link to="/account/password">修改密码</Link>
             <Form method="post" action="/logout">
               <button type="submit" className="link-button">

@@ -42,6 +42,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "submission.resubmit": "重新提交自查",
   "submission.reopen": "重新开放自查",
   "submission.extension": "延长自查期限",
+  "submission.remind": "催办自查",
   "evidence.upload": "上传佐证材料",
   "evidence.delete": "删除佐证材料",
   "evidence.lock": "锁定佐证材料",
