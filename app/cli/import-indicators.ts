@@ -36,8 +36,7 @@ async function main(): Promise<number> {
   );
   if (!result.ok) {
     console.error(`导入失败：${result.message}`);
-    const many = new Set(result.problems.map((p) => p.sheet)).size > 1;
-    for (const p of result.problems) console.error(`  ${formatProblem(p, many || p.row === null)}`);
+    for (const p of result.problems) console.error(`  ${formatProblem(p)}`);
     return 1;
   }
   if (result.createdCycle) console.log(`${result.year}年度考核不存在，已新建为草稿。`);

@@ -34,7 +34,7 @@ import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import { NODE_CODE_MESSAGE, NODE_CODE_RE } from "../domain/indicator-form";
 import { nodeAtPath } from "./indicators.server";
 import { loadTree, replaceTree, toSpecs } from "./indicator-tree.server";
-import { MAX_IMPORT_BYTES } from "./imports/xlsx-read.server";
+import { MAX_IMPORT_BYTES, sheetPlace } from "./imports/xlsx-read.server";
 
 /**
  * Indicator systems as Excel workbooks: one sheet per unit category (named after it), one row per
@@ -214,9 +214,9 @@ export interface ImportProblem {
   message: string;
 }
 
-export function formatProblem(p: ImportProblem, withSheet: boolean): string {
-  const where = [withSheet && p.sheet ? `工作表“${p.sheet}”` : "", p.row !== null ? `第${p.row}行` : ""].join("");
-  return where ? `${where}：${p.message}` : p.message;
+/** 工作表“区级部门”第3行：分值“五”不是数字 (the sheet alone for a problem of the whole sheet). */
+export function formatProblem(p: ImportProblem): string {
+  return p.sheet ? `${sheetPlace(p.sheet, p.row)}：${p.message}` : p.message;
 }
 
 interface SheetRow {
@@ -274,7 +274,7 @@ export async function readIndicatorWorkbook(buffer: Uint8Array): Promise<{ ok: t
     if (missing.length) {
       return {
         ok: false,
-        message: `工作表“${sheet.name}”第1行表头缺少必需的列：${missing.join("、")}。请使用系统导出的指标体系文件，保持第1行表头不变。`,
+        message: `${sheetPlace(sheet.name, 1)}表头缺少必需的列：${missing.join("、")}。请使用系统导出的指标体系文件，保持第1行表头不变。`,
       };
     }
     const rows: SheetRow[] = [];
@@ -516,7 +516,7 @@ export function sheetToSpecs(sheet: DataSheet, scale: number): { specs: Indicato
   const problems: ImportProblem[] = [];
   const at = (row: number | null) => (message: string) => problems.push({ sheet: sheet.name, row, message });
   if (sheet.rows.length === 0) {
-    at(null)("工作表中没有指标（从第2行起每行填写一个指标）");
+    at(null)("没有指标（从第2行起每行填写一个指标）");
     return { specs: [], problems, warnings: [] };
   }
   const parsed = sheet.rows.map((r) => parseRow(r, at(r.rowNumber)));
