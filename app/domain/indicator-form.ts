@@ -303,3 +303,12 @@ export const amendmentSchema = z.object({
 });
 
 export type AmendmentInput = z.output<typeof amendmentSchema>;
+
+/** Why a set leaves mandated dimensions uncovered (recorded on the set page before publishing). */
+export const coverageReasonSchema = z.object({
+  coverageReason: z
+    .string({ required_error: "请填写未覆盖的原因" })
+    .trim()
+    .min(1, "请填写未覆盖的原因")
+    .max(500, "原因不能超过500个字"),
+});

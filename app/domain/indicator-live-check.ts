@@ -1,6 +1,6 @@
 import Decimal from "decimal.js";
 import { parseNodeForm } from "./indicator-form";
-import { checkIndicatorSet } from "./indicator-policy";
+import { checkIndicatorSet, type CoverageGap } from "./indicator-policy";
 import type { IndicatorSpec, StoredIndicator } from "./indicator-spec";
 
 /**
@@ -45,7 +45,7 @@ function rebalance(ancestors: Node[]): void {
   }
 }
 
-export function liveCheck(tree: readonly Node[], target: LiveTarget, formData: FormData, opts: { scale: number; amend: boolean }): LiveReport {
+export function liveCheck(tree: readonly Node[], target: LiveTarget, formData: FormData, opts: { scale: number; amend: boolean; coverageGap?: CoverageGap | null }): LiveReport {
   const parsed = parseNodeForm(formData, { isLeaf: target.kind === "add" || target.isLeaf });
   if (!parsed.ok) return { fieldErrors: parsed.fieldErrors, errors: [], warnings: [] };
   const input = parsed.data;
@@ -97,6 +97,6 @@ export function liveCheck(tree: readonly Node[], target: LiveTarget, formData: F
     siblings.splice(index, 0, node);
   }
   if (opts.amend) rebalance(ancestors);
-  const report = checkIndicatorSet(strip(next), { scale: opts.scale });
+  const report = checkIndicatorSet(strip(next), { scale: opts.scale, coverageGap: opts.coverageGap });
   return { fieldErrors: {}, errors: report.errors.map((e) => e.message), warnings: report.warnings.map((e) => e.message) };
 }

@@ -28,7 +28,8 @@ import {
   WHEN_EMPTY_LABELS,
   type Tier,
 } from "../domain/indicator-format";
-import { checkIndicatorSet, MAX_DEPTH } from "../domain/indicator-policy";
+import { checkIndicatorSet, MAX_DEPTH, uncoveredDimensions, type CoverageGap } from "../domain/indicator-policy";
+import { coverageSentence, coverageView } from "../domain/indicator-coverage";
 import type { IndicatorSpec } from "../domain/indicator-spec";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import { NODE_CODE_MESSAGE, NODE_CODE_RE } from "../domain/indicator-form";
@@ -152,6 +153,16 @@ function rowsOf(specs: readonly IndicatorSpec[]): Cell[][] {
 export interface ExportSet {
   category: string;
   specs: readonly IndicatorSpec[];
+  /** The office's recorded reason for uncovered mandated dimensions (shown on the 说明 sheet). */
+  coverageGap: CoverageGap | null;
+}
+
+/** The 说明 sheet's lines on sets that leave mandated dimensions uncovered. */
+function coverageLines(sets: readonly ExportSet[]): string[] {
+  return sets.flatMap((set) => {
+    const sentence = coverageSentence(coverageView(set.specs, set.coverageGap));
+    return sentence === null ? [] : [`“${set.category}”指标体系${sentence}`];
+  });
 }
 
 /** A workbook with one sheet per set (in the given order) and the 说明 sheet last. */
@@ -187,6 +198,12 @@ export async function buildIndicatorWorkbook(sets: readonly ExportSet[], title: 
   help.addRow([]);
   help.addRow(["导入须知"]).font = { bold: true };
   INSTRUCTIONS.forEach((line, i) => help.addRow([`${i + 1}.`, "", line]));
+  const gaps = coverageLines(sets);
+  if (gaps.length) {
+    help.addRow([]);
+    help.addRow(["维度覆盖"]).font = { bold: true };
+    for (const line of gaps) help.addRow(["", "", line]);
+  }
   help.getColumn(3).alignment = { wrapText: true, vertical: "top" };
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
@@ -194,14 +211,14 @@ export async function buildIndicatorWorkbook(sets: readonly ExportSet[], title: 
 /** The sets of a cycle (all, or one category's) as ExportSets, in category order. */
 export function cycleExportSets(db: Db | Tx, cycleId: number, categoryId?: number): ExportSet[] {
   return db
-    .select({ id: indicatorSets.id, category: categories.name, categoryId: indicatorSets.categoryId })
+    .select({ id: indicatorSets.id, category: categories.name, categoryId: indicatorSets.categoryId, coverageGap: indicatorSets.coverageGap })
     .from(indicatorSets)
     .innerJoin(categories, eq(categories.id, indicatorSets.categoryId))
     .where(eq(indicatorSets.cycleId, cycleId))
     .orderBy(asc(categories.sortOrder), asc(categories.id))
     .all()
     .filter((s) => categoryId === undefined || s.categoryId === categoryId)
-    .map((s) => ({ category: s.category, specs: toSpecs(loadTree(db, s.id)) }));
+    .map((s) => ({ category: s.category, specs: toSpecs(loadTree(db, s.id)), coverageGap: s.coverageGap ?? null }));
 }
 
 // ---------------------------------------------------------------- reading
@@ -512,7 +529,11 @@ function parseRule(type: RuleType, row: SheetRow, points: number | null, err: (m
  * parts) only on rows that read well; the policy checks (four dimensions …) only once the rows
  * are clean, mapped back to their rows.
  */
-export function sheetToSpecs(sheet: DataSheet, scale: number): { specs: IndicatorSpec[]; problems: ImportProblem[]; warnings: string[] } {
+export function sheetToSpecs(
+  sheet: DataSheet,
+  scale: number,
+  coverageGap: CoverageGap | null = null,
+): { specs: IndicatorSpec[]; problems: ImportProblem[]; warnings: string[] } {
   const problems: ImportProblem[] = [];
   const at = (row: number | null) => (message: string) => problems.push({ sheet: sheet.name, row, message });
   if (sheet.rows.length === 0) {
@@ -604,7 +625,9 @@ export function sheetToSpecs(sheet: DataSheet, scale: number): { specs: Indicato
   const specs = build(null);
 
   // Policy checks, each tied to its row when it names a node.
-  const report = checkIndicatorSet(specs, { scale });
+  // An uncovered mandated dimension never refuses an import: it is a warning until the office
+  // records the reason on the set page (publishing needs it).
+  const report = checkIndicatorSet(specs, { scale, coverageGap, importing: true });
   for (const e of report.errors) {
     const node = nodeAtPath(specs, e.path);
     at(node ? firstRow.get(node.code)!.rowNumber : null)(e.message);
@@ -683,7 +706,15 @@ export async function importIndicators(
   }
 
   const scale = cycle?.settings.scale ?? 100;
-  const checked = pairs.map((p) => ({ ...p, ...sheetToSpecs(p.sheet, scale) }));
+  const existingGap = (categoryId: number) =>
+    cycle
+      ? (db
+          .select({ gap: indicatorSets.coverageGap })
+          .from(indicatorSets)
+          .where(and(eq(indicatorSets.cycleId, cycle.id), eq(indicatorSets.categoryId, categoryId)))
+          .get()?.gap ?? null)
+      : null;
+  const checked = pairs.map((p) => ({ ...p, ...sheetToSpecs(p.sheet, scale, existingGap(p.category.id)) }));
   const problems = checked.flatMap((c) => c.problems);
   if (problems.length) {
     const rows = new Set(problems.map((p) => `${p.sheet}#${p.row}`)).size;
@@ -713,13 +744,15 @@ export async function importIndicators(
       const before = set ? toSpecs(loadTree(tx, set.id)) : null;
       if (!set) set = tx.insert(indicatorSets).values({ cycleId: cycleRow.id, categoryId: category.id, createdAt: now, updatedAt: now }).returning().get();
       replaceTree(tx, set.id, specs);
-      tx.update(indicatorSets).set({ updatedAt: now }).where(eq(indicatorSets.id, set.id)).run();
+      // A reason recorded for dimensions the new tree covers no longer applies.
+      const coverageGap = uncoveredDimensions(specs).length ? (set.coverageGap ?? null) : null;
+      tx.update(indicatorSets).set({ updatedAt: now, coverageGap }).where(eq(indicatorSets.id, set.id)).run();
       writeAudit(tx, actor, {
         action: "indicator_set.import",
         entityType: "indicator_set",
         entityId: set.id,
         before: before === null ? undefined : { nodes: before },
-        after: { cycleId: cycleRow.id, category: category.name, fileName, nodes: specs },
+        after: { cycleId: cycleRow.id, category: category.name, fileName, nodes: specs, coverageGap },
       });
       return { category: category.name, setId: set.id, nodes: countNodes(specs), warnings };
     });
