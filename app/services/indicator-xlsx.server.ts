@@ -35,6 +35,7 @@ import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import { NODE_CODE_MESSAGE, NODE_CODE_RE } from "../domain/indicator-form";
 import { nodeAtPath } from "./indicators.server";
 import { loadTree, replaceTree, toSpecs } from "./indicator-tree.server";
+import { categoryNameSchema, insertCategory } from "./categories.server";
 import { MAX_IMPORT_BYTES, sheetPlace } from "./imports/xlsx-read.server";
 
 /**
@@ -641,7 +642,16 @@ function sorted(problems: ImportProblem[]): ImportProblem[] {
 
 // ---------------------------------------------------------------- import
 
-export type ImportTarget = { cycleId: number; categoryName?: string } | { year: number; categoryName?: string; createIfMissing: true };
+/**
+ * The web page imports into an existing cycle; the command line names a year (created as a draft
+ * when missing) and may create the unit categories the sheets name (--create-categories).
+ */
+export type ImportTarget =
+  | { cycleId: number; categoryName?: string }
+  | { year: number; categoryName?: string; createIfMissing: true; createCategories: boolean };
+
+/** The flag of `npm run import:indicators` that creates missing unit categories. */
+export const CREATE_CATEGORIES_FLAG = "--create-categories";
 
 export type IndicatorImportResult =
   | {
@@ -649,6 +659,8 @@ export type IndicatorImportResult =
       cycleId: number;
       year: number;
       createdCycle: boolean;
+      /** Unit categories created for sheets that named none (--create-categories). */
+      createdCategories: string[];
       sets: { category: string; setId: number; nodes: number; warnings: string[] }[];
     }
   | { ok: false; message: string; problems: ImportProblem[] };
@@ -683,31 +695,39 @@ export async function importIndicators(
   const read = await readIndicatorWorkbook(buffer);
   if (!read.ok) return refuse(read.message);
 
-  // Which sheet goes to which category.
+  // Which sheet goes to which category (id null: a category to create).
   const allCategories = db.select().from(categories).orderBy(asc(categories.sortOrder), asc(categories.id)).all();
   const bySheetName = new Map(allCategories.map((c) => [sheetNameFor(c.name), c]));
-  const pairs: { sheet: DataSheet; category: (typeof allCategories)[number] }[] = [];
+  const mayCreate = "createCategories" in target && target.createCategories;
+  const known = allCategories.map((c) => c.name).join("、") || "暂无类别";
+  const missingCategories = (names: string[]) =>
+    `单位类别${names.map((n) => `“${n}”`).join("、")}不存在（已有类别：${known}）。` +
+    ("createCategories" in target
+      ? `请先在“单位类别”页面添加，或在命令中加上 ${CREATE_CATEGORIES_FLAG} 由导入新建这些类别。`
+      : "请先在“单位类别”页面添加，或将工作表改名为已有类别的名称。");
+  const pairs: { sheet: DataSheet; category: { id: number | null; name: string } }[] = [];
   if (target.categoryName !== undefined) {
-    const category = allCategories.find((c) => c.name === target.categoryName);
-    if (!category) return refuse(`单位类别“${target.categoryName}”不存在。已有类别：${allCategories.map((c) => c.name).join("、") || "（暂无）"}`);
-    const sheet = read.sheets.find((s) => s.name === sheetNameFor(category.name)) ?? (read.sheets.length === 1 ? read.sheets[0] : undefined);
+    const name = target.categoryName.trim();
+    const existing = allCategories.find((c) => c.name === name);
+    if (!existing) {
+      if (!mayCreate) return refuse(missingCategories([name]));
+      const valid = categoryNameSchema.safeParse(name);
+      if (!valid.success) return refuse(`单位类别“${name}”：${valid.error.issues[0].message}`);
+    }
+    const sheet = read.sheets.find((s) => s.name === sheetNameFor(name)) ?? (read.sheets.length === 1 ? read.sheets[0] : undefined);
     if (!sheet) {
-      return refuse(`文件中有多个工作表（${read.sheets.map((s) => s.name).join("、")}），但没有名为“${sheetNameFor(category.name)}”的工作表。`);
+      return refuse(`文件中有多个工作表（${read.sheets.map((s) => s.name).join("、")}），但没有名为“${sheetNameFor(name)}”的工作表。`);
     }
-    pairs.push({ sheet, category });
+    pairs.push({ sheet, category: existing ?? { id: null, name } });
   } else {
-    const unknown = read.sheets.filter((s) => !bySheetName.has(s.name));
-    if (unknown.length) {
-      return refuse(
-        `工作表${unknown.map((s) => `“${s.name}”`).join("")}不对应任何单位类别。工作表名称须为单位类别名称（${allCategories.map((c) => c.name).join("、") || "暂无类别"}），或导入时指定类别。`,
-      );
-    }
-    for (const sheet of read.sheets) pairs.push({ sheet, category: bySheetName.get(sheet.name)! });
+    const unknown = read.sheets.filter((s) => !bySheetName.has(s.name)).map((s) => s.name.trim());
+    if (unknown.length && !mayCreate) return refuse(missingCategories(unknown));
+    for (const sheet of read.sheets) pairs.push({ sheet, category: bySheetName.get(sheet.name) ?? { id: null, name: sheet.name.trim() } });
   }
 
   const scale = cycle?.settings.scale ?? 100;
-  const existingGap = (categoryId: number) =>
-    cycle
+  const existingGap = (categoryId: number | null) =>
+    cycle && categoryId !== null
       ? (db
           .select({ gap: indicatorSets.coverageGap })
           .from(indicatorSets)
@@ -731,11 +751,14 @@ export async function importIndicators(
   }
   const cycleRow = cycle;
 
+  const createdCategories: string[] = [];
   const sets = mutate(db, (tx) => {
     const current = tx.select().from(cycles).where(eq(cycles.id, cycleRow.id)).get()!;
     if (current.status !== "draft") throw new Error("cycle left draft during import");
     const now = new Date().toISOString();
-    return checked.map(({ category, specs, warnings }) => {
+    return checked.map(({ category: named, specs, warnings }) => {
+      const category = named.id === null ? insertCategory(tx, actor, named.name) : { id: named.id, name: named.name };
+      if (named.id === null) createdCategories.push(category.name);
       let set = tx
         .select()
         .from(indicatorSets)
@@ -757,5 +780,5 @@ export async function importIndicators(
       return { category: category.name, setId: set.id, nodes: countNodes(specs), warnings };
     });
   });
-  return { ok: true, cycleId: cycleRow.id, year: cycleRow.year, createdCycle, sets };
+  return { ok: true, cycleId: cycleRow.id, year: cycleRow.year, createdCycle, createdCategories, sets };
 }
