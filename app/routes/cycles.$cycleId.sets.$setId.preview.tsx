@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useState } from "react";
 import { getDb } from "../utils/db.server";
-import { describeRule } from "../domain/indicator-format";
+import { ruleSentence } from "../domain/rule-sentence";
 import { customField, SAMPLE_MODE_LABELS, SAMPLE_MODES, type SampleMode } from "../domain/preview-sample";
 import { getSetInfo } from "../services/indicators.server";
 import { loadTree, toSpecs } from "../services/indicator-tree.server";
@@ -28,7 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     name: l.name,
     points: l.points,
     ruleType: l.rule.type,
-    rule: describeRule(l.rule),
+    rule: ruleSentence(l.rule, l.points),
     faults: l.rule.type === "deduction" ? l.rule.faults.map((f) => f.label) : [],
   }));
   return {

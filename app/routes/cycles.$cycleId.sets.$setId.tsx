@@ -8,7 +8,8 @@ import { liveCheck, type LiveReport, type LiveTarget } from "../domain/indicator
 import { IndicatorStructureForms } from "../components/IndicatorStructureForms";
 import { IndicatorTreeTable, ValidationPanel, type TreeRowView } from "../components/IndicatorTreeTable";
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
-import { CARRY_LABELS, describeRule, DIMENSIONS, formatEvidenceKinds, PART_LABELS } from "../domain/indicator-format";
+import { CARRY_LABELS, DIMENSIONS, formatEvidenceKinds, PART_LABELS } from "../domain/indicator-format";
+import { ruleSentence } from "../domain/rule-sentence";
 import { EMPTY_NODE_STATE, stateFromSpec, stateFromValues, type NodeFormState } from "../domain/indicator-node-state";
 import type { StoredIndicator } from "../domain/indicator-spec";
 import { getDb } from "../utils/db.server";
@@ -63,7 +64,7 @@ function flatten(tree: readonly StoredIndicator[], problems: Map<number, number>
         dimension: n.dimension ? DIMENSIONS[n.dimension] : "",
         part: level === 1 ? PART_LABELS[n.part ?? "base"] : "",
         points: n.points,
-        rule: isLeaf ? describeRule(n.rule) || "（未设置）" : "",
+        rule: isLeaf ? ruleSentence(n.rule, n.points) || "（未设置）" : "",
         evidence: n.evidenceRequired ? "必须" : "",
         evidenceKinds: n.evidenceKinds?.length ? `允许：${formatEvidenceKinds(n.evidenceKinds)}` : "",
         isLeaf,

@@ -7,6 +7,8 @@ import type { Dimension, Fault, LeafRule, Part, RuleType } from "../../scoring";
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
 import {
   DIMENSIONS,
+  FAULT_CODE_MESSAGE,
+  FAULT_CODE_RE,
   formatEvidenceKinds,
   formatFaults,
   formatLimit,
@@ -83,7 +85,7 @@ export const INDICATOR_COLUMNS: Column[] = [
   { field: "part", header: "类别", required: true, width: 8, note: "基础、加分或否决，只在一级指标上设置；下级指标留空或与一级指标相同。否决类指标分值为0，评分规则须为“单项否决”。留空视为基础。" },
   { field: "points", header: "分值", required: true, width: 8, note: "非负数，最多两位小数。有下级指标的，分值须等于下级指标分值之和。" },
   { field: "ruleType", header: "评分规则", required: true, width: 10, note: `末级指标必填，取值：${Object.values(RULE_TYPE_LABELS).join("、")}。有下级指标的留空。` },
-  { field: "faults", header: "扣分项", required: false, width: 36, note: "评分规则为扣分制时填写：“代码:名称:每次扣分”，多项用分号分隔，如“late:逾期未更新:1; error:内容错误:0.5”。可不填（只按临时扣分）。" },
+  { field: "faults", header: "扣分项", required: false, width: 36, note: "评分规则为扣分制时填写：“代码:名称:每次扣分”，多项用分号分隔，如“late:逾期未更新:1; 错误:内容错误:0.5”。代码可用中文，也可省略（写成“名称:每次扣分”，由系统生成 F1、F2…）。可不填（只按临时扣分）。" },
   { field: "target", header: "达标值", required: false, width: 8, note: "评分规则为比率达标时必填：达到该比率即得满分，如 1（100%）或 0.5（50%）。" },
   { field: "tiers", header: "档位", required: false, width: 30, note: "评分规则为分档计分时必填：“最低值:得分:名称”，名称可省略，多档用分号分隔，如“1:2:每年1次; 2:4:每年2次及以上”。取满足条件的最高档。" },
   { field: "limit", header: "时限", required: false, width: 10, note: "评分规则为时效时必填：如“5小时”或“3个工作日”（工作日按考核年度的工作日历计算）。" },
@@ -318,7 +320,6 @@ export async function readIndicatorWorkbook(buffer: Uint8Array): Promise<{ ok: t
 
 // ---------------------------------------------------------------- row validation
 
-const FAULT_CODE_RE = /^[A-Za-z0-9_-]{1,32}$/;
 const decimals = (n: number) => (String(n).split(".")[1] ?? "").length;
 const num = (d: Decimal) => d.toString();
 
@@ -463,7 +464,7 @@ function parseRule(type: RuleType, row: SheetRow, points: number | null, err: (m
         good = false;
       };
       parsed.value.forEach((f: Fault, i) => {
-        if (!FAULT_CODE_RE.test(f.code)) no(`扣分项第${i + 1}项的代码“${f.code}”无效，只能包含字母、数字、下划线或短横线`);
+        if (!FAULT_CODE_RE.test(f.code)) no(`扣分项第${i + 1}项的代码“${f.code}”无效：${FAULT_CODE_MESSAGE}`);
         else if (seen.has(f.code)) no(`扣分项代码“${f.code}”重复`);
         seen.add(f.code);
         if (f.points <= 0) no(`扣分项“${f.label}”的每次扣分必须大于0`);
