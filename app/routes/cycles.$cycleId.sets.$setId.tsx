@@ -125,7 +125,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
   return {
     cycle: { id: set.cycle.id, year: set.cycle.year, title: set.cycle.title, statusLabel: CYCLE_STATUS_LABELS[set.cycle.status] },
-    set: { id: set.id, categoryId: set.categoryId, categoryName: set.categoryName },
+    set: { id: set.id, categoryId: set.categoryId, categoryName: set.categoryName, updatedAt: set.updatedAt },
     mode,
     canEdit,
     frozenMessage: mode === "frozen" ? FROZEN_MESSAGE : null,
@@ -337,7 +337,8 @@ export default function IndicatorSetPage() {
             </h2>
             {d.selected.dataCount > 0 ? <p className="muted">该指标已有 {d.selected.dataCount} 条填报或评分数据。</p> : null}
             <IndicatorNodeForm
-              key={`edit-${d.selected.nodeId}-${result ? JSON.stringify(result.values).length : 0}-${d.rows.length}`}
+              // A save that normalises the input (e.g. generated fault codes) shows the stored values once they load.
+              key={`edit-${d.selected.nodeId}-${d.set.updatedAt}-${result ? JSON.stringify(result.values).length : 0}-${d.rows.length}`}
               state={formIntent?.intent === "save" ? stateFromValues(formIntent.values) : d.selected.state}
               errors={formIntent?.intent === "save" ? errors : {}}
               hidden={{ intent: "save", nodeId: String(d.selected.nodeId) }}
