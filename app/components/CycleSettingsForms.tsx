@@ -1,6 +1,7 @@
 import { Form } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { CycleBasicsFields } from "./CycleBasicsFields";
+import { missingArrangementMessage } from "../domain/calendar-coverage";
 import { Field, FieldError } from "./Field";
 
 /** What the cycle page's action returns; each form shows only its own intent's result. */
@@ -31,8 +32,18 @@ export interface CycleFormData {
   spotCheckStart: string | null;
   spotCheckEnd: string | null;
   appealWindowDays: number;
-  calendar: { holidays: string[]; workdays: string[] };
+  calendar: { holidays: string[]; workdays: string[]; emptyConfirmed?: true };
   updatedAt: string;
+}
+
+/** What the cycle page knows about the calendar's holiday arrangements (CycleCalendarForm). */
+export interface CalendarStatus {
+  year: number;
+  /** Years (the cycle's and the next) whose official arrangement the platform has, to prefill. */
+  knownYears: number[];
+  yearMissing: boolean;
+  emptyConfirmed: boolean;
+  nextYearMissing: boolean;
 }
 
 interface FormProps {
@@ -306,7 +317,29 @@ export function CycleScheduleForm({ cycle, editable, result, busy }: FormProps) 
   );
 }
 
-export function CycleCalendarForm({ cycle, editable, result, busy }: FormProps) {
+function CalendarIntro({ status }: { status: CalendarStatus }) {
+  const { year, knownYears } = status;
+  const source =
+    knownYears.length > 0
+      ? `预置的节假日安排来自国务院办公厅关于${knownYears.map((y) => `${y}年`).join("、")}部分节假日安排的通知。`
+      : `系统尚未收录${year}年和${year + 1}年的国务院办公厅节假日安排，预置日历为空。`;
+  return (
+    <>
+      <p className="muted">“N个工作日内”类时限按此日历计算：周一至周五为工作日，节假日除外；调休上班的周末计为工作日。{source}</p>
+      {status.yearMissing ? (
+        <p className="form-error" role="alert">
+          {missingArrangementMessage(year)}。在此之前不能发布考核。
+        </p>
+      ) : null}
+      {status.emptyConfirmed ? <p className="muted">已确认{year}年按无节假日的日历执行（仅周末休息）。</p> : null}
+      {!status.yearMissing && status.nextYearMissing ? (
+        <p className="muted">日历中尚无{year + 1}年的节假日安排；跨年的时限（如次年1月）请在通知发布后补录。</p>
+      ) : null}
+    </>
+  );
+}
+
+export function CycleCalendarForm({ cycle, editable, result, busy, status }: FormProps & { status: CalendarStatus }) {
   const { errors, values, mine } = own(result, "calendar");
   const canEdit = editable.calendar;
   return (
@@ -318,11 +351,7 @@ export function CycleCalendarForm({ cycle, editable, result, busy }: FormProps) 
       canSave={canEdit}
       busy={busy}
       saveLabel="保存工作日历"
-      intro={
-        <p className="muted">
-          “N个工作日内”类时限按此日历计算：周一至周五为工作日，节假日除外；调休上班的周末计为工作日。预填自国务院办公厅节假日安排（本年度和下一年度）。
-        </p>
-      }
+      intro={<CalendarIntro status={status} />}
       extraButtons={
         <button type="submit" name="reset" value="1" className="secondary" disabled={busy}>
           恢复为预置的节假日安排
@@ -347,6 +376,14 @@ export function CycleCalendarForm({ cycle, editable, result, busy }: FormProps) 
           disabled={!canEdit}
         />
       </div>
+      {status.yearMissing || status.emptyConfirmed ? (
+        <div className="field">
+          <label>
+            <input type="checkbox" name="emptyConfirmed" value="1" defaultChecked={status.emptyConfirmed} disabled={!canEdit} />
+            确认{status.year}年按无节假日的日历执行（仅周末休息，不再等待节假日安排）
+          </label>
+        </div>
+      ) : null}
       {errors.calendar ? (
         <p className="field-error" role="alert">
           {errors.calendar}

@@ -125,7 +125,15 @@ function dateList(label: string) {
 }
 
 export const calendarSchema = z
-  .object({ holidays: dateList("节假日"), workdays: dateList("调休上班日") })
+  .object({
+    holidays: dateList("节假日"),
+    workdays: dateList("调休上班日"),
+    /** A checkbox ("1"/"on") or a boolean: the office confirms the cycle's year runs without holidays. */
+    emptyConfirmed: z
+      .union([z.boolean(), z.string()])
+      .optional()
+      .transform((v) => v === true || v === "1" || v === "on" || undefined),
+  })
   .superRefine((c, ctx) => {
     const hol = new Set(c.holidays);
     const both = c.workdays.filter((d) => hol.has(d));

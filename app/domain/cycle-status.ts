@@ -34,6 +34,7 @@ export const CYCLE_STATUS_HINTS: Record<CycleStatus, string> = {
 export const CYCLE_PRECONDITIONS = {
   setsForAllCategories: "每个有在用单位的类别都已配置指标体系",
   setsPassValidation: "所有指标体系通过校验，没有错误",
+  calendarArranged: "工作日历已录入本年度节假日安排（或已确认按无节假日的日历执行）",
   divergencesResolved: "评分分歧均已仲裁",
   allUnitsEvaluated: "所有在用单位均已评估完成（每项指标都有已签署的评估结果）",
   appealsSettled: "复核申请期限已过（或已提前结束）且全部复核申请已处理",
@@ -65,7 +66,7 @@ export const CYCLE_TRANSITIONS: readonly CycleTransition[] = [
     to: "published",
     label: "发布考核",
     roles: ["office"],
-    preconditions: ["setsForAllCategories", "setsPassValidation"],
+    preconditions: ["setsForAllCategories", "setsPassValidation", "calendarArranged"],
     confirm: "发布后指标体系将冻结，之后的修改须以修订方式进行并说明理由。确定发布吗？",
   },
   {

@@ -10,7 +10,8 @@ import {
   type CycleActionResult,
 } from "../components/CycleSettingsForms";
 import { CycleStatusPanel } from "../components/CycleStatusPanel";
-import { defaultCalendar } from "../domain/cycle-defaults";
+import { calendarCoverage } from "../domain/calendar-coverage";
+import { defaultCalendar, officialArrangement } from "../services/holiday-arrangements.server";
 import { CYCLE_FIELDS, CYCLE_STATUS_HINTS, CYCLE_STATUS_LABELS, isEditable, setsEditable } from "../domain/cycle-status";
 import { CYCLE_STATUSES } from "../../db/schema/cycles";
 import {
@@ -53,6 +54,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       publishedAt: cycle.publishedAt,
       updatedAt: cycle.updatedAt,
       copiedFrom: copiedFrom ? { id: copiedFrom.id, year: copiedFrom.year } : null,
+    },
+    calendarStatus: {
+      year: cycle.year,
+      knownYears: [cycle.year, cycle.year + 1].filter((y) => officialArrangement(y) !== null),
+      ...calendarCoverage(cycle.calendar, cycle.year),
     },
     statusLabel: CYCLE_STATUS_LABELS[cycle.status],
     statusHint: CYCLE_STATUS_HINTS[cycle.status],
@@ -118,7 +124,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         "时间节点已保存。",
       );
     case "calendar": {
-      const calendar = formData.get("reset") === "1" ? defaultCalendar(getCycle(cycleId).year) : { holidays: get("holidays"), workdays: get("workdays") };
+      const calendar = formData.get("reset") === "1" ? defaultCalendar(getCycle(cycleId).year) : { holidays: get("holidays"), workdays: get("workdays"), emptyConfirmed: get("emptyConfirmed") };
       return reply("calendar", updateCycle(actor, cycleId, { calendar }), formData, formData.get("reset") === "1" ? "工作日历已恢复为预置的节假日安排。" : "工作日历已保存。");
     }
     case "addSet": {
@@ -160,7 +166,7 @@ export default function CyclePage() {
   const busy = useNavigation().state !== "idle";
   // A child page (e.g. an indicator set's editor) replaces this overview.
   if (outlet) return outlet;
-  const { cycle, statusLabel, statusHint, canEdit, editable, transitions, history, sets, canAddSets, canAmend, missingCategories } = loaderData;
+  const { cycle, calendarStatus, statusLabel, statusHint, canEdit, editable, transitions, history, sets, canAddSets, canAmend, missingCategories } = loaderData;
   const addSet = actionData?.intent === "addSet" ? actionData : undefined;
 
   return (
@@ -300,7 +306,7 @@ export default function CyclePage() {
       <CycleBasicsForm cycle={cycle} editable={editable} result={actionData} busy={busy} />
       <CycleSettingsForm cycle={cycle} editable={editable} result={actionData} busy={busy} />
       <CycleScheduleForm cycle={cycle} editable={editable} result={actionData} busy={busy} />
-      <CycleCalendarForm cycle={cycle} editable={editable} result={actionData} busy={busy} />
+      <CycleCalendarForm cycle={cycle} editable={editable} result={actionData} busy={busy} status={calendarStatus} />
     </div>
   );
 }

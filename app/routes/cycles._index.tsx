@@ -171,7 +171,7 @@ export default function CyclesPage() {
                 ) : null}
               </div>
             ) : null}
-            <p className="muted">新建的考核年度为草稿状态；工作日历按国务院办公厅节假日安排预填，可在详情页修改。</p>
+            <p className="muted">新建的考核年度为草稿状态；工作日历按已收录的国务院办公厅节假日安排预填（尚未收录的年份须在详情页录入或确认），可在详情页修改。</p>
             <div>
               <button type="submit" disabled={busy}>
                 新建考核年度

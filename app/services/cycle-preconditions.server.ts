@@ -1,6 +1,7 @@
 import { and, asc, count, eq } from "drizzle-orm";
 import type { Db, Tx } from "../../db/client";
 import { categories, indicatorSets, units, type cycles } from "../../db/schema";
+import { calendarCoverage, missingArrangementMessage } from "../domain/calendar-coverage";
 import { CYCLE_PRECONDITIONS, type CyclePreconditionId } from "../domain/cycle-status";
 import { appealsSettled, noUnresolvedDivergences } from "./arbitration.server";
 import { allUnitsEvaluated } from "./evaluation-completeness.server";
@@ -55,6 +56,10 @@ export const PRECONDITION_CHECKS: Record<CyclePreconditionId, PreconditionCheck>
     }
     return problems;
   },
+
+  // Working-day deadlines are counted on this calendar: a year without its holidays is refused
+  // until the office enters them or confirms that the year runs without (issue 14, item 6).
+  calendarArranged: ({ cycle }) => (calendarCoverage(cycle.calendar, cycle.year).yearMissing ? [missingArrangementMessage(cycle.year)] : []),
 
   // Third-party evaluation (app/services/arbitration.server.ts): nothing is published while a
   // divergence is unresolved; nothing is final while an appeal is pending or the window is open.

@@ -2,7 +2,8 @@ import { and, asc, count, desc, eq, notInArray } from "drizzle-orm";
 import { getDb, type Db, type Tx } from "../../db/client";
 import { categories, cycles, cycleTransitions, indicatorSets, units, users, type CycleStatus, type Role } from "../../db/schema";
 import { cloneSpecs, templateSetFor } from "../../seeds/templates/default-indicators";
-import { defaultCalendar, defaultCycleSettings, defaultSelfInspectionDue, DEFAULT_OPENNESS_WEIGHT_PCT } from "../domain/cycle-defaults";
+import { defaultCycleSettings, defaultSelfInspectionDue, DEFAULT_OPENNESS_WEIGHT_PCT } from "../domain/cycle-defaults";
+import { defaultCalendar } from "./holiday-arrangements.server";
 import { cycleFieldsSchema, createCycleSchema, type CycleFields, type CycleSource } from "../domain/cycle-schemas";
 import {
   CYCLE_FIELDS,

@@ -32,6 +32,11 @@ export interface CycleSettings {
 export interface CycleCalendar {
   holidays: string[];
   workdays: string[];
+  /**
+   * The office confirmed that the cycle's own year runs without holidays (its official arrangement
+   * is not known to the platform and was not entered): the cycle may then be published.
+   */
+  emptyConfirmed?: true;
 }
 
 /** An assessment cycle (考核年度). */

@@ -116,6 +116,16 @@ describe(`the next assessment year (${YEAR}) in a real browser`, { timeout: 300_
     // The template gives every category an indicator set.
     for (const category of ["街道办事处", "区级部门"]) expect(await page.locator("body").textContent()).toContain(category);
 
+    // The working-day calendar must hold the year's holidays before publishing: the office enters
+    // the National Day holidays (already there when the platform knows the year's arrangement).
+    const holidays = page.getByLabel("节假日（每行一个日期，YYYY-MM-DD）");
+    const typed = await holidays.inputValue();
+    const national = Array.from({ length: 7 }, (_, i) => `${YEAR}-10-0${i + 1}`);
+    await holidays.fill([typed, ...national].filter((l) => l !== "").join("\n"));
+    await page.getByRole("button", { name: "保存工作日历" }).click();
+    await page.getByRole("status").filter({ hasText: "工作日历已保存。" }).waitFor();
+    expect(await page.locator("body").textContent()).not.toContain(`工作日历中没有${YEAR}年的节假日安排`);
+
     await page.getByRole("button", { name: "发布考核" }).click();
     await page.getByText("已发布", { exact: true }).first().waitFor();
     expect(await page.locator("body").textContent()).not.toContain("尚有前提条件未满足");

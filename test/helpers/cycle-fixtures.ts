@@ -1,7 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import { getDb } from "../../db/client";
 import { categories, cycles, indicatorNodes, indicatorSets, units, type CycleStatus } from "../../db/schema";
-import { defaultCalendar, defaultCycleSettings } from "../../app/domain/cycle-defaults";
+import { defaultCycleSettings } from "../../app/domain/cycle-defaults";
+import { defaultCalendar } from "../../app/services/holiday-arrangements.server";
 import type { IndicatorSpec } from "../../app/domain/indicator-spec";
 import { replaceTree } from "../../app/services/indicator-tree.server";
 

@@ -2,7 +2,8 @@ import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as cyclePage from "../../app/routes/cycles.$cycleId";
 import * as cyclesIndex from "../../app/routes/cycles._index";
-import { defaultCalendar, defaultCycleSettings, MIN_WEIGHT_MESSAGE } from "../../app/domain/cycle-defaults";
+import { defaultCycleSettings, MIN_WEIGHT_MESSAGE } from "../../app/domain/cycle-defaults";
+import { defaultCalendar } from "../../app/services/holiday-arrangements.server";
 import { CYCLE_PRECONDITIONS, CYCLE_TRANSITIONS } from "../../app/domain/cycle-status";
 import { toPackageNodes } from "../../app/domain/indicator-spec";
 import { PRECONDITION_CHECKS } from "../../app/services/cycle-preconditions.server";
@@ -262,7 +263,8 @@ describe("the status machine", () => {
     // The page shows the same checklist before the button is pressed.
     const view = await page(cycle.id);
     const publish = view.data.transitions.find((t: { to: string }) => t.to === "published");
-    expect(publish.preconditions.map((p: { problems: string[] }) => p.problems.length > 0)).toEqual([true, true]);
+    // The office entered 2028's holidays above, so the calendar is not among the problems.
+    expect(publish.preconditions.map((p: { problems: string[] }) => p.problems.length > 0)).toEqual([true, true, false]);
   });
 
   it("publishes once every set is fixed, then records actor and time and audits the step", async () => {
@@ -403,3 +405,57 @@ describe("access to the cycle pages", () => {
     expect((await page(Number.NaN)).status).toBe(404);
   });
 });
+
+describe("a year whose holiday arrangement is not known (issue 14, item 6)", () => {
+  const YEAR = 2040;
+  const calendarCheck = async (cycleId: number) => {
+    const view = await page(cycleId);
+    const publish = view.data.transitions.find((t: { to: string }) => t.to === "published");
+    return { status: view.data.calendarStatus, problems: publish.preconditions.find((p: { id: string }) => p.id === "calendarArranged").problems };
+  };
+  const MISSING = `工作日历中没有${YEAR}年的节假日安排（系统尚未收录国务院办公厅${YEAR}年节假日安排的通知）：请按通知录入节假日和调休上班日，或确认${YEAR}年按无节假日的日历执行`;
+
+  it("says plainly that the arrangement is missing instead of claiming a prefilled calendar, and refuses to publish", async () => {
+    expect((await create({ year: String(YEAR), opennessWeightPct: "5", source: "template" })).status).toBe(302);
+    const cycle = cycleOf(YEAR);
+    expect(cycle.calendar).toEqual({ holidays: [], workdays: [] });
+    const { status, problems } = await calendarCheck(cycle.id);
+    expect(status).toEqual({ year: YEAR, knownYears: [], yearMissing: true, emptyConfirmed: false, nextYearMissing: true });
+    expect(problems).toEqual([MISSING]);
+    const res = await post(cycle.id, { intent: "transition", to: "published" });
+    expect(res.status).toBe(400);
+    expect(res.data.message).toContain("未满足“工作日历已录入本年度节假日安排（或已确认按无节假日的日历执行）”");
+    expect(res.data.errors).toContain(MISSING);
+    expect(cycleOf(YEAR).status).toBe("draft");
+  });
+
+  it("is satisfied once the office confirms an empty calendar (audited), or enters the year's holidays", async () => {
+    const cycle = cycleOf(YEAR);
+    const before = auditCount();
+    const confirmed = await post(cycle.id, { intent: "calendar", holidays: "", workdays: "", emptyConfirmed: "1" });
+    expect(confirmed.status).toBe(200);
+    expect(cycleOf(YEAR).calendar).toEqual({ holidays: [], workdays: [], emptyConfirmed: true });
+    expect(auditCount()).toBe(before + 1);
+    const audit = db().select().from(auditLog).where(eq(auditLog.action, "cycle.update")).all().at(-1)!;
+    expect(JSON.parse(audit.after!)).toEqual({ calendar: { holidays: [], workdays: [], emptyConfirmed: true } });
+    expect(await calendarCheck(cycle.id)).toEqual({
+      status: { year: YEAR, knownYears: [], yearMissing: false, emptyConfirmed: true, nextYearMissing: true },
+      problems: [],
+    });
+
+    // Unticking the confirmation brings the refusal back; entering one holiday of the year satisfies it.
+    await post(cycle.id, { intent: "calendar", holidays: "", workdays: "" });
+    expect((await calendarCheck(cycle.id)).problems).toEqual([MISSING]);
+    await post(cycle.id, { intent: "calendar", holidays: `${YEAR}-10-01`, workdays: "" });
+    expect(await calendarCheck(cycle.id)).toEqual({
+      status: { year: YEAR, knownYears: [], yearMissing: false, emptyConfirmed: false, nextYearMissing: true },
+      problems: [],
+    });
+  });
+
+  it("prefills a known year from the official arrangement and says where it comes from", async () => {
+    const view = await page(cycleOf(2026).id);
+    expect(view.data.calendarStatus).toMatchObject({ year: 2026, knownYears: [2026], yearMissing: false, emptyConfirmed: false });
+  });
+});
+
