@@ -6,7 +6,7 @@ import * as importPage from "../../app/routes/cycles.$cycleId.import";
 import * as xlsxRoute from "../../app/routes/cycles.$cycleId.indicators[.]xlsx";
 import * as setPage from "../../app/routes/cycles.$cycleId.sets.$setId";
 import * as previewPage from "../../app/routes/cycles.$cycleId.sets.$setId.preview";
-import { createCycle, findCycleByYear, getIndicatorSet } from "../../app/services/cycles.server";
+import { createCycle, findCycleByYear, getIndicatorSet, updateCycle } from "../../app/services/cycles.server";
 import { INDICATOR_COLUMNS } from "../../app/services/indicator-xlsx.server";
 import { verifyAuditChain } from "../../app/utils/audit.server";
 import { getDb, getSqlite } from "../../db/client";
@@ -84,6 +84,9 @@ beforeAll(async () => {
   for (const [year, source] of [[2026, "template"], [2027, "empty"]] as const) {
     const r = createCycle(office, { year, source });
     if (!r.ok) throw new Error(JSON.stringify(r.fieldErrors));
+    // Publishing here depends on the indicator sets alone: the office confirms the calendar as it is.
+    const confirmed = updateCycle(office, r.id, { calendar: { ...findCycleByYear(year)!.calendar, emptyConfirmed: true } });
+    if (!confirmed.ok) throw new Error(JSON.stringify(confirmed.fieldErrors));
   }
 });
 
