@@ -18,6 +18,7 @@ async function main(): Promise<number> {
   const args = parseIndicatorArgs(process.argv.slice(2));
   if (!args.out) args.problems.push("缺少 --out <文件.xlsx>");
   if (args.files.length) args.problems.push(`多余的参数：${args.files.join(" ")}`);
+  if (args.createCategories) args.problems.push("导出不使用 --create-categories");
   if (args.problems.length) {
     for (const p of args.problems) console.error(p);
     console.error(`用法：${USAGE}`);

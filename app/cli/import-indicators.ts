@@ -1,18 +1,21 @@
 /**
- * npm run import:indicators -- --cycle <year> [--category <name>] <file.xlsx>
+ * npm run import:indicators -- --cycle <year> [--category <name>] [--create-categories] <file.xlsx>
  * Imports an indicator workbook into the cycle of that year in DATA_DIR (each sheet replaces the
  * set of the category it names; with --category, that category's sheet or the only sheet).
- * A year without a cycle gets a new draft cycle; a published cycle is refused. Every row is checked
- * first: on any error nothing is written, every problem is listed and the exit code is 1.
+ * A year without a cycle gets a new draft cycle; a published cycle is refused. A sheet naming a
+ * category that does not exist is refused (the message names each one and the flag) unless
+ * --create-categories is given, which creates them (audited) — so a fresh install can import.
+ * Every row is checked first: on any error nothing is written, every problem is listed and the
+ * exit code is 1.
  */
 import { databaseFile } from "../../db/client";
 import { createCycle } from "../services/cycles.server";
-import { formatProblem, importIndicators } from "../services/indicator-xlsx.server";
+import { CREATE_CATEGORIES_FLAG, formatProblem, importIndicators } from "../services/indicator-xlsx.server";
 import { CLI_IMPORT_ACTOR, readImportFile } from "./import-file";
 import { parseIndicatorArgs } from "./indicator-args";
 import { runCli } from "./run-cli";
 
-const USAGE = "npm run import:indicators -- --cycle <年份> [--category <单位类别>] <文件.xlsx>";
+const USAGE = `npm run import:indicators -- --cycle <年份> [--category <单位类别>] [${CREATE_CATEGORIES_FLAG}] <文件.xlsx>`;
 
 async function main(): Promise<number> {
   const args = parseIndicatorArgs(process.argv.slice(2));
@@ -26,7 +29,7 @@ async function main(): Promise<number> {
   if (!file) return 1;
   const result = await importIndicators(
     file.buffer,
-    { year: args.year!, categoryName: args.category, createIfMissing: true },
+    { year: args.year!, categoryName: args.category, createIfMissing: true, createCategories: args.createCategories },
     CLI_IMPORT_ACTOR,
     file.name,
     (actor, year) => {
@@ -36,11 +39,11 @@ async function main(): Promise<number> {
   );
   if (!result.ok) {
     console.error(`导入失败：${result.message}`);
-    const many = new Set(result.problems.map((p) => p.sheet)).size > 1;
-    for (const p of result.problems) console.error(`  ${formatProblem(p, many || p.row === null)}`);
+    for (const p of result.problems) console.error(`  ${formatProblem(p)}`);
     return 1;
   }
   if (result.createdCycle) console.log(`${result.year}年度考核不存在，已新建为草稿。`);
+  if (result.createdCategories.length) console.log(`已新建单位类别：${result.createdCategories.join("、")}`);
   console.log(`导入成功：${result.sets.length} 套指标体系已写入 ${result.year}年度考核（${databaseFile()}）`);
   for (const s of result.sets) {
     console.log(`  ${s.category}：${s.nodes} 个指标`);

@@ -1,14 +1,18 @@
-/** Command-line options of the indicator CLIs: --cycle <year>, --category <name>, --out <file>, one positional file. */
+/**
+ * Command-line options of the indicator CLIs: --cycle <year>, --category <name>, --out <file>,
+ * --create-categories (import only), one positional file.
+ */
 export interface IndicatorArgs {
   year: number | null;
   category: string | undefined;
   out: string | undefined;
+  createCategories: boolean;
   files: string[];
   problems: string[];
 }
 
 export function parseIndicatorArgs(argv: string[]): IndicatorArgs {
-  const args: IndicatorArgs = { year: null, category: undefined, out: undefined, files: [], problems: [] };
+  const args: IndicatorArgs = { year: null, category: undefined, out: undefined, createCategories: false, files: [], problems: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--") continue;
@@ -24,7 +28,8 @@ export function parseIndicatorArgs(argv: string[]): IndicatorArgs {
         else args.year = Number(value);
       } else if (flag === "--category") args.category = value;
       else args.out = value;
-    } else if (a.startsWith("--")) args.problems.push(`未知的选项 ${a}`);
+    } else if (a === "--create-categories") args.createCategories = true;
+    else if (a.startsWith("--")) args.problems.push(`未知的选项 ${a}`);
     else args.files.push(a);
   }
   if (args.year === null && !args.problems.some((p) => p.startsWith("--cycle"))) args.problems.push("缺少 --cycle <年份>");

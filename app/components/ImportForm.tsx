@@ -4,7 +4,7 @@ import type { ReactNode } from "react";
 export interface ImportOutcome {
   ok: boolean;
   message: string;
-  errors: { row: number; message: string }[];
+  errors: { sheet: string; row: number; message: string }[];
 }
 
 /** The multipart form that uploads one .xlsx file to check and import; other fields (children) go before the file. */
@@ -54,16 +54,16 @@ export function ImportForm({ templateHref, outcome, children }: { templateHref: 
                   <caption className="muted">错误明细（共 {outcome.errors.length} 条，行号即 Excel 中的行号）</caption>
                   <thead>
                     <tr>
-                      <th scope="col" className="num">
-                        行号
-                      </th>
+                      <th scope="col">位置</th>
                       <th scope="col">错误原因</th>
                     </tr>
                   </thead>
                   <tbody>
                     {outcome.errors.map((e, i) => (
                       <tr key={i}>
-                        <td className="num">第{e.row}行</td>
+                        <td>
+                          工作表“{e.sheet}”第{e.row}行
+                        </td>
                         <td>{e.message}</td>
                       </tr>
                     ))}

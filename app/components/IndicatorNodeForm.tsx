@@ -1,3 +1,4 @@
+import type { LiveReport } from "../domain/indicator-live-check";
 import { Form } from "@remix-run/react";
 import { useState, type ReactNode } from "react";
 import type { NodeFormState } from "../domain/indicator-node-state";
@@ -130,11 +131,11 @@ function FaultRows({ faults, errors, disabled }: { faults: NodeFormState["faults
   const { rows, addRow } = useRows(faults, { code: "", label: "", points: "" });
   return (
     <fieldset className="field">
-      <legend>扣分项（每发现一次扣除的分值；空行不保存）</legend>
+      <legend>扣分项（每发现一次扣除的分值；空行不保存；代码可用中文，留空由系统生成）</legend>
       <table>
         <thead>
           <tr>
-            <th scope="col">代码</th>
+            <th scope="col">代码（可留空）</th>
             <th scope="col">名称</th>
             <th scope="col">每次扣分</th>
           </tr>
@@ -417,7 +418,7 @@ export function IndicatorNodeForm({
 }
 
 /** The live check of the unsaved form: what saving it now would leave in the validation panel. */
-export function LiveCheckPanel({ report }: { report: { fieldErrors: Record<string, string>; errors: string[]; warnings: string[] } | null }) {
+export function LiveCheckPanel({ report }: { report: LiveReport | null }) {
   if (!report) return null;
   const fieldMessages = Object.values(report.fieldErrors);
   const clean = fieldMessages.length === 0 && report.errors.length === 0;
@@ -451,6 +452,11 @@ export function LiveCheckPanel({ report }: { report: { fieldErrors: Record<strin
             <li key={i}>提示：{m}</li>
           ))}
         </ul>
+      ) : null}
+      {report.ruleSentence ? (
+        <p data-testid="rule-sentence" style={{ margin: 0 }}>
+          评分规则：{report.ruleSentence}
+        </p>
       ) : null}
     </div>
   );

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { DIMENSION_KEYS, type Dimension, type LeafRule, type Part } from "../../scoring";
-import { FORBIDDEN_IN_LABEL, parseNumber, RULE_TYPES } from "./indicator-format";
+import { FAULT_CODE_MESSAGE, FAULT_CODE_RE, FORBIDDEN_IN_LABEL, parseNumber, RULE_TYPES, withGeneratedCodes } from "./indicator-format";
 import { EVIDENCE_KINDS, type EvidenceKind } from "../utils/evidence-kinds";
 import type { CarryMode } from "../../db/schema/cycles";
 
@@ -44,7 +44,6 @@ export interface NodeInput {
 
 export const NODE_CODE_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
 export const NODE_CODE_MESSAGE = "编码只能包含字母、数字、点（.）、下划线或短横线，以字母或数字开头，不超过32个字符，如 1.2";
-const FAULT_CODE_RE = /^[A-Za-z0-9_-]{1,32}$/;
 
 const text = (max: number, label: string) =>
   z
@@ -159,10 +158,10 @@ function buildRule(raw: RuleFields, nodePoints: number | null, issue: Issue): Le
           issue(path, message);
           ok = false;
         };
-        if (!code) fail(["faults", i, "code"], "请填写扣分项代码");
-        else if (!FAULT_CODE_RE.test(code)) fail(["faults", i, "code"], "扣分项代码只能包含字母、数字、下划线或短横线，如 late");
-        else if (seen.has(code)) fail(["faults", i, "code"], `扣分项代码“${code}”与第${seen.get(code)! + 1}项重复`);
-        else seen.set(code, i);
+        // An empty code is generated below, once every typed code is known.
+        if (code && !FAULT_CODE_RE.test(code)) fail(["faults", i, "code"], FAULT_CODE_MESSAGE);
+        else if (code && seen.has(code)) fail(["faults", i, "code"], `扣分项代码“${code}”与第${seen.get(code)! + 1}项重复`);
+        else if (code) seen.set(code, i);
         if (!label) fail(["faults", i, "label"], "请填写扣分项名称");
         else if (FORBIDDEN_IN_LABEL.test(label)) fail(["faults", i, "label"], "扣分项名称不能包含分号");
         else if (label.length > 100) fail(["faults", i, "label"], "扣分项名称不能超过100个字");
@@ -172,7 +171,7 @@ function buildRule(raw: RuleFields, nodePoints: number | null, issue: Issue): Le
         else if (points <= 0) fail(["faults", i, "points"], "每次扣分必须大于0");
         if (ok) faults.push({ code, label, points: points! });
       }
-      return { type: "deduction", faults };
+      return { type: "deduction", faults: withGeneratedCodes(faults) };
     }
     case "ratio": {
       const target = parseNumber(raw.target);
@@ -303,3 +302,12 @@ export const amendmentSchema = z.object({
 });
 
 export type AmendmentInput = z.output<typeof amendmentSchema>;
+
+/** Why a set leaves mandated dimensions uncovered (recorded on the set page before publishing). */
+export const coverageReasonSchema = z.object({
+  coverageReason: z
+    .string({ required_error: "请填写未覆盖的原因" })
+    .trim()
+    .min(1, "请填写未覆盖的原因")
+    .max(500, "原因不能超过500个字"),
+});

@@ -98,6 +98,26 @@ function splitLast(text: string): [string, string] | null {
   return null;
 }
 
+/**
+ * Fault codes (扣分项代码) identify a fault in the stored answers: letters of any script (Chinese
+ * included), digits, “_” or “-”, at most 32 characters. Left empty, one is generated.
+ */
+export const FAULT_CODE_RE = /^[\p{L}\p{N}_-]{1,32}$/u;
+export const FAULT_CODE_MESSAGE = "扣分项代码只能包含文字、字母、数字、下划线或短横线，不超过32个字符（可留空，由系统生成）";
+
+/** Give every fault without a code the first free code F1, F2, … (codes typed by the office are kept). */
+export function withGeneratedCodes<T extends { code: string }>(faults: readonly T[]): T[] {
+  const taken = new Set(faults.map((f) => f.code).filter(Boolean));
+  let n = 0;
+  return faults.map((f) => {
+    if (f.code) return f;
+    do n++;
+    while (taken.has(`F${n}`));
+    taken.add(`F${n}`);
+    return { ...f, code: `F${n}` };
+  });
+}
+
 /** 扣分项 "code:label:points; …" */
 export function formatFaults(faults: readonly Fault[]): string {
   return faults.map((f) => `${f.code}:${f.label}:${formatNumber(f.points)}`).join("; ");
@@ -105,20 +125,20 @@ export function formatFaults(faults: readonly Fault[]): string {
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
+/** Reads “代码:名称:每次扣分” or, without a code, “名称:每次扣分” (the code is then generated). */
 export function parseFaults(text: string): Parsed<Fault[]> {
   const out: Fault[] = [];
   for (const [i, item] of splitItems(text).entries()) {
     const first = splitFirst(item);
-    const last = first ? splitLast(first[1]) : null;
-    if (!first || !last) return { ok: false, message: `扣分项第${i + 1}项“${item}”格式不正确，应为“代码:名称:每次扣分”` };
-    const code = first[0].trim();
-    const label = last[0].trim();
-    const points = parseNumber(last[1]);
-    if (!code || !label) return { ok: false, message: `扣分项第${i + 1}项“${item}”缺少代码或名称，应为“代码:名称:每次扣分”` };
-    if (points === null) return { ok: false, message: `扣分项第${i + 1}项“${item}”的扣分“${last[1].trim()}”不是数字` };
+    if (!first) return { ok: false, message: `扣分项第${i + 1}项“${item}”格式不正确，应为“代码:名称:每次扣分”或“名称:每次扣分”` };
+    const last = splitLast(first[1]);
+    const [code, label, pointsText] = last ? [first[0].trim(), last[0].trim(), last[1]] : ["", first[0].trim(), first[1]];
+    const points = parseNumber(pointsText);
+    if (!label) return { ok: false, message: `扣分项第${i + 1}项“${item}”缺少名称，应为“代码:名称:每次扣分”或“名称:每次扣分”` };
+    if (points === null) return { ok: false, message: `扣分项第${i + 1}项“${item}”的扣分“${pointsText.trim()}”不是数字` };
     out.push({ code, label, points });
   }
-  return { ok: true, value: out };
+  return { ok: true, value: withGeneratedCodes(out) };
 }
 
 export interface Tier {
@@ -186,28 +206,6 @@ export function parseEvidenceKinds(text: string): Parsed<EvidenceKind[]> {
     if (!out.includes(kind)) out.push(kind);
   }
   return { ok: true, value: out };
-}
-
-// ---------------------------------------------------------------- summary
-
-/** One line describing a rule, for the tree and the preview: "扣分制：迟报:逾期报送:1". */
-export function describeRule(rule: LeafRule | undefined): string {
-  if (!rule) return "";
-  const label = RULE_TYPE_LABELS[rule.type];
-  switch (rule.type) {
-    case "score":
-      return rule.reconcile ? `${label}（${RECONCILE_LABELS[rule.reconcile]}）` : label;
-    case "deduction":
-      return rule.faults.length ? `${label}：${formatFaults(rule.faults)}` : label;
-    case "ratio":
-      return `${label}：达标值 ${formatNumber(rule.target)}`;
-    case "tiers":
-      return `${label}：${formatTiers(rule.tiers)}`;
-    case "timeliness":
-      return `${label}：${formatLimit(rule.limit)}，无事项时${WHEN_EMPTY_LABELS[rule.whenEmpty]}`;
-    case "veto":
-      return label;
-  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import Decimal from "decimal.js";
 import { parseNodeForm } from "./indicator-form";
-import { checkIndicatorSet } from "./indicator-policy";
+import { ruleSentence } from "./rule-sentence";
+import { checkIndicatorSet, type CoverageGap } from "./indicator-policy";
 import type { IndicatorSpec, StoredIndicator } from "./indicator-spec";
 
 /**
@@ -17,6 +18,8 @@ export interface LiveReport {
   fieldErrors: Record<string, string>;
   errors: string[];
   warnings: string[];
+  /** The leaf's rule as typed, as a sentence (empty for a node with children or an unreadable form). */
+  ruleSentence: string;
 }
 
 type Node = StoredIndicator;
@@ -45,9 +48,9 @@ function rebalance(ancestors: Node[]): void {
   }
 }
 
-export function liveCheck(tree: readonly Node[], target: LiveTarget, formData: FormData, opts: { scale: number; amend: boolean }): LiveReport {
+export function liveCheck(tree: readonly Node[], target: LiveTarget, formData: FormData, opts: { scale: number; amend: boolean; coverageGap?: CoverageGap | null }): LiveReport {
   const parsed = parseNodeForm(formData, { isLeaf: target.kind === "add" || target.isLeaf });
-  if (!parsed.ok) return { fieldErrors: parsed.fieldErrors, errors: [], warnings: [] };
+  if (!parsed.ok) return { fieldErrors: parsed.fieldErrors, errors: [], warnings: [], ruleSentence: "" };
   const input = parsed.data;
   const next = structuredClone(tree) as Node[];
   const fill = (node: Node, isTop: boolean, isLeaf: boolean) => {
@@ -68,7 +71,7 @@ export function liveCheck(tree: readonly Node[], target: LiveTarget, formData: F
   let ancestors: Node[] = [];
   if (target.kind === "edit") {
     const path = pathTo(next, target.nodeId);
-    if (!path) return { fieldErrors: {}, errors: [], warnings: [] };
+    if (!path) return { fieldErrors: {}, errors: [], warnings: [], ruleSentence: "" };
     const node = path[path.length - 1];
     fill(node, path.length === 1, target.isLeaf);
     ancestors = path.slice(0, -1);
@@ -79,7 +82,7 @@ export function liveCheck(tree: readonly Node[], target: LiveTarget, formData: F
     let index = next.length;
     if (m) {
       const path = pathTo(next, Number(m[2]));
-      if (!path) return { fieldErrors: {}, errors: [], warnings: [] };
+      if (!path) return { fieldErrors: {}, errors: [], warnings: [], ruleSentence: "" };
       const anchor = path[path.length - 1];
       if (m[1] === "child") {
         ancestors = path;
@@ -97,6 +100,11 @@ export function liveCheck(tree: readonly Node[], target: LiveTarget, formData: F
     siblings.splice(index, 0, node);
   }
   if (opts.amend) rebalance(ancestors);
-  const report = checkIndicatorSet(strip(next), { scale: opts.scale });
-  return { fieldErrors: {}, errors: report.errors.map((e) => e.message), warnings: report.warnings.map((e) => e.message) };
+  const report = checkIndicatorSet(strip(next), { scale: opts.scale, coverageGap: opts.coverageGap });
+  return {
+    fieldErrors: {},
+    errors: report.errors.map((e) => e.message),
+    warnings: report.warnings.map((e) => e.message),
+    ruleSentence: ruleSentence(input.rule, input.points),
+  };
 }

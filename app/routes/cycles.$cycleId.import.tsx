@@ -39,9 +39,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const category = String(upload.fields.get("category") ?? "").trim();
   const result = await importIndicators(upload.buffer, { cycleId, categoryName: category || undefined }, actorOf(user), upload.fileName);
   if (!result.ok) {
-    const many = new Set(result.problems.map((p) => p.sheet)).size > 1;
     return data(
-      { ok: false, message: result.message, problems: result.problems.map((p) => formatProblem(p, many || p.row === null)), sets: [] } satisfies ImportOutcome,
+      { ok: false, message: result.message, problems: result.problems.map(formatProblem), sets: [] } satisfies ImportOutcome,
       { status: 400 },
     );
   }

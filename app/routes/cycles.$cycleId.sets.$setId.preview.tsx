@@ -2,9 +2,11 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useState } from "react";
 import { getDb } from "../utils/db.server";
-import { describeRule } from "../domain/indicator-format";
+import { ruleSentence } from "../domain/rule-sentence";
 import { customField, SAMPLE_MODE_LABELS, SAMPLE_MODES, type SampleMode } from "../domain/preview-sample";
 import { getSetInfo } from "../services/indicators.server";
+import { loadTree, toSpecs } from "../services/indicator-tree.server";
+import { coverageSentence, coverageView } from "../domain/indicator-coverage";
 import { previewLeaves, previewSet } from "../services/indicator-preview.server";
 import { requireRole } from "../utils/auth.server";
 import { parseId } from "../utils/http.server";
@@ -26,7 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     name: l.name,
     points: l.points,
     ruleType: l.rule.type,
-    rule: describeRule(l.rule),
+    rule: ruleSentence(l.rule, l.points),
     faults: l.rule.type === "deduction" ? l.rule.faults.map((f) => f.label) : [],
   }));
   return {
@@ -36,6 +38,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     query: Object.fromEntries(query.entries()),
     leaves,
     preview: previewSet(db, cycleId, setId, { mode, query }),
+    coverageNote: coverageSentence(coverageView(toSpecs(loadTree(db, setId)), set.coverageGap)),
   };
 }
 
@@ -113,7 +116,7 @@ function CustomInputs({ leaves, query }: { leaves: ReturnType<typeof useLoaderDa
 }
 
 export default function PreviewPage() {
-  const { cycle, set, mode, query, leaves, preview } = useLoaderData<typeof loader>();
+  const { cycle, set, mode, query, leaves, preview, coverageNote } = useLoaderData<typeof loader>();
   const [chosen, setChosen] = useState<SampleMode>(mode);
   return (
     <div>
@@ -124,6 +127,11 @@ export default function PreviewPage() {
         试算预览 · {cycle.year}年度 {set.categoryName}
       </h1>
       <p className="muted">用当前指标体系为示例单位（以及上一年度同类单位的实际填报数据）计算得分，检查分值和评分规则是否合理。试算不保存任何数据。</p>
+      {coverageNote ? (
+        <p className="warning" data-testid="coverage-note">
+          本指标体系{coverageNote}
+        </p>
+      ) : null}
       <Form method="get" className="card stack">
         <fieldset className="field">
           <legend>示例单位</legend>

@@ -8,11 +8,15 @@ import { liveCheck, type LiveReport, type LiveTarget } from "../domain/indicator
 import { IndicatorStructureForms } from "../components/IndicatorStructureForms";
 import { IndicatorTreeTable, ValidationPanel, type TreeRowView } from "../components/IndicatorTreeTable";
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
-import { CARRY_LABELS, describeRule, DIMENSIONS, formatEvidenceKinds, PART_LABELS } from "../domain/indicator-format";
+import { CARRY_LABELS, DIMENSIONS, formatEvidenceKinds, PART_LABELS } from "../domain/indicator-format";
+import { ruleSentence } from "../domain/rule-sentence";
 import { EMPTY_NODE_STATE, stateFromSpec, stateFromValues, type NodeFormState } from "../domain/indicator-node-state";
 import type { StoredIndicator } from "../domain/indicator-spec";
 import { getDb } from "../utils/db.server";
-import { amendmentSchema, nodeFormValues, parseNodeForm, type AmendmentInput } from "../domain/indicator-form";
+import { amendmentSchema, coverageReasonSchema, nodeFormValues, parseNodeForm, type AmendmentInput } from "../domain/indicator-form";
+import { coverageView } from "../domain/indicator-coverage";
+import { IndicatorCoverageForm } from "../components/IndicatorCoverageForm";
+import { recordCoverageReason } from "../services/indicator-coverage.server";
 import { loadTree } from "../services/indicator-tree.server";
 import {
   addNode,
@@ -60,7 +64,7 @@ function flatten(tree: readonly StoredIndicator[], problems: Map<number, number>
         dimension: n.dimension ? DIMENSIONS[n.dimension] : "",
         part: level === 1 ? PART_LABELS[n.part ?? "base"] : "",
         points: n.points,
-        rule: isLeaf ? describeRule(n.rule) || "（未设置）" : "",
+        rule: isLeaf ? ruleSentence(n.rule, n.points) || "（未设置）" : "",
         evidence: n.evidenceRequired ? "必须" : "",
         evidenceKinds: n.evidenceKinds?.length ? `允许：${formatEvidenceKinds(n.evidenceKinds)}` : "",
         isLeaf,
@@ -83,7 +87,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const mode = editModeOf(set.cycle.status);
   const canEdit = user.role === "office" && mode !== "frozen";
   const tree = loadTree(db, setId);
-  const report = reportFor(tree, set.cycle.scale);
+  const report = reportFor(tree, set.cycle.scale, set.coverageGap);
   const problems = new Map<number, number>();
   for (const e of report.errors) if (e.nodeId !== null) problems.set(e.nodeId, (problems.get(e.nodeId) ?? 0) + 1);
   const rows = flatten(tree, problems);
@@ -121,13 +125,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
   return {
     cycle: { id: set.cycle.id, year: set.cycle.year, title: set.cycle.title, statusLabel: CYCLE_STATUS_LABELS[set.cycle.status] },
-    set: { id: set.id, categoryId: set.categoryId, categoryName: set.categoryName },
+    set: { id: set.id, categoryId: set.categoryId, categoryName: set.categoryName, updatedAt: set.updatedAt },
     mode,
     canEdit,
     frozenMessage: mode === "frozen" ? FROZEN_MESSAGE : null,
     rows,
     tree,
     scale: set.cycle.scale,
+    coverage: coverageView(tree, set.coverageGap),
+    coverageGap: set.coverageGap,
     report: { errors: report.errors.map(({ message, nodeId }) => ({ message, nodeId })), warnings: report.warnings.map(({ message, nodeId }) => ({ message, nodeId })) },
     selected,
     adding,
@@ -144,7 +150,7 @@ function rowParent(rows: readonly TreeRowView[], row: TreeRowView): TreeRowView 
   return null;
 }
 
-const INTENTS = ["save", "add", "reorder", "move", "delete"] as const;
+const INTENTS = ["save", "add", "reorder", "move", "delete", "coverage"] as const;
 type Intent = (typeof INTENTS)[number];
 
 export interface SetActionResult {
@@ -178,6 +184,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
       : refuse(result.fieldErrors, result.problems);
 
   if (mode === "frozen") return refuse({ _form: FROZEN_MESSAGE });
+  if (intent.data === "coverage") {
+    const parsed = coverageReasonSchema.safeParse({ coverageReason: formData.get("coverageReason") ?? undefined });
+    if (!parsed.success) return refuse(zodFieldErrors(parsed.error));
+    const result = recordCoverageReason(actor, cycleId, setId, parsed.data.coverageReason);
+    return result.ok ? done({ ...result, nodeId: null }) : refuse(result.fieldErrors);
+  }
   let amendment: AmendmentInput | null = null;
   if (mode === "amend") {
     const parsed = amendmentSchema.safeParse({ reason: formData.get("reason") ?? undefined, carry: formData.get("carry") ?? undefined });
@@ -246,7 +258,7 @@ export default function IndicatorSetPage() {
     const key = target.kind === "edit" ? `edit-${target.nodeId}-${d.rows.length}` : `add-${target.position}-${d.rows.length}`;
     return {
       onFormChange: (form: HTMLFormElement) =>
-        setLive({ key, report: liveCheck(d.tree, target, new FormData(form), { scale: d.scale, amend }) }),
+        setLive({ key, report: liveCheck(d.tree, target, new FormData(form), { scale: d.scale, amend, coverageGap: d.coverageGap }) }),
       live: <LiveCheckPanel report={live?.key === key ? live.report : null} />,
     };
   };
@@ -310,6 +322,7 @@ export default function IndicatorSetPage() {
       ) : null}
 
       <ValidationPanel report={d.report} nodeHref={nodeHref} />
+      <IndicatorCoverageForm coverage={d.coverage} canEdit={d.canEdit} busy={busy} error={failed?.intent === "coverage" ? failed.fieldErrors.coverageReason : undefined} />
 
       <section className="card" aria-labelledby="tree-h">
         <h2 id="tree-h">指标</h2>
@@ -324,7 +337,8 @@ export default function IndicatorSetPage() {
             </h2>
             {d.selected.dataCount > 0 ? <p className="muted">该指标已有 {d.selected.dataCount} 条填报或评分数据。</p> : null}
             <IndicatorNodeForm
-              key={`edit-${d.selected.nodeId}-${result ? JSON.stringify(result.values).length : 0}-${d.rows.length}`}
+              // A save that normalises the input (e.g. generated fault codes) shows the stored values once they load.
+              key={`edit-${d.selected.nodeId}-${d.set.updatedAt}-${result ? JSON.stringify(result.values).length : 0}-${d.rows.length}`}
               state={formIntent?.intent === "save" ? stateFromValues(formIntent.values) : d.selected.state}
               errors={formIntent?.intent === "save" ? errors : {}}
               hidden={{ intent: "save", nodeId: String(d.selected.nodeId) }}

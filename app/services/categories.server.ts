@@ -1,6 +1,6 @@
 import { asc, count, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { getDb } from "../../db/client";
+import { getDb, type Tx } from "../../db/client";
 import { categories, units } from "../../db/schema";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import type { FieldErrors } from "../utils/form.server";
@@ -42,13 +42,16 @@ function nameTaken(name: string, exceptId?: number): boolean {
 export function createCategory(actor: Actor, input: z.output<typeof categoryFormSchema>): CategoryResult {
   const db = getDb();
   if (nameTaken(input.name)) return { ok: false, fieldErrors: { name: `类别“${input.name}”已存在` } };
-  const row = mutate(db, (tx) => {
-    const { max } = tx.select({ max: sql<number>`coalesce(max(${categories.sortOrder}), 0)` }).from(categories).get()!;
-    const created = tx.insert(categories).values({ name: input.name, sortOrder: max + 1 }).returning().get();
-    writeAudit(tx, actor, { action: "category.create", entityType: "category", entityId: created.id, after: created });
-    return created;
-  });
+  const row = mutate(db, (tx) => insertCategory(tx, actor, input.name));
   return { ok: true, id: row.id };
+}
+
+/** Add a category last in the order, with its audit row, inside the caller's transaction (the name is free). */
+export function insertCategory(tx: Tx, actor: Actor, name: string): typeof categories.$inferSelect {
+  const { max } = tx.select({ max: sql<number>`coalesce(max(${categories.sortOrder}), 0)` }).from(categories).get()!;
+  const created = tx.insert(categories).values({ name, sortOrder: max + 1 }).returning().get();
+  writeAudit(tx, actor, { action: "category.create", entityType: "category", entityId: created.id, after: created });
+  return created;
 }
 
 export function renameCategory(actor: Actor, id: number, input: z.output<typeof categoryFormSchema>): CategoryResult {

@@ -3,11 +3,10 @@ import type { Db, Tx } from "../../db/client";
 import { categories, indicatorSets, units, type cycles } from "../../db/schema";
 import { calendarCoverage, missingArrangementMessage } from "../domain/calendar-coverage";
 import { CYCLE_PRECONDITIONS, type CyclePreconditionId } from "../domain/cycle-status";
-import { checkIndicatorSet } from "../domain/indicator-policy";
 import { appealsSettled, noUnresolvedDivergences } from "./arbitration.server";
 import { allUnitsEvaluated } from "./evaluation-completeness.server";
 import { EvaluationError } from "./evaluation-context.server";
-import { loadTree, toSpecs } from "./indicator-tree.server";
+import { checkStoredSet } from "./indicator-tree.server";
 
 export interface PreconditionContext {
   db: Db | Tx;
@@ -52,7 +51,7 @@ export const PRECONDITION_CHECKS: Record<CyclePreconditionId, PreconditionCheck>
       .all();
     const problems: string[] = [];
     for (const set of sets) {
-      const report = checkIndicatorSet(toSpecs(loadTree(db, set.id)), { scale: cycle.settings.scale, label: `“${set.categoryName}”指标体系` });
+      const report = checkStoredSet(db, set.id, { scale: cycle.settings.scale, label: `“${set.categoryName}”指标体系` });
       problems.push(...report.errors.map((e) => e.message));
     }
     return problems;

@@ -15,14 +15,13 @@ import {
   type CycleField,
   type CycleTransition,
 } from "../domain/cycle-status";
-import { checkIndicatorSet } from "../domain/indicator-policy";
 import { leavesOf, type IndicatorSpec, type StoredIndicator } from "../domain/indicator-spec";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import { zodFieldErrors, type FieldErrors } from "../utils/form.server";
 import { notFound } from "../utils/http.server";
 import { auditMark, finaliseWithSnapshot, finaliseWithSnapshotInWorker, snapshotRefused, type PreparedFinal } from "./cycle-finalise.server";
 import { evaluatePreconditions } from "./cycle-preconditions.server";
-import { loadTree, replaceTree, toSpecs } from "./indicator-tree.server";
+import { checkStoredSet, loadTree, replaceTree, toSpecs } from "./indicator-tree.server";
 import { notifyUnits } from "./notifications.server";
 import { insertFinalSnapshot } from "./results.server";
 
@@ -522,7 +521,7 @@ export interface CycleSetSummary extends CycleSetRow {
 export function summarizeCycleSets(cycle: CycleRow, db: Reader = getDb()): CycleSetSummary[] {
   return listCycleSets(cycle.id, db).map((s) => {
     const specs = toSpecs(loadTree(db, s.id));
-    const report = checkIndicatorSet(specs, { scale: cycle.settings.scale });
+    const report = checkStoredSet(db, s.id, { scale: cycle.settings.scale });
     const partPoints = (part: string) => specs.filter((n) => (n.part ?? "base") === part).reduce((sum, n) => sum + n.points, 0);
     return {
       ...s,

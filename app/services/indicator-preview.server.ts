@@ -1,7 +1,7 @@
 import Decimal from "decimal.js";
 import { and, desc, eq, inArray, isNotNull, lt } from "drizzle-orm";
 import type { Db, Tx } from "../../db/client";
-import { cycles, indicatorNodes, indicatorSets, submissionAnswers, submissions, units } from "../../db/schema";
+import { categories, cycles, indicatorNodes, indicatorSets, submissionAnswers, submissions, units } from "../../db/schema";
 import { DIMENSIONS, scorePackage, type Dimension, type LeafRule, type Part } from "../../scoring";
 import { normalizeRule, parseNumber } from "../domain/indicator-format";
 import { leavesOf, toPackageNodes } from "../domain/indicator-spec";
@@ -281,7 +281,8 @@ export function previewSet(
   }
   if (problems.length) return { ok: false, errors: problems };
   const previous = previousUnits(db, cycle, set.categoryId, leaves);
-  const category = "preview";
+  // The package names the set by its category, as engine messages quote it to the office.
+  const category = db.select({ name: categories.name }).from(categories).where(eq(categories.id, set.categoryId)).get()!.name;
   const pkg = {
     ...packageSettings(cycle),
     indicatorSets: [{ category, indicators: toPackageNodes(toSpecs(tree)) }],

@@ -1,6 +1,7 @@
 import { asc, eq } from "drizzle-orm";
 import type { Db, Tx } from "../../db/client";
-import { indicatorNodes } from "../../db/schema";
+import { indicatorNodes, indicatorSets } from "../../db/schema";
+import { checkIndicatorSet, type CoverageGap, type PolicyReport } from "../domain/indicator-policy";
 import type { IndicatorSpec, StoredIndicator } from "../domain/indicator-spec";
 import type { Dimension, LeafRule, Part } from "../../scoring";
 
@@ -88,4 +89,14 @@ export function toSpecs(tree: readonly StoredIndicator[]): IndicatorSpec[] {
     if (children && children.length > 0) spec.children = toSpecs(children);
     return spec;
   });
+}
+
+/** The office's recorded reason for the dimensions a set leaves uncovered, or null. */
+export function coverageGapOf(db: Reader, setId: number): CoverageGap | null {
+  return db.select({ gap: indicatorSets.coverageGap }).from(indicatorSets).where(eq(indicatorSets.id, setId)).get()?.gap ?? null;
+}
+
+/** The policy check of a stored set as publishing runs it (its recorded coverage reason included). */
+export function checkStoredSet(db: Reader, setId: number, opts: { scale: number; label?: string }): PolicyReport {
+  return checkIndicatorSet(toSpecs(loadTree(db, setId)), { ...opts, coverageGap: coverageGapOf(db, setId) });
 }

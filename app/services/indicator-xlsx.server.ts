@@ -7,6 +7,8 @@ import type { Dimension, Fault, LeafRule, Part, RuleType } from "../../scoring";
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
 import {
   DIMENSIONS,
+  FAULT_CODE_MESSAGE,
+  FAULT_CODE_RE,
   formatEvidenceKinds,
   formatFaults,
   formatLimit,
@@ -28,13 +30,15 @@ import {
   WHEN_EMPTY_LABELS,
   type Tier,
 } from "../domain/indicator-format";
-import { checkIndicatorSet, MAX_DEPTH } from "../domain/indicator-policy";
+import { checkIndicatorSet, MAX_DEPTH, uncoveredDimensions, type CoverageGap } from "../domain/indicator-policy";
+import { coverageSentence, coverageView } from "../domain/indicator-coverage";
 import type { IndicatorSpec } from "../domain/indicator-spec";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import { NODE_CODE_MESSAGE, NODE_CODE_RE } from "../domain/indicator-form";
 import { nodeAtPath } from "./indicators.server";
 import { loadTree, replaceTree, toSpecs } from "./indicator-tree.server";
-import { MAX_IMPORT_BYTES } from "./imports/xlsx-read.server";
+import { categoryNameSchema, insertCategory } from "./categories.server";
+import { MAX_IMPORT_BYTES, sheetPlace } from "./imports/xlsx-read.server";
 
 /**
  * Indicator systems as Excel workbooks: one sheet per unit category (named after it), one row per
@@ -81,7 +85,7 @@ export const INDICATOR_COLUMNS: Column[] = [
   { field: "part", header: "类别", required: true, width: 8, note: "基础、加分或否决，只在一级指标上设置；下级指标留空或与一级指标相同。否决类指标分值为0，评分规则须为“单项否决”。留空视为基础。" },
   { field: "points", header: "分值", required: true, width: 8, note: "非负数，最多两位小数。有下级指标的，分值须等于下级指标分值之和。" },
   { field: "ruleType", header: "评分规则", required: true, width: 10, note: `末级指标必填，取值：${Object.values(RULE_TYPE_LABELS).join("、")}。有下级指标的留空。` },
-  { field: "faults", header: "扣分项", required: false, width: 36, note: "评分规则为扣分制时填写：“代码:名称:每次扣分”，多项用分号分隔，如“late:逾期未更新:1; error:内容错误:0.5”。可不填（只按临时扣分）。" },
+  { field: "faults", header: "扣分项", required: false, width: 36, note: "评分规则为扣分制时填写：“代码:名称:每次扣分”，多项用分号分隔，如“late:逾期未更新:1; 错误:内容错误:0.5”。代码可用中文，也可省略（写成“名称:每次扣分”，由系统生成 F1、F2…）。可不填（只按临时扣分）。" },
   { field: "target", header: "达标值", required: false, width: 8, note: "评分规则为比率达标时必填：达到该比率即得满分，如 1（100%）或 0.5（50%）。" },
   { field: "tiers", header: "档位", required: false, width: 30, note: "评分规则为分档计分时必填：“最低值:得分:名称”，名称可省略，多档用分号分隔，如“1:2:每年1次; 2:4:每年2次及以上”。取满足条件的最高档。" },
   { field: "limit", header: "时限", required: false, width: 10, note: "评分规则为时效时必填：如“5小时”或“3个工作日”（工作日按考核年度的工作日历计算）。" },
@@ -152,6 +156,16 @@ function rowsOf(specs: readonly IndicatorSpec[]): Cell[][] {
 export interface ExportSet {
   category: string;
   specs: readonly IndicatorSpec[];
+  /** The office's recorded reason for uncovered mandated dimensions (shown on the 说明 sheet). */
+  coverageGap: CoverageGap | null;
+}
+
+/** The 说明 sheet's lines on sets that leave mandated dimensions uncovered. */
+function coverageLines(sets: readonly ExportSet[]): string[] {
+  return sets.flatMap((set) => {
+    const sentence = coverageSentence(coverageView(set.specs, set.coverageGap));
+    return sentence === null ? [] : [`“${set.category}”指标体系${sentence}`];
+  });
 }
 
 /** A workbook with one sheet per set (in the given order) and the 说明 sheet last. */
@@ -187,6 +201,12 @@ export async function buildIndicatorWorkbook(sets: readonly ExportSet[], title: 
   help.addRow([]);
   help.addRow(["导入须知"]).font = { bold: true };
   INSTRUCTIONS.forEach((line, i) => help.addRow([`${i + 1}.`, "", line]));
+  const gaps = coverageLines(sets);
+  if (gaps.length) {
+    help.addRow([]);
+    help.addRow(["维度覆盖"]).font = { bold: true };
+    for (const line of gaps) help.addRow(["", "", line]);
+  }
   help.getColumn(3).alignment = { wrapText: true, vertical: "top" };
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
@@ -194,14 +214,14 @@ export async function buildIndicatorWorkbook(sets: readonly ExportSet[], title: 
 /** The sets of a cycle (all, or one category's) as ExportSets, in category order. */
 export function cycleExportSets(db: Db | Tx, cycleId: number, categoryId?: number): ExportSet[] {
   return db
-    .select({ id: indicatorSets.id, category: categories.name, categoryId: indicatorSets.categoryId })
+    .select({ id: indicatorSets.id, category: categories.name, categoryId: indicatorSets.categoryId, coverageGap: indicatorSets.coverageGap })
     .from(indicatorSets)
     .innerJoin(categories, eq(categories.id, indicatorSets.categoryId))
     .where(eq(indicatorSets.cycleId, cycleId))
     .orderBy(asc(categories.sortOrder), asc(categories.id))
     .all()
     .filter((s) => categoryId === undefined || s.categoryId === categoryId)
-    .map((s) => ({ category: s.category, specs: toSpecs(loadTree(db, s.id)) }));
+    .map((s) => ({ category: s.category, specs: toSpecs(loadTree(db, s.id)), coverageGap: s.coverageGap ?? null }));
 }
 
 // ---------------------------------------------------------------- reading
@@ -214,9 +234,9 @@ export interface ImportProblem {
   message: string;
 }
 
-export function formatProblem(p: ImportProblem, withSheet: boolean): string {
-  const where = [withSheet && p.sheet ? `工作表“${p.sheet}”` : "", p.row !== null ? `第${p.row}行` : ""].join("");
-  return where ? `${where}：${p.message}` : p.message;
+/** 工作表“区级部门”第3行：分值“五”不是数字 (the sheet alone for a problem of the whole sheet). */
+export function formatProblem(p: ImportProblem): string {
+  return p.sheet ? `${sheetPlace(p.sheet, p.row)}：${p.message}` : p.message;
 }
 
 interface SheetRow {
@@ -274,7 +294,7 @@ export async function readIndicatorWorkbook(buffer: Uint8Array): Promise<{ ok: t
     if (missing.length) {
       return {
         ok: false,
-        message: `工作表“${sheet.name}”第1行表头缺少必需的列：${missing.join("、")}。请使用系统导出的指标体系文件，保持第1行表头不变。`,
+        message: `${sheetPlace(sheet.name, 1)}表头缺少必需的列：${missing.join("、")}。请使用系统导出的指标体系文件，保持第1行表头不变。`,
       };
     }
     const rows: SheetRow[] = [];
@@ -300,7 +320,6 @@ export async function readIndicatorWorkbook(buffer: Uint8Array): Promise<{ ok: t
 
 // ---------------------------------------------------------------- row validation
 
-const FAULT_CODE_RE = /^[A-Za-z0-9_-]{1,32}$/;
 const decimals = (n: number) => (String(n).split(".")[1] ?? "").length;
 const num = (d: Decimal) => d.toString();
 
@@ -445,7 +464,7 @@ function parseRule(type: RuleType, row: SheetRow, points: number | null, err: (m
         good = false;
       };
       parsed.value.forEach((f: Fault, i) => {
-        if (!FAULT_CODE_RE.test(f.code)) no(`扣分项第${i + 1}项的代码“${f.code}”无效，只能包含字母、数字、下划线或短横线`);
+        if (!FAULT_CODE_RE.test(f.code)) no(`扣分项第${i + 1}项的代码“${f.code}”无效：${FAULT_CODE_MESSAGE}`);
         else if (seen.has(f.code)) no(`扣分项代码“${f.code}”重复`);
         seen.add(f.code);
         if (f.points <= 0) no(`扣分项“${f.label}”的每次扣分必须大于0`);
@@ -512,11 +531,15 @@ function parseRule(type: RuleType, row: SheetRow, points: number | null, err: (m
  * parts) only on rows that read well; the policy checks (four dimensions …) only once the rows
  * are clean, mapped back to their rows.
  */
-export function sheetToSpecs(sheet: DataSheet, scale: number): { specs: IndicatorSpec[]; problems: ImportProblem[]; warnings: string[] } {
+export function sheetToSpecs(
+  sheet: DataSheet,
+  scale: number,
+  coverageGap: CoverageGap | null = null,
+): { specs: IndicatorSpec[]; problems: ImportProblem[]; warnings: string[] } {
   const problems: ImportProblem[] = [];
   const at = (row: number | null) => (message: string) => problems.push({ sheet: sheet.name, row, message });
   if (sheet.rows.length === 0) {
-    at(null)("工作表中没有指标（从第2行起每行填写一个指标）");
+    at(null)("没有指标（从第2行起每行填写一个指标）");
     return { specs: [], problems, warnings: [] };
   }
   const parsed = sheet.rows.map((r) => parseRow(r, at(r.rowNumber)));
@@ -604,7 +627,9 @@ export function sheetToSpecs(sheet: DataSheet, scale: number): { specs: Indicato
   const specs = build(null);
 
   // Policy checks, each tied to its row when it names a node.
-  const report = checkIndicatorSet(specs, { scale });
+  // An uncovered mandated dimension never refuses an import: it is a warning until the office
+  // records the reason on the set page (publishing needs it).
+  const report = checkIndicatorSet(specs, { scale, coverageGap, importing: true });
   for (const e of report.errors) {
     const node = nodeAtPath(specs, e.path);
     at(node ? firstRow.get(node.code)!.rowNumber : null)(e.message);
@@ -618,7 +643,16 @@ function sorted(problems: ImportProblem[]): ImportProblem[] {
 
 // ---------------------------------------------------------------- import
 
-export type ImportTarget = { cycleId: number; categoryName?: string } | { year: number; categoryName?: string; createIfMissing: true };
+/**
+ * The web page imports into an existing cycle; the command line names a year (created as a draft
+ * when missing) and may create the unit categories the sheets name (--create-categories).
+ */
+export type ImportTarget =
+  | { cycleId: number; categoryName?: string }
+  | { year: number; categoryName?: string; createIfMissing: true; createCategories: boolean };
+
+/** The flag of `npm run import:indicators` that creates missing unit categories. */
+export const CREATE_CATEGORIES_FLAG = "--create-categories";
 
 export type IndicatorImportResult =
   | {
@@ -626,6 +660,8 @@ export type IndicatorImportResult =
       cycleId: number;
       year: number;
       createdCycle: boolean;
+      /** Unit categories created for sheets that named none (--create-categories). */
+      createdCategories: string[];
       sets: { category: string; setId: number; nodes: number; warnings: string[] }[];
     }
   | { ok: false; message: string; problems: ImportProblem[] };
@@ -660,30 +696,46 @@ export async function importIndicators(
   const read = await readIndicatorWorkbook(buffer);
   if (!read.ok) return refuse(read.message);
 
-  // Which sheet goes to which category.
+  // Which sheet goes to which category (id null: a category to create).
   const allCategories = db.select().from(categories).orderBy(asc(categories.sortOrder), asc(categories.id)).all();
   const bySheetName = new Map(allCategories.map((c) => [sheetNameFor(c.name), c]));
-  const pairs: { sheet: DataSheet; category: (typeof allCategories)[number] }[] = [];
+  const mayCreate = "createCategories" in target && target.createCategories;
+  const known = allCategories.map((c) => c.name).join("、") || "暂无类别";
+  const missingCategories = (names: string[]) =>
+    `单位类别${names.map((n) => `“${n}”`).join("、")}不存在（已有类别：${known}）。` +
+    ("createCategories" in target
+      ? `请先在“单位类别”页面添加，或在命令中加上 ${CREATE_CATEGORIES_FLAG} 由导入新建这些类别。`
+      : "请先在“单位类别”页面添加，或将工作表改名为已有类别的名称。");
+  const pairs: { sheet: DataSheet; category: { id: number | null; name: string } }[] = [];
   if (target.categoryName !== undefined) {
-    const category = allCategories.find((c) => c.name === target.categoryName);
-    if (!category) return refuse(`单位类别“${target.categoryName}”不存在。已有类别：${allCategories.map((c) => c.name).join("、") || "（暂无）"}`);
-    const sheet = read.sheets.find((s) => s.name === sheetNameFor(category.name)) ?? (read.sheets.length === 1 ? read.sheets[0] : undefined);
+    const name = target.categoryName.trim();
+    const existing = allCategories.find((c) => c.name === name);
+    if (!existing) {
+      if (!mayCreate) return refuse(missingCategories([name]));
+      const valid = categoryNameSchema.safeParse(name);
+      if (!valid.success) return refuse(`单位类别“${name}”：${valid.error.issues[0].message}`);
+    }
+    const sheet = read.sheets.find((s) => s.name === sheetNameFor(name)) ?? (read.sheets.length === 1 ? read.sheets[0] : undefined);
     if (!sheet) {
-      return refuse(`文件中有多个工作表（${read.sheets.map((s) => s.name).join("、")}），但没有名为“${sheetNameFor(category.name)}”的工作表。`);
+      return refuse(`文件中有多个工作表（${read.sheets.map((s) => s.name).join("、")}），但没有名为“${sheetNameFor(name)}”的工作表。`);
     }
-    pairs.push({ sheet, category });
+    pairs.push({ sheet, category: existing ?? { id: null, name } });
   } else {
-    const unknown = read.sheets.filter((s) => !bySheetName.has(s.name));
-    if (unknown.length) {
-      return refuse(
-        `工作表${unknown.map((s) => `“${s.name}”`).join("")}不对应任何单位类别。工作表名称须为单位类别名称（${allCategories.map((c) => c.name).join("、") || "暂无类别"}），或导入时指定类别。`,
-      );
-    }
-    for (const sheet of read.sheets) pairs.push({ sheet, category: bySheetName.get(sheet.name)! });
+    const unknown = read.sheets.filter((s) => !bySheetName.has(s.name)).map((s) => s.name.trim());
+    if (unknown.length && !mayCreate) return refuse(missingCategories(unknown));
+    for (const sheet of read.sheets) pairs.push({ sheet, category: bySheetName.get(sheet.name) ?? { id: null, name: sheet.name.trim() } });
   }
 
   const scale = cycle?.settings.scale ?? 100;
-  const checked = pairs.map((p) => ({ ...p, ...sheetToSpecs(p.sheet, scale) }));
+  const existingGap = (categoryId: number | null) =>
+    cycle && categoryId !== null
+      ? (db
+          .select({ gap: indicatorSets.coverageGap })
+          .from(indicatorSets)
+          .where(and(eq(indicatorSets.cycleId, cycle.id), eq(indicatorSets.categoryId, categoryId)))
+          .get()?.gap ?? null)
+      : null;
+  const checked = pairs.map((p) => ({ ...p, ...sheetToSpecs(p.sheet, scale, existingGap(p.category.id)) }));
   const problems = checked.flatMap((c) => c.problems);
   if (problems.length) {
     const rows = new Set(problems.map((p) => `${p.sheet}#${p.row}`)).size;
@@ -700,11 +752,14 @@ export async function importIndicators(
   }
   const cycleRow = cycle;
 
+  const createdCategories: string[] = [];
   const sets = mutate(db, (tx) => {
     const current = tx.select().from(cycles).where(eq(cycles.id, cycleRow.id)).get()!;
     if (current.status !== "draft") throw new Error("cycle left draft during import");
     const now = new Date().toISOString();
-    return checked.map(({ category, specs, warnings }) => {
+    return checked.map(({ category: named, specs, warnings }) => {
+      const category = named.id === null ? insertCategory(tx, actor, named.name) : { id: named.id, name: named.name };
+      if (named.id === null) createdCategories.push(category.name);
       let set = tx
         .select()
         .from(indicatorSets)
@@ -713,16 +768,18 @@ export async function importIndicators(
       const before = set ? toSpecs(loadTree(tx, set.id)) : null;
       if (!set) set = tx.insert(indicatorSets).values({ cycleId: cycleRow.id, categoryId: category.id, createdAt: now, updatedAt: now }).returning().get();
       replaceTree(tx, set.id, specs);
-      tx.update(indicatorSets).set({ updatedAt: now }).where(eq(indicatorSets.id, set.id)).run();
+      // A reason recorded for dimensions the new tree covers no longer applies.
+      const coverageGap = uncoveredDimensions(specs).length ? (set.coverageGap ?? null) : null;
+      tx.update(indicatorSets).set({ updatedAt: now, coverageGap }).where(eq(indicatorSets.id, set.id)).run();
       writeAudit(tx, actor, {
         action: "indicator_set.import",
         entityType: "indicator_set",
         entityId: set.id,
         before: before === null ? undefined : { nodes: before },
-        after: { cycleId: cycleRow.id, category: category.name, fileName, nodes: specs },
+        after: { cycleId: cycleRow.id, category: category.name, fileName, nodes: specs, coverageGap },
       });
       return { category: category.name, setId: set.id, nodes: countNodes(specs), warnings };
     });
   });
-  return { ok: true, cycleId: cycleRow.id, year: cycleRow.year, createdCycle, sets };
+  return { ok: true, cycleId: cycleRow.id, year: cycleRow.year, createdCycle, createdCategories, sets };
 }

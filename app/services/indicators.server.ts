@@ -18,14 +18,14 @@ import type { LeafRule } from "../../scoring";
 import { carryInput } from "../domain/indicator-carry";
 import { inputProblems } from "../domain/leaf-input-check";
 import { normalizeRule } from "../domain/indicator-format";
-import { checkIndicatorSet, MAX_DEPTH } from "../domain/indicator-policy";
+import { checkIndicatorSet, MAX_DEPTH, type CoverageGap } from "../domain/indicator-policy";
 import type { IndicatorSpec, StoredIndicator } from "../domain/indicator-spec";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import type { FieldErrors } from "../utils/form.server";
 import { notFound } from "../utils/http.server";
 import type { AmendmentInput, NodeInput } from "../domain/indicator-form";
 import { CARRY_LABELS } from "../domain/indicator-form";
-import { loadTree, toSpecs } from "./indicator-tree.server";
+import { checkStoredSet, loadTree, toSpecs } from "./indicator-tree.server";
 
 /**
  * Operations on the nodes of an indicator set (指标体系). While the cycle is a draft they apply
@@ -55,6 +55,8 @@ export interface SetInfo {
   categoryId: number;
   categoryName: string;
   updatedAt: string;
+  /** The office's recorded reason for leaving mandated dimensions uncovered. */
+  coverageGap: CoverageGap | null;
   cycle: { id: number; year: number; title: string; status: CycleStatus; scale: number };
 }
 
@@ -73,6 +75,7 @@ export function getSetInfo(db: Reader, cycleId: number, setId: number): SetInfo 
     categoryId: row.set.categoryId,
     categoryName: row.categoryName,
     updatedAt: row.set.updatedAt,
+    coverageGap: row.set.coverageGap ?? null,
     cycle: { id: row.cycle.id, year: row.cycle.year, title: row.cycle.title, status: row.cycle.status, scale: row.cycle.settings.scale },
   };
 }
@@ -121,9 +124,9 @@ export function nodeAtPath<T extends IndicatorSpec>(tree: readonly T[], path: st
   return found;
 }
 
-/** checkIndicatorSet on a stored tree, each problem tied to its node. */
-export function reportFor(tree: readonly StoredIndicator[], scale: number): SetReport {
-  const report = checkIndicatorSet(toSpecs(tree), { scale });
+/** checkIndicatorSet on a stored tree (with its recorded coverage reason), each problem tied to its node. */
+export function reportFor(tree: readonly StoredIndicator[], scale: number, coverageGap: CoverageGap | null): SetReport {
+  const report = checkIndicatorSet(toSpecs(tree), { scale, coverageGap });
   const item = (e: { path: string; message: string }): ReportItem => {
     const node = nodeAtPath(tree, e.path);
     return { message: e.message, nodeId: node?.nodeId ?? null, code: node?.code ?? null };
@@ -383,8 +386,7 @@ function describeAdjustments(changes: { code: string; from: number; to: number }
 
 /** An amendment must leave the published tree valid; otherwise roll back with the problems. */
 function assertStillValid(c: OpContext): void {
-  const tree = loadTree(c.tx, c.set.id);
-  const report = checkIndicatorSet(toSpecs(tree), { scale: c.set.cycle.scale });
+  const report = checkStoredSet(c.tx, c.set.id, { scale: c.set.cycle.scale });
   if (report.errors.length) {
     throw new Refused(
       fail({ _form: "修订后的指标体系未通过校验，本次修订未保存。已发布的指标体系必须始终没有错误，请调整后再提交。" }, report.errors.map((e) => e.message)),

@@ -9,6 +9,12 @@ import { categories, users } from "./accounts";
 export const CYCLE_STATUSES = ["draft", "published", "evaluating", "preliminary", "final", "archived"] as const;
 export type CycleStatus = (typeof CYCLE_STATUSES)[number];
 
+/** Why a set may be published without some mandated dimension (see app/domain/indicator-policy.ts). */
+export interface CoverageGap {
+  dimensions: string[];
+  reason: string;
+}
+
 /** Engine settings of a cycle, stored as JSON (see scoring/schema.ts for their meaning). */
 export interface CycleSettings {
   scale: number;
@@ -96,6 +102,11 @@ export const indicatorSets = sqliteTable(
       .references(() => categories.id),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
+    /**
+     * The office's recorded reason for a set that leaves one of the four mandated dimensions
+     * uncovered, with the dimensions it was recorded for; null when none is recorded.
+     */
+    coverageGap: text("coverage_gap", { mode: "json" }).$type<CoverageGap>(),
   },
   (t) => [uniqueIndex("indicator_sets_cycle_category_uq").on(t.cycleId, t.categoryId)],
 );

@@ -35,6 +35,7 @@ describe("the editor's live check", () => {
       fieldErrors: {},
       errors: [],
       warnings: [],
+      ruleSentence: "比率达到100%得5分，未达到的按比率折算",
     });
   });
 

@@ -94,6 +94,48 @@ describe("indicator tree editor", () => {
     expect(errors).toEqual([]);
   });
 
+  it("shows rules as sentences in the tree, the live check and the preview; a fault code may be left empty or be Chinese", async () => {
+    const page = await browser.newPage();
+    const errors = collectBrowserErrors(page);
+    await loginAs(page, server.url, "admin");
+    await gotoHydrated(page, `${server.url}/cycles`);
+    await page.getByLabel("考核年度", { exact: true }).fill("2029");
+    await Promise.all([page.waitForURL(/\/cycles\/\d+$/), page.getByRole("button", { name: "新建考核年度" }).click()]);
+    await waitForIdle(page);
+    const setRow = page.getByRole("row").filter({ hasText: "区级部门" });
+    await Promise.all([page.waitForURL(/\/sets\/\d+/), setRow.getByRole("link", { name: "编辑指标体系" }).click()]);
+    const tree = page.getByRole("table", { name: "指标树" });
+    const treeRow = (code: string) => tree.getByRole("row").filter({ has: page.getByRole("cell", { name: code, exact: true }) });
+    await expect(treeRow("1.2").textContent()).resolves.toContain("未编制本单位主动公开基本目录每处扣4分；");
+    expect(await tree.textContent()).not.toMatch(/[A-Za-z_]+:[^/]/);
+
+    await page.getByRole("link", { name: "编辑1.2 主动公开基本目录编制与更新" }).click();
+    await page.getByRole("heading", { name: "编辑指标：1.2 主动公开基本目录编制与更新" }).waitFor();
+    await page.getByLabel("扣分项1代码").fill("");
+    await page.getByLabel("扣分项2代码").fill("过期");
+    await page.getByLabel("扣分项2每次扣分").fill("1");
+    await page
+      .getByTestId("rule-sentence")
+      .filter({ hasText: "评分规则：未编制本单位主动公开基本目录每处扣4分；目录未按职能调整或上级目录变化动态更新每处扣1分；" })
+      .waitFor();
+    await page.getByRole("button", { name: "保存", exact: true }).click();
+    await page.getByText("已保存指标“1.2 主动公开基本目录编制与更新”。").waitFor();
+    await treeRow("1.2").filter({ hasText: "目录未按职能调整或上级目录变化动态更新每处扣1分；" }).waitFor();
+    await expect.poll(() => page.getByLabel("扣分项1代码").inputValue()).toBe("F1");
+    await expect(page.getByLabel("扣分项2代码").inputValue()).resolves.toBe("过期");
+
+    await Promise.all([page.waitForURL(/\/preview$/), page.getByRole("link", { name: "试算预览" }).click()]);
+    await page.getByLabel("自行填写").check();
+    const ruleCell = page.getByRole("row").filter({ hasText: "1.2 主动公开基本目录编制与更新" }).locator("td").nth(1);
+    await expect(ruleCell.textContent()).resolves.toBe(
+      "未编制本单位主动公开基本目录每处扣4分；目录未按职能调整或上级目录变化动态更新每处扣1分；目录事项缺少公开主体、内容、时限或方式每处扣0.5分；最多扣4分（扣完为止）",
+    );
+    await page.getByRole("button", { name: "试算" }).click();
+    await page.getByRole("table", { name: "试算得分" }).waitFor();
+    expect(await page.locator("main").textContent()).not.toMatch(/preview/i);
+    expect(errors).toEqual([]);
+  });
+
   it("asks for a reason when amending a published set, then lists the amendment", async () => {
     const page = await browser.newPage();
     const errors = collectBrowserErrors(page);

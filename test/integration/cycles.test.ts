@@ -253,7 +253,7 @@ describe("the status machine", () => {
     expect(res.data.message).toBe("不能发布考核：未满足“每个有在用单位的类别都已配置指标体系”；未满足“所有指标体系通过校验，没有错误”");
     expect(res.data.errors).toContain("类别“乡镇”有1个在用单位，但尚未配置指标体系");
     expect(res.data.errors).toContain(
-      "“街道办事处”指标体系：指标体系未覆盖“信息公开”维度（信息公开、政策解读、回应关切、媒体参与四项均须设置指标）",
+      "“街道办事处”指标体系：指标体系未覆盖“信息公开”、“政策解读”、“回应关切”、“媒体参与”维度（信息公开、政策解读、回应关切、媒体参与四项均须设置指标）；本地考核细则确未设置的，须在指标体系页面记录原因后方可发布",
     );
     expect(res.data.errors.some((e: string) => e.startsWith("“区级部门”指标体系："))).toBe(true);
     expect(cycleOf(2028).status).toBe("draft");

@@ -92,7 +92,7 @@ describe("npm run import:units -- <file.xlsx>", () => {
     const file = await xlsx("no-category.xlsx", ["单位编码", "单位名称"], [["BM092", "区档案馆"]]);
     const r = await npmRun("import:units", file);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("第1行表头缺少必需的列：单位类别");
+    expect(r.stderr).toContain("工作表“数据”第1行表头缺少必需的列：单位类别");
     expect(count("units")).toBe(before);
   });
 
@@ -127,7 +127,7 @@ describe("npm run import:users -- <file.xlsx>", () => {
     const file = await xlsx("no-password.xlsx", HEADERS.slice(0, 5), [["leader-3", "区政府 孙区长", "领导", "", ""]]);
     const missing = await npmRun("import:users", file);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain("第1行表头缺少必需的列：初始密码");
+    expect(missing.stderr).toContain("工作表“数据”第1行表头缺少必需的列：初始密码");
     expect({ users: count("users"), audit: count("audit_log") }).toEqual(before);
   });
 
@@ -140,8 +140,8 @@ describe("npm run import:users -- <file.xlsx>", () => {
     ]);
     const r = await npmRun("import:users", file);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("第3行：用户名 admin 已存在");
-    expect(r.stderr).toMatch(/第4行：.*评估机构/);
+    expect(r.stderr).toContain("工作表“数据”第3行：用户名 admin 已存在");
+    expect(r.stderr).toMatch(/工作表“数据”第4行：.*评估机构/);
     expect(count("users")).toBe(before);
   });
 });

@@ -15,6 +15,7 @@ import * as usersImport from "../../app/routes/admin.users.import";
 import * as unitsTemplate from "../../app/routes/admin.units.template[.]xlsx";
 import * as usersTemplate from "../../app/routes/admin.users.template[.]xlsx";
 import { verifyAuditChain } from "../../app/utils/audit.server";
+import { formatRowError, type RowError } from "../../app/services/imports/xlsx-read.server";
 import { verifyPassword } from "../../app/utils/password.server";
 
 useTempDataDir();
@@ -23,9 +24,10 @@ const UNIT_HEADERS = ["单位编码", "单位名称", "单位类别", "上级单
 const USER_HEADERS = ["用户名", "姓名", "角色", "所属单位编码", "评估机构", "初始密码"];
 const ORG = "明湖政务公开第三方评估中心";
 
+/** A one-sheet workbook named as the templates name theirs (单位 / 用户). */
 async function workbook(headers: string[], rows: (string | number)[][]): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
-  const sheet = wb.addWorksheet("数据");
+  const sheet = wb.addWorksheet(headers === USER_HEADERS ? "用户" : "单位");
   sheet.addRow(headers);
   for (const r of rows) sheet.addRow(r);
   return Buffer.from(await wb.xlsx.writeBuffer());
@@ -87,18 +89,18 @@ describe("units import", () => {
     const res = await run(unitsImport.action, upload("/admin/units/import", admin, file, "bad.xlsx"));
     expect(res.status).toBe(400);
     expect(res.data.message).toContain("未导入任何数据");
-    const texts = (res.data.errors as { row: number; message: string }[]).map((e) => `第${e.row}行：${e.message}`);
+    const texts = (res.data.errors as RowError[]).map(formatRowError);
     expect(texts).toEqual(
       expect.arrayContaining([
-        "第3行：单位编码 BM001 已存在（区教育局）",
-        "第4行：单位编码 BM020 与第2行重复",
-        "第5行：请输入单位名称",
-        expect.stringMatching(/^第5行：单位类别“乡镇”不存在。导入不会自动新建类别/),
-        "第6行：上级单位编码 NOPE 不存在（既不在系统中，也不在本文件中）",
-        "第6行：是否启用只能填“是”或“否”，不能是“也许”",
-        "第7行：上级单位关系形成循环：BM023 → BM024 → BM023",
-        "第8行：上级单位关系形成循环：BM024 → BM023 → BM024",
-        "第9行：单位编码只能包含字母、数字、下划线（_）或短横线（-）",
+        "工作表“单位”第3行：单位编码 BM001 已存在（区教育局）",
+        "工作表“单位”第4行：单位编码 BM020 与第2行重复",
+        "工作表“单位”第5行：请输入单位名称",
+        expect.stringMatching(/^工作表“单位”第5行：单位类别“乡镇”不存在。导入不会自动新建类别/),
+        "工作表“单位”第6行：上级单位编码 NOPE 不存在（既不在系统中，也不在本文件中）",
+        "工作表“单位”第6行：是否启用只能填“是”或“否”，不能是“也许”",
+        "工作表“单位”第7行：上级单位关系形成循环：BM023 → BM024 → BM023",
+        "工作表“单位”第8行：上级单位关系形成循环：BM024 → BM023 → BM024",
+        "工作表“单位”第9行：单位编码只能包含字母、数字、下划线（_）或短横线（-）",
       ]),
     );
     expect(res.data.errors.some((e: { row: number }) => e.row === 2)).toBe(false);
@@ -208,21 +210,21 @@ describe("users import", () => {
     const before = { users: userCount(), audit: auditCount() };
     const res = await run(usersImport.action, upload("/admin/users/import", admin, file, "bad-users.xlsx"));
     expect(res.status).toBe(400);
-    const texts = (res.data.errors as { row: number; message: string }[]).map((e) => `第${e.row}行：${e.message}`);
+    const texts = (res.data.errors as RowError[]).map(formatRowError);
     expect(texts).toEqual(
       expect.arrayContaining([
-        "第3行：用户名 admin 已存在",
-        "第4行：用户名 Dept-201 与第2行重复",
-        "第5行：部门填报员必须填写所属单位编码",
-        "第6行：初始密码至少8位",
-        "第7行：评估机构“不存在的机构”不存在，请先在“评估机构”页面添加",
-        "第8行：所属单位编码 ZZ999 不存在",
-        expect.stringMatching(/^第9行：角色“局长”无效/),
-        "第10行：评估员必须填写评估机构",
-        "第11行：领导不绑定单位，请清空“所属单位编码”",
-        expect.stringMatching(/^第12行：单位 XZ002（桃源镇农业服务中心）已停用/),
-        expect.stringMatching(/^第13行：用户名只能包含/),
-        "第13行：请填写姓名",
+        "工作表“用户”第3行：用户名 admin 已存在",
+        "工作表“用户”第4行：用户名 Dept-201 与第2行重复",
+        "工作表“用户”第5行：部门填报员必须填写所属单位编码",
+        "工作表“用户”第6行：初始密码至少8位",
+        "工作表“用户”第7行：评估机构“不存在的机构”不存在，请先在“评估机构”页面添加",
+        "工作表“用户”第8行：所属单位编码 ZZ999 不存在",
+        expect.stringMatching(/^工作表“用户”第9行：角色“局长”无效/),
+        "工作表“用户”第10行：评估员必须填写评估机构",
+        "工作表“用户”第11行：领导不绑定单位，请清空“所属单位编码”",
+        expect.stringMatching(/^工作表“用户”第12行：单位 XZ002（桃源镇农业服务中心）已停用/),
+        expect.stringMatching(/^工作表“用户”第13行：用户名只能包含/),
+        "工作表“用户”第13行：请填写姓名",
       ]),
     );
     expect(res.data.errors.some((e: { row: number }) => e.row === 2)).toBe(false);
@@ -285,7 +287,7 @@ describe("import CLIs", () => {
       fs.writeFileSync(unitsFile, await workbook(UNIT_HEADERS, [["JD001", "城关街道办事处", "街道办事处", "", "是"]]));
       const refused = await cli("app/cli/import-units.ts", unitsFile, dataDir);
       expect(refused.code).toBe(1);
-      expect(refused.stderr).toContain("第2行：单位类别“街道办事处”不存在");
+      expect(refused.stderr).toContain("工作表“单位”第2行：单位类别“街道办事处”不存在");
 
       // Seed the demo district into this data dir, then import.
       await exec("npx", ["tsx", "seeds/cli/seed-demo.ts"], { cwd: process.cwd(), env: { ...process.env, DATA_DIR: dataDir, NODE_ENV: "test" } });
@@ -312,8 +314,8 @@ describe("import CLIs", () => {
       );
       const failed = await cli("app/cli/import-users.ts", badUsers, dataDir);
       expect(failed.code).toBe(1);
-      expect(failed.stderr).toContain("第3行：用户名 dept-001 已存在");
-      expect(failed.stderr).toContain("第4行：部门填报员必须填写所属单位编码");
+      expect(failed.stderr).toContain("工作表“用户”第3行：用户名 dept-001 已存在");
+      expect(failed.stderr).toContain("工作表“用户”第4行：部门填报员必须填写所属单位编码");
 
       fs.writeFileSync(badUsers, await workbook(USER_HEADERS, [["dept-301", "青山镇填报员", "部门填报员", "XZ101", "", "Qingshan#2026"]]));
       const usersOk = await cli("app/cli/import-users.ts", badUsers, dataDir);

@@ -198,7 +198,7 @@ describe("tree editor in a draft", () => {
     const media = await act(ids, { intent: "delete", nodeId: String(idOf(ids.setId, "4")) });
     expect(media.data.message).toBe("已删除指标“4 媒体参与”及其3个下级指标。");
     expect(nodeOf(ids.setId, "4.1")).toBeUndefined();
-    const dimensionError = "指标体系未覆盖“媒体参与”维度（信息公开、政策解读、回应关切、媒体参与四项均须设置指标）";
+    const dimensionError = "指标体系未覆盖“媒体参与”维度（信息公开、政策解读、回应关切、媒体参与四项均须设置指标）；本地考核细则确未设置的，须在指标体系页面记录原因后方可发布";
     expect((await editor(ids)).data.report.errors.map((e: { message: string }) => e.message)).toContain(dimensionError);
     const refused = await publish(cycleId);
     expect(refused.status).toBe(400);
@@ -349,7 +349,7 @@ describe("amendments after publishing", () => {
     const res = await act(ids, { intent: "delete", nodeId: String(idOf(ids.setId, "1")), reason: "不再考核信息公开" });
     expect(res.status).toBe(400);
     expect(res.data.fieldErrors._form).toContain("修订后的指标体系未通过校验，本次修订未保存");
-    expect(res.data.problems).toContain("指标体系未覆盖“信息公开”维度（信息公开、政策解读、回应关切、媒体参与四项均须设置指标）");
+    expect(res.data.problems).toContain("指标体系未覆盖“信息公开”维度（信息公开、政策解读、回应关切、媒体参与四项均须设置指标）；本地考核细则确未设置的，须在指标体系页面记录原因后方可发布");
     expect(nodeOf(ids.setId, "1.3.1")).toBeDefined();
     expect([nodeCount(), auditCount(), db().select().from(indicatorAmendments).all().length]).toEqual(before);
   });

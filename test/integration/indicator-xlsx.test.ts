@@ -139,14 +139,14 @@ describe("indicator sets as Excel", () => {
     expect(res.status).toBe(400);
     expect(res.data.message).toBe("未导入任何数据：发现 3 处错误（涉及 3 行），请按下列原因修改后重新导入。");
     expect(res.data.problems).toHaveLength(3);
-    expect(res.data.problems[0]).toMatch(new RegExp(`^第${rowOf(rows, "1.1")}行：`));
-    expect(res.data.problems[1]).toMatch(new RegExp(`^第${rowOf(rows, "2.3")}行：.*乱写`));
-    expect(res.data.problems[2]).toMatch(new RegExp(`^第${rowOf(rows, "4.1")}行：.*名称`));
+    expect(res.data.problems[0]).toMatch(new RegExp(`^工作表“区级部门”第${rowOf(rows, "1.1")}行：`));
+    expect(res.data.problems[1]).toMatch(new RegExp(`^工作表“区级部门”第${rowOf(rows, "2.3")}行：.*乱写`));
+    expect(res.data.problems[2]).toMatch(new RegExp(`^工作表“区级部门”第${rowOf(rows, "4.1")}行：.*名称`));
 
     const badSum = await edit(buffer, "区级部门", { "1.1": { 分值: 7 } });
     const sum = await upload(2025, badSum, "区级部门");
     expect(sum.status).toBe(400);
-    expect(sum.data.problems).toEqual([`第${rowOf(rows, "1")}行：子指标分值之和(32)不等于上级分值(30)`]);
+    expect(sum.data.problems).toEqual([`工作表“区级部门”第${rowOf(rows, "1")}行：子指标分值之和(32)不等于上级分值(30)`]);
 
     expect(specsOf(2025, "区级部门")).toEqual(before.tree);
     expect(auditCount()).toBe(before.audit);
@@ -236,7 +236,7 @@ describe("command line", () => {
     const before = auditCount();
     const broken = await cli("app/cli/import-indicators.ts", ["--cycle", "2033", "--category", "区级部门", brokenFile]);
     expect(broken.code).toBe(1);
-    expect(broken.stderr).toContain(`第${rowOf(rows, "1")}行：子指标分值之和(32)不等于上级分值(30)`);
+    expect(broken.stderr).toContain(`工作表“区级部门”第${rowOf(rows, "1")}行：子指标分值之和(32)不等于上级分值(30)`);
     expect(findCycleByYear(2033)).toBeUndefined();
     expect(auditCount()).toBe(before);
     fs.rmSync(out, { recursive: true, force: true });

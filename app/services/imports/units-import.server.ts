@@ -43,7 +43,7 @@ export type UnitImportResult =
 const firstMessage = (error: { issues: { message: string }[] }) => error.issues[0]?.message ?? "格式不正确";
 
 /** Validate every row (and the file as a whole) before anything is written. */
-function validateUnits(rows: { rowNumber: number; values: Record<UnitField, string> }[]): { units: ParsedUnit[]; errors: RowError[] } {
+function validateUnits(sheet: string, rows: { rowNumber: number; values: Record<UnitField, string> }[]): { units: ParsedUnit[]; errors: RowError[] } {
   const db = getDb();
   const categoryList = db.select().from(categories).orderBy(asc(categories.sortOrder)).all();
   const categoryByName = new Map(categoryList.map((c) => [c.name, c.id]));
@@ -57,7 +57,7 @@ function validateUnits(rows: { rowNumber: number; values: Record<UnitField, stri
   const errors: RowError[] = [];
   const parsed: ParsedUnit[] = [];
   for (const { rowNumber, values } of rows) {
-    const bad = (message: string) => errors.push({ row: rowNumber, message });
+    const bad = (message: string) => errors.push({ sheet, row: rowNumber, message });
     const before = errors.length;
 
     const code = unitCodeSchema.safeParse(values.code);
@@ -104,7 +104,7 @@ function validateUnits(rows: { rowNumber: number; values: Record<UnitField, stri
     while (next) {
       path.push(next.code);
       if (next === unit) {
-        errors.push({ row: unit.rowNumber, message: `上级单位关系形成循环：${path.join(" → ")}` });
+        errors.push({ sheet, row: unit.rowNumber, message: `上级单位关系形成循环：${path.join(" → ")}` });
         break;
       }
       if (path.length > inFile.size + 1) break;
@@ -123,7 +123,7 @@ function validateUnits(rows: { rowNumber: number; values: Record<UnitField, stri
 export async function importUnits(buffer: Uint8Array, actor: Actor, fileName: string): Promise<UnitImportResult> {
   const sheet = await readSheet(buffer, UNIT_IMPORT_COLUMNS);
   if (!sheet.ok) return { ok: false, message: sheet.message, errors: [] };
-  const { units: parsed, errors } = validateUnits(sheet.rows);
+  const { units: parsed, errors } = validateUnits(sheet.sheet, sheet.rows);
   if (errors.length) {
     const rowsWithErrors = new Set(errors.map((e) => e.row)).size;
     return { ok: false, message: `未导入任何数据：共 ${sheet.rows.length} 行数据，其中 ${rowsWithErrors} 行有错误，请按下列原因修改后重新导入。`, errors };

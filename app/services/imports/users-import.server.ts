@@ -38,7 +38,7 @@ export type UserImportResult =
 
 const firstMessage = (error: z.ZodError) => error.issues[0]?.message ?? "格式不正确";
 
-function validateUsers(rows: { rowNumber: number; values: Record<UserField, string> }[]): { users: ParsedUser[]; errors: RowError[] } {
+function validateUsers(sheet: string, rows: { rowNumber: number; values: Record<UserField, string> }[]): { users: ParsedUser[]; errors: RowError[] } {
   const db = getDb();
   const unitByCode = new Map(db.select().from(units).all().map((u) => [u.code.toLowerCase(), u]));
   const orgByName = new Map(db.select().from(organizations).all().map((o) => [o.name, o]));
@@ -52,7 +52,7 @@ function validateUsers(rows: { rowNumber: number; values: Record<UserField, stri
   const errors: RowError[] = [];
   const parsed: ParsedUser[] = [];
   for (const { rowNumber, values } of rows) {
-    const bad = (message: string) => errors.push({ row: rowNumber, message });
+    const bad = (message: string) => errors.push({ sheet, row: rowNumber, message });
     const before = errors.length;
 
     const username = usernameSchema.safeParse(values.username);
@@ -113,7 +113,7 @@ function validateUsers(rows: { rowNumber: number; values: Record<UserField, stri
 export async function importUsers(buffer: Uint8Array, actor: Actor, fileName: string): Promise<UserImportResult> {
   const sheet = await readSheet(buffer, USER_IMPORT_COLUMNS);
   if (!sheet.ok) return { ok: false, message: sheet.message, errors: [] };
-  const { users: parsed, errors } = validateUsers(sheet.rows);
+  const { users: parsed, errors } = validateUsers(sheet.sheet, sheet.rows);
   if (errors.length) {
     const rowsWithErrors = new Set(errors.map((e) => e.row)).size;
     return { ok: false, message: `未导入任何数据：共 ${sheet.rows.length} 行数据，其中 ${rowsWithErrors} 行有错误，请按下列原因修改后重新导入。`, errors };

@@ -16,16 +16,23 @@ export interface SheetRow<F extends string> {
   values: Record<F, string>;
 }
 
-export type ReadResult<F extends string> = { ok: true; rows: SheetRow<F>[] } | { ok: false; message: string };
+export type ReadResult<F extends string> = { ok: true; sheet: string; rows: SheetRow<F>[] } | { ok: false; message: string };
 
-/** One bad row of an import, by its Excel row number. */
+/** One bad row of an import: the worksheet it is on and its Excel row number. */
 export interface RowError {
+  sheet: string;
   row: number;
   message: string;
 }
 
+/** Where a problem is in a workbook, as a person reads it: 工作表“区级部门”第3行. */
+export function sheetPlace(sheet: string, row: number | null): string {
+  return `工作表“${sheet}”${row === null ? "" : `第${row}行`}`;
+}
+
+/** 工作表“区级部门”第3行：分值“五”不是数字 */
 export function formatRowError(e: RowError): string {
-  return `第${e.row}行：${e.message}`;
+  return `${sheetPlace(e.sheet, e.row)}：${e.message}`;
 }
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
@@ -94,12 +101,12 @@ export async function readSheet<F extends string>(buffer: Uint8Array, columns: C
     if (col !== undefined) columnIndex.set(column.field, col);
   }
   const duplicatedKnown = duplicated.filter((h) => columns.some((c) => c.header === h));
-  if (duplicatedKnown.length) return { ok: false, message: `表头中“${[...new Set(duplicatedKnown)].join("”“")}”出现了不止一次，请只保留一列。` };
+  if (duplicatedKnown.length) return { ok: false, message: `${sheetPlace(sheet.name, 1)}表头中“${[...new Set(duplicatedKnown)].join("”“")}”出现了不止一次，请只保留一列。` };
   const missing = columns.filter((c) => c.required && !columnIndex.has(c.field)).map((c) => c.header);
   if (missing.length) {
     return {
       ok: false,
-      message: `第1行表头缺少必需的列：${missing.join("、")}。请下载系统提供的模板，保持第1行表头不变后填写。`,
+      message: `${sheetPlace(sheet.name, 1)}表头缺少必需的列：${missing.join("、")}。请下载系统提供的模板，保持第1行表头不变后填写。`,
     };
   }
 
@@ -118,6 +125,6 @@ export async function readSheet<F extends string>(buffer: Uint8Array, columns: C
     rows.push({ rowNumber: r, values });
     if (rows.length > MAX_IMPORT_ROWS) return { ok: false, message: `一次最多导入 ${MAX_IMPORT_ROWS} 行，请拆分后分批导入。` };
   }
-  if (rows.length === 0) return { ok: false, message: "文件中没有数据行：请从第2行开始填写。" };
-  return { ok: true, rows };
+  if (rows.length === 0) return { ok: false, message: `${sheetPlace(sheet.name, null)}中没有数据行：请从第2行开始填写。` };
+  return { ok: true, sheet: sheet.name, rows };
 }

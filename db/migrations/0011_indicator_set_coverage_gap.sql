@@ -1,0 +1,1 @@
+ALTER TABLE `indicator_sets` ADD `coverage_gap` text;
