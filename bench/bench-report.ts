@@ -91,7 +91,7 @@ async function main() {
     const pageResults = computeCycleResults(pageSeed.cycleId, SYNTHETIC_ACTOR);
     if (!pageResults.ok) throw new Error(pageResults.message);
     const password = "Bench#2030pw";
-    getDb().insert(users).values({ username: "bench-leader", displayName: "压测领导", role: "leader", passwordHash: hashPassword(password) }).run();
+    getDb().insert(users).values({ username: "bench-leader", displayName: "压测领导", role: "leader", passwordHash: await hashPassword(password) }).run();
     let bytes = 0;
     const sink = new Writable({
       write(chunk: Buffer, _enc, cb) {

@@ -175,6 +175,6 @@ describe("a department user tampering with ids", () => {
     );
     expect(res.status).toBe(200);
     expect(userRow("dept-002").passwordHash).toBe(victim.passwordHash);
-    expect(verifyPassword("Mine#20261", userRow("dept-001").passwordHash)).toBe(true);
+    expect(await verifyPassword("Mine#20261", userRow("dept-001").passwordHash)).toBe(true);
   });
 });
