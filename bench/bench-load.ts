@@ -22,8 +22,8 @@ const EVALUATORS = 20;
 const LEADERS = 5;
 const UNITS = 500;
 const PASSWORD = "Load#2026bench";
-/** A person's pause between two requests (reading, typing): uniform in this range, about one request every ten seconds each. */
-const THINK_MS = [5_000, 15_000] as const;
+/** A person's pause between two requests (reading, typing): uniform in this range, about three requests a minute each. */
+const THINK_MS = [10_000, 30_000] as const;
 const UPLOAD_BYTES = 1024 * 1024;
 /** Uploads per department user (each a distinct 1 MB file on disk). */
 const UPLOADS_PER_DEPARTMENT = 2;
