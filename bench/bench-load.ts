@@ -63,15 +63,15 @@ function record(stats: Stats, label: string, ms: number): void {
 
 const BUSY = /SQLITE_BUSY|database is locked/i;
 
-/** One timed request; non-2xx (redirects excepted where expected) and network failures count as errors. */
-async function timedRequest(stats: Stats, label: string, send: (signal: AbortSignal) => Promise<Response>, ok = (s: number) => s >= 200 && s < 300): Promise<{ ok: boolean; body: string }> {
+/** One timed request; an answer other than 2xx, a network failure or the deadline counts as an error. */
+async function timedRequest(stats: Stats, label: string, send: (signal: AbortSignal) => Promise<Response>): Promise<{ ok: boolean; body: string }> {
   const t0 = performance.now();
   try {
     const res = await send(AbortSignal.timeout(REQUEST_TIMEOUT_MS));
     const body = await res.text();
     record(stats, label, performance.now() - t0);
     if (BUSY.test(body)) stats.busy++;
-    if (!ok(res.status)) {
+    if (res.status < 200 || res.status >= 300) {
       stats.errors++;
       if (stats.firstErrors.length < 10) stats.firstErrors.push(`${label}: ${res.status} ${body.slice(0, 200).replace(/\s+/g, " ")}`);
       return { ok: false, body };
