@@ -1,7 +1,10 @@
 // npm run bench:report — builds its own synthetic data in a temporary directory and measures the
 // results path against a floor in the same run (figures, not pass/fail; goals in README):
-//  · whole-cycle recompute (load from SQLite + engine + persist) vs a bare SQLite GROUP BY over the same rows,
-//    with the I/O floor of the formats (bench/io-floor.ts) printed beside it;
+//  · whole-cycle recompute (load from SQLite + engine + persist) vs its scan floor (bench/scan-floor.ts:
+//    scan and parse every entry, one summary row per unit) and vs a bare SQLite GROUP BY over the same
+//    rows, with the I/O floor of the formats (bench/io-floor.ts) printed beside it;
+//  · an incremental recompute: one evaluator entry changed, until that unit's results and every rank
+//    are stored and readable (bench/incremental.ts);
 //  · the xlsx export vs bare exceljs streaming of the same cells, with peak RSS (each in its own process);
 //  · the PDF ranking of PDF_UNITS units (time, bytes);
 //  · the ranking page of PDF_UNITS units on loopback under a bounded autocannon run (p50, p99).
@@ -19,7 +22,9 @@ import { writeRankingPdf } from "../app/services/results-export/pdf.server";
 import { exportSource } from "../app/services/results-export/source.server";
 import { hashPassword } from "../app/utils/password.server";
 import { seedSynthetic, SYNTHETIC_ACTOR } from "../seeds/synthetic/generate";
+import { measureIncremental } from "./incremental";
 import { measureIoFloor } from "./io-floor";
+import { measureScanFloor } from "./scan-floor";
 import { loginViaHttp, startServer } from "../test/helpers/server";
 
 const UNITS = Number(process.env.BENCH_UNITS ?? 10_000);
@@ -72,10 +77,14 @@ async function main() {
     );
     const floor = await timed(() => floorSql.all(seeded.cycleId).length);
     log(`sql floor ${floor.ms} ms (${floor.value} units)`);
+    const scan = measureScanFloor(seeded.cycleId);
+    log(`scan floor ${scan.ms} ms (${scan.units} units): full path ${(full.ms / Math.max(1, scan.ms)).toFixed(2)}× (goal ≤ 3)`);
     const io = measureIoFloor(seeded.cycleId, full.value.cycleResultId);
     log(
       `io floor (no engine): read+parse entries ${io.readMs} ms + serialise results ${io.serialiseMs} ms + SHA-256 ${io.hashMs} ms + write ${io.writeMs} ms = ${io.totalMs} ms (${(io.totalMs / Math.max(1, floor.ms)).toFixed(1)}× the sql floor)`,
     );
+    const incremental = measureIncremental(seeded.cycleId, SYNTHETIC_ACTOR);
+    log(`incremental ${incremental.ms} ms (${incremental.rescored} unit re-scored, ${incremental.rowsWritten} rows written; goal ≤ ${Math.floor(full.ms / 50)} ms)`);
     closeDb();
 
     // ---------------------------------------------------------------- xlsx (separate processes: clean RSS)
@@ -91,7 +100,7 @@ async function main() {
     const pageResults = computeCycleResults(pageSeed.cycleId, SYNTHETIC_ACTOR);
     if (!pageResults.ok) throw new Error(pageResults.message);
     const password = "Bench#2030pw";
-    getDb().insert(users).values({ username: "bench-leader", displayName: "压测领导", role: "leader", passwordHash: hashPassword(password) }).run();
+    getDb().insert(users).values({ username: "bench-leader", displayName: "压测领导", role: "leader", passwordHash: await hashPassword(password) }).run();
     let bytes = 0;
     const sink = new Writable({
       write(chunk: Buffer, _enc, cb) {
@@ -131,6 +140,9 @@ async function main() {
       fullPathMs: full.ms,
       sqlFloorMs: floor.ms,
       fullPathRatio: Math.round((full.ms / Math.max(1, floor.ms)) * 100) / 100,
+      scanFloorMs: scan.ms,
+      fullPathToScanRatio: Math.round((full.ms / Math.max(1, scan.ms)) * 100) / 100,
+      incrementalMs: incremental.ms,
       xlsxMs: xlsx.ms,
       xlsxBareMs: bare.ms,
       xlsxRatio: Math.round((xlsx.ms / Math.max(1, bare.ms)) * 100) / 100,

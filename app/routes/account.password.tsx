@@ -31,7 +31,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const form = parseForm(schema, await request.formData());
   if (!form.ok) return data({ ok: false as const, fieldErrors: form.fieldErrors }, { status: 400 });
-  const result = changeOwnPassword(user.id, actorOf(user).name, form.data.currentPassword, form.data.newPassword);
+  const result = await changeOwnPassword(user.id, actorOf(user).name, form.data.currentPassword, form.data.newPassword);
   if (!result.ok) return data({ ok: false as const, fieldErrors: { [result.field]: result.message } }, { status: 400 });
   // Other sessions of this account end; this one stays.
   destroyUserSessions(user.id, user.sessionId);

@@ -57,7 +57,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     case "reset-password": {
       const form = parseForm(resetPasswordSchema, formData);
       if (!form.ok) return reply({ ok: false, message: null, fieldErrors: form.fieldErrors, values: {} }, 400);
-      const result = resetUserPassword(actor, id, form.data.password);
+      const result = await resetUserPassword(actor, id, form.data.password);
       return reply({ ok: result.ok, message: result.message, fieldErrors: {}, values: {} }, result.ok ? 200 : 400);
     }
     case "deactivate":

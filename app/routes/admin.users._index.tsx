@@ -36,7 +36,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const formData = await request.formData();
   const form = parseForm(createUserSchema, formData);
   if (!form.ok) return data({ ok: false as const, fieldErrors: form.fieldErrors, values: form.values, created: null }, { status: 400 });
-  const result = createUser(actorOf(user), form.data);
+  const result = await createUser(actorOf(user), form.data);
   if (!result.ok) return data({ ok: false as const, fieldErrors: result.fieldErrors, values: formValues(formData), created: null }, { status: 400 });
   return {
     ok: true as const,

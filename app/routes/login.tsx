@@ -32,7 +32,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!form.ok) return data({ fieldErrors: form.fieldErrors, formError: null, username: form.values.username ?? "" }, { status: 400 });
   const { username, password, redirectTo } = form.data;
   const ip = clientIp(request, context);
-  const result = authenticate(username, password, ip);
+  const result = await authenticate(username, password, ip);
   if (!result.ok) return data({ fieldErrors: {}, formError: result.message, username }, { status: 400 });
   const cookie = await createUserSession(result.userId, ip);
   throw redirect(safeRedirect(redirectTo), { headers: { "Set-Cookie": cookie } });

@@ -77,7 +77,7 @@ export function createAppeal(db: Db, actor: Actor, user: SessionUser, cycleId: n
     if (dup) throw new EvaluationError(`指标“${leaf.code} ${leaf.name}”已有待处理的复核申请`, 409, "nodeId");
     const row = tx
       .insert(appeals)
-      .values({ cycleId, unitId: unit.id, nodeId: leaf.nodeId, reason: input.reason, createdBy: actor.id, createdAt: new Date().toISOString() })
+      .values({ cycleId, unitId: unit.id, nodeId: leaf.nodeId, reason: input.reason, createdBy: actor.id, createdAt: now.toISOString() })
       .returning()
       .get();
     writeAudit(tx, actor, { action: "appeal.create", entityType: "appeal", entityId: row.id, after: row });

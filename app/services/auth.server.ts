@@ -9,12 +9,12 @@ export const LOGIN_FAILED_MESSAGE = "用户名或密码错误";
 
 export type LoginResult = { ok: true; userId: number } | { ok: false; message: string };
 
-export function authenticate(username: string, password: string, ip: string): LoginResult {
+export async function authenticate(username: string, password: string, ip: string): Promise<LoginResult> {
   const locked = lockedMinutesLeft(username, ip);
   if (locked > 0) return { ok: false, message: `登录失败次数过多，请${locked}分钟后再试` };
   const user = getDb().select().from(users).where(eq(users.username, username.trim())).get();
   // Verify against a dummy hash when the user is unknown, so timing does not reveal accounts.
-  const valid = verifyPassword(password, user?.passwordHash ?? dummyPasswordHash());
+  const valid = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
   if (!user || !valid || !user.active) {
     recordFailure(username, ip);
     return { ok: false, message: LOGIN_FAILED_MESSAGE };
@@ -25,16 +25,16 @@ export function authenticate(username: string, password: string, ip: string): Lo
 
 export type PasswordChangeResult = { ok: true } | { ok: false; field: "currentPassword" | "newPassword"; message: string };
 
-export function changeOwnPassword(userId: number, actorName: string, currentPassword: string, newPassword: string): PasswordChangeResult {
+export async function changeOwnPassword(userId: number, actorName: string, currentPassword: string, newPassword: string): Promise<PasswordChangeResult> {
   const db = getDb();
   const user = db.select().from(users).where(eq(users.id, userId)).get();
-  if (!user || !verifyPassword(currentPassword, user.passwordHash)) {
+  if (!user || !(await verifyPassword(currentPassword, user.passwordHash))) {
     return { ok: false, field: "currentPassword", message: "当前密码不正确" };
   }
   if (currentPassword === newPassword) {
     return { ok: false, field: "newPassword", message: "新密码不能与当前密码相同" };
   }
-  const passwordHash = hashPassword(newPassword);
+  const passwordHash = await hashPassword(newPassword);
   mutate(db, (tx) => {
     const now = new Date().toISOString();
     tx.update(users).set({ passwordHash, passwordChangedAt: now, updatedAt: now }).where(eq(users.id, userId)).run();

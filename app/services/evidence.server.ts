@@ -3,7 +3,7 @@ import { createReadableStreamFromReadable, type UploadHandler, type UploadHandle
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, type Db, type Tx } from "../../db/client";
-import { evidenceBlobs, evidenceFiles, evidenceLinks } from "../../db/schema";
+import { evidenceBlobs, evidenceFiles, evidenceLinks, EVIDENCE_OWNER_TYPES, type EvidenceOwnerType } from "../../db/schema";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import { EVIDENCE_KIND_INFO, isEvidenceKind } from "../utils/evidence-kinds";
 import {
@@ -18,9 +18,7 @@ import {
   type UploadBudget,
 } from "../utils/upload-stream.server";
 
-/** What evidence can be attached to. Later modules add their owner type here. */
-export const EVIDENCE_OWNER_TYPES = ["submission_leaf", "finding", "rectification", "appeal"] as const;
-export type EvidenceOwnerType = (typeof EVIDENCE_OWNER_TYPES)[number];
+export { EVIDENCE_OWNER_TYPES, type EvidenceOwnerType };
 
 export type EvidenceFile = typeof evidenceFiles.$inferSelect;
 export type EvidenceLink = typeof evidenceLinks.$inferSelect;
@@ -43,15 +41,28 @@ export class EvidenceError extends Error {
 
 export const LOCKED_MESSAGE = "已提交的佐证材料不可删除或替换";
 
-const ownerSchema = z.object({
-  ownerType: z.enum(EVIDENCE_OWNER_TYPES),
-  ownerId: z.string().trim().min(1).max(100),
-});
+/** An owner's text key: `<submission id>:<leaf node id>` for a leaf of a self-inspection, else the owner's id. */
+const ownerSchema = z.union([
+  z.object({ ownerType: z.literal("submission_leaf"), ownerId: z.string().regex(/^[1-9]\d{0,15}:[1-9]\d{0,15}$/) }),
+  z.object({ ownerType: z.enum(["finding", "rectification", "appeal"]), ownerId: z.string().regex(/^[1-9]\d{0,15}$/) }),
+]);
 
-function checkOwner(owner: EvidenceOwner): EvidenceOwner {
-  const parsed = ownerSchema.safeParse(owner);
+/**
+ * A valid owner with its typed references (the foreign-key columns of db/schema/evidence.ts). A
+ * malformed owner is a programming error; an owner that does not exist is refused by the database.
+ */
+function checkOwner(owner: EvidenceOwner) {
+  const parsed = ownerSchema.safeParse({ ownerType: owner.ownerType, ownerId: owner.ownerId });
   if (!parsed.success) throw new Error(`invalid evidence owner ${JSON.stringify(owner)}`);
-  return parsed.data;
+  const { ownerType, ownerId } = parsed.data;
+  const refs = { submissionId: null as number | null, nodeId: null as number | null, findingId: null as number | null, rectificationId: null as number | null, appealId: null as number | null };
+  if (ownerType === "submission_leaf") {
+    const [submissionId, nodeId] = ownerId.split(":").map(Number);
+    Object.assign(refs, { submissionId, nodeId });
+  } else if (ownerType === "finding") refs.findingId = Number(ownerId);
+  else if (ownerType === "rectification") refs.rectificationId = Number(ownerId);
+  else refs.appealId = Number(ownerId);
+  return { ownerType, ownerId, ...refs };
 }
 
 function nowIso(): string {
@@ -78,7 +89,7 @@ export function commitEvidenceUploads(args: { actor: Actor; unitId: number; entr
     for (const sha of created.splice(0)) removeStoredBlob(sha);
   };
 
-  const insertOne = (tx: Tx, at: string, { upload, ownerType, ownerId }: CommitEntry): EvidenceFile => {
+  const insertOne = (tx: Tx, at: string, { upload, ...owner }: (typeof entries)[number]): EvidenceFile => {
     const hadRow = tx.select({ sha: evidenceBlobs.sha256 }).from(evidenceBlobs).where(eq(evidenceBlobs.sha256, upload.sha256)).get();
     if (storeUpload(upload).created && !hadRow) created.push(upload.sha256);
     tx.insert(evidenceBlobs)
@@ -94,8 +105,7 @@ export function commitEvidenceUploads(args: { actor: Actor; unitId: number; entr
         size: upload.size,
         uploadedBy: args.actor.id,
         uploadedAt: at,
-        ownerType,
-        ownerId,
+        ...owner,
         unitId: args.unitId,
       })
       .returning()

@@ -6,6 +6,8 @@ import {
   categories,
   cycles,
   evaluatorEntries,
+  evidenceFiles,
+  evidenceLinks,
   indicatorAmendments,
   indicatorNodes,
   indicatorSets,
@@ -211,7 +213,10 @@ function referenced(tx: Reader, nodeIds: number[]): boolean {
   return (
     !!tx.select({ id: submissionAnswers.id }).from(submissionAnswers).where(inArray(submissionAnswers.nodeId, nodeIds)).limit(1).get() ||
     !!tx.select({ id: evaluatorEntries.id }).from(evaluatorEntries).where(inArray(evaluatorEntries.nodeId, nodeIds)).limit(1).get() ||
-    !!tx.select({ id: arbitrations.id }).from(arbitrations).where(inArray(arbitrations.nodeId, nodeIds)).limit(1).get()
+    !!tx.select({ id: arbitrations.id }).from(arbitrations).where(inArray(arbitrations.nodeId, nodeIds)).limit(1).get() ||
+    // Evidence is owned by the leaf (a foreign key), even without an answer.
+    !!tx.select({ id: evidenceFiles.id }).from(evidenceFiles).where(inArray(evidenceFiles.nodeId, nodeIds)).limit(1).get() ||
+    !!tx.select({ id: evidenceLinks.id }).from(evidenceLinks).where(inArray(evidenceLinks.nodeId, nodeIds)).limit(1).get()
   );
 }
 

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../db/client";
-import { categories, findings, rectifications, spotCheckBatches, spotCheckUnits, units, users } from "../../db/schema";
+import { categories, evidenceFiles, evidenceLinks, findings, rectifications, spotCheckBatches, spotCheckUnits, units, users } from "../../db/schema";
 import { newSeed } from "../domain/prng";
 import { drawSpotCheck, type SpotCheckDraw, type SpotInspector, type SpotUnit } from "../domain/spotcheck-draw";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
@@ -339,6 +339,12 @@ export function updateFinding(db: Db, actor: Actor, user: SessionUser, findingId
     if (!input.version || Number(input.version) !== current.version) throw new EvaluationError(STALE_MESSAGE, 409);
     const rect = tx.select().from(rectifications).where(eq(rectifications.findingId, current.id)).get();
     if (rect && rect.status !== "pending" && !input.requiresRectification) throw new EvaluationError("单位已回复整改，不能取消整改要求", 409, "requiresRectification");
+    // Evidence is owned by the rectification (a foreign key): it would be left without an owner.
+    const rectEvidence =
+      rect &&
+      (tx.select({ id: evidenceFiles.id }).from(evidenceFiles).where(eq(evidenceFiles.rectificationId, rect.id)).limit(1).get() ??
+        tx.select({ id: evidenceLinks.id }).from(evidenceLinks).where(eq(evidenceLinks.rectificationId, rect.id)).limit(1).get());
+    if (rectEvidence && !input.requiresRectification) throw new EvaluationError("单位已上传整改佐证，不能取消整改要求", 409, "requiresRectification");
     const after = tx
       .update(findings)
       .set({ ...findingValues(input), version: current.version + 1, updatedAt: new Date().toISOString() })

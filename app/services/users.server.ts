@@ -279,9 +279,9 @@ function endSessions(tx: Tx, userId: number): number {
   return tx.delete(sessions).where(eq(sessions.userId, userId)).run().changes;
 }
 
-export function createUser(actor: Actor, input: CreateUserInput): UserResult {
+export async function createUser(actor: Actor, input: CreateUserInput): Promise<UserResult> {
   // Hash outside the write transaction: scrypt is deliberately slow.
-  const passwordHash = hashPassword(input.password);
+  const passwordHash = await hashPassword(input.password);
   return mutate(getDb(), (tx): UserResult => {
     const fieldErrors = resolveBindings(tx, input);
     if (findUserByUsername(tx, input.username)) fieldErrors.username = usernameTakenMessage(input.username);
@@ -317,9 +317,9 @@ export function updateUser(actor: Actor, id: number, input: UpdateUserInput): Us
 }
 
 /** Office sets a new password for someone else; every session of that user ends. */
-export function resetUserPassword(actor: Actor, id: number, password: string): UserActionResult {
+export async function resetUserPassword(actor: Actor, id: number, password: string): Promise<UserActionResult> {
   if (id === actor.id) return { ok: false, message: "不能在这里重置自己的密码，请使用“修改密码”页面。" };
-  const passwordHash = hashPassword(password);
+  const passwordHash = await hashPassword(password);
   return mutate(getDb(), (tx): UserActionResult => {
     const user = loadUser(tx, id);
     const now = new Date().toISOString();

@@ -2,8 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { categories, organizations, units, users, type Role } from "../../db/schema";
 import { mutate, writeAudit, type Actor } from "../../app/utils/audit.server";
-import { hashPassword } from "../../app/utils/password.server";
-import { DEMO_CATEGORIES, DEMO_EVALUATORS, DEMO_ORG, DEMO_PASSWORD, DEMO_UNITS } from "./district";
+import { DEMO_CATEGORIES, DEMO_EVALUATORS, DEMO_ORG, DEMO_PASSWORD_HASH, DEMO_UNITS } from "./district";
 
 export const SEED_ACTOR: Actor = { id: null, name: "演示数据" };
 
@@ -57,7 +56,7 @@ export function seedAccounts(db: Db): void {
       if (tx.select({ id: users.id }).from(users).where(eq(users.username, w.username)).get()) continue;
       const row = tx
         .insert(users)
-        .values({ ...w, unitId: w.unitId ?? null, orgId: w.orgId ?? null, passwordHash: hashPassword(DEMO_PASSWORD) })
+        .values({ ...w, unitId: w.unitId ?? null, orgId: w.orgId ?? null, passwordHash: DEMO_PASSWORD_HASH })
         .returning()
         .get();
       const { passwordHash: _omit, ...after } = row;

@@ -1,5 +1,11 @@
 /** The demo district: categories, units (in unit order), the evaluation organisation and its evaluators. */
 export const DEMO_PASSWORD = "Demo#2026";
+/**
+ * scrypt hash of DEMO_PASSWORD (app/utils/password.server.ts format), computed once: seeding the
+ * demo stays synchronous and costs no scrypt per account. Every demo account shares it (and its
+ * salt) — demo data only, never seeded in production.
+ */
+export const DEMO_PASSWORD_HASH = "scrypt$32768$8$1$clw5tyApGziJEN12xZurog==$g3atHKYwhrI2imnIUrHHoejiOVhMxdLHz62o+rbj8bY=";
 
 export const DEMO_CATEGORIES = ["街道办事处", "区级部门"] as const;
 

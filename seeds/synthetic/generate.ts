@@ -151,7 +151,7 @@ export async function seedSynthetic(db: Db, opts: SyntheticOptions): Promise<Syn
   if (db.select().from(cycles).where(eq(cycles.year, year)).get()) throw new Error(`${year}年度考核已存在`);
   const tree = syntheticTree(leaves);
   const plan = planLeaves(tree);
-  const passwordHash = hashPassword(crypto.randomBytes(18).toString("base64url"));
+  const passwordHash = await hashPassword(crypto.randomBytes(18).toString("base64url"));
   const at = new Date().toISOString();
 
   const result = mutate(db, (tx) => {

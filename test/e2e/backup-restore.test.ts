@@ -13,7 +13,7 @@ import { saveUploadedEvidence } from "../../app/services/evidence.server";
 import { closeDb, getDb } from "../../db/client";
 import * as schema from "../../db/schema";
 import { DEMO_PASSWORD } from "../../seeds/demo/district";
-import { chunksOf, pdfBytes, PNG_BYTES } from "../helpers/evidence-fixtures";
+import { chunksOf, leafOwnerOf, pdfBytes, PNG_BYTES } from "../helpers/evidence-fixtures";
 import { loginViaHttp, postForm, PROJECT_ROOT, startServer, type TestServer } from "../helpers/server";
 
 // `npm run backup` while the real server runs and writes, then `npm run restore` into an empty
@@ -110,7 +110,7 @@ beforeAll(async () => {
     ["网站截图.png", PNG_BYTES],
     ["解读材料.pdf", pdfBytes("政策解读 三同步")],
   ] as const).entries()) {
-    await saveUploadedEvidence({ actor, unitId: dept.unitId!, ownerType: "submission_leaf", ownerId: `backup-test-${i}`, part: { filename: name, data: chunksOf(bytes) } });
+    await saveUploadedEvidence({ actor, unitId: dept.unitId!, ownerType: "submission_leaf", ownerId: leafOwnerOf(dept.unitId!), part: { filename: name, data: chunksOf(bytes) } });
   }
   closeDb();
 }, 180_000);

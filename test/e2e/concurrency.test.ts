@@ -28,7 +28,7 @@ beforeAll(async () => {
   // A newer published cycle (so it is the current one) with a far deadline, and 50 more units.
   cycleId = createPublishedCycle(2099, "2099-11-30");
   const category = db.select().from(categories).where(eq(categories.name, "街道办事处")).get()!;
-  const passwordHash = hashPassword(PASSWORD);
+  const passwordHash = await hashPassword(PASSWORD);
   for (let i = 1; i <= UNITS; i++) {
     const unit = db.insert(units).values({ code: code(i), name: `并发测试街道${i}`, categoryId: category.id, sortOrder: 100 + i }).returning().get();
     db.insert(users).values({ username: username(i), displayName: `并发测试填报员${i}`, role: "department", unitId: unit.id, passwordHash }).run();

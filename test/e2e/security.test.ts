@@ -7,7 +7,7 @@ import { closeDb, getDb } from "../../db/client";
 import { auditLog, categories, loginAttempts, sessions, users } from "../../db/schema";
 import { DEMO_PASSWORD } from "../../seeds/demo/district";
 import { loginAs, useBrowser } from "../helpers/browser";
-import { chunksOf, PNG_BYTES } from "../helpers/evidence-fixtures";
+import { chunksOf, leafOwnerOf, PNG_BYTES } from "../helpers/evidence-fixtures";
 import { loginViaHttp, postForm, sessionCookieFrom, startForeignSite, startServer, type TestServer } from "../helpers/server";
 
 // Security properties of the real server (server.js + build) seen from outside: headers, CSRF,
@@ -45,7 +45,7 @@ beforeAll(async () => {
   closeDb();
   const dept = db().select().from(users).where(eq(users.username, "dept-001")).get()!;
   const actor = { id: dept.id, name: dept.displayName };
-  const owner = { ownerType: "submission_leaf" as const, ownerId: "security-test" };
+  const owner = { ownerType: "submission_leaf" as const, ownerId: leafOwnerOf(dept.unitId!) };
   const pdf = await pdfkitBytes("Evidence preview");
   pdfId = (await saveUploadedEvidence({ actor, unitId: dept.unitId!, ...owner, part: { filename: "公开目录.pdf", data: chunksOf(pdf) } })).id;
   pngId = (await saveUploadedEvidence({ actor, unitId: dept.unitId!, ...owner, part: { filename: "截图.png", data: chunksOf(PNG_BYTES) } })).id;

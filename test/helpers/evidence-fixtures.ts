@@ -1,4 +1,18 @@
 import ExcelJS from "exceljs";
+import { getSqlite } from "../../db/client";
+
+/**
+ * A real evidence owner of a unit (evidence owners are foreign keys): a leaf of its newest
+ * submission, as `<submission id>:<leaf node id>`.
+ */
+export function leafOwnerOf(unitId: number): string {
+  const owner = getSqlite()
+    .prepare("SELECT s.id || ':' || a.node_id FROM submission_answers a JOIN submissions s ON s.id = a.submission_id WHERE s.unit_id = ? ORDER BY s.id DESC, a.id LIMIT 1")
+    .pluck()
+    .get(unitId) as string | undefined;
+  if (!owner) throw new Error(`unit ${unitId} has no submission to own evidence`);
+  return owner;
+}
 
 /** Real-format sample files for evidence upload tests, built in memory. */
 

@@ -147,7 +147,7 @@ beforeAll(async () => {
   SHARED.format = "xlsx";
   // An evaluator of our own, so no demo assignment makes a "foreign" unit its own.
   const org = db().select().from(organizations).get()!;
-  db().insert(users).values({ username: "eval-matrix", displayName: "矩阵评估员", role: "evaluator", orgId: org.id, passwordHash: hashPassword("Matrix#2026") }).run();
+  db().insert(users).values({ username: "eval-matrix", displayName: "矩阵评估员", role: "evaluator", orgId: org.id, passwordHash: await hashPassword("Matrix#2026") }).run();
 
   // Objects of other units in the current cycle.
   const jdLeaf = firstLeaf(current.id, "JD002");

@@ -37,7 +37,7 @@ let rows = 0;
 
 beforeAll(async () => {
   await seedDemo();
-  const created = createUser(OFFICE, {
+  const created = await createUser(OFFICE, {
     username: "audit-probe",
     displayName: "审计测试用户",
     role: "leader",

@@ -37,6 +37,9 @@ import {
   UploadRejectedError,
 } from "../../app/utils/upload-stream.server";
 import { useTempDataDir } from "../helpers/data-dir";
+import { createCycle } from "../helpers/evaluation-fixtures";
+import { addFinding } from "../helpers/results-fixtures";
+import { DEMO_UNITS } from "../../seeds/demo/district";
 import {
   chunksOf,
   docxBytes,
@@ -58,7 +61,9 @@ const data = useTempDataDir();
 let unitA = 0; // dept-001's unit
 let unitB = 0; // dept-002's unit
 let actor: Actor;
-let ownerSeq = 0;
+let cycleId = 0;
+/** Real owners (a foreign key each): every leaf of every demo unit's submission, handed out in turn. */
+let leafOwners: string[] = [];
 
 beforeAll(() => {
   seedAccounts(getDb());
@@ -67,6 +72,10 @@ beforeAll(() => {
   unitB = user("dept-002").unitId!;
   const u = user("dept-001");
   actor = { id: u.id, name: u.displayName };
+  cycleId = createCycle(2030, "published", { submittedUnitCodes: DEMO_UNITS.map((d) => d.code) }).cycleId;
+  leafOwners = (
+    getSqlite().prepare("SELECT s.id || ':' || a.node_id FROM submission_answers a JOIN submissions s ON s.id = a.submission_id WHERE s.cycle_id = ? ORDER BY a.id").pluck().all(cycleId) as string[]
+  ).reverse();
 });
 
 afterEach(() => {
@@ -74,10 +83,12 @@ afterEach(() => {
   delete process.env.UPLOAD_MAX_SUBMISSION_MB;
 });
 
-/** A fresh owner per test so counts do not interfere. */
-function newOwner(ownerType: EvidenceOwnerType = "submission_leaf") {
-  ownerSeq++;
-  return { ownerType, ownerId: `t${ownerSeq}` };
+/** A fresh (real) owner per test so counts do not interfere. */
+function newOwner(ownerType: Extract<EvidenceOwnerType, "submission_leaf" | "finding"> = "submission_leaf") {
+  if (ownerType === "finding") return { ownerType, ownerId: String(addFinding(cycleId, DEMO_UNITS[1].code, "1.2", { kind: "fault", description: "栏目更新不及时", faultCode: "late", count: 1 })) };
+  const ownerId = leafOwners.pop();
+  if (!ownerId) throw new Error("no more evidence owners in the fixture");
+  return { ownerType, ownerId };
 }
 
 function sha(bytes: Uint8Array): string {

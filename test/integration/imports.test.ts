@@ -184,7 +184,7 @@ describe("users import", () => {
     const dept = getDb().select().from(users).where(eq(users.username, "dept-101")).get()!;
     const bm009 = getDb().select().from(units).where(eq(units.code, "BM009")).get()!;
     expect(dept).toMatchObject({ role: "department", unitId: bm009.id, orgId: null, active: true });
-    expect(verifyPassword("Start#2026a", dept.passwordHash)).toBe(true);
+    expect(await verifyPassword("Start#2026a", dept.passwordHash)).toBe(true);
     const evaluator = getDb().select().from(users).where(eq(users.username, "eval-101")).get()!;
     expect(evaluator.orgId).not.toBeNull();
     const logged = getDb().select().from(auditLog).all().map((a) => `${a.before ?? ""}${a.after ?? ""}`).join("\n");

@@ -4,7 +4,7 @@ import { getDb } from "../../db/client";
 import { auditLog, units, users } from "../../db/schema";
 import { seedDemo } from "../../seeds/demo/index";
 import { useTempDataDir } from "../helpers/data-dir";
-import { pdfBytes } from "../helpers/evidence-fixtures";
+import { leafOwnerOf, pdfBytes } from "../helpers/evidence-fixtures";
 import { makeRequest, run, sessionCookieFor } from "../helpers/remix";
 import { routeFiles, type RouteFn, type RouteModule } from "../helpers/routes";
 import * as evidenceRoute from "../../app/routes/evidence.$fileId";
@@ -94,14 +94,14 @@ describe("a department user tampering with ids", () => {
       actor,
       unitId: unitOf("JD002").id,
       ownerType: "submission_leaf",
-      ownerId: "rbac-other",
+      ownerId: leafOwnerOf(unitOf("JD002").id),
       part: { filename: "东湖街道内部材料.pdf", data: once(secret) },
     });
     const own = await saveUploadedEvidence({
       actor: { id: userRow("dept-001").id, name: "城关街道办事处填报员（dept-001）" },
       unitId: unitOf("JD001").id,
       ownerType: "submission_leaf",
-      ownerId: "rbac-own",
+      ownerId: leafOwnerOf(unitOf("JD001").id),
       part: { filename: "本单位材料.pdf", data: once(pdfBytes("城关")) },
     });
     otherFile = other.id;
@@ -175,6 +175,6 @@ describe("a department user tampering with ids", () => {
     );
     expect(res.status).toBe(200);
     expect(userRow("dept-002").passwordHash).toBe(victim.passwordHash);
-    expect(verifyPassword("Mine#20261", userRow("dept-001").passwordHash)).toBe(true);
+    expect(await verifyPassword("Mine#20261", userRow("dept-001").passwordHash)).toBe(true);
   });
 });

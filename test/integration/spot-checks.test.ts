@@ -206,6 +206,13 @@ describe("evidence on findings and rectifications", () => {
     expect((await upload(deptOf(jd.code === "JD001" ? "JD002" : "JD001"), "rectification", rect.id)).status).toBe(403);
     expect((await upload(deptOf(jd.code), "rectification", rect.id, "整改后.png")).status).toBe(200);
     expect(listEvidence("rectification", String(rect.id)).files.map((x) => x.originalName)).toEqual(["整改后.png"]);
+    // The evidence belongs to the rectification (a foreign key): it cannot be cancelled from under it.
+    const now = db().select().from(findings).where(eq(findings.id, f.id)).get()!;
+    const cancel = await batchPost(jd.inspectorUsername, findingForm(jd.code, { intent: "update", findingId: String(f.id), version: String(now.version), count: String(now.count) }));
+    expect(cancel.status).toBe(409);
+    expect(cancel.data.fieldErrors.requiresRectification).toBe("单位已上传整改佐证，不能取消整改要求");
+    expect(db().select().from(rectifications).where(eq(rectifications.id, rect.id)).get()).toBeDefined();
+    expect(db().select().from(findings).where(eq(findings.id, f.id)).get()!.version).toBe(now.version);
   });
 });
 

@@ -46,7 +46,7 @@ describe("creating users", () => {
     expect(res.data.created).toMatchObject({ username: "dept-101" });
     const row = userRow("dept-101");
     expect(row).toMatchObject({ role: "department", unitId: unitId("BM001"), orgId: null, active: true });
-    expect(verifyPassword("Initial#2026", row.passwordHash)).toBe(true);
+    expect(await verifyPassword("Initial#2026", row.passwordHash)).toBe(true);
     expect(counts()).toEqual({ users: before.users + 1, audit: before.audit + 1 });
     const audit = getDb()
       .select()

@@ -119,7 +119,7 @@ export async function importUsers(buffer: Uint8Array, actor: Actor, fileName: st
     return { ok: false, message: `未导入任何数据：共 ${sheet.rows.length} 行数据，其中 ${rowsWithErrors} 行有错误，请按下列原因修改后重新导入。`, errors };
   }
 
-  const hashed = parsed.map(({ password, rowNumber, ...u }) => ({ ...u, rowNumber, passwordHash: hashPassword(password) }));
+  const hashed = await Promise.all(parsed.map(async ({ password, rowNumber, ...u }) => ({ ...u, rowNumber, passwordHash: await hashPassword(password) })));
   const created = mutate(getDb(), (tx) => {
     const rows = hashed.map(({ rowNumber, ...values }) => {
       const { passwordHash: _omit, ...after } = tx.insert(users).values(values).returning().get();
