@@ -44,6 +44,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "submission.reopen": "重新开放自查",
   "submission.extension": "延长自查期限",
   "submission.remind": "催办自查",
+  "notification.settings": "修改消息提醒设置",
   "evidence.upload": "上传佐证材料",
   "evidence.delete": "删除佐证材料",
   "evidence.lock": "锁定佐证材料",
@@ -98,6 +99,7 @@ export const AUDIT_ENTITY_TYPE_LABELS: Record<string, string> = {
   finding: "抽查发现",
   rectification: "整改",
   appeal: "复核申请",
+  notification_settings: "消息提醒设置",
 };
 
 /** The Chinese name of an action; a code not named here is shown as the code itself, marked. */

@@ -1,6 +1,9 @@
 import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { z } from "zod";
 import type { Db, Tx } from "../../db/client";
 import { notificationDeliveries, notifications, notificationSettings, units, users, type NotificationKind, type Role } from "../../db/schema";
+import { mutate, writeAudit, type Actor } from "../utils/audit.server";
+import { zodFieldErrors, type FieldErrors } from "../utils/form.server";
 
 /**
  * Notifications (消息提醒): one row per recipient in the in-app centre, written in the transaction of
@@ -154,4 +157,52 @@ export function remindersOfUnit(db: Reader, cycleId: number, unitId: number) {
     .groupBy(notifications.createdAt, notifications.body)
     .orderBy(desc(notifications.createdAt))
     .all();
+}
+
+const optionalText = (max: number, label: string) =>
+  z
+    .string()
+    .trim()
+    .max(max, `${label}不能超过${max}个字符`)
+    .optional()
+    .transform((v) => (v ? v : null));
+
+export const settingsSchema = z
+  .object({
+    emailEnabled: z.union([z.literal("1"), z.literal("on")]).optional().transform((v) => v !== undefined),
+    emailFrom: optionalText(200, "发件人"),
+    webhookEnabled: z.union([z.literal("1"), z.literal("on")]).optional().transform((v) => v !== undefined),
+    webhookUrl: optionalText(500, "Webhook地址"),
+    reminderDays: z.coerce
+      .number({ invalid_type_error: "提前提醒天数须为数字" })
+      .int("提前提醒天数须为整数")
+      .min(1, "提前提醒天数须在1到30天之间")
+      .max(30, "提前提醒天数须在1到30天之间"),
+  })
+  .superRefine((v, ctx) => {
+    if (v.emailEnabled && !v.emailFrom) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["emailFrom"], message: "启用邮件提醒须填写发件人" });
+    if (v.emailFrom && !/^[^<>]*<?[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>?$/.test(v.emailFrom)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["emailFrom"], message: "发件人须为邮箱地址，如“区政务公开办 <zwgk@example.gov.cn>”" });
+    }
+    if (v.webhookEnabled && !v.webhookUrl) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["webhookUrl"], message: "启用Webhook推送须填写地址" });
+    if (v.webhookUrl && !/^https?:\/\/[^\s]+$/.test(v.webhookUrl)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["webhookUrl"], message: "Webhook地址须以http://或https://开头" });
+    }
+  });
+
+/** Save the office's delivery settings (validated, audited with before and after). */
+export function saveNotificationSettings(db: Db, actor: Actor, input: unknown, now: Date): { ok: true } | { ok: false; fieldErrors: FieldErrors } {
+  const parsed = settingsSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, fieldErrors: zodFieldErrors(parsed.error) };
+  return mutate(db, (tx) => {
+    const before = notificationSettingsOf(tx);
+    const values = { ...parsed.data, updatedAt: now.toISOString() };
+    tx.insert(notificationSettings)
+      .values({ id: 1, ...values })
+      .onConflictDoUpdate({ target: notificationSettings.id, set: values })
+      .run();
+    const { updatedAt: _b, id: _i, ...beforeAudit } = before;
+    writeAudit(tx, actor, { action: "notification.settings", entityType: "notification_settings", entityId: 1, before: beforeAudit, after: parsed.data });
+    return { ok: true as const };
+  });
 }
