@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { NAVIGATION } from "../navigation";
-import { requireUser, ROLE_LABELS } from "../utils/auth.server";
+import { requireAccess, ROLE_LABELS } from "../utils/auth.server";
 
 export const meta: MetaFunction = () => [{ title: "首页 - 政务公开绩效考核平台" }];
 
@@ -13,7 +13,7 @@ const INTRO: Record<string, string> = {
 };
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireUser(request);
+  const user = await requireAccess(request, "read", "account");
   return { role: user.role, roleLabel: ROLE_LABELS[user.role], displayName: user.displayName, unitName: user.unitName };
 }
 

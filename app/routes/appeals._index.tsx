@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { may } from "../policy.server";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { CyclePicker } from "../components/CyclePicker";
@@ -14,7 +15,7 @@ import { appealWindow, evaluationCycles, pickCycle, userName } from "../services
 import { actionRefusal, throwRefusal } from "../services/evaluation-http.server";
 import { addLink, listEvidence } from "../services/evidence.server";
 import { unitResultsView } from "../services/unit-results.server";
-import { actorOf, requireRole } from "../utils/auth.server";
+import { actorOf, assertCan, requireAccess } from "../utils/auth.server";
 import { formatBeijingTime } from "../utils/beijing-time";
 import { parseForm } from "../utils/form.server";
 import { badRequest, forbidden, parseId } from "../utils/http.server";
@@ -29,7 +30,7 @@ export const meta: MetaFunction = () => [{ title: "复核申请 - 政务公开�
  * whether the cycle may be finalised, and — once every appeal is decided — 提前结束复核期.
  */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireRole(request, "office", "department");
+  const user = await requireAccess(request, "read", "appeal");
   const db = getDb();
   const cycle = pickCycle(db, new URL(request.url).searchParams.get("cycle"));
   const cycles = evaluationCycles(db).map((c) => ({ id: c.id, year: c.year }));
@@ -41,7 +42,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     : null;
   const withEvidence = <T extends { id: number; createdAt: string; decidedAt: string | null }>(rows: T[]) =>
     rows.map((r) => ({ ...r, createdAtText: formatBeijingTime(r.createdAt), decidedAtText: r.decidedAt ? formatBeijingTime(r.decidedAt) : null, evidence: listEvidence("appeal", String(r.id)) }));
-  if (user.role === "office") {
+  if (may(user, "decide", "appeal")) {
     return {
       role: user.role,
       cycle: head,
@@ -79,7 +80,7 @@ interface ActionResult {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = await requireRole(request, "office", "department");
+  const user = await requireAccess(request, ["write", "decide"], "appeal");
   const actor = actorOf(user);
   const db = getDb();
   const form = await request.formData();
@@ -89,9 +90,9 @@ export async function action({ request }: ActionFunctionArgs) {
   try {
     switch (intent) {
       case "appeal": {
-        if (user.role !== "department") throw forbidden("只有被考核单位可以申请复核。");
+        if (!may(user, "write", "appeal")) throw forbidden("只有被考核单位可以申请复核。");
         // Another unit's appeal is refused before the form is validated.
-        if (String(form.get("unitId") ?? "").trim() !== String(user.unitId)) throw forbidden("只能对本单位的考核结果申请复核。");
+        assertCan(db, user, "write", { kind: "appeal", unitId: Number(String(form.get("unitId") ?? "").trim()) }, "只能对本单位的考核结果申请复核。");
         const cycleId = parseId(String(form.get("cycleId") ?? ""));
         const parsed = parseForm(appealFormSchema, form);
         if (!parsed.ok) return reply(400, { ok: false, fieldErrors: parsed.fieldErrors });
@@ -99,7 +100,7 @@ export async function action({ request }: ActionFunctionArgs) {
         return reply(200, { ok: true, message: "已提交复核申请。", fieldErrors: {} });
       }
       case "decide": {
-        if (user.role !== "office") throw forbidden("只有政务公开办可以处理复核申请。");
+        if (!may(user, "decide", "appeal")) throw forbidden("只有政务公开办可以处理复核申请。");
         const appealId = parseId(String(form.get("appealId") ?? ""));
         const parsed = parseForm(decisionSchema, form);
         if (!parsed.ok) return reply(400, { ok: false, fieldErrors: parsed.fieldErrors });
@@ -107,7 +108,7 @@ export async function action({ request }: ActionFunctionArgs) {
         return reply(200, { ok: true, message: parsed.data.decision === "adjusted" ? "已调整分值，结果将按调整后的分值计算。" : "已维持原评分。", fieldErrors: {} });
       }
       case "closeWindow": {
-        if (user.role !== "office") throw forbidden("只有政务公开办可以提前结束复核期。");
+        if (!may(user, "decide", "appeal")) throw forbidden("只有政务公开办可以提前结束复核期。");
         const cycleId = parseId(String(form.get("cycleId") ?? ""));
         const parsed = parseForm(closeWindowSchema, form);
         if (!parsed.ok) return reply(400, { ok: false, fieldErrors: parsed.fieldErrors });

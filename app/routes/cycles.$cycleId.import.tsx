@@ -7,13 +7,13 @@ import { getCycle, listCycleSets } from "../services/cycles.server";
 import { formatProblem, importIndicators } from "../services/indicator-xlsx.server";
 import { readXlsxUpload } from "../services/imports/xlsx-upload.server";
 import { listCategories } from "../services/categories.server";
-import { actorOf, requireRole } from "../utils/auth.server";
+import { actorOf, requireAccess } from "../utils/auth.server";
 import { parseId } from "../utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "导入指标体系 - 政务公开绩效考核平台" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireRole(request, "office");
+  await requireAccess(request, "read", "cycle");
   const cycle = getCycle(parseId(params.cycleId));
   return {
     cycle: { id: cycle.id, year: cycle.year, title: cycle.title, statusLabel: CYCLE_STATUS_LABELS[cycle.status] },
@@ -31,7 +31,7 @@ interface ImportOutcome {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requireRole(request, "office");
+  const user = await requireAccess(request, "write", "cycle");
   const cycleId = parseId(params.cycleId);
   getCycle(cycleId);
   const upload = await readXlsxUpload(request);

@@ -30,7 +30,7 @@ import {
   type NodePosition,
   type OpResult,
 } from "../services/indicators.server";
-import { actorOf, requireRole } from "../utils/auth.server";
+import { actorOf, requireAccess } from "../utils/auth.server";
 import { formatBeijingTime } from "../utils/beijing-time";
 import { zodFieldErrors } from "../utils/form.server";
 import { badRequest, parseId } from "../utils/http.server";
@@ -75,7 +75,7 @@ function flatten(tree: readonly StoredIndicator[], problems: Map<number, number>
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireRole(request, "office", "leader");
+  const user = await requireAccess(request, "read", "cycle");
   const cycleId = parseId(params.cycleId);
   const setId = parseId(params.setId);
   const db = getDb();
@@ -159,7 +159,7 @@ export interface SetActionResult {
 const idField = z.coerce.number({ invalid_type_error: "未指定指标" }).int().positive("未指定指标");
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requireRole(request, "office");
+  const user = await requireAccess(request, "write", "cycle");
   const actor = actorOf(user);
   const cycleId = parseId(params.cycleId);
   const setId = parseId(params.setId);

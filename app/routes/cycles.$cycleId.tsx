@@ -24,7 +24,7 @@ import {
   updateCycle,
   type CycleResult,
 } from "../services/cycles.server";
-import { actorOf, requireRole } from "../utils/auth.server";
+import { actorOf, requireAccess } from "../utils/auth.server";
 import { formValues } from "../utils/form.server";
 import { badRequest, parseId } from "../utils/http.server";
 
@@ -33,7 +33,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireRole(request, "office", "leader");
+  const user = await requireAccess(request, "read", "cycle");
   const cycle = getCycle(parseId(params.cycleId));
   const canEdit = user.role === "office";
   const copiedFrom = cycle.copiedFromId ? getCycle(cycle.copiedFromId) : null;
@@ -78,7 +78,7 @@ function reply(intent: string, result: CycleResult, formData: FormData, message:
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requireRole(request, "office");
+  const user = await requireAccess(request, "write", "cycle");
   const actor = actorOf(user);
   const cycleId = parseId(params.cycleId);
   const formData = await request.formData();

@@ -18,7 +18,7 @@ import {
 } from "../services/assignments.server";
 import { EVALUATION_OPEN_STATUSES, evaluationCycles, pickCycle } from "../services/evaluation-context.server";
 import { refusalErrors } from "../services/evaluation-http.server";
-import { actorOf, requireRole } from "../utils/auth.server";
+import { actorOf, requireAccess } from "../utils/auth.server";
 import { formatBeijingTime } from "../utils/beijing-time";
 import { parseForm } from "../utils/form.server";
 import { badRequest, parseId } from "../utils/http.server";
@@ -27,7 +27,7 @@ import { getDb } from "../utils/db.server";
 export const meta: MetaFunction = () => [{ title: "评估分配 - 政务公开绩效考核平台" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, "office");
+  await requireAccess(request, "read", "evaluationManagement");
   const db = getDb();
   const cycle = pickCycle(db, new URL(request.url).searchParams.get("cycle"));
   const cycles = evaluationCycles(db).map((c) => ({ id: c.id, year: c.year }));
@@ -57,7 +57,7 @@ interface ActionResult {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = await requireRole(request, "office");
+  const user = await requireAccess(request, "write", "evaluationManagement");
   const actor = actorOf(user);
   const db = getDb();
   const form = await request.formData();

@@ -3,13 +3,13 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { fmt, KIND_LABELS } from "../domain/results-view";
 import { cycleByYearOr404, scoreCard } from "../services/results-pages.server";
 import { formatBeijingTime } from "../utils/beijing-time";
-import { requireUser } from "../utils/auth.server";
+import { requireAccess } from "../utils/auth.server";
 import { parseId } from "../utils/http.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.unit.name ?? ""} 得分明细 - 政务公开绩效考核平台` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireUser(request);
+  const user = await requireAccess(request, "read", "unitResults");
   const unitId = parseId(params.unitId);
   const cycle = cycleByYearOr404(params.year);
   const view = scoreCard(user, cycle, unitId);

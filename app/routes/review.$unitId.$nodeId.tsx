@@ -9,7 +9,7 @@ import { RULE_TYPE_LABELS } from "../domain/evaluation-labels";
 import type { ReviewFormState } from "../domain/review-input";
 import { refusalErrors, throwRefusal } from "../services/evaluation-http.server";
 import { loadReviewLeaf, saveEntry } from "../services/reviews.server";
-import { actorOf, requireRole } from "../utils/auth.server";
+import { actorOf, requireAccess } from "../utils/auth.server";
 import { formatBeijingTime } from "../utils/beijing-time";
 import { parseId } from "../utils/http.server";
 import { getDb } from "../utils/db.server";
@@ -22,7 +22,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
  * other evaluators' entries — only once this evaluator has signed the unit off (else 403).
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireRole(request, "evaluator");
+  const user = await requireAccess(request, "read", "review");
   const unitId = parseId(params.unitId);
   const nodeId = parseId(params.nodeId);
   const peers = new URL(request.url).searchParams.get("peers") === "1";
@@ -64,7 +64,7 @@ function stateFromForm(form: FormData): ReviewFormState {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requireRole(request, "evaluator");
+  const user = await requireAccess(request, "write", "review");
   const unitId = parseId(params.unitId);
   const nodeId = parseId(params.nodeId);
   const form = await request.formData();

@@ -9,7 +9,7 @@ import { arbitrate, arbitrationSchema, listDivergences, mayArbitrate } from "../
 import { EVALUATION_OPEN_STATUSES, getCycle } from "../services/evaluation-context.server";
 import { refusalErrors, throwRefusal } from "../services/evaluation-http.server";
 import { loadReviewUnit, requireAssignment, signOff } from "../services/reviews.server";
-import { actorOf, requireRole } from "../utils/auth.server";
+import { actorOf, requireAccess } from "../utils/auth.server";
 import { formatBeijingTime } from "../utils/beijing-time";
 import { parseForm } from "../utils/form.server";
 import { badRequest, parseId } from "../utils/http.server";
@@ -18,7 +18,7 @@ import { getDb } from "../utils/db.server";
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data ? data.unit.name : "单位"} - 评估任务 - 政务公开绩效考核平台` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireRole(request, "evaluator");
+  const user = await requireAccess(request, "read", "review");
   const unitId = parseId(params.unitId);
   const db = getDb();
   try {
@@ -44,7 +44,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 type ActionResult = ({ intent: "signoff" } & { ok: boolean; message?: string; fieldErrors: Record<string, string> }) | ({ intent: "arbitrate" } & ArbitrationActionResult);
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requireRole(request, "evaluator");
+  const user = await requireAccess(request, "write", "review");
   const unitId = parseId(params.unitId);
   const form = await request.formData();
   const cycleId = parseId(String(form.get("cycleId") ?? ""));

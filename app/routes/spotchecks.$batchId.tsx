@@ -17,7 +17,7 @@ import {
   setBatchPublished,
   updateFinding,
 } from "../services/spot-checks.server";
-import { actorOf, requireRole } from "../utils/auth.server";
+import { actorOf, requireAccess } from "../utils/auth.server";
 import { EvidenceList } from "../components/EvidenceList";
 import { EvidencePreviews } from "../components/EvidencePreviews";
 import { EvidenceUploader } from "../components/EvidenceUploader";
@@ -29,7 +29,7 @@ import { getDb } from "../utils/db.server";
 export const meta: MetaFunction = () => [{ title: "抽查批次 - 政务公开绩效考核平台" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireRole(request, "office", "evaluator");
+  const user = await requireAccess(request, "read", "spotCheck");
   const batchId = parseId(params.batchId);
   const db = getDb();
   try {
@@ -60,7 +60,7 @@ interface ActionResult {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requireRole(request, "office", "evaluator");
+  const user = await requireAccess(request, "write", "spotCheck");
   const batchId = parseId(params.batchId);
   const actor = actorOf(user);
   const db = getDb();

@@ -6,7 +6,7 @@ import { categories } from "../../db/schema";
 import { batchFormSchema, createBatch, listBatches } from "../services/spot-checks.server";
 import { EVALUATION_OPEN_STATUSES, evaluationCycles, pickCycle } from "../services/evaluation-context.server";
 import { refusalErrors } from "../services/evaluation-http.server";
-import { actorOf, requireRole } from "../utils/auth.server";
+import { actorOf, requireAccess } from "../utils/auth.server";
 import { formatBeijingTime } from "../utils/beijing-time";
 import { formValues, parseForm } from "../utils/form.server";
 import { badRequest, parseId } from "../utils/http.server";
@@ -15,7 +15,7 @@ import { getDb } from "../utils/db.server";
 export const meta: MetaFunction = () => [{ title: "抽查（双随机一公开） - 政务公开绩效考核平台" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, "office");
+  await requireAccess(request, "read", "spotCheck");
   const db = getDb();
   const cycle = pickCycle(db, new URL(request.url).searchParams.get("cycle"));
   const cycles = evaluationCycles(db).map((c) => ({ id: c.id, year: c.year }));
@@ -35,7 +35,7 @@ interface ActionResult {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = await requireRole(request, "office");
+  const user = await requireAccess(request, "write", "spotCheck");
   const form = await request.formData();
   if (form.get("intent") !== "create") throw badRequest("未知的操作。");
   const cycleId = parseId(String(form.get("cycleId") ?? ""));

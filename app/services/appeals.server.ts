@@ -1,4 +1,5 @@
 import { and, asc, desc, eq } from "drizzle-orm";
+import { can, may } from "../policy.server";
 import { z } from "zod";
 import type { Db } from "../../db/client";
 import { appeals, cycles, indicatorNodes, units, users } from "../../db/schema";
@@ -33,7 +34,7 @@ export const closeWindowSchema = z.object({
  * be filed and the window no longer holds up 定稿 (appealsSettled).
  */
 export function closeAppealWindow(db: Db, actor: Actor, user: SessionUser, cycleId: number, input: z.infer<typeof closeWindowSchema>, now = new Date()): void {
-  if (user.role !== "office") throw new EvaluationError("只有政务公开办可以提前结束复核期。", 403);
+  if (!may(user, "decide", "appeal")) throw new EvaluationError("只有政务公开办可以提前结束复核期。", 403);
   mutate(db, (tx) => {
     const cycle = getCycle(tx, cycleId);
     if (cycle.status !== "preliminary") throw new EvaluationError("只有在初步结果阶段才能提前结束复核期", 409);
@@ -61,7 +62,7 @@ export const appealFormSchema = z.object({
 });
 
 export function createAppeal(db: Db, actor: Actor, user: SessionUser, cycleId: number, input: z.infer<typeof appealFormSchema>, now = new Date()): number {
-  if (user.role !== "department" || user.unitId !== input.unitId) throw new EvaluationError("只能对本单位的考核结果申请复核。", 403);
+  if (!can(db, user, "write", { kind: "appeal", unitId: input.unitId })) throw new EvaluationError("只能对本单位的考核结果申请复核。", 403);
   return mutate(db, (tx) => {
     const cycle = getCycle(tx, cycleId);
     assertAppealWindowOpen(tx, cycle, now);
@@ -143,7 +144,7 @@ export function listAppeals(db: Reader, cycleId: number, opts: { unitId?: number
 export function appealForEvidence(db: Reader, user: SessionUser, appealId: number) {
   const a = db.select().from(appeals).where(eq(appeals.id, appealId)).get();
   if (!a) throw new EvaluationError("复核申请不存在", 404);
-  if (user.role !== "department" || user.unitId !== a.unitId) throw new EvaluationError("只能为本单位的复核申请上传佐证。", 403);
+  if (!can(db, user, "write", { kind: "appeal", unitId: a.unitId })) throw new EvaluationError("只能为本单位的复核申请上传佐证。", 403);
   if (a.status !== "pending") throw new EvaluationError("复核申请已处理，不能再上传佐证", 409);
   assertAppealWindowOpen(db, getCycle(db, a.cycleId));
   return a;

@@ -1,7 +1,8 @@
 import { and, eq } from "drizzle-orm";
+import { can } from "../policy.server";
 import { z } from "zod";
 import type { Db } from "../../db/client";
-import { appeals, arbitrations, evaluatorAssignments, users } from "../../db/schema";
+import { appeals, arbitrations, users } from "../../db/schema";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import type { SessionUser } from "../utils/auth.server";
 import { scoreCycle } from "./cycle-package.server";
@@ -77,14 +78,7 @@ export function unresolvedDivergences(db: Reader, cycleId: number): Divergence[]
 
 /** May this user arbitrate this unit's leaves? The office, or the unit's lead evaluator once signed off. */
 export function mayArbitrate(db: Reader, user: SessionUser, cycleId: number, unitId: number): boolean {
-  if (user.role === "office") return true;
-  if (user.role !== "evaluator") return false;
-  const a = db
-    .select()
-    .from(evaluatorAssignments)
-    .where(and(eq(evaluatorAssignments.cycleId, cycleId), eq(evaluatorAssignments.unitId, unitId), eq(evaluatorAssignments.evaluatorId, user.id)))
-    .get();
-  return !!a && a.lead && a.signedOffAt !== null;
+  return can(db, user, "decide", { kind: "arbitration", cycleId, unitId });
 }
 
 const DECIMAL = /^\d+(\.\d{1,2})?$/;

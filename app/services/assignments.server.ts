@@ -1,38 +1,16 @@
 import { and, asc, count, desc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
-import { getDb, type Db, type Tx } from "../../db/client";
-import { assignmentDraws, evaluatorAssignments, evaluatorEntries, spotCheckUnits, submissions, units, users } from "../../db/schema";
+import type { Db, Tx } from "../../db/client";
+import { assignmentDraws, evaluatorAssignments, evaluatorEntries, submissions, units, users } from "../../db/schema";
 import { drawAssignments, type DrawEvaluator, type DrawUnit, type UnitDraw } from "../domain/assignment-draw";
 import { newSeed } from "../domain/prng";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
-import { registerUnitAccessRule } from "../utils/auth.server";
 import { assertEvaluationOpen, cycleUnits, EvaluationError, getCycle, setFor, type CycleRow, type CycleUnit, type Reader } from "./evaluation-context.server";
 
 /**
  * Evaluator assignments (评估员分配): manual assign/unassign, seeded random assignment (the draw is
  * stored with its seed and inputs so it can be re-derived), lead evaluator, reopening a sign-off.
  */
-
-// Evaluators may READ the units they are assigned to (or drawn to inspect) — their evidence and
-// self-assessment. Writes go through this module's own checks, never through unit write access.
-registerUnitAccessRule((user, unitId, mode) => mode === "read" && evaluatorMayReadUnit(getDb(), user.id, unitId));
-
-export function evaluatorMayReadUnit(db: Reader, evaluatorId: number, unitId: number): boolean {
-  const assigned = db
-    .select({ id: evaluatorAssignments.id })
-    .from(evaluatorAssignments)
-    .where(and(eq(evaluatorAssignments.evaluatorId, evaluatorId), eq(evaluatorAssignments.unitId, unitId)))
-    .limit(1)
-    .get();
-  if (assigned) return true;
-  const inspects = db
-    .select({ id: spotCheckUnits.id })
-    .from(spotCheckUnits)
-    .where(and(eq(spotCheckUnits.inspectorId, evaluatorId), eq(spotCheckUnits.unitId, unitId)))
-    .limit(1)
-    .get();
-  return !!inspects;
-}
 
 export interface EvaluatorInfo extends DrawEvaluator {
   boundUnitName: string | null;

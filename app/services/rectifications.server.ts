@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
+import { can, type Resource } from "../policy.server";
 import { z } from "zod";
 import type { Db } from "../../db/client";
 import { cycles, findings, indicatorNodes, rectifications, spotCheckUnits, units, users } from "../../db/schema";
@@ -98,9 +99,11 @@ function drawnFindingIds(db: Reader, inspectorId: number): number[] {
 
 /** May the user verify this rectification: the office, or the inspector drawn for the finding's unit. */
 function mayVerify(db: Reader, user: SessionUser, f: typeof findings.$inferSelect): boolean {
-  if (user.role === "office") return true;
-  if (user.role !== "evaluator") return false;
-  return f.inspectorId === user.id || drawnFindingIds(db, user.id).includes(f.id);
+  return can(db, user, "decide", rectificationResource(f));
+}
+
+function rectificationResource(f: typeof findings.$inferSelect): Resource {
+  return { kind: "rectification", unitId: f.unitId, batchId: f.batchId, inspectorId: f.inspectorId ?? undefined };
 }
 
 /**
@@ -112,9 +115,9 @@ function rectificationAccess(db: Reader, user: SessionUser, rectId: number) {
   const r = db.select().from(rectifications).where(eq(rectifications.id, rectId)).get();
   if (!r) throw new EvaluationError("整改记录不存在", 404);
   const f = db.select().from(findings).where(eq(findings.id, r.findingId)).get()!;
-  const isUnit = user.role === "department" && user.unitId === f.unitId;
+  const isUnit = can(db, user, "write", rectificationResource(f));
   const verifier = mayVerify(db, user, f);
-  if (!isUnit && !verifier && user.role !== "leader") throw new EvaluationError("您无权查看该整改记录。", 403);
+  if (!can(db, user, "read", rectificationResource(f))) throw new EvaluationError("您无权查看该整改记录。", 403);
   return { rectification: r, finding: f, isUnit, verifier };
 }
 
@@ -150,7 +153,7 @@ export function respondToRectification(db: Db, actor: Actor, user: SessionUser, 
     const r = tx.select().from(rectifications).where(eq(rectifications.id, rectId)).get();
     if (!r) throw new EvaluationError("整改记录不存在", 404);
     const f = tx.select().from(findings).where(eq(findings.id, r.findingId)).get()!;
-    if (user.role !== "department" || user.unitId !== f.unitId) throw new EvaluationError(RESPOND_REFUSAL, 403);
+    if (!can(tx, user, "write", rectificationResource(f))) throw new EvaluationError(RESPOND_REFUSAL, 403);
     if (r.version !== input.version) throw new EvaluationError(STALE_MESSAGE, 409);
     if (r.status !== "pending" && r.status !== "failed") throw new EvaluationError("整改情况已回复，等待核验", 409);
     const after = tx
@@ -192,7 +195,7 @@ export function rectificationForEvidence(db: Reader, user: SessionUser, rectId: 
   const r = db.select().from(rectifications).where(eq(rectifications.id, rectId)).get();
   if (!r) throw new EvaluationError("整改记录不存在", 404);
   const f = db.select().from(findings).where(eq(findings.id, r.findingId)).get()!;
-  if (user.role !== "department" || user.unitId !== f.unitId) throw new EvaluationError("只有被抽查单位可以上传整改佐证。", 403);
+  if (!can(db, user, "write", rectificationResource(f))) throw new EvaluationError("只有被抽查单位可以上传整改佐证。", 403);
   if (r.status !== "pending" && r.status !== "failed") throw new EvaluationError("整改情况已回复，不能再上传佐证", 409);
   return { rectification: r, unitId: f.unitId };
 }

@@ -1,11 +1,12 @@
 import { and, asc, eq } from "drizzle-orm";
+import { accessRefusal, may, OTHER_UNIT } from "../policy.server";
 import { z } from "zod";
 import { getDb, getSqlite } from "../../db/client";
 import { cycles, findings, indicatorNodes, submissions, type CycleStatus } from "../../db/schema";
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
 import { dimensionsUsed, gradeColour } from "../domain/results-view";
 import type { SessionUser } from "../utils/auth.server";
-import { assertUnitAccess } from "../utils/auth.server";
+import { assertCan } from "../utils/auth.server";
 import { forbidden, notFound } from "../utils/http.server";
 import { preparedStatement } from "../utils/prepared-statement.server";
 import { listAppeals } from "./appeals.server";
@@ -148,9 +149,9 @@ const FINDING_KIND_LABELS = { fault: "扣分项", deduction: "临时扣分", vet
  * Departments only their own unit, and only from 初步结果 on; evaluators never.
  */
 export function scoreCard(user: SessionUser, cycle: CycleRow, unitId: number) {
-  if (user.role === "evaluator") throw forbidden("评估人员请在评估任务中查看。");
-  assertUnitAccess(user, unitId, "read");
   const db = getDb();
+  if (!may(user, "read", "unitResults")) throw forbidden(accessRefusal("unitResults"));
+  assertCan(db, user, "read", { kind: "unitResults", unitId }, OTHER_UNIT);
   let unit;
   try {
     unit = getUnit(db, unitId);

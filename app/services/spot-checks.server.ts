@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { can, may } from "../policy.server";
 import { z } from "zod";
 import type { Db } from "../../db/client";
 import { categories, findings, rectifications, spotCheckBatches, spotCheckUnits, units, users } from "../../db/schema";
@@ -152,7 +153,7 @@ function getBatch(db: Reader, batchId: number): BatchRow {
 function batchAccess(db: Reader, user: SessionUser, batchId: number) {
   const batch = getBatch(db, batchId);
   const drawn = batchUnits(db, batchId);
-  if (user.role !== "office" && !(user.role === "evaluator" && drawn.some((u) => u.inspectorId === user.id))) {
+  if (!can(db, user, "read", { kind: "spotCheck", batchId })) {
     throw new EvaluationError("您不是该抽查批次的检查人员，无权访问。", 403);
   }
   return { batch, drawn };
@@ -168,14 +169,14 @@ const FINDING_REFUSAL = "只有抽中的检查人员或政务公开办可以记�
 /** Publishing a batch's draw: the office only. */
 export function assertMayPublishBatch(db: Reader, user: SessionUser, batchId: number): void {
   batchAccess(db, user, batchId);
-  if (user.role !== "office") throw new EvaluationError("只有政务公开办可以公开抽查结果。", 403);
+  if (!may(user, "decide", "spotCheck")) throw new EvaluationError("只有政务公开办可以公开抽查结果。", 403);
 }
 
 /** Recording a finding: the office, or the inspector drawn for the posted unit (an unknown unit is left to validation). */
 export function assertMayRecordFinding(db: Reader, user: SessionUser, batchId: number, postedUnitId: string): void {
   const { drawn } = batchAccess(db, user, batchId);
   const unit = drawn.find((u) => String(u.unitId) === postedUnitId.trim());
-  if (user.role !== "office" && unit && unit.inspectorId !== user.id) throw new EvaluationError(FINDING_REFUSAL, 403);
+  if (unit && !can(db, user, "write", { kind: "spotCheck", batchId, unitId: unit.unitId })) throw new EvaluationError(FINDING_REFUSAL, 403);
 }
 
 /** A finding of this batch the user may edit or add evidence to (404 if it is not in the batch). */
@@ -191,7 +192,7 @@ export function findingOfBatch(db: Reader, user: SessionUser, batchId: number, p
 export function loadBatch(db: Reader, user: SessionUser, batchId: number) {
   const { batch, drawn } = batchAccess(db, user, batchId);
   const cycle = getCycle(db, batch.cycleId);
-  const visibleUnits = user.role === "office" ? drawn : drawn.filter((u) => u.inspectorId === user.id);
+  const visibleUnits = drawn.filter((u) => can(db, user, "read", { kind: "spotCheck", batchId, unitId: u.unitId }));
   const unitIds = visibleUnits.map((u) => u.unitId);
   const rows =
     unitIds.length === 0
@@ -278,7 +279,7 @@ function checkFindingTarget(db: Reader, user: SessionUser, batch: BatchRow, inpu
     .where(and(eq(spotCheckUnits.batchId, batch.id), eq(spotCheckUnits.unitId, input.unitId)))
     .get();
   if (!drawn) throw new EvaluationError("该单位不在本批次抽查范围内", 400, "unitId");
-  if (user.role !== "office" && drawn.inspectorId !== user.id) throw new EvaluationError(FINDING_REFUSAL, 403);
+  if (!can(db, user, "write", { kind: "spotCheck", batchId: batch.id, unitId: input.unitId })) throw new EvaluationError(FINDING_REFUSAL, 403);
   const unit = getUnit(db, input.unitId);
   const leaf = setFor(db, batch.cycleId, unit.categoryId)?.leaves.find((l) => l.nodeId === input.nodeId);
   if (!leaf) throw new EvaluationError("该指标不是该单位的末级指标", 400, "nodeId");
@@ -360,13 +361,7 @@ export function updateFinding(db: Db, actor: Actor, user: SessionUser, findingId
 export function findingForEvidence(db: Reader, user: SessionUser, findingId: number): FindingRow {
   const f = db.select().from(findings).where(eq(findings.id, findingId)).get();
   if (!f) throw new EvaluationError("抽查发现不存在", 404);
-  if (user.role === "office") return f;
-  const drawn = db
-    .select()
-    .from(spotCheckUnits)
-    .where(and(eq(spotCheckUnits.batchId, f.batchId), eq(spotCheckUnits.unitId, f.unitId)))
-    .get();
-  if (user.role !== "evaluator" || drawn?.inspectorId !== user.id) throw new EvaluationError("只有抽中的检查人员或政务公开办可以上传抽查佐证", 403);
+  if (!can(db, user, "write", { kind: "spotCheck", batchId: f.batchId, unitId: f.unitId })) throw new EvaluationError("只有抽中的检查人员或政务公开办可以上传抽查佐证", 403);
   return f;
 }
 

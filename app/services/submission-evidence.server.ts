@@ -28,7 +28,7 @@ import { assertLeafEditable, ensureSubmission, findLeaf, resolveDepartmentContex
  * `${submissionId}:${nodeId}`. Only while the leaf is editable; once submitted everything is locked.
  */
 
-type DeptUser = Pick<SessionUser, "role" | "unitId">;
+type DeptUser = Pick<SessionUser, "id" | "role" | "unitId">;
 
 export type LeafEvidenceResult = { ok: true; message: string } | { ok: false; status: 400 | 403 | 404 | 409 | 413; error: string };
 

@@ -40,7 +40,7 @@ import { findLeaf, resolveDepartmentContext } from "./submissions.server";
 
 /** Read models for the department workspace and the office review pages. */
 
-type DeptUser = Pick<SessionUser, "role" | "unitId">;
+type DeptUser = Pick<SessionUser, "id" | "role" | "unitId">;
 
 export interface TimelineEntry {
   id: number;

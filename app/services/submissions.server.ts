@@ -1,4 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
+import { can, may } from "../policy.server";
+import type { SessionUser } from "../utils/auth.server";
 import { z } from "zod";
 import { getDb, type Tx } from "../../db/client";
 import { cycles, deadlineExtensions, returnItems, submissionAnswers, submissionEvents, submissions, type SubmissionStatus } from "../../db/schema";
@@ -8,7 +10,6 @@ import { engineInputErrors } from "../domain/self-score";
 import { beijingDate, deadlineLabel, isPastDue } from "../domain/self-inspection-deadline";
 import { findTransition, lockReason, SUBMISSION_STATUS_LABELS, type SubmissionAction, type SubmissionTransition } from "../domain/submission-status";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
-import { canAccessUnit, type SessionUser } from "../utils/auth.server";
 import { lockEvidence } from "./evidence.server";
 import {
   completenessOf,
@@ -41,7 +42,7 @@ export const STALE_MESSAGE = "该项已被他人修改，请刷新后再试";
 export const OTHER_UNIT_MESSAGE = "您无权访问其他单位的数据。";
 const COMMENT_MAX = 1000;
 
-type DeptUser = Pick<SessionUser, "role" | "unitId">;
+type DeptUser = Pick<SessionUser, "id" | "role" | "unitId">;
 
 // ---------------------------------------------------------------- context
 
@@ -58,7 +59,7 @@ export function assertCycleOpen(cycle: CycleRow): void {
  * be the unit's own submission of this cycle: another unit's → 403, a stale page → 409.
  */
 export function resolveDepartmentContext(db: Reader, user: DeptUser, postedSubmissionId?: unknown): UnitContext {
-  if (user.role !== "department" || !user.unitId) throw new SubmissionError("您的账号未关联被考核单位，不能填报自查", 403);
+  if (!may(user, "write", "selfInspection") || !user.unitId) throw new SubmissionError("您的账号未关联被考核单位，不能填报自查", 403);
   const cycle = currentCycle(db);
   if (!cycle) throw new SubmissionError("当前没有进行中的考核年度", 404);
   const ctx = loadUnitContext(db, cycle, user.unitId);
@@ -66,7 +67,7 @@ export function resolveDepartmentContext(db: Reader, user: DeptUser, postedSubmi
     if (!/^[1-9][0-9]{0,15}$/.test(postedSubmissionId.trim())) throw new SubmissionError("自查记录不存在", 404);
     const posted = db.select().from(submissions).where(eq(submissions.id, Number(postedSubmissionId))).get();
     if (!posted) throw new SubmissionError("自查记录不存在", 404);
-    if (!canAccessUnit(user as SessionUser, posted.unitId, "write")) throw new SubmissionError(OTHER_UNIT_MESSAGE, 403);
+    if (!can(db, user, "write", { kind: "selfInspection", unitId: posted.unitId })) throw new SubmissionError(OTHER_UNIT_MESSAGE, 403);
     if (posted.cycleId !== cycle.id) throw new SubmissionError("该自查不属于当前考核年度，请刷新页面后再试", 409);
   }
   return ctx;

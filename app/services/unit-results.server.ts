@@ -1,4 +1,5 @@
 import { and, asc, eq } from "drizzle-orm";
+import { accessRefusal, can, may, OTHER_UNIT } from "../policy.server";
 import { cycleResults, findings, indicatorNodes, unitResults } from "../../db/schema";
 import type { UnitResult } from "../../scoring";
 import { FINDING_KIND_LABELS } from "../domain/evaluation-labels";
@@ -15,8 +16,8 @@ import { appealWindow, EvaluationError, getCycle, getUnit, setFor, statusAtLeast
  */
 
 export function unitResultsView(db: Reader, user: SessionUser, cycleId: number, unitId: number) {
-  if (user.role === "department" && user.unitId !== unitId) throw new EvaluationError("您无权访问其他单位的数据。", 403);
-  if (user.role === "evaluator") throw new EvaluationError("评估人员请在评估任务中查看。", 403);
+  if (!may(user, "read", "unitResults")) throw new EvaluationError(accessRefusal("unitResults"), 403);
+  if (!can(db, user, "read", { kind: "unitResults", unitId })) throw new EvaluationError(OTHER_UNIT, 403);
   const cycle = getCycle(db, cycleId);
   const unit = getUnit(db, unitId);
   const head = { cycle: { id: cycle.id, year: cycle.year, title: cycle.title, status: cycle.status }, unit };
