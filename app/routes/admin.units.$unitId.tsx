@@ -3,7 +3,7 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { UnitFormFields } from "../components/UnitFormFields";
 import { listCategories } from "../services/categories.server";
-import { getUnit, listParentOptions, unitFormSchema, updateUnit } from "../services/units.server";
+import { unitOr404, listParentOptions, unitFormSchema, updateUnit } from "../services/units.server";
 import { actorOf, requireAccess } from "../utils/auth.server";
 import { formValues, parseForm } from "../utils/form.server";
 import { parseId } from "../utils/http.server";
@@ -12,7 +12,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `编辑
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireAccess(request, "read", "administration");
-  const unit = getUnit(parseId(params.unitId));
+  const unit = unitOr404(parseId(params.unitId));
   return {
     unit,
     categories: listCategories().map(({ id, name }) => ({ id, name })),

@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { cycleAllows } from "../domain/cycle-capabilities";
 import { may } from "../policy.server";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -12,13 +13,12 @@ import { fmt } from "../domain/results-view";
 import { appealFormSchema, appealForEvidence, closeAppealWindow, closeWindowSchema, createAppeal, decideAppeal, decisionSchema, listAppeals } from "../services/appeals.server";
 import { appealsSettled } from "../services/arbitration.server";
 import { appealWindow, evaluationCycles, pickCycle, userName } from "../services/evaluation-context.server";
-import { actionRefusal, throwRefusal } from "../services/evaluation-http.server";
 import { addLink, listEvidence } from "../services/evidence.server";
 import { unitResultsView } from "../services/unit-results.server";
 import { actorOf, assertCan, requireAccess } from "../utils/auth.server";
 import { formatBeijingTime } from "../utils/beijing-time";
 import { parseForm } from "../utils/form.server";
-import { badRequest, forbidden, parseId } from "../utils/http.server";
+import { badRequest, forbidden, parseId, actionRefusal, throwAsResponse } from "../utils/http.server";
 import { getDb } from "../utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "复核申请 - 政务公开绩效考核平台" }];
@@ -49,7 +49,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       cycles,
       window,
       closedEarly,
-      office: { appeals: withEvidence(listAppeals(db, cycle.id)), finaliseBlockers: cycle.status === "preliminary" ? appealsSettled(db, cycle.id) : [] },
+      office: { appeals: withEvidence(listAppeals(db, cycle.id)), finaliseBlockers: cycleAllows(cycle.status, "appeal") ? appealsSettled(db, cycle.id) : [] },
       unit: null,
     };
   }
@@ -66,7 +66,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       unit: view.visible ? { ...view, appeals: withEvidence(view.appeals) } : { ...view, appeals: [] as ReturnType<typeof withEvidence<ReturnType<typeof listAppeals>[number]>> },
     };
   } catch (error) {
-    throwRefusal(error);
+    throwAsResponse(error);
   }
 }
 
@@ -160,7 +160,7 @@ export default function Appeals() {
 
       {d.office ? (
         <>
-          {d.cycle.status === "preliminary" ? (
+          {cycleAllows(d.cycle.status, "appeal") ? (
             d.office.finaliseBlockers.length > 0 ? (
               <div className="warning">
                 暂不能定稿：
@@ -174,7 +174,7 @@ export default function Appeals() {
               <p className="notice">复核期限已过且全部复核申请已处理，可以在考核年度页面定稿。</p>
             )
           ) : null}
-          {d.cycle.status === "preliminary" && d.window?.open ? (
+          {cycleAllows(d.cycle.status, "appeal") && d.window?.open ? (
             <Form method="post" className="card stack" aria-labelledby="close-window-h">
               <h2 id="close-window-h">提前结束复核期</h2>
               <p className="muted">全部复核申请处理完毕后，可以提前结束复核期：各单位将不能再申请复核，考核即可定稿。此操作记入审计日志，不可撤销。</p>
@@ -211,7 +211,7 @@ export default function Appeals() {
                       （{x.decidedByName}，{x.decidedAtText}）
                     </span>
                   </p>
-                ) : d.cycle?.status === "preliminary" ? (
+                ) : d.cycle && cycleAllows(d.cycle.status, "appeal") ? (
                   <Form method="post" className="stack">
                     <input type="hidden" name="intent" value="decide" />
                     <input type="hidden" name="key" value={k} />

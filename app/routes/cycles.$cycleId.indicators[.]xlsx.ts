@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getDb } from "../utils/db.server";
-import { getCycle } from "../services/cycles.server";
+import { cycleOr404 } from "../services/cycles.server";
 import { buildIndicatorWorkbook, cycleExportSets } from "../services/indicator-xlsx.server";
 import { xlsxDownload } from "../services/imports/xlsx-template.server";
 import { requireAccess } from "../utils/auth.server";
@@ -12,7 +12,7 @@ import { notFound, parseId } from "../utils/http.server";
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireAccess(request, "read", "cycle");
-  const cycle = getCycle(parseId(params.cycleId));
+  const cycle = cycleOr404(parseId(params.cycleId));
   const raw = new URL(request.url).searchParams.get("category");
   const categoryId = raw ? parseId(raw) : undefined;
   const sets = cycleExportSets(getDb(), cycle.id, categoryId);

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getDb } from "../utils/db.server";
-import { getCycle } from "../services/cycles.server";
+import { cycleOr404 } from "../services/cycles.server";
 import { packageSkeleton } from "../services/indicator-package.server";
 import { requireAccess } from "../utils/auth.server";
 import { parseId } from "../utils/http.server";
@@ -11,7 +11,7 @@ import { parseId } from "../utils/http.server";
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireAccess(request, "read", "cycle");
-  const cycle = getCycle(parseId(params.cycleId));
+  const cycle = cycleOr404(parseId(params.cycleId));
   const body = `${JSON.stringify(packageSkeleton(getDb(), cycle.id), null, 2)}\n`;
   return new Response(body, {
     headers: {

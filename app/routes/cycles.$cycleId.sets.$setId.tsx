@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { editModeOf } from "../domain/cycle-capabilities";
 import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation, useOutlet } from "@remix-run/react";
 import { z } from "zod";
@@ -17,7 +18,6 @@ import { loadTree } from "../services/indicator-tree.server";
 import {
   addNode,
   deleteNode,
-  editModeOf,
   FROZEN_MESSAGE,
   getNodeDetail,
   getSetInfo,

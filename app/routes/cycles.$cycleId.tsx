@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { cycleAllows } from "../domain/cycle-capabilities";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useOutlet } from "@remix-run/react";
 import { z } from "zod";
@@ -11,12 +12,12 @@ import {
 } from "../components/CycleSettingsForms";
 import { CycleStatusPanel } from "../components/CycleStatusPanel";
 import { defaultCalendar } from "../domain/cycle-defaults";
-import { CYCLE_FIELDS, CYCLE_STATUS_HINTS, CYCLE_STATUS_LABELS, isEditable, setsEditable } from "../domain/cycle-status";
+import { CYCLE_FIELDS, CYCLE_STATUS_HINTS, CYCLE_STATUS_LABELS, isEditable } from "../domain/cycle-status";
 import { CYCLE_STATUSES } from "../../db/schema/cycles";
 import {
   addIndicatorSet,
   categoriesWithoutSet,
-  getCycle,
+  cycleOr404,
   listTransitions,
   nextSteps,
   summarizeCycleSets,
@@ -34,9 +35,9 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireAccess(request, "read", "cycle");
-  const cycle = getCycle(parseId(params.cycleId));
+  const cycle = cycleOr404(parseId(params.cycleId));
   const canEdit = user.role === "office";
-  const copiedFrom = cycle.copiedFromId ? getCycle(cycle.copiedFromId) : null;
+  const copiedFrom = cycle.copiedFromId ? cycleOr404(cycle.copiedFromId) : null;
   return {
     cycle: {
       id: cycle.id,
@@ -62,9 +63,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     transitions: nextSteps(cycle).map(({ roles, ...t }) => ({ ...t, allowed: roles.includes(user.role) })),
     history: listTransitions(cycle.id),
     sets: summarizeCycleSets(cycle),
-    canAddSets: canEdit && setsEditable(cycle.status),
-    canAmend: canEdit && (cycle.status === "published" || cycle.status === "evaluating"),
-    missingCategories: canEdit && setsEditable(cycle.status) ? categoriesWithoutSet(cycle.id) : [],
+    canAddSets: canEdit && cycleAllows(cycle.status, "editSets"),
+    canAmend: canEdit && cycleAllows(cycle.status, "amendIndicators"),
+    missingCategories: canEdit && cycleAllows(cycle.status, "editSets") ? categoriesWithoutSet(cycle.id) : [],
   };
 }
 
@@ -118,7 +119,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         "时间节点已保存。",
       );
     case "calendar": {
-      const calendar = formData.get("reset") === "1" ? defaultCalendar(getCycle(cycleId).year) : { holidays: get("holidays"), workdays: get("workdays") };
+      const calendar = formData.get("reset") === "1" ? defaultCalendar(cycleOr404(cycleId).year) : { holidays: get("holidays"), workdays: get("workdays") };
       return reply("calendar", updateCycle(actor, cycleId, { calendar }), formData, formData.get("reset") === "1" ? "工作日历已恢复为预置的节假日安排。" : "工作日历已保存。");
     }
     case "addSet": {

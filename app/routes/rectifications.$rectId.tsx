@@ -6,13 +6,12 @@ import { EvidenceList } from "../components/EvidenceList";
 import { EvidencePreviews } from "../components/EvidencePreviews";
 import { EvidenceUploader } from "../components/EvidenceUploader";
 import { FormOutcome } from "../components/FormOutcome";
-import { actionRefusal, throwRefusal } from "../services/evaluation-http.server";
 import { addLink } from "../services/evidence.server";
 import { assertMayActOnRectification, loadRectification, rectificationForEvidence, respondSchema, respondToRectification, verifyRectification, verifySchema } from "../services/rectifications.server";
 import { actorOf, requireAccess } from "../utils/auth.server";
 import { formatBeijingTime } from "../utils/beijing-time";
 import { parseForm } from "../utils/form.server";
-import { badRequest, parseId } from "../utils/http.server";
+import { badRequest, parseId, actionRefusal, throwAsResponse } from "../utils/http.server";
 import { getDb } from "../utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "整改 - 政务公开绩效考核平台" }];
@@ -27,7 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       rectification: { ...r, respondedAtText: r.respondedAt ? formatBeijingTime(r.respondedAt) : null, verifiedAtText: r.verifiedAt ? formatBeijingTime(r.verifiedAt) : null },
     };
   } catch (error) {
-    throwRefusal(error);
+    throwAsResponse(error);
   }
 }
 

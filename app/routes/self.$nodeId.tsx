@@ -9,12 +9,11 @@ import { EvidenceUploader } from "../components/EvidenceUploader";
 import { FormOutcome } from "../components/FormOutcome";
 import { formStateFrom, parseAnswerForm, type AnswerFormState } from "../domain/answer-input";
 import { computeSelfScore, type PreviewContext } from "../domain/self-score";
-import { refusalOf, throwAsResponse } from "../services/self-inspection-context.server";
 import { addLeafLink, deleteLeafEvidence } from "../services/submission-evidence.server";
 import { leafPage } from "../services/submission-views.server";
 import { saveAnswer } from "../services/submissions.server";
 import { actorOf, requireAccess, type SessionUser } from "../utils/auth.server";
-import { forbidden, parseId } from "../utils/http.server";
+import { forbidden, parseId, refusalOf, throwAsResponse } from "../utils/http.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data ? `${data.leaf.code} ${data.leaf.name}` : "指标填报"} - 年度自查 - 政务公开绩效考核平台` }];
 

@@ -1,12 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { DomainError } from "../domain/domain-error";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Timeline } from "../components/SubmissionTimeline";
-import { refusalOf, type MissingReport } from "../services/self-inspection-context.server";
+import { type MissingReport } from "../services/self-inspection-context.server";
 import { submitSelfInspection } from "../services/submissions.server";
 import { departmentHome } from "../services/submission-views.server";
 import { actorOf, requireAccess } from "../utils/auth.server";
-import { forbidden } from "../utils/http.server";
+import { forbidden, refusalOf } from "../utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "年度自查 - 政务公开绩效考核平台" }];
 
@@ -29,7 +30,7 @@ export async function action({ request }: ActionFunctionArgs) {
   } catch (error) {
     const refusal = refusalOf(error);
     if (!refusal) throw error;
-    const missing = error instanceof Error && "missing" in error ? ((error as { missing?: MissingReport }).missing ?? null) : null;
+    const missing = error instanceof DomainError ? ((error.details as MissingReport | undefined) ?? null) : null;
     return data<ActionResult>({ ok: false, error: refusal.message, missing }, { status: refusal.status });
   }
 }

@@ -4,11 +4,10 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { EvidenceList } from "../components/EvidenceList";
 import { FormOutcome } from "../components/FormOutcome";
 import { Timeline } from "../components/SubmissionTimeline";
-import { refusalOf, throwAsResponse } from "../services/self-inspection-context.server";
 import { submissionDetail } from "../services/submission-views.server";
 import { grantExtension, reopenSubmission, returnSubmission } from "../services/submissions.server";
 import { actorOf, requireAccess } from "../utils/auth.server";
-import { parseId } from "../utils/http.server";
+import { parseId, refusalOf, throwAsResponse } from "../utils/http.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.unit.name ?? ""}自查 - 自查审核 - 政务公开绩效考核平台` }];
 

@@ -3,12 +3,11 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { CyclePicker } from "../components/CyclePicker";
 import { FormOutcome } from "../components/FormOutcome";
-import { refusalOf } from "../services/self-inspection-context.server";
 import { grantExtension } from "../services/submissions.server";
 import { OVERVIEW_FILTER_LABELS, OVERVIEW_FILTERS } from "../domain/overview-filters";
 import { officeOverview } from "../services/submissions-overview.server";
 import { actorOf, requireAccess } from "../utils/auth.server";
-import { badRequest, parseId } from "../utils/http.server";
+import { badRequest, parseId, refusalOf } from "../utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "自查审核 - 政务公开绩效考核平台" }];
 

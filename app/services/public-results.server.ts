@@ -1,4 +1,5 @@
 import { and, asc, eq } from "drizzle-orm";
+import { cycleAllows } from "../domain/cycle-capabilities";
 import { getDb } from "../../db/client";
 import { categories, cycles, publicPages, spotCheckBatches } from "../../db/schema";
 import { dimensionsUsed } from "../domain/results-view";
@@ -57,7 +58,7 @@ export function publicCycles(): { year: number; title: string }[] {
 export function publicResults(year: number) {
   const db = getDb();
   const cycle = db.select().from(cycles).where(eq(cycles.year, year)).get();
-  if (!cycle || (cycle.status !== "final" && cycle.status !== "archived")) return null;
+  if (!cycle || !cycleAllows(cycle.status, "publicPage")) return null;
   if (!publicPageEnabled(cycle.id)) return null;
   const meta = resultsMeta(cycle.id, "final");
   if (!meta) return null;
