@@ -9,8 +9,10 @@ import { createRequestHandler } from "@remix-run/express";
 const root = path.dirname(url.fileURLToPath(import.meta.url));
 const build = await import(url.pathToFileURL(path.join(root, "build", "index.js")).href);
 
+/** The configuration, parsed once by the app (app/config.server.ts); a bad value stops here. */
+let settings;
 try {
-  await build.entry.module.bootstrap();
+  settings = await build.entry.module.bootstrap();
 } catch (error) {
   console.error(`启动失败：${error instanceof Error ? error.message : error}`);
   process.exit(1);
@@ -18,7 +20,7 @@ try {
 
 const app = express();
 app.disable("x-powered-by");
-app.set("trust proxy", process.env.TRUST_PROXY === "1" ? 1 : false);
+app.set("trust proxy", settings.trustProxy ? 1 : false);
 app.use(compression());
 
 /**
@@ -86,13 +88,12 @@ app.all(
   "*",
   createRequestHandler({
     build,
-    mode: process.env.NODE_ENV === "production" ? "production" : "development",
+    mode: settings.production ? "production" : "development",
     getLoadContext: (req, res) => ({ clientIp: req.ip || req.socket.remoteAddress || "unknown", cspNonce: res.locals.cspNonce }),
   }),
 );
 
-const port = Number(process.env.PORT || 3000);
-const host = process.env.HOST || undefined;
+const { port, host } = settings;
 const server = app.listen(port, host, () => {
   console.log(`政务公开考核平台已启动：http://${host || "localhost"}:${port}`);
 });

@@ -147,8 +147,3 @@ export const EDITABLE_FIELDS: Record<CycleStatus, readonly CycleField[]> = {
 export function isEditable(status: CycleStatus, field: CycleField): boolean {
   return EDITABLE_FIELDS[status].includes(field);
 }
-
-/** Indicator sets may be added or replaced wholesale only while the cycle is a draft. */
-export function setsEditable(status: CycleStatus): boolean {
-  return status === "draft";
-}

@@ -5,7 +5,7 @@ import { TodoList } from "../components/TodoList";
 import { NAVIGATION } from "../navigation";
 import { departmentHome, evaluatorHome, leaderHome, officeHome } from "../services/home.server";
 import { getDb } from "../utils/db.server";
-import { requireUser, ROLE_LABELS } from "../utils/auth.server";
+import { requireAccess, ROLE_LABELS } from "../utils/auth.server";
 
 export const meta: MetaFunction = () => [{ title: "首页 - 政务公开绩效考核平台" }];
 
@@ -17,7 +17,7 @@ const INTRO: Record<string, string> = {
 };
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireUser(request);
+  const user = await requireAccess(request, "read", "account");
   const db = getDb();
   const now = new Date();
   const who = { roleLabel: ROLE_LABELS[user.role], displayName: user.displayName, unitName: user.unitName };

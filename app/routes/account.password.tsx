@@ -4,7 +4,7 @@ import { Form, useActionData } from "@remix-run/react";
 import { z } from "zod";
 import { Field } from "../components/Field";
 import { changeOwnPassword } from "../services/auth.server";
-import { actorOf, requireUser } from "../utils/auth.server";
+import { actorOf, requireAccess } from "../utils/auth.server";
 import { parseForm } from "../utils/form.server";
 import { MIN_PASSWORD_LENGTH } from "../domain/password-policy";
 import { destroyUserSessions } from "../utils/session.server";
@@ -23,12 +23,12 @@ const schema = z
   .refine((v) => v.newPassword === v.confirmPassword, { path: ["confirmPassword"], message: "两次输入的新密码不一致" });
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireUser(request);
+  await requireAccess(request, "read", "account");
   return null;
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = await requireUser(request);
+  const user = await requireAccess(request, "write", "account");
   const form = parseForm(schema, await request.formData());
   if (!form.ok) return data({ ok: false as const, fieldErrors: form.fieldErrors }, { status: 400 });
   const result = await changeOwnPassword(user.id, actorOf(user).name, form.data.currentPassword, form.data.newPassword);

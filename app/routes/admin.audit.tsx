@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { auditActions, auditEntityTypes, listAuditLog, parseAuditFilter, verifyAuditLog } from "../services/audit-log.server";
-import { requireRole } from "../utils/auth.server";
+import { requireAccess } from "../utils/auth.server";
 import { badRequest } from "../utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "审计日志 - 政务公开绩效考核平台" }];
@@ -10,7 +10,7 @@ export const meta: MetaFunction = () => [{ title: "审计日志 - 政务公开�
 const FILTER_KEYS = ["actor", "action", "entityType", "entityId", "from", "to"] as const;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, "office");
+  await requireAccess(request, "read", "administration");
   const params = new URL(request.url).searchParams;
   const typed = Object.fromEntries(FILTER_KEYS.map((k) => [k, params.get(k) ?? ""])) as Record<(typeof FILTER_KEYS)[number], string>;
   const entityTypes = auditEntityTypes();
@@ -23,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  await requireRole(request, "office");
+  await requireAccess(request, "read", "administration");
   const formData = await request.formData();
   if (formData.get("intent") !== "verify") throw badRequest("未知的操作。");
   return verifyAuditLog();

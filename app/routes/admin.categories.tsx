@@ -12,21 +12,21 @@ import {
   moveCategory,
   renameCategory,
 } from "../services/categories.server";
-import { actorOf, requireRole } from "../utils/auth.server";
+import { actorOf, requireAccess } from "../utils/auth.server";
 import { formValues, parseForm } from "../utils/form.server";
 import { badRequest, parseId } from "../utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "单位类别 - 政务公开绩效考核平台" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, "office");
+  await requireAccess(request, "read", "administration");
   return { categories: listCategories() };
 }
 
 const intentSchema = z.enum(["create", "rename", "move", "delete"]);
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = await requireRole(request, "office");
+  const user = await requireAccess(request, "write", "administration");
   const actor = actorOf(user);
   const formData = await request.formData();
   const intent = intentSchema.safeParse(formData.get("intent"));

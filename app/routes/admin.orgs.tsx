@@ -10,7 +10,7 @@ import {
   setOrganizationActive,
   updateOrganization,
 } from "../services/organizations.server";
-import { actorOf, requireRole } from "../utils/auth.server";
+import { actorOf, requireAccess } from "../utils/auth.server";
 import { formValues, parseForm } from "../utils/form.server";
 import { badRequest, parseId } from "../utils/http.server";
 import { ORG_KINDS } from "../utils/org-kinds";
@@ -18,14 +18,14 @@ import { ORG_KINDS } from "../utils/org-kinds";
 export const meta: MetaFunction = () => [{ title: "评估机构 - 政务公开绩效考核平台" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, "office");
+  await requireAccess(request, "read", "administration");
   return { orgs: listOrganizations() };
 }
 
 const intentSchema = z.enum(["create", "update", "deactivate", "activate"]);
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = await requireRole(request, "office");
+  const user = await requireAccess(request, "write", "administration");
   const actor = actorOf(user);
   const formData = await request.formData();
   const intent = intentSchema.safeParse(formData.get("intent"));

@@ -3,16 +3,16 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { UnitFormFields } from "../components/UnitFormFields";
 import { listCategories } from "../services/categories.server";
-import { getUnit, listParentOptions, unitFormSchema, updateUnit } from "../services/units.server";
-import { actorOf, requireRole } from "../utils/auth.server";
+import { unitOr404, listParentOptions, unitFormSchema, updateUnit } from "../services/units.server";
+import { actorOf, requireAccess } from "../utils/auth.server";
 import { formValues, parseForm } from "../utils/form.server";
 import { parseId } from "../utils/http.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `编辑单位 ${data?.unit.name ?? ""} - 政务公开绩效考核平台` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireRole(request, "office");
-  const unit = getUnit(parseId(params.unitId));
+  await requireAccess(request, "read", "administration");
+  const unit = unitOr404(parseId(params.unitId));
   return {
     unit,
     categories: listCategories().map(({ id, name }) => ({ id, name })),
@@ -21,7 +21,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requireRole(request, "office");
+  const user = await requireAccess(request, "write", "administration");
   const id = parseId(params.unitId);
   const formData = await request.formData();
   const form = parseForm(unitFormSchema, formData);

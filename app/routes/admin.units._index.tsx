@@ -6,7 +6,7 @@ import { ActiveBadge, AdminListHeader, FilterBar, FilterSelect, ListTable } from
 import { UnitFormFields } from "../components/UnitFormFields";
 import { listCategories } from "../services/categories.server";
 import { createUnit, listParentOptions, listUnits, unitFormSchema } from "../services/units.server";
-import { actorOf, requireRole } from "../utils/auth.server";
+import { actorOf, requireAccess } from "../utils/auth.server";
 import { formValues, parseForm } from "../utils/form.server";
 import { UNIT_STATUS_FILTERS } from "../utils/unit-status-filters";
 
@@ -19,7 +19,7 @@ const filterSchema = z.object({
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, "office");
+  await requireAccess(request, "read", "administration");
   const params = new URL(request.url).searchParams;
   const filter = filterSchema.parse({
     category: params.get("category") || undefined,
@@ -35,7 +35,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = await requireRole(request, "office");
+  const user = await requireAccess(request, "write", "administration");
   const formData = await request.formData();
   const form = parseForm(unitFormSchema, formData);
   if (!form.ok) return data({ ok: false as const, fieldErrors: form.fieldErrors, values: form.values, created: null }, { status: 400 });

@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { unitsTemplate } from "../services/imports/units-import.server";
 import { xlsxDownload } from "../services/imports/xlsx-template.server";
-import { requireRole } from "../utils/auth.server";
+import { requireAccess } from "../utils/auth.server";
 
 /** GET /admin/units/template.xlsx: the units import template with Chinese headers. */
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, "office");
+  await requireAccess(request, "read", "administration");
   return xlsxDownload(await unitsTemplate(), "单位导入模板.xlsx", "units-template.xlsx");
 }

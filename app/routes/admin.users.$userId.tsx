@@ -15,7 +15,7 @@ import {
   updateUserSchema,
   userIntentSchema,
 } from "../services/users.server";
-import { actorOf, requireRole, ROLE_LABELS } from "../utils/auth.server";
+import { actorOf, ROLE_LABELS, requireAccess } from "../utils/auth.server";
 import { formValues, parseForm } from "../utils/form.server";
 import { badRequest, parseId } from "../utils/http.server";
 import { MIN_PASSWORD_LENGTH } from "../utils/password.server";
@@ -23,7 +23,7 @@ import { MIN_PASSWORD_LENGTH } from "../utils/password.server";
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `用户 ${data?.user.displayName ?? ""} - 政务公开绩效考核平台` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const me = await requireRole(request, "office");
+  const me = await requireAccess(request, "read", "administration");
   const user = getUserDetail(parseId(params.userId));
   return {
     user: { ...user, roleLabel: ROLE_LABELS[user.role] },
@@ -37,7 +37,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 type Outcome = { intent: string; ok: boolean; message: string | null; fieldErrors: Record<string, string>; values: Record<string, string> };
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const me = await requireRole(request, "office");
+  const me = await requireAccess(request, "write", "administration");
   const actor = actorOf(me);
   const id = parseId(params.userId);
   getUserDetail(id); // 404 for an unknown user, before anything else

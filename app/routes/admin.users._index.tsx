@@ -5,14 +5,14 @@ import { ActiveBadge, AdminListHeader, FilterBar, FilterSelect, ListTable } from
 import { Field } from "../components/Field";
 import { UserBindingFields } from "../components/UserFormFields";
 import { bindingOptions, createUser, createUserSchema, listUsers, roleOptions, userFilterSchema, USER_STATUS_FILTERS } from "../services/users.server";
-import { actorOf, requireRole, ROLE_LABELS } from "../utils/auth.server";
+import { actorOf, ROLE_LABELS, requireAccess } from "../utils/auth.server";
 import { formValues, parseForm } from "../utils/form.server";
 import { MIN_PASSWORD_LENGTH } from "../utils/password.server";
 
 export const meta: MetaFunction = () => [{ title: "用户管理 - 政务公开绩效考核平台" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, "office");
+  await requireAccess(request, "read", "administration");
   const params = new URL(request.url).searchParams;
   const filter = userFilterSchema.parse({
     role: params.get("role") || undefined,
@@ -32,7 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = await requireRole(request, "office");
+  const user = await requireAccess(request, "write", "administration");
   const formData = await request.formData();
   const form = parseForm(createUserSchema, formData);
   if (!form.ok) return data({ ok: false as const, fieldErrors: form.fieldErrors, values: form.values, created: null }, { status: 400 });

@@ -4,17 +4,17 @@ import { Link, useActionData } from "@remix-run/react";
 import { ImportForm } from "../components/ImportForm";
 import { importUsers } from "../services/imports/users-import.server";
 import { readXlsxUpload } from "../services/imports/xlsx-upload.server";
-import { actorOf, requireRole } from "../utils/auth.server";
+import { actorOf, requireAccess } from "../utils/auth.server";
 
 export const meta: MetaFunction = () => [{ title: "批量导入用户 - 政务公开绩效考核平台" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, "office");
+  await requireAccess(request, "read", "administration");
   return null;
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = await requireRole(request, "office");
+  const user = await requireAccess(request, "write", "administration");
   const upload = await readXlsxUpload(request);
   if (!upload.ok) return data({ ok: false, message: upload.message, errors: [], byRole: [] }, { status: 400 });
   const result = await importUsers(upload.buffer, actorOf(user), upload.fileName);

@@ -1,4 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { cycleAllows } from "../domain/cycle-capabilities";
+import { may } from "../policy.server";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { CyclePicker } from "../components/CyclePicker";
@@ -11,13 +13,12 @@ import { fmt } from "../domain/results-view";
 import { appealFormSchema, appealForEvidence, closeAppealWindow, closeWindowSchema, createAppeal, decideAppeal, decisionSchema, listAppeals } from "../services/appeals.server";
 import { appealsSettled } from "../services/arbitration.server";
 import { appealWindow, evaluationCycles, pickCycle, userName } from "../services/evaluation-context.server";
-import { actionRefusal, throwRefusal } from "../services/evaluation-http.server";
 import { addLink, listEvidence } from "../services/evidence.server";
 import { unitResultsView } from "../services/unit-results.server";
-import { actorOf, requireRole } from "../utils/auth.server";
+import { actorOf, assertCan, requireAccess } from "../utils/auth.server";
 import { formatBeijingTime } from "../utils/beijing-time";
 import { parseForm } from "../utils/form.server";
-import { badRequest, forbidden, parseId } from "../utils/http.server";
+import { badRequest, forbidden, parseId, actionRefusal, throwAsResponse } from "../utils/http.server";
 import { getDb } from "../utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "复核申请 - 政务公开绩效考核平台" }];
@@ -29,7 +30,7 @@ export const meta: MetaFunction = () => [{ title: "复核申请 - 政务公开�
  * whether the cycle may be finalised, and — once every appeal is decided — 提前结束复核期.
  */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireRole(request, "office", "department");
+  const user = await requireAccess(request, "read", "appeal");
   const db = getDb();
   const cycle = pickCycle(db, new URL(request.url).searchParams.get("cycle"));
   const cycles = evaluationCycles(db).map((c) => ({ id: c.id, year: c.year }));
@@ -41,14 +42,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
     : null;
   const withEvidence = <T extends { id: number; createdAt: string; decidedAt: string | null }>(rows: T[]) =>
     rows.map((r) => ({ ...r, createdAtText: formatBeijingTime(r.createdAt), decidedAtText: r.decidedAt ? formatBeijingTime(r.decidedAt) : null, evidence: listEvidence("appeal", String(r.id)) }));
-  if (user.role === "office") {
+  if (may(user, "decide", "appeal")) {
     return {
       role: user.role,
       cycle: head,
       cycles,
       window,
       closedEarly,
-      office: { appeals: withEvidence(listAppeals(db, cycle.id)), finaliseBlockers: cycle.status === "preliminary" ? appealsSettled(db, cycle.id) : [] },
+      office: { appeals: withEvidence(listAppeals(db, cycle.id)), finaliseBlockers: cycleAllows(cycle.status, "appeal") ? appealsSettled(db, cycle.id) : [] },
       unit: null,
     };
   }
@@ -65,7 +66,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       unit: view.visible ? { ...view, appeals: withEvidence(view.appeals) } : { ...view, appeals: [] as ReturnType<typeof withEvidence<ReturnType<typeof listAppeals>[number]>> },
     };
   } catch (error) {
-    throwRefusal(error);
+    throwAsResponse(error);
   }
 }
 
@@ -79,7 +80,7 @@ interface ActionResult {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = await requireRole(request, "office", "department");
+  const user = await requireAccess(request, ["write", "decide"], "appeal");
   const actor = actorOf(user);
   const db = getDb();
   const form = await request.formData();
@@ -89,9 +90,9 @@ export async function action({ request }: ActionFunctionArgs) {
   try {
     switch (intent) {
       case "appeal": {
-        if (user.role !== "department") throw forbidden("只有被考核单位可以申请复核。");
+        if (!may(user, "write", "appeal")) throw forbidden("只有被考核单位可以申请复核。");
         // Another unit's appeal is refused before the form is validated.
-        if (String(form.get("unitId") ?? "").trim() !== String(user.unitId)) throw forbidden("只能对本单位的考核结果申请复核。");
+        assertCan(db, user, "write", { kind: "appeal", unitId: Number(String(form.get("unitId") ?? "").trim()) }, "只能对本单位的考核结果申请复核。");
         const cycleId = parseId(String(form.get("cycleId") ?? ""));
         const parsed = parseForm(appealFormSchema, form);
         if (!parsed.ok) return reply(400, { ok: false, fieldErrors: parsed.fieldErrors });
@@ -99,7 +100,7 @@ export async function action({ request }: ActionFunctionArgs) {
         return reply(200, { ok: true, message: "已提交复核申请。", fieldErrors: {} });
       }
       case "decide": {
-        if (user.role !== "office") throw forbidden("只有政务公开办可以处理复核申请。");
+        if (!may(user, "decide", "appeal")) throw forbidden("只有政务公开办可以处理复核申请。");
         const appealId = parseId(String(form.get("appealId") ?? ""));
         const parsed = parseForm(decisionSchema, form);
         if (!parsed.ok) return reply(400, { ok: false, fieldErrors: parsed.fieldErrors });
@@ -107,7 +108,7 @@ export async function action({ request }: ActionFunctionArgs) {
         return reply(200, { ok: true, message: parsed.data.decision === "adjusted" ? "已调整分值，结果将按调整后的分值计算。" : "已维持原评分。", fieldErrors: {} });
       }
       case "closeWindow": {
-        if (user.role !== "office") throw forbidden("只有政务公开办可以提前结束复核期。");
+        if (!may(user, "decide", "appeal")) throw forbidden("只有政务公开办可以提前结束复核期。");
         const cycleId = parseId(String(form.get("cycleId") ?? ""));
         const parsed = parseForm(closeWindowSchema, form);
         if (!parsed.ok) return reply(400, { ok: false, fieldErrors: parsed.fieldErrors });
@@ -159,7 +160,7 @@ export default function Appeals() {
 
       {d.office ? (
         <>
-          {d.cycle.status === "preliminary" ? (
+          {cycleAllows(d.cycle.status, "appeal") ? (
             d.office.finaliseBlockers.length > 0 ? (
               <div className="warning">
                 暂不能定稿：
@@ -173,7 +174,7 @@ export default function Appeals() {
               <p className="notice">复核期限已过且全部复核申请已处理，可以在考核年度页面定稿。</p>
             )
           ) : null}
-          {d.cycle.status === "preliminary" && d.window?.open ? (
+          {cycleAllows(d.cycle.status, "appeal") && d.window?.open ? (
             <Form method="post" className="card stack" aria-labelledby="close-window-h">
               <h2 id="close-window-h">提前结束复核期</h2>
               <p className="muted">全部复核申请处理完毕后，可以提前结束复核期：各单位将不能再申请复核，考核即可定稿。此操作记入审计日志，不可撤销。</p>
@@ -210,7 +211,7 @@ export default function Appeals() {
                       （{x.decidedByName}，{x.decidedAtText}）
                     </span>
                   </p>
-                ) : d.cycle?.status === "preliminary" ? (
+                ) : d.cycle && cycleAllows(d.cycle.status, "appeal") ? (
                   <Form method="post" className="stack">
                     <input type="hidden" name="intent" value="decide" />
                     <input type="hidden" name="key" value={k} />

@@ -1,23 +1,24 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { cycleAllows } from "../domain/cycle-capabilities";
 import { data } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { XlsxUploadForm } from "../components/ImportForm";
-import { CYCLE_STATUS_LABELS, setsEditable } from "../domain/cycle-status";
-import { getCycle, listCycleSets } from "../services/cycles.server";
+import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
+import { cycleOr404, listCycleSets } from "../services/cycles.server";
 import { formatProblem, importIndicators } from "../services/indicator-xlsx.server";
 import { readXlsxUpload } from "../services/imports/xlsx-upload.server";
 import { listCategories } from "../services/categories.server";
-import { actorOf, requireRole } from "../utils/auth.server";
+import { actorOf, requireAccess } from "../utils/auth.server";
 import { parseId } from "../utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "导入指标体系 - 政务公开绩效考核平台" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireRole(request, "office");
-  const cycle = getCycle(parseId(params.cycleId));
+  await requireAccess(request, "write", "cycle");
+  const cycle = cycleOr404(parseId(params.cycleId));
   return {
     cycle: { id: cycle.id, year: cycle.year, title: cycle.title, statusLabel: CYCLE_STATUS_LABELS[cycle.status] },
-    editable: setsEditable(cycle.status),
+    editable: cycleAllows(cycle.status, "editSets"),
     categories: listCategories().map((c) => ({ id: c.id, name: c.name })),
     sets: listCycleSets(cycle.id).map((s) => s.categoryName),
   };
@@ -31,9 +32,9 @@ interface ImportOutcome {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requireRole(request, "office");
+  const user = await requireAccess(request, "write", "cycle");
   const cycleId = parseId(params.cycleId);
-  getCycle(cycleId);
+  cycleOr404(cycleId);
   const upload = await readXlsxUpload(request);
   if (!upload.ok) return data({ ok: false, message: upload.message, problems: [], sets: [] } satisfies ImportOutcome, { status: 400 });
   const category = String(upload.fields.get("category") ?? "").trim();

@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getDb } from "../utils/db.server";
-import { getCycle } from "../services/cycles.server";
+import { cycleOr404 } from "../services/cycles.server";
 import { buildIndicatorWorkbook, cycleExportSets } from "../services/indicator-xlsx.server";
 import { xlsxDownload } from "../services/imports/xlsx-template.server";
-import { requireRole } from "../utils/auth.server";
+import { requireAccess } from "../utils/auth.server";
 import { notFound, parseId } from "../utils/http.server";
 
 /**
@@ -11,8 +11,8 @@ import { notFound, parseId } from "../utils/http.server";
  * one category's) as the workbook that import:indicators and the import page read back.
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireRole(request, "office", "leader");
-  const cycle = getCycle(parseId(params.cycleId));
+  await requireAccess(request, "read", "cycle");
+  const cycle = cycleOr404(parseId(params.cycleId));
   const raw = new URL(request.url).searchParams.get("category");
   const categoryId = raw ? parseId(raw) : undefined;
   const sets = cycleExportSets(getDb(), cycle.id, categoryId);

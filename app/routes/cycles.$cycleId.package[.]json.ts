@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getDb } from "../utils/db.server";
-import { getCycle } from "../services/cycles.server";
+import { cycleOr404 } from "../services/cycles.server";
 import { packageSkeleton } from "../services/indicator-package.server";
-import { requireRole } from "../utils/auth.server";
+import { requireAccess } from "../utils/auth.server";
 import { parseId } from "../utils/http.server";
 
 /**
@@ -10,8 +10,8 @@ import { parseId } from "../utils/http.server";
  * calendar and every indicator set, no units — to fill in and score with `npm run score`.
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireRole(request, "office", "leader");
-  const cycle = getCycle(parseId(params.cycleId));
+  await requireAccess(request, "read", "cycle");
+  const cycle = cycleOr404(parseId(params.cycleId));
   const body = `${JSON.stringify(packageSkeleton(getDb(), cycle.id), null, 2)}\n`;
   return new Response(body, {
     headers: {

@@ -8,13 +8,13 @@ import { getSetInfo } from "../services/indicators.server";
 import { loadTree, toSpecs } from "../services/indicator-tree.server";
 import { coverageSentence, coverageView } from "../domain/indicator-coverage";
 import { previewLeaves, previewSet } from "../services/indicator-preview.server";
-import { requireRole } from "../utils/auth.server";
+import { requireAccess } from "../utils/auth.server";
 import { parseId } from "../utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "指标体系试算 - 政务公开绩效考核平台" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireRole(request, "office", "leader");
+  await requireAccess(request, "read", "cycle");
   const cycleId = parseId(params.cycleId);
   const setId = parseId(params.setId);
   const db = getDb();

@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { editModeOf } from "../domain/cycle-capabilities";
 import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation, useOutlet } from "@remix-run/react";
 import { z } from "zod";
@@ -21,7 +22,6 @@ import { loadTree } from "../services/indicator-tree.server";
 import {
   addNode,
   deleteNode,
-  editModeOf,
   FROZEN_MESSAGE,
   getNodeDetail,
   getSetInfo,
@@ -34,7 +34,7 @@ import {
   type NodePosition,
   type OpResult,
 } from "../services/indicators.server";
-import { actorOf, requireRole } from "../utils/auth.server";
+import { actorOf, requireAccess } from "../utils/auth.server";
 import { formatBeijingTime } from "../utils/beijing-time";
 import { zodFieldErrors } from "../utils/form.server";
 import { badRequest, parseId } from "../utils/http.server";
@@ -79,7 +79,7 @@ function flatten(tree: readonly StoredIndicator[], problems: Map<number, number>
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireRole(request, "office", "leader");
+  const user = await requireAccess(request, "read", "cycle");
   const cycleId = parseId(params.cycleId);
   const setId = parseId(params.setId);
   const db = getDb();
@@ -165,7 +165,7 @@ export interface SetActionResult {
 const idField = z.coerce.number({ invalid_type_error: "未指定指标" }).int().positive("未指定指标");
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requireRole(request, "office");
+  const user = await requireAccess(request, "write", "cycle");
   const actor = actorOf(user);
   const cycleId = parseId(params.cycleId);
   const setId = parseId(params.setId);

@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { cycleAllows } from "../domain/cycle-capabilities";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useOutlet } from "@remix-run/react";
 import { z } from "zod";
@@ -12,12 +13,12 @@ import {
 import { CycleStatusPanel } from "../components/CycleStatusPanel";
 import { calendarCoverage } from "../domain/calendar-coverage";
 import { defaultCalendar, officialArrangement } from "../services/holiday-arrangements.server";
-import { CYCLE_FIELDS, CYCLE_STATUS_HINTS, CYCLE_STATUS_LABELS, isEditable, setsEditable } from "../domain/cycle-status";
+import { CYCLE_FIELDS, CYCLE_STATUS_HINTS, CYCLE_STATUS_LABELS, isEditable } from "../domain/cycle-status";
 import { CYCLE_STATUSES } from "../../db/schema/cycles";
 import {
   addIndicatorSet,
   categoriesWithoutSet,
-  getCycle,
+  cycleOr404,
   listTransitions,
   nextSteps,
   summarizeCycleSets,
@@ -25,7 +26,7 @@ import {
   updateCycle,
   type CycleResult,
 } from "../services/cycles.server";
-import { actorOf, requireRole } from "../utils/auth.server";
+import { actorOf, requireAccess } from "../utils/auth.server";
 import { formValues } from "../utils/form.server";
 import { badRequest, parseId } from "../utils/http.server";
 
@@ -34,10 +35,10 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireRole(request, "office", "leader");
-  const cycle = getCycle(parseId(params.cycleId));
+  const user = await requireAccess(request, "read", "cycle");
+  const cycle = cycleOr404(parseId(params.cycleId));
   const canEdit = user.role === "office";
-  const copiedFrom = cycle.copiedFromId ? getCycle(cycle.copiedFromId) : null;
+  const copiedFrom = cycle.copiedFromId ? cycleOr404(cycle.copiedFromId) : null;
   return {
     cycle: {
       id: cycle.id,
@@ -68,9 +69,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     transitions: nextSteps(cycle).map(({ roles, ...t }) => ({ ...t, allowed: roles.includes(user.role) })),
     history: listTransitions(cycle.id),
     sets: summarizeCycleSets(cycle),
-    canAddSets: canEdit && setsEditable(cycle.status),
-    canAmend: canEdit && (cycle.status === "published" || cycle.status === "evaluating"),
-    missingCategories: canEdit && setsEditable(cycle.status) ? categoriesWithoutSet(cycle.id) : [],
+    canAddSets: canEdit && cycleAllows(cycle.status, "editSets"),
+    canAmend: canEdit && cycleAllows(cycle.status, "amendIndicators"),
+    missingCategories: canEdit && cycleAllows(cycle.status, "editSets") ? categoriesWithoutSet(cycle.id) : [],
   };
 }
 
@@ -84,7 +85,7 @@ function reply(intent: string, result: CycleResult, formData: FormData, message:
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requireRole(request, "office");
+  const user = await requireAccess(request, "write", "cycle");
   const actor = actorOf(user);
   const cycleId = parseId(params.cycleId);
   const formData = await request.formData();
@@ -124,7 +125,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         "时间节点已保存。",
       );
     case "calendar": {
-      const calendar = formData.get("reset") === "1" ? defaultCalendar(getCycle(cycleId).year) : { holidays: get("holidays"), workdays: get("workdays"), emptyConfirmed: get("emptyConfirmed") };
+      const calendar = formData.get("reset") === "1" ? defaultCalendar(cycleOr404(cycleId).year) : { holidays: get("holidays"), workdays: get("workdays"), emptyConfirmed: get("emptyConfirmed") };
       return reply("calendar", updateCycle(actor, cycleId, { calendar }), formData, formData.get("reset") === "1" ? "工作日历已恢复为预置的节假日安排。" : "工作日历已保存。");
     }
     case "addSet": {

@@ -7,13 +7,13 @@ import { Field } from "../components/Field";
 import { CYCLE_SOURCE_LABELS, CYCLE_SOURCES } from "../domain/cycle-schemas";
 import { DEFAULT_OPENNESS_WEIGHT_PCT } from "../domain/cycle-defaults";
 import { createCycle, listCycles } from "../services/cycles.server";
-import { actorOf, requireRole } from "../utils/auth.server";
+import { actorOf, requireAccess } from "../utils/auth.server";
 import { formValues } from "../utils/form.server";
 
 export const meta: MetaFunction = () => [{ title: "考核年度 - 政务公开绩效考核平台" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireRole(request, "office", "leader");
+  const user = await requireAccess(request, "read", "cycle");
   const cycles = listCycles().map((c) => ({
     id: c.id,
     year: c.year,
@@ -29,7 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = await requireRole(request, "office");
+  const user = await requireAccess(request, "write", "cycle");
   const formData = await request.formData();
   const values = formValues(formData);
   const result = createCycle(actorOf(user), {

@@ -13,13 +13,13 @@ import {
 import { contributionData, gradeCounts, histogram, radarData, rankingByCategory, selfVsEvaluated, trendData } from "../domain/dashboard";
 import { fmt } from "../domain/results-view";
 import { dashboardData } from "../services/dashboard.server";
-import { requireRole } from "../utils/auth.server";
+import { requireAccess } from "../utils/auth.server";
 import { CategoryFilter } from "../components/CategoryFilter";
 
 export const meta: MetaFunction = () => [{ title: "领导看板 - 政务公开绩效考核平台" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, "leader", "office");
+  await requireAccess(request, "read", "dashboard");
   const url = new URL(request.url);
   const d = dashboardData(url.searchParams.get("cycle"), url.searchParams.get("category"));
   const unitParam = Number(url.searchParams.get("unit"));

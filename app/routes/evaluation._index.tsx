@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { cycleAllows } from "../domain/cycle-capabilities";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { CyclePicker } from "../components/CyclePicker";
@@ -16,25 +17,24 @@ import {
   setLeadEvaluator,
   unassignEvaluator,
 } from "../services/assignments.server";
-import { EVALUATION_OPEN_STATUSES, evaluationCycles, pickCycle } from "../services/evaluation-context.server";
-import { refusalErrors } from "../services/evaluation-http.server";
-import { actorOf, requireRole } from "../utils/auth.server";
+import { evaluationCycles, pickCycle } from "../services/evaluation-context.server";
+import { actorOf, requireAccess } from "../utils/auth.server";
 import { formatBeijingTime } from "../utils/beijing-time";
 import { parseForm } from "../utils/form.server";
-import { badRequest, parseId } from "../utils/http.server";
+import { badRequest, parseId, refusalErrors } from "../utils/http.server";
 import { getDb } from "../utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "评估分配 - 政务公开绩效考核平台" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, "office");
+  await requireAccess(request, "read", "evaluationManagement");
   const db = getDb();
   const cycle = pickCycle(db, new URL(request.url).searchParams.get("cycle"));
   const cycles = evaluationCycles(db).map((c) => ({ id: c.id, year: c.year }));
   if (!cycle) return { cycle: null, cycles, board: null };
   const board = assignmentBoard(db, cycle);
   return {
-    cycle: { id: cycle.id, year: cycle.year, title: cycle.title, status: cycle.status, open: EVALUATION_OPEN_STATUSES.includes(cycle.status) },
+    cycle: { id: cycle.id, year: cycle.year, title: cycle.title, status: cycle.status, open: cycleAllows(cycle.status, "evaluate") },
     cycles,
     board: {
       ...board,
@@ -57,7 +57,7 @@ interface ActionResult {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = await requireRole(request, "office");
+  const user = await requireAccess(request, "write", "evaluationManagement");
   const actor = actorOf(user);
   const db = getDb();
   const form = await request.formData();

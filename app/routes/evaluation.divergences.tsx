@@ -1,21 +1,21 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { cycleAllows } from "../domain/cycle-capabilities";
 import { data } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { CyclePicker } from "../components/CyclePicker";
 import { DivergenceTable, type ArbitrationActionResult } from "../components/DivergenceTable";
 import { arbitrate, arbitrationSchema, listDivergences } from "../services/arbitration.server";
-import { EVALUATION_OPEN_STATUSES, evaluationCycles, pickCycle } from "../services/evaluation-context.server";
-import { refusalErrors } from "../services/evaluation-http.server";
-import { actorOf, requireRole } from "../utils/auth.server";
+import { evaluationCycles, pickCycle } from "../services/evaluation-context.server";
+import { actorOf, requireAccess } from "../utils/auth.server";
 import { formatBeijingTime } from "../utils/beijing-time";
 import { parseForm } from "../utils/form.server";
-import { badRequest, parseId } from "../utils/http.server";
+import { badRequest, parseId, refusalErrors } from "../utils/http.server";
 import { getDb } from "../utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "评分分歧与仲裁 - 政务公开绩效考核平台" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, "office");
+  await requireAccess(request, "read", "evaluationManagement");
   const db = getDb();
   const cycle = pickCycle(db, new URL(request.url).searchParams.get("cycle"));
   const cycles = evaluationCycles(db).map((c) => ({ id: c.id, year: c.year }));
@@ -24,11 +24,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
     ...d,
     arbitration: d.arbitration ? { ...d.arbitration, decidedAtText: formatBeijingTime(d.arbitration.decidedAt) } : null,
   }));
-  return { cycle: { id: cycle.id, year: cycle.year, open: EVALUATION_OPEN_STATUSES.includes(cycle.status) }, cycles, divergences };
+  return { cycle: { id: cycle.id, year: cycle.year, open: cycleAllows(cycle.status, "evaluate") }, cycles, divergences };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = await requireRole(request, "office");
+  const user = await requireAccess(request, "write", "evaluationManagement");
   const form = await request.formData();
   if (form.get("intent") !== "arbitrate") throw badRequest("未知的操作。");
   const cycleId = parseId(String(form.get("cycleId") ?? ""));

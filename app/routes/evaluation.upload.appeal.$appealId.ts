@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { uploadEvaluationEvidence } from "../services/evaluation-evidence.server";
-import { requireRole } from "../utils/auth.server";
+import { requireAccess } from "../utils/auth.server";
 import { parseId } from "../utils/http.server";
 
 /**
@@ -8,7 +8,7 @@ import { parseId } from "../utils/http.server";
  * here. Answers JSON {ok, message} or {ok: false, error} with the refusal's status.
  */
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requireRole(request, "office", "evaluator", "department");
+  const user = await requireAccess(request, "write", "appeal");
   const result = await uploadEvaluationEvidence(request, user, "appeal", parseId(params.appealId));
   if (result.ok) return Response.json(result);
   return Response.json({ ok: false, error: result.error }, { status: result.status });

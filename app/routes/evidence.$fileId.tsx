@@ -1,17 +1,18 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getEvidenceFile, openEvidenceForDownload } from "../services/evidence.server";
-import { assertUnitAccess, requireUser } from "../utils/auth.server";
+import { assertCan, requireAccess } from "../utils/auth.server";
+import { getDb } from "../utils/db.server";
 import { notFound, parseId } from "../utils/http.server";
 
 /**
  * GET /evidence/:fileId — preview (PDF/images inline) or, with ?download=1, download one evidence
- * file. Anyone who may read the owning unit may open it (evaluators via registered access rules).
+ * file. Whoever the access policy lets read the owning unit's evidence may open it.
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireUser(request);
+  const user = await requireAccess(request, "read", "evidence");
   const file = getEvidenceFile(parseId(params.fileId));
   if (!file || file.deletedAt) throw notFound("佐证材料不存在或已删除。");
-  assertUnitAccess(user, file.unitId, "read");
+  assertCan(getDb(), user, "read", { kind: "evidence", unitId: file.unitId });
   // Stored content never changes, so its SHA-256 is the ETag.
   const etag = `"${file.sha256}"`;
   if (request.headers.get("If-None-Match") === etag) {

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { listNotifications, markRead } from "../services/notifications.server";
-import { requireUser } from "../utils/auth.server";
+import { requireAccess } from "../utils/auth.server";
 import { formatBeijingTime } from "../utils/beijing-time";
 import { getDb } from "../utils/db.server";
 import { badRequest } from "../utils/http.server";
@@ -10,7 +10,7 @@ import { badRequest } from "../utils/http.server";
 export const meta: MetaFunction = () => [{ title: "消息 - 政务公开绩效考核平台" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireUser(request);
+  const user = await requireAccess(request, "read", "account");
   const items = listNotifications(getDb(), user.id).map((n) => ({
     id: n.id,
     kindLabel: n.kindLabel,
@@ -29,7 +29,7 @@ const actionSchema = z.union([
 ]);
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = await requireUser(request);
+  const user = await requireAccess(request, "read", "account");
   const form = await request.formData();
   const parsed = actionSchema.safeParse(Object.fromEntries(form));
   if (!parsed.success) throw badRequest("未知的操作。");

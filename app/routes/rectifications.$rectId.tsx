@@ -6,19 +6,18 @@ import { EvidenceList } from "../components/EvidenceList";
 import { EvidencePreviews } from "../components/EvidencePreviews";
 import { EvidenceUploader } from "../components/EvidenceUploader";
 import { FormOutcome } from "../components/FormOutcome";
-import { actionRefusal, throwRefusal } from "../services/evaluation-http.server";
 import { addLink } from "../services/evidence.server";
 import { assertMayActOnRectification, loadRectification, rectificationForEvidence, respondSchema, respondToRectification, verifyRectification, verifySchema } from "../services/rectifications.server";
-import { actorOf, requireRole } from "../utils/auth.server";
+import { actorOf, requireAccess } from "../utils/auth.server";
 import { formatBeijingTime } from "../utils/beijing-time";
 import { parseForm } from "../utils/form.server";
-import { badRequest, parseId } from "../utils/http.server";
+import { badRequest, parseId, actionRefusal, throwAsResponse } from "../utils/http.server";
 import { getDb } from "../utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "整改 - 政务公开绩效考核平台" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireRole(request, "office", "department", "evaluator", "leader");
+  const user = await requireAccess(request, "read", "rectification");
   try {
     const page = loadRectification(getDb(), user, parseId(params.rectId));
     const r = page.rectification;
@@ -27,7 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       rectification: { ...r, respondedAtText: r.respondedAt ? formatBeijingTime(r.respondedAt) : null, verifiedAtText: r.verifiedAt ? formatBeijingTime(r.verifiedAt) : null },
     };
   } catch (error) {
-    throwRefusal(error);
+    throwAsResponse(error);
   }
 }
 
@@ -40,7 +39,7 @@ interface ActionResult {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requireRole(request, "office", "department", "evaluator");
+  const user = await requireAccess(request, ["write", "decide"], "rectification");
   const rectId = parseId(params.rectId);
   const actor = actorOf(user);
   const db = getDb();

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { listRectifications } from "../services/rectifications.server";
-import { requireRole } from "../utils/auth.server";
+import { requireAccess } from "../utils/auth.server";
 import { getDb } from "../utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "整改 - 政务公开绩效考核平台" }];
@@ -11,7 +11,7 @@ export const meta: MetaFunction = () => [{ title: "整改 - 政务公开绩效�
  * drawn for them, a department its own unit's. Overdue items are highlighted.
  */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireRole(request, "office", "department", "evaluator", "leader");
+  const user = await requireAccess(request, "read", "rectification");
   const all = new URL(request.url).searchParams.get("all") === "1";
   return { role: user.role, all, rows: listRectifications(getDb(), user, { openOnly: !all }) };
 }

@@ -3,12 +3,12 @@ import { isExportFormat } from "../domain/export-formats";
 import { exportResponse } from "../services/results-export/export.server";
 import { exportSource, NoResultsError } from "../services/results-export/source.server";
 import { cycleByYearOr404 } from "../services/results-pages.server";
-import { requireRole } from "../utils/auth.server";
+import { requireAccess } from "../utils/auth.server";
 import { notFound } from "../utils/http.server";
 
 /** GET /results/<year>/export/<xlsx|pdf|package|results>[?anonymise=1][&category=…]: office and leaders. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireRole(request, "office", "leader");
+  await requireAccess(request, "read", "results");
   const cycle = cycleByYearOr404(params.year);
   if (!isExportFormat(params.format)) throw notFound("不支持的导出格式");
   const url = new URL(request.url);

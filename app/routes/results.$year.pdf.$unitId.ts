@@ -5,13 +5,13 @@ import { writeScoreCardPdf } from "../services/results-export/pdf.server";
 import { exportSource } from "../services/results-export/source.server";
 import { cycleByYearOr404, scoreCard } from "../services/results-pages.server";
 import { unitResultOf } from "../services/results.server";
-import { requireUser } from "../utils/auth.server";
+import { requireAccess } from "../utils/auth.server";
 import { notFound, parseId } from "../utils/http.server";
 import { getUnit } from "../services/evaluation-context.server";
 
 /** GET /results/<year>/pdf/<unitId>: a unit's score card as PDF (same visibility as the page). */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireUser(request);
+  const user = await requireAccess(request, "read", "unitResults");
   const unitId = parseId(params.unitId);
   const cycle = cycleByYearOr404(params.year);
   const view = scoreCard(user, cycle, unitId); // access and phase checks

@@ -1,21 +1,23 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { cycleAllows } from "../domain/cycle-capabilities";
+import { may } from "../policy.server";
 import { Link, useLoaderData } from "@remix-run/react";
 import { fmt, KIND_LABELS } from "../domain/results-view";
 import { cycleByYearOr404, scoreCard } from "../services/results-pages.server";
 import { formatBeijingTime } from "../utils/beijing-time";
-import { requireUser } from "../utils/auth.server";
+import { requireAccess } from "../utils/auth.server";
 import { parseId } from "../utils/http.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.unit.name ?? ""} 得分明细 - 政务公开绩效考核平台` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireUser(request);
+  const user = await requireAccess(request, "read", "unitResults");
   const unitId = parseId(params.unitId);
   const cycle = cycleByYearOr404(params.year);
   const view = scoreCard(user, cycle, unitId);
   // A department appeals its preliminary results on the appeals page (复核申请), linked from here.
-  const appealHref = user.role === "department" && cycle.status === "preliminary" ? `/appeals?cycle=${cycle.year}` : null;
-  return { ...view, canDownload: user.role !== "evaluator", appealHref };
+  const appealHref = may(user, "write", "appeal") && cycleAllows(cycle.status, "appeal") ? `/appeals?cycle=${cycle.year}` : null;
+  return { ...view, canDownload: may(user, "read", "unitResults"), appealHref };
 }
 
 const PART_LABELS: Record<string, string> = { base: "基础分", bonus: "加分项", veto: "单项否决" };

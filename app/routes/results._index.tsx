@@ -8,14 +8,14 @@ import { setPublicPage } from "../services/public-results.server";
 import { cycleByYearOr404, departmentCycles, listedCycleOr404, rankingPage, resultCycles } from "../services/results-pages.server";
 import { computeCycleResultsInWorker } from "../services/results.server";
 import { formatBeijingTime } from "../utils/beijing-time";
-import { actorOf, requireRole } from "../utils/auth.server";
+import { actorOf, requireAccess } from "../utils/auth.server";
 import { CategoryFilter } from "../components/CategoryFilter";
 import { RankingTable } from "../components/RankingTable";
 
 export const meta: MetaFunction = () => [{ title: "考核结果 - 政务公开绩效考核平台" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireRole(request, "office", "leader", "department");
+  const user = await requireAccess(request, "read", "unitResults");
   if (user.role === "department") {
     return { mode: "department" as const, unitId: user.unitId, unitName: user.unitName, cycles: departmentCycles(user) };
   }
@@ -34,7 +34,7 @@ const actionSchema = z.object({
 });
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = await requireRole(request, "office");
+  const user = await requireAccess(request, "write", "results");
   const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return data({ ok: false, message: parsed.error.issues[0].message }, { status: 400 });
   const cycle = cycleByYearOr404(parsed.data.year);

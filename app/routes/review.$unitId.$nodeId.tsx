@@ -7,11 +7,10 @@ import { EvidencePreviews } from "../components/EvidencePreviews";
 import { ReviewFields } from "../components/ReviewFields";
 import { RULE_TYPE_LABELS } from "../domain/evaluation-labels";
 import type { ReviewFormState } from "../domain/review-input";
-import { refusalErrors, throwRefusal } from "../services/evaluation-http.server";
 import { loadReviewLeaf, saveEntry } from "../services/reviews.server";
-import { actorOf, requireRole } from "../utils/auth.server";
+import { actorOf, requireAccess } from "../utils/auth.server";
 import { formatBeijingTime } from "../utils/beijing-time";
-import { parseId } from "../utils/http.server";
+import { parseId, refusalErrors, throwAsResponse } from "../utils/http.server";
 import { getDb } from "../utils/db.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data ? `${data.leaf.code} ${data.leaf.name}` : "指标"} - 评估录入 - 政务公开绩效考核平台` }];
@@ -22,7 +21,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
  * other evaluators' entries — only once this evaluator has signed the unit off (else 403).
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireRole(request, "evaluator");
+  const user = await requireAccess(request, "read", "review");
   const unitId = parseId(params.unitId);
   const nodeId = parseId(params.nodeId);
   const peers = new URL(request.url).searchParams.get("peers") === "1";
@@ -33,7 +32,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       entry: page.entry ? { ...page.entry, updatedAtText: formatBeijingTime(page.entry.updatedAt) } : null,
     };
   } catch (error) {
-    throwRefusal(error);
+    throwAsResponse(error);
   }
 }
 
@@ -64,7 +63,7 @@ function stateFromForm(form: FormData): ReviewFormState {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requireRole(request, "evaluator");
+  const user = await requireAccess(request, "write", "review");
   const unitId = parseId(params.unitId);
   const nodeId = parseId(params.nodeId);
   const form = await request.formData();
@@ -74,7 +73,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return data<ActionResult>({ ok: true, message: "已保存。", fieldErrors: {} });
   } catch (error) {
     const r = refusalErrors(error);
-    if (r.status === 403 || r.status === 404) throwRefusal(error);
+    if (r.status === 403 || r.status === 404) throwAsResponse(error);
     return data<ActionResult>({ ok: false, fieldErrors: r.fieldErrors, state: stateFromForm(form), stale: r.status === 409 }, { status: r.status });
   }
 }

@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { cycleAllows } from "../domain/cycle-capabilities";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { DivergenceTable, type ArbitrationActionResult } from "../components/DivergenceTable";
@@ -6,19 +7,18 @@ import { FormOutcome } from "../components/FormOutcome";
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
 import { RULE_TYPE_LABELS } from "../domain/evaluation-labels";
 import { arbitrate, arbitrationSchema, listDivergences, mayArbitrate } from "../services/arbitration.server";
-import { EVALUATION_OPEN_STATUSES, getCycle } from "../services/evaluation-context.server";
-import { refusalErrors, throwRefusal } from "../services/evaluation-http.server";
+import { getCycle } from "../services/evaluation-context.server";
 import { loadReviewUnit, requireAssignment, signOff } from "../services/reviews.server";
-import { actorOf, requireRole } from "../utils/auth.server";
+import { actorOf, requireAccess } from "../utils/auth.server";
 import { formatBeijingTime } from "../utils/beijing-time";
 import { parseForm } from "../utils/form.server";
-import { badRequest, parseId } from "../utils/http.server";
+import { badRequest, parseId, refusalErrors, throwAsResponse } from "../utils/http.server";
 import { getDb } from "../utils/db.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data ? data.unit.name : "单位"} - 评估任务 - 政务公开绩效考核平台` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireRole(request, "evaluator");
+  const user = await requireAccess(request, "read", "review");
   const unitId = parseId(params.unitId);
   const db = getDb();
   try {
@@ -34,17 +34,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       ...page,
       signedOffText: page.assignment.signedOffAt ? formatBeijingTime(page.assignment.signedOffAt) : null,
       divergences,
-      canArbitrate: lead && EVALUATION_OPEN_STATUSES.includes(page.cycle.status),
+      canArbitrate: lead && cycleAllows(page.cycle.status, "evaluate"),
     };
   } catch (error) {
-    throwRefusal(error);
+    throwAsResponse(error);
   }
 }
 
 type ActionResult = ({ intent: "signoff" } & { ok: boolean; message?: string; fieldErrors: Record<string, string> }) | ({ intent: "arbitrate" } & ArbitrationActionResult);
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requireRole(request, "evaluator");
+  const user = await requireAccess(request, "write", "review");
   const unitId = parseId(params.unitId);
   const form = await request.formData();
   const cycleId = parseId(String(form.get("cycleId") ?? ""));
@@ -73,7 +73,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   } catch (error) {
     if (error instanceof Response) throw error;
     const r = refusalErrors(error);
-    if (r.status === 403) throwRefusal(error);
+    if (r.status === 403) throwAsResponse(error);
     return data<ActionResult>({ intent: "signoff", ok: false, fieldErrors: r.fieldErrors }, { status: r.status });
   }
 }

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
 import { reviewQueue } from "../services/reviews.server";
-import { requireRole } from "../utils/auth.server";
+import { requireAccess } from "../utils/auth.server";
 import { formatBeijingTime } from "../utils/beijing-time";
 import { getDb } from "../utils/db.server";
 
@@ -10,7 +10,7 @@ export const meta: MetaFunction = () => [{ title: "评估任务 - 政务公开�
 
 /** The evaluator's queue: only the units assigned to them (with progress), and their spot-check duties. */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireRole(request, "evaluator");
+  const user = await requireAccess(request, "read", "review");
   const q = reviewQueue(getDb(), user.id);
   return {
     assignments: q.assignments.map((a) => ({ ...a, signedOffText: a.signedOffAt ? formatBeijingTime(a.signedOffAt) : null })),

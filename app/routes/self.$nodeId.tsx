@@ -9,24 +9,21 @@ import { EvidenceUploader } from "../components/EvidenceUploader";
 import { FormOutcome } from "../components/FormOutcome";
 import { formStateFrom, parseAnswerForm, type AnswerFormState } from "../domain/answer-input";
 import { computeSelfScore, type PreviewContext } from "../domain/self-score";
-import { refusalOf, throwAsResponse } from "../services/self-inspection-context.server";
 import { addLeafLink, deleteLeafEvidence } from "../services/submission-evidence.server";
 import { leafPage } from "../services/submission-views.server";
 import { saveAnswer } from "../services/submissions.server";
-import { actorOf, assertUnitAccess, requireRole, type SessionUser } from "../utils/auth.server";
-import { forbidden, parseId } from "../utils/http.server";
+import { actorOf, requireAccess, type SessionUser } from "../utils/auth.server";
+import { forbidden, parseId, refusalOf, throwAsResponse } from "../utils/http.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data ? `${data.leaf.code} ${data.leaf.name}` : "指标填报"} - 年度自查 - 政务公开绩效考核平台` }];
 
-async function departmentUser(request: Request, mode: "read" | "write"): Promise<SessionUser & { unitId: number }> {
-  const user = await requireRole(request, "department");
+function departmentUser(user: SessionUser): SessionUser & { unitId: number } {
   if (!user.unitId) throw forbidden("您的账号未关联被考核单位，不能填报自查。");
-  assertUnitAccess(user, user.unitId, mode);
   return user as SessionUser & { unitId: number };
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await departmentUser(request, "read");
+  const user = departmentUser(await requireAccess(request, "read", "selfInspection"));
   const nodeId = parseId(params.nodeId);
   try {
     return leafPage(user, nodeId);
@@ -46,7 +43,7 @@ interface ActionResult {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await departmentUser(request, "write");
+  const user = departmentUser(await requireAccess(request, "write", "selfInspection"));
   const nodeId = parseId(params.nodeId);
   const actor = actorOf(user);
   const form = await request.formData();

@@ -1,28 +1,27 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { DomainError } from "../domain/domain-error";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Timeline } from "../components/SubmissionTimeline";
-import { refusalOf, type MissingReport } from "../services/self-inspection-context.server";
+import { type MissingReport } from "../services/self-inspection-context.server";
 import { submitSelfInspection } from "../services/submissions.server";
 import { departmentHome } from "../services/submission-views.server";
-import { actorOf, assertUnitAccess, requireRole } from "../utils/auth.server";
-import { forbidden } from "../utils/http.server";
+import { actorOf, requireAccess } from "../utils/auth.server";
+import { forbidden, refusalOf } from "../utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "年度自查 - 政务公开绩效考核平台" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireRole(request, "department");
+  const user = await requireAccess(request, "read", "selfInspection");
   if (!user.unitId) throw forbidden("您的账号未关联被考核单位，不能填报自查。");
-  assertUnitAccess(user, user.unitId, "read");
   return departmentHome(user);
 }
 
 type ActionResult = { ok: true; message: string; error?: undefined; missing?: undefined } | { ok: false; message?: undefined; error: string; missing: MissingReport | null };
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = await requireRole(request, "department");
+  const user = await requireAccess(request, "write", "selfInspection");
   if (!user.unitId) throw forbidden("您的账号未关联被考核单位，不能填报自查。");
-  assertUnitAccess(user, user.unitId, "write");
   const form = await request.formData();
   if (form.get("intent") !== "submit") return data<ActionResult>({ ok: false, error: "未知的操作", missing: null }, { status: 400 });
   try {
@@ -31,7 +30,7 @@ export async function action({ request }: ActionFunctionArgs) {
   } catch (error) {
     const refusal = refusalOf(error);
     if (!refusal) throw error;
-    const missing = error instanceof Error && "missing" in error ? ((error as { missing?: MissingReport }).missing ?? null) : null;
+    const missing = error instanceof DomainError ? ((error.details as MissingReport | undefined) ?? null) : null;
     return data<ActionResult>({ ok: false, error: refusal.message, missing }, { status: refusal.status });
   }
 }

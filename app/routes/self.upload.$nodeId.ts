@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { uploadLeafEvidence } from "../services/submission-evidence.server";
-import { actorOf, assertUnitAccess, requireRole } from "../utils/auth.server";
+import { actorOf, requireAccess } from "../utils/auth.server";
 import { forbidden, parseId } from "../utils/http.server";
 
 /**
@@ -9,9 +9,8 @@ import { forbidden, parseId } from "../utils/http.server";
  * {ok: true, message} or {ok: false, error} with the refusal's status.
  */
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requireRole(request, "department");
+  const user = await requireAccess(request, "write", "selfInspection");
   if (!user.unitId) throw forbidden("您的账号未关联被考核单位，不能上传佐证材料。");
-  assertUnitAccess(user, user.unitId, "write");
   const nodeId = parseId(params.nodeId);
   const result = await uploadLeafEvidence({ request, actor: actorOf(user), user, nodeId });
   if (result.ok) return Response.json(result);

@@ -4,7 +4,6 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { EvidenceLinkForm } from "../components/EvidenceLinkForm";
 import { FindingForm, type FindingFormValues } from "../components/FindingForm";
 import { FINDING_KIND_LABELS, RECTIFICATION_STATUS_LABELS } from "../domain/evaluation-labels";
-import { actionRefusal, throwRefusal } from "../services/evaluation-http.server";
 import { addLink, listEvidence } from "../services/evidence.server";
 import {
   assertMayPublishBatch,
@@ -17,19 +16,19 @@ import {
   setBatchPublished,
   updateFinding,
 } from "../services/spot-checks.server";
-import { actorOf, requireRole } from "../utils/auth.server";
+import { actorOf, requireAccess } from "../utils/auth.server";
 import { EvidenceList } from "../components/EvidenceList";
 import { EvidencePreviews } from "../components/EvidencePreviews";
 import { EvidenceUploader } from "../components/EvidenceUploader";
 import { FormOutcome } from "../components/FormOutcome";
 import { formValues, parseForm } from "../utils/form.server";
-import { badRequest, parseId } from "../utils/http.server";
+import { badRequest, parseId, actionRefusal, throwAsResponse } from "../utils/http.server";
 import { getDb } from "../utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "抽查批次 - 政务公开绩效考核平台" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireRole(request, "office", "evaluator");
+  const user = await requireAccess(request, "read", "spotCheck");
   const batchId = parseId(params.batchId);
   const db = getDb();
   try {
@@ -44,7 +43,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       })),
     };
   } catch (error) {
-    throwRefusal(error);
+    throwAsResponse(error);
   }
 }
 
@@ -60,7 +59,7 @@ interface ActionResult {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requireRole(request, "office", "evaluator");
+  const user = await requireAccess(request, "write", "spotCheck");
   const batchId = parseId(params.batchId);
   const actor = actorOf(user);
   const db = getDb();

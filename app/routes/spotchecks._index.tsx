@@ -1,27 +1,27 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { cycleAllows } from "../domain/cycle-capabilities";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { CyclePicker } from "../components/CyclePicker";
 import { categories } from "../../db/schema";
 import { batchFormSchema, createBatch, listBatches } from "../services/spot-checks.server";
-import { EVALUATION_OPEN_STATUSES, evaluationCycles, pickCycle } from "../services/evaluation-context.server";
-import { refusalErrors } from "../services/evaluation-http.server";
-import { actorOf, requireRole } from "../utils/auth.server";
+import { evaluationCycles, pickCycle } from "../services/evaluation-context.server";
+import { actorOf, requireAccess } from "../utils/auth.server";
 import { formatBeijingTime } from "../utils/beijing-time";
 import { formValues, parseForm } from "../utils/form.server";
-import { badRequest, parseId } from "../utils/http.server";
+import { badRequest, parseId, refusalErrors } from "../utils/http.server";
 import { getDb } from "../utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "抽查（双随机一公开） - 政务公开绩效考核平台" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, "office");
+  await requireAccess(request, "read", "evaluationManagement");
   const db = getDb();
   const cycle = pickCycle(db, new URL(request.url).searchParams.get("cycle"));
   const cycles = evaluationCycles(db).map((c) => ({ id: c.id, year: c.year }));
   if (!cycle) return { cycle: null, cycles, batches: [], categories: [] };
   return {
-    cycle: { id: cycle.id, year: cycle.year, open: EVALUATION_OPEN_STATUSES.includes(cycle.status) },
+    cycle: { id: cycle.id, year: cycle.year, open: cycleAllows(cycle.status, "evaluate") },
     cycles,
     categories: db.select({ id: categories.id, name: categories.name }).from(categories).all(),
     batches: listBatches(db, cycle.id).map((b) => ({ ...b, createdAtText: formatBeijingTime(b.createdAt) })),
@@ -35,7 +35,7 @@ interface ActionResult {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = await requireRole(request, "office");
+  const user = await requireAccess(request, "write", "evaluationManagement");
   const form = await request.formData();
   if (form.get("intent") !== "create") throw badRequest("未知的操作。");
   const cycleId = parseId(String(form.get("cycleId") ?? ""));

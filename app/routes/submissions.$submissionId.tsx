@@ -4,16 +4,15 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { EvidenceList } from "../components/EvidenceList";
 import { FormOutcome } from "../components/FormOutcome";
 import { Timeline } from "../components/SubmissionTimeline";
-import { refusalOf, throwAsResponse } from "../services/self-inspection-context.server";
 import { submissionDetail } from "../services/submission-views.server";
 import { grantExtension, reopenSubmission, returnSubmission } from "../services/submissions.server";
-import { actorOf, requireRole } from "../utils/auth.server";
-import { parseId } from "../utils/http.server";
+import { actorOf, requireAccess } from "../utils/auth.server";
+import { parseId, refusalOf, throwAsResponse } from "../utils/http.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.unit.name ?? ""}自查 - 自查审核 - 政务公开绩效考核平台` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireRole(request, "office");
+  await requireAccess(request, "read", "submissionReview");
   const id = parseId(params.submissionId);
   try {
     return submissionDetail(id);
@@ -34,7 +33,7 @@ interface ActionResult {
 const DONE: Record<Intent, string> = { return: "已退回修改，单位将收到各项退回意见。", reopen: "已撤回为草稿。", extend: "已批准延期。" };
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requireRole(request, "office");
+  const user = await requireAccess(request, "write", "submissionReview");
   const id = parseId(params.submissionId);
   const actor = actorOf(user);
   const form = await request.formData();

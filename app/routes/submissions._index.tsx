@@ -3,17 +3,16 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { CyclePicker } from "../components/CyclePicker";
 import { FormOutcome } from "../components/FormOutcome";
-import { refusalOf } from "../services/self-inspection-context.server";
 import { grantExtension } from "../services/submissions.server";
 import { OVERVIEW_FILTER_LABELS, OVERVIEW_FILTERS } from "../domain/overview-filters";
 import { officeOverview } from "../services/submissions-overview.server";
-import { actorOf, requireRole } from "../utils/auth.server";
-import { badRequest, parseId } from "../utils/http.server";
+import { actorOf, requireAccess } from "../utils/auth.server";
+import { badRequest, parseId, refusalOf } from "../utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "自查审核 - 政务公开绩效考核平台" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, "office");
+  await requireAccess(request, "read", "submissionReview");
   const url = new URL(request.url);
   const cycleParam = url.searchParams.get("cycle");
   const cycleId = cycleParam && /^[1-9][0-9]{0,15}$/.test(cycleParam) ? Number(cycleParam) : null;
@@ -28,7 +27,7 @@ interface ActionResult {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = await requireRole(request, "office");
+  const user = await requireAccess(request, "write", "submissionReview");
   const form = await request.formData();
   if (form.get("intent") !== "extend") throw badRequest("未知的操作。");
   const cycleId = parseId(String(form.get("cycleId") ?? ""));

@@ -1,4 +1,8 @@
 import { and, asc, desc, eq } from "drizzle-orm";
+import { DomainError } from "../domain/domain-error";
+import { cycleAllows } from "../domain/cycle-capabilities";
+import { APPEAL_TRANSITIONS, appealAllows, appealTakesEvidence } from "../domain/appeal-status";
+import { can, may } from "../policy.server";
 import { z } from "zod";
 import type { Db } from "../../db/client";
 import { appeals, cycles, indicatorNodes, units, users } from "../../db/schema";
@@ -7,7 +11,7 @@ import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import type { SessionUser } from "../utils/auth.server";
 import { buildCyclePackage } from "./cycle-package.server";
 import { notifyUnits } from "./notifications.server";
-import { appealWindow, EvaluationError, getCycle, getUnit, setFor, type CycleRow, type Reader } from "./evaluation-context.server";
+import { appealWindow, getCycle, getUnit, setFor, type CycleRow, type Reader } from "./evaluation-context.server";
 
 /**
  * Appeals (复核申请): in 初步结果, within the cycle's appeal window, a department appeals specific
@@ -17,10 +21,10 @@ import { appealWindow, EvaluationError, getCycle, getUnit, setFor, type CycleRow
  */
 
 export function assertAppealWindowOpen(db: Reader, cycle: CycleRow, now = new Date()): void {
-  if (cycle.status !== "preliminary") throw new EvaluationError("只有在初步结果公布后的复核期限内才能申请复核", 409);
+  if (!cycleAllows(cycle.status, "appeal")) throw new DomainError("conflict", "只有在初步结果公布后的复核期限内才能申请复核");
   const w = appealWindow(db, cycle, now);
-  if (w.closedEarlyAt) throw new EvaluationError("政务公开办已提前结束复核期，不能再申请复核", 409);
-  if (!w.open) throw new EvaluationError(`复核申请期限已于${w.lastDay}（北京时间当日24时）截止`, 409);
+  if (w.closedEarlyAt) throw new DomainError("conflict", "政务公开办已提前结束复核期，不能再申请复核");
+  if (!w.open) throw new DomainError("conflict", `复核申请期限已于${w.lastDay}（北京时间当日24时）截止`);
 }
 
 export const closeWindowSchema = z.object({
@@ -34,15 +38,15 @@ export const closeWindowSchema = z.object({
  * be filed and the window no longer holds up 定稿 (appealsSettled).
  */
 export function closeAppealWindow(db: Db, actor: Actor, user: SessionUser, cycleId: number, input: z.infer<typeof closeWindowSchema>, now = new Date()): void {
-  if (user.role !== "office") throw new EvaluationError("只有政务公开办可以提前结束复核期。", 403);
+  if (!may(user, "decide", "appeal")) throw new DomainError("forbidden", "只有政务公开办可以提前结束复核期。");
   mutate(db, (tx) => {
     const cycle = getCycle(tx, cycleId);
-    if (cycle.status !== "preliminary") throw new EvaluationError("只有在初步结果阶段才能提前结束复核期", 409);
+    if (!cycleAllows(cycle.status, "appeal")) throw new DomainError("conflict", "只有在初步结果阶段才能提前结束复核期");
     const w = appealWindow(tx, cycle, now);
-    if (w.closedEarlyAt) throw new EvaluationError("复核期已经提前结束", 409);
-    if (!w.open) throw new EvaluationError(`复核申请期限已于${w.lastDay}（北京时间当日24时）届满，无需提前结束`, 409);
+    if (w.closedEarlyAt) throw new DomainError("conflict", "复核期已经提前结束");
+    if (!w.open) throw new DomainError("conflict", `复核申请期限已于${w.lastDay}（北京时间当日24时）届满，无需提前结束`);
     const pending = tx.select({ id: appeals.id }).from(appeals).where(and(eq(appeals.cycleId, cycleId), eq(appeals.status, "pending"))).all();
-    if (pending.length > 0) throw new EvaluationError(`有${pending.length}项复核申请尚未处理，处理完毕后方可提前结束复核期`, 409);
+    if (pending.length > 0) throw new DomainError("conflict", `有${pending.length}项复核申请尚未处理，处理完毕后方可提前结束复核期`);
     const at = now.toISOString();
     tx.update(cycles).set({ appealsClosedAt: at, appealsClosedBy: actor.id, appealsClosedReason: input.reason, updatedAt: at }).where(eq(cycles.id, cycleId)).run();
     writeAudit(tx, actor, {
@@ -62,19 +66,19 @@ export const appealFormSchema = z.object({
 });
 
 export function createAppeal(db: Db, actor: Actor, user: SessionUser, cycleId: number, input: z.infer<typeof appealFormSchema>, now = new Date()): number {
-  if (user.role !== "department" || user.unitId !== input.unitId) throw new EvaluationError("只能对本单位的考核结果申请复核。", 403);
+  if (!can(db, user, "write", { kind: "appeal", unitId: input.unitId })) throw new DomainError("forbidden", "只能对本单位的考核结果申请复核。");
   return mutate(db, (tx) => {
     const cycle = getCycle(tx, cycleId);
     assertAppealWindowOpen(tx, cycle, now);
     const unit = getUnit(tx, input.unitId);
     const leaf = setFor(tx, cycleId, unit.categoryId)?.leaves.find((l) => l.nodeId === input.nodeId);
-    if (!leaf) throw new EvaluationError("该指标不是本单位的末级指标", 400, "nodeId");
+    if (!leaf) throw new DomainError("invalid", "该指标不是本单位的末级指标", "nodeId");
     const dup = tx
       .select({ id: appeals.id })
       .from(appeals)
       .where(and(eq(appeals.cycleId, cycleId), eq(appeals.unitId, unit.id), eq(appeals.nodeId, leaf.nodeId), eq(appeals.status, "pending")))
       .get();
-    if (dup) throw new EvaluationError(`指标“${leaf.code} ${leaf.name}”已有待处理的复核申请`, 409, "nodeId");
+    if (dup) throw new DomainError("conflict", `指标“${leaf.code} ${leaf.name}”已有待处理的复核申请`, "nodeId");
     const row = tx
       .insert(appeals)
       .values({ cycleId, unitId: unit.id, nodeId: leaf.nodeId, reason: input.reason, createdBy: actor.id, createdAt: now.toISOString() })
@@ -102,20 +106,20 @@ export const decisionSchema = z
 export function decideAppeal(db: Db, actor: Actor, appealId: number, input: z.infer<typeof decisionSchema>): void {
   mutate(db, (tx) => {
     const appeal = tx.select().from(appeals).where(eq(appeals.id, appealId)).get();
-    if (!appeal) throw new EvaluationError("复核申请不存在", 404);
+    if (!appeal) throw new DomainError("notFound", "复核申请不存在");
     const cycle = getCycle(tx, appeal.cycleId);
-    if (cycle.status !== "preliminary") throw new EvaluationError("只有在初步结果阶段才能处理复核申请", 409);
-    if (appeal.status !== "pending") throw new EvaluationError("该复核申请已处理", 409);
+    if (!cycleAllows(cycle.status, "appeal")) throw new DomainError("conflict", "只有在初步结果阶段才能处理复核申请");
+    if (!appealAllows(appeal.status, "decide")) throw new DomainError("conflict", APPEAL_TRANSITIONS.decide.refusal);
     let value: number | null = null;
     if (input.decision === "adjusted") {
       const unit = getUnit(tx, appeal.unitId);
       const leaf = setFor(tx, cycle.id, unit.categoryId)?.leaves.find((l) => l.nodeId === appeal.nodeId);
-      if (!leaf) throw new EvaluationError("该指标已不存在", 409);
-      if (leaf.rule.type === "veto") throw new EvaluationError("单项否决指标没有分值，不能调整；请选择维持或通过抽查发现更正", 400, "value");
+      if (!leaf) throw new DomainError("conflict", "该指标已不存在");
+      if (leaf.rule.type === "veto") throw new DomainError("invalid", "单项否决指标没有分值，不能调整；请选择维持或通过抽查发现更正", "value");
       value = Number(input.value);
-      if (value > leaf.points) throw new EvaluationError(`调整后的分值须在0到${leaf.points}分之间`, 400, "value");
+      if (value > leaf.points) throw new DomainError("invalid", `调整后的分值须在0到${leaf.points}分之间`, "value");
       const built = buildCyclePackage(tx, cycle.id, { unitIds: [unit.id], missing: "placeholder" });
-      if (built.pkg.units[0]?.inputs[leaf.code]?.na === true) throw new EvaluationError("该指标按不适用处理，不能调整分值", 400, "value");
+      if (built.pkg.units[0]?.inputs[leaf.code]?.na === true) throw new DomainError("invalid", "该指标按不适用处理，不能调整分值", "value");
     }
     const after = tx
       .update(appeals)
@@ -156,9 +160,9 @@ export function listAppeals(db: Reader, cycleId: number, opts: { unitId?: number
 /** The department may attach evidence to its own pending appeal while the window is open. */
 export function appealForEvidence(db: Reader, user: SessionUser, appealId: number) {
   const a = db.select().from(appeals).where(eq(appeals.id, appealId)).get();
-  if (!a) throw new EvaluationError("复核申请不存在", 404);
-  if (user.role !== "department" || user.unitId !== a.unitId) throw new EvaluationError("只能为本单位的复核申请上传佐证。", 403);
-  if (a.status !== "pending") throw new EvaluationError("复核申请已处理，不能再上传佐证", 409);
+  if (!a) throw new DomainError("notFound", "复核申请不存在");
+  if (!can(db, user, "write", { kind: "appeal", unitId: a.unitId })) throw new DomainError("forbidden", "只能为本单位的复核申请上传佐证。");
+  if (!appealTakesEvidence(a.status)) throw new DomainError("conflict", "复核申请已处理，不能再上传佐证");
   assertAppealWindowOpen(db, getCycle(db, a.cycleId));
   return a;
 }

@@ -1,11 +1,13 @@
 import { and, eq } from "drizzle-orm";
+import { DomainError } from "../domain/domain-error";
+import { can } from "../policy.server";
 import { z } from "zod";
 import type { Db } from "../../db/client";
-import { appeals, arbitrations, evaluatorAssignments, users } from "../../db/schema";
+import { appeals, arbitrations, users } from "../../db/schema";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import type { SessionUser } from "../utils/auth.server";
 import { scoreCycle } from "./cycle-package.server";
-import { appealWindow, assertEvaluationOpen, EvaluationError, getCycle, type Reader } from "./evaluation-context.server";
+import { appealWindow, assertEvaluationOpen, getCycle, type Reader } from "./evaluation-context.server";
 
 /**
  * Divergences (评分分歧) and arbitration (仲裁). A leaf is divergent when the engine says so: the
@@ -77,14 +79,7 @@ export function unresolvedDivergences(db: Reader, cycleId: number): Divergence[]
 
 /** May this user arbitrate this unit's leaves? The office, or the unit's lead evaluator once signed off. */
 export function mayArbitrate(db: Reader, user: SessionUser, cycleId: number, unitId: number): boolean {
-  if (user.role === "office") return true;
-  if (user.role !== "evaluator") return false;
-  const a = db
-    .select()
-    .from(evaluatorAssignments)
-    .where(and(eq(evaluatorAssignments.cycleId, cycleId), eq(evaluatorAssignments.unitId, unitId), eq(evaluatorAssignments.evaluatorId, user.id)))
-    .get();
-  return !!a && a.lead && a.signedOffAt !== null;
+  return can(db, user, "decide", { kind: "arbitration", cycleId, unitId });
 }
 
 const DECIMAL = /^\d+(\.\d{1,2})?$/;
@@ -102,11 +97,11 @@ export const arbitrationSchema = z.object({
 });
 
 export function arbitrate(db: Db, actor: Actor, user: SessionUser, cycleId: number, input: z.infer<typeof arbitrationSchema>): void {
-  if (!mayArbitrate(db, user, cycleId, input.unitId)) throw new EvaluationError("只有政务公开办或该单位的牵头评估员（签署后）可以仲裁", 403);
+  if (!mayArbitrate(db, user, cycleId, input.unitId)) throw new DomainError("forbidden", "只有政务公开办或该单位的牵头评估员（签署后）可以仲裁");
   assertEvaluationOpen(getCycle(db, cycleId));
   const divergence = listDivergences(db, cycleId, { unitId: input.unitId }).find((d) => d.nodeId === input.nodeId);
-  if (!divergence) throw new EvaluationError("该指标的评分差异未超过允许范围，无需仲裁", 409);
-  if (input.value > divergence.points) throw new EvaluationError(`仲裁分值须在0到${divergence.points}分之间`, 400, "value");
+  if (!divergence) throw new DomainError("conflict", "该指标的评分差异未超过允许范围，无需仲裁");
+  if (input.value > divergence.points) throw new DomainError("invalid", `仲裁分值须在0到${divergence.points}分之间`, "value");
   mutate(db, (tx) => {
     const before = tx
       .select()

@@ -1,38 +1,17 @@
 import { and, asc, count, desc, eq, inArray } from "drizzle-orm";
+import { DomainError } from "../domain/domain-error";
 import { z } from "zod";
-import { getDb, type Db, type Tx } from "../../db/client";
-import { assignmentDraws, evaluatorAssignments, evaluatorEntries, spotCheckUnits, submissions, units, users } from "../../db/schema";
+import type { Db, Tx } from "../../db/client";
+import { assignmentDraws, evaluatorAssignments, evaluatorEntries, submissions, units, users } from "../../db/schema";
 import { drawAssignments, type DrawEvaluator, type DrawUnit, type UnitDraw } from "../domain/assignment-draw";
 import { newSeed } from "../domain/prng";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
-import { registerUnitAccessRule } from "../utils/auth.server";
-import { assertEvaluationOpen, cycleUnits, EvaluationError, getCycle, setFor, type CycleRow, type CycleUnit, type Reader } from "./evaluation-context.server";
+import { assertEvaluationOpen, cycleUnits, getCycle, setFor, type CycleRow, type CycleUnit, type Reader } from "./evaluation-context.server";
 
 /**
  * Evaluator assignments (评估员分配): manual assign/unassign, seeded random assignment (the draw is
  * stored with its seed and inputs so it can be re-derived), lead evaluator, reopening a sign-off.
  */
-
-// Evaluators may READ the units they are assigned to (or drawn to inspect) — their evidence and
-// self-assessment. Writes go through this module's own checks, never through unit write access.
-registerUnitAccessRule((user, unitId, mode) => mode === "read" && evaluatorMayReadUnit(getDb(), user.id, unitId));
-
-export function evaluatorMayReadUnit(db: Reader, evaluatorId: number, unitId: number): boolean {
-  const assigned = db
-    .select({ id: evaluatorAssignments.id })
-    .from(evaluatorAssignments)
-    .where(and(eq(evaluatorAssignments.evaluatorId, evaluatorId), eq(evaluatorAssignments.unitId, unitId)))
-    .limit(1)
-    .get();
-  if (assigned) return true;
-  const inspects = db
-    .select({ id: spotCheckUnits.id })
-    .from(spotCheckUnits)
-    .where(and(eq(spotCheckUnits.inspectorId, evaluatorId), eq(spotCheckUnits.unitId, unitId)))
-    .limit(1)
-    .get();
-  return !!inspects;
-}
 
 export interface EvaluatorInfo extends DrawEvaluator {
   boundUnitName: string | null;
@@ -212,7 +191,7 @@ export function listDraws(db: Reader, cycleId: number): DrawSummary[] {
 
 function getAssignment(tx: Reader, id: number) {
   const a = tx.select().from(evaluatorAssignments).where(eq(evaluatorAssignments.id, id)).get();
-  if (!a) throw new EvaluationError("分配记录不存在", 404);
+  if (!a) throw new DomainError("notFound", "分配记录不存在");
   return a;
 }
 
@@ -226,18 +205,18 @@ export function assignEvaluator(db: Db, actor: Actor, cycleId: number, input: z.
     const cycle = getCycle(tx, cycleId);
     assertEvaluationOpen(cycle);
     const unit = submittedUnits(tx, cycleId).find((u) => u.id === input.unitId);
-    if (!unit) throw new EvaluationError("该单位尚未提交自查（或不在本年度考核范围内），不能分配评估员", 400, "unitId");
+    if (!unit) throw new DomainError("invalid", "该单位尚未提交自查（或不在本年度考核范围内），不能分配评估员", "unitId");
     const evaluator = evaluatorPool(tx).find((e) => e.id === input.evaluatorId);
-    if (!evaluator) throw new EvaluationError("请选择一名在用的评估员", 400, "evaluatorId");
+    if (!evaluator) throw new DomainError("invalid", "请选择一名在用的评估员", "evaluatorId");
     if (evaluator.boundUnitIds.includes(unit.id)) {
-      throw new EvaluationError(`${evaluator.name}与“${unit.name}”存在关联，须回避，不能分配`, 400, "evaluatorId");
+      throw new DomainError("invalid", `${evaluator.name}与“${unit.name}”存在关联，须回避，不能分配`, "evaluatorId");
     }
     const dup = tx
       .select({ id: evaluatorAssignments.id })
       .from(evaluatorAssignments)
       .where(and(eq(evaluatorAssignments.cycleId, cycleId), eq(evaluatorAssignments.unitId, unit.id), eq(evaluatorAssignments.evaluatorId, evaluator.id)))
       .get();
-    if (dup) throw new EvaluationError(`${evaluator.name}已分配到“${unit.name}”`, 400, "evaluatorId");
+    if (dup) throw new DomainError("invalid", `${evaluator.name}已分配到“${unit.name}”`, "evaluatorId");
     const row = tx
       .insert(evaluatorAssignments)
       .values({ cycleId, unitId: unit.id, evaluatorId: evaluator.id, method: "manual", assignedBy: actor.id, assignedAt: new Date().toISOString() })
@@ -251,9 +230,9 @@ export function assignEvaluator(db: Db, actor: Actor, cycleId: number, input: z.
 export function unassignEvaluator(db: Db, actor: Actor, cycleId: number, assignmentId: number): void {
   mutate(db, (tx) => {
     const a = getAssignment(tx, assignmentId);
-    if (a.cycleId !== cycleId) throw new EvaluationError("分配记录不存在", 404);
+    if (a.cycleId !== cycleId) throw new DomainError("notFound", "分配记录不存在");
     assertEvaluationOpen(getCycle(tx, a.cycleId));
-    if (a.signedOffAt) throw new EvaluationError("该评估员已签署本单位评分，不能取消分配；如需调整，请先退回签署", 409);
+    if (a.signedOffAt) throw new DomainError("conflict", "该评估员已签署本单位评分，不能取消分配；如需调整，请先退回签署");
     const entries = tx.select().from(evaluatorEntries).where(eq(evaluatorEntries.assignmentId, a.id)).all();
     tx.delete(evaluatorEntries).where(eq(evaluatorEntries.assignmentId, a.id)).run();
     tx.delete(evaluatorAssignments).where(eq(evaluatorAssignments.id, a.id)).run();
@@ -283,14 +262,14 @@ export function randomAssign(db: Db, actor: Actor, cycleId: number, seedInput: s
     const haveCount = new Map<number, number>();
     for (const e of existing) haveCount.set(e.unitId, (haveCount.get(e.unitId) ?? 0) + 1);
     const needing = submittedUnits(tx, cycleId).filter((u) => (haveCount.get(u.id) ?? 0) < perUnit);
-    if (needing.length === 0) throw new EvaluationError("所有已提交自查的单位都已分配足够的评估员，无需随机分配", 400, "seed");
+    if (needing.length === 0) throw new DomainError("invalid", "所有已提交自查的单位都已分配足够的评估员，无需随机分配", "seed");
     const population = {
       units: needing.map((u) => ({ id: u.id, code: u.code, name: u.name })),
       evaluators: evaluatorPool(tx).map(({ id, username, name, boundUnitIds }) => ({ id, username, name, boundUnitIds })),
       existing,
     };
     const result = drawAssignments({ seed, perUnit, ...population });
-    if (!result.ok) throw new EvaluationError(result.error, 400, "seed");
+    if (!result.ok) throw new DomainError("invalid", result.error, "seed");
     const at = new Date().toISOString();
     const draw = tx
       .insert(assignmentDraws)
@@ -315,7 +294,7 @@ export function randomAssign(db: Db, actor: Actor, cycleId: number, seedInput: s
 export function setLeadEvaluator(db: Db, actor: Actor, cycleId: number, assignmentId: number): void {
   mutate(db, (tx) => {
     const a = getAssignment(tx, assignmentId);
-    if (a.cycleId !== cycleId) throw new EvaluationError("分配记录不存在", 404);
+    if (a.cycleId !== cycleId) throw new DomainError("notFound", "分配记录不存在");
     assertEvaluationOpen(getCycle(tx, a.cycleId));
     const before = tx
       .select()
@@ -345,9 +324,9 @@ export const reopenSchema = z.object({
 export function reopenSignOff(db: Db, actor: Actor, cycleId: number, assignmentId: number, reason: string): void {
   mutate(db, (tx: Tx) => {
     const a = getAssignment(tx, assignmentId);
-    if (a.cycleId !== cycleId) throw new EvaluationError("分配记录不存在", 404);
+    if (a.cycleId !== cycleId) throw new DomainError("notFound", "分配记录不存在");
     assertEvaluationOpen(getCycle(tx, a.cycleId));
-    if (!a.signedOffAt) throw new EvaluationError("该评估员尚未签署，无需退回", 409);
+    if (!a.signedOffAt) throw new DomainError("conflict", "该评估员尚未签署，无需退回");
     const after = tx.update(evaluatorAssignments).set({ signedOffAt: null }).where(eq(evaluatorAssignments.id, a.id)).returning().get();
     writeAudit(tx, actor, { action: "assignment.reopen", entityType: "evaluator_assignment", entityId: a.id, before: a, after: { ...after, reason } });
   });

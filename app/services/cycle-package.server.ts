@@ -1,4 +1,5 @@
 import { and, asc, eq, getTableName, inArray } from "drizzle-orm";
+import { DomainError } from "../domain/domain-error";
 import { getSqlite } from "../../db/client";
 import {
   appeals,
@@ -12,7 +13,7 @@ import {
 } from "../../db/schema";
 import { scorePackage, type AssessmentPackageInput, type IndicatorSet, type LeafInput, type Results, type ScoreEntry } from "../../scoring";
 import { toPackageNodes, type ScoredLeaf } from "../domain/indicator-spec";
-import { cycleUnits, EvaluationError, getCycle, setFor, type Reader, type SetTree } from "./evaluation-context.server";
+import { cycleUnits, getCycle, setFor, type Reader, type SetTree } from "./evaluation-context.server";
 import { packageSettings } from "./indicator-package.server";
 
 /**
@@ -330,7 +331,7 @@ export function scoreCycle(db: Reader, cycleId: number, opts: CyclePackageOption
   }
   const scored = scorePackage(build.pkg);
   if (!scored.ok) {
-    throw new EvaluationError(`评分数据有误：${scored.errors.slice(0, 5).map((e) => `${e.path} ${e.message}`).join("；")}`, 409);
+    throw new DomainError("conflict", `评分数据有误：${scored.errors.slice(0, 5).map((e) => `${e.path} ${e.message}`).join("；")}`);
   }
   return { build, results: scored.results };
 }

@@ -1,11 +1,11 @@
 import { and, asc, count, eq } from "drizzle-orm";
+import { DomainError } from "../domain/domain-error";
 import type { Db, Tx } from "../../db/client";
 import { categories, indicatorSets, units, type cycles } from "../../db/schema";
 import { calendarCoverage, missingArrangementMessage } from "../domain/calendar-coverage";
 import { CYCLE_PRECONDITIONS, type CyclePreconditionId } from "../domain/cycle-status";
 import { appealsSettled, noUnresolvedDivergences } from "./arbitration.server";
 import { allUnitsEvaluated } from "./evaluation-completeness.server";
-import { EvaluationError } from "./evaluation-context.server";
 import { checkStoredSet } from "./indicator-tree.server";
 
 export interface PreconditionContext {
@@ -68,7 +68,7 @@ export const PRECONDITION_CHECKS: Record<CyclePreconditionId, PreconditionCheck>
       return noUnresolvedDivergences(db, cycle.id);
     } catch (error) {
       // The evaluation data cannot be scored (the engine's messages): certainly not publishable.
-      if (error instanceof EvaluationError) return [error.message];
+      if (error instanceof DomainError) return [error.message];
       throw error;
     }
   },

@@ -1,4 +1,5 @@
-import { and, asc, count, desc, eq, notInArray } from "drizzle-orm";
+import { and, asc, count, desc, eq } from "drizzle-orm";
+import { cycleAllows } from "../domain/cycle-capabilities";
 import { getDb, type Db, type Tx } from "../../db/client";
 import { categories, cycles, cycleTransitions, indicatorSets, units, users, type CycleStatus, type Role } from "../../db/schema";
 import { cloneSpecs, templateSetFor } from "../../seeds/templates/default-indicators";
@@ -10,7 +11,6 @@ import {
   CYCLE_STATUS_LABELS,
   findTransition,
   isEditable,
-  setsEditable,
   transitionsFrom,
   type CycleField,
   type CycleTransition,
@@ -63,7 +63,7 @@ function statusPhrase(status: CycleStatus): string {
 
 // ---------------------------------------------------------------- reading
 
-export function getCycle(id: number, db: Reader = getDb()): CycleRow {
+export function cycleOr404(id: number, db: Reader = getDb()): CycleRow {
   const row = db.select().from(cycles).where(eq(cycles.id, id)).get();
   if (!row) throw notFound("该考核年度不存在。");
   return row;
@@ -90,19 +90,6 @@ export function listCycles(db: Reader = getDb()): CycleListRow[] {
       .map((r) => [r.cycleId, r.n]),
   );
   return rows.map((r) => ({ ...r, statusLabel: CYCLE_STATUS_LABELS[r.status], setCount: setCounts.get(r.id) ?? 0 }));
-}
-
-/** The cycle in progress: the latest year that is neither a draft nor archived. */
-export function currentCycle(db: Reader = getDb()): CycleRow | null {
-  return (
-    db
-      .select()
-      .from(cycles)
-      .where(notInArray(cycles.status, ["draft", "archived"]))
-      .orderBy(desc(cycles.year))
-      .limit(1)
-      .get() ?? null
-  );
 }
 
 export interface IndicatorSetWithTree {
@@ -303,8 +290,8 @@ function countNodes(specs: readonly IndicatorSpec[]): number {
  */
 export function addIndicatorSet(actor: Actor, cycleId: number, categoryId: number, from: "template" | "empty"): CycleResult {
   return mutate(getDb(), (tx): CycleResult => {
-    const cycle = getCycle(cycleId, tx);
-    if (!setsEditable(cycle.status)) {
+    const cycle = cycleOr404(cycleId, tx);
+    if (!cycleAllows(cycle.status, "editSets")) {
       return { ok: false, fieldErrors: { categoryId: `${statusPhrase(cycle.status)}，不能再新增指标体系` } };
     }
     const category = tx.select().from(categories).where(eq(categories.id, categoryId)).get();
@@ -350,7 +337,7 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
  */
 export function updateCycle(actor: Actor, cycleId: number, patch: Partial<Record<CycleField, unknown>>): CycleResult {
   return mutate(getDb(), (tx): CycleResult => {
-    const before = getCycle(cycleId, tx);
+    const before = cycleOr404(cycleId, tx);
     const current = fieldsOf(before);
     const merged: Record<string, unknown> = { ...current };
     for (const key of CYCLE_FIELDS) if (key in patch) merged[key] = patch[key];
@@ -444,7 +431,7 @@ type StepPlan = { kind: "plain" } | { kind: "final"; label: string } | { kind: "
  * transaction, where a status changed meanwhile is caught.
  */
 function planStep(cycleId: number, to: CycleStatus, actor: CycleActor): StepPlan {
-  const cycle = getCycle(cycleId);
+  const cycle = cycleOr404(cycleId);
   if (!findTransition(cycle.status, to)?.finalSnapshot) return { kind: "plain" };
   const checked = checkStep(getDb(), cycle, to, actor);
   return checked.ok ? { kind: "final", label: checked.step.label } : { kind: "refused", result: checked };
@@ -453,7 +440,7 @@ function planStep(cycleId: number, to: CycleStatus, actor: CycleActor): StepPlan
 /** The step's transaction: checks again, stores the snapshot (if the step takes one), status, transition row, audit. */
 function applyStep(cycleId: number, to: CycleStatus, actor: CycleActor, comment: string | undefined, at: string | undefined, prepared: PreparedFinal | null): TransitionResult | "stale" {
   return mutate(getDb(), (tx): TransitionResult | "stale" => {
-    const cycle = getCycle(cycleId, tx);
+    const cycle = cycleOr404(cycleId, tx);
     const checked = checkStep(tx, cycle, to, actor);
     if (!checked.ok) return checked;
     const step = checked.step;

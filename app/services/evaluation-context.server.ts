@@ -1,4 +1,6 @@
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { DomainError } from "../domain/domain-error";
+import { cycleAllows, statusesAllowing } from "../domain/cycle-capabilities";
 import type { Db, Tx } from "../../db/client";
 import {
   categories,
@@ -11,7 +13,6 @@ import {
   submissions,
   units,
   users,
-  type CycleStatus,
 } from "../../db/schema";
 import type { LeafInput } from "../../scoring";
 import { STALE_MESSAGE } from "../domain/evaluation-labels";
@@ -30,39 +31,18 @@ export type Reader = Db | Tx;
 export type CycleRow = typeof cycles.$inferSelect;
 export type AssignmentRow = typeof evaluatorAssignments.$inferSelect;
 
-/** A refusal with a Chinese message; `status` is the HTTP status a route answers with. */
-export class EvaluationError extends Error {
-  constructor(
-    message: string,
-    readonly status: 400 | 403 | 404 | 409 = 400,
-    readonly field?: string,
-  ) {
-    super(message);
-    this.name = "EvaluationError";
-  }
-}
-
 export { STALE_MESSAGE };
 
-const STATUS_ORDER: readonly CycleStatus[] = ["draft", "published", "evaluating", "preliminary", "final", "archived"];
-
-/** Whether a cycle has reached a phase (初步结果 and later, …). */
-export function statusAtLeast(status: CycleStatus, phase: CycleStatus): boolean {
-  return STATUS_ORDER.indexOf(status) >= STATUS_ORDER.indexOf(phase);
-}
-
-/** Evaluators work (assignments, entries, sign-off, spot checks) while the cycle is published or evaluating. */
-export const EVALUATION_OPEN_STATUSES: readonly CycleStatus[] = ["published", "evaluating"];
-
+/** Evaluators work (assignments, entries, sign-off, spot checks) while the cycle allows it. */
 export function assertEvaluationOpen(cycle: CycleRow): void {
-  if (!EVALUATION_OPEN_STATUSES.includes(cycle.status)) {
-    throw new EvaluationError(`${cycle.year}年度考核当前不在评审阶段，不能修改评估数据`, 409);
+  if (!cycleAllows(cycle.status, "evaluate")) {
+    throw new DomainError("conflict", `${cycle.year}年度考核当前不在评审阶段，不能修改评估数据`);
   }
 }
 
 export function getCycle(db: Reader, cycleId: number): CycleRow {
   const cycle = db.select().from(cycles).where(eq(cycles.id, cycleId)).get();
-  if (!cycle) throw new EvaluationError("考核年度不存在", 404);
+  if (!cycle) throw new DomainError("notFound", "考核年度不存在");
   return cycle;
 }
 
@@ -75,7 +55,7 @@ export function evaluationCycles(db: Reader): CycleRow[] {
   return db
     .select()
     .from(cycles)
-    .where(inArray(cycles.status, ["published", "evaluating", "preliminary", "final", "archived"]))
+    .where(inArray(cycles.status, statusesAllowing("visible")))
     .orderBy(desc(cycles.year))
     .all();
 }
@@ -84,7 +64,7 @@ export function evaluationCycles(db: Reader): CycleRow[] {
 export function pickCycle(db: Reader, yearParam: string | null): CycleRow | null {
   if (yearParam && /^\d{4}$/.test(yearParam)) {
     const c = cycleByYear(db, Number(yearParam));
-    if (c && c.status !== "draft") return c;
+    if (c && cycleAllows(c.status, "visible")) return c;
   }
   return evaluationCycles(db)[0] ?? null;
 }
@@ -130,7 +110,7 @@ export function getUnit(db: Reader, unitId: number): CycleUnit {
     .innerJoin(categories, eq(categories.id, units.categoryId))
     .where(eq(units.id, unitId))
     .get();
-  if (!row) throw new EvaluationError("单位不存在", 404);
+  if (!row) throw new DomainError("notFound", "单位不存在");
   return row;
 }
 
@@ -210,7 +190,7 @@ function addDays(day: string, n: number): string {
  * early (closeAppealWindow in appeals.server.ts). Open only while the cycle is in 初步结果.
  */
 export function appealWindow(db: Reader, cycle: CycleRow, now = new Date()): AppealWindow {
-  if (!statusAtLeast(cycle.status, "preliminary")) return { opened: null, lastDay: null, open: false, closedEarlyAt: null };
+  if (!cycleAllows(cycle.status, "resultsOut")) return { opened: null, lastDay: null, open: false, closedEarlyAt: null };
   const t = db
     .select({ at: cycleTransitions.at })
     .from(cycleTransitions)
@@ -222,5 +202,5 @@ export function appealWindow(db: Reader, cycle: CycleRow, now = new Date()): App
   const lastDay = addDays(opened, cycle.appealWindowDays);
   const closesAt = beijingDayStart(addDays(lastDay, 1)).getTime();
   const closedEarlyAt = cycle.appealsClosedAt;
-  return { opened, lastDay, open: cycle.status === "preliminary" && closedEarlyAt === null && now.getTime() < closesAt, closedEarlyAt };
+  return { opened, lastDay, open: cycleAllows(cycle.status, "appeal") && closedEarlyAt === null && now.getTime() < closesAt, closedEarlyAt };
 }

@@ -1,9 +1,9 @@
 import { unstable_parseMultipartFormData } from "@remix-run/node";
+import { refusalOf } from "../utils/http.server";
 import { getDb } from "../../db/client";
 import type { SessionUser } from "../utils/auth.server";
 import { actorOf } from "../utils/auth.server";
 import { appealForEvidence } from "./appeals.server";
-import { evaluationRefusal } from "./evaluation-http.server";
 import { createUploadBudget, UploadRejectedError } from "../utils/upload-stream.server";
 import { commitEvidenceUploads, createEvidenceUploadHandler, usedEvidenceBytes, type EvidenceOwnerType } from "./evidence.server";
 import { rectificationForEvidence } from "./rectifications.server";
@@ -38,7 +38,7 @@ export async function uploadEvaluationEvidence(request: Request, user: SessionUs
   try {
     unitId = ownerUnit(user, ownerType, ownerId);
   } catch (error) {
-    const r = evaluationRefusal(error);
+    const r = refusalOf(error);
     if (!r) throw error;
     return { ok: false, status: r.status, error: r.message };
   }
@@ -55,7 +55,7 @@ export async function uploadEvaluationEvidence(request: Request, user: SessionUs
     if (error instanceof UploadRejectedError) {
       return { ok: false, status: error.code === "file_too_large" ? 413 : 400, error: error.message };
     }
-    const r = evaluationRefusal(error);
+    const r = refusalOf(error);
     if (!r) throw error;
     return { ok: false, status: r.status, error: r.message };
   } finally {

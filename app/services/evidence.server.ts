@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { DomainError } from "../domain/domain-error";
 import { createReadableStreamFromReadable, type UploadHandler, type UploadHandlerPart } from "@remix-run/node";
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
@@ -26,17 +27,6 @@ export type EvidenceLink = typeof evidenceLinks.$inferSelect;
 export interface EvidenceOwner {
   ownerType: EvidenceOwnerType;
   ownerId: string;
-}
-
-/** A refusal with a Chinese message; `status` is the HTTP status a route should answer with. */
-export class EvidenceError extends Error {
-  constructor(
-    message: string,
-    readonly status: 400 | 404 | 409 = 400,
-  ) {
-    super(message);
-    this.name = "EvidenceError";
-  }
 }
 
 export const LOCKED_MESSAGE = "已提交的佐证材料不可删除或替换";
@@ -256,9 +246,9 @@ export function deleteEvidence(args: { actor: Actor; fileId: number } & Evidence
   return mutate(getDb(), (tx) => {
     const row = tx.select().from(evidenceFiles).where(eq(evidenceFiles.id, args.fileId)).get();
     if (!row || row.deletedAt || row.ownerType !== owner.ownerType || row.ownerId !== owner.ownerId) {
-      throw new EvidenceError("佐证材料不存在或已删除", 404);
+      throw new DomainError("notFound", "佐证材料不存在或已删除");
     }
-    if (row.lockedAt) throw new EvidenceError(LOCKED_MESSAGE, 409);
+    if (row.lockedAt) throw new DomainError("conflict", LOCKED_MESSAGE);
     const after = tx.update(evidenceFiles).set({ deletedAt: nowIso() }).where(eq(evidenceFiles.id, row.id)).returning().get();
     writeAudit(tx, args.actor, { action: "evidence.delete", entityType: "evidence_file", entityId: row.id, before: row, after });
     return after;
@@ -270,9 +260,9 @@ export function deleteEvidenceLink(args: { actor: Actor; linkId: number } & Evid
   return mutate(getDb(), (tx) => {
     const row = tx.select().from(evidenceLinks).where(eq(evidenceLinks.id, args.linkId)).get();
     if (!row || row.deletedAt || row.ownerType !== owner.ownerType || row.ownerId !== owner.ownerId) {
-      throw new EvidenceError("链接不存在或已删除", 404);
+      throw new DomainError("notFound", "链接不存在或已删除");
     }
-    if (row.lockedAt) throw new EvidenceError(LOCKED_MESSAGE, 409);
+    if (row.lockedAt) throw new DomainError("conflict", LOCKED_MESSAGE);
     const after = tx.update(evidenceLinks).set({ deletedAt: nowIso() }).where(eq(evidenceLinks.id, row.id)).returning().get();
     writeAudit(tx, args.actor, { action: "evidence.link.delete", entityType: "evidence_link", entityId: row.id, before: row, after });
     return after;
@@ -331,7 +321,7 @@ export type EvidenceLinkInput = z.input<typeof evidenceLinkSchema>;
 export function addLink(args: { actor: Actor; unitId: number; ownerType: EvidenceOwnerType; ownerId: string } & EvidenceLinkInput): EvidenceLink {
   const owner = checkOwner(args);
   const parsed = evidenceLinkSchema.safeParse({ url: args.url, title: args.title });
-  if (!parsed.success) throw new EvidenceError(parsed.error.issues[0].message);
+  if (!parsed.success) throw new DomainError("invalid", parsed.error.issues[0].message);
   const { url, title } = parsed.data;
   return mutate(getDb(), (tx) => {
     const row = tx

@@ -2,6 +2,7 @@ import { and, asc, count, desc, eq, isNull } from "drizzle-orm";
 import type { Db, Tx } from "../../db/client";
 import { cycles, indicatorNodes, returnItems, spotCheckBatches, type CycleStatus } from "../../db/schema";
 import { cycleProgress } from "../domain/cycle-progress";
+import { cycleAllows } from "../domain/cycle-capabilities";
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
 import { mean } from "../domain/dashboard";
 import { EVALUATION_NAV } from "../domain/evaluation-labels";
@@ -11,13 +12,12 @@ import type { SessionUser } from "../utils/auth.server";
 import { unresolvedDivergences } from "./arbitration.server";
 import { assignmentBoard } from "./assignments.server";
 import { listAppeals } from "./appeals.server";
-import { currentCycle } from "./cycles.server";
 import { dashboardData } from "./dashboard.server";
-import { appealWindow, EVALUATION_OPEN_STATUSES } from "./evaluation-context.server";
+import { appealWindow } from "./evaluation-context.server";
 import { listRectifications } from "./rectifications.server";
 import { departmentCycles } from "./results-pages.server";
 import { reviewQueue } from "./reviews.server";
-import { findSubmission, latestExtension } from "./self-inspection-context.server";
+import { currentCycle, findSubmission, latestExtension } from "./self-inspection-context.server";
 import { officeOverview } from "./submissions-overview.server";
 
 /**
@@ -99,7 +99,7 @@ export function officeHome(db: Reader, user: SessionUser, now: Date) {
     todos.push(todo("returned", "已退回、待重新提交的单位", submissionsLink("returned"), rows.filter((r) => r.status === "returned").map((r) => r.unitName)));
     todos.push(todo("extended", "已批准延期的单位", submissionsLink("all"), rows.filter((r) => r.extended && r.status !== "submitted").map((r) => `${r.unitName}（至${r.due}）`)));
   }
-  if (EVALUATION_OPEN_STATUSES.includes(cycle.status)) {
+  if (cycleAllows(cycle.status, "evaluate")) {
     const board = assignmentBoard(db, cycle);
     todos.push(todo("unassigned", "尚未分配评估员的单位", `${EVALUATION_NAV.assignments.to}?cycle=${cycle.id}`, board.units.filter((u) => u.assignments.length === 0).map((u) => u.name)));
   }
@@ -171,7 +171,7 @@ export function departmentHome(db: Reader, user: SessionUser, now: Date) {
 
 export function evaluatorHome(db: Reader, user: SessionUser) {
   const queue = reviewQueue(db, user.id);
-  const openAssignments = queue.assignments.filter((a) => EVALUATION_OPEN_STATUSES.includes(a.cycleStatus));
+  const openAssignments = queue.assignments.filter((a) => cycleAllows(a.cycleStatus, "evaluate"));
   const units = openAssignments.map((a) => ({
     unitId: a.unitId,
     unitName: a.unitName,
@@ -186,7 +186,7 @@ export function evaluatorHome(db: Reader, user: SessionUser) {
       .select({ year: cycles.year, status: cycles.status })
       .from(cycles)
       .all()
-      .filter((c) => EVALUATION_OPEN_STATUSES.includes(c.status))
+      .filter((c) => cycleAllows(c.status, "evaluate"))
       .map((c) => c.year),
   );
   const inspections = queue.inspections.filter((i) => openYears.has(i.cycleYear));

@@ -4,7 +4,8 @@ import { indicatorSets } from "../../db/schema";
 import { dimensionList, uncoveredDimensions } from "../domain/indicator-policy";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import type { FieldErrors } from "../utils/form.server";
-import { editModeOf, FROZEN_MESSAGE, getSetInfo } from "./indicators.server";
+import { editModeOf } from "../domain/cycle-capabilities";
+import { FROZEN_MESSAGE, getSetInfo } from "./indicators.server";
 import { loadTree, toSpecs } from "./indicator-tree.server";
 
 /**

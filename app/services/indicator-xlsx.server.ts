@@ -1,4 +1,5 @@
 import Decimal from "decimal.js";
+import { cycleAllows } from "../domain/cycle-capabilities";
 import ExcelJS from "exceljs";
 import { and, asc, eq } from "drizzle-orm";
 import { getDb, type Db, type Tx } from "../../db/client";
@@ -687,7 +688,7 @@ export async function importIndicators(
   const refuse = (message: string, problems: ImportProblem[] = []): IndicatorImportResult => ({ ok: false, message, problems });
   let cycle = "cycleId" in target ? db.select().from(cycles).where(eq(cycles.id, target.cycleId)).get() : db.select().from(cycles).where(eq(cycles.year, target.year)).get();
   if (!cycle && "cycleId" in target) return refuse("该考核年度不存在。");
-  if (cycle && cycle.status !== "draft") {
+  if (cycle && !cycleAllows(cycle.status, "editSets")) {
     return refuse(
       `${cycle.year}年度考核当前状态为“${CYCLE_STATUS_LABELS[cycle.status]}”，指标体系已冻结，不能导入。发布后的调整须在指标体系页面以修订方式逐项进行并说明理由。`,
     );
@@ -755,7 +756,7 @@ export async function importIndicators(
   const createdCategories: string[] = [];
   const sets = mutate(db, (tx) => {
     const current = tx.select().from(cycles).where(eq(cycles.id, cycleRow.id)).get()!;
-    if (current.status !== "draft") throw new Error("cycle left draft during import");
+    if (!cycleAllows(current.status, "editSets")) throw new Error("cycle left draft during import");
     const now = new Date().toISOString();
     return checked.map(({ category: named, specs, warnings }) => {
       const category = named.id === null ? insertCategory(tx, actor, named.name) : { id: named.id, name: named.name };

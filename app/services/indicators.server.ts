@@ -1,4 +1,5 @@
 import Decimal from "decimal.js";
+import { editModeOf } from "../domain/cycle-capabilities";
 import { and, asc, desc, eq, inArray, isNotNull } from "drizzle-orm";
 import { getDb, type Db, type Tx } from "../../db/client";
 import {
@@ -40,15 +41,6 @@ import { checkStoredSet, loadTree, toSpecs } from "./indicator-tree.server";
 type NodeRow = typeof indicatorNodes.$inferSelect;
 type Reader = Db | Tx;
 
-export type EditMode = "draft" | "amend" | "frozen";
-
-/** Draft: edit freely. Published / under evaluation: amendments only. Later: frozen. */
-export function editModeOf(status: CycleStatus): EditMode {
-  if (status === "draft") return "draft";
-  if (status === "published" || status === "evaluating") return "amend";
-  return "frozen";
-}
-
 export const FROZEN_MESSAGE = "本考核年度已公布结果或已定稿、归档，指标体系不能再修改。";
 
 export interface SetInfo {
@@ -80,17 +72,6 @@ export function getSetInfo(db: Reader, cycleId: number, setId: number): SetInfo 
     coverageGap: row.set.coverageGap ?? null,
     cycle: { id: row.cycle.id, year: row.cycle.year, title: row.cycle.title, status: row.cycle.status, scale: row.cycle.settings.scale },
   };
-}
-
-/** The indicator sets of a cycle in category order. */
-export function listCycleSets(db: Reader, cycleId: number) {
-  return db
-    .select({ id: indicatorSets.id, categoryId: indicatorSets.categoryId, categoryName: categories.name })
-    .from(indicatorSets)
-    .innerJoin(categories, eq(categories.id, indicatorSets.categoryId))
-    .where(eq(indicatorSets.cycleId, cycleId))
-    .orderBy(asc(categories.sortOrder), asc(categories.id))
-    .all();
 }
 
 // ---------------------------------------------------------------- validation panel

@@ -1,4 +1,5 @@
 import { and, asc, eq } from "drizzle-orm";
+import { cycleAllows } from "../domain/cycle-capabilities";
 import { getDb } from "../../db/client";
 import { categories, cycles, publicPages, spotCheckBatches } from "../../db/schema";
 import { dimensionsUsed } from "../domain/results-view";
@@ -58,7 +59,7 @@ export function publicCycles(): { year: number; title: string }[] {
 function publishedCycle(year: number) {
   const db = getDb();
   const cycle = db.select().from(cycles).where(eq(cycles.year, year)).get();
-  if (!cycle || (cycle.status !== "final" && cycle.status !== "archived")) return null;
+  if (!cycle || !cycleAllows(cycle.status, "publicPage")) return null;
   const page = db.select().from(publicPages).where(eq(publicPages.cycleId, cycle.id)).get();
   if (!page?.enabled) return null;
   const meta = resultsMeta(cycle.id, "final");

@@ -1,4 +1,7 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
+import { DomainError } from "../domain/domain-error";
+import { RECTIFICATION_TRANSITIONS, rectificationAllows, rectificationTakesEvidence } from "../domain/rectification-status";
+import { can, type Resource } from "../policy.server";
 import { z } from "zod";
 import type { Db } from "../../db/client";
 import { cycles, findings, indicatorNodes, rectifications, spotCheckUnits, units, users } from "../../db/schema";
@@ -8,7 +11,7 @@ import { beijingToday } from "../utils/beijing-time";
 import { RECTIFICATION_STATUS_LABELS } from "../domain/evaluation-labels";
 import { listEvidence } from "./evidence.server";
 import { findingSource } from "./cycle-package.server";
-import { EvaluationError, STALE_MESSAGE, type Reader } from "./evaluation-context.server";
+import { STALE_MESSAGE, type Reader } from "./evaluation-context.server";
 
 /**
  * Rectification (整改) of spot-check findings: the department answers with text and evidence; the
@@ -98,9 +101,11 @@ function drawnFindingIds(db: Reader, inspectorId: number): number[] {
 
 /** May the user verify this rectification: the office, or the inspector drawn for the finding's unit. */
 function mayVerify(db: Reader, user: SessionUser, f: typeof findings.$inferSelect): boolean {
-  if (user.role === "office") return true;
-  if (user.role !== "evaluator") return false;
-  return f.inspectorId === user.id || drawnFindingIds(db, user.id).includes(f.id);
+  return can(db, user, "decide", rectificationResource(f));
+}
+
+function rectificationResource(f: typeof findings.$inferSelect): Resource {
+  return { kind: "rectification", unitId: f.unitId, batchId: f.batchId, inspectorId: f.inspectorId ?? undefined };
 }
 
 /**
@@ -110,11 +115,11 @@ function mayVerify(db: Reader, user: SessionUser, f: typeof findings.$inferSelec
  */
 function rectificationAccess(db: Reader, user: SessionUser, rectId: number) {
   const r = db.select().from(rectifications).where(eq(rectifications.id, rectId)).get();
-  if (!r) throw new EvaluationError("整改记录不存在", 404);
+  if (!r) throw new DomainError("notFound", "整改记录不存在");
   const f = db.select().from(findings).where(eq(findings.id, r.findingId)).get()!;
-  const isUnit = user.role === "department" && user.unitId === f.unitId;
+  const isUnit = can(db, user, "write", rectificationResource(f));
   const verifier = mayVerify(db, user, f);
-  if (!isUnit && !verifier && user.role !== "leader") throw new EvaluationError("您无权查看该整改记录。", 403);
+  if (!can(db, user, "read", rectificationResource(f))) throw new DomainError("forbidden", "您无权查看该整改记录。");
   return { rectification: r, finding: f, isUnit, verifier };
 }
 
@@ -124,8 +129,8 @@ const VERIFY_REFUSAL = "只有该单位的检查人员或政务公开办可以�
 /** For actions, before the form is validated: may the user respond to / verify this rectification (403 / 404 otherwise). */
 export function assertMayActOnRectification(db: Reader, user: SessionUser, rectId: number, act: "respond" | "verify"): void {
   const { isUnit, verifier } = rectificationAccess(db, user, rectId);
-  if (act === "respond" && !isUnit) throw new EvaluationError(RESPOND_REFUSAL, 403);
-  if (act === "verify" && !verifier) throw new EvaluationError(VERIFY_REFUSAL, 403);
+  if (act === "respond" && !isUnit) throw new DomainError("forbidden", RESPOND_REFUSAL);
+  if (act === "verify" && !verifier) throw new DomainError("forbidden", VERIFY_REFUSAL);
 }
 
 export function loadRectification(db: Reader, user: SessionUser, rectId: number) {
@@ -133,8 +138,8 @@ export function loadRectification(db: Reader, user: SessionUser, rectId: number)
   const row = rectificationRows(db, and(eq(rectifications.id, rectId)))[0];
   return {
     rectification: row,
-    canRespond: isUnit && (row.status === "pending" || row.status === "failed"),
-    canVerify: verifier && row.status === "responded",
+    canRespond: isUnit && rectificationAllows(row.status, "respond"),
+    canVerify: verifier && rectificationAllows(row.status, "verify"),
     findingEvidence: listEvidence("finding", String(f.id)),
     evidence: listEvidence("rectification", String(rectId)),
   };
@@ -148,11 +153,11 @@ export const respondSchema = z.object({
 export function respondToRectification(db: Db, actor: Actor, user: SessionUser, rectId: number, input: z.infer<typeof respondSchema>): void {
   mutate(db, (tx) => {
     const r = tx.select().from(rectifications).where(eq(rectifications.id, rectId)).get();
-    if (!r) throw new EvaluationError("整改记录不存在", 404);
+    if (!r) throw new DomainError("notFound", "整改记录不存在");
     const f = tx.select().from(findings).where(eq(findings.id, r.findingId)).get()!;
-    if (user.role !== "department" || user.unitId !== f.unitId) throw new EvaluationError(RESPOND_REFUSAL, 403);
-    if (r.version !== input.version) throw new EvaluationError(STALE_MESSAGE, 409);
-    if (r.status !== "pending" && r.status !== "failed") throw new EvaluationError("整改情况已回复，等待核验", 409);
+    if (!can(tx, user, "write", rectificationResource(f))) throw new DomainError("forbidden", RESPOND_REFUSAL);
+    if (r.version !== input.version) throw new DomainError("conflict", STALE_MESSAGE);
+    if (!rectificationAllows(r.status, "respond")) throw new DomainError("conflict", RECTIFICATION_TRANSITIONS.respond.refusal);
     const after = tx
       .update(rectifications)
       .set({ status: "responded", response: input.response, respondedBy: actor.id, respondedAt: new Date().toISOString(), version: r.version + 1 })
@@ -172,11 +177,11 @@ export const verifySchema = z.object({
 export function verifyRectification(db: Db, actor: Actor, user: SessionUser, rectId: number, input: z.infer<typeof verifySchema>): void {
   mutate(db, (tx) => {
     const r = tx.select().from(rectifications).where(eq(rectifications.id, rectId)).get();
-    if (!r) throw new EvaluationError("整改记录不存在", 404);
+    if (!r) throw new DomainError("notFound", "整改记录不存在");
     const f = tx.select().from(findings).where(eq(findings.id, r.findingId)).get()!;
-    if (!mayVerify(tx, user, f)) throw new EvaluationError(VERIFY_REFUSAL, 403);
-    if (r.version !== input.version) throw new EvaluationError(STALE_MESSAGE, 409);
-    if (r.status !== "responded") throw new EvaluationError("单位尚未回复整改情况，不能核验", 409);
+    if (!mayVerify(tx, user, f)) throw new DomainError("forbidden", VERIFY_REFUSAL);
+    if (r.version !== input.version) throw new DomainError("conflict", STALE_MESSAGE);
+    if (!rectificationAllows(r.status, "verify")) throw new DomainError("conflict", RECTIFICATION_TRANSITIONS.verify.refusal);
     const after = tx
       .update(rectifications)
       .set({ status: input.verdict, verdictComment: input.comment, verifiedBy: actor.id, verifiedAt: new Date().toISOString(), version: r.version + 1 })
@@ -190,9 +195,9 @@ export function verifyRectification(db: Db, actor: Actor, user: SessionUser, rec
 /** The department may attach evidence to its own unit's open rectification. */
 export function rectificationForEvidence(db: Reader, user: SessionUser, rectId: number) {
   const r = db.select().from(rectifications).where(eq(rectifications.id, rectId)).get();
-  if (!r) throw new EvaluationError("整改记录不存在", 404);
+  if (!r) throw new DomainError("notFound", "整改记录不存在");
   const f = db.select().from(findings).where(eq(findings.id, r.findingId)).get()!;
-  if (user.role !== "department" || user.unitId !== f.unitId) throw new EvaluationError("只有被抽查单位可以上传整改佐证。", 403);
-  if (r.status !== "pending" && r.status !== "failed") throw new EvaluationError("整改情况已回复，不能再上传佐证", 409);
+  if (!can(db, user, "write", rectificationResource(f))) throw new DomainError("forbidden", "只有被抽查单位可以上传整改佐证。");
+  if (!rectificationTakesEvidence(r.status)) throw new DomainError("conflict", "整改情况已回复，不能再上传佐证");
   return { rectification: r, unitId: f.unitId };
 }

@@ -1,20 +1,22 @@
 import { and, asc, eq } from "drizzle-orm";
+import { cycleAllows } from "../domain/cycle-capabilities";
+import { accessRefusal, may, OTHER_UNIT } from "../policy.server";
 import { z } from "zod";
 import { getDb, getSqlite } from "../../db/client";
 import { cycles, findings, indicatorNodes, submissions, type CycleStatus } from "../../db/schema";
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
 import { dimensionsUsed, gradeColour } from "../domain/results-view";
 import type { SessionUser } from "../utils/auth.server";
-import { assertUnitAccess } from "../utils/auth.server";
+import { assertCan } from "../utils/auth.server";
 import { forbidden, notFound } from "../utils/http.server";
 import { preparedStatement } from "../utils/prepared-statement.server";
 import { listAppeals } from "./appeals.server";
 import { findingSource } from "./cycle-package.server";
-import { cycleUnitCount, getUnit, setFor, statusAtLeast } from "./evaluation-context.server";
+import { cycleUnitCount, getUnit, setFor } from "./evaluation-context.server";
 import { listEvidence } from "./evidence.server";
 import { publicPageEnabled } from "./public-results.server";
 import { headerLeaves, packageHeader } from "./results-export/source.server";
-import { COMPUTE_STATUSES, currentResults, resultsMeta, unitResultOf, unitSummaries, type ResultsMeta, type SummaryRow } from "./results.server";
+import { currentResults, resultsMeta, unitResultOf, unitSummaries, type ResultsMeta, type SummaryRow } from "./results.server";
 import { leafOwnerId } from "./self-inspection-context.server";
 import { selfScores } from "./self-scores.server";
 
@@ -25,7 +27,7 @@ type CycleRow = typeof cycles.$inferSelect;
 export function cycleByYearOr404(year: string | undefined): CycleRow {
   if (!year || !/^\d{4}$/.test(year)) throw notFound("该考核年度不存在");
   const c = getDb().select().from(cycles).where(eq(cycles.year, Number(year))).get();
-  if (!c || c.status === "draft") throw notFound("该考核年度不存在");
+  if (!c || !cycleAllows(c.status, "visible")) throw notFound("该考核年度不存在");
   return c;
 }
 
@@ -58,8 +60,8 @@ export function listedCycleOr404(cycles: ResultCycle[], year: string): ResultCyc
 
 /** Which results a department sees: none before 初步结果, then the final snapshot or the preliminary results. */
 function departmentMeta(cycle: CycleRow): ResultsMeta | null {
-  if (!statusAtLeast(cycle.status, "preliminary")) return null;
-  return statusAtLeast(cycle.status, "final") ? (resultsMeta(cycle.id, "final") ?? resultsMeta(cycle.id, "preliminary")) : resultsMeta(cycle.id, "preliminary");
+  if (!cycleAllows(cycle.status, "resultsOut")) return null;
+  return cycleAllows(cycle.status, "resultsFinal") ? (resultsMeta(cycle.id, "final") ?? resultsMeta(cycle.id, "preliminary")) : resultsMeta(cycle.id, "preliminary");
 }
 
 /** Rows per page of the ranking (a district may have thousands of units; downloads hold them all). */
@@ -89,7 +91,7 @@ export function rankingPage(user: SessionUser, cycle: Pick<CycleRow, "id" | "yea
   const office = user.role === "office";
   const base = {
     cycle: { id: cycle.id, year: cycle.year, title: cycle.title, status: cycle.status, statusLabel: CYCLE_STATUS_LABELS[cycle.status] },
-    canCompute: office && COMPUTE_STATUSES.includes(cycle.status as CycleStatus),
+    canCompute: office && cycleAllows(cycle.status as CycleStatus, "computeResults"),
     publicEnabled: publicPageEnabled(cycle.id),
     // currentResults prefers the final snapshot: the cycle has one exactly when it is shown.
     canPublish: office && meta?.kind === "final",
@@ -148,9 +150,9 @@ const FINDING_KIND_LABELS = { fault: "扣分项", deduction: "临时扣分", vet
  * Departments only their own unit, and only from 初步结果 on; evaluators never.
  */
 export function scoreCard(user: SessionUser, cycle: CycleRow, unitId: number) {
-  if (user.role === "evaluator") throw forbidden("评估人员请在评估任务中查看。");
-  assertUnitAccess(user, unitId, "read");
   const db = getDb();
+  if (!may(user, "read", "unitResults")) throw forbidden(accessRefusal("unitResults"));
+  assertCan(db, user, "read", { kind: "unitResults", unitId }, OTHER_UNIT);
   let unit;
   try {
     unit = getUnit(db, unitId);
@@ -159,7 +161,7 @@ export function scoreCard(user: SessionUser, cycle: CycleRow, unitId: number) {
   }
   const head = { cycle: { id: cycle.id, year: cycle.year, title: cycle.title, status: cycle.status, statusLabel: CYCLE_STATUS_LABELS[cycle.status] }, unit: { id: unit.id, code: unit.code, name: unit.name, category: unit.categoryName } };
   const meta = user.role === "department" ? departmentMeta(cycle) : currentResults(cycle.id);
-  if (!meta) return { ...head, card: null, reason: user.role === "department" && !statusAtLeast(cycle.status, "preliminary") ? "初步结果公布后可查看本单位得分明细。" : "本考核年度尚未计算考核结果。" };
+  if (!meta) return { ...head, card: null, reason: user.role === "department" && !cycleAllows(cycle.status, "resultsOut") ? "初步结果公布后可查看本单位得分明细。" : "本考核年度尚未计算考核结果。" };
   const result = unitResultOf(meta.id, unitId);
   if (!result) return { ...head, card: null, reason: "本单位不在本次考核结果中（尚未评估完成）。" };
 
@@ -255,7 +257,7 @@ export function scoreCard(user: SessionUser, cycle: CycleRow, unitId: number) {
 /** Cycles a department may see its results of (from 初步结果 on, with results). */
 export function departmentCycles(user: SessionUser) {
   if (!user.unitId) return [];
-  return resultCycles().filter((c) => c.kind !== null && statusAtLeast(c.status, "preliminary"));
+  return resultCycles().filter((c) => c.kind !== null && cycleAllows(c.status, "resultsOut"));
 }
 
 

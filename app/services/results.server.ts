@@ -1,8 +1,9 @@
 import crypto from "node:crypto";
+import { cycleAllows } from "../domain/cycle-capabilities";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { and, eq } from "drizzle-orm";
 import { getDb, getSqlite, type Db, type Tx } from "../../db/client";
-import { cycleResults, cycles, units, users, type CycleStatus } from "../../db/schema";
+import { cycleResults, cycles, units, users } from "../../db/schema";
 import {
   formatScore,
   scorePackage,
@@ -95,13 +96,6 @@ function sha256Of(pieces: Iterable<string>): string {
   for (const p of pieces) h.update(p, "utf8");
   return h.digest("hex");
 }
-
-/**
- * Statuses in which the preliminary results may be (re)computed: from publication (evaluators work
- * from then on; the office and leaders follow the units evaluated so far) until 定稿. Departments
- * see nothing of it before 初步结果.
- */
-export const COMPUTE_STATUSES: readonly CycleStatus[] = ["published", "evaluating", "preliminary"];
 
 // ---------------------------------------------------------------- preparing (no write lock)
 
@@ -359,10 +353,10 @@ interface PreparedWrite {
 function checkComputable(cycleId: number): Refusal | null {
   const cycle = cycleRow(getDb(), cycleId);
   if (!cycle) return refuse(404, "该考核年度不存在");
-  if (!COMPUTE_STATUSES.includes(cycle.status)) {
+  if (!cycleAllows(cycle.status, "computeResults")) {
     return refuse(
       409,
-      cycle.status === "final" || cycle.status === "archived"
+      cycleAllows(cycle.status, "resultsFinal")
         ? `考核结果已定稿（${CYCLE_STATUS_LABELS[cycle.status]}），不能重新计算`
         : `考核当前为“${CYCLE_STATUS_LABELS[cycle.status]}”，发布后方可计算结果`,
     );
@@ -419,7 +413,7 @@ function writePrepared(cycleId: number, actor: Actor, p: PreparedWrite): Compute
   if (p.unchanged && p.basedOn) return outcome("preliminary", p.basedOn.id, p, 0, true);
   return mutate(getDb(), (tx): ComputeOutcome => {
     const now = cycleRow(tx, cycleId)!;
-    if (!COMPUTE_STATUSES.includes(now.status)) return refuse(409, `考核状态已变为“${CYCLE_STATUS_LABELS[now.status]}”，未保存本次计算结果`);
+    if (!cycleAllows(now.status, "computeResults")) return refuse(409, `考核状态已变为“${CYCLE_STATUS_LABELS[now.status]}”，未保存本次计算结果`);
     const current = resultRow(tx, cycleId, "preliminary");
     const same = current && p.basedOn && current.id === p.basedOn.id && current.packageSha256 === p.basedOn.packageSha256;
     // Someone else recomputed meanwhile: our diff no longer applies to the stored rows.
@@ -465,7 +459,7 @@ function writePrepared(cycleId: number, actor: Actor, p: PreparedWrite): Compute
 
 /**
  * (Re)compute the preliminary results of a cycle (初步结果): allowed from 已发布 until 初步结果
- * (COMPUTE_STATUSES). Audited. Returns the engine's messages when the package does not validate. Runs on
+ * (the cycle's computeResults capability). Audited. Returns the engine's messages when the package does not validate. Runs on
  * the calling thread (CLI, seeds, tests); the web app uses computeCycleResultsInWorker.
  */
 export function computeCycleResults(cycleId: number, actor: Actor, opts: ComputeOptions = {}): ComputeOutcome {

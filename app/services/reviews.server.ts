@@ -1,4 +1,6 @@
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { DomainError } from "../domain/domain-error";
+import { cycleAllows } from "../domain/cycle-capabilities";
 import type { Db, Tx } from "../../db/client";
 import { cycles, evaluatorAssignments, evaluatorEntries, spotCheckBatches, spotCheckUnits, units, users } from "../../db/schema";
 import type { LeafInput } from "../../scoring";
@@ -9,19 +11,7 @@ import { listDivergences } from "./arbitration.server";
 import { listEvidence } from "./evidence.server";
 import { notifyUsers, roleUserIds } from "./notifications.server";
 import { entryCounts } from "./assignments.server";
-import {
-  EVALUATION_OPEN_STATUSES,
-  EvaluationError,
-  getCycle,
-  getUnit,
-  nodeOwner,
-  selfAssessment,
-  setFor,
-  STALE_MESSAGE,
-  type AssignmentRow,
-  type CycleRow,
-  type Reader,
-} from "./evaluation-context.server";
+import { getCycle, getUnit, nodeOwner, selfAssessment, setFor, STALE_MESSAGE, type AssignmentRow, type CycleRow, type Reader } from "./evaluation-context.server";
 import type { ScoredLeaf } from "../domain/indicator-spec";
 import { leafOwnerId } from "./self-inspection-context.server";
 
@@ -84,7 +74,7 @@ export function requireAssignment(db: Reader, evaluatorId: number, unitId: numbe
     .from(evaluatorAssignments)
     .where(and(eq(evaluatorAssignments.evaluatorId, evaluatorId), eq(evaluatorAssignments.unitId, unitId), eq(evaluatorAssignments.cycleId, cycleId)))
     .get();
-  if (!a) throw new EvaluationError(NOT_ASSIGNED_MESSAGE, 403);
+  if (!a) throw new DomainError("forbidden", NOT_ASSIGNED_MESSAGE);
   return a;
 }
 
@@ -97,17 +87,17 @@ function assignedCycle(db: Reader, evaluatorId: number, unitId: number, yearPara
     .where(and(eq(evaluatorAssignments.evaluatorId, evaluatorId), eq(evaluatorAssignments.unitId, unitId)))
     .orderBy(desc(cycles.year))
     .all();
-  if (rows.length === 0) throw new EvaluationError(NOT_ASSIGNED_MESSAGE, 403);
+  if (rows.length === 0) throw new DomainError("forbidden", NOT_ASSIGNED_MESSAGE);
   if (yearParam) {
     const hit = rows.find((r) => String(r.cycle.year) === yearParam);
-    if (!hit) throw new EvaluationError(NOT_ASSIGNED_MESSAGE, 403);
+    if (!hit) throw new DomainError("forbidden", NOT_ASSIGNED_MESSAGE);
     return hit.cycle;
   }
   return rows[0].cycle;
 }
 
 function editableReason(cycle: CycleRow, a: AssignmentRow): string | null {
-  if (!EVALUATION_OPEN_STATUSES.includes(cycle.status)) return `${cycle.year}年度考核当前不在评审阶段，评估录入只读。`;
+  if (!cycleAllows(cycle.status, "evaluate")) return `${cycle.year}年度考核当前不在评审阶段，评估录入只读。`;
   if (a.signedOffAt) return "您已签署本单位评分，录入只读；如需修改，请联系政务公开办退回签署。";
   return null;
 }
@@ -177,10 +167,10 @@ export function loadReviewUnit(db: Reader, user: SessionUser, unitId: number, ye
 function leafFor(db: Reader, unitId: number, nodeId: number): { cycle: CycleRow; leaf: ScoredLeaf; leaves: ScoredLeaf[] } {
   const owner = nodeOwner(db, nodeId);
   const unit = getUnit(db, unitId);
-  if (!owner || owner.categoryId !== unit.categoryId) throw new EvaluationError("该指标不存在或不适用于该单位", 404);
+  if (!owner || owner.categoryId !== unit.categoryId) throw new DomainError("notFound", "该指标不存在或不适用于该单位");
   const set = setFor(db, owner.cycleId, owner.categoryId)!;
   const leaf = set.leaves.find((l) => l.nodeId === nodeId);
-  if (!leaf) throw new EvaluationError("该指标不是末级指标", 404);
+  if (!leaf) throw new DomainError("notFound", "该指标不是末级指标");
   return { cycle: getCycle(db, owner.cycleId), leaf, leaves: set.leaves };
 }
 
@@ -190,7 +180,7 @@ export function loadReviewLeaf(db: Reader, user: SessionUser, unitId: number, no
   if (owner) requireAssignment(db, user.id, unitId, owner.cycleId);
   const { cycle, leaf, leaves } = leafFor(db, unitId, nodeId);
   const a = requireAssignment(db, user.id, unitId, cycle.id);
-  if (opts.peers && !a.signedOffAt) throw new EvaluationError(PEERS_HIDDEN_MESSAGE, 403);
+  if (opts.peers && !a.signedOffAt) throw new DomainError("forbidden", PEERS_HIDDEN_MESSAGE);
   const self = selfAssessment(db, cycle.id, unitId);
   const answer = self.answers.get(nodeId);
   const selfInput = answer?.input ?? null;
@@ -255,7 +245,7 @@ export function saveEntry(db: Db, actor: Actor, user: SessionUser, unitId: numbe
   const { cycle, leaf } = leafFor(db, unitId, nodeId);
   const a = requireAssignment(db, user.id, unitId, cycle.id);
   const versionRaw = String(form.get("version") ?? "");
-  if (!/^\d{1,9}$/.test(versionRaw)) throw new EvaluationError("缺少版本号，请刷新页面后再试", 400);
+  if (!/^\d{1,9}$/.test(versionRaw)) throw new DomainError("invalid", "缺少版本号，请刷新页面后再试");
   const version = Number(versionRaw);
   const self = selfAssessment(db, cycle.id, unitId).answers.get(nodeId)?.input ?? null;
   const parsed = parseReviewForm(leaf, self, form);
@@ -263,13 +253,13 @@ export function saveEntry(db: Db, actor: Actor, user: SessionUser, unitId: numbe
   return mutate(db, (tx) => {
     const fresh = tx.select().from(evaluatorAssignments).where(eq(evaluatorAssignments.id, a.id)).get()!;
     const reason = editableReason(getCycle(tx, cycle.id), fresh);
-    if (reason) throw new EvaluationError(reason, 409);
+    if (reason) throw new DomainError("conflict", reason);
     const current = tx
       .select()
       .from(evaluatorEntries)
       .where(and(eq(evaluatorEntries.assignmentId, a.id), eq(evaluatorEntries.nodeId, nodeId)))
       .get();
-    if ((current?.version ?? 0) !== version) throw new EvaluationError(STALE_MESSAGE, 409);
+    if ((current?.version ?? 0) !== version) throw new DomainError("conflict", STALE_MESSAGE);
     const at = new Date().toISOString();
     const values = {
       input: parsed.input as Record<string, unknown>,
@@ -297,14 +287,14 @@ export function signOff(db: Db, actor: Actor, user: SessionUser, unitId: number,
     const cycle = getCycle(tx, cycleId);
     const a = requireAssignment(tx, user.id, unitId, cycleId);
     const reason = editableReason(cycle, a);
-    if (reason) throw new EvaluationError(reason, 409);
+    if (reason) throw new DomainError("conflict", reason);
     const unit = getUnit(tx, unitId);
     const leaves = setFor(tx, cycleId, unit.categoryId)?.leaves ?? [];
     const entered = myEntries(tx, a.id);
     const missing = leaves.filter((l) => !entered.has(l.nodeId));
-    if (leaves.length === 0) throw new EvaluationError("该单位没有需要评估的指标", 409);
+    if (leaves.length === 0) throw new DomainError("conflict", "该单位没有需要评估的指标");
     if (missing.length > 0) {
-      throw new EvaluationError(`还不能签署。以下${missing.length}项指标尚未录入：${missing.map((l) => `${l.code} ${l.name}`).join("、")}`, 409);
+      throw new DomainError("conflict", `还不能签署。以下${missing.length}项指标尚未录入：${missing.map((l) => `${l.code} ${l.name}`).join("、")}`);
     }
     const after = tx.update(evaluatorAssignments).set({ signedOffAt: new Date().toISOString() }).where(eq(evaluatorAssignments.id, a.id)).returning().get();
     writeAudit(tx, actor, { action: "evaluation.signoff", entityType: "evaluator_assignment", entityId: a.id, before: a, after });

@@ -1,4 +1,6 @@
 import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { DomainError } from "../domain/domain-error";
+import { statusesAllowing } from "../domain/cycle-capabilities";
 import type { Db, Tx } from "../../db/client";
 import {
   cycles,
@@ -10,7 +12,6 @@ import {
   submissionAnswers,
   submissions,
   units,
-  type CycleStatus,
 } from "../../db/schema";
 import type { LeafInput } from "../../scoring";
 import { scoredLeaves, type ScoredLeaf, type StoredIndicator } from "../domain/indicator-spec";
@@ -32,22 +33,6 @@ export type AnswerRow = typeof submissionAnswers.$inferSelect;
 export type ReturnItemRow = typeof returnItems.$inferSelect;
 export type ExtensionRow = typeof deadlineExtensions.$inferSelect;
 
-/** A refusal with a Chinese message; `status` is the HTTP status a route answers with. */
-export class SubmissionError extends Error {
-  constructor(
-    message: string,
-    readonly status: 400 | 403 | 404 | 409 = 400,
-    readonly missing?: MissingReport,
-  ) {
-    super(message);
-    this.name = "SubmissionError";
-  }
-}
-
-/** Cycles whose self-inspection a department can see (the latest one is "current"). */
-export const VISIBLE_CYCLE_STATUSES: readonly CycleStatus[] = ["published", "evaluating", "preliminary", "final"];
-/** Self-inspection can be changed (answers, evidence, transitions, extensions) only while published. */
-export const OPEN_CYCLE_STATUS: CycleStatus = "published";
 
 export const EVIDENCE_OWNER_TYPE = "submission_leaf" as const;
 
@@ -70,15 +55,17 @@ export interface UnitContext {
   leaves: LeafInfo[];
 }
 
-/** The latest cycle departments work in (published or later, not archived). */
-export function currentCycle(db: Reader): CycleRow | undefined {
-  return db
-    .select()
-    .from(cycles)
-    .where(inArray(cycles.status, [...VISIBLE_CYCLE_STATUSES]))
-    .orderBy(desc(cycles.year))
-    .limit(1)
-    .get();
+/** The cycle in progress: the latest year whose self-inspection is shown (published or later, not archived). */
+export function currentCycle(db: Reader): CycleRow | null {
+  return (
+    db
+      .select()
+      .from(cycles)
+      .where(inArray(cycles.status, statusesAllowing("selfInspectionShown")))
+      .orderBy(desc(cycles.year))
+      .limit(1)
+      .get() ?? null
+  );
 }
 
 export function leavesOfTree(tree: readonly StoredIndicator[]): LeafInfo[] {
@@ -87,7 +74,7 @@ export function leavesOfTree(tree: readonly StoredIndicator[]): LeafInfo[] {
 
 export function loadUnitContext(db: Reader, cycle: CycleRow, unitId: number): UnitContext {
   const unit = db.select().from(units).where(eq(units.id, unitId)).get();
-  if (!unit) throw new SubmissionError("单位不存在", 404);
+  if (!unit) throw new DomainError("notFound", "单位不存在");
   const set = db
     .select({ id: indicatorSets.id })
     .from(indicatorSets)
@@ -280,18 +267,3 @@ export function inputsByCode(leaves: readonly LeafInfo[], answers: Map<number, A
   return out;
 }
 
-/** A refusal a route should answer with its status and Chinese message (anything else is a bug). */
-export function refusalOf(error: unknown): { status: number; message: string } | null {
-  if (error instanceof SubmissionError) return { status: error.status, message: error.message };
-  if (error instanceof Error && error.name === "EvidenceError" && "status" in error) {
-    return { status: Number((error as { status: number }).status), message: error.message };
-  }
-  return null;
-}
-
-/** For loaders: rethrow a refusal as a plain-text Response the root ErrorBoundary shows. */
-export function throwAsResponse(error: unknown): never {
-  const r = refusalOf(error);
-  if (r) throw new Response(r.message, { status: r.status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
-  throw error;
-}

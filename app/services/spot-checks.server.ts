@@ -1,4 +1,7 @@
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { DomainError } from "../domain/domain-error";
+import { cycleAllows } from "../domain/cycle-capabilities";
+import { can, may } from "../policy.server";
 import { z } from "zod";
 import type { Db } from "../../db/client";
 import { categories, evidenceFiles, evidenceLinks, findings, rectifications, spotCheckBatches, spotCheckUnits, units, users } from "../../db/schema";
@@ -9,17 +12,7 @@ import type { SessionUser } from "../utils/auth.server";
 import { beijingToday } from "../utils/beijing-time";
 import { evaluatorPool } from "./assignments.server";
 import { findingSource } from "./cycle-package.server";
-import {
-  assertEvaluationOpen,
-  cycleByYear,
-  cycleUnits,
-  EvaluationError,
-  getCycle,
-  getUnit,
-  setFor,
-  STALE_MESSAGE,
-  type Reader,
-} from "./evaluation-context.server";
+import { assertEvaluationOpen, cycleByYear, cycleUnits, getCycle, getUnit, setFor, STALE_MESSAGE, type Reader } from "./evaluation-context.server";
 import type { ScoredLeaf } from "../domain/indicator-spec";
 
 /**
@@ -79,18 +72,18 @@ export function createBatch(db: Db, actor: Actor, cycleId: number, input: z.infe
     let categoryName: string | null = null;
     if (input.categoryId !== null) {
       const cat = tx.select().from(categories).where(eq(categories.id, input.categoryId)).get();
-      if (!cat) throw new EvaluationError("单位类别不存在", 400, "categoryId");
+      if (!cat) throw new DomainError("invalid", "单位类别不存在", "categoryId");
       categoryName = cat.name;
     }
     if (input.nodeCodes.length > 0) {
       const known = new Set<string>();
       for (const u of cycleUnits(tx, cycleId)) for (const l of setFor(tx, cycleId, u.categoryId)?.leaves ?? []) known.add(l.code);
       const unknown = input.nodeCodes.filter((c) => !known.has(c));
-      if (unknown.length > 0) throw new EvaluationError(`以下指标编号不是本年度的末级指标：${unknown.join("、")}`, 400, "nodeCodes");
+      if (unknown.length > 0) throw new DomainError("invalid", `以下指标编号不是本年度的末级指标：${unknown.join("、")}`, "nodeCodes");
     }
     const seed = input.seed || newSeed();
     const result = drawSpotCheck({ seed, size: input.size, category: categoryName, ...spotCheckPopulation(tx, cycleId) });
-    if (!result.ok) throw new EvaluationError(result.error, 400, "size");
+    if (!result.ok) throw new DomainError("invalid", result.error, "size");
     const batch = tx
       .insert(spotCheckBatches)
       .values({
@@ -113,7 +106,7 @@ export function createBatch(db: Db, actor: Actor, cycleId: number, input: z.infe
 export function setBatchPublished(db: Db, actor: Actor, batchId: number, published: boolean): void {
   mutate(db, (tx) => {
     const b = tx.select().from(spotCheckBatches).where(eq(spotCheckBatches.id, batchId)).get();
-    if (!b) throw new EvaluationError("抽查批次不存在", 404);
+    if (!b) throw new DomainError("notFound", "抽查批次不存在");
     const after = tx.update(spotCheckBatches).set({ published }).where(eq(spotCheckBatches.id, batchId)).returning().get();
     writeAudit(tx, actor, { action: published ? "spotcheck.batch.publish" : "spotcheck.batch.unpublish", entityType: "spot_check_batch", entityId: b.id, before: b, after });
   });
@@ -144,7 +137,7 @@ function batchUnits(db: Reader, batchId: number) {
 
 function getBatch(db: Reader, batchId: number): BatchRow {
   const b = db.select().from(spotCheckBatches).where(eq(spotCheckBatches.id, batchId)).get();
-  if (!b) throw new EvaluationError("抽查批次不存在", 404);
+  if (!b) throw new DomainError("notFound", "抽查批次不存在");
   return b;
 }
 
@@ -152,8 +145,8 @@ function getBatch(db: Reader, batchId: number): BatchRow {
 function batchAccess(db: Reader, user: SessionUser, batchId: number) {
   const batch = getBatch(db, batchId);
   const drawn = batchUnits(db, batchId);
-  if (user.role !== "office" && !(user.role === "evaluator" && drawn.some((u) => u.inspectorId === user.id))) {
-    throw new EvaluationError("您不是该抽查批次的检查人员，无权访问。", 403);
+  if (!can(db, user, "read", { kind: "spotCheck", batchId })) {
+    throw new DomainError("forbidden", "您不是该抽查批次的检查人员，无权访问。");
   }
   return { batch, drawn };
 }
@@ -168,14 +161,14 @@ const FINDING_REFUSAL = "只有抽中的检查人员或政务公开办可以记�
 /** Publishing a batch's draw: the office only. */
 export function assertMayPublishBatch(db: Reader, user: SessionUser, batchId: number): void {
   batchAccess(db, user, batchId);
-  if (user.role !== "office") throw new EvaluationError("只有政务公开办可以公开抽查结果。", 403);
+  if (!may(user, "decide", "spotCheck")) throw new DomainError("forbidden", "只有政务公开办可以公开抽查结果。");
 }
 
 /** Recording a finding: the office, or the inspector drawn for the posted unit (an unknown unit is left to validation). */
 export function assertMayRecordFinding(db: Reader, user: SessionUser, batchId: number, postedUnitId: string): void {
   const { drawn } = batchAccess(db, user, batchId);
   const unit = drawn.find((u) => String(u.unitId) === postedUnitId.trim());
-  if (user.role !== "office" && unit && unit.inspectorId !== user.id) throw new EvaluationError(FINDING_REFUSAL, 403);
+  if (unit && !can(db, user, "write", { kind: "spotCheck", batchId, unitId: unit.unitId })) throw new DomainError("forbidden", FINDING_REFUSAL);
 }
 
 /** A finding of this batch the user may edit or add evidence to (404 if it is not in the batch). */
@@ -183,7 +176,7 @@ export function findingOfBatch(db: Reader, user: SessionUser, batchId: number, p
   batchAccess(db, user, batchId);
   const id = /^[1-9][0-9]{0,15}$/.test(postedFindingId.trim()) ? Number(postedFindingId.trim()) : 0;
   const f = findingForEvidence(db, user, id);
-  if (f.batchId !== batchId) throw new EvaluationError("抽查发现不属于本批次", 404);
+  if (f.batchId !== batchId) throw new DomainError("notFound", "抽查发现不属于本批次");
   return f;
 }
 
@@ -191,7 +184,7 @@ export function findingOfBatch(db: Reader, user: SessionUser, batchId: number, p
 export function loadBatch(db: Reader, user: SessionUser, batchId: number) {
   const { batch, drawn } = batchAccess(db, user, batchId);
   const cycle = getCycle(db, batch.cycleId);
-  const visibleUnits = user.role === "office" ? drawn : drawn.filter((u) => u.inspectorId === user.id);
+  const visibleUnits = drawn.filter((u) => can(db, user, "read", { kind: "spotCheck", batchId, unitId: u.unitId }));
   const unitIds = visibleUnits.map((u) => u.unitId);
   const rows =
     unitIds.length === 0
@@ -214,7 +207,7 @@ export function loadBatch(db: Reader, user: SessionUser, batchId: number) {
   return {
     batch,
     cycle: { id: cycle.id, year: cycle.year, status: cycle.status },
-    open: cycle.status === "published" || cycle.status === "evaluating",
+    open: cycleAllows(cycle.status, "evaluate"),
     units: visibleUnits.map((u) => ({
       ...u,
       leaves: (leavesByUnit.get(u.unitId) ?? []).map((l) => ({
@@ -277,18 +270,18 @@ function checkFindingTarget(db: Reader, user: SessionUser, batch: BatchRow, inpu
     .from(spotCheckUnits)
     .where(and(eq(spotCheckUnits.batchId, batch.id), eq(spotCheckUnits.unitId, input.unitId)))
     .get();
-  if (!drawn) throw new EvaluationError("该单位不在本批次抽查范围内", 400, "unitId");
-  if (user.role !== "office" && drawn.inspectorId !== user.id) throw new EvaluationError(FINDING_REFUSAL, 403);
+  if (!drawn) throw new DomainError("invalid", "该单位不在本批次抽查范围内", "unitId");
+  if (!can(db, user, "write", { kind: "spotCheck", batchId: batch.id, unitId: input.unitId })) throw new DomainError("forbidden", FINDING_REFUSAL);
   const unit = getUnit(db, input.unitId);
   const leaf = setFor(db, batch.cycleId, unit.categoryId)?.leaves.find((l) => l.nodeId === input.nodeId);
-  if (!leaf) throw new EvaluationError("该指标不是该单位的末级指标", 400, "nodeId");
-  if (batch.nodeCodes && !batch.nodeCodes.includes(leaf.code)) throw new EvaluationError("该指标不在本批次的抽查指标范围内", 400, "nodeId");
-  if (input.kind === "veto" && leaf.rule.type !== "veto") throw new EvaluationError("单项否决只能记录在单项否决指标上", 400, "kind");
-  if (input.kind !== "veto" && leaf.rule.type !== "deduction") throw new EvaluationError("扣分只能记录在扣分类指标上；否决情形请选择单项否决指标", 400, "nodeId");
+  if (!leaf) throw new DomainError("invalid", "该指标不是该单位的末级指标", "nodeId");
+  if (batch.nodeCodes && !batch.nodeCodes.includes(leaf.code)) throw new DomainError("invalid", "该指标不在本批次的抽查指标范围内", "nodeId");
+  if (input.kind === "veto" && leaf.rule.type !== "veto") throw new DomainError("invalid", "单项否决只能记录在单项否决指标上", "kind");
+  if (input.kind !== "veto" && leaf.rule.type !== "deduction") throw new DomainError("invalid", "扣分只能记录在扣分类指标上；否决情形请选择单项否决指标", "nodeId");
   if (input.kind === "fault" && leaf.rule.type === "deduction" && !leaf.rule.faults.some((f) => f.code === input.faultCode)) {
-    throw new EvaluationError("该扣分项不属于所选指标", 400, "faultCode");
+    throw new DomainError("invalid", "该扣分项不属于所选指标", "faultCode");
   }
-  if (input.kind === "deduction" && Number(input.points) > leaf.points) throw new EvaluationError(`扣分分值不能超过指标分值${leaf.points}分`, 400, "points");
+  if (input.kind === "deduction" && Number(input.points) > leaf.points) throw new DomainError("invalid", `扣分分值不能超过指标分值${leaf.points}分`, "points");
   return leaf;
 }
 
@@ -331,20 +324,20 @@ export function recordFinding(db: Db, actor: Actor, user: SessionUser, batchId: 
 export function updateFinding(db: Db, actor: Actor, user: SessionUser, findingId: number, input: FindingInput): void {
   mutate(db, (tx) => {
     const current = tx.select().from(findings).where(eq(findings.id, findingId)).get();
-    if (!current) throw new EvaluationError("抽查发现不存在", 404);
+    if (!current) throw new DomainError("notFound", "抽查发现不存在");
     const batch = getBatch(tx, current.batchId);
     assertEvaluationOpen(getCycle(tx, batch.cycleId));
-    if (input.unitId !== current.unitId) throw new EvaluationError("不能把抽查发现改到其他单位", 400, "unitId");
+    if (input.unitId !== current.unitId) throw new DomainError("invalid", "不能把抽查发现改到其他单位", "unitId");
     checkFindingTarget(tx, user, batch, input);
-    if (!input.version || Number(input.version) !== current.version) throw new EvaluationError(STALE_MESSAGE, 409);
+    if (!input.version || Number(input.version) !== current.version) throw new DomainError("conflict", STALE_MESSAGE);
     const rect = tx.select().from(rectifications).where(eq(rectifications.findingId, current.id)).get();
-    if (rect && rect.status !== "pending" && !input.requiresRectification) throw new EvaluationError("单位已回复整改，不能取消整改要求", 409, "requiresRectification");
+    if (rect && rect.status !== "pending" && !input.requiresRectification) throw new DomainError("conflict", "单位已回复整改，不能取消整改要求", "requiresRectification");
     // Evidence is owned by the rectification (a foreign key): it would be left without an owner.
     const rectEvidence =
       rect &&
       (tx.select({ id: evidenceFiles.id }).from(evidenceFiles).where(eq(evidenceFiles.rectificationId, rect.id)).limit(1).get() ??
         tx.select({ id: evidenceLinks.id }).from(evidenceLinks).where(eq(evidenceLinks.rectificationId, rect.id)).limit(1).get());
-    if (rectEvidence && !input.requiresRectification) throw new EvaluationError("单位已上传整改佐证，不能取消整改要求", 409, "requiresRectification");
+    if (rectEvidence && !input.requiresRectification) throw new DomainError("conflict", "单位已上传整改佐证，不能取消整改要求", "requiresRectification");
     const after = tx
       .update(findings)
       .set({ ...findingValues(input), version: current.version + 1, updatedAt: new Date().toISOString() })
@@ -365,14 +358,8 @@ export function updateFinding(db: Db, actor: Actor, user: SessionUser, findingId
 /** Who may add evidence to a finding: the office or the unit's drawn inspector. */
 export function findingForEvidence(db: Reader, user: SessionUser, findingId: number): FindingRow {
   const f = db.select().from(findings).where(eq(findings.id, findingId)).get();
-  if (!f) throw new EvaluationError("抽查发现不存在", 404);
-  if (user.role === "office") return f;
-  const drawn = db
-    .select()
-    .from(spotCheckUnits)
-    .where(and(eq(spotCheckUnits.batchId, f.batchId), eq(spotCheckUnits.unitId, f.unitId)))
-    .get();
-  if (user.role !== "evaluator" || drawn?.inspectorId !== user.id) throw new EvaluationError("只有抽中的检查人员或政务公开办可以上传抽查佐证", 403);
+  if (!f) throw new DomainError("notFound", "抽查发现不存在");
+  if (!can(db, user, "write", { kind: "spotCheck", batchId: f.batchId, unitId: f.unitId })) throw new DomainError("forbidden", "只有抽中的检查人员或政务公开办可以上传抽查佐证");
   return f;
 }
 

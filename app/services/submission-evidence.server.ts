@@ -1,4 +1,6 @@
 import { unstable_parseMultipartFormData } from "@remix-run/node";
+import { refusalOf } from "../utils/http.server";
+import { DomainError } from "../domain/domain-error";
 import { eq } from "drizzle-orm";
 import { getDb } from "../../db/client";
 import { submissions } from "../../db/schema";
@@ -6,20 +8,8 @@ import type { Actor } from "../utils/audit.server";
 import type { SessionUser } from "../utils/auth.server";
 import { EVIDENCE_KIND_INFO, evidenceKindLabel, isEvidenceKind } from "../utils/evidence-kinds";
 import { createUploadBudget, UploadRejectedError } from "../utils/upload-stream.server";
-import {
-  addLink,
-  commitEvidenceUploads,
-  createEvidenceUploadHandler,
-  deleteEvidence,
-  deleteEvidenceLink,
-  evidenceLinkSchema,
-  EvidenceError,
-  LOCKED_MESSAGE,
-  usedEvidenceBytes,
-  type EvidenceFile,
-  type EvidenceLink,
-} from "./evidence.server";
-import { EVIDENCE_OWNER_TYPE, findSubmission, leafOwnerId, SubmissionError, type LeafInfo, type UnitContext } from "./self-inspection-context.server";
+import { addLink, commitEvidenceUploads, createEvidenceUploadHandler, deleteEvidence, deleteEvidenceLink, evidenceLinkSchema, LOCKED_MESSAGE, usedEvidenceBytes, type EvidenceFile, type EvidenceLink } from "./evidence.server";
+import { EVIDENCE_OWNER_TYPE, findSubmission, leafOwnerId, type LeafInfo, type UnitContext } from "./self-inspection-context.server";
 import { assertLeafEditable, ensureSubmission, findLeaf, resolveDepartmentContext } from "./submissions.server";
 
 /**
@@ -28,7 +18,7 @@ import { assertLeafEditable, ensureSubmission, findLeaf, resolveDepartmentContex
  * `${submissionId}:${nodeId}`. Only while the leaf is editable; once submitted everything is locked.
  */
 
-type DeptUser = Pick<SessionUser, "role" | "unitId">;
+type DeptUser = Pick<SessionUser, "id" | "role" | "unitId">;
 
 export type LeafEvidenceResult = { ok: true; message: string } | { ok: false; status: 400 | 403 | 404 | 409 | 413; error: string };
 
@@ -38,8 +28,8 @@ function kindsMessage(leaf: LeafInfo): string {
 
 /** Refusals from services as a result (Chinese message + HTTP status). Anything else is rethrown. */
 function asResult(error: unknown): LeafEvidenceResult {
-  if (error instanceof SubmissionError) return { ok: false, status: error.status, error: error.message };
-  if (error instanceof EvidenceError) return { ok: false, status: error.status, error: error.message };
+  const refusal = refusalOf(error);
+  if (refusal) return { ok: false, status: refusal.status, error: refusal.message };
   if (error instanceof UploadRejectedError) {
     const status = error.code === "file_too_large" || error.code === "submission_too_large" ? 413 : 400;
     return { ok: false, status, error: error.message };
@@ -136,13 +126,13 @@ export function deleteLeafEvidence(args: { actor: Actor; user: DeptUser; nodeId:
   const ctx = resolveDepartmentContext(getDb(), args.user, args.postedSubmissionId);
   const leaf = findLeaf(ctx, args.nodeId);
   const submission = findSubmission(getDb(), ctx.cycle.id, ctx.unit.id);
-  if (!submission) throw new SubmissionError(args.kind === "file" ? "佐证材料不存在或已删除" : "链接不存在或已删除", 404);
+  if (!submission) throw new DomainError("notFound", args.kind === "file" ? "佐证材料不存在或已删除" : "链接不存在或已删除");
   const owner = { ownerType: EVIDENCE_OWNER_TYPE, ownerId: leafOwnerId(submission.id, leaf.nodeId) };
   try {
     assertLeafEditable(getDb(), ctx, leaf);
   } catch (error) {
     // Locked evidence gets the evidence library's own message.
-    if (error instanceof SubmissionError && submission.status === "submitted") throw new EvidenceError(LOCKED_MESSAGE, 409);
+    if (error instanceof DomainError && submission.status === "submitted") throw new DomainError("conflict", LOCKED_MESSAGE);
     throw error;
   }
   if (args.kind === "file") deleteEvidence({ actor: args.actor, fileId: args.id, ...owner });

@@ -1,4 +1,6 @@
 import { asc, eq } from "drizzle-orm";
+import { DomainError } from "../domain/domain-error";
+import { cycleAllows } from "../domain/cycle-capabilities";
 import { getDb } from "../../db/client";
 import { cycles, returnItems, submissionEvents, submissions, users } from "../../db/schema";
 import type { LeafInput } from "../../scoring";
@@ -20,28 +22,12 @@ import { isEvidenceKind } from "../utils/evidence-kinds";
 import { uploadLimits } from "../utils/upload-stream.server";
 import { listEvidence, type EvidenceFile, type EvidenceLink } from "./evidence.server";
 import { remindersOfUnit } from "./notifications.server";
-import {
-  completenessOf,
-  EVIDENCE_OWNER_TYPE,
-  findSubmission,
-  inputsByCode,
-  leafOwnerId,
-  loadSubmissionState,
-  loadUnitContext,
-  OPEN_CYCLE_STATUS,
-  previewContext,
-  SubmissionError,
-  type Completeness,
-  type LeafInfo,
-  type Reader,
-  type SubmissionState,
-  type UnitContext,
-} from "./self-inspection-context.server";
+import { completenessOf, EVIDENCE_OWNER_TYPE, findSubmission, inputsByCode, leafOwnerId, loadSubmissionState, loadUnitContext, previewContext, type Completeness, type LeafInfo, type Reader, type SubmissionState, type UnitContext } from "./self-inspection-context.server";
 import { findLeaf, resolveDepartmentContext } from "./submissions.server";
 
 /** Read models for the department workspace and the office review pages. */
 
-type DeptUser = Pick<SessionUser, "role" | "unitId">;
+type DeptUser = Pick<SessionUser, "id" | "role" | "unitId">;
 
 export interface TimelineEntry {
   id: number;
@@ -152,14 +138,14 @@ export function departmentHome(user: DeptUser, now = new Date()) {
   try {
     ctx = resolveDepartmentContext(db, user);
   } catch (error) {
-    if (error instanceof SubmissionError && error.status === 404) return { home: null, notice: error.message };
+    if (error instanceof DomainError && error.code === "notFound") return { home: null, notice: error.message };
     throw error;
   }
   const submission = findSubmission(db, ctx.cycle.id, ctx.unit.id) ?? null;
   const state = loadSubmissionState(db, ctx, submission);
   const completeness = completenessOf(ctx.leaves, state);
   const preview = ctx.leaves.length > 0 ? computeSelfScore(previewContext(ctx), inputsByCode(ctx.leaves, state.answers)) : null;
-  const open = ctx.cycle.status === OPEN_CYCLE_STATUS;
+  const open = cycleAllows(ctx.cycle.status, "selfInspect");
   const openSet = new Set(state.openReturns.keys());
   const status = submission?.status ?? null;
   const leaves: HomeLeaf[] = ctx.leaves.map((l) => {
@@ -227,7 +213,7 @@ export function leafPage(user: DeptUser, nodeId: number, now = new Date()) {
   const state = loadSubmissionState(db, ctx, submission);
   const answer = state.answers.get(leaf.nodeId);
   const input = (answer?.input as LeafInput | null | undefined) ?? null;
-  const open = ctx.cycle.status === OPEN_CYCLE_STATUS;
+  const open = cycleAllows(ctx.cycle.status, "selfInspect");
   const openSet = new Set(state.openReturns.keys());
   const reason = open ? lockReason(submission?.status ?? null, openSet, leaf.nodeId) : `${ctx.cycle.year}年度自查已结束，不能再修改`;
   const pctx: PreviewContext = previewContext(ctx);
@@ -306,7 +292,7 @@ export interface ReviewLeaf {
 export function submissionDetail(submissionId: number, now = new Date()) {
   const db = getDb();
   const submission = db.select().from(submissions).where(eq(submissions.id, submissionId)).get();
-  if (!submission) throw new SubmissionError("自查记录不存在", 404);
+  if (!submission) throw new DomainError("notFound", "自查记录不存在");
   const cycle = db.select().from(cycles).where(eq(cycles.id, submission.cycleId)).get()!;
   const ctx = loadUnitContext(db, cycle, submission.unitId);
   const state = loadSubmissionState(db, ctx, submission);
@@ -340,7 +326,7 @@ export function submissionDetail(submissionId: number, now = new Date()) {
       explain: r?.explain ?? "",
     };
   });
-  const open = cycle.status === OPEN_CYCLE_STATUS;
+  const open = cycleAllows(cycle.status, "selfInspect");
   const actions = open ? availableTransitions(submission.status, "office").map((t) => t.action) : [];
   return {
     submission: { id: submission.id, status: submission.status, submittedAtText: formatBeijing(submission.submittedAt), lastActivityText: formatBeijing(submission.lastActivityAt) },

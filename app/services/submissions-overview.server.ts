@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
+import { cycleAllows, statusesAllowing } from "../domain/cycle-capabilities";
 import { getDb } from "../../db/client";
 import { categories, cycles, deadlineExtensions, indicatorSets, returnItems, submissionAnswers, submissions, units, type SubmissionStatus } from "../../db/schema";
 import { daysLeft, daysLeftLabel, deadlineLabel, formatBeijing, isPastDue, REMINDER_DAYS } from "../domain/self-inspection-deadline";
@@ -10,8 +11,6 @@ import {
   evidenceCountsByOwner,
   leafOwnerId,
   leavesOfTree,
-  OPEN_CYCLE_STATUS,
-  VISIBLE_CYCLE_STATUSES,
   type AnswerRow,
   type CycleRow,
   type LeafInfo,
@@ -63,7 +62,7 @@ export function visibleCycles(): { id: number; year: number; title: string }[] {
   return getDb()
     .select({ id: cycles.id, year: cycles.year, title: cycles.title })
     .from(cycles)
-    .where(inArray(cycles.status, [...VISIBLE_CYCLE_STATUSES]))
+    .where(inArray(cycles.status, statusesAllowing("selfInspectionShown")))
     .orderBy(desc(cycles.year))
     .all();
 }
@@ -148,7 +147,7 @@ function overviewRows(cycle: CycleRow, now: Date): OverviewRow[] {
  * submitted (returned units are revising and excluded).
  */
 function officeReminder(cycle: CycleRow, rows: OverviewRow[], now: Date): string | null {
-  if (cycle.status !== OPEN_CYCLE_STATUS) return null;
+  if (!cycleAllows(cycle.status, "selfInspect")) return null;
   const pending = rows.filter((r) => r.status !== "submitted" && r.status !== "returned");
   if (pending.length === 0) return null;
   const due = cycle.selfInspectionDue;
@@ -170,7 +169,7 @@ export function officeOverview(args: { cycleId?: number | null; filter?: string 
     ? db
         .select()
         .from(cycles)
-        .where(and(eq(cycles.id, args.cycleId), inArray(cycles.status, [...VISIBLE_CYCLE_STATUSES])))
+        .where(and(eq(cycles.id, args.cycleId), inArray(cycles.status, statusesAllowing("selfInspectionShown"))))
         .get()
     : currentCycle(db);
   const filter: OverviewFilter = (OVERVIEW_FILTERS as readonly string[]).includes(args.filter ?? "") ? (args.filter as OverviewFilter) : "all";
@@ -182,7 +181,7 @@ export function officeOverview(args: { cycleId?: number | null; filter?: string 
       id: cycle.id,
       year: cycle.year,
       title: cycle.title,
-      open: cycle.status === OPEN_CYCLE_STATUS,
+      open: cycleAllows(cycle.status, "selfInspect"),
       due: cycle.selfInspectionDue,
       deadlineText: deadlineLabel(cycle.selfInspectionDue),
       daysLeftText: daysLeftLabel(cycle.selfInspectionDue, now),

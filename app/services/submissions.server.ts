@@ -1,4 +1,8 @@
 import { and, eq, isNull } from "drizzle-orm";
+import { DomainError } from "../domain/domain-error";
+import { cycleAllows } from "../domain/cycle-capabilities";
+import { can, may } from "../policy.server";
+import type { SessionUser } from "../utils/auth.server";
 import { z } from "zod";
 import { getDb, type Tx } from "../../db/client";
 import { cycles, deadlineExtensions, returnItems, submissionAnswers, submissionEvents, submissions, type SubmissionStatus } from "../../db/schema";
@@ -9,26 +13,8 @@ import { beijingDate, deadlineLabel, isPastDue } from "../domain/self-inspection
 import { findTransition, lockReason, SUBMISSION_STATUS_LABELS, type SubmissionAction, type SubmissionTransition } from "../domain/submission-status";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import { notifyUnits } from "./notifications.server";
-import { canAccessUnit, type SessionUser } from "../utils/auth.server";
 import { lockEvidence } from "./evidence.server";
-import {
-  completenessOf,
-  currentCycle,
-  EVIDENCE_OWNER_TYPE,
-  findSubmission,
-  leafOwnerId,
-  loadSubmissionState,
-  loadUnitContext,
-  missingMessage,
-  OPEN_CYCLE_STATUS,
-  previewContext,
-  SubmissionError,
-  type CycleRow,
-  type LeafInfo,
-  type Reader,
-  type SubmissionRow,
-  type UnitContext,
-} from "./self-inspection-context.server";
+import { completenessOf, currentCycle, EVIDENCE_OWNER_TYPE, findSubmission, leafOwnerId, loadSubmissionState, loadUnitContext, missingMessage, previewContext, type CycleRow, type LeafInfo, type Reader, type SubmissionRow, type UnitContext } from "./self-inspection-context.server";
 
 /**
  * The self-inspection workflow: saving answers, submit / return / resubmit / reopen, deadline
@@ -36,13 +22,11 @@ import {
  * are written in one transaction. Evidence operations are in submission-evidence.server.ts.
  */
 
-export { SubmissionError } from "./self-inspection-context.server";
-
 export const STALE_MESSAGE = "该项已被他人修改，请刷新后再试";
 export const OTHER_UNIT_MESSAGE = "您无权访问其他单位的数据。";
 const COMMENT_MAX = 1000;
 
-type DeptUser = Pick<SessionUser, "role" | "unitId">;
+type DeptUser = Pick<SessionUser, "id" | "role" | "unitId">;
 
 // ---------------------------------------------------------------- context
 
@@ -51,7 +35,7 @@ function closedMessage(cycle: CycleRow): string {
 }
 
 export function assertCycleOpen(cycle: CycleRow): void {
-  if (cycle.status !== OPEN_CYCLE_STATUS) throw new SubmissionError(closedMessage(cycle), 409);
+  if (!cycleAllows(cycle.status, "selfInspect")) throw new DomainError("conflict", closedMessage(cycle));
 }
 
 /**
@@ -59,23 +43,23 @@ export function assertCycleOpen(cycle: CycleRow): void {
  * be the unit's own submission of this cycle: another unit's → 403, a stale page → 409.
  */
 export function resolveDepartmentContext(db: Reader, user: DeptUser, postedSubmissionId?: unknown): UnitContext {
-  if (user.role !== "department" || !user.unitId) throw new SubmissionError("您的账号未关联被考核单位，不能填报自查", 403);
+  if (!may(user, "write", "selfInspection") || !user.unitId) throw new DomainError("forbidden", "您的账号未关联被考核单位，不能填报自查");
   const cycle = currentCycle(db);
-  if (!cycle) throw new SubmissionError("当前没有进行中的考核年度", 404);
+  if (!cycle) throw new DomainError("notFound", "当前没有进行中的考核年度");
   const ctx = loadUnitContext(db, cycle, user.unitId);
   if (typeof postedSubmissionId === "string" && postedSubmissionId.trim() !== "") {
-    if (!/^[1-9][0-9]{0,15}$/.test(postedSubmissionId.trim())) throw new SubmissionError("自查记录不存在", 404);
+    if (!/^[1-9][0-9]{0,15}$/.test(postedSubmissionId.trim())) throw new DomainError("notFound", "自查记录不存在");
     const posted = db.select().from(submissions).where(eq(submissions.id, Number(postedSubmissionId))).get();
-    if (!posted) throw new SubmissionError("自查记录不存在", 404);
-    if (!canAccessUnit(user as SessionUser, posted.unitId, "write")) throw new SubmissionError(OTHER_UNIT_MESSAGE, 403);
-    if (posted.cycleId !== cycle.id) throw new SubmissionError("该自查不属于当前考核年度，请刷新页面后再试", 409);
+    if (!posted) throw new DomainError("notFound", "自查记录不存在");
+    if (!can(db, user, "write", { kind: "selfInspection", unitId: posted.unitId })) throw new DomainError("forbidden", OTHER_UNIT_MESSAGE);
+    if (posted.cycleId !== cycle.id) throw new DomainError("conflict", "该自查不属于当前考核年度，请刷新页面后再试");
   }
   return ctx;
 }
 
 export function findLeaf(ctx: UnitContext, nodeId: number): LeafInfo {
   const leaf = ctx.leaves.find((l) => l.nodeId === nodeId);
-  if (!leaf) throw new SubmissionError("该指标不属于本单位的指标体系", 404);
+  if (!leaf) throw new DomainError("notFound", "该指标不属于本单位的指标体系");
   return leaf;
 }
 
@@ -101,7 +85,7 @@ export function assertLeafEditable(db: Reader, ctx: UnitContext, leaf: LeafInfo)
       open.add(r.nodeId);
   }
   const reason = lockReason(submission?.status ?? null, open, leaf.nodeId);
-  if (reason) throw new SubmissionError(reason, 409);
+  if (reason) throw new DomainError("conflict", reason);
   return submission;
 }
 
@@ -190,9 +174,9 @@ function transitionOrRefuse(action: SubmissionAction, submission: SubmissionRow,
   const t = findTransition(action, submission.status);
   if (!t) {
     const label = SUBMISSION_STATUS_LABELS[submission.status];
-    throw new SubmissionError(`自查当前为“${label}”状态，不能执行此操作`, 409);
+    throw new DomainError("conflict", `自查当前为“${label}”状态，不能执行此操作`);
   }
-  if (t.by !== role) throw new SubmissionError("您无权执行此操作", 403);
+  if (t.by !== role) throw new DomainError("forbidden", "您无权执行此操作");
   return t;
 }
 
@@ -236,16 +220,16 @@ export function submitSelfInspection(args: { actor: Actor; user: DeptUser; poste
     assertCycleOpen(ctx.cycle);
     const submission = findSubmission(tx, ctx.cycle.id, ctx.unit.id);
     const state = loadSubmissionState(tx, ctx, submission);
-    if (ctx.leaves.length === 0) throw new SubmissionError("本单位类别没有指标体系，请联系政务公开办", 409);
+    if (ctx.leaves.length === 0) throw new DomainError("conflict", "本单位类别没有指标体系，请联系政务公开办");
     const report = completenessOf(ctx.leaves, state);
-    if (!submission) throw new SubmissionError(missingMessage(report), 400, report);
-    if (submission.status === "submitted") throw new SubmissionError("自查已提交，无需重复提交", 409);
+    if (!submission) throw new DomainError("invalid", missingMessage(report), undefined, report);
+    if (submission.status === "submitted") throw new DomainError("conflict", "自查已提交，无需重复提交");
     const t = transitionOrRefuse(submission.status === "returned" ? "resubmit" : "submit", submission, args.user.role);
     for (const p of t.preconditions) {
-      if (p === "complete" && !report.complete) throw new SubmissionError(missingMessage(report), 400, report);
+      if (p === "complete" && !report.complete) throw new DomainError("invalid", missingMessage(report), undefined, report);
       if (p === "beforeDeadline" && isPastDue(state.due, now)) {
         const ext = state.extension ? "（延期后）" : "";
-        throw new SubmissionError(`已超过自查截止时间${ext}${deadlineLabel(state.due)}，不能提交。如需延期，请联系政务公开办。`, 409);
+        throw new DomainError("conflict", `已超过自查截止时间${ext}${deadlineLabel(state.due)}，不能提交。如需延期，请联系政务公开办。`);
       }
     }
     const at = now.toISOString();
@@ -271,7 +255,7 @@ export function submitSelfInspection(args: { actor: Actor; user: DeptUser; poste
 
 function officeSubmission(tx: Tx, submissionId: number): { submission: SubmissionRow; ctx: UnitContext } {
   const submission = tx.select().from(submissions).where(eq(submissions.id, submissionId)).get();
-  if (!submission) throw new SubmissionError("自查记录不存在", 404);
+  if (!submission) throw new DomainError("notFound", "自查记录不存在");
   const cycle = tx.select().from(cycles).where(eq(cycles.id, submission.cycleId)).get()!;
   assertCycleOpen(cycle);
   return { submission, ctx: loadUnitContext(tx, cycle, submission.unitId) };
@@ -377,7 +361,7 @@ export function grantExtension(args: { actor: Actor; cycleId: number; unitId: nu
   const { until, reason } = parsed.data;
   return mutate(getDb(), (tx): OfficeResult => {
     const cycle = tx.select().from(cycles).where(eq(cycles.id, args.cycleId)).get();
-    if (!cycle) throw new SubmissionError("考核年度不存在", 404);
+    if (!cycle) throw new DomainError("notFound", "考核年度不存在");
     assertCycleOpen(cycle);
     const ctx = loadUnitContext(tx, cycle, args.unitId);
     if (until <= cycle.selfInspectionDue) return { ok: false as const, fieldErrors: { until: `延期后的截止日期须晚于原截止日期${cycle.selfInspectionDue}` }, values };

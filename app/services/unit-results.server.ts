@@ -1,11 +1,14 @@
 import { and, asc, eq } from "drizzle-orm";
+import { DomainError } from "../domain/domain-error";
+import { cycleAllows } from "../domain/cycle-capabilities";
+import { accessRefusal, can, may, OTHER_UNIT } from "../policy.server";
 import { cycleResults, findings, indicatorNodes, unitResults } from "../../db/schema";
 import type { UnitResult } from "../../scoring";
 import { FINDING_KIND_LABELS } from "../domain/evaluation-labels";
 import type { SessionUser } from "../utils/auth.server";
 import { listAppeals } from "./appeals.server";
 import { findingSource, scoreCycle } from "./cycle-package.server";
-import { appealWindow, EvaluationError, getCycle, getUnit, setFor, statusAtLeast, type Reader } from "./evaluation-context.server";
+import { appealWindow, getCycle, getUnit, setFor, type Reader } from "./evaluation-context.server";
 
 /**
  * A unit's own results by phase: nothing of the evaluation (entries, findings, scores) before
@@ -15,14 +18,14 @@ import { appealWindow, EvaluationError, getCycle, getUnit, setFor, statusAtLeast
  */
 
 export function unitResultsView(db: Reader, user: SessionUser, cycleId: number, unitId: number) {
-  if (user.role === "department" && user.unitId !== unitId) throw new EvaluationError("您无权访问其他单位的数据。", 403);
-  if (user.role === "evaluator") throw new EvaluationError("评估人员请在评估任务中查看。", 403);
+  if (!may(user, "read", "unitResults")) throw new DomainError("forbidden", accessRefusal("unitResults"));
+  if (!can(db, user, "read", { kind: "unitResults", unitId })) throw new DomainError("forbidden", OTHER_UNIT);
   const cycle = getCycle(db, cycleId);
   const unit = getUnit(db, unitId);
   const head = { cycle: { id: cycle.id, year: cycle.year, title: cycle.title, status: cycle.status }, unit };
-  if (!statusAtLeast(cycle.status, "preliminary")) return { ...head, visible: false as const };
+  if (!cycleAllows(cycle.status, "resultsOut")) return { ...head, visible: false as const };
 
-  const kind = statusAtLeast(cycle.status, "final") ? "final" : "preliminary";
+  const kind = cycleAllows(cycle.status, "resultsFinal") ? "final" : "preliminary";
   const stored = db
     .select({ result: unitResults.result, rank: unitResults.rank, categoryRank: unitResults.categoryRank, computedAt: cycleResults.computedAt })
     .from(unitResults)

@@ -97,7 +97,7 @@ export function listUnits(filter: UnitFilter = {}): UnitListRow[] {
     .all();
 }
 
-export function getUnit(id: number) {
+export function unitOr404(id: number) {
   const unit = getDb().select().from(units).where(eq(units.id, id)).get();
   if (!unit) throw notFound("该单位不存在。");
   return unit;

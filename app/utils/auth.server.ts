@@ -1,9 +1,13 @@
 import { redirect } from "@remix-run/node";
 import type { Role } from "../../db/schema";
 import type { Actor } from "./audit.server";
+import type { Db, Tx } from "../../db/client";
+import { can, may, accessRefusal, type Action, type Resource, type ResourceKind } from "../policy.server";
 import { forbidden } from "./http.server";
 import { preparedStatement } from "./prepared-statement.server";
 import { readSessionId, touchSession } from "./session.server";
+
+type Reader = Db | Tx;
 
 export interface SessionUser {
   id: number;
@@ -51,44 +55,20 @@ export async function requireUser(request: Request): Promise<SessionUser> {
   return user;
 }
 
-export async function requireRole(request: Request, ...roles: Role[]): Promise<SessionUser> {
-  const user = await requireUser(request);
-  if (!roles.includes(user.role)) throw forbidden();
-  return user;
-}
-
 /**
- * Extra unit-access rules contributed by later modules (e.g. evaluators may read the units they are
- * assigned to). Each returns true to allow.
+ * The signed-in user, if their role may act so (any of `actions`) on the kind at all (403 otherwise;
+ * the object itself is checked with `assertCan`).
  */
-type UnitAccessRule = (user: SessionUser, unitId: number, mode: "read" | "write") => boolean;
-const extraRules: UnitAccessRule[] = [];
-export function registerUnitAccessRule(rule: UnitAccessRule): void {
-  extraRules.push(rule);
-}
-
-export function canAccessUnit(user: SessionUser, unitId: number, mode: "read" | "write"): boolean {
-  switch (user.role) {
-    case "office":
-      return true;
-    case "leader":
-      return mode === "read";
-    case "department":
-      return user.unitId === unitId;
-    case "evaluator":
-      return extraRules.some((rule) => rule(user, unitId, mode));
-  }
-}
-
-/** Throws 403 unless the user may read (or write) this unit's data. */
-export function assertUnitAccess(user: SessionUser, unitId: number, mode: "read" | "write" = "read"): void {
-  if (!canAccessUnit(user, unitId, mode)) throw forbidden("您无权访问其他单位的数据。");
-}
-
-export async function requireUnitAccess(request: Request, unitId: number, mode: "read" | "write" = "read"): Promise<SessionUser> {
+export async function requireAccess(request: Request, actions: Action | readonly Action[], kind: ResourceKind): Promise<SessionUser> {
   const user = await requireUser(request);
-  assertUnitAccess(user, unitId, mode);
+  const any = typeof actions === "string" ? [actions] : actions;
+  if (!any.some((action) => may(user, action, kind))) throw forbidden(accessRefusal(kind));
   return user;
+}
+
+/** Throws 403 unless the user may act so on this object (`message` says why, in Chinese). */
+export function assertCan(db: Reader, user: SessionUser, action: Action, resource: Resource, message = accessRefusal(resource.kind)): void {
+  if (!can(db, user, action, resource)) throw forbidden(message);
 }
 
 export function actorOf(user: Pick<SessionUser, "id" | "displayName" | "username">): Actor {

@@ -1,14 +1,58 @@
-/** Responses thrown by guards and services; the root ErrorBoundary renders them in Chinese. */
+import { DomainError, type ErrorCode } from "../domain/domain-error";
+
+/** The one mapping from a refusal's code to the HTTP status a route answers with. */
+export const HTTP_STATUS: Record<ErrorCode, 400 | 403 | 404 | 409> = {
+  invalid: 400,
+  forbidden: 403,
+  notFound: 404,
+  conflict: 409,
+};
+
+/** A refusal as a plain-text Response (the root ErrorBoundary shows it in Chinese). */
+export function errorResponse(error: DomainError): Response {
+  return new Response(error.message, { status: HTTP_STATUS[error.code], headers: { "Content-Type": "text/plain; charset=utf-8" } });
+}
+
+/** A refusal's status, message and field, or null when `error` is not a refusal (a bug: rethrow it). */
+export function refusalOf(error: unknown): { status: (typeof HTTP_STATUS)[ErrorCode]; message: string; field?: string } | null {
+  if (!(error instanceof DomainError)) return null;
+  return { status: HTTP_STATUS[error.code], message: error.message, field: error.field };
+}
+
+/** For loaders: a refusal becomes its Response; anything else is rethrown as it is. */
+export function throwAsResponse(error: unknown): never {
+  if (error instanceof DomainError) throw errorResponse(error);
+  throw error;
+}
+
+/**
+ * For actions that answer in the page: a thrown Response passes through; a forbidden refusal becomes
+ * the page's error (like a loader's); any other refusal its field errors and status; anything else is rethrown.
+ */
+export function actionRefusal(error: unknown): { status: number; fieldErrors: Record<string, string> } {
+  if (error instanceof Response) throw error;
+  if (error instanceof DomainError && error.code === "forbidden") throw errorResponse(error);
+  return refusalErrors(error);
+}
+
+/** For actions: the refusal as field errors (its field, else `_form`) with its status; anything else is rethrown. */
+export function refusalErrors(error: unknown): { status: number; fieldErrors: Record<string, string> } {
+  const r = refusalOf(error);
+  if (!r) throw error;
+  return { status: r.status, fieldErrors: { [r.field ?? "_form"]: r.message } };
+}
+
+/** Responses thrown by guards in routes, built from the same mapping. */
 export function forbidden(message = "您无权访问此页面或执行此操作。"): Response {
-  return new Response(message, { status: 403, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  return errorResponse(new DomainError("forbidden", message));
 }
 
 export function notFound(message = "您要找的内容不存在。"): Response {
-  return new Response(message, { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  return errorResponse(new DomainError("notFound", message));
 }
 
 export function badRequest(message: string): Response {
-  return new Response(message, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  return errorResponse(new DomainError("invalid", message));
 }
 
 /** Parse a positive integer id from a route param; anything else is a 404. */

@@ -3,7 +3,7 @@ import { createCookie } from "@remix-run/node";
 import { eq, lt } from "drizzle-orm";
 import { getDb } from "../../db/client";
 import { sessions } from "../../db/schema";
-import { isProduction, sessionIdleMinutes, sessionSecret } from "../config.server";
+import { config, isProduction, sessionSecret } from "../config.server";
 import { boundedMemo } from "./bounded-memo.server";
 import { preparedStatement } from "./prepared-statement.server";
 
@@ -54,7 +54,7 @@ export function touchSession(id: string): { userId: number } | null {
     | undefined;
   if (!row) return null;
   const now = Date.now();
-  const idleMs = sessionIdleMinutes() * 60_000;
+  const idleMs = config().sessionIdleMinutes * 60_000;
   if (now - Date.parse(row.lastSeenAt) > idleMs) {
     db.delete(sessions).where(eq(sessions.id, id)).run();
     return null;
@@ -79,6 +79,6 @@ export function destroyUserSessions(userId: number, exceptId?: string | null): v
 }
 
 export function purgeExpiredSessions(): void {
-  const cutoff = new Date(Date.now() - sessionIdleMinutes() * 60_000).toISOString();
+  const cutoff = new Date(Date.now() - config().sessionIdleMinutes * 60_000).toISOString();
   getDb().delete(sessions).where(lt(sessions.lastSeenAt, cutoff)).run();
 }

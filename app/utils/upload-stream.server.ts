@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { uploadsDir } from "../config.server";
+import { config, uploadsDir } from "../config.server";
 import { EVIDENCE_KIND_INFO, kindForFileName, type EvidenceKind } from "./evidence-kinds";
 import { detectFileKind } from "./file-type.server";
 
@@ -18,16 +18,11 @@ export interface UploadLimits {
   maxSubmissionBytes: number;
 }
 
-function envMegabytes(name: string, fallback: number): number {
-  const v = Number(process.env[name]);
-  return Number.isFinite(v) && v > 0 ? Math.floor(v * MB) : fallback * MB;
-}
-
-/** UPLOAD_MAX_FILE_MB (default 50) and UPLOAD_MAX_SUBMISSION_MB (default 1024), read on each call. */
+/** UPLOAD_MAX_FILE_MB (default 50) and UPLOAD_MAX_SUBMISSION_MB (default 1024), from the configuration. */
 export function uploadLimits(): UploadLimits {
   return {
-    maxFileBytes: envMegabytes("UPLOAD_MAX_FILE_MB", 50),
-    maxSubmissionBytes: envMegabytes("UPLOAD_MAX_SUBMISSION_MB", 1024),
+    maxFileBytes: config().upload.maxFileBytes,
+    maxSubmissionBytes: config().upload.maxSubmissionBytes,
   };
 }
 

@@ -4,7 +4,7 @@ import { categories, submissionAnswers, submissionEvents, submissions, units, us
 import { CYCLE_STATUSES } from "../../db/schema/cycles";
 import { transitionsFrom } from "../../app/domain/cycle-status";
 import { leavesOf } from "../../app/domain/indicator-spec";
-import { createCycle, findCycleByYear, getCycle, getIndicatorSet, transitionCycle, type CycleActor } from "../../app/services/cycles.server";
+import { createCycle, findCycleByYear, cycleOr404, getIndicatorSet, transitionCycle, type CycleActor } from "../../app/services/cycles.server";
 import { mutate, writeAudit } from "../../app/utils/audit.server";
 import { SEED_ACTOR } from "./accounts";
 import { DEMO_UNITS } from "./district";
@@ -53,7 +53,7 @@ export function seedDemoCycles(db: Db, hooks: DemoCycleHooks = {}): void {
     if (!cycle) {
       const created = createCycle(SEED_ACTOR, { year: demo.year, title: demo.title, source: "template" });
       if (!created.ok) throw new Error(`演示考核年度${demo.year}创建失败：${JSON.stringify(created.fieldErrors)}`);
-      cycle = getCycle(created.id, db);
+      cycle = cycleOr404(created.id, db);
     }
     advanceTo(db, { id: cycle.id, year: demo.year }, demo, hooks);
   }
@@ -62,7 +62,7 @@ export function seedDemoCycles(db: Db, hooks: DemoCycleHooks = {}): void {
 /** Step forward through the status machine until the cycle reaches `target` (never backwards). */
 function advanceTo(db: Db, cycle: { id: number; year: number }, demo: (typeof DEMO_CYCLES)[number], hooks: DemoCycleHooks): void {
   for (;;) {
-    const { status } = getCycle(cycle.id, db);
+    const { status } = cycleOr404(cycle.id, db);
     if (CYCLE_STATUSES.indexOf(status) >= CYCLE_STATUSES.indexOf(demo.status)) return;
     const step = transitionsFrom(status)[0];
     if (!step) return;

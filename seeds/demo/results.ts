@@ -1,7 +1,8 @@
 import { asc } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { cycles } from "../../db/schema";
-import { COMPUTE_STATUSES, computeCycleResults, resultsMeta } from "../../app/services/results.server";
+import { cycleAllows } from "../../app/domain/cycle-capabilities";
+import { computeCycleResults, resultsMeta } from "../../app/services/results.server";
 import { SEED_ACTOR } from "./accounts";
 
 /**
@@ -13,7 +14,7 @@ import { SEED_ACTOR } from "./accounts";
  */
 export function seedDemoResults(db: Db): void {
   for (const cycle of db.select().from(cycles).orderBy(asc(cycles.year)).all()) {
-    if (!COMPUTE_STATUSES.includes(cycle.status) || resultsMeta(cycle.id, "preliminary")) continue;
+    if (!cycleAllows(cycle.status, "computeResults") || resultsMeta(cycle.id, "preliminary")) continue;
     const out = computeCycleResults(cycle.id, SEED_ACTOR);
     if (!out.ok) console.warn(`演示数据：${cycle.year}年度考核结果未生成：${out.message}`);
   }

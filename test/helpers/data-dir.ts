@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { reloadConfig } from "../../app/config.server";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll } from "vitest";
@@ -12,6 +13,7 @@ export function useTempDataDir(): { dir: () => string } {
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "zwgk-test-"));
     process.env.DATA_DIR = dir;
+    reloadConfig();
     closeDb();
     getDb();
   });

@@ -82,3 +82,20 @@ export function routeIntents(route: Pick<RouteFile, "file">): string[] {
   }
   return [...intents].sort();
 }
+
+/** The access guard a loader or action opens with: `requireAccess(request, <action(s)>, "<kind>")`, read from its source. */
+export interface RouteGuard {
+  actions: string[];
+  kind: string;
+}
+
+/** The guards of a route's loader and action (null: that export has no requireAccess guard). */
+export function routeGuards(route: Pick<RouteFile, "file">): Partial<Record<"loader" | "action", RouteGuard | null>> {
+  const src = fs.readFileSync(route.file, "utf8");
+  const out: Partial<Record<"loader" | "action", RouteGuard | null>> = {};
+  for (const m of src.matchAll(/export (?:async )?function (loader|action)\b[\s\S]*?\n\}\n/g)) {
+    const call = /requireAccess\(request, (\[[^\]]*\]|"\w+"), "(\w+)"\)/.exec(m[0]);
+    out[m[1] as "loader" | "action"] = call ? { actions: [...call[1].matchAll(/"(\w+)"/g)].map((q) => q[1]), kind: call[2] } : null;
+  }
+  return out;
+}

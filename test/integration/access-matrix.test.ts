@@ -29,7 +29,9 @@ import { seedDemo } from "../../seeds/demo/index";
 import { useTempDataDir } from "../helpers/data-dir";
 import { chunksOf, pdfBytes } from "../helpers/evidence-fixtures";
 import { makeRequest, run, sessionCookieFor } from "../helpers/remix";
-import { routeFiles, routeIntents, type RouteModule } from "../helpers/routes";
+import { ACTIONS, POLICY, RESOURCE_KINDS, may, type Action, type ResourceKind } from "../../app/policy.server";
+import type { Role } from "../../db/schema";
+import { routeFiles, routeGuards, routeIntents, type RouteModule } from "../helpers/routes";
 
 /**
  * The access matrix, generated from app/routes: every route whose URL takes an id × every role ×
@@ -394,4 +396,70 @@ describe("access matrix generated from app/routes", () => {
     }
     expect(problems).toEqual([]);
   });
+
+  it("every loader and action opens with a policy guard, except the public pages and the login itself", () => {
+    const PUBLIC = new Set(["healthz", "login", "logout", "public.results.$year", "public.results._index"]);
+    const unguarded: string[] = [];
+    for (const route of routeFiles().filter((r) => !PUBLIC.has(r.id))) {
+      for (const [fn, guard] of Object.entries(routeGuards(route))) {
+        if (!guard) unguarded.push(`${route.id} ${fn}`);
+        else if (!(RESOURCE_KINDS as readonly string[]).includes(guard.kind)) unguarded.push(`${route.id} ${fn}: unknown kind ${guard.kind}`);
+      }
+    }
+    expect(unguarded).toEqual([]);
+  });
+
+  it("every route refuses (403) each role the policy table refuses for the route's kind, before anything else", async () => {
+    const users: Record<Role, string> = { office: "admin", leader: "leader", department: "dept-001", evaluator: "eval-matrix" };
+    const problems: string[] = [];
+    let refusals = 0;
+    for (const route of routeFiles()) {
+      const guards = routeGuards(route);
+      const mod = (await import(route.file)) as RouteModule;
+      for (const fn of ["loader", "action"] as const) {
+        const guard = guards[fn];
+        const handler = mod[fn];
+        if (!guard || !handler) continue;
+        for (const [role, username] of Object.entries(users) as [Role, string][]) {
+          if (guard.actions.some((a) => may({ role }, a as Action, guard.kind as ResourceKind))) continue;
+          const params = Object.fromEntries(route.paramNames.map((p) => [p, SHARED[p] ?? CANDIDATES[p]?.[0]?.id ?? "1"]));
+          const res = await run(handler, makeRequest(route.urlFor(params), fn === "action" ? { cookie: cookies[username], form: TAMPERED_FORM } : { cookie: cookies[username] }), params);
+          refusals++;
+          if (res.status !== 403) problems.push(`${role} ${fn} ${route.id} → ${res.status}`);
+        }
+      }
+    }
+    expect(refusals).toBeGreaterThan(100);
+    expect(problems).toEqual([]);
+  });
 });
+
+describe("the policy table itself", () => {
+  const scopes = (role: Role) => RESOURCE_KINDS.flatMap((kind) => ACTIONS.map((action) => ({ kind, action, scope: POLICY[kind][action][role] })));
+
+  it("answers every role × action × kind with a known scope", () => {
+    for (const kind of RESOURCE_KINDS) {
+      for (const action of ACTIONS) {
+        expect(Object.keys(POLICY[kind][action]).sort(), `${kind}.${action}`).toEqual(["department", "evaluator", "leader", "office"]);
+        for (const scope of Object.values(POLICY[kind][action])) expect(["all", "none", "ownUnit", "assignedUnit", "inspector", "leadEvaluator"]).toContain(scope);
+      }
+    }
+  });
+
+  it("leaders write and decide nothing but their own account", () => {
+    expect(scopes("leader").filter((x) => x.action !== "read" && x.scope !== "none" && x.kind !== "account")).toEqual([]);
+  });
+
+  it("a department reaches only its own unit's objects (and its own account)", () => {
+    expect(scopes("department").filter((x) => x.scope !== "none" && x.scope !== "ownUnit" && x.kind !== "account")).toEqual([]);
+  });
+
+  it("an evaluator reaches only the units it is assigned to, inspects or leads (and its own account)", () => {
+    expect(scopes("evaluator").filter((x) => x.kind !== "account" && ["all", "ownUnit"].includes(x.scope))).toEqual([]);
+  });
+
+  it("unit-bound scopes belong to the role that has a unit or assignments", () => {
+    expect(RESOURCE_KINDS.flatMap((kind) => ACTIONS.flatMap((action) => (["office", "leader"] as const).map((role) => POLICY[kind][action][role]))).filter((s) => s !== "all" && s !== "none")).toEqual([]);
+  });
+});
+

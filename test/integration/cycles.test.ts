@@ -1,4 +1,5 @@
 import { and, eq } from "drizzle-orm";
+import { currentCycle } from "../../app/services/self-inspection-context.server";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as cyclePage from "../../app/routes/cycles.$cycleId";
 import * as cyclesIndex from "../../app/routes/cycles._index";
@@ -9,7 +10,6 @@ import { toPackageNodes } from "../../app/domain/indicator-spec";
 import { PRECONDITION_CHECKS } from "../../app/services/cycle-preconditions.server";
 import {
   addIndicatorSet,
-  currentCycle,
   findCycleByYear,
   getIndicatorSet,
   listCycleSets,
@@ -342,7 +342,7 @@ describe("the status machine", () => {
   it("walks on to 已归档, after which nothing changes; the current cycle is the latest one in progress", () => {
     const office: CycleActor = { id: userId("admin"), name: "admin", role: "office" };
     const cycle = cycleOf(2028);
-    expect(currentCycle()?.year).toBe(2028);
+    expect(currentCycle(getDb())?.year).toBe(2028);
     for (const to of ["evaluating", "preliminary"] as CycleStatus[]) expect(transitionCycle(cycle.id, to, office).ok).toBe(true);
     // 定稿 waits for the appeal window (issue 6): let 初步结果 lie long enough in the past.
     db().update(cycleTransitions).set({ at: "2020-01-01T00:00:00.000Z" }).where(and(eq(cycleTransitions.cycleId, cycle.id), eq(cycleTransitions.toStatus, "preliminary"))).run();
@@ -355,10 +355,10 @@ describe("the status machine", () => {
       ok: false,
       fieldErrors: { selfInspectionDue: "考核已定稿，自查截止日期不能再修改" },
     });
-    expect(currentCycle()?.year).toBe(2028);
+    expect(currentCycle(getDb())?.year).toBe(2028);
     expect(transitionCycle(cycle.id, "archived", office).ok).toBe(true);
     // 2026 and 2027 are still drafts: nothing is in progress.
-    expect(currentCycle()).toBeNull();
+    expect(currentCycle(getDb())).toBeNull();
     expect(db().select().from(cycleTransitions).where(eq(cycleTransitions.cycleId, cycle.id)).all().map((t) => t.toStatus)).toEqual([
       "published",
       "evaluating",

@@ -1,4 +1,6 @@
 import crypto from "node:crypto";
+import { reloadConfig } from "../../app/config.server";
+import { DomainError } from "../../app/domain/domain-error";
 import fs from "node:fs";
 import path from "node:path";
 import { unstable_parseMultipartFormData } from "@remix-run/node";
@@ -11,20 +13,7 @@ import { getDb, getSqlite } from "../../db/client";
 import { auditLog, evidenceBlobs, evidenceFiles, evidenceLinks, users } from "../../db/schema";
 import { seedAccounts } from "../../seeds/demo/accounts";
 import * as evidenceRoute from "../../app/routes/evidence.$fileId";
-import {
-  addLink,
-  commitEvidenceUploads,
-  createEvidenceUploadHandler,
-  deleteEvidence,
-  deleteEvidenceLink,
-  EvidenceError,
-  listEvidence,
-  LOCKED_MESSAGE,
-  lockEvidence,
-  saveUploadedEvidence,
-  usedEvidenceBytes,
-  type EvidenceOwnerType,
-} from "../../app/services/evidence.server";
+import { addLink, commitEvidenceUploads, createEvidenceUploadHandler, deleteEvidence, deleteEvidenceLink, listEvidence, LOCKED_MESSAGE, lockEvidence, saveUploadedEvidence, usedEvidenceBytes, type EvidenceOwnerType } from "../../app/services/evidence.server";
 import { mutate, verifyAuditChain, type Actor } from "../../app/utils/audit.server";
 import { detectFileKind } from "../../app/utils/file-type.server";
 import {
@@ -80,7 +69,9 @@ beforeAll(() => {
 
 afterEach(() => {
   delete process.env.UPLOAD_MAX_FILE_MB;
+  reloadConfig();
   delete process.env.UPLOAD_MAX_SUBMISSION_MB;
+  reloadConfig();
 });
 
 /** A fresh (real) owner per test so counts do not interfere. */
@@ -206,6 +197,7 @@ describe("upload refusals leave nothing behind", () => {
 
   it("refuses an oversize file as soon as the limit is crossed", async () => {
     process.env.UPLOAD_MAX_FILE_MB = "1";
+    reloadConfig();
     let pulled = 0;
     async function* big() {
       const chunk = new Uint8Array(64 * 1024);
@@ -225,6 +217,7 @@ describe("upload refusals leave nothing behind", () => {
 
   it("enforces the remaining per-submission budget across files", async () => {
     process.env.UPLOAD_MAX_SUBMISSION_MB = "0.01"; // 10485 bytes
+    reloadConfig();
     const owner = newOwner();
     const first = pdfBytes("x".repeat(6000));
     await save(first, "一.pdf", owner);
@@ -379,9 +372,9 @@ describe("locking, deleting and links", () => {
         return e;
       }
     })();
-    expect(err).toBeInstanceOf(EvidenceError);
-    expect((err as EvidenceError).message).toBe(LOCKED_MESSAGE);
-    expect((err as EvidenceError).status).toBe(409);
+    expect(err).toBeInstanceOf(DomainError);
+    expect((err as DomainError).message).toBe(LOCKED_MESSAGE);
+    expect((err as DomainError).code).toBe("conflict");
     expect(() => deleteEvidenceLink({ actor, linkId: link.id, ...owner })).toThrow(LOCKED_MESSAGE);
     expect(getDb().select().from(evidenceFiles).where(eq(evidenceFiles.id, b.id)).get()!.deletedAt).toBeNull();
     expect(getDb().select().from(evidenceLinks).where(eq(evidenceLinks.id, link.id)).get()!.deletedAt).toBeNull();
@@ -404,7 +397,7 @@ describe("locking, deleting and links", () => {
   it("accepts only http(s) links", () => {
     const owner = newOwner();
     for (const url of ["javascript:alert(1)", "ftp://example.com/a", "file:///etc/passwd", "不是链接", ""]) {
-      expect(() => addLink({ actor, unitId: unitA, ...owner, url, title: "x" }), url).toThrow(EvidenceError);
+      expect(() => addLink({ actor, unitId: unitA, ...owner, url, title: "x" }), url).toThrow(DomainError);
     }
     const link = addLink({ actor, unitId: unitA, ...owner, url: "  http://zwgk.example.gov.cn/a?b=1  " });
     expect(link.url).toBe("http://zwgk.example.gov.cn/a?b=1");
@@ -528,6 +521,7 @@ describe("streaming keeps memory flat", () => {
 
   it("a 200 MB upload is written byte for byte while memory grows far less than the file", async () => {
     process.env.UPLOAD_MAX_FILE_MB = "300";
+    reloadConfig();
     const total = 200 * MB;
     const gen = generated(total);
     const row = await saveUploadedEvidence({ actor, unitId: unitA, ...newOwner(), part: { filename: "大型台账扫描件.pdf", data: gen.stream() } });
@@ -541,6 +535,7 @@ describe("streaming keeps memory flat", () => {
 
   it("the same holds through the real multipart parser with a streamed request body", async () => {
     process.env.UPLOAD_MAX_FILE_MB = "300";
+    reloadConfig();
     const total = 200 * MB;
     const gen = generated(total);
     const boundary = "----zwgk" + crypto.randomBytes(8).toString("hex");

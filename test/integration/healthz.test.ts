@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { reloadConfig } from "../../app/config.server";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { closeDb } from "../../db/client";
@@ -22,6 +23,7 @@ describe("GET /healthz", () => {
     const blocker = path.join(data.dir(), "not-a-directory");
     fs.writeFileSync(blocker, "x");
     process.env.DATA_DIR = blocker;
+    reloadConfig();
     closeDb();
     try {
       const res = await run(healthz.loader as never, makeRequest("/healthz"));
@@ -29,6 +31,7 @@ describe("GET /healthz", () => {
       expect(res.data).toEqual({ ok: false });
     } finally {
       process.env.DATA_DIR = good;
+      reloadConfig();
     }
     const back = await run(healthz.loader as never, makeRequest("/healthz"));
     expect(back.status).toBe(200);

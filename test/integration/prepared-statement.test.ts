@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { reloadConfig } from "../../app/config.server";
 import { afterEach, describe, expect, it } from "vitest";
 import { closeDb, getSqlite } from "../../db/client";
 import { preparedStatement } from "../../app/utils/prepared-statement.server";
@@ -17,6 +18,7 @@ function openFresh(): void {
   const dir = makeTempDir("zwgk-stmt-");
   dirs.push(dir);
   process.env.DATA_DIR = dir;
+  reloadConfig();
   closeDb();
 }
 

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { reloadConfig } from "../../app/config.server";
 import path from "node:path";
 import { and, eq, isNull } from "drizzle-orm";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -40,7 +41,9 @@ beforeAll(async () => {
 
 afterEach(() => {
   delete process.env.UPLOAD_MAX_FILE_MB;
+  reloadConfig();
   delete process.env.UPLOAD_MAX_SUBMISSION_MB;
+  reloadConfig();
 });
 
 // dept-001 → JD001 城关街道办事处, dept-002 → JD002, dept-003 → JD003 (街道); dept-007 → BM001 区教育局 (区级部门).
@@ -284,12 +287,15 @@ describe("evidence uploads on a leaf", () => {
   it("refuses a file over the configured per-file limit and uploads over the per-submission total", async () => {
     const sub = submissionOf("JD001")!;
     process.env.UPLOAD_MAX_FILE_MB = "0.001"; // 1 KB (floor of 1048.576 bytes)
+    reloadConfig();
     const big = await upload("dept-001", node("1.1"), [{ name: "大文件.pdf", bytes: pdfBytes("x".repeat(3000)) }], String(sub.id));
     expect(big.status).toBe(413);
     expect(big.data.error).toMatch(/^文件“大文件\.pdf”超过.*MB上限，已拒绝上传$/);
     delete process.env.UPLOAD_MAX_FILE_MB;
+    reloadConfig();
 
     process.env.UPLOAD_MAX_SUBMISSION_MB = "0.002"; // ~2 KB for the whole submission
+    reloadConfig();
     const first = await upload("dept-001", node("1.4"), [{ name: "合计一.pdf", bytes: pdfBytes("a".repeat(1200)) }], String(sub.id));
     expect(first.status).toBe(200);
     const second = await upload("dept-001", node("1.3"), [{ name: "合计二.pdf", bytes: pdfBytes("b".repeat(1200)) }], String(sub.id));

@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import { reloadConfig } from "../../app/config.server";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../../db/client";
 import { sessions, users } from "../../db/schema";
@@ -19,6 +20,7 @@ beforeAll(async () => {
 
 afterEach(() => {
   delete process.env.SESSION_IDLE_MINUTES;
+  reloadConfig();
 });
 
 async function signIn(username: string): Promise<{ cookie: string; sessionId: string }> {
@@ -80,6 +82,7 @@ describe("idle session expiry", () => {
 
   it("honours SESSION_IDLE_MINUTES", async () => {
     process.env.SESSION_IDLE_MINUTES = "5";
+    reloadConfig();
     const a = await signIn("dept-003");
     idleFor(a.sessionId, 4);
     expect((await openHome(a.cookie)).status).toBe(200);

@@ -1,4 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { reloadConfig } from "../../app/config.server";
 import { seedDemo } from "../../seeds/demo/index";
 import { useTempDataDir } from "../helpers/data-dir";
 import { makeRequest, run } from "../helpers/remix";
@@ -19,6 +20,7 @@ beforeAll(async () => {
 afterEach(() => {
   if (original === undefined) delete process.env.SESSION_SECRET;
   else process.env.SESSION_SECRET = original;
+  reloadConfig();
 });
 
 async function signIn(username: string): Promise<string> {
@@ -30,9 +32,11 @@ async function signIn(username: string): Promise<string> {
 describe("signed session cookie", () => {
   it("a cookie signed with another SESSION_SECRET is not accepted", async () => {
     process.env.SESSION_SECRET = "secret-one-0123456789abcdef0123456789abcdef";
+    reloadConfig();
     const cookie = await signIn("dept-001");
     expect((await run(home.loader, makeRequest("/", { cookie }))).status).toBe(200);
     process.env.SESSION_SECRET = "secret-two-0123456789abcdef0123456789abcdef";
+    reloadConfig();
     const res = await run(home.loader, makeRequest("/", { cookie }));
     expect(res.status).toBe(302);
     expect(res.location).toMatch(/^\/login/);
@@ -40,6 +44,7 @@ describe("signed session cookie", () => {
 
   it("swapping the signed value for another session's id is not accepted", async () => {
     process.env.SESSION_SECRET = "secret-three-0123456789abcdef0123456789abcdef";
+    reloadConfig();
     const a = await signIn("dept-002");
     const b = await signIn("dept-003");
     const [nameA, valueA] = a.split("=");

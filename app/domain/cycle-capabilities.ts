@@ -1,0 +1,58 @@
+import type { CycleStatus } from "../../db/schema/cycles";
+
+/**
+ * What each cycle status allows (beside its transition table in cycle-status.ts): the one place
+ * routes and services ask "may this happen now?" instead of comparing statuses themselves.
+ */
+export const CYCLE_CAPABILITIES = [
+  /** Seen beyond the office (lists, pages of departments, evaluators and leaders). */
+  "visible",
+  /** Indicator sets are added, replaced and edited freely (a draft). */
+  "editSets",
+  /** Published indicators may still be amended, with a reason. */
+  "amendIndicators",
+  /** A department's self-inspection of the cycle is shown (to it and in the office's overview). */
+  "selfInspectionShown",
+  /** Departments fill in and submit their self-inspection (自查). */
+  "selfInspect",
+  /** Evaluators work: assignments, entries, sign-off, spot checks, arbitration. */
+  "evaluate",
+  /** The office (re)computes the preliminary results. */
+  "computeResults",
+  /** Results are out: departments see their score cards (初步结果 and later). */
+  "resultsOut",
+  /** Appeals (复核申请) are filed and decided; the window may be closed early. */
+  "appeal",
+  /** The final snapshot stands (已定稿 and later): it is what every page and export shows. */
+  "resultsFinal",
+  /** The public 通报 page may be opened. */
+  "publicPage",
+] as const;
+export type CycleCapability = (typeof CYCLE_CAPABILITIES)[number];
+
+export const CYCLE_STATUS_CAPABILITIES: Record<CycleStatus, readonly CycleCapability[]> = {
+  draft: ["editSets"],
+  published: ["visible", "amendIndicators", "selfInspectionShown", "selfInspect", "evaluate", "computeResults"],
+  evaluating: ["visible", "amendIndicators", "selfInspectionShown", "evaluate", "computeResults"],
+  preliminary: ["visible", "selfInspectionShown", "computeResults", "resultsOut", "appeal"],
+  final: ["visible", "selfInspectionShown", "resultsOut", "resultsFinal", "publicPage"],
+  archived: ["visible", "resultsOut", "resultsFinal", "publicPage"],
+};
+
+export function cycleAllows(status: CycleStatus, capability: CycleCapability): boolean {
+  return CYCLE_STATUS_CAPABILITIES[status].includes(capability);
+}
+
+/** The statuses that allow a capability (for queries), in status order. */
+export function statusesAllowing(capability: CycleCapability): CycleStatus[] {
+  return (Object.keys(CYCLE_STATUS_CAPABILITIES) as CycleStatus[]).filter((status) => cycleAllows(status, capability));
+}
+
+export type EditMode = "draft" | "amend" | "frozen";
+
+/** How the indicator editor works in a status: edit freely, amend with a reason, or not at all. */
+export function editModeOf(status: CycleStatus): EditMode {
+  if (cycleAllows(status, "editSets")) return "draft";
+  if (cycleAllows(status, "amendIndicators")) return "amend";
+  return "frozen";
+}

@@ -1,0 +1,22 @@
+/**
+ * The one refusal type: a code saying what kind of refusal it is and a Chinese message for the
+ * person refused (with the form field it concerns, when there is one). Services throw it; routes
+ * turn it into an HTTP answer in one place (app/utils/http.server.ts).
+ */
+export const ERROR_CODES = ["invalid", "forbidden", "notFound", "conflict"] as const;
+/** invalid: bad input; forbidden: not this user's to see or do; notFound: no such object; conflict: not in this state, or changed meanwhile. */
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export class DomainError<Details extends object = object> extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** The form field the message belongs to (else it is about the whole form). */
+    readonly field?: string,
+    /** What a caller may show beside the message (e.g. the missing items of a submission). */
+    readonly details?: Details,
+  ) {
+    super(message);
+    this.name = "DomainError";
+  }
+}
