@@ -1,4 +1,3 @@
-import { unstable_parseMultipartFormData } from "@remix-run/node";
 import { eq } from "drizzle-orm";
 import { getDb } from "../../db/client";
 import { submissions } from "../../db/schema";
@@ -9,7 +8,7 @@ import { createUploadBudget, UploadRejectedError } from "../utils/upload-stream.
 import {
   addLink,
   commitEvidenceUploads,
-  createEvidenceUploadHandler,
+  receiveEvidenceForm,
   deleteEvidence,
   deleteEvidenceLink,
   evidenceLinkSchema,
@@ -18,6 +17,7 @@ import {
   usedEvidenceBytes,
   type EvidenceFile,
   type EvidenceLink,
+  type ReceivedEvidenceForm,
 } from "./evidence.server";
 import { EVIDENCE_OWNER_TYPE, findSubmission, leafOwnerId, SubmissionError, type LeafInfo, type UnitContext } from "./self-inspection-context.server";
 import { assertLeafEditable, ensureSubmission, findLeaf, resolveDepartmentContext } from "./submissions.server";
@@ -40,10 +40,7 @@ function kindsMessage(leaf: LeafInfo): string {
 function asResult(error: unknown): LeafEvidenceResult {
   if (error instanceof SubmissionError) return { ok: false, status: error.status, error: error.message };
   if (error instanceof EvidenceError) return { ok: false, status: error.status, error: error.message };
-  if (error instanceof UploadRejectedError) {
-    const status = error.code === "file_too_large" || error.code === "submission_too_large" ? 413 : 400;
-    return { ok: false, status, error: error.message };
-  }
+  if (error instanceof UploadRejectedError) return { ok: false, status: error.status, error: error.message };
   throw error;
 }
 
@@ -81,10 +78,10 @@ export async function uploadLeafEvidence(args: { request: Request; actor: Actor;
         ctx.leaves.map((l) => leafOwnerId(existing.id, l.nodeId)),
       )
     : 0;
-  const upload = createEvidenceUploadHandler({ budget: createUploadBudget(used) });
+  let upload: ReceivedEvidenceForm | null = null;
   try {
-    const form = await unstable_parseMultipartFormData(args.request, upload.handler);
-    resolveDepartmentContext(getDb(), args.user, form.get("submissionId"));
+    upload = await receiveEvidenceForm(args.request, { budget: createUploadBudget(used) });
+    resolveDepartmentContext(getDb(), args.user, upload.fields.get("submissionId"));
     if (upload.uploads.length === 0) throw new UploadRejectedError("no_file", "请选择要上传的文件");
     if (leaf.evidenceKinds.length > 0) {
       const bad = upload.uploads.find((u) => !leaf.evidenceKinds.includes(u.kind));
@@ -104,7 +101,7 @@ export async function uploadLeafEvidence(args: { request: Request; actor: Actor;
   } catch (error) {
     return asResult(error);
   } finally {
-    upload.discard();
+    upload?.discard();
   }
 }
 
