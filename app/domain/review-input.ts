@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { PACKAGE_FORMAT, validatePackage, type IndicatorNode, type LeafInput, type LeafRule } from "../../scoring";
 import { fromEngineDateTime, toEngineDateTime } from "./answer-input";
+import { formatBeijingTime } from "../utils/beijing-time";
 import { parseDecimal, parseFraction } from "./number-input";
 
 /**
@@ -275,7 +276,7 @@ export function inputsDiffer(rule: LeafRule, a: LeafInput | null, b: LeafInput |
 
 // ---------------------------------------------------------------- describing
 
-const fmtTime = (ts: string) => fromEngineDateTime(ts).replace("T", " ");
+const fmtTime = (ts: string) => formatBeijingTime(ts, "minute");
 
 /** What an input says, in Chinese, for the side-by-side view. */
 export function describeInput(rule: LeafRule, input: LeafInput | null): string[] {
