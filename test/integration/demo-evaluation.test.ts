@@ -1,7 +1,8 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as boardPage from "../../app/routes/evaluation._index";
 import * as batchPage from "../../app/routes/spotchecks.$batchId";
+import * as leafPage from "../../app/routes/review.$unitId.$nodeId";
 import { listDivergences } from "../../app/services/arbitration.server";
 import { appealWindow, cycleByYear } from "../../app/services/evaluation-context.server";
 import { verifyAuditChain } from "../../app/utils/audit.server";
@@ -9,6 +10,7 @@ import { getDb, getSqlite } from "../../db/client";
 import { appeals, assignmentDraws, cycleResults, evaluatorAssignments, evaluatorEntries, findings, rectifications, spotCheckBatches, units, users } from "../../db/schema";
 import { ASSIGN_SEED_2026, DIVERGENT_2026, SPOTCHECK_SEED_2026 } from "../../seeds/demo/evaluation";
 import { seedDemo } from "../../seeds/demo/index";
+import { leafNodeId } from "../helpers/cycle-fixtures";
 import { useTempDataDir } from "../helpers/data-dir";
 import { makeRequest, run, sessionCookieFor } from "../helpers/remix";
 
@@ -67,6 +69,42 @@ describe("demo evaluation data", () => {
     expect(appealWindow(db(), c).open).toBe(false);
     expect(db().select().from(spotCheckBatches).where(and(eq(spotCheckBatches.cycleId, c.id), eq(spotCheckBatches.published, true))).all()).toHaveLength(1);
     expect(db().select().from(cycleResults).where(and(eq(cycleResults.cycleId, c.id), eq(cycleResults.kind, "final"))).all()).toHaveLength(1);
+  });
+
+  it("2026: an evaluator saving 6.2 (timeliness) exactly as prefilled from the self-assessment is not asked for a reason", async () => {
+    const c = cycle(2026);
+    const open = db()
+      .select({ unitId: evaluatorAssignments.unitId, code: units.code, username: users.username })
+      .from(evaluatorAssignments)
+      .innerJoin(units, eq(units.id, evaluatorAssignments.unitId))
+      .innerJoin(users, eq(users.id, evaluatorAssignments.evaluatorId))
+      .where(and(eq(evaluatorAssignments.cycleId, c.id), isNull(evaluatorAssignments.signedOffAt)))
+      .all();
+    let saved = 0;
+    for (const a of open) {
+      const nodeId = String(leafNodeId(c.id, a.code, "6.2"));
+      const params = { unitId: String(a.unitId), nodeId };
+      const cookie = await sessionCookieFor(a.username);
+      const page = await run(leafPage.loader, makeRequest(`/review/${a.unitId}/${nodeId}`, { cookie }), params);
+      if (page.status !== 200 || page.data.readOnly || page.data.entry !== null || page.data.form.events.length === 0) continue;
+      // Save the form as the page shows it: the department's events, untouched.
+      const form = new FormData();
+      for (const [k, v] of Object.entries(page.data.form.values as Record<string, string>)) form.append(k, v);
+      for (const e of page.data.form.events as { claim: string; label: string; start: string; end: string }[]) {
+        form.append("eventClaim", e.claim);
+        form.append("eventLabel", e.label);
+        form.append("eventStart", e.start);
+        form.append("eventEnd", e.end);
+      }
+      form.append("version", String(page.data.version ?? ""));
+      const res = await run(leafPage.action, makeRequest(`/review/${a.unitId}/${nodeId}`, { cookie, form }), params);
+      expect(res.data.fieldErrors, a.code).toEqual({});
+      expect(res.status, a.code).toBe(200);
+      const after = await run(leafPage.loader, makeRequest(`/review/${a.unitId}/${nodeId}`, { cookie }), params);
+      expect(after.data.entry, a.code).toMatchObject({ summary: page.data.self.summary, corrections: null, reason: "" });
+      saved++;
+    }
+    expect(saved).toBeGreaterThan(0);
   });
 
   it("is idempotent and audited", async () => {
