@@ -1,4 +1,5 @@
 import { and, asc, desc, eq } from "drizzle-orm";
+import { asClause } from "../domain/explanation-clause";
 import { z } from "zod";
 import type { Db } from "../../db/client";
 import { appeals, cycles, indicatorNodes, units, users } from "../../db/schema";
@@ -98,7 +99,7 @@ export const decisionSchema = z
     }
   });
 
-export function decideAppeal(db: Db, actor: Actor, appealId: number, input: z.infer<typeof decisionSchema>): void {
+export function decideAppeal(db: Db, actor: Actor, appealId: number, input: z.infer<typeof decisionSchema>, now = new Date()): void {
   mutate(db, (tx) => {
     const appeal = tx.select().from(appeals).where(eq(appeals.id, appealId)).get();
     if (!appeal) throw new EvaluationError("复核申请不存在", 404);
@@ -118,7 +119,7 @@ export function decideAppeal(db: Db, actor: Actor, appealId: number, input: z.in
     }
     const after = tx
       .update(appeals)
-      .set({ status: input.decision, decisionValue: value, decisionReason: input.reason, decidedBy: actor.id, decidedAt: new Date().toISOString() })
+      .set({ status: input.decision, decisionValue: value, decisionReason: asClause(input.reason), decidedBy: actor.id, decidedAt: now.toISOString() })
       .where(eq(appeals.id, appeal.id))
       .returning()
       .get();

@@ -7,7 +7,24 @@ import { listDivergences } from "../../app/services/arbitration.server";
 import { appealWindow, cycleByYear } from "../../app/services/evaluation-context.server";
 import { verifyAuditChain } from "../../app/utils/audit.server";
 import { getDb, getSqlite } from "../../db/client";
-import { appeals, assignmentDraws, cycleResults, evaluatorAssignments, evaluatorEntries, findings, rectifications, spotCheckBatches, units, users } from "../../db/schema";
+import {
+  appeals,
+  arbitrations,
+  assignmentDraws,
+  cycleResults,
+  evaluatorAssignments,
+  evaluatorEntries,
+  evidenceFiles,
+  findings,
+  rectifications,
+  spotCheckBatches,
+  submissions,
+  units,
+  users,
+} from "../../db/schema";
+import { currentResults, storedDocument } from "../../app/services/results.server";
+import { leafOwnerId, loadUnitContext } from "../../app/services/self-inspection-context.server";
+import { DEMO_CYCLES } from "../../seeds/demo/cycles";
 import { ASSIGN_SEED_2026, DIVERGENT_2026, SPOTCHECK_SEED_2026 } from "../../seeds/demo/evaluation";
 import { seedDemo } from "../../seeds/demo/index";
 import { leafNodeId } from "../helpers/cycle-fixtures";
@@ -105,6 +122,51 @@ describe("demo evaluation data", () => {
       saved++;
     }
     expect(saved).toBeGreaterThan(0);
+  });
+
+  it("2025 is consistent with itself: submitted with the required evidence, evaluated and decided before 初步结果/定稿", () => {
+    const c = cycle(2025);
+    const steps = DEMO_CYCLES.find((d) => d.year === 2025)!.steps;
+    const subs = db().select().from(submissions).where(eq(submissions.cycleId, c.id)).all();
+    expect(subs).toHaveLength(14);
+    for (const s of subs) {
+      expect(s.status).toBe("submitted");
+      const ctx = loadUnitContext(db(), c, s.unitId);
+      for (const leaf of ctx.leaves.filter((l) => l.evidenceRequired)) {
+        const files = db()
+          .select()
+          .from(evidenceFiles)
+          .where(and(eq(evidenceFiles.ownerType, "submission_leaf"), eq(evidenceFiles.ownerId, leafOwnerId(s.id, leaf.nodeId)), isNull(evidenceFiles.deletedAt)))
+          .all();
+        expect(files.length, `${ctx.unit.code} ${leaf.code}`).toBeGreaterThan(0);
+        for (const f of files) {
+          expect(f.uploadedAt <= s.submittedAt!).toBe(true);
+          expect(f.lockedAt).not.toBeNull();
+        }
+      }
+    }
+    const within = (at: string | null, from: string, to: string) => at !== null && Date.parse(at) > Date.parse(from) && Date.parse(at) < Date.parse(to);
+    const assignments = db().select().from(evaluatorAssignments).where(eq(evaluatorAssignments.cycleId, c.id)).all();
+    for (const a of assignments) expect(within(a.signedOffAt, steps.evaluating!, steps.preliminary!), `sign-off ${a.signedOffAt}`).toBe(true);
+    const entries = db()
+      .select({ at: evaluatorEntries.updatedAt })
+      .from(evaluatorEntries)
+      .innerJoin(evaluatorAssignments, eq(evaluatorAssignments.id, evaluatorEntries.assignmentId))
+      .where(eq(evaluatorAssignments.cycleId, c.id))
+      .all();
+    for (const e of entries) expect(within(e.at, steps.evaluating!, steps.preliminary!), `entry ${e.at}`).toBe(true);
+    const arbitrated = db().select().from(arbitrations).where(eq(arbitrations.cycleId, c.id)).all();
+    expect(arbitrated.length).toBeGreaterThan(0);
+    for (const r of arbitrated) expect(within(r.decidedAt, steps.evaluating!, steps.preliminary!), `arbitration ${r.decidedAt}`).toBe(true);
+    for (const r of db().select().from(appeals).where(eq(appeals.cycleId, c.id)).all()) expect(within(r.decidedAt, steps.preliminary!, steps.final!), `appeal ${r.decidedAt}`).toBe(true);
+  });
+
+  it("2025 explanations read as one sentence: an arbitration or appeal reason is never followed by “。，”", () => {
+    const c = cycle(2025);
+    const results = storedDocument(currentResults(c.id)!.id, "results");
+    expect(results).toMatch(/仲裁调整：[^"]*取中间值，由/);
+    expect(results).toMatch(/复核调整：[^"]*予以调整（此前仲裁：[^"]*取中间值，2分），由/);
+    expect(results).not.toMatch(/[。；，！？][，；]/);
   });
 
   it("is idempotent and audited", async () => {
