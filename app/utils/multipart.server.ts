@@ -47,9 +47,9 @@ function createParser(request: Request, maxFieldBytes: number): busboy.Busboy {
       defParamCharset: "utf8",
       limits: { fieldSize: maxFieldBytes, fields: MAX_FIELDS, parts: MAX_PARTS },
     });
-  } catch (error) {
-    // busboy refuses a content type without a boundary; the cause is the client's request.
-    throw new UploadRejectedError("malformed", `${MALFORMED}（${error instanceof Error ? error.message : String(error)}）`);
+  } catch {
+    // busboy refuses a content type without a boundary: the client's request, not a fault of ours.
+    throw new UploadRejectedError("malformed", MALFORMED);
   }
 }
 
