@@ -132,13 +132,18 @@ export function ErrorBoundary() {
       message = typeof error.data === "string" ? error.data : message;
     }
   }
+  // Inside the app frame: the signed-in user keeps the navigation (the root loader's data is
+  // there when the error came from a page below it).
   return (
-    <main id="main" className="app-main error-page">
-      <h1>{title}</h1>
-      <p>{message}</p>
-      <p>
-        <Link to="/">返回首页</Link>
-      </p>
-    </main>
+    <>
+      <Header />
+      <main id="main" className="app-main error-page">
+        <h1>{title}</h1>
+        <p>{message}</p>
+        <p>
+          <Link to="/">返回首页</Link>
+        </p>
+      </main>
+    </>
   );
 }

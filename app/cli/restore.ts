@@ -4,6 +4,7 @@
  * --force is given (the previous contents are then kept in DATA_DIR/.before-restore-<time>/).
  * Every file is checked against the manifest before anything is moved. Stop the server first.
  */
+import { formatBeijingTime } from "../utils/beijing-time";
 import { parseArgs } from "node:util";
 import { resolveDataDir } from "../../db/client";
 import { BackupError } from "../services/backup.server";
@@ -29,7 +30,7 @@ async function main(): Promise<number> {
   }
   const result = await restoreBackup({ archive, dataDir: resolveDataDir(), force });
   console.log(`恢复完成：数据已恢复到 ${result.dataDir}`);
-  console.log(`  备份时间：${result.manifest.createdAt}（版本 ${result.manifest.appVersion}）`);
+  console.log(`  备份时间：${formatBeijingTime(result.manifest.createdAt)}（北京时间，版本 ${result.manifest.appVersion}）`);
   console.log(`  佐证文件：${result.manifest.uploads.length} 个，均已通过 SHA-256 校验`);
   if (result.auditProblem) {
     console.warn(`警告：备份时数据库的${result.auditProblem}，已照原样恢复。`);

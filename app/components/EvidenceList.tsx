@@ -1,4 +1,5 @@
 import { Fragment, useState, type ReactNode } from "react";
+import { formatBeijingTime } from "../utils/beijing-time";
 import { EVIDENCE_KIND_INFO, evidenceKindLabel, formatBytes, isEvidenceKind } from "../utils/evidence-kinds";
 
 /** The fields of an evidence file the list shows (a loader can pass the row as it is). */
@@ -27,10 +28,6 @@ interface Props {
   /** Extra controls per file, e.g. a delete form while the evidence is unlocked. */
   fileActions?: (file: EvidenceFileView) => ReactNode;
   linkActions?: (link: EvidenceLinkView) => ReactNode;
-}
-
-function shortTime(iso: string): string {
-  return iso.slice(0, 16).replace("T", " ");
 }
 
 /** The file shown in the page: a PDF in a same-origin frame (evidence may be framed by the app), an image as an image. */
@@ -76,7 +73,7 @@ export function EvidenceList({ files, links = [], caption = "佐证材料", file
                       <td>
                         <code style={{ wordBreak: "break-all", fontSize: ".8rem" }}>{f.sha256}</code>
                       </td>
-                      <td>{shortTime(f.uploadedAt)}</td>
+                      <td>{formatBeijingTime(f.uploadedAt, "minute")}</td>
                       <td>
                         <span className="toolbar">
                           {previewable ? (

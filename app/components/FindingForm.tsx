@@ -48,7 +48,10 @@ export function FindingForm(p: Props) {
         {p.errors[f]}
       </span>
     ) : null;
-  const faultLeaves = p.leaves.filter((l) => l.ruleType === "deduction");
+  const [nodeId, setNodeId] = useState(v.nodeId ?? "");
+  const chosen = p.leaves.find((l) => String(l.nodeId) === nodeId);
+  // Only the chosen indicator's own faults can be recorded (the service refuses any other).
+  const faults = chosen?.ruleType === "deduction" ? chosen.faults : [];
   return (
     <Form method="post" className="stack">
       <input type="hidden" name="intent" value={p.intent} />
@@ -63,7 +66,7 @@ export function FindingForm(p: Props) {
       ) : null}
       <div className="field">
         <label htmlFor={id("nodeId")}>指标</label>
-        <select id={id("nodeId")} name="nodeId" defaultValue={v.nodeId ?? ""}>
+        <select id={id("nodeId")} name="nodeId" value={nodeId} onChange={(e) => setNodeId(e.target.value)}>
           <option value="">请选择</option>
           {p.leaves.map((l) => (
             <option key={l.nodeId} value={l.nodeId}>
@@ -97,18 +100,26 @@ export function FindingForm(p: Props) {
         <>
           <div className="field">
             <label htmlFor={id("faultCode")}>扣分项</label>
-            <select id={id("faultCode")} name="faultCode" defaultValue={v.faultCode ?? ""}>
-              <option value="">请选择</option>
-              {faultLeaves.map((l) => (
-                <optgroup key={l.nodeId} label={`${l.code} ${l.name}`}>
-                  {l.faults.map((f) => (
-                    <option key={f.code} value={f.code}>
-                      {f.label}（每次扣{f.points}分）
-                    </option>
-                  ))}
-                </optgroup>
+            <select
+              id={id("faultCode")}
+              name="faultCode"
+              key={nodeId}
+              defaultValue={nodeId === (v.nodeId ?? "") ? (v.faultCode ?? "") : ""}
+              disabled={faults.length === 0}
+              aria-describedby={chosen && faults.length === 0 ? id("faultCode-note") : undefined}
+            >
+              <option value="">{chosen ? "请选择" : "请先选择指标"}</option>
+              {faults.map((f) => (
+                <option key={f.code} value={f.code}>
+                  {f.label}（每次扣{f.points}分）
+                </option>
               ))}
             </select>
+            {chosen && faults.length === 0 ? (
+              <span id={id("faultCode-note")} className="muted">
+                所选指标没有扣分项，请改选临时扣分或单项否决。
+              </span>
+            ) : null}
             {err("faultCode")}
           </div>
           <div className="field">

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isWithinLimit, parseInstant, workingDayDeadline, type CalendarInput, type Dimension, type LeafInput, type LeafRule, type Part } from "../../scoring";
+import { beijingDateTimeLocal } from "../utils/beijing-time";
 import { parseDecimal, parseFraction } from "./number-input";
 
 /**
@@ -122,7 +123,7 @@ export function fromEngineDateTime(ts: string): string {
   if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?\+08:?00$/.test(ts)) return ts.slice(0, 16);
   const ms = Date.parse(ts);
   if (Number.isNaN(ms)) return ts;
-  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 16);
+  return beijingDateTimeLocal(ms);
 }
 
 function isHttpUrl(s: string): boolean {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { PACKAGE_FORMAT, validatePackage, type IndicatorNode, type LeafInput, type LeafRule } from "../../scoring";
 import { fromEngineDateTime, toEngineDateTime } from "./answer-input";
+import { formatBeijingTime } from "../utils/beijing-time";
 import { parseDecimal, parseFraction } from "./number-input";
 
 /**
@@ -181,8 +182,8 @@ function parseEvents(self: LeafInput | null, form: FormLike, errors: Record<stri
       continue;
     }
     const key = (f: string) => `events.${i}.${f}`;
-    const start = toEngineDateTime(rawStart);
-    const end = toEngineDateTime(rawEnd);
+    const start = claim ? keptOrTyped(rawStart, claim.start) : toEngineDateTime(rawStart);
+    const end = claim ? keptOrTyped(rawEnd, claim.end) : toEngineDateTime(rawEnd);
     if (!rawStart) errors[key("start")] = `第${i + 1}行：请填写开始时间`;
     else if (!start) errors[key("start")] = `第${i + 1}行：开始时间格式不正确`;
     if (!rawEnd) errors[key("end")] = `第${i + 1}行：请填写结束时间`;
@@ -207,6 +208,16 @@ function parseEvents(self: LeafInput | null, form: FormLike, errors: Record<stri
   });
   if (fixes.length > 0) corrections.events = fixes;
   return { events };
+}
+
+/**
+ * A time field prefilled from the department's claim: left as shown (the form shows minutes, the
+ * claim may carry seconds), it keeps the claim's exact time, so an unchanged row is never a
+ * disagreement; otherwise the typed time.
+ */
+function keptOrTyped(raw: string, claimed: string): string | null {
+  const typed = toEngineDateTime(raw);
+  return typed !== null && typed === toEngineDateTime(fromEngineDateTime(claimed)) ? claimed : typed;
 }
 
 /**
@@ -275,7 +286,7 @@ export function inputsDiffer(rule: LeafRule, a: LeafInput | null, b: LeafInput |
 
 // ---------------------------------------------------------------- describing
 
-const fmtTime = (ts: string) => fromEngineDateTime(ts).replace("T", " ");
+const fmtTime = (ts: string) => formatBeijingTime(ts, "minute");
 
 /** What an input says, in Chinese, for the side-by-side view. */
 export function describeInput(rule: LeafRule, input: LeafInput | null): string[] {

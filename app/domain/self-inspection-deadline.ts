@@ -3,8 +3,9 @@
  * (UTC+8, no daylight saving). Client-safe and pure; `now` is always passed in.
  */
 
+import { beijingToday } from "../utils/beijing-time";
+
 const DAY_MS = 86_400_000;
-const OFFSET_MS = 8 * 3_600_000;
 
 /** Show the reminder banner when the deadline is this many days away or closer. */
 export const REMINDER_DAYS = 7;
@@ -14,18 +15,13 @@ export function dueEndMs(due: string): number {
   return Date.parse(`${due}T00:00:00+08:00`) + DAY_MS;
 }
 
-/** Today's date in Beijing, "YYYY-MM-DD". */
-export function beijingDate(now: Date): string {
-  return new Date(now.getTime() + OFFSET_MS).toISOString().slice(0, 10);
-}
-
 export function isPastDue(due: string, now: Date): boolean {
   return now.getTime() >= dueEndMs(due);
 }
 
 /** Calendar days from today (Beijing) to the due date: 0 = due today, negative = overdue. */
 export function daysLeft(due: string, now: Date): number {
-  return Math.round((Date.parse(`${due}T00:00:00Z`) - Date.parse(`${beijingDate(now)}T00:00:00Z`)) / DAY_MS);
+  return Math.round((Date.parse(`${due}T00:00:00Z`) - Date.parse(`${beijingToday(now)}T00:00:00Z`)) / DAY_MS);
 }
 
 /** "2026-11-30 24:00（北京时间）" */
@@ -46,12 +42,4 @@ export function daysLeftLabel(due: string, now: Date): string {
 /** The deadline that applies to a unit: its latest extension, if any, else the cycle's due date. */
 export function effectiveDue(cycleDue: string, extensionUntil: string | null | undefined): string {
   return extensionUntil ?? cycleDue;
-}
-
-/** ISO time → "2026-03-01 14:05" in Beijing time. */
-export function formatBeijing(iso: string | null | undefined): string {
-  if (!iso) return "";
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return iso;
-  return new Date(ms + OFFSET_MS).toISOString().slice(0, 16).replace("T", " ");
 }

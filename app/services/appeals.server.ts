@@ -3,6 +3,7 @@ import { DomainError } from "../domain/domain-error";
 import { cycleAllows } from "../domain/cycle-capabilities";
 import { APPEAL_TRANSITIONS, appealAllows, appealTakesEvidence } from "../domain/appeal-status";
 import { can, may } from "../policy.server";
+import { asClause } from "../domain/explanation-clause";
 import { z } from "zod";
 import type { Db } from "../../db/client";
 import { appeals, cycles, indicatorNodes, units, users } from "../../db/schema";
@@ -103,7 +104,7 @@ export const decisionSchema = z
     }
   });
 
-export function decideAppeal(db: Db, actor: Actor, appealId: number, input: z.infer<typeof decisionSchema>): void {
+export function decideAppeal(db: Db, actor: Actor, appealId: number, input: z.infer<typeof decisionSchema>, now = new Date()): void {
   mutate(db, (tx) => {
     const appeal = tx.select().from(appeals).where(eq(appeals.id, appealId)).get();
     if (!appeal) throw new DomainError("notFound", "复核申请不存在");
@@ -123,7 +124,7 @@ export function decideAppeal(db: Db, actor: Actor, appealId: number, input: z.in
     }
     const after = tx
       .update(appeals)
-      .set({ status: input.decision, decisionValue: value, decisionReason: input.reason, decidedBy: actor.id, decidedAt: new Date().toISOString() })
+      .set({ status: input.decision, decisionValue: value, decisionReason: asClause(input.reason), decidedBy: actor.id, decidedAt: now.toISOString() })
       .where(eq(appeals.id, appeal.id))
       .returning()
       .get();

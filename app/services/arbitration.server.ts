@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { DomainError } from "../domain/domain-error";
 import { can } from "../policy.server";
+import { asClause } from "../domain/explanation-clause";
 import { z } from "zod";
 import type { Db } from "../../db/client";
 import { appeals, arbitrations, users } from "../../db/schema";
@@ -93,10 +94,15 @@ export const arbitrationSchema = z.object({
     .min(1, "请填写仲裁分值")
     .refine((v) => DECIMAL.test(v), "仲裁分值须为不小于0的数字，最多保留2位小数")
     .transform(Number),
-  reason: z.string({ required_error: "请填写仲裁理由" }).trim().min(1, "请填写仲裁理由").max(1000, "仲裁理由最多1000个字"),
+  reason: z
+    .string({ required_error: "请填写仲裁理由" })
+    .trim()
+    .max(1000, "仲裁理由最多1000个字")
+    .transform(asClause)
+    .refine((v) => v.length > 0, "请填写仲裁理由"),
 });
 
-export function arbitrate(db: Db, actor: Actor, user: SessionUser, cycleId: number, input: z.infer<typeof arbitrationSchema>): void {
+export function arbitrate(db: Db, actor: Actor, user: SessionUser, cycleId: number, input: z.infer<typeof arbitrationSchema>, now = new Date()): void {
   if (!mayArbitrate(db, user, cycleId, input.unitId)) throw new DomainError("forbidden", "只有政务公开办或该单位的牵头评估员（签署后）可以仲裁");
   assertEvaluationOpen(getCycle(db, cycleId));
   const divergence = listDivergences(db, cycleId, { unitId: input.unitId }).find((d) => d.nodeId === input.nodeId);
@@ -108,7 +114,7 @@ export function arbitrate(db: Db, actor: Actor, user: SessionUser, cycleId: numb
       .from(arbitrations)
       .where(and(eq(arbitrations.cycleId, cycleId), eq(arbitrations.unitId, input.unitId), eq(arbitrations.nodeId, input.nodeId)))
       .get();
-    const values = { value: input.value, reason: input.reason, decidedBy: actor.id, decidedAt: new Date().toISOString() };
+    const values = { value: input.value, reason: asClause(input.reason), decidedBy: actor.id, decidedAt: now.toISOString() };
     const row = before
       ? tx.update(arbitrations).set(values).where(eq(arbitrations.id, before.id)).returning().get()
       : tx

@@ -1,11 +1,10 @@
-import { unstable_parseMultipartFormData } from "@remix-run/node";
 import { refusalOf } from "../utils/http.server";
 import { getDb } from "../../db/client";
 import type { SessionUser } from "../utils/auth.server";
 import { actorOf } from "../utils/auth.server";
 import { appealForEvidence } from "./appeals.server";
 import { createUploadBudget, UploadRejectedError } from "../utils/upload-stream.server";
-import { commitEvidenceUploads, createEvidenceUploadHandler, usedEvidenceBytes, type EvidenceOwnerType } from "./evidence.server";
+import { commitEvidenceUploads, receiveEvidenceForm, usedEvidenceBytes, type EvidenceOwnerType, type ReceivedEvidenceForm } from "./evidence.server";
 import { rectificationForEvidence } from "./rectifications.server";
 import { findingForEvidence } from "./spot-checks.server";
 
@@ -43,22 +42,20 @@ export async function uploadEvaluationEvidence(request: Request, user: SessionUs
     return { ok: false, status: r.status, error: r.message };
   }
   const type: EvidenceOwnerType = ownerType;
-  const upload = createEvidenceUploadHandler({ budget: createUploadBudget(usedEvidenceBytes(type, [String(ownerId)])) });
+  let upload: ReceivedEvidenceForm | null = null;
   try {
-    await unstable_parseMultipartFormData(request, upload.handler);
+    upload = await receiveEvidenceForm(request, { budget: createUploadBudget(usedEvidenceBytes(type, [String(ownerId)])) });
     if (upload.uploads.length === 0) throw new UploadRejectedError("no_file", "请选择要上传的文件");
     // Re-check after the (slow) upload: the record may have moved on meanwhile.
     ownerUnit(user, ownerType, ownerId);
     const rows = commitEvidenceUploads({ actor: actorOf(user), unitId, entries: upload.uploads.map((u) => ({ ownerType: type, ownerId: String(ownerId), upload: u })) });
     return { ok: true, message: `已上传 ${rows.length} 个文件` };
   } catch (error) {
-    if (error instanceof UploadRejectedError) {
-      return { ok: false, status: error.code === "file_too_large" ? 413 : 400, error: error.message };
-    }
+    if (error instanceof UploadRejectedError) return { ok: false, status: error.status, error: error.message };
     const r = refusalOf(error);
     if (!r) throw error;
     return { ok: false, status: r.status, error: r.message };
   } finally {
-    upload.discard();
+    upload?.discard();
   }
 }

@@ -1,12 +1,13 @@
 import fs from "node:fs";
 import { DomainError } from "../domain/domain-error";
-import { createReadableStreamFromReadable, type UploadHandler, type UploadHandlerPart } from "@remix-run/node";
+import { createReadableStreamFromReadable } from "@remix-run/node";
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, type Db, type Tx } from "../../db/client";
 import { evidenceBlobs, evidenceFiles, evidenceLinks, EVIDENCE_OWNER_TYPES, type EvidenceOwnerType } from "../../db/schema";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import { EVIDENCE_KIND_INFO, isEvidenceKind } from "../utils/evidence-kinds";
+import { readMultipart } from "../utils/multipart.server";
 import {
   blobPath,
   createUploadBudget,
@@ -134,7 +135,7 @@ export async function saveUploadedEvidence(args: {
   unitId: number;
   ownerType: EvidenceOwnerType;
   ownerId: string;
-  part: Pick<UploadHandlerPart, "filename" | "data">;
+  part: { filename?: string; data: AsyncIterable<Uint8Array> };
   budget?: UploadBudget;
 }): Promise<EvidenceFile> {
   const owner = checkOwner(args);
@@ -152,47 +153,42 @@ export interface ReceivedEvidencePart extends ReceivedUpload {
 /** Text fields of an evidence form are small (ids, intents, a narrative); cap each one. */
 const MAX_TEXT_FIELD_BYTES = 256 * 1024;
 
-/**
- * An upload handler for `unstable_parseMultipartFormData` that streams every file part to a
- * verified temp file (collected in `uploads`, not put into the FormData) and keeps text fields.
- * Empty file inputs (no file chosen) are skipped. After parsing, call `commitEvidenceUploads` with
- * the owner(s) chosen from the form fields — or `discard()` on any error so no temp file remains.
- */
-export function createEvidenceUploadHandler(opts: { budget?: UploadBudget } = {}): {
-  handler: UploadHandler;
+/** An evidence form read from a multipart request: its text fields and its verified temp files. */
+export interface ReceivedEvidenceForm {
+  fields: FormData;
   uploads: ReceivedEvidencePart[];
+  /** Remove the temp files (safe after commitEvidenceUploads, which already moved or removed them). */
   discard: () => void;
-} {
-  const budget = opts.budget ?? createUploadBudget();
-  const uploads: ReceivedEvidencePart[] = [];
-  const handler: UploadHandler = async (part) => {
-    if (part.filename === undefined) return readTextField(part);
-    if (part.filename === "") {
-      for await (const _ of part.data) void _; // an unused file input: drain and skip
-      return undefined;
-    }
-    const upload = await receiveUpload(part.data, { fileName: part.filename, budget });
-    uploads.push({ ...upload, fieldName: part.name });
-    return undefined;
-  };
-  return {
-    handler,
-    uploads,
-    discard: () => {
-      for (const u of uploads) discardUpload(u);
-    },
-  };
 }
 
-async function readTextField(part: UploadHandlerPart): Promise<string> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of part.data) {
-    size += chunk.byteLength;
-    if (size > MAX_TEXT_FIELD_BYTES) throw new UploadRejectedError("file_too_large", "表单内容过长，请精简后重新提交");
-    chunks.push(chunk);
+/**
+ * Read a multipart evidence form, streaming every file part to a verified temp file (never held in
+ * memory) and keeping the text fields. Empty file inputs (no file chosen) are skipped. Then call
+ * `commitEvidenceUploads` with the owner(s) chosen from the fields, and `discard()` in any case.
+ * A refused file (or a malformed request) throws UploadRejectedError with nothing left behind.
+ */
+export async function receiveEvidenceForm(request: Request, opts: { budget?: UploadBudget } = {}): Promise<ReceivedEvidenceForm> {
+  const budget = opts.budget ?? createUploadBudget();
+  const uploads: ReceivedEvidencePart[] = [];
+  const discard = () => {
+    for (const u of uploads) discardUpload(u);
+  };
+  try {
+    const fields = await readMultipart(request, {
+      maxFieldBytes: MAX_TEXT_FIELD_BYTES,
+      onFile: async ({ fieldName, fileName, data }) => {
+        if (fileName === "") {
+          for await (const _ of data) void _; // an unused file input: drain and skip
+          return;
+        }
+        uploads.push({ ...(await receiveUpload(data, { fileName, budget })), fieldName });
+      },
+    });
+    return { fields, uploads, discard };
+  } catch (error) {
+    discard();
+    throw error;
   }
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 /** Bytes of evidence (not deleted) already held by these owners — for `createUploadBudget(used)`. */

@@ -2,11 +2,12 @@ import { and, asc, count, desc, eq, isNull } from "drizzle-orm";
 import type { Db, Tx } from "../../db/client";
 import { cycles, indicatorNodes, returnItems, spotCheckBatches, type CycleStatus } from "../../db/schema";
 import { cycleProgress } from "../domain/cycle-progress";
+import { beijingToday } from "../utils/beijing-time";
 import { cycleAllows } from "../domain/cycle-capabilities";
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
 import { mean } from "../domain/dashboard";
 import { EVALUATION_NAV } from "../domain/evaluation-labels";
-import { beijingDate, daysLeft, daysLeftLabel, effectiveDue } from "../domain/self-inspection-deadline";
+import { daysLeft, daysLeftLabel, effectiveDue } from "../domain/self-inspection-deadline";
 import { SUBMISSION_STATUS_LABELS, NOT_STARTED_LABEL } from "../domain/submission-status";
 import type { SessionUser } from "../utils/auth.server";
 import { unresolvedDivergences } from "./arbitration.server";
@@ -57,7 +58,7 @@ function cycleHeader(cycle: CycleRow) {
 
 /** The deadlines of a cycle that still lie ahead in its current phase, soonest first. */
 export function upcomingDeadlines(db: Reader, cycle: CycleRow, now: Date): Deadline[] {
-  const today = beijingDate(now);
+  const today = beijingToday(now);
   const out: { label: string; date: string }[] = [];
   if (cycle.status === "published") out.push({ label: "自查截止", date: cycle.selfInspectionDue });
   if (cycle.status === "published" || cycle.status === "evaluating") {
@@ -76,7 +77,7 @@ export function upcomingDeadlines(db: Reader, cycle: CycleRow, now: Date): Deadl
 
 function spotChecksBegun(db: Reader, cycle: CycleRow, now: Date): boolean {
   const batches = db.select({ n: count() }).from(spotCheckBatches).where(eq(spotCheckBatches.cycleId, cycle.id)).get()!.n;
-  return batches > 0 || (cycle.spotCheckStart !== null && cycle.spotCheckStart <= beijingDate(now));
+  return batches > 0 || (cycle.spotCheckStart !== null && cycle.spotCheckStart <= beijingToday(now));
 }
 
 /** The cycle the office is working on: the latest in progress, else the latest draft being configured. */
@@ -107,7 +108,7 @@ export function officeHome(db: Reader, user: SessionUser, now: Date) {
     const divergences = unresolvedDivergences(db, cycle.id);
     todos.push(todo("divergences", "待仲裁的评分分歧", "/evaluation/divergences", divergences.map((d) => `${d.unitName} · ${d.code}`)));
   }
-  const today = beijingDate(now);
+  const today = beijingToday(now);
   const open = listRectifications(db, user, { openOnly: true }).filter((r) => r.year === cycle.year);
   const overdue = (r: (typeof open)[number]) => (r.status === "pending" || r.status === "failed") && r.due !== null && r.due < today;
   todos.push(todo("rectifications", "待整改的抽查问题", EVALUATION_NAV.rectifications.to, open.filter((r) => r.status === "pending" || r.status === "failed").map((r) => `${r.unitName} · ${r.nodeCode}`)));
@@ -126,7 +127,7 @@ export function officeHome(db: Reader, user: SessionUser, now: Date) {
 export function departmentHome(db: Reader, user: SessionUser, now: Date) {
   const unitId = user.unitId;
   const cycle = currentCycle(db);
-  const today = beijingDate(now);
+  const today = beijingToday(now);
   const rectifications = listRectifications(db, user, { openOnly: true })
     .filter((r) => r.status === "pending" || r.status === "failed")
     .map((r) => ({ id: r.id, year: r.year, nodeCode: r.nodeCode, nodeName: r.nodeName, due: r.due, overdue: r.due !== null && r.due < today, statusLabel: r.statusLabel }));

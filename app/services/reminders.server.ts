@@ -1,8 +1,9 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
+import { beijingToday } from "../utils/beijing-time";
 import type { Db } from "../../db/client";
 import { cycles, findings, rectifications, submissions, units } from "../../db/schema";
-import { beijingDate, daysLeft, deadlineLabel, effectiveDue } from "../domain/self-inspection-deadline";
+import { daysLeft, deadlineLabel, effectiveDue } from "../domain/self-inspection-deadline";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import { zodFieldErrors } from "../utils/form.server";
 import { notificationSettingsOf, notifyUnits } from "./notifications.server";
@@ -61,7 +62,7 @@ export function scheduleReminders(db: Db, now: Date): number {
         }
       }
     }
-    const today = beijingDate(now);
+    const today = beijingToday(now);
     const open = tx
       .select({ id: rectifications.id, due: findings.rectificationDue, unitId: findings.unitId, cycleId: findings.cycleId, description: findings.description })
       .from(rectifications)

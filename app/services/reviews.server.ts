@@ -282,7 +282,7 @@ export function saveEntry(db: Db, actor: Actor, user: SessionUser, unitId: numbe
 }
 
 /** Sign the unit off (签署): every leaf must have an entry; entries become read-only. */
-export function signOff(db: Db, actor: Actor, user: SessionUser, unitId: number, cycleId: number): void {
+export function signOff(db: Db, actor: Actor, user: SessionUser, unitId: number, cycleId: number, now = new Date()): void {
   mutate(db, (tx) => {
     const cycle = getCycle(tx, cycleId);
     const a = requireAssignment(tx, user.id, unitId, cycleId);
@@ -296,7 +296,7 @@ export function signOff(db: Db, actor: Actor, user: SessionUser, unitId: number,
     if (missing.length > 0) {
       throw new DomainError("conflict", `还不能签署。以下${missing.length}项指标尚未录入：${missing.map((l) => `${l.code} ${l.name}`).join("、")}`);
     }
-    const after = tx.update(evaluatorAssignments).set({ signedOffAt: new Date().toISOString() }).where(eq(evaluatorAssignments.id, a.id)).returning().get();
+    const after = tx.update(evaluatorAssignments).set({ signedOffAt: now.toISOString() }).where(eq(evaluatorAssignments.id, a.id)).returning().get();
     writeAudit(tx, actor, { action: "evaluation.signoff", entityType: "evaluator_assignment", entityId: a.id, before: a, after });
     notifyDivergences(tx, cycle, unit);
   });

@@ -1,4 +1,3 @@
-import { unstable_parseMultipartFormData } from "@remix-run/node";
 import { refusalOf } from "../utils/http.server";
 import { DomainError } from "../domain/domain-error";
 import { eq } from "drizzle-orm";
@@ -8,7 +7,19 @@ import type { Actor } from "../utils/audit.server";
 import type { SessionUser } from "../utils/auth.server";
 import { EVIDENCE_KIND_INFO, evidenceKindLabel, isEvidenceKind } from "../utils/evidence-kinds";
 import { createUploadBudget, UploadRejectedError } from "../utils/upload-stream.server";
-import { addLink, commitEvidenceUploads, createEvidenceUploadHandler, deleteEvidence, deleteEvidenceLink, evidenceLinkSchema, LOCKED_MESSAGE, usedEvidenceBytes, type EvidenceFile, type EvidenceLink } from "./evidence.server";
+import {
+  addLink,
+  commitEvidenceUploads,
+  receiveEvidenceForm,
+  deleteEvidence,
+  deleteEvidenceLink,
+  evidenceLinkSchema,
+  LOCKED_MESSAGE,
+  usedEvidenceBytes,
+  type EvidenceFile,
+  type EvidenceLink,
+  type ReceivedEvidenceForm,
+} from "./evidence.server";
 import { EVIDENCE_OWNER_TYPE, findSubmission, leafOwnerId, type LeafInfo, type UnitContext } from "./self-inspection-context.server";
 import { assertLeafEditable, ensureSubmission, findLeaf, resolveDepartmentContext } from "./submissions.server";
 
@@ -30,10 +41,7 @@ function kindsMessage(leaf: LeafInfo): string {
 function asResult(error: unknown): LeafEvidenceResult {
   const refusal = refusalOf(error);
   if (refusal) return { ok: false, status: refusal.status, error: refusal.message };
-  if (error instanceof UploadRejectedError) {
-    const status = error.code === "file_too_large" || error.code === "submission_too_large" ? 413 : 400;
-    return { ok: false, status, error: error.message };
-  }
+  if (error instanceof UploadRejectedError) return { ok: false, status: error.status, error: error.message };
   throw error;
 }
 
@@ -71,10 +79,10 @@ export async function uploadLeafEvidence(args: { request: Request; actor: Actor;
         ctx.leaves.map((l) => leafOwnerId(existing.id, l.nodeId)),
       )
     : 0;
-  const upload = createEvidenceUploadHandler({ budget: createUploadBudget(used) });
+  let upload: ReceivedEvidenceForm | null = null;
   try {
-    const form = await unstable_parseMultipartFormData(args.request, upload.handler);
-    resolveDepartmentContext(getDb(), args.user, form.get("submissionId"));
+    upload = await receiveEvidenceForm(args.request, { budget: createUploadBudget(used) });
+    resolveDepartmentContext(getDb(), args.user, upload.fields.get("submissionId"));
     if (upload.uploads.length === 0) throw new UploadRejectedError("no_file", "请选择要上传的文件");
     if (leaf.evidenceKinds.length > 0) {
       const bad = upload.uploads.find((u) => !leaf.evidenceKinds.includes(u.kind));
@@ -94,7 +102,7 @@ export async function uploadLeafEvidence(args: { request: Request; actor: Actor;
   } catch (error) {
     return asResult(error);
   } finally {
-    upload.discard();
+    upload?.discard();
   }
 }
 

@@ -15,7 +15,8 @@ import {
   type EventRowStatus,
 } from "../domain/answer-input";
 import { computeSelfScore, type PreviewContext, type SelfScorePreview } from "../domain/self-score";
-import { daysLeft, daysLeftLabel, deadlineLabel, formatBeijing, isPastDue, REMINDER_DAYS } from "../domain/self-inspection-deadline";
+import { formatBeijingTime } from "../utils/beijing-time";
+import { daysLeft, daysLeftLabel, deadlineLabel, isPastDue, REMINDER_DAYS } from "../domain/self-inspection-deadline";
 import { availableTransitions, leafEditable, lockReason, NOT_STARTED_LABEL, SUBMISSION_EVENT_LABELS, SUBMISSION_STATUS_LABELS } from "../domain/submission-status";
 import type { SessionUser } from "../utils/auth.server";
 import { isEvidenceKind } from "../utils/evidence-kinds";
@@ -57,7 +58,7 @@ export function loadTimeline(db: Reader, submissionId: number, leaves: readonly 
     kind: "reminder",
     label: "催办",
     at: r.createdAt,
-    atText: formatBeijing(r.createdAt),
+    atText: formatBeijingTime(r.createdAt, "minute"),
     actorName: "政务公开办",
     comment: r.body,
     items: [],
@@ -67,7 +68,7 @@ export function loadTimeline(db: Reader, submissionId: number, leaves: readonly 
     kind: e.kind,
     label: SUBMISSION_EVENT_LABELS[e.kind],
     at: e.at,
-    atText: formatBeijing(e.at),
+    atText: formatBeijingTime(e.at, "minute"),
     actorName: actorName ?? "系统",
     comment: e.comment,
     items: items
@@ -95,7 +96,7 @@ function deadlineInfo(ctx: UnitContext, state: SubmissionState, now: Date) {
     daysLeft: daysLeft(state.due, now),
     daysLeftText: daysLeftLabel(state.due, now),
     pastDue: isPastDue(state.due, now),
-    extension: state.extension && { until: state.extension.until, reason: state.extension.reason, atText: formatBeijing(state.extension.at) },
+    extension: state.extension && { until: state.extension.until, reason: state.extension.reason, atText: formatBeijingTime(state.extension.at, "minute") },
   };
 }
 
@@ -181,8 +182,8 @@ export function departmentHome(user: DeptUser, now = new Date()) {
       submission: submission && {
         id: submission.id,
         status: submission.status,
-        submittedAtText: formatBeijing(submission.submittedAt),
-        lastActivityText: formatBeijing(submission.lastActivityAt),
+        submittedAtText: formatBeijingTime(submission.submittedAt, "minute"),
+        lastActivityText: formatBeijingTime(submission.lastActivityAt, "minute"),
       },
       statusLabel: statusLabelOf(state),
       deadline: deadlineInfo(ctx, state, now),
@@ -247,7 +248,7 @@ export function leafPage(user: DeptUser, nodeId: number, now = new Date()) {
       evidenceKinds: leaf.evidenceKinds.filter(isEvidenceKind),
       eventLabels: eventLabels(leaf.dimension),
     },
-    answer: answer ? { version: answer.version, updatedAtText: formatBeijing(answer.updatedAt), updatedBy: updatedBy ?? null } : null,
+    answer: answer ? { version: answer.version, updatedAtText: formatBeijingTime(answer.updatedAt, "minute"), updatedBy: updatedBy ?? null } : null,
     version: answer?.version ?? 0,
     formState,
     editable: reason === null,
@@ -329,7 +330,7 @@ export function submissionDetail(submissionId: number, now = new Date()) {
   const open = cycleAllows(cycle.status, "selfInspect");
   const actions = open ? availableTransitions(submission.status, "office").map((t) => t.action) : [];
   return {
-    submission: { id: submission.id, status: submission.status, submittedAtText: formatBeijing(submission.submittedAt), lastActivityText: formatBeijing(submission.lastActivityAt) },
+    submission: { id: submission.id, status: submission.status, submittedAtText: formatBeijingTime(submission.submittedAt, "minute"), lastActivityText: formatBeijingTime(submission.lastActivityAt, "minute") },
     statusLabel: statusLabelOf(state),
     unit: { id: ctx.unit.id, name: ctx.unit.name, code: ctx.unit.code },
     cycle: { id: cycle.id, year: cycle.year, title: cycle.title, open },

@@ -2,7 +2,8 @@ import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
 import { cycleAllows, statusesAllowing } from "../domain/cycle-capabilities";
 import { getDb } from "../../db/client";
 import { categories, cycles, deadlineExtensions, indicatorSets, returnItems, submissionAnswers, submissions, units, type SubmissionStatus } from "../../db/schema";
-import { daysLeft, daysLeftLabel, deadlineLabel, formatBeijing, isPastDue, REMINDER_DAYS } from "../domain/self-inspection-deadline";
+import { formatBeijingTime } from "../utils/beijing-time";
+import { daysLeft, daysLeftLabel, deadlineLabel, isPastDue, REMINDER_DAYS } from "../domain/self-inspection-deadline";
 import { NOT_STARTED_LABEL, SUBMISSION_STATUS_LABELS } from "../domain/submission-status";
 import { loadTree } from "./indicator-tree.server";
 import {
@@ -132,7 +133,7 @@ function overviewRows(cycle: CycleRow, now: Date): OverviewRow[] {
       total: c.total,
       evidenceAttached: c.evidenceAttached,
       evidenceRequired: c.evidenceRequired,
-      lastActivityText: sub ? formatBeijing(sub.lastActivityAt) : "",
+      lastActivityText: sub ? formatBeijingTime(sub.lastActivityAt, "minute") : "",
       due,
       extended: extensions.has(unit.id),
       overdue,

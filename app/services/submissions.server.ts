@@ -9,7 +9,8 @@ import { cycles, deadlineExtensions, returnItems, submissionAnswers, submissionE
 import { parseDate, type LeafInput } from "../../scoring";
 import { parseAnswerForm, formStateFrom, type AnswerFormState, type FormLike } from "../domain/answer-input";
 import { engineInputErrors } from "../domain/self-score";
-import { beijingDate, deadlineLabel, isPastDue } from "../domain/self-inspection-deadline";
+import { deadlineLabel, isPastDue } from "../domain/self-inspection-deadline";
+import { beijingToday } from "../utils/beijing-time";
 import { findTransition, lockReason, SUBMISSION_STATUS_LABELS, type SubmissionAction, type SubmissionTransition } from "../domain/submission-status";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import { notifyUnits } from "./notifications.server";
@@ -365,7 +366,7 @@ export function grantExtension(args: { actor: Actor; cycleId: number; unitId: nu
     assertCycleOpen(cycle);
     const ctx = loadUnitContext(tx, cycle, args.unitId);
     if (until <= cycle.selfInspectionDue) return { ok: false as const, fieldErrors: { until: `延期后的截止日期须晚于原截止日期${cycle.selfInspectionDue}` }, values };
-    if (until < beijingDate(now)) return { ok: false as const, fieldErrors: { until: "延期后的截止日期不能早于今天" }, values };
+    if (until < beijingToday(now)) return { ok: false as const, fieldErrors: { until: "延期后的截止日期不能早于今天" }, values };
     const at = now.toISOString();
     const submission = getOrCreateSubmission(tx, args.actor, ctx, at);
     if (submission.status === "submitted") return { ok: false as const, fieldErrors: { _form: `${ctx.unit.name}已提交自查，无需延期` }, values };

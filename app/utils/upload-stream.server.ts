@@ -33,7 +33,15 @@ export function formatLimit(bytes: number): string {
   return `${Number.isInteger(mb) ? mb : Number(mb.toFixed(2))}MB`;
 }
 
-export type UploadRejection = "no_file" | "empty" | "file_too_large" | "submission_too_large" | "unsupported_type" | "type_mismatch";
+export type UploadRejection =
+  | "no_file"
+  | "empty"
+  | "file_too_large"
+  | "submission_too_large"
+  | "unsupported_type"
+  | "type_mismatch"
+  | "field_too_large"
+  | "malformed";
 
 /** A refusal the user should read: `message` is Chinese and names the file. */
 export class UploadRejectedError extends Error {
@@ -43,6 +51,11 @@ export class UploadRejectedError extends Error {
   ) {
     super(message);
     this.name = "UploadRejectedError";
+  }
+
+  /** The HTTP status a route answers with: 413 for a size limit, else 400. */
+  get status(): 400 | 413 {
+    return this.code === "file_too_large" || this.code === "submission_too_large" ? 413 : 400;
   }
 }
 

@@ -64,7 +64,15 @@ function verifiedInput(leaf: ScoredLeaf, self: LeafInput | null, variant: Varian
 }
 
 /** Enter every leaf of an assignment (one transaction, each entry audited); optionally only the first `limit`. */
-function enterUnit(db: Db, assignmentId: number, evaluator: SessionUser, cycleId: number, unitId: number, variant: Variant, opts: { limit?: number; overrides?: Record<string, number> } = {}): void {
+function enterUnit(
+  db: Db,
+  assignmentId: number,
+  evaluator: SessionUser,
+  cycleId: number,
+  unitId: number,
+  variant: Variant,
+  opts: { limit?: number; overrides?: Record<string, number>; /** Entry time (default now). */ at?: string } = {},
+): void {
   const unit = getUnit(db, unitId);
   const leaves = setFor(db, cycleId, unit.categoryId)?.leaves ?? [];
   const self = selfAssessment(db, cycleId, unitId).answers;
@@ -75,7 +83,7 @@ function enterUnit(db: Db, assignmentId: number, evaluator: SessionUser, cycleId
       const claim = self.get(leaf.nodeId)?.input ?? null;
       const input = verifiedInput(leaf, claim, variant, opts.overrides?.[leaf.code]);
       const differs = inputsDiffer(leaf.rule as LeafRule, claim, input);
-      const at = new Date().toISOString();
+      const at = opts.at ?? new Date().toISOString();
       const row = tx
         .insert(evaluatorEntries)
         .values({
@@ -122,8 +130,8 @@ function assignAndEnter2025(db: Db, cycleId: number): void {
     const i = order.get(r.a.unitId) ?? 0;
     order.set(r.a.unitId, i + 1);
     const evaluator = sessionUser(db, r.username);
-    enterUnit(db, r.a.id, evaluator, cycleId, r.a.unitId, i === 0 ? "first" : "second");
-    signOff(db, actorOf(evaluator), evaluator, r.a.unitId, cycleId);
+    enterUnit(db, r.a.id, evaluator, cycleId, r.a.unitId, i === 0 ? "first" : "second", { at: EVALUATION_2025.entered });
+    signOff(db, actorOf(evaluator), evaluator, r.a.unitId, cycleId, new Date(EVALUATION_2025.signedOff));
   }
 }
 
@@ -175,6 +183,17 @@ function spotCheck(db: Db, cycleId: number, seed: string, foundOn: string): { ba
 
 // ---------------------------------------------------------------- 2025 (hooks)
 
+/**
+ * When the 2025 evaluation happened (UTC): inside 评估中 (from 2025-12-01) and before 初步结果
+ * (2026-01-12); appeals decided inside the appeal window, before 定稿 (2026-01-26).
+ */
+export const EVALUATION_2025 = {
+  entered: "2025-12-15T02:00:00.000Z",
+  signedOff: "2025-12-19T08:00:00.000Z",
+  arbitrated: "2026-01-08T02:00:00.000Z",
+  appealsDecided: "2026-01-19T06:00:00.000Z",
+} as const;
+
 function evaluate2025(db: Db, cycle: { id: number; year: number }): void {
   if (cycle.year !== 2025) return;
   if (db.select({ id: evaluatorAssignments.id }).from(evaluatorAssignments).where(eq(evaluatorAssignments.cycleId, cycle.id)).get()) return;
@@ -182,7 +201,14 @@ function evaluate2025(db: Db, cycle: { id: number; year: number }): void {
   const office = sessionUser(db, "admin");
   for (const d of listDivergences(db, cycle.id)) {
     const mean = Math.round((d.scores.reduce((s, x) => s + x.value, 0) / d.scores.length) * 2) / 2;
-    arbitrate(db, actorOf(office), office, cycle.id, { unitId: d.unitId, nodeId: d.nodeId, value: mean, reason: "两名评估员评分差异较大，经复核佐证材料并听取双方意见后取中间值。" });
+    arbitrate(
+      db,
+      actorOf(office),
+      office,
+      cycle.id,
+      { unitId: d.unitId, nodeId: d.nodeId, value: mean, reason: "两名评估员评分差异较大，经复核佐证材料并听取双方意见后取中间值。" },
+      new Date(EVALUATION_2025.arbitrated),
+    );
   }
   const { batchId, rectIds } = spotCheck(db, cycle.id, SPOTCHECK_SEED_2025, "2025-12-10");
   for (const rectId of rectIds) {
@@ -229,6 +255,7 @@ function appeals2025(db: Db, cycle: { id: number; year: number }): void {
       p.decision === "upheld"
         ? { decision: "upheld", value: "", reason: "经复核，原评分依据充分，维持原评分。" }
         : { decision: "adjusted", value: String(Math.min(leaf.points, Math.round(leaf.points * 0.9 * 2) / 2)), reason: "经复核补充佐证材料，该项工作完成情况好于原评定，予以调整。" },
+      new Date(EVALUATION_2025.appealsDecided),
     );
   }
 }

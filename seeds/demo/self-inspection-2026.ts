@@ -78,7 +78,7 @@ export function demoPdf(lines: string[]): Uint8Array {
   return new Uint8Array(Buffer.from(out, "latin1"));
 }
 
-async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+export async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
   yield bytes;
 }
 

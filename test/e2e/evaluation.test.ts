@@ -2,7 +2,7 @@ import { and, eq, isNotNull, isNull } from "drizzle-orm";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb, getDb } from "../../db/client";
-import { cycles, evaluatorAssignments, findings, rectifications, spotCheckBatches, units, users } from "../../db/schema";
+import { cycles, evaluatorAssignments, findings, indicatorNodes, rectifications, spotCheckBatches, units, users } from "../../db/schema";
 import { ASSIGN_SEED_2026 } from "../../seeds/demo/evaluation";
 import { gotoHydrated, loginAs, useBrowser } from "../helpers/browser";
 import { startServer, type TestServer } from "../helpers/server";
@@ -16,6 +16,8 @@ let evaluator = "";
 let unitName = "";
 /** Pages of the seeded demo to render: [user, path, h1 text]. */
 let pages: [string, string, string][] = [];
+/** The 2026 demo spot-check batch page. */
+let spotcheckBatchPath = "";
 
 function collectErrors(page: Page): string[] {
   const errors: string[] = [];
@@ -45,6 +47,7 @@ beforeAll(async () => {
   evaluator = row.username;
   unitName = row.unitName;
   const batch = db.select().from(spotCheckBatches).where(eq(spotCheckBatches.cycleId, c2026.id)).get()!;
+  spotcheckBatchPath = `/spotchecks/${batch.id}`;
   const rect = db
     .select({ id: rectifications.id, unitId: findings.unitId })
     .from(rectifications)
@@ -152,6 +155,37 @@ describe("third-party evaluation in the browser", () => {
     await page.getByText("已记录仲裁结果。").waitFor();
     await expect(page.locator("body").textContent()).resolves.toContain("没有未仲裁的评分分歧。");
     await expect(page.locator("tbody").textContent()).resolves.toMatch(/已仲裁 2分\s*经复核佐证材料取中间值/);
+    expect(errors).toEqual([]);
+  });
+
+  it("spot-check finding: the 扣分项 list holds only the faults of the chosen indicator", async () => {
+    const page = await browser.newPage();
+    const errors = collectErrors(page);
+    await loginAs(page, server.url, "admin");
+    await gotoHydrated(page, `${server.url}${spotcheckBatchPath}`);
+    const details = page.locator("details").filter({ has: page.locator("summary", { hasText: "记录抽查发现" }) }).first();
+    await details.locator("summary").click();
+    const form = details.locator("form");
+    const indicator = form.getByLabel("指标", { exact: true });
+    const faultSelect = form.getByLabel("扣分项", { exact: true });
+    const faultOptions = async () => (await faultSelect.locator("option").allTextContents()).filter((t) => !/^请/.test(t));
+    expect(await faultOptions()).toEqual([]);
+    const shown = new Map<number, string[]>();
+    for (const option of await indicator.locator("option").all()) {
+      const value = await option.getAttribute("value");
+      if (!value) continue;
+      await indicator.selectOption(value);
+      shown.set(Number(value), await faultOptions());
+    }
+    // What each indicator's own rule lists, from the database.
+    const expected = new Map<number, string[]>();
+    for (const nodeId of shown.keys()) {
+      const rule = getDb().select().from(indicatorNodes).where(eq(indicatorNodes.id, nodeId)).get()!.rule as { type: string; faults?: { label: string; points: number }[] };
+      expected.set(nodeId, rule.type === "deduction" ? rule.faults!.map((f) => `${f.label}（每次扣${f.points}分）`) : []);
+    }
+    closeDb();
+    expect([...expected.values()].filter((l) => l.length > 0).length).toBeGreaterThan(1);
+    expect(shown).toEqual(expected);
     expect(errors).toEqual([]);
   });
 

@@ -92,6 +92,11 @@ describe("roles", () => {
     // No unit data leaks into the refusal.
     expect(await page.content()).not.toContain("东湖街道办事处");
     expect(await page.locator("html").getAttribute("lang")).toBe("zh-CN");
+    // The refusal sits inside the app frame: the user, the navigation and the way on.
+    await expect(page.locator(".user-role").textContent()).resolves.toContain("城关街道办事处");
+    await nav.getByRole("link", { name: "年度自查" }).click();
+    await page.waitForURL(`${server.url}/self`);
+    await page.getByRole("heading", { level: 1, name: "403 无权访问" }).waitFor({ state: "detached" });
   });
 
   it("a signed-out visitor to an admin page is sent to the login page and back afterwards", async () => {

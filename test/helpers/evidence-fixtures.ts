@@ -20,6 +20,24 @@ export function pdfBytes(text = "佐证材料"): Uint8Array<ArrayBuffer> {
   return new TextEncoder().encode(`%PDF-1.4\n% ${text}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`);
 }
 
+/**
+ * File names (without extension) a desktop allows and a browser sends as they are: `=`, `;`,
+ * quotes, runs of spaces, Chinese, emoji, and one at the 255-byte limit of common file systems.
+ * `expected` is the display name kept (runs of spaces collapse; longer than 120 characters is cut,
+ * keeping the extension).
+ */
+export const DESKTOP_FILE_NAMES: { stem: string; expected: (ext: string) => string }[] = [
+  { stem: "a=b", expected: (ext) => `a=b${ext}` },
+  { stem: "报告;终稿", expected: (ext) => `报告;终稿${ext}` },
+  { stem: `他说"公开"`, expected: (ext) => `他说"公开"${ext}` },
+  { stem: "it's 2026", expected: (ext) => `it's 2026${ext}` },
+  { stem: "政务  公开  年报", expected: (ext) => `政务 公开 年报${ext}` },
+  { stem: "整改情况（第1次）&[附件]#%20+", expected: (ext) => `整改情况（第1次）&[附件]#%20+${ext}` },
+  { stem: "✅ 整改完成 😀", expected: (ext) => `✅ 整改完成 😀${ext}` },
+  { stem: "名".repeat(80), expected: (ext) => "名".repeat(80) + ext },
+  { stem: "x".repeat(250), expected: (ext) => "x".repeat(120 - ext.length) + ext },
+];
+
 export const PNG_BYTES = Uint8Array.from(
   Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64"),
 );

@@ -3,7 +3,6 @@ import { reloadConfig } from "../../app/config.server";
 import { DomainError } from "../../app/domain/domain-error";
 import fs from "node:fs";
 import path from "node:path";
-import { unstable_parseMultipartFormData } from "@remix-run/node";
 import { eq } from "drizzle-orm";
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
@@ -13,7 +12,19 @@ import { getDb, getSqlite } from "../../db/client";
 import { auditLog, evidenceBlobs, evidenceFiles, evidenceLinks, users } from "../../db/schema";
 import { seedAccounts } from "../../seeds/demo/accounts";
 import * as evidenceRoute from "../../app/routes/evidence.$fileId";
-import { addLink, commitEvidenceUploads, createEvidenceUploadHandler, deleteEvidence, deleteEvidenceLink, listEvidence, LOCKED_MESSAGE, lockEvidence, saveUploadedEvidence, usedEvidenceBytes, type EvidenceOwnerType } from "../../app/services/evidence.server";
+import {
+  addLink,
+  commitEvidenceUploads,
+  receiveEvidenceForm,
+  deleteEvidence,
+  deleteEvidenceLink,
+  listEvidence,
+  LOCKED_MESSAGE,
+  lockEvidence,
+  saveUploadedEvidence,
+  usedEvidenceBytes,
+  type EvidenceOwnerType,
+} from "../../app/services/evidence.server";
 import { mutate, verifyAuditChain, type Actor } from "../../app/utils/audit.server";
 import { detectFileKind } from "../../app/utils/file-type.server";
 import {
@@ -321,11 +332,10 @@ describe("content-addressed storage", () => {
     form.append("evidence", new File([PNG_BYTES], "现场照片.png", { type: "image/png" }));
     form.append("unused", new File([], "", { type: "application/octet-stream" }));
     const request = new Request("http://localhost/upload", { method: "POST", body: form });
-    const upload = createEvidenceUploadHandler();
-    const formData = await unstable_parseMultipartFormData(request, upload.handler);
-    expect(formData.get("intent")).toBe("upload");
-    expect(formData.get("leafId")).toBe("12");
-    expect(formData.has("evidence")).toBe(false);
+    const upload = await receiveEvidenceForm(request);
+    expect(upload.fields.get("intent")).toBe("upload");
+    expect(upload.fields.get("leafId")).toBe("12");
+    expect(upload.fields.has("evidence")).toBe(false);
     expect(upload.uploads.map((u) => [u.fieldName, u.originalName, u.kind])).toEqual([
       ["evidence", "自查报告.pdf", "pdf"],
       ["evidence", "现场照片.png", "png"],
@@ -337,16 +347,14 @@ describe("content-addressed storage", () => {
     expect(tempFiles()).toEqual([]);
   });
 
-  it("a multipart request with one spoofed file is refused whole after discard()", async () => {
+  it("a multipart request with one spoofed file is refused whole: the good file's temp copy is removed too", async () => {
     const form = new FormData();
     form.append("evidence", new File([pdfBytes("good one")], "好.pdf"));
     form.append("evidence", new File([ELF_BYTES], "坏.pdf"));
-    const upload = createEvidenceUploadHandler();
+    form.append("evidence", new File([pdfBytes("never read")], "后.pdf"));
     const before = counts();
-    const error = await refusal(unstable_parseMultipartFormData(new Request("http://localhost/u", { method: "POST", body: form }), upload.handler));
+    const error = await refusal(receiveEvidenceForm(new Request("http://localhost/u", { method: "POST", body: form })));
     expect(error.message).toBe("文件“坏.pdf”的实际内容不是PDF文件，已拒绝上传");
-    expect(tempFiles()).toHaveLength(1); // the good file, verified and waiting
-    upload.discard();
     expect(tempFiles()).toEqual([]);
     expect(counts()).toEqual(before);
   });
@@ -559,8 +567,7 @@ describe("streaming keeps memory flat", () => {
       headers: { "Content-Type": `multipart/form-data; boundary=${boundary}` },
       duplex: "half",
     } as RequestInit);
-    const upload = createEvidenceUploadHandler();
-    await unstable_parseMultipartFormData(request, upload.handler);
+    const upload = await receiveEvidenceForm(request);
     expect(upload.uploads).toHaveLength(1);
     const [received] = upload.uploads;
     expect(received.size).toBe(total);

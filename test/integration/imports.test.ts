@@ -59,7 +59,7 @@ describe("units import", () => {
       [101, "区医疗保障局", "区级部门", "BM002", "是"],
     ]);
     const before = { units: unitCount(), audit: auditCount() };
-    const res = await run(unitsImport.action, upload("/admin/units/import", admin, file, "新单位.xlsx"));
+    const res = await run(unitsImport.action, upload("/admin/units/import", admin, file, "新单位=2026;终稿 \"正式\".xlsx"));
     expect(res.status).toBe(200);
     expect(res.data.message).toContain("导入 4 个单位");
     expect(unitCount()).toBe(before.units + 4);
@@ -70,7 +70,7 @@ describe("units import", () => {
     expect(xz2).toMatchObject({ parentId: xz1.id, active: false, name: "桃源镇农业服务中心" });
     expect(getDb().select().from(units).where(eq(units.code, "101")).get()!.name).toBe("区医疗保障局");
     const importRow = getDb().select().from(auditLog).where(eq(auditLog.action, "unit.import")).get()!;
-    expect(JSON.parse(importRow.after!)).toMatchObject({ fileName: "新单位.xlsx", count: 4 });
+    expect(JSON.parse(importRow.after!)).toMatchObject({ fileName: "新单位=2026;终稿 \"正式\".xlsx", count: 4 });
     expect(importRow.actorName).toContain("admin");
   });
 

@@ -15,7 +15,7 @@ import { verifyAuditChain } from "../../app/utils/audit.server";
 import { blobPath, tempUploadsDir } from "../../app/utils/upload-stream.server";
 import { seedAccounts } from "../../seeds/demo/accounts";
 import { useTempDataDir } from "../helpers/data-dir";
-import { docxBytes, ELF_BYTES, pdfBytes, PNG_BYTES } from "../helpers/evidence-fixtures";
+import { DESKTOP_FILE_NAMES, docxBytes, ELF_BYTES, pdfBytes, PNG_BYTES } from "../helpers/evidence-fixtures";
 import { makeRequest, run, sessionCookieFor, type Outcome } from "../helpers/remix";
 import { beijingDay, createPublishedCycle, leafNodeId, setSelfInspectionDue } from "../helpers/self-inspection-fixtures";
 
@@ -342,6 +342,36 @@ describe("evidence uploads on a leaf", () => {
 
     const h = await home("dept-001");
     expect(h.data.home.completeness).toMatchObject({ evidenceRequired: 1, evidenceAttached: 1, complete: true });
+  });
+
+  it("accepts any file name a desktop allows (=, ;, quotes, spaces, Chinese, emoji, very long) and shows it as sent", async () => {
+    for (const { stem } of DESKTOP_FILE_NAMES) {
+      const res = await upload("dept-003", node("1.2", "JD003"), [{ name: `${stem}.pdf`, bytes: pdfBytes(stem) }], String(submissionOf("JD003")?.id ?? ""));
+      expect(res.status, stem).toBe(200);
+    }
+    const names = (await leafLoader("dept-003", node("1.2", "JD003"))).data.evidence.files.map((f: { originalName: string }) => f.originalName);
+    expect(names).toEqual(expect.arrayContaining(DESKTOP_FILE_NAMES.map(({ expected }) => expected(".pdf"))));
+  });
+
+  it("a request that is not a complete multipart form is refused in Chinese, never a 500", async () => {
+    const sub = submissionOf("JD001")!;
+    const rowsBefore = db().select().from(evidenceFiles).all().length;
+    const post = (headers: Record<string, string>, body: string) =>
+      run(uploadRoute.action, new Request(`http://localhost/self/upload/${node("1.2")}`, { method: "POST", headers: { ...headers, Cookie: cookies["dept-001"] }, body }), {
+        nodeId: String(node("1.2")),
+      });
+    const cut = `--b\r\nContent-Disposition: form-data; name="submissionId"\r\n\r\n${sub.id}\r\n--b\r\nContent-Disposition: form-data; name="file"; filename="a=b.pdf"\r\n\r\n%PDF-1.4`;
+    for (const [headers, body] of [
+      [{ "Content-Type": "multipart/form-data; boundary=b" }, cut],
+      [{ "Content-Type": "multipart/form-data" }, cut],
+      [{ "Content-Type": "text/plain" }, "file=a.pdf"],
+    ] as const) {
+      const res = await post(headers, body);
+      expect(res.status, body).toBe(400);
+      expect(res.data.error, body).toMatch(/表单内容不完整或格式不正确/);
+    }
+    expect(db().select().from(evidenceFiles).all()).toHaveLength(rowsBefore);
+    expect(tempFiles()).toEqual([]);
   });
 
   it("an upload aborted midway (the request body breaks off) leaves no partial file and no row", async () => {

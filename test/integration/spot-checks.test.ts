@@ -12,7 +12,7 @@ import * as uploadAppeal from "../../app/routes/evaluation.upload.appeal.$appeal
 import * as uploadFinding from "../../app/routes/evaluation.upload.finding.$findingId";
 import * as uploadRectification from "../../app/routes/evaluation.upload.rectification.$rectificationId";
 import { listEvidence } from "../../app/services/evidence.server";
-import { PNG_BYTES } from "../helpers/evidence-fixtures";
+import { DESKTOP_FILE_NAMES, PNG_BYTES } from "../helpers/evidence-fixtures";
 import { STALE_MESSAGE } from "../../app/domain/evaluation-labels";
 import { scoreCycle } from "../../app/services/cycle-package.server";
 import { transitionCycle } from "../../app/services/cycles.server";
@@ -214,6 +214,19 @@ describe("evidence on findings and rectifications", () => {
     expect(db().select().from(rectifications).where(eq(rectifications.id, rect.id)).get()).toBeDefined();
     expect(db().select().from(findings).where(eq(findings.id, f.id)).get()!.version).toBe(now.version);
   });
+
+  it("finding and rectification uploads accept any file name a desktop allows (=, ;, quotes, spaces, Chinese, emoji, very long)", async () => {
+    const jd = drawn.find((u) => u.code.startsWith("JD"))!;
+    const f = db().select().from(findings).all()[0];
+    const rect = db().select().from(rectifications).all()[0];
+    for (const { stem } of DESKTOP_FILE_NAMES) {
+      expect((await upload(jd.inspectorUsername, "finding", f.id, `${stem}.png`)).status, stem).toBe(200);
+      expect((await upload(deptOf(jd.code), "rectification", rect.id, `${stem}.png`)).status, stem).toBe(200);
+    }
+    const expected = DESKTOP_FILE_NAMES.map(({ expected }) => expected(".png"));
+    expect(listEvidence("finding", String(f.id)).files.map((x) => x.originalName)).toEqual(expect.arrayContaining(expected));
+    expect(listEvidence("rectification", String(rect.id)).files.map((x) => x.originalName)).toEqual(expect.arrayContaining(expected));
+  });
 });
 
 describe("rectification (整改)", () => {
@@ -287,6 +300,8 @@ describe("appeals (复核申请)", () => {
     expect((await upload(deptOf(jd.code === "JD001" ? "JD002" : "JD001"), "appeal", a.id)).status).toBe(403);
     expect((await upload(dept, "appeal", a.id, "补充材料.png")).status).toBe(200);
     expect(listEvidence("appeal", String(a.id)).files.map((f) => f.originalName)).toEqual(["补充材料.png"]);
+    expect((await upload(dept, "appeal", a.id, "补充材料=第2批;终稿.png")).status).toBe(200);
+    expect(listEvidence("appeal", String(a.id)).files.map((f) => f.originalName)).toEqual(["补充材料.png", "补充材料=第2批;终稿.png"]);
 
     // The other units are evaluated too (定稿 takes the final snapshot of every unit).
     evaluateUnits(c.cycleId, DEMO_UNITS.map((u) => u.code).filter((code) => code !== jd.code));

@@ -2,6 +2,7 @@ import type { Writable } from "node:stream";
 import ExcelJS from "exceljs";
 import { DIMENSION_KEYS, DIMENSIONS, type Dimension } from "../../../scoring";
 import { escapeCell } from "../../domain/cell-escape";
+import { formatBeijingTime } from "../../utils/beijing-time";
 import { KIND_LABELS } from "../../domain/results-view";
 import { unitResultChunks, unitSummaries } from "../results.server";
 import { headerLeaves, type ExportSource } from "./source.server";
@@ -174,7 +175,7 @@ export async function writeResultsXlsx(source: ExportSource, stream: Writable): 
     ["考核名称", cycle.title],
     ["考核年度", cycle.year],
     ["结果类型", KIND_LABELS[meta.kind]],
-    ["计算时间", meta.computedAt],
+    ["计算时间", formatBeijingTime(meta.computedAt)],
     ["评估数据包 SHA-256", meta.packageSha256],
     ["考核结果 SHA-256", meta.resultsSha256],
     ["满分（基础分）", pkg.scale],
