@@ -3,7 +3,7 @@ import { z } from "zod";
 import { getDb, getSqlite } from "../../db/client";
 import { cycles, findings, indicatorNodes, submissions, type CycleStatus } from "../../db/schema";
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
-import { dimensionsUsed, gradeColour } from "../domain/results-view";
+import { dimensionsUsed, gradeColour, readableExplain } from "../domain/results-view";
 import type { SessionUser } from "../utils/auth.server";
 import { assertUnitAccess } from "../utils/auth.server";
 import { forbidden, notFound } from "../utils/http.server";
@@ -195,12 +195,12 @@ export function scoreCard(user: SessionUser, cycle: CycleRow, unitId: number) {
       path: dbLeaf?.path.join(" › ") ?? "",
       part: names.get(code)?.part ?? "base",
       max: r.max,
-      self: self ? (self.leaves[code] ?? null) : null,
+      self: self?.leaves[code] ?? null,
       score: r.score,
       na: r.na,
       divergent: r.divergent,
       lost: r.na ? 0 : Math.round((r.max - r.score) * 100) / 100,
-      explain: r.explain,
+      explain: readableExplain(r.explain),
       reasons: dbLeaf ? reasonRows.filter((x) => x.nodeId === dbLeaf.nodeId).map((x) => ({ by: x.name, text: x.reason })) : [],
       files: owner ? evidence.files.filter((f) => f.ownerId === owner).map((f) => ({ id: f.id, name: f.originalName })) : [],
       links: owner ? evidence.links.filter((l) => l.ownerId === owner).map((l) => ({ url: l.url, title: l.title })) : [],
@@ -234,7 +234,7 @@ export function scoreCard(user: SessionUser, cycle: CycleRow, unitId: number) {
       rank: result.rank,
       categoryRank: result.categoryRank,
       contribution: result.contribution,
-      explain: result.explain,
+      explain: readableExplain(result.explain),
       selfTotal: self?.total ?? null,
       leaves,
       findings: unitFindings.map((x) => ({

@@ -2,6 +2,7 @@ import { and, asc, eq } from "drizzle-orm";
 import { cycleResults, findings, indicatorNodes, unitResults } from "../../db/schema";
 import type { UnitResult } from "../../scoring";
 import { FINDING_KIND_LABELS } from "../domain/evaluation-labels";
+import { readableExplain } from "../domain/results-view";
 import type { SessionUser } from "../utils/auth.server";
 import { listAppeals } from "./appeals.server";
 import { findingSource, scoreCycle } from "./cycle-package.server";
@@ -48,7 +49,7 @@ export function unitResultsView(db: Reader, user: SessionUser, cycleId: number, 
       max: r?.max ?? l.points,
       na: r?.na ?? false,
       lost: r && !r.na && l.part !== "veto" ? Math.round((r.max - r.score) * 100) / 100 : 0,
-      explain: r?.explain ?? "",
+      explain: readableExplain(r?.explain ?? ""),
     };
   });
   const unitFindings = db
@@ -72,7 +73,7 @@ export function unitResultsView(db: Reader, user: SessionUser, cycleId: number, 
           grade: result.grade,
           pass: result.pass,
           vetoed: result.vetoed,
-          explain: result.explain,
+          explain: readableExplain(result.explain),
           rank: live ? null : result.rank,
           categoryRank: live ? null : result.categoryRank,
         }

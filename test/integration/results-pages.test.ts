@@ -68,7 +68,7 @@ describe("the unit score card", () => {
     expect((await run(scoreCardRoute.loader, makeRequest(url, { cookie: cookies.admin }), params)).data.appealHref).toBeNull();
     const leaf12 = card.leaves.find((l: { code: string }) => l.code === "1.2");
     // JD001 is unit index 0: no late faults from the evaluators, 2 × 内容差错 (1 point each) from the spot check.
-    expect(leaf12).toMatchObject({ max: 20, score: 18, lost: 2, self: 18 });
+    expect(leaf12).toMatchObject({ max: 20, score: 18, lost: 2, self: { score: 18, na: false } });
     expect(leaf12.explain).toContain("抽查发现#");
     expect(card.leaves.find((l: { code: string }) => l.code === "1.1").reasons).toEqual([{ by: "评估员 王敏", text: "主动公开栏目更新不全（JD001）" }]);
     expect(card.findings[0]).toMatchObject({ description: "政策文件链接失效", kind: "扣分项" });

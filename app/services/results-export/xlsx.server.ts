@@ -1,8 +1,9 @@
 import type { Writable } from "node:stream";
 import ExcelJS from "exceljs";
 import { DIMENSION_KEYS, DIMENSIONS, type Dimension } from "../../../scoring";
+import { bonusGateRule } from "../../domain/bonus-gate";
 import { escapeCell } from "../../domain/cell-escape";
-import { KIND_LABELS } from "../../domain/results-view";
+import { KIND_LABELS, readableExplain } from "../../domain/results-view";
 import { unitResultChunks, unitSummaries } from "../results.server";
 import { headerLeaves, type ExportSource } from "./source.server";
 
@@ -154,7 +155,7 @@ export async function writeResultsXlsx(source: ExportSource, stream: Writable): 
       for (const [id, leaf] of Object.entries(r.leaves)) {
         const loss = Math.round((leaf.max - leaf.score) * 100) / 100;
         if (leaf.na || loss <= 0) continue;
-        dataRow(lost, [t(r.id), t(r.name), t(r.category), t(id), t(names.get(id) ?? ""), leaf.max, leaf.score, loss, t(leaf.explain)]);
+        dataRow(lost, [t(r.id), t(r.name), t(r.category), t(id), t(names.get(id) ?? ""), leaf.max, leaf.score, loss, t(readableExplain(leaf.explain))]);
         m++;
       }
       for (const reason of r.vetoReasons) {
@@ -178,7 +179,7 @@ export async function writeResultsXlsx(source: ExportSource, stream: Writable): 
     ["评估数据包 SHA-256", meta.packageSha256],
     ["考核结果 SHA-256", meta.resultsSha256],
     ["满分（基础分）", pkg.scale],
-    ["加分门槛（基础分达到）", pkg.bonusGate],
+    ["加分门槛", bonusGateRule(pkg.bonusGate)],
     ["单项否决后得分", pkg.vetoScore],
     ["合格线", pkg.passMark],
     ["等次", pkg.grades.map((g) => `${g.name}（${g.min}分及以上）`).join("；")],
