@@ -13,7 +13,7 @@ import { findingSource } from "./cycle-package.server";
 import { cycleUnitCount, getUnit, setFor, statusAtLeast } from "./evaluation-context.server";
 import { listEvidence } from "./evidence.server";
 import { publicPageEnabled } from "./public-results.server";
-import { headerLeaves, packageHeader } from "./results-export/source.server";
+import { leavesOfCategory, packageHeader } from "./results-export/source.server";
 import { COMPUTE_STATUSES, currentResults, resultsMeta, unitResultOf, unitSummaries, type ResultsMeta, type SummaryRow } from "./results.server";
 import { leafOwnerId } from "./self-inspection-context.server";
 import { selfScores } from "./self-scores.server";
@@ -164,7 +164,7 @@ export function scoreCard(user: SessionUser, cycle: CycleRow, unitId: number) {
   if (!result) return { ...head, card: null, reason: "本单位不在本次考核结果中（尚未评估完成）。" };
 
   const header = packageHeader(meta);
-  const names = new Map(headerLeaves(header).map((l) => [l.id, l]));
+  const names = leavesOfCategory(header, result.category);
   const self = selfScores(cycle.id, header, meta.resultsSha256, [unitId]).get(unitId) ?? null;
   const set = setFor(db, cycle.id, unit.categoryId);
   const dbLeaves = new Map((set?.leaves ?? []).map((l) => [l.code, l]));

@@ -8,7 +8,7 @@ import { bonusGateRule } from "../../domain/bonus-gate";
 import { fmt, KIND_LABELS, readableExplain, selfLeafText, type SelfLeaf } from "../../domain/results-view";
 import { formatBeijingTime } from "../../utils/beijing-time";
 import { unitSummaries } from "../results.server";
-import { headerLeaves, type ExportSource } from "./source.server";
+import { leavesOfCategory, type ExportSource } from "./source.server";
 
 /**
  * PDF reports (pdfkit): the ranking report and a unit's score card. Chinese text uses Noto Sans
@@ -187,7 +187,7 @@ export async function writeScoreCardPdf(source: ExportSource, result: UnitResult
   doc.moveDown(0.3);
   doc.fontSize(8.5).fillColor("#333").text(readableExplain(result.explain));
   doc.moveDown(0.6);
-  const names = new Map(headerLeaves(source.header).map((l) => [l.id, l.name]));
+  const names = leavesOfCategory(source.header, result.category);
   const table = new Table(doc, [
     { title: "指标", width: 230 },
     { title: "满分", width: 50, align: "right" },
@@ -199,7 +199,7 @@ export async function writeScoreCardPdf(source: ExportSource, result: UnitResult
   table.header();
   for (const [id, leaf] of Object.entries(result.leaves)) {
     const loss = leaf.na ? 0 : Math.round((leaf.max - leaf.score) * 100) / 100;
-    table.row([`${id} ${names.get(id) ?? ""}`, fmt(leaf.max), selfLeafText(extras.self?.[id] ?? null), leaf.na ? "不适用" : fmt(leaf.score), loss > 0 ? fmt(loss) : "", loss > 0 ? "见下方原因" : ""]);
+    table.row([`${id} ${names.get(id)?.name ?? ""}`, fmt(leaf.max), selfLeafText(extras.self?.[id] ?? null), leaf.na ? "不适用" : fmt(leaf.score), loss > 0 ? fmt(loss) : "", loss > 0 ? "见下方原因" : ""]);
     if (loss > 0 || leaf.divergent) {
       const width = table.width() - 24;
       const explain = readableExplain(leaf.explain);
