@@ -83,8 +83,8 @@ export interface TrendYear {
   year: number;
   /** Which results the year has: only final results make the trend line. */
   kind: "preliminary" | "final";
-  /** Active units of the cycle (in every category), for “4 of 14 units assessed”. */
-  population: number;
+  /** Active units of the cycle by category, for “4 of 14 units assessed”. */
+  population: Record<string, number>;
   /** unit code → its total and category in that year's results. */
   totals: Record<string, { total: number; category: string }>;
 }
@@ -122,7 +122,7 @@ export function trendData(years: readonly TrendYear[], category: string | null, 
         unit: !preliminary && focus !== null ? (y.totals[focus]?.total ?? null) : null,
         preliminary,
         assessed: values.length,
-        population: y.population,
+        population: category === null ? Object.values(y.population).reduce((n, x) => n + x, 0) : (y.population[category] ?? 0),
       };
     })
     .filter((y) => y.assessed > 0); // years in which no unit of the category was assessed say nothing
@@ -131,6 +131,13 @@ export function trendData(years: readonly TrendYear[], category: string | null, 
 /** How a trend year reads in the table: final years by their number, preliminary ones marked. */
 export function trendYearLabel(p: TrendPoint): string {
   return p.preliminary ? `${p.year}（初步结果，${p.assessed}个单位已评估，不计入趋势）` : p.year;
+}
+
+/** The trend's note on years left off the line, e.g. “2026年度（4/14个单位已评估）仅有初步结果，不计入趋势”; empty when none. */
+export function preliminaryNote(points: readonly TrendPoint[]): string {
+  const years = points.filter((p) => p.preliminary);
+  if (years.length === 0) return "";
+  return `${years.map((p) => `${p.year}年度（${p.assessed}/${p.population}个单位已评估）`).join("、")}仅有初步结果，不计入趋势`;
 }
 
 /**

@@ -10,7 +10,7 @@ import {
   SelfScatter,
   TrendLines,
 } from "../components/DashboardCharts";
-import { contributionData, gradeCounts, histogram, radarData, rankingByCategory, scoreAxis, selfVsEvaluated, trendData, trendYearLabel } from "../domain/dashboard";
+import { contributionData, gradeCounts, histogram, radarData, rankingByCategory, preliminaryNote, scoreAxis, selfVsEvaluated, trendData, trendYearLabel } from "../domain/dashboard";
 import { fmt } from "../domain/results-view";
 import { dashboardData } from "../services/dashboard.server";
 import { requireRole } from "../utils/auth.server";
@@ -44,7 +44,6 @@ export default function Dashboard() {
   const scatter = selfVsEvaluated(units);
   const trend = trendData(d.trend, d.category, focus?.id ?? null);
   const axis = scoreAxis(d.scale, [...units.flatMap((u) => [u.total, u.self ?? 0]), ...trend.flatMap((t) => [t.average ?? 0, t.unit ?? 0])]);
-  const preliminaryYears = trend.filter((t) => t.preliminary);
   const contribution = contributionData(units);
   const scope = d.category ?? "全部类别";
 
@@ -231,9 +230,7 @@ export default function Dashboard() {
       <ChartFigure
         id="chart-trend"
         title="历年趋势"
-        note={`${scope}各年度全部参评单位的平均分${focus ? `与${focus.name}的总分` : ""}（定稿结果）${
-          preliminaryYears.length > 0 ? `；${preliminaryYears.map((t) => t.year).join("、")}年度仅有初步结果（${preliminaryYears.map((t) => `${t.assessed}/${t.population}个单位已评估`).join("、")}），不计入趋势` : ""
-        }`}
+        note={[`${scope}各年度全部参评单位的平均分${focus ? `与${focus.name}的总分` : ""}（定稿结果）`, preliminaryNote(trend)].filter(Boolean).join("；")}
         chart={() => <TrendLines data={trend.filter((t) => !t.preliminary)} unitName={focus?.name ?? null} axis={axis} />}
         table={
           <table>

@@ -4,7 +4,7 @@ import { cycles } from "../../db/schema";
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
 import type { DashboardUnit, TrendYear } from "../domain/dashboard";
 import { dimensionsUsed, gradeColour, KIND_LABELS } from "../domain/results-view";
-import { cycleUnitCount } from "./evaluation-context.server";
+import { listCycleSets } from "./cycles.server";
 import { packageHeader } from "./results-export/source.server";
 import { currentResults, unitSummaries } from "./results.server";
 import { selfScores } from "./self-scores.server";
@@ -51,7 +51,7 @@ export function dashboardData(yearParam: string | null, categoryParam: string | 
   const trend: TrendYear[] = withResults.map((x) => ({
     year: x.cycle.year,
     kind: x.meta!.kind,
-    population: cycleUnitCount(x.cycle.id),
+    population: Object.fromEntries(listCycleSets(x.cycle.id, db).map((set) => [set.categoryName, set.activeUnits])),
     totals: Object.fromEntries(unitSummaries(x.meta!).map((s) => [s.id, { total: s.total, category: s.category }])),
   }));
   return {

@@ -41,6 +41,6 @@ describe("the dashboard's score axes", () => {
     expect(assessed).toBeGreaterThan(0);
     expect(assessed).toBeLessThan(14);
     expect(await ticks(page, '[data-testid="chart-trend"] .recharts-xAxis')).toEqual(["2025"]);
-    await expect(trend.locator("figcaption").textContent()).resolves.toContain(`2026年度仅有初步结果（${assessed}/14个单位已评估），不计入趋势`);
+    await expect(trend.locator("figcaption").textContent()).resolves.toContain(`2026年度（${assessed}/14个单位已评估）仅有初步结果，不计入趋势`);
   });
 });

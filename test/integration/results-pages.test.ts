@@ -113,7 +113,7 @@ describe("the leadership dashboard", () => {
     const bm1 = res.data.units.find((u: { id: string }) => u.id === "BM001");
     expect(bm1.self).toBeGreaterThan(0);
     expect(res.data.units.filter((u: { self: number | null }) => u.self !== null)).toHaveLength(1);
-    expect(res.data.trend).toEqual([{ year: 2026, kind: "preliminary", population: DEMO_UNITS.length, totals: expect.objectContaining({ BM001: { total: bm1.total, category: "区级部门" } }) }]);
+    expect(res.data.trend).toEqual([{ year: 2026, kind: "preliminary", population: { 街道办事处: 6, 区级部门: 8 }, totals: expect.objectContaining({ BM001: { total: bm1.total, category: "区级部门" } }) }]);
     expect((await run(dashboard.loader, makeRequest("/dashboard", { cookie: cookies["dept-001"] }))).status).toBe(403);
   });
 });

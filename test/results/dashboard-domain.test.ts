@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { escapeCell } from "../../app/domain/cell-escape";
-import { gradeCounts, histogram, radarData, rankingByCategory, scoreAxis, selfVsEvaluated, trendData, trendYearLabel, type DashboardUnit, type TrendYear } from "../../app/domain/dashboard";
+import { gradeCounts, histogram, radarData, rankingByCategory, preliminaryNote, scoreAxis, selfVsEvaluated, trendData, trendYearLabel, type DashboardUnit, type TrendYear } from "../../app/domain/dashboard";
 
 const unit = (id: string, category: string, total: number, self: number | null, extra: Partial<DashboardUnit> = {}): DashboardUnit => ({
   unitId: Number(id.replace(/\D/g, "")),
@@ -62,26 +62,28 @@ describe("dashboard chart data", () => {
   it("trends each year by one definition: the mean of all its units (of the category), whichever year is viewed", () => {
     const t = (total: number, category = "甲") => ({ total, category });
     const years: TrendYear[] = [
-      { year: 2026, kind: "final", population: 3, totals: { A1: t(90), A2: t(80), Z: t(10, "乙") } },
-      { year: 2024, kind: "final", population: 3, totals: { Z: t(50, "乙") } },
-      { year: 2025, kind: "final", population: 3, totals: { A1: t(85) } },
+      { year: 2026, kind: "final", population: { 甲: 2, 乙: 1 }, totals: { A1: t(90), A2: t(80), Z: t(10, "乙") } },
+      { year: 2024, kind: "final", population: { 甲: 2, 乙: 1 }, totals: { Z: t(50, "乙") } },
+      { year: 2025, kind: "final", population: { 甲: 2, 乙: 1 }, totals: { A1: t(85) } },
     ];
-    const point = (year: string, average: number, unit: number | null, assessed: number) => ({ year, average, unit, preliminary: false, assessed, population: 3 });
-    expect(trendData(years, "甲", "A2")).toEqual([point("2025", 85, null, 1), point("2026", 85, 80, 2)]);
-    expect(trendData(years, null, null)).toEqual([point("2024", 50, null, 1), point("2025", 85, null, 1), point("2026", 60, null, 3)]);
+    const point = (year: string, average: number, unit: number | null, assessed: number, population: number) => ({ year, average, unit, preliminary: false, assessed, population });
+    expect(trendData(years, "甲", "A2")).toEqual([point("2025", 85, null, 1, 2), point("2026", 85, 80, 2, 2)]);
+    expect(trendData(years, null, null)).toEqual([point("2024", 50, null, 1, 3), point("2025", 85, null, 1, 3), point("2026", 60, null, 3, 3)]);
   });
 
   it("leaves a preliminary year off the line and marks it in the table", () => {
     const totals = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`U${i}`, { total: 60 + i, category: "甲" }]));
     const years: TrendYear[] = [
-      { year: 2025, kind: "final", population: 14, totals: totals(14) },
-      { year: 2026, kind: "preliminary", population: 14, totals: totals(4) },
+      { year: 2025, kind: "final", population: { 甲: 14 }, totals: totals(14) },
+      { year: 2026, kind: "preliminary", population: { 甲: 14 }, totals: totals(4) },
     ];
     const [y2025, y2026] = trendData(years, null, "U1");
     expect(y2025).toMatchObject({ average: 66.5, unit: 61, preliminary: false });
     expect(y2026).toMatchObject({ average: null, unit: null, preliminary: true, assessed: 4, population: 14 });
     expect(trendYearLabel(y2025)).toBe("2025");
     expect(trendYearLabel(y2026)).toBe("2026（初步结果，4个单位已评估，不计入趋势）");
+    expect(preliminaryNote([y2025, y2026])).toBe("2026年度（4/14个单位已评估）仅有初步结果，不计入趋势");
+    expect(preliminaryNote([y2025])).toBe("");
   });
 
   it("runs every score axis from 0 to the scale, or further only when a total exceeds it", () => {
