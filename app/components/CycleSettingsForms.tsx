@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import { CycleBasicsFields } from "./CycleBasicsFields";
 import { missingArrangementMessage } from "../domain/calendar-coverage";
 import { Field, FieldError } from "./Field";
+import { bonusGateRule } from "../domain/bonus-gate";
 
 /** What the cycle page's action returns; each form shows only its own intent's result. */
 export interface CycleActionResult {
@@ -175,7 +176,7 @@ export function CycleBasicsForm({ cycle, editable, result, busy }: FormProps) {
 const SETTING_FIELDS: { name: keyof Omit<CycleFormData["settings"], "grades" | "reconcile">; label: string; hint: string; step: string }[] = [
   { name: "scale", label: "满分", hint: "基础指标得分折算到的满分", step: "1" },
   { name: "passMark", label: "合格线", hint: "总分达到此分数为合格", step: "0.5" },
-  { name: "bonusGate", label: "加分门槛", hint: "基础得分须高于此分数，加分项才计入", step: "0.5" },
+  { name: "bonusGate", label: "加分门槛", hint: bonusGateRule(null), step: "0.5" },
   { name: "vetoScore", label: "否决分", hint: "触发单项否决时的总分", step: "0.5" },
   { name: "divergence", label: "评分分歧阈值", hint: "评估人员评分最大差距超过该项分值的此比例时标记分歧（0.2＝20%）", step: "0.05" },
   { name: "evaluatorsPerUnit", label: "每个单位的评估人员数", hint: "随机分配评估人员时每个单位的人数", step: "1" },

@@ -19,7 +19,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import type { contributionData, DashboardUnit, gradeCounts, histogram, radarData, selfVsEvaluated, trendData } from "../domain/dashboard";
+import type { contributionData, DashboardUnit, gradeCounts, histogram, radarData, scoreAxis, selfVsEvaluated, trendData } from "../domain/dashboard";
 import { fmt } from "../domain/results-view";
 
 /**
@@ -55,11 +55,14 @@ export function ChartFigure(props: { id: string; title: string; note?: ReactNode
 
 const NO_ANIM = { isAnimationActive: false } as const;
 
-export function RankingBars({ units }: { units: DashboardUnit[] }) {
+/** The dashboard's one score axis (scoreAxis): every score chart runs from 0 to the same end. */
+type Axis = ReturnType<typeof scoreAxis>;
+
+export function RankingBars({ units, axis }: { units: DashboardUnit[]; axis: Axis }) {
   return (
     <BarChart layout="vertical" width={520} height={Math.max(160, 26 * units.length + 50)} data={units} margin={{ left: 10, right: 20 }}>
       <CartesianGrid strokeDasharray="3 3" />
-      <XAxis type="number" domain={[0, "auto"]} />
+      <XAxis type="number" domain={[0, axis.max]} ticks={axis.ticks} />
       <YAxis type="category" dataKey="name" width={150} interval={0} tick={{ fontSize: 12 }} />
       <Tooltip formatter={(v: number) => fmt(v)} />
       <Bar dataKey="total" name="总分" {...NO_ANIM}>
@@ -76,7 +79,7 @@ export function DimensionRadar({ data, unitName }: { data: ReturnType<typeof rad
     <RadarChart width={460} height={340} data={data} outerRadius={110}>
       <PolarGrid />
       <PolarAngleAxis dataKey="label" tick={{ fontSize: 12 }} />
-      <PolarRadiusAxis tick={{ fontSize: 10 }} />
+      <PolarRadiusAxis tick={{ fontSize: 10 }} domain={[0, 100]} tickCount={6} />
       <Radar name={unitName} dataKey="unit" stroke="#0969da" fill="#0969da" fillOpacity={0.35} {...NO_ANIM} />
       <Radar name="类别平均" dataKey="average" stroke="#9a6700" fill="#9a6700" fillOpacity={0.2} {...NO_ANIM} />
       <Legend />
@@ -113,13 +116,13 @@ export function GradeCountBars({ counts }: { counts: ReturnType<typeof gradeCoun
   );
 }
 
-export function SelfScatter({ data }: { data: ReturnType<typeof selfVsEvaluated> }) {
-  const max = Math.ceil(Math.max(100, ...data.points.flatMap((p) => [p.self, p.evaluated])));
+export function SelfScatter({ data, axis }: { data: ReturnType<typeof selfVsEvaluated>; axis: Axis }) {
+  const max = axis.max;
   return (
     <ScatterChart width={440} height={320} margin={{ top: 10, right: 20, bottom: 20, left: 0 }}>
       <CartesianGrid strokeDasharray="3 3" />
-      <XAxis type="number" dataKey="evaluated" name="评估得分" domain={[0, max]} label={{ value: "评估得分", position: "insideBottom", offset: -10 }} />
-      <YAxis type="number" dataKey="self" name="自评分" domain={[0, max]} label={{ value: "自评分", angle: -90, position: "insideLeft" }} />
+      <XAxis type="number" dataKey="evaluated" name="评估得分" domain={[0, max]} ticks={axis.ticks} label={{ value: "评估得分", position: "insideBottom", offset: -10 }} />
+      <YAxis type="number" dataKey="self" name="自评分" domain={[0, max]} ticks={axis.ticks} label={{ value: "自评分", angle: -90, position: "insideLeft" }} />
       <ReferenceLine segment={[{ x: 0, y: 0 }, { x: max, y: max }]} stroke="#6e7781" strokeDasharray="4 4" ifOverflow="extendDomain" />
       <Tooltip cursor={{ strokeDasharray: "3 3" }} />
       <Scatter name="单位" data={data.points} fill="#cf222e" {...NO_ANIM} />
@@ -127,12 +130,12 @@ export function SelfScatter({ data }: { data: ReturnType<typeof selfVsEvaluated>
   );
 }
 
-export function TrendLines({ data, unitName }: { data: ReturnType<typeof trendData>; unitName: string | null }) {
+export function TrendLines({ data, unitName, axis }: { data: ReturnType<typeof trendData>; unitName: string | null; axis: Axis }) {
   return (
     <LineChart width={440} height={260} data={data}>
       <CartesianGrid strokeDasharray="3 3" />
       <XAxis dataKey="year" />
-      <YAxis domain={[0, "auto"]} />
+      <YAxis domain={[0, axis.max]} ticks={axis.ticks} />
       <Tooltip />
       <Legend />
       <Line type="monotone" dataKey="average" name="平均分" stroke="#0969da" connectNulls {...NO_ANIM} />

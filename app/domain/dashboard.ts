@@ -81,23 +81,77 @@ export function selfVsEvaluated(units: readonly DashboardUnit[], top = 5) {
 
 export interface TrendYear {
   year: number;
-  /** unit code → total. */
-  totals: Record<string, number>;
+  /** Which results the year has: only final results make the trend line. */
+  kind: "preliminary" | "final";
+  /** Active units of the cycle by category, for “4 of 14 units assessed”. */
+  population: Record<string, number>;
+  /** unit code → its total and category in that year's results. */
+  totals: Record<string, { total: number; category: string }>;
 }
 
-/** Per year in which any of the units was assessed: their mean total and the focus unit's total. */
-export function trendData(years: readonly TrendYear[], codes: readonly string[], focus: string | null) {
-  const wanted = new Set(codes);
+export interface TrendPoint {
+  year: string;
+  /** Mean total of the year's units (of the category, when one is chosen); null for preliminary years, which the line leaves out. */
+  average: number | null;
+  /** The focus unit's total that year (null when not assessed or preliminary). */
+  unit: number | null;
+  preliminary: boolean;
+  /** Units in the year's results (of the category) and the cycle's population. */
+  assessed: number;
+  population: number;
+}
+
+/**
+ * One definition of a year's trend point, whichever cycle is viewed: the mean total of every unit
+ * in that year's results (of `category`, by the unit's category that year), beside the focus
+ * unit's total. A year with only preliminary results (some units not evaluated yet) is listed but
+ * not drawn: its mean is not comparable with final years.
+ */
+export function trendData(years: readonly TrendYear[], category: string | null, focus: string | null): TrendPoint[] {
   return years
     .slice()
     .sort((a, b) => a.year - b.year)
     .map((y) => {
-      const values = Object.entries(y.totals)
-        .filter(([code]) => wanted.has(code))
-        .map(([, v]) => v);
-      return { year: String(y.year), average: mean(values), unit: focus !== null ? (y.totals[focus] ?? null) : null };
+      const values = Object.values(y.totals)
+        .filter((t) => category === null || t.category === category)
+        .map((t) => t.total);
+      const preliminary = y.kind === "preliminary";
+      return {
+        year: String(y.year),
+        average: preliminary ? null : mean(values),
+        unit: !preliminary && focus !== null ? (y.totals[focus]?.total ?? null) : null,
+        preliminary,
+        assessed: values.length,
+        population: category === null ? Object.values(y.population).reduce((n, x) => n + x, 0) : (y.population[category] ?? 0),
+      };
     })
-    .filter((y) => y.average !== null); // years in which none of these units was assessed say nothing
+    .filter((y) => y.assessed > 0); // years in which no unit of the category was assessed say nothing
+}
+
+/** How a trend year reads in the table: final years by their number, preliminary ones marked. */
+export function trendYearLabel(p: TrendPoint): string {
+  return p.preliminary ? `${p.year}（初步结果，${p.assessed}个单位已评估，不计入趋势）` : p.year;
+}
+
+/** The trend's note on years left off the line, e.g. “2026年度（4/14个单位已评估）仅有初步结果，不计入趋势”; empty when none. */
+export function preliminaryNote(points: readonly TrendPoint[]): string {
+  const years = points.filter((p) => p.preliminary);
+  if (years.length === 0) return "";
+  return `${years.map((p) => `${p.year}年度（${p.assessed}/${p.population}个单位已评估）`).join("、")}仅有初步结果，不计入趋势`;
+}
+
+/**
+ * The one score axis of the dashboard's charts: 0 to the scale (100), or further when bonus points
+ * take a total above it, in steps of 20 — every category's ranking and the trend on the same axis,
+ * so a bar's length means the same score everywhere.
+ */
+export function scoreAxis(scale: number, values: readonly number[]): { max: number; ticks: number[] } {
+  const max = Math.max(scale, Math.ceil(Math.max(0, ...values) / 10) * 10);
+  const step = max % 20 === 0 ? 20 : 10;
+  const ticks: number[] = [];
+  for (let t = 0; t < max; t += step) ticks.push(t);
+  ticks.push(max);
+  return { max, ticks };
 }
 
 /** Each unit's 政务公开 contribution to its annual performance score, highest first. */

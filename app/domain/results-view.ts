@@ -1,4 +1,4 @@
-import { DIMENSION_KEYS, DIMENSIONS, type Dimension, type UnitResult } from "../../scoring";
+import { DIMENSION_KEYS, DIMENSIONS, formatScore, type Dimension, type UnitResult } from "../../scoring";
 
 /**
  * Client-safe views of results: a unit's headline figures (everything of its `zwgk-results/1`
@@ -43,9 +43,30 @@ export function gradeColour(grade: string, grades: readonly { name: string; min:
   return GRADE_COLOURS[i < 0 ? GRADE_COLOURS.length - 1 : Math.min(i, GRADE_COLOURS.length - 1)];
 }
 
-/** A score with two decimals (the engine's figures are already rounded). */
+/** A score with two decimals, rounded half up as the engine rounds (its figures are already rounded). */
 export function fmt(n: number): string {
-  return n.toFixed(2);
+  return formatScore(n);
+}
+
+/**
+ * An engine explanation as a person reads it: every number written with more than two decimals
+ * (the engine writes an exact sum such as “约64.108974” or “64.125”) rounded half up to two
+ * places, marked 约 (“约64.11”). The stored explanation (in the results document) is unchanged.
+ */
+export function readableExplain(text: string): string {
+  return text.replace(/约?(-?\d+\.\d{3,})/g, (_, n: string) => `约${formatScore(n)}`);
+}
+
+/** The self score of one leaf the department answered; `na` when it declared the leaf not applicable. */
+export interface SelfLeaf {
+  score: number;
+  na: boolean;
+}
+
+/** How a leaf's self score reads: 未自评 when the department gave no answer, never another score. */
+export function selfLeafText(self: SelfLeaf | null): string {
+  if (!self) return "未自评";
+  return self.na ? "不适用" : fmt(self.score);
 }
 
 export const KIND_LABELS = { preliminary: "初步结果", final: "定稿结果" } as const;

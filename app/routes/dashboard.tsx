@@ -10,7 +10,7 @@ import {
   SelfScatter,
   TrendLines,
 } from "../components/DashboardCharts";
-import { contributionData, gradeCounts, histogram, radarData, rankingByCategory, selfVsEvaluated, trendData } from "../domain/dashboard";
+import { contributionData, gradeCounts, histogram, radarData, rankingByCategory, preliminaryNote, scoreAxis, selfVsEvaluated, trendData, trendYearLabel } from "../domain/dashboard";
 import { fmt } from "../domain/results-view";
 import { dashboardData } from "../services/dashboard.server";
 import { requireAccess } from "../utils/auth.server";
@@ -42,11 +42,8 @@ export default function Dashboard() {
   const bins = histogram(units);
   const counts = gradeCounts(units, d.grades);
   const scatter = selfVsEvaluated(units);
-  const trend = trendData(
-    d.trend,
-    units.map((u) => u.id),
-    focus?.id ?? null,
-  );
+  const trend = trendData(d.trend, d.category, focus?.id ?? null);
+  const axis = scoreAxis(d.scale, [...units.flatMap((u) => [u.total, u.self ?? 0]), ...trend.flatMap((t) => [t.average ?? 0, t.unit ?? 0])]);
   const contribution = contributionData(units);
   const scope = d.category ?? "全部类别";
 
@@ -89,7 +86,7 @@ export default function Dashboard() {
           id={`chart-ranking-${group.category}`}
           title={`${group.category}排名`}
           note={`按等次着色：${d.grades.map((g) => `${g.name}≥${g.min}`).join("，")}`}
-          chart={() => <RankingBars units={group.units} />}
+          chart={() => <RankingBars units={group.units} axis={axis} />}
           table={
             <table>
               <thead>
@@ -205,7 +202,7 @@ export default function Dashboard() {
             "没有自评分高于评估得分的单位。"
           )
         }
-        chart={() => <SelfScatter data={scatter} />}
+        chart={() => <SelfScatter data={scatter} axis={axis} />}
         table={
           <table>
             <thead>
@@ -233,8 +230,8 @@ export default function Dashboard() {
       <ChartFigure
         id="chart-trend"
         title="历年趋势"
-        note={`${scope}平均分${focus ? `与${focus.name}` : ""}`}
-        chart={() => <TrendLines data={trend} unitName={focus?.name ?? null} />}
+        note={[`${scope}各年度全部参评单位的平均分${focus ? `与${focus.name}的总分` : ""}（定稿结果）`, preliminaryNote(trend)].filter(Boolean).join("；")}
+        chart={() => <TrendLines data={trend.filter((t) => !t.preliminary)} unitName={focus?.name ?? null} axis={axis} />}
         table={
           <table>
             <thead>
@@ -246,8 +243,8 @@ export default function Dashboard() {
             </thead>
             <tbody>
               {trend.map((t) => (
-                <tr key={t.year}>
-                  <td>{t.year}</td>
+                <tr key={t.year} className={t.preliminary ? "muted" : undefined}>
+                  <td>{trendYearLabel(t)}</td>
                   <td className="num">{t.average === null ? "—" : fmt(t.average)}</td>
                   {focus ? <td className="num">{t.unit === null ? "—" : fmt(t.unit)}</td> : null}
                 </tr>

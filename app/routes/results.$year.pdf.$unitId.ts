@@ -20,7 +20,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // A department before 定稿 sees the preliminary row even if the office sees another: use the card's kind.
   const result = source.meta.kind === view.card.kind ? unitResultOf(source.meta.id, unitId) : null;
   if (!result) throw notFound("暂无得分明细");
-  const self = Object.fromEntries(view.card.leaves.filter((l) => l.self !== null).map((l) => [l.code, l.self as number]));
+  const self = Object.fromEntries(view.card.leaves.map((l) => [l.code, l.self]));
   const pass = new PassThrough();
   writeScoreCardPdf(source, result, { self: view.card.selfTotal === null ? null : self, selfTotal: view.card.selfTotal, findings: view.card.findings, reasons: Object.fromEntries(view.card.leaves.map((l) => [l.code, l.reasons])) }, pass).catch((e: unknown) => pass.destroy(e as Error));
   const unit = getUnit(getDb(), unitId);

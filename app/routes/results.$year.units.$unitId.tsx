@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { cycleAllows } from "../domain/cycle-capabilities";
 import { may } from "../policy.server";
 import { Link, useLoaderData } from "@remix-run/react";
-import { fmt, KIND_LABELS } from "../domain/results-view";
+import { fmt, KIND_LABELS, selfLeafText } from "../domain/results-view";
 import { cycleByYearOr404, scoreCard } from "../services/results-pages.server";
 import { formatBeijingTime } from "../utils/beijing-time";
 import { requireAccess } from "../utils/auth.server";
@@ -105,7 +105,7 @@ export default function ScoreCardPage() {
                     </td>
                     <td className="nowrap">{PART_LABELS[l.part] ?? l.part}</td>
                     <td className="num">{fmt(l.max)}</td>
-                    <td className="num">{l.self === null ? "—" : fmt(l.self)}</td>
+                    <td className="num">{selfLeafText(l.self)}</td>
                     <td className="num">{l.na ? "不适用" : fmt(l.score)}</td>
                     <td className="num">{l.lost > 0 ? fmt(l.lost) : ""}</td>
                     <td>

@@ -4,6 +4,7 @@ import { cycles } from "../../db/schema";
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
 import type { DashboardUnit, TrendYear } from "../domain/dashboard";
 import { dimensionsUsed, gradeColour, KIND_LABELS } from "../domain/results-view";
+import { listCycleSets } from "./cycles.server";
 import { packageHeader } from "./results-export/source.server";
 import { currentResults, unitSummaries } from "./results.server";
 import { selfScores } from "./self-scores.server";
@@ -11,7 +12,7 @@ import { selfScores } from "./self-scores.server";
 /**
  * Loader data of the leadership dashboard (领导看板): the chosen cycle's results (final snapshot or
  * preliminary), the self-assessment scores for the self-vs-evaluated chart, and every cycle's
- * totals for the year-over-year trend. The charts are computed client-side from this
+ * totals (with their kind and category) for the year-over-year trend. The charts are computed client-side from this
  * (app/domain/dashboard.ts).
  */
 
@@ -49,7 +50,9 @@ export function dashboardData(yearParam: string | null, categoryParam: string | 
     }));
   const trend: TrendYear[] = withResults.map((x) => ({
     year: x.cycle.year,
-    totals: Object.fromEntries(unitSummaries(x.meta!).map((s) => [s.id, s.total])),
+    kind: x.meta!.kind,
+    population: Object.fromEntries(listCycleSets(x.cycle.id, db).map((set) => [set.categoryName, set.activeUnits])),
+    totals: Object.fromEntries(unitSummaries(x.meta!).map((s) => [s.id, { total: s.total, category: s.category }])),
   }));
   return {
     cycles: cycleList,
@@ -59,6 +62,7 @@ export function dashboardData(yearParam: string | null, categoryParam: string | 
     grades: header.grades.map((g) => ({ ...g, colour: gradeColour(g.name, header.grades) })),
     dimensions: dimensionsUsed(summaries),
     opennessWeightPct: header.opennessWeightPct,
+    scale: header.scale,
     units,
     trend,
   };

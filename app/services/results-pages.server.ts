@@ -5,7 +5,7 @@ import { z } from "zod";
 import { getDb, getSqlite } from "../../db/client";
 import { cycles, findings, indicatorNodes, submissions, type CycleStatus } from "../../db/schema";
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
-import { dimensionsUsed, gradeColour } from "../domain/results-view";
+import { dimensionsUsed, gradeColour, readableExplain } from "../domain/results-view";
 import type { SessionUser } from "../utils/auth.server";
 import { assertCan } from "../utils/auth.server";
 import { forbidden, notFound } from "../utils/http.server";
@@ -15,7 +15,7 @@ import { findingSource } from "./cycle-package.server";
 import { cycleUnitCount, getUnit, setFor } from "./evaluation-context.server";
 import { listEvidence } from "./evidence.server";
 import { publicPageEnabled } from "./public-results.server";
-import { headerLeaves, packageHeader } from "./results-export/source.server";
+import { leavesOfCategory, packageHeader } from "./results-export/source.server";
 import { currentResults, resultsMeta, unitResultOf, unitSummaries, type ResultsMeta, type SummaryRow } from "./results.server";
 import { leafOwnerId } from "./self-inspection-context.server";
 import { selfScores } from "./self-scores.server";
@@ -166,7 +166,7 @@ export function scoreCard(user: SessionUser, cycle: CycleRow, unitId: number) {
   if (!result) return { ...head, card: null, reason: "本单位不在本次考核结果中（尚未评估完成）。" };
 
   const header = packageHeader(meta);
-  const names = new Map(headerLeaves(header).map((l) => [l.id, l]));
+  const names = leavesOfCategory(header, result.category);
   const self = selfScores(cycle.id, header, meta.resultsSha256, [unitId]).get(unitId) ?? null;
   const set = setFor(db, cycle.id, unit.categoryId);
   const dbLeaves = new Map((set?.leaves ?? []).map((l) => [l.code, l]));
@@ -197,12 +197,12 @@ export function scoreCard(user: SessionUser, cycle: CycleRow, unitId: number) {
       path: dbLeaf?.path.join(" › ") ?? "",
       part: names.get(code)?.part ?? "base",
       max: r.max,
-      self: self ? (self.leaves[code] ?? null) : null,
+      self: self?.leaves[code] ?? null,
       score: r.score,
       na: r.na,
       divergent: r.divergent,
       lost: r.na ? 0 : Math.round((r.max - r.score) * 100) / 100,
-      explain: r.explain,
+      explain: readableExplain(r.explain),
       reasons: dbLeaf ? reasonRows.filter((x) => x.nodeId === dbLeaf.nodeId).map((x) => ({ by: x.name, text: x.reason })) : [],
       files: owner ? evidence.files.filter((f) => f.ownerId === owner).map((f) => ({ id: f.id, name: f.originalName })) : [],
       links: owner ? evidence.links.filter((l) => l.ownerId === owner).map((l) => ({ url: l.url, title: l.title })) : [],
@@ -236,7 +236,7 @@ export function scoreCard(user: SessionUser, cycle: CycleRow, unitId: number) {
       rank: result.rank,
       categoryRank: result.categoryRank,
       contribution: result.contribution,
-      explain: result.explain,
+      explain: readableExplain(result.explain),
       selfTotal: self?.total ?? null,
       leaves,
       findings: unitFindings.map((x) => ({

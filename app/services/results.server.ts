@@ -713,11 +713,12 @@ type ConsistentMeta = Pick<ResultsMeta, "id" | "cycleId" | "kind" | "resultsSha2
  * so no query sorts or skips the large `result` texts. Each chunk is read whole, in its own read
  * transaction checked against `meta` (readConsistent), so the caller may yield to the event loop
  * between chunks (an open better-sqlite3 iterator would keep the connection busy for everyone
- * else); a recompute stored meanwhile ends the export with ResultsChangedError.
+ * else); a recompute stored meanwhile ends the export with ResultsChangedError. `only`: just these
+ * units (still in document order).
  */
-export function* unitResultChunks(meta: ConsistentMeta, size = 250): Generator<{ unitId: number; result: UnitResult }[]> {
+export function* unitResultChunks(meta: ConsistentMeta, size = 250, only?: ReadonlySet<number>): Generator<{ unitId: number; result: UnitResult }[]> {
   const sqlite = getSqlite();
-  const order = readConsistent(
+  const all = readConsistent(
     meta,
     () =>
       sqlite
@@ -725,6 +726,7 @@ export function* unitResultChunks(meta: ConsistentMeta, size = 250): Generator<{
         .pluck()
         .all(meta.id) as number[],
   );
+  const order = only ? all.filter((id) => only.has(id)) : all;
   const one = sqlite.prepare("SELECT result FROM unit_results WHERE cycle_result_id = ? AND unit_id = ?").pluck();
   for (let i = 0; i < order.length; i += size) {
     yield readConsistent(meta, () => {

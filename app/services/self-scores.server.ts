@@ -1,5 +1,6 @@
 import { getSqlite } from "../../db/client";
 import { scorePackage, type AssessmentPackage, type LeafInput, type LeafRule, type UnitInput } from "../../scoring";
+import type { SelfLeaf } from "../domain/results-view";
 import { zeroInput } from "../domain/self-score";
 import { boundedMemo } from "../utils/bounded-memo.server";
 
@@ -7,13 +8,15 @@ import { boundedMemo } from "../utils/bounded-memo.server";
  * The departments' self-assessment scores (自评分) of a cycle, scored by the engine with the same
  * package header as the evaluated results (settings, indicator sets), so the two compare like for
  * like on the score card and in the dashboard's self-vs-evaluated chart. Only submitted
- * self-inspections count (not drafts or returned ones); leaves without an answer score 0, as in the self-score
- * preview.
+ * self-inspections count (not drafts or returned ones), and only the department's own answers:
+ * a leaf it did not answer has no self score (shown as 未自评) and counts 0 in the self total, as
+ * in the self-score preview.
  */
 
 export interface SelfScore {
   total: number;
-  leaves: Record<string, number>;
+  /** Only the leaves the department answered. */
+  leaves: Record<string, SelfLeaf>;
 }
 
 const memo = boundedMemo<Map<number, SelfScore>>(9);
@@ -76,6 +79,7 @@ function scoreSubmitted(cycleId: number, header: AssessmentPackage, unitIds?: re
   const rules = leafRules(header);
   const out = new Map<number, SelfScore>();
   const idOf = new Map<string, number>();
+  const answered = new Map<string, ReadonlySet<string>>();
   const units: UnitInput[] = [];
   for (const [unitId, u] of byUnit) {
     const list = rules.get(u.category);
@@ -84,13 +88,16 @@ function scoreSubmitted(cycleId: number, header: AssessmentPackage, unitIds?: re
     for (const l of list) inputs[l.id] = u.answers.get(l.id) ?? zeroInput(l.rule, l.points);
     units.push({ id: u.code, name: u.name, category: u.category, inputs });
     idOf.set(u.code, unitId);
+    answered.set(u.code, new Set(u.answers.keys()));
   }
   const score = (list: typeof units) => scorePackage({ ...header, units: list });
   let scored = score(units);
   // An answer the engine refuses (saved before a rule changed) leaves only that unit out.
   const results = scored.ok ? scored.results.units : units.flatMap((u) => ((scored = score([u])), scored.ok ? scored.results.units : []));
   for (const r of results) {
-    out.set(idOf.get(r.id)!, { total: r.total, leaves: Object.fromEntries(Object.entries(r.leaves).map(([id, l]) => [id, l.score])) });
+    const own = answered.get(r.id)!;
+    const leaves = Object.entries(r.leaves).filter(([id]) => own.has(id));
+    out.set(idOf.get(r.id)!, { total: r.total, leaves: Object.fromEntries(leaves.map(([id, l]) => [id, { score: l.score, na: l.na }])) });
   }
   return out;
 }

@@ -5,6 +5,7 @@ import { accessRefusal, can, may, OTHER_UNIT } from "../policy.server";
 import { cycleResults, findings, indicatorNodes, unitResults } from "../../db/schema";
 import type { UnitResult } from "../../scoring";
 import { FINDING_KIND_LABELS } from "../domain/evaluation-labels";
+import { readableExplain } from "../domain/results-view";
 import type { SessionUser } from "../utils/auth.server";
 import { listAppeals } from "./appeals.server";
 import { findingSource, scoreCycle } from "./cycle-package.server";
@@ -51,7 +52,7 @@ export function unitResultsView(db: Reader, user: SessionUser, cycleId: number, 
       max: r?.max ?? l.points,
       na: r?.na ?? false,
       lost: r && !r.na && l.part !== "veto" ? Math.round((r.max - r.score) * 100) / 100 : 0,
-      explain: r?.explain ?? "",
+      explain: readableExplain(r?.explain ?? ""),
     };
   });
   const unitFindings = db
@@ -75,7 +76,7 @@ export function unitResultsView(db: Reader, user: SessionUser, cycleId: number, 
           grade: result.grade,
           pass: result.pass,
           vetoed: result.vetoed,
-          explain: result.explain,
+          explain: readableExplain(result.explain),
           rank: live ? null : result.rank,
           categoryRank: live ? null : result.categoryRank,
         }

@@ -8,7 +8,7 @@ import { createCycle, findCycleByYear, cycleOr404, getIndicatorSet, transitionCy
 import { mutate, writeAudit } from "../../app/utils/audit.server";
 import { SEED_ACTOR } from "./accounts";
 import { DEMO_UNITS } from "./district";
-import { demoInput, demoNarrative, rng } from "./self-inspection-inputs";
+import { demoNarrative, demoSelfAnswer, rng } from "./self-inspection-inputs";
 
 const SEED_OFFICE: CycleActor = { ...SEED_ACTOR, role: "office" };
 
@@ -98,7 +98,7 @@ function seedSubmittedSelfInspections(db: Db, cycleId: number, year: number): vo
       const street = category.name.includes("街道");
       const leaves = leavesOf(set.tree);
       for (const leaf of leaves) {
-        const input = demoInput(unit.code, leaf, year, street);
+        const input = demoSelfAnswer(unit.code, leaf, year, street);
         tx.insert(submissionAnswers)
           .values({
             submissionId: submission.id,

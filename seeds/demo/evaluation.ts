@@ -5,7 +5,7 @@ import type { LeafInput, LeafRule } from "../../scoring";
 import { decideAppeal, createAppeal } from "../../app/services/appeals.server";
 import { arbitrate, listDivergences } from "../../app/services/arbitration.server";
 import { randomAssign, setLeadEvaluator } from "../../app/services/assignments.server";
-import { cycleByYear, getUnit, selfAssessment, setFor } from "../../app/services/evaluation-context.server";
+import { cycleByYear, getCycle, getUnit, selfAssessment, setFor } from "../../app/services/evaluation-context.server";
 import type { ScoredLeaf } from "../../app/domain/indicator-spec";
 import { respondToRectification, verifyRectification } from "../../app/services/rectifications.server";
 import { signOff } from "../../app/services/reviews.server";
@@ -15,6 +15,7 @@ import { mutate, writeAudit } from "../../app/utils/audit.server";
 import { actorOf, type SessionUser } from "../../app/utils/auth.server";
 import { beijingToday } from "../../app/utils/beijing-time";
 import type { DemoCycleHooks } from "./cycles";
+import { demoInput } from "./self-inspection-inputs";
 
 /**
  * The demo's third-party evaluation (idempotent), written through the evaluation services so every
@@ -49,15 +50,21 @@ function departmentOf(db: Db, unitId: number): SessionUser {
 
 type Variant = "first" | "second";
 
-/** The evaluator's verified input for a leaf: the department's claim, with the evaluators' own scores. */
-function verifiedInput(leaf: ScoredLeaf, self: LeafInput | null, variant: Variant, override?: number): LeafInput {
+/**
+ * The evaluator's verified input for a leaf: what the evaluators find (demoInput — for scored
+ * leaves each evaluator's own score, for faults the inspections they come from), not a copy of the
+ * department's claim (other rules: the department's figures, checked and confirmed); a leaf the
+ * department left unanswered is scored 0 or not applicable.
+ */
+function verifiedInput(leaf: ScoredLeaf, self: LeafInput | null, facts: LeafInput, variant: Variant, override?: number): LeafInput {
   if (self === null) return leaf.rule.type === "veto" ? { triggered: false } : leaf.rule.type === "score" ? { scores: [0] } : { na: true, reason: "单位未填报" };
   if (self.na === true) return { na: true, reason: self.reason ?? "" };
   if (leaf.rule.type === "score") {
-    const given = (self.scores ?? []).map((s) => (typeof s === "number" ? s : s.value));
+    const given = (facts.scores ?? []).map((s) => (typeof s === "number" ? s : s.value));
     const value = override ?? (variant === "first" ? given[0] : (given[1] ?? given[0])) ?? 0;
     return { scores: [value] };
   }
+  if (leaf.rule.type === "deduction") return facts;
   const copy = JSON.parse(JSON.stringify(self)) as LeafInput;
   delete copy.scores;
   return copy;
@@ -76,12 +83,14 @@ function enterUnit(
   const unit = getUnit(db, unitId);
   const leaves = setFor(db, cycleId, unit.categoryId)?.leaves ?? [];
   const self = selfAssessment(db, cycleId, unitId).answers;
+  const { year } = getCycle(db, cycleId);
   const actor = actorOf(evaluator);
   mutate(db, (tx) => {
     for (const leaf of leaves.slice(0, opts.limit ?? leaves.length)) {
       if (tx.select({ id: evaluatorEntries.id }).from(evaluatorEntries).where(and(eq(evaluatorEntries.assignmentId, assignmentId), eq(evaluatorEntries.nodeId, leaf.nodeId))).get()) continue;
       const claim = self.get(leaf.nodeId)?.input ?? null;
-      const input = verifiedInput(leaf, claim, variant, opts.overrides?.[leaf.code]);
+      const facts = demoInput(unit.code, leaf, year, unit.categoryName.includes("街道"));
+      const input = verifiedInput(leaf, claim, facts, variant, opts.overrides?.[leaf.code]);
       const differs = inputsDiffer(leaf.rule as LeafRule, claim, input);
       const at = opts.at ?? new Date().toISOString();
       const row = tx

@@ -1,14 +1,13 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { deadlineExtensions, evidenceFiles, returnItems, submissionAnswers, submissionEvents, submissions, units, users, type SubmissionStatus } from "../../db/schema";
-import type { LeafInput } from "../../scoring";
 import { findCycleByYear } from "../../app/services/cycles.server";
 import { commitEvidenceUploads, lockEvidence } from "../../app/services/evidence.server";
 import { EVIDENCE_OWNER_TYPE, findSubmission, leafOwnerId, loadUnitContext, type LeafInfo, type UnitContext } from "../../app/services/self-inspection-context.server";
 import { mutate, writeAudit, type Actor } from "../../app/utils/audit.server";
 import { receiveUpload } from "../../app/utils/upload-stream.server";
 import { SEED_ACTOR } from "./accounts";
-import { demoInput, demoNarrative, rng } from "./self-inspection-inputs";
+import { demoNarrative, demoSelfAnswer, rng } from "./self-inspection-inputs";
 
 /**
  * The 2026 (published) cycle's self-inspection in every state, so the department workspace and
@@ -42,17 +41,6 @@ export const DEMO_2026_EXTENSION = { unitCode: "JD004", until: "2026-12-10", rea
 /** Beijing wall-clock time in 2026 as a UTC ISO string. */
 function at(month: number, day: number, hour: number, minute: number): string {
   return new Date(Date.UTC(DEMO_2026_YEAR, month - 1, day, hour - 8, minute)).toISOString();
-}
-
-/** The department's own answer: one self score (not evaluators' scores), no evaluation sources. */
-function selfAnswer(unitCode: string, leaf: LeafInfo, street: boolean): LeafInput {
-  const input = demoInput(unitCode, leaf, DEMO_2026_YEAR, street);
-  if (input.scores) {
-    const first = input.scores[0];
-    return { scores: [typeof first === "number" ? first : first.value] };
-  }
-  if (input.deductions) return { deductions: input.deductions.map((d) => ({ fault: d.fault, count: d.count })) };
-  return input;
 }
 
 /** A small, valid one-page PDF (ASCII text, standard font) that browsers preview. */
@@ -145,7 +133,7 @@ function ensureAnswers(db: Db, plan: UnitPlan): number {
     const street = ctx.unit.code.startsWith("JD");
     const leaves = answeredLeaves(plan);
     for (const leaf of leaves) {
-      const input = selfAnswer(ctx.unit.code, leaf, street);
+      const input = demoSelfAnswer(ctx.unit.code, leaf, DEMO_2026_YEAR, street);
       tx.insert(submissionAnswers)
         .values({
           submissionId: submission.id,

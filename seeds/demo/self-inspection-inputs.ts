@@ -157,6 +157,22 @@ export function demoInput(unitCode: string, leaf: StoredIndicator, year: number,
   return gen ? gen(c, leaf) : byRule(c, leaf);
 }
 
+/**
+ * The department's own answer (its self-assessment): one self score where the rule is scored by
+ * people — the department's own judgement, never the evaluators' scores that demoInput also draws —
+ * and its faults without the evaluation's sources. The evaluators' verified inputs start from
+ * demoInput (the facts they find), so self and evaluated scores differ as in a real year.
+ */
+export function demoSelfAnswer(unitCode: string, leaf: StoredIndicator, year: number, street: boolean): LeafInput {
+  const input = demoInput(unitCode, leaf, year, street);
+  if (input.scores) {
+    const first = input.scores[0];
+    return { scores: [typeof first === "number" ? first : first.value] };
+  }
+  if (input.deductions) return { deductions: input.deductions.map((d) => ({ fault: d.fault, count: d.count })) };
+  return input;
+}
+
 /** A short 说明 matching the input, as a department would write it. */
 export function demoNarrative(input: LeafInput): string {
   if (input.events) return input.events.length === 0 ? "本年度无此类事项。" : `本年度共${input.events.length}件，已逐件登记办理时间，详见台账。`;

@@ -97,11 +97,15 @@ describe("the leadership dashboard", () => {
     const gaps = await tableColumn(page, "chart-self", 4);
     if (gaps.some((g) => g > 0)) await expect(scatter.locator(".warning-text").textContent()).resolves.toContain("高出");
 
-    // Trend: two years, two series (category average and the chosen unit).
+    // Trend: the category's two synthetic years have preliminary results only — listed and marked,
+    // with the category's own population, and not drawn on the line.
     const trend = figure(page, "chart-trend");
-    expect(await trend.locator("table tbody tr").count()).toBe(2);
-    expect(await trend.locator("path.recharts-line-curve").count()).toBe(2);
-    expect(await trend.locator(".recharts-line-dot").count()).toBe(4);
+    expect(await trend.locator("table tbody tr td:first-child").allTextContents()).toEqual([
+      "2023（初步结果，8个单位已评估，不计入趋势）",
+      "2024（初步结果，8个单位已评估，不计入趋势）",
+    ]);
+    await expect(trend.locator("figcaption").textContent()).resolves.toContain("2023年度（8/8个单位已评估）、2024年度（8/8个单位已评估）仅有初步结果，不计入趋势");
+    expect(await trend.locator(".recharts-line-dot").count()).toBe(0);
 
     // The 4% view: one bar per unit.
     const contribution = figure(page, "chart-contribution");

@@ -70,7 +70,7 @@ describe("the unit score card", () => {
     expect((await run(scoreCardRoute.loader, makeRequest(url, { cookie: cookies.admin }), params)).data.appealHref).toBeNull();
     const leaf12 = card.leaves.find((l: { code: string }) => l.code === "1.2");
     // JD001 is unit index 0: no late faults from the evaluators, 2 × 内容差错 (1 point each) from the spot check.
-    expect(leaf12).toMatchObject({ max: 20, score: 18, lost: 2, self: 18 });
+    expect(leaf12).toMatchObject({ max: 20, score: 18, lost: 2, self: { score: 18, na: false } });
     expect(leaf12.explain).toContain("抽查发现#");
     expect(card.leaves.find((l: { code: string }) => l.code === "1.1").reasons).toEqual([{ by: "评估员 王敏", text: "主动公开栏目更新不全（JD001）" }]);
     expect(card.findings[0]).toMatchObject({ description: "政策文件链接失效", kind: "扣分项" });
@@ -115,7 +115,7 @@ describe("the leadership dashboard", () => {
     const bm1 = res.data.units.find((u: { id: string }) => u.id === "BM001");
     expect(bm1.self).toBeGreaterThan(0);
     expect(res.data.units.filter((u: { self: number | null }) => u.self !== null)).toHaveLength(1);
-    expect(res.data.trend).toEqual([{ year: 2026, totals: expect.objectContaining({ BM001: bm1.total }) }]);
+    expect(res.data.trend).toEqual([{ year: 2026, kind: "preliminary", population: { 街道办事处: 6, 区级部门: 8 }, totals: expect.objectContaining({ BM001: { total: bm1.total, category: "区级部门" } }) }]);
     expect((await run(dashboard.loader, makeRequest("/dashboard", { cookie: cookies["dept-001"] }))).status).toBe(403);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { escapeCell } from "../../app/domain/cell-escape";
-import { gradeCounts, histogram, radarData, rankingByCategory, selfVsEvaluated, trendData, type DashboardUnit, type TrendYear } from "../../app/domain/dashboard";
+import { gradeCounts, histogram, radarData, rankingByCategory, preliminaryNote, scoreAxis, selfVsEvaluated, trendData, trendYearLabel, type DashboardUnit, type TrendYear } from "../../app/domain/dashboard";
 
 const unit = (id: string, category: string, total: number, self: number | null, extra: Partial<DashboardUnit> = {}): DashboardUnit => ({
   unitId: Number(id.replace(/\D/g, "")),
@@ -59,16 +59,37 @@ describe("dashboard chart data", () => {
     ]);
   });
 
-  it("trends the mean of the chosen units per year, skipping years they were not assessed", () => {
+  it("trends each year by one definition: the mean of all its units (of the category), whichever year is viewed", () => {
+    const t = (total: number, category = "甲") => ({ total, category });
     const years: TrendYear[] = [
-      { year: 2026, totals: { A1: 90, A2: 80, Z: 10 } },
-      { year: 2024, totals: { Z: 50 } },
-      { year: 2025, totals: { A1: 85 } },
+      { year: 2026, kind: "final", population: { 甲: 2, 乙: 1 }, totals: { A1: t(90), A2: t(80), Z: t(10, "乙") } },
+      { year: 2024, kind: "final", population: { 甲: 2, 乙: 1 }, totals: { Z: t(50, "乙") } },
+      { year: 2025, kind: "final", population: { 甲: 2, 乙: 1 }, totals: { A1: t(85) } },
     ];
-    expect(trendData(years, ["A1", "A2"], "A2")).toEqual([
-      { year: "2025", average: 85, unit: null },
-      { year: "2026", average: 85, unit: 80 },
-    ]);
+    const point = (year: string, average: number, unit: number | null, assessed: number, population: number) => ({ year, average, unit, preliminary: false, assessed, population });
+    expect(trendData(years, "甲", "A2")).toEqual([point("2025", 85, null, 1, 2), point("2026", 85, 80, 2, 2)]);
+    expect(trendData(years, null, null)).toEqual([point("2024", 50, null, 1, 3), point("2025", 85, null, 1, 3), point("2026", 60, null, 3, 3)]);
+  });
+
+  it("leaves a preliminary year off the line and marks it in the table", () => {
+    const totals = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`U${i}`, { total: 60 + i, category: "甲" }]));
+    const years: TrendYear[] = [
+      { year: 2025, kind: "final", population: { 甲: 14 }, totals: totals(14) },
+      { year: 2026, kind: "preliminary", population: { 甲: 14 }, totals: totals(4) },
+    ];
+    const [y2025, y2026] = trendData(years, null, "U1");
+    expect(y2025).toMatchObject({ average: 66.5, unit: 61, preliminary: false });
+    expect(y2026).toMatchObject({ average: null, unit: null, preliminary: true, assessed: 4, population: 14 });
+    expect(trendYearLabel(y2025)).toBe("2025");
+    expect(trendYearLabel(y2026)).toBe("2026（初步结果，4个单位已评估，不计入趋势）");
+    expect(preliminaryNote([y2025, y2026])).toBe("2026年度（4/14个单位已评估）仅有初步结果，不计入趋势");
+    expect(preliminaryNote([y2025])).toBe("");
+  });
+
+  it("runs every score axis from 0 to the scale, or further only when a total exceeds it", () => {
+    expect(scoreAxis(100, [78.37, 64.2])).toEqual({ max: 100, ticks: [0, 20, 40, 60, 80, 100] });
+    expect(scoreAxis(100, [])).toEqual({ max: 100, ticks: [0, 20, 40, 60, 80, 100] });
+    expect(scoreAxis(100, [103.5])).toEqual({ max: 110, ticks: [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110] });
   });
 });
 

@@ -4,10 +4,11 @@ import path from "node:path";
 import type { Writable } from "node:stream";
 import PDFDocument from "pdfkit";
 import type { UnitResult } from "../../../scoring";
-import { fmt, KIND_LABELS } from "../../domain/results-view";
+import { bonusGateRule } from "../../domain/bonus-gate";
+import { fmt, KIND_LABELS, readableExplain, selfLeafText, type SelfLeaf } from "../../domain/results-view";
 import { formatBeijingTime } from "../../utils/beijing-time";
 import { unitSummaries } from "../results.server";
-import { headerLeaves, type ExportSource } from "./source.server";
+import { leavesOfCategory, type ExportSource } from "./source.server";
 
 /**
  * PDF reports (pdfkit): the ranking report and a unit's score card. Chinese text uses Noto Sans
@@ -122,7 +123,7 @@ class Table {
 function settingsSummary(source: ExportSource): string {
   const p = source.header;
   return [
-    `满分 ${p.scale} 分，基础分达到 ${p.bonusGate} 分方可计加分，合格线 ${p.passMark} 分，单项否决后计 ${p.vetoScore} 分；`,
+    `满分 ${p.scale} 分，${bonusGateRule(p.bonusGate)}，合格线 ${p.passMark} 分，单项否决后计 ${p.vetoScore} 分；`,
     `多名评估员得分取${p.reconcile === "median" ? "中位数" : "平均值"}；政务公开占年度绩效 ${p.opennessWeightPct}%。`,
   ].join("");
 }
@@ -163,8 +164,8 @@ export async function writeRankingPdf(source: ExportSource, stream: Writable, op
 }
 
 export interface CardExtras {
-  /** Self-assessment leaf scores (leaf id → score), when the unit submitted one. */
-  self?: Record<string, number> | null;
+  /** Self-assessment leaf scores (leaf id → the department's own score, null when it gave no answer), when the unit submitted one. */
+  self?: Record<string, SelfLeaf | null> | null;
   selfTotal?: number | null;
   /** The evaluators' reasons per leaf id. */
   reasons?: Record<string, { by: string; text: string }[]>;
@@ -184,9 +185,9 @@ export async function writeScoreCardPdf(source: ExportSource, result: UnitResult
   );
   if (result.vetoReasons.length > 0) doc.fillColor("#b00").text(`单项否决：${result.vetoReasons.join("；")}`).fillColor("#000");
   doc.moveDown(0.3);
-  doc.fontSize(8.5).fillColor("#333").text(result.explain);
+  doc.fontSize(8.5).fillColor("#333").text(readableExplain(result.explain));
   doc.moveDown(0.6);
-  const names = new Map(headerLeaves(source.header).map((l) => [l.id, l.name]));
+  const names = leavesOfCategory(source.header, result.category);
   const table = new Table(doc, [
     { title: "指标", width: 230 },
     { title: "满分", width: 50, align: "right" },
@@ -198,16 +199,16 @@ export async function writeScoreCardPdf(source: ExportSource, result: UnitResult
   table.header();
   for (const [id, leaf] of Object.entries(result.leaves)) {
     const loss = leaf.na ? 0 : Math.round((leaf.max - leaf.score) * 100) / 100;
-    const self = extras.self?.[id];
-    table.row([`${id} ${names.get(id) ?? ""}`, fmt(leaf.max), self === undefined ? "—" : fmt(self), leaf.na ? "不适用" : fmt(leaf.score), loss > 0 ? fmt(loss) : "", loss > 0 ? "见下方原因" : ""]);
+    table.row([`${id} ${names.get(id)?.name ?? ""}`, fmt(leaf.max), selfLeafText(extras.self?.[id] ?? null), leaf.na ? "不适用" : fmt(leaf.score), loss > 0 ? fmt(loss) : "", loss > 0 ? "见下方原因" : ""]);
     if (loss > 0 || leaf.divergent) {
       const width = table.width() - 24;
-      if (doc.y + doc.heightOfString(leaf.explain, { width }) > doc.page.height - MARGIN - 10) {
+      const explain = readableExplain(leaf.explain);
+      if (doc.y + doc.heightOfString(explain, { width }) > doc.page.height - MARGIN - 10) {
         doc.addPage();
         table.header();
       }
       const said = (extras.reasons?.[id] ?? []).map((x) => `；评估说明（${x.by}）：${x.text}`).join("");
-      doc.fontSize(8).fillColor("#8a1c1c").text(`失分原因：${leaf.explain}${said}`, MARGIN + 20, doc.y, { width });
+      doc.fontSize(8).fillColor("#8a1c1c").text(`失分原因：${explain}${said}`, MARGIN + 20, doc.y, { width });
       doc.moveDown(0.2);
       doc.x = MARGIN;
     }

@@ -55,7 +55,7 @@ export function exportSourceForYear(year: number): ExportSource {
   return exportSource(cycle.id);
 }
 
-/** Leaves of the header's indicator sets (union over categories, in first-seen order). */
+/** A leaf of a category's indicator set, as the package header defines it. */
 export interface HeaderLeaf {
   id: string;
   name: string;
@@ -63,17 +63,29 @@ export interface HeaderLeaf {
   part: string;
 }
 
-export function headerLeaves(header: Pick<AssessmentPackage, "indicatorSets">): HeaderLeaf[] {
-  const out = new Map<string, HeaderLeaf>();
+/**
+ * Each category's leaves, in its set's order (category → leaves). Leaf ids are unique only within
+ * a set: “1.1” of one category is another indicator, with another name and maximum, than “1.1” of
+ * the next, so every lookup goes through the unit's own category.
+ */
+export function categoryLeaves(header: Pick<AssessmentPackage, "indicatorSets">): Map<string, HeaderLeaf[]> {
+  const out = new Map<string, HeaderLeaf[]>();
   for (const set of header.indicatorSets) {
+    const list: HeaderLeaf[] = [];
     const walk = (nodes: AssessmentPackage["indicatorSets"][number]["indicators"], part: string) => {
       for (const n of nodes) {
         const p = n.part ?? part;
         if (n.children && n.children.length > 0) walk(n.children, p);
-        else if (!out.has(n.id)) out.set(n.id, { id: n.id, name: n.name, points: n.points, part: p });
+        else list.push({ id: n.id, name: n.name, points: n.points, part: p });
       }
     };
     walk(set.indicators, "base");
+    out.set(set.category, list);
   }
-  return [...out.values()];
+  return out;
+}
+
+/** The leaves of one category by id (empty when the header has no set for it). */
+export function leavesOfCategory(header: Pick<AssessmentPackage, "indicatorSets">, category: string): Map<string, HeaderLeaf> {
+  return new Map((categoryLeaves(header).get(category) ?? []).map((l) => [l.id, l]));
 }

@@ -1,15 +1,17 @@
 import type { Writable } from "node:stream";
 import ExcelJS from "exceljs";
 import { DIMENSION_KEYS, DIMENSIONS, type Dimension } from "../../../scoring";
+import { bonusGateRule } from "../../domain/bonus-gate";
 import { escapeCell } from "../../domain/cell-escape";
 import { formatBeijingTime } from "../../utils/beijing-time";
-import { KIND_LABELS } from "../../domain/results-view";
+import { KIND_LABELS, readableExplain } from "../../domain/results-view";
 import { unitResultChunks, unitSummaries } from "../results.server";
-import { headerLeaves, type ExportSource } from "./source.server";
+import { categoryLeaves, type ExportSource, type HeaderLeaf } from "./source.server";
 
 /**
  * The results workbook (exceljs streaming writer, so 10 000 units × 110 columns never sit in
- * memory): 排名 (first), 分项得分 (unit × leaf with a points header), 维度得分, 扣分明细 (every
+ * memory): 排名 (first), 分项得分-<category> (one sheet per unit category: unit × that category's
+ * leaves, with a points header), 维度得分, 扣分明细 (every
  * lost point with the engine's explanation, which names each fault, finding, arbitration and
  * appeal), 说明 (settings, weights, hashes). Sheets are written one after the other, each row
  * committed as it is made. Every text cell goes through escapeCell (formula injection).
@@ -93,12 +95,34 @@ function pendingBytes(wb: ExcelJS.stream.xlsx.WorkbookWriter): number {
   return n;
 }
 
+const PART_NOTES: Record<string, string> = { bonus: "（加分项）", veto: "（单项否决）" };
+
+/** The categories with units in the results, in the package's set order, with their leaves. */
+function itemSheets(pkg: ExportSource["header"], unitsOf: Map<string, Set<number>>): [string, HeaderLeaf[]][] {
+  return [...categoryLeaves(pkg)].filter(([category]) => unitsOf.has(category));
+}
+
+/**
+ * “分项得分-<category>” for each category, made valid sheet names: Excel refuses : \ / ? * [ ] and
+ * names over 31 characters; a name shortened onto another one gets a number.
+ */
+export function itemSheetNames(categories: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const taken = new Set<string>();
+  for (const [i, category] of categories.entries()) {
+    let name = `分项得分-${category.replace(/[:\\/?*[\]]/g, "_")}`.slice(0, 31);
+    if (taken.has(name)) name = `${name.slice(0, 31 - String(i + 1).length - 1)}-${i + 1}`;
+    taken.add(name);
+    out.set(category, name);
+  }
+  return out;
+}
+
 export async function writeResultsXlsx(source: ExportSource, stream: Writable): Promise<void> {
   const { meta, header: pkg, cycle } = source;
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
   wb.creator = "政务公开绩效考核平台";
   const summaries = unitSummaries(meta);
-  const leaves = headerLeaves(pkg);
   const dims = DIMENSION_KEYS.filter((k) => summaries.some((s) => s.dimensions[k] !== undefined));
 
   // 排名
@@ -112,26 +136,34 @@ export async function writeResultsXlsx(source: ExportSource, stream: Writable): 
   rank.autoFilter = `A1:L${summaries.length + 1}`;
   rank.commit();
 
-  // 分项得分: two header rows (leaf, points), then one row per unit; N/A cells say 不适用.
-  const items = wb.addWorksheet("分项得分", { views: [{ state: "frozen", ySplit: 2, xSplit: 4 }] });
-  columns(items, [8, 12, 28, 14, ...leaves.map(() => 12)], 4);
-  header(items, ["排名", "单位编码", "单位名称", "类别", ...leaves.map((l) => t(`${l.id} ${l.name}`))]);
-  header(items, ["", "", "", "满分", ...leaves.map((l) => l.points)] as string[]);
-  let n = 0;
-  for (const chunk of unitResultChunks(meta, 25)) {
-    for (const { result: r } of chunk) {
-      const row: (string | number | null)[] = [r.rank, t(r.id), t(r.name), t(r.category)];
-      for (const l of leaves) {
-        const leaf = r.leaves[l.id];
-        row.push(!leaf ? null : leaf.na ? "不适用" : leaf.score);
+  // 分项得分: one sheet per category (its own codes, names and maxima; a leaf id means another
+  // indicator in another category), two header rows (leaf, points), then one row per unit of the
+  // category in ranking order; N/A cells say 不适用.
+  const unitsOf = new Map<string, Set<number>>();
+  for (const s of summaries) unitsOf.set(s.category, (unitsOf.get(s.category) ?? new Set()).add(s.unitId));
+  const sheets = itemSheets(pkg, unitsOf);
+  const sheetNames = itemSheetNames(sheets.map(([category]) => category));
+  for (const [category, leaves] of sheets) {
+    const items = wb.addWorksheet(sheetNames.get(category)!, { views: [{ state: "frozen", ySplit: 2, xSplit: 4 }] });
+    columns(items, [8, 10, 12, 28, ...leaves.map(() => 14)], 4);
+    header(items, ["排名", "类别内排名", "单位编码", "单位名称", ...leaves.map((l) => t(`${l.id} ${l.name}${PART_NOTES[l.part] ?? ""}`))]);
+    header(items, ["", "", "", "满分", ...leaves.map((l) => l.points)] as string[]);
+    let n = 0;
+    for (const chunk of unitResultChunks(meta, 25, unitsOf.get(category))) {
+      for (const { result: r } of chunk) {
+        const row: (string | number | null)[] = [r.rank, r.categoryRank, t(r.id), t(r.name)];
+        for (const l of leaves) {
+          const leaf = r.leaves[l.id];
+          row.push(!leaf ? null : leaf.na ? "不适用" : leaf.score);
+        }
+        dataRow(items, row);
+        n++;
       }
-      dataRow(items, row);
-      n++;
+      await breathe(wb);
     }
-    await breathe(wb);
+    items.autoFilter = `A2:${lastColumn(4 + leaves.length)}${n + 2}`;
+    items.commit();
   }
-  items.autoFilter = `A2:${lastColumn(4 + leaves.length)}${n + 2}`;
-  items.commit();
 
   // 维度得分
   const dimSheet = wb.addWorksheet("维度得分", { views: [{ state: "frozen", ySplit: 1 }] });
@@ -148,14 +180,14 @@ export async function writeResultsXlsx(source: ExportSource, stream: Writable): 
   const lost = wb.addWorksheet("扣分明细", { views: [{ state: "frozen", ySplit: 1 }] });
   columns(lost, [12, 28, 14, 10, 30, 10, 10, 10, 80], 5, 8, { wrap: [8] });
   header(lost, ["单位编码", "单位名称", "类别", "指标编码", "指标名称", "满分", "得分", "失分", "扣分原因（评分说明）"]);
-  const names = new Map(leaves.map((l) => [l.id, l.name]));
+  const names = new Map([...categoryLeaves(pkg)].map(([category, list]) => [category, new Map(list.map((l) => [l.id, l.name]))]));
   let m = 0;
   for (const chunk of unitResultChunks(meta, 25)) {
     for (const { result: r } of chunk) {
       for (const [id, leaf] of Object.entries(r.leaves)) {
         const loss = Math.round((leaf.max - leaf.score) * 100) / 100;
         if (leaf.na || loss <= 0) continue;
-        dataRow(lost, [t(r.id), t(r.name), t(r.category), t(id), t(names.get(id) ?? ""), leaf.max, leaf.score, loss, t(leaf.explain)]);
+        dataRow(lost, [t(r.id), t(r.name), t(r.category), t(id), t(names.get(r.category)?.get(id) ?? ""), leaf.max, leaf.score, loss, t(readableExplain(leaf.explain))]);
         m++;
       }
       for (const reason of r.vetoReasons) {
@@ -179,7 +211,7 @@ export async function writeResultsXlsx(source: ExportSource, stream: Writable): 
     ["评估数据包 SHA-256", meta.packageSha256],
     ["考核结果 SHA-256", meta.resultsSha256],
     ["满分（基础分）", pkg.scale],
-    ["加分门槛（基础分达到）", pkg.bonusGate],
+    ["加分门槛", bonusGateRule(pkg.bonusGate)],
     ["单项否决后得分", pkg.vetoScore],
     ["合格线", pkg.passMark],
     ["等次", pkg.grades.map((g) => `${g.name}（${g.min}分及以上）`).join("；")],
