@@ -1,4 +1,5 @@
-// Public API of the scoring engine. Pure: no clock, no randomness, no I/O.
+// Public API of the scoring engine, its only entry: app code imports from here alone. Pure: no
+// clock, no randomness, no I/O.
 import { compute } from "./compute";
 import type { Results, ValidationError } from "./schema";
 import { validatePackage } from "./validate";
@@ -30,6 +31,8 @@ export type {
 export { validatePackage, validateIndicatorTree } from "./validate";
 export type { ValidationResult, TreeValidationOptions } from "./validate";
 export { compute } from "./compute";
+export { recomputeUnits } from "./recompute";
+export type { RecomputeOutcome } from "./recompute";
 export {
   isWithinLimit,
   addWorkingDays,

@@ -18,6 +18,25 @@ export interface UnitCore {
   allNa: boolean;
 }
 
+/** A unit's stored result back as a core (its figures are whole cents, so × 100 is exact after rounding). */
+export function coreOfResult(u: UnitResult): UnitCore {
+  return {
+    id: u.id,
+    name: u.name,
+    category: u.category,
+    totalC: Math.round(u.total * 100),
+    baseC: Math.round(u.base * 100),
+    bonusC: Math.round(u.bonus * 100),
+    vetoed: u.vetoed,
+    vetoReasons: u.vetoReasons,
+    contributionC: Math.round(u.contribution * 100),
+    dimensions: u.dimensions,
+    leaves: u.leaves,
+    explain: u.explain,
+    allNa: false,
+  };
+}
+
 export function byTotalThenId(a: { totalC: number; id: string }, b: { totalC: number; id: string }): number {
   if (a.totalC !== b.totalC) return b.totalC - a.totalC;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;

@@ -3,7 +3,7 @@
 // sums, ids, each unit's inputs against its leaf's rule). They read the raw
 // input defensively so that they can run even where the shape is partly wrong.
 import Decimal from "decimal.js";
-import { parseDate, parseInstant } from "./calendar";
+import { INSTANT_MAX_YEAR, INSTANT_MIN_YEAR, parseDate, parseInstant } from "./calendar";
 import { numStr } from "./decimal";
 import { dedupe, joinPath, zodCheck } from "./messages";
 import {
@@ -40,6 +40,15 @@ interface TreeInfo {
 }
 
 const PARENT_TOLERANCE = new Decimal("1e-9");
+
+/**
+ * Ids are data, kept in Maps and as keys of result objects; "__proto__" alone cannot be such a key
+ * in JavaScript (assigning it sets an object's prototype), so it is refused wherever an id names a
+ * leaf, unit or category. Every other string scores like any other.
+ */
+function reservedId(id: unknown, path: string, what: string, errors: ValidationError[]): void {
+  if (id === "__proto__") errors.push({ path, message: `${what}不能为“__proto__”（系统保留字，请改用其他编号）` });
+}
 
 function checkRule(rule: unknown, node: Obj, path: string, part: string, errors: ValidationError[]): void {
   if (!isObj(rule) || !isStr(rule.type)) return; // shape errors come from zod
@@ -99,6 +108,7 @@ function walkNode(
   errors: ValidationError[],
 ): void {
   if (!isObj(node)) return;
+  reservedId(node.id, joinPath(path, "id"), "指标编号", errors);
   if (nonEmpty(node.id)) {
     const prev = ids.get(node.id);
     if (prev !== undefined) {
@@ -185,7 +195,7 @@ function checkScoreRange(v: unknown, points: number | undefined, path: string, l
 }
 
 function timeMessage(s: unknown): string {
-  return `时间“${String(s)}”格式不正确，应为带时区的 ISO 8601 格式，例如 2019-09-27T10:00:00+08:00`;
+  return `时间“${String(s)}”格式不正确，应为带时区的 ISO 8601 格式（年份${INSTANT_MIN_YEAR}–${INSTANT_MAX_YEAR}），例如 2019-09-27T10:00:00+08:00`;
 }
 
 function checkInput(leaf: RawLeaf, input: unknown, path: string, errors: ValidationError[]): void {
@@ -344,6 +354,7 @@ function checkPackage(raw: Obj, errors: ValidationError[]): void {
   if (Array.isArray(raw.indicatorSets)) {
     raw.indicatorSets.forEach((set, i) => {
       if (!isObj(set)) return;
+      reservedId(set.category, `indicatorSets[${i}].category`, "考核对象类别", errors);
       const info = checkTree(set.indicators, `indicatorSets[${i}].indicators`, errors);
       if (nonEmpty(set.category)) {
         if (trees.has(set.category)) {
@@ -362,6 +373,8 @@ function checkPackage(raw: Obj, errors: ValidationError[]): void {
   raw.units.forEach((unit, i) => {
     if (!isObj(unit)) return;
     const up = `units[${i}]`;
+    reservedId(unit.id, `${up}.id`, "单位编号", errors);
+    reservedId(unit.category, `${up}.category`, "单位类别", errors);
     if (nonEmpty(unit.id)) {
       const prev = unitIds.get(unit.id);
       if (prev !== undefined) {
