@@ -1,9 +1,9 @@
 // Compile a validated indicator set: its leaves in tree order, each with its rule module's compiled
 // form (what does not depend on a unit's input is prepared once here).
 import { numStr } from "./decimal";
-import { add, num, type Rat } from "./rational";
+import { add, num, RatSum, type Rat } from "./rational";
 import { RULES, type CompileEnv, type LeafDef, type RuleModule } from "./rules";
-import { DIMENSION_KEYS, type Dimension, type IndicatorNode, type IndicatorSet, type Part } from "./schema";
+import { DIMENSION_KEYS, type AssessmentPackage, type BonusGate, type Dimension, type Grade, type IndicatorNode, type IndicatorSet, type NodePart } from "./schema";
 
 export const DIM_INDEX = new Map<Dimension, number>(DIMENSION_KEYS.map((k, i) => [k, i]));
 
@@ -12,6 +12,10 @@ export interface CompiledLeaf extends LeafDef {
   pointsRat: Rat;
   /** Index into DIMENSION_KEYS, or -1. */
   dim: number;
+  /** Index of its top-level node in CompiledSet.tops. */
+  top: number;
+  /** veto rule with a scope: index of the top-level node it zeroes; else -1. */
+  vetoes: number;
   /** The rule module that scores this leaf, and its compiled form of the leaf. */
   module: RuleModule<unknown>;
   compiled: unknown;
@@ -23,16 +27,44 @@ export interface CompiledLeaf extends LeafDef {
 export interface Outcome {
   explain: string;
   score: Rat;
+  deducted: Rat;
   /** score rounded to integer cents */
   c: number;
   na: boolean;
   divergent: boolean;
 }
 
+/** A top-level node (a part of the table). */
+export interface CompiledTop {
+  id: string;
+  name: string;
+  part: NodePart;
+  points: Rat;
+  /** penalty part: the most it subtracts, or null. */
+  cap: Rat | null;
+  /** Raw earned points of the node's leaves for the unit being scored (reset per unit). */
+  earned: RatSum;
+  /** penalty part: deductions of its leaves for the unit being scored (reset per unit). */
+  deducted: RatSum;
+}
+
+/** The settings of a category: its own where the set has them, else the package's. */
+export interface CategorySettings {
+  opennessWeightPct: number;
+  grades: Grade[];
+  passMark: number;
+  gate: { value: number; gte: boolean; part: number; partName: string };
+}
+
 export interface CompiledSet {
   category: string;
   /** Leaves in tree (pre-)order. */
   leaves: CompiledLeaf[];
+  /** Veto leaves first, then the others: part vetoes are known before any part is summed. */
+  order: CompiledLeaf[];
+  tops: CompiledTop[];
+  settings: CategorySettings;
+  hasPenaltyPart: boolean;
   /** Σ points of the top-level bonus nodes: the most the bonus part can add. */
   bonusCap: Rat;
   hasBonusPart: boolean;
@@ -40,21 +72,26 @@ export interface CompiledSet {
   template: Record<string, null>;
 }
 
-export function compileSet(set: IndicatorSet, env: CompileEnv): CompiledSet {
+export function compileSet(set: IndicatorSet, env: CompileEnv, pkg: AssessmentPackage): CompiledSet {
   const leaves: CompiledLeaf[] = [];
-  const walk = (node: IndicatorNode, part: Part, dim: Dimension | undefined): void => {
+  const topIndex = new Map(set.indicators.map((n, i) => [n.id, i]));
+  let top = 0;
+  const walk = (node: IndicatorNode, part: NodePart, dim: Dimension | undefined): void => {
     const d = node.dimension ?? dim;
     if (node.children && node.children.length > 0) {
       for (const c of node.children) walk(c, part, d);
       return;
     }
     if (!node.rule) return;
+    const scope = node.rule.type === "veto" ? node.rule.scope : undefined;
     const def: LeafDef = { id: node.id, name: node.name, points: node.points, part, dimension: d, rule: node.rule };
     leaves.push({
       ...def,
       pointsStr: numStr(node.points),
       pointsRat: num(node.points),
       dim: d === undefined ? -1 : (DIM_INDEX.get(d) as number),
+      top,
+      vetoes: scope === undefined ? -1 : (topIndex.get(scope) as number),
       module: RULES[node.rule.type],
       compiled: RULES[node.rule.type].compile(def, env),
       outcomes: new Map(),
@@ -62,15 +99,35 @@ export function compileSet(set: IndicatorSet, env: CompileEnv): CompiledSet {
   };
   let bonusCap = num(0);
   let hasBonusPart = false;
-  for (const top of set.indicators) {
-    const part = top.part ?? "base";
+  const tops: CompiledTop[] = [];
+  for (const node of set.indicators) {
+    const part = node.part ?? "base";
     if (part === "bonus") {
       hasBonusPart = true;
-      bonusCap = addPoints(bonusCap, top.points);
+      bonusCap = addPoints(bonusCap, node.points);
     }
-    walk(top, part, undefined);
+    tops.push({ id: node.id, name: node.name, part, points: num(node.points), cap: node.cap === undefined ? null : num(node.cap), earned: new RatSum(), deducted: new RatSum() });
+    walk(node, part, undefined);
+    top++;
   }
-  return { category: set.category, leaves, bonusCap, hasBonusPart, template: leafTemplate(leaves.map((l) => l.id)) };
+  const gate: BonusGate = set.bonusGate ?? { value: pkg.bonusGate, comparison: "gt" };
+  const gatePart = gate.part === undefined ? -1 : (topIndex.get(gate.part) as number);
+  return {
+    category: set.category,
+    leaves,
+    order: [...leaves.filter((l) => l.part === "veto"), ...leaves.filter((l) => l.part !== "veto")],
+    tops,
+    settings: {
+      opennessWeightPct: set.opennessWeightPct ?? pkg.opennessWeightPct,
+      grades: set.grades ?? pkg.grades,
+      passMark: set.passMark ?? pkg.passMark,
+      gate: { value: gate.value, gte: gate.comparison === "gte", part: gatePart, partName: gatePart < 0 ? "" : tops[gatePart].name },
+    },
+    hasPenaltyPart: tops.some((t) => t.part === "penalty"),
+    bonusCap,
+    hasBonusPart,
+    template: leafTemplate(leaves.map((l) => l.id)),
+  };
 }
 
 function addPoints(a: Rat, points: number): Rat {

@@ -3,7 +3,7 @@
 import { WorkCalendar } from "./calendar";
 import { compileSet, type CompiledSet } from "./compile";
 import { Interner } from "./intern";
-import { assemble, type UnitCore } from "./rank";
+import { assemble, type Standing, type UnitCore } from "./rank";
 import type { RuleContext } from "./rules";
 import type { AssessmentPackage, Results, UnitInput } from "./schema";
 import { scoreUnit } from "./unit";
@@ -16,17 +16,20 @@ export function allNaWarning(unit: { id: string; name: string }): string {
 /** The package compiled for scoring: one compiled set per category. */
 export interface Scorer {
   sets: Map<string, CompiledSet>;
+  /** Grades and pass mark by category. */
+  settings: Map<string, Standing>;
   score(unit: UnitInput): UnitCore;
 }
 
 export function scorer(pkg: AssessmentPackage): Scorer {
   const sets = new Map<string, CompiledSet>();
   const env = { reconcile: pkg.reconcile, divergence: pkg.divergence };
-  for (const s of pkg.indicatorSets) sets.set(s.category, compileSet(s, env));
+  for (const s of pkg.indicatorSets) sets.set(s.category, compileSet(s, env, pkg));
   const ctx: RuleContext = { cal: new WorkCalendar(pkg.calendar) };
   const interner = new Interner();
   return {
     sets,
+    settings: new Map([...sets].map(([category, set]) => [category, set.settings])),
     score(unit) {
       const set = sets.get(unit.category);
       if (set === undefined) throw new Error(`no indicator set for category ${unit.category} (package not validated?)`);
@@ -45,5 +48,5 @@ export function compute(pkg: AssessmentPackage): Results {
     if (core.allNa) warnings.push(allNaWarning(unit));
     cores.push(core);
   }
-  return assemble(pkg, cores, warnings);
+  return assemble(pkg, s.settings, cores, warnings);
 }

@@ -77,5 +77,5 @@ export function recomputeUnits(input: unknown, previous: ReadonlyMap<string, Uni
     if (allNa) warnings.push(allNaWarning(r));
     cores.push(coreOfResult(r));
   }
-  return { ok: true, results: assemble(v.pkg, cores, warnings), rescored: index.map((i) => (all[i] as { id: string }).id) };
+  return { ok: true, results: assemble(v.pkg, s.settings, cores, warnings), rescored: index.map((i) => (all[i] as { id: string }).id) };
 }

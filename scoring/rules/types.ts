@@ -2,15 +2,15 @@
 // (constants as exact fractions, texts that depend only on the rule), and an evaluate step, run for
 // each unit's input on that leaf, over the one exact arithmetic (rational.ts).
 import type { WorkCalendar } from "../calendar";
-import type { Rat } from "../rational";
-import type { Dimension, LeafInput, LeafRule, Part, RuleType } from "../schema";
+import { ZERO, type Rat } from "../rational";
+import type { Dimension, LeafInput, LeafRule, NodePart, RuleType } from "../schema";
 
 /** What compile() knows about a leaf. */
 export interface LeafDef {
   id: string;
   name: string;
   points: number;
-  part: Part;
+  part: NodePart;
   dimension: Dimension | undefined;
   rule: LeafRule;
 }
@@ -31,6 +31,8 @@ export interface RuleContext {
  */
 export interface LeafOut {
   score: Rat;
+  /** deduction rule: what its deductions take after the faults' own caps (a penalty leaf subtracts this). */
+  deducted: Rat;
   na: boolean;
   divergent: boolean;
   /** veto rule: the unit is vetoed, for `reason`. */
@@ -57,6 +59,7 @@ export function sourceNote(source: string | undefined): string {
 
 export function setOut(out: LeafOut, score: Rat, divergent = false): void {
   out.score = score;
+  out.deducted = ZERO;
   out.na = false;
   out.divergent = divergent;
   out.triggered = false;
