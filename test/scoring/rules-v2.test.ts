@@ -74,3 +74,84 @@ describe("per-fault cap and one-time faults", () => {
     ]);
   });
 });
+
+describe("penalty part (扣分项) outside the 100 points", () => {
+  const tree = [
+    { id: "A", name: "信息公开", points: 60, rule: { type: "score" } },
+    { id: "B", name: "政策解读", points: 40, rule: { type: "score" } },
+    { id: "J", name: "加分项", part: "bonus", points: 5, children: [{ id: "J1", name: "创新", points: 5, rule: { type: "score" } }] },
+    {
+      id: "P",
+      name: "倒扣分",
+      part: "penalty",
+      points: 0,
+      cap: 5,
+      children: [
+        { id: "P1", name: "通报批评", points: 0, rule: { type: "deduction", faults: [{ code: "notice", label: "被上级通报批评", points: 2 }] } },
+        { id: "P2", name: "失泄密", points: 0, rule: { type: "deduction", faults: [{ code: "leak", label: "发生失泄密事件", points: 5 }] } },
+      ],
+    },
+  ];
+  const inputs = (a: number, b: number, j: number, notices: number, leak: boolean): Json => ({
+    A: { scores: [a] },
+    B: { scores: [b] },
+    J1: { scores: [j] },
+    P1: { deductions: notices > 0 ? [{ fault: "notice", count: notices }] : [] },
+    P2: { deductions: leak ? [{ fault: "leak" }] : [] },
+  });
+
+  it("is subtracted after base and bonus, capped for the part, and explained", () => {
+    const r = run(pkgWith(tree, [{ id: "u", inputs: inputs(50, 35, 4, 2, true) }], V2));
+    const u = unit(r, "u");
+    expect(r.format).toBe("zwgk-results/2");
+    expect(u).toMatchObject({ total: 84, base: 85, bonus: 4, penalty: 5, grade: "良好", pass: true });
+    expect(u.leaves.P1).toEqual({ score: -4, max: 0, na: false, divergent: false, explain: "被上级通报批评×2，扣4分，倒扣4.00分" });
+    expect(u.explain).toBe(
+      "基础部分得分85/100分，基础分85.00分；基础分高于80分，计入加分4.00分；扣分项扣5.00分（扣分项合计9分，超过上限的部分不扣）；总分84.00分，按5%权重折合年度绩效考核4.20分",
+    );
+    // The bonus gate looks at the base before the penalty: 81 − 5 is below 80, the bonus still counts.
+    expect(unit(run(pkgWith(tree, [{ id: "u", inputs: inputs(50, 31, 2, 0, true) }], V2)), "u")).toMatchObject({ total: 78, bonus: 2, penalty: 5 });
+  });
+
+  it("the total stops at 0", () => {
+    const u = unit(run(pkgWith(tree.map((n) => (n.id === "P" ? { ...n, cap: undefined } : n)), [{ id: "u", inputs: inputs(2, 1, 0, 3, true) }], V2)), "u");
+    expect(u).toMatchObject({ total: 0, base: 3, penalty: 11 });
+    expect(u.explain).toBe("基础部分得分3/100分，基础分3.00分；扣分项扣11.00分；总分不足0分，按0分计；总分0.00分，按5%权重折合年度绩效考核0.00分");
+  });
+
+  it("a /1 package's results have no penalty and keep their format", () => {
+    const r = run(pkgWith([{ id: "A", name: "信息公开", points: 100, rule: { type: "score" } }], [{ id: "u", inputs: { A: { scores: [90] } } }]));
+    expect(r.format).toBe("zwgk-results/1");
+    expect(Object.keys(r.units[0])).not.toContain("penalty");
+  });
+
+  it("property: the penalty stays within its cap and the total is never negative", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 10 }), fc.boolean(), (a, b, n, leak) => {
+        const u = unit(run(pkgWith(tree, [{ id: "u", inputs: inputs(a, b, 0, n, leak) }], V2)), "u");
+        expect(u.penalty).toBe(Math.min(5, 2 * n + (leak ? 5 : 0)));
+        expect(u.total).toBe(Math.max(0, a + b - (u.penalty ?? 0)));
+        expect(u.total).toBeGreaterThanOrEqual(0);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("is checked: zero points, deduction rules only, cap on the part alone, no override", () => {
+    const bad = [
+      { id: "A", name: "信息公开", points: 100, rule: { type: "score" } },
+      { id: "P", name: "倒扣分", part: "penalty", points: 3, children: [{ id: "P1", name: "x", points: 0, cap: 2, rule: { type: "score" } }] },
+    ];
+    expect(errorsOf(pkgWith(bad, [], V2))).toEqual(
+      expect.arrayContaining([
+        { path: "indicatorSets[0].indicators[1].points", message: "扣分项部分的分值必须为0（扣分项在总分之外扣减，上限用 cap 设置）" },
+        { path: "indicatorSets[0].indicators[1].children[0].cap", message: "上限（cap）只能设置在扣分项部分的一级指标上" },
+        { path: "indicatorSets[0].indicators[1].children[0].rule.type", message: "扣分项部分的指标必须使用 deduction（扣分）规则" },
+      ]),
+    );
+    expect(errorsOf(pkgWith(tree, []))).toContainEqual({ path: "indicatorSets[0].indicators[3].part", message: "“penalty”属于 zwgk-assessment/2 格式，请将 format 设为“zwgk-assessment/2”" });
+    const withOverride = inputs(50, 35, 4, 1, false);
+    withOverride.P1 = { deductions: [], override: { value: 0, reason: "复核", by: "appeal" } };
+    expect(errorsOf(pkgWith(tree, [{ id: "u", inputs: withOverride }], V2))).toEqual([{ path: "units[0].inputs.P1.override", message: "扣分项指标不能进行分数调整" }]);
+  });
+});
