@@ -155,3 +155,68 @@ describe("penalty part (扣分项) outside the 100 points", () => {
     expect(errorsOf(pkgWith(tree, [{ id: "u", inputs: withOverride }], V2))).toEqual([{ path: "units[0].inputs.P1.override", message: "扣分项指标不能进行分数调整" }]);
   });
 });
+
+describe("part veto", () => {
+  const tree = [
+    { id: "G1", name: "信息公开", dimension: "disclosure", points: 60, children: [{ id: "A", name: "主动公开", points: 40, rule: { type: "score" } }, { id: "A2", name: "依申请公开", points: 20, rule: { type: "score" } }] },
+    { id: "G2", name: "政策解读", dimension: "interpretation", points: 40, children: [{ id: "B", name: "解读质量", points: 40, rule: { type: "score" } }] },
+    { id: "J", name: "加分项", part: "bonus", points: 5, children: [{ id: "J1", name: "创新", points: 5, rule: { type: "score" } }] },
+    {
+      id: "V",
+      name: "否决项",
+      part: "veto",
+      points: 0,
+      children: [
+        { id: "V1", name: "解读否决", points: 0, rule: { type: "veto", scope: "G2" } },
+        { id: "V2", name: "失泄密", points: 0, rule: { type: "veto" } },
+      ],
+    },
+  ];
+  const inputs = (v1: boolean, a2: Json = { scores: [18] }): Json => ({
+    A: { scores: [38] },
+    A2: a2,
+    B: { scores: [36] },
+    J1: { scores: [3] },
+    V1: v1 ? { triggered: true, reason: "解读材料与政策原文不符" } : { triggered: false },
+    V2: { triggered: false },
+  });
+
+  it("zeroes its part only; the leaves keep their computed scores; grade and pass come from the total", () => {
+    const u = unit(run(pkgWith(tree, [{ id: "u", inputs: inputs(true) }], V2)), "u");
+    expect(u).toMatchObject({ total: 56, base: 56, bonus: 0, vetoed: false, vetoReasons: [], grade: "不合格", pass: false });
+    expect(u.leaves.B.explain).toBe("评分：评估1 36分，得36.00/40分");
+    expect(u.leaves.V1.explain).toBe("触发单项否决：解读材料与政策原文不符");
+    expect(u.explain).toBe(
+      "“政策解读”部分触发单项否决（解读材料与政策原文不符），该部分按0分计；基础部分得分56/100分，基础分56.00分；加分项得分3分，因基础分未高于80分，不计入；总分56.00分，按5%权重折合年度绩效考核2.80分",
+    );
+    const other = unit(run(pkgWith(tree, [{ id: "u", inputs: inputs(false) }], V2)), "u");
+    expect(other).toMatchObject({ total: 95, base: 92, bonus: 3, vetoed: false });
+  });
+
+  it("a vetoed part's points stay in the denominator after N/A normalisation", () => {
+    const u = unit(run(pkgWith(tree, [{ id: "u", inputs: inputs(true, { na: true, reason: "无依申请" }) }], V2)), "u");
+    // (38 + 0) / (40 + 40) × 100
+    expect(u.base).toBe(47.5);
+  });
+
+  it("property: a part veto leaves the other parts untouched", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 40 }), (a, a2, b) => {
+        const with_ = (v1: boolean) => ({ ...inputs(v1), A: { scores: [a] }, A2: { scores: [a2] }, B: { scores: [b] } });
+        const vetoed = unit(run(pkgWith(tree, [{ id: "u", inputs: with_(true) }], V2)), "u");
+        const clean = unit(run(pkgWith(tree, [{ id: "u", inputs: with_(false) }], V2)), "u");
+        expect(vetoed.base).toBe(a + a2);
+        expect(vetoed.dimensions.disclosure).toBe(clean.dimensions.disclosure);
+        expect(vetoed.dimensions.interpretation).toBe(0);
+        for (const id of ["A", "A2", "B", "J1"]) expect(vetoed.leaves[id]).toEqual(clean.leaves[id]);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("its scope must name a top-level base part, in a /2 package", () => {
+    const bad = tree.map((n) => (n.id === "V" ? { ...n, children: [{ id: "V1", name: "x", points: 0, rule: { type: "veto", scope: "J" } }] } : n));
+    expect(errorsOf(pkgWith(bad, [], V2))).toEqual([{ path: "indicatorSets[0].indicators[3].children[0].rule.scope", message: "否决范围“J”应为本指标体系中基础部分的一级指标编号" }]);
+    expect(errorsOf(pkgWith(tree, []))).toContainEqual({ path: "indicatorSets[0].indicators[3].children[0].rule.scope", message: "“scope”属于 zwgk-assessment/2 格式，请将 format 设为“zwgk-assessment/2”" });
+  });
+});
