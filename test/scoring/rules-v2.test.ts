@@ -220,3 +220,71 @@ describe("part veto", () => {
     expect(errorsOf(pkgWith(tree, []))).toContainEqual({ path: "indicatorSets[0].indicators[3].children[0].rule.scope", message: "“scope”属于 zwgk-assessment/2 格式，请将 format 设为“zwgk-assessment/2”" });
   });
 });
+
+describe("bonus gate variants", () => {
+  const tree = [
+    { id: "G1", name: "信息公开", points: 50, children: [{ id: "A", name: "主动公开", points: 50, rule: { type: "score" } }] },
+    { id: "G2", name: "政策解读", points: 50, children: [{ id: "B", name: "解读质量", points: 50, rule: { type: "score" } }] },
+    { id: "J", name: "加分项", part: "bonus", points: 5, children: [{ id: "J1", name: "创新", points: 5, rule: { type: "score" } }] },
+  ];
+  const scored = (a: number, b: number, bonusGate: Json) => {
+    const p = pkgWith(tree, [{ id: "u", inputs: { A: { scores: [a] }, B: { scores: [b] }, J1: { scores: [2] } } }], V2);
+    (p.indicatorSets as Json[])[0].bonusGate = bonusGate;
+    return unit(run(p), "u");
+  };
+
+  it("at least (≥) the value", () => {
+    expect(scored(40, 40, { value: 80, comparison: "gte" })).toMatchObject({ total: 82, bonus: 2 });
+    expect(scored(40, 40, { value: 80, comparison: "gte" }).explain).toContain("基础分不低于80分，计入加分2.00分");
+    expect(scored(40, 40, { value: 80 })).toMatchObject({ total: 80, bonus: 0 });
+    expect(scored(40, 40, { value: 80 }).explain).toContain("加分项得分2分，因基础分未高于80分，不计入");
+  });
+
+  it("on one part's raw earned points, replacing the base gate", () => {
+    expect(scored(44, 20, { value: 44, comparison: "gte", part: "G1" })).toMatchObject({ total: 66, bonus: 2 });
+    expect(scored(44, 20, { value: 44, comparison: "gte", part: "G1" }).explain).toContain("“信息公开”部分得分不低于44分，计入加分2.00分");
+    const closed = scored(43.5, 50, { value: 44, comparison: "gte", part: "G1" });
+    expect(closed).toMatchObject({ total: 93.5, bonus: 0 });
+    expect(closed.explain).toContain("加分项得分2分，因“信息公开”部分得分低于44分，不计入");
+  });
+
+  it("its part must be a top-level base part, in a /2 package", () => {
+    const p = pkgWith(tree, [], V2);
+    (p.indicatorSets as Json[])[0].bonusGate = { value: 1, part: "J" };
+    expect(errorsOf(p)).toEqual([{ path: "indicatorSets[0].bonusGate.part", message: "加分门槛所依据的部分“J”应为本指标体系中基础部分的一级指标编号" }]);
+    const v1 = pkgWith(tree, []);
+    (v1.indicatorSets as Json[])[0].bonusGate = { value: 1 };
+    expect(errorsOf(v1)).toEqual([{ path: "indicatorSets[0].bonusGate", message: "“bonusGate”属于 zwgk-assessment/2 格式，请将 format 设为“zwgk-assessment/2”" }]);
+  });
+});
+
+describe("per-category weight, grades and pass mark", () => {
+  const indicators = [{ id: "A", name: "信息公开", points: 100, rule: { type: "score" } }];
+  const p = {
+    format: "zwgk-assessment/2",
+    title: "分类别设置",
+    opennessWeightPct: 5,
+    indicatorSets: [
+      { category: "区级部门", indicators },
+      { category: "街道", indicators, opennessWeightPct: 4, grades: [{ name: "好", min: 85 }, { name: "一般", min: 0 }], passMark: 70 },
+    ],
+    units: [
+      { id: "d1", name: "区教育局", category: "区级部门", inputs: { A: { scores: [86.25] } } },
+      { id: "s1", name: "城关街道", category: "街道", inputs: { A: { scores: [86.25] } } },
+      { id: "s2", name: "东城街道", category: "街道", inputs: { A: { scores: [65] } } },
+    ],
+  };
+
+  it("contribution uses the unit's own category's weight; grade and pass its category's thresholds; ranks across and within", () => {
+    const r = run(p);
+    expect(unit(r, "d1")).toMatchObject({ total: 86.25, contribution: 4.31, grade: "良好", pass: true, rank: 1, categoryRank: 1 });
+    expect(unit(r, "s1")).toMatchObject({ total: 86.25, contribution: 3.45, grade: "好", pass: true, rank: 1, categoryRank: 1 });
+    expect(unit(r, "s2")).toMatchObject({ total: 65, contribution: 2.6, grade: "一般", pass: false, rank: 3, categoryRank: 2 });
+    expect(unit(r, "s1").explain).toBe("基础部分得分86.25/100分，基础分86.25分；总分86.25分，按4%权重折合年度绩效考核3.45分");
+  });
+
+  it("a category's weight is never below 4%", () => {
+    const bad = { ...p, indicatorSets: [p.indicatorSets[0], { ...p.indicatorSets[1], opennessWeightPct: 3 }] };
+    expect(errorsOf(bad)).toEqual([{ path: "indicatorSets[1].opennessWeightPct", message: "政务公开工作分值权重不得低于4%" }]);
+  });
+});
