@@ -71,6 +71,8 @@ export const scoreRuleSchema = z.object({
   type: z.literal("score"),
   /** Overrides the package's `reconcile` for this leaf. */
   reconcile: z.enum(["mean", "median"]).optional(),
+  /** /2: the leaf takes the value of the score entry `by` this source alone (“以县外网办评价为准”). */
+  designated: z.string().min(1).optional(),
 });
 
 export const deductionRuleSchema = z.object({

@@ -74,6 +74,7 @@ function checkRule(rule: unknown, node: Obj, path: string, part: string, ctx: Tr
   if (part === "penalty" && type !== "deduction") {
     errors.push({ path: joinPath(rp, "type"), message: "扣分项部分的指标必须使用 deduction（扣分）规则" });
   }
+  if (type === "score" && rule.designated !== undefined) needsV2(ctx, joinPath(rp, "designated"), "designated");
   if (type === "veto" && rule.scope !== undefined) {
     needsV2(ctx, joinPath(rp, "scope"), "scope");
     if (isStr(rule.scope) && ctx.tops.get(rule.scope) !== "base") {
@@ -247,7 +248,7 @@ function timeMessage(s: unknown): string {
   return `时间“${String(s)}”格式不正确，应为带时区的 ISO 8601 格式（年份${INSTANT_MIN_YEAR}–${INSTANT_MAX_YEAR}），例如 2019-09-27T10:00:00+08:00`;
 }
 
-function checkInput(leaf: RawLeaf, input: unknown, path: string, errors: ValidationError[]): void {
+function checkInput(leaf: RawLeaf, input: unknown, path: string, who: string, errors: ValidationError[]): void {
   if (!isObj(input)) return; // zod reports it
   const rule = leaf.rule;
   if (input.na === true) {
@@ -273,6 +274,13 @@ function checkInput(leaf: RawLeaf, input: unknown, path: string, errors: Validat
           if (isObj(s)) checkScoreRange(s.value, points, joinPath(path, "scores", j, "value"), "评分", errors);
           else checkScoreRange(s, points, joinPath(path, "scores", j), "评分", errors);
         });
+        const designated = rule.designated;
+        if (isStr(designated) && !scores.some((s) => isObj(s) && s.by === designated && isNum(s.value))) {
+          errors.push({
+            path: joinPath(path, "scores"),
+            message: `${who}的指标“${leaf.id}”缺少指定来源“${designated}”的评分（该指标以“${designated}”评分为准）`,
+          });
+        }
       }
       break;
     }
@@ -466,7 +474,7 @@ function checkPackage(raw: Obj, errors: ValidationError[]): void {
         });
         continue;
       }
-      checkInput(leaf, inputs[key], ip, errors);
+      checkInput(leaf, inputs[key], ip, nonEmpty(unit.name) ? `单位“${unit.name}”` : "该单位", errors);
     }
     const missing = [...tree.leaves.keys()].filter((id) => !Object.prototype.hasOwnProperty.call(inputs, id));
     if (missing.length > 0) {

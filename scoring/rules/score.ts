@@ -5,6 +5,8 @@ import { setOut, sourceNote, type RuleModule } from "./types";
 
 interface Compiled {
   median: boolean;
+  /** The source whose score the leaf takes alone, or undefined. */
+  designated: string | undefined;
   /** Largest spread between evaluators that is not divergent: divergence × points. */
   allowed: Rat;
   allowedStr: string;
@@ -17,7 +19,8 @@ export const scoreRule: RuleModule<Compiled> = {
   compile(leaf, env) {
     const method = leaf.rule.type === "score" && leaf.rule.reconcile ? leaf.rule.reconcile : env.reconcile;
     const allowed = mul(num(env.divergence), num(leaf.points));
-    return { median: method === "median", allowed, allowedStr: str(allowed) };
+    const designated = leaf.rule.type === "score" ? leaf.rule.designated : undefined;
+    return { median: method === "median", designated, allowed, allowedStr: str(allowed) };
   },
   evaluate(c, input, _ctx, out) {
     const entries = input.scores ?? [];
@@ -25,6 +28,7 @@ export const scoreRule: RuleModule<Compiled> = {
     let text = "评分：";
     const vals: number[] = new Array(n);
     let sum = ZERO;
+    let designated: Rat | undefined;
     let lo = 0;
     let hi = 0;
     for (let j = 0; j < n; j++) {
@@ -37,6 +41,7 @@ export const scoreRule: RuleModule<Compiled> = {
       } else {
         v = e.value;
         part = `${e.by ? e.by : `评估${j + 1}`} ${numStr(e.value)}分${sourceNote(e.source)}`;
+        if (c.designated !== undefined && e.by === c.designated && designated === undefined) designated = num(v);
       }
       vals[j] = v;
       sum = add(sum, num(v));
@@ -50,12 +55,21 @@ export const scoreRule: RuleModule<Compiled> = {
         text += `、${part}`;
       }
     }
-    if (n === 1) {
+    if (c.designated !== undefined) {
+      if (designated === undefined) throw new Error(`no score by the designated source ${c.designated} (package not validated?)`);
+      text += `，以“${c.designated}”评分为准`;
+      if (n === 1) {
+        setOut(out, designated);
+        return text;
+      }
+    } else if (n === 1) {
       setOut(out, sum);
       return text;
     }
     let score: Rat;
-    if (c.median) {
+    if (designated !== undefined) {
+      score = designated;
+    } else if (c.median) {
       const sorted = vals.slice().sort((a, b) => a - b);
       const mid = n >> 1;
       score = n % 2 === 1 ? num(sorted[mid]) : div(add(num(sorted[mid - 1]), num(sorted[mid])), TWO);
@@ -70,9 +84,9 @@ export const scoreRule: RuleModule<Compiled> = {
     setOut(out, score, divergent);
     return text;
   },
-  key(_c, input) {
+  key(c, input) {
     const e = input.scores;
-    if (e === undefined) return -1;
+    if (e === undefined || c.designated !== undefined) return -1;
     // Key ranges: one score [0, 2^23); two small scores [2^23, 2^23 + 2^28); two other scores [2^30, 2^30 + 2^46).
     if (e.length === 1) return smallCode(e[0]);
     if (e.length === 2) {

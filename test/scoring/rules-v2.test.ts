@@ -288,3 +288,29 @@ describe("per-category weight, grades and pass mark", () => {
     expect(errorsOf(bad)).toEqual([{ path: "indicatorSets[1].opennessWeightPct", message: "政务公开工作分值权重不得低于4%" }]);
   });
 });
+
+describe("designated source", () => {
+  const tree = [
+    { id: "W", name: "政府网站建设", points: 10, rule: { type: "score", designated: "县外网办" } },
+    { id: "R", name: "其余", points: 90, rule: { type: "score" } },
+  ];
+  const scores = (entries: Json[]) => pkgWith(tree, [{ id: "u", name: "城关镇", inputs: { W: { scores: entries }, R: { scores: [90] } } }], V2);
+
+  it("the leaf takes that source's value alone; the other entries are shown and still flag divergence", () => {
+    const l = unit(run(scores([{ value: 9, by: "王敏" }, { value: 6, by: "县外网办", source: "外网办年度测评" }])), "u").leaves.W;
+    expect(l).toEqual({
+      score: 6,
+      max: 10,
+      na: false,
+      divergent: true,
+      explain: "评分：王敏 9分、县外网办 6分（来源：外网办年度测评），以“县外网办”评分为准（最高分与最低分相差3分，超过允许差异2分，需复核），得6.00/10分",
+    });
+    expect(unit(run(scores([{ value: 7.5, by: "县外网办" }])), "u").leaves.W.explain).toBe("评分：县外网办 7.5分，以“县外网办”评分为准，得7.50/10分");
+  });
+
+  it("a missing designated value refuses the package, naming the unit and the leaf", () => {
+    expect(errorsOf(scores([{ value: 9, by: "王敏" }]))).toEqual([
+      { path: "units[0].inputs.W.scores", message: "单位“城关镇”的指标“W”缺少指定来源“县外网办”的评分（该指标以“县外网办”评分为准）" },
+    ]);
+  });
+});
