@@ -73,11 +73,15 @@ export const scoreRuleSchema = z.object({
   reconcile: z.enum(["mean", "median"]).optional(),
   /** /2: the leaf takes the value of the score entry `by` this source alone (“以县外网办评价为准”). */
   designated: z.string().min(1).optional(),
+  /** /2: 酌情给分 — each score lies in [0, discretionMax] (which may be below the points), with the input's reason. */
+  discretionMax: num().positive().optional(),
 });
 
 export const deductionRuleSchema = z.object({
   type: z.literal("deduction"),
   faults: z.array(faultSchema).default([]),
+  /** /2: 酌情扣分 — the ad-hoc deductions (points + reason) on the leaf add up to at most this. */
+  discretionMax: num().positive().optional(),
 });
 
 export const ratioRuleSchema = z.object({

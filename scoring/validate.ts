@@ -75,6 +75,12 @@ function checkRule(rule: unknown, node: Obj, path: string, part: string, ctx: Tr
     errors.push({ path: joinPath(rp, "type"), message: "扣分项部分的指标必须使用 deduction（扣分）规则" });
   }
   if (type === "score" && rule.designated !== undefined) needsV2(ctx, joinPath(rp, "designated"), "designated");
+  if ((type === "score" || type === "deduction") && rule.discretionMax !== undefined) {
+    needsV2(ctx, joinPath(rp, "discretionMax"), "discretionMax");
+    if (isNum(rule.discretionMax) && isNum(node.points) && rule.discretionMax > node.points) {
+      errors.push({ path: joinPath(rp, "discretionMax"), message: `酌情${type === "score" ? "给分" : "扣分"}上限${numStr(rule.discretionMax)}超过指标分值${numStr(node.points)}` });
+    }
+  }
   if (type === "veto" && rule.scope !== undefined) {
     needsV2(ctx, joinPath(rp, "scope"), "scope");
     if (isStr(rule.scope) && ctx.tops.get(rule.scope) !== "base") {
@@ -274,6 +280,16 @@ function checkInput(leaf: RawLeaf, input: unknown, path: string, who: string, er
           if (isObj(s)) checkScoreRange(s.value, points, joinPath(path, "scores", j, "value"), "评分", errors);
           else checkScoreRange(s, points, joinPath(path, "scores", j), "评分", errors);
         });
+        const dmax = rule.discretionMax;
+        if (isNum(dmax)) {
+          scores.forEach((sc, j) => {
+            const v = isObj(sc) ? sc.value : sc;
+            if (isNum(v) && v > dmax) {
+              errors.push({ path: joinPath(path, "scores", j), message: `酌情给分${numStr(v)}超出范围[0, ${numStr(dmax)}]` });
+            }
+          });
+          if (!nonEmpty(input.reason)) errors.push({ path: joinPath(path, "reason"), message: "酌情给分须说明理由（reason）" });
+        }
         const designated = rule.designated;
         if (isStr(designated) && !scores.some((s) => isObj(s) && s.by === designated && isNum(s.value))) {
           errors.push({
@@ -291,6 +307,14 @@ function checkInput(leaf: RawLeaf, input: unknown, path: string, who: string, er
         break;
       }
       const codes = new Set(Array.isArray(rule.faults) ? rule.faults.map((f) => (isObj(f) ? f.code : undefined)) : []);
+      const dmax = rule.discretionMax;
+      if (isNum(dmax)) {
+        let adHoc = new Decimal(0);
+        for (const d of ds) if (isObj(d) && d.fault === undefined && isNum(d.points)) adHoc = adHoc.plus(d.points);
+        if (adHoc.greaterThan(dmax)) {
+          errors.push({ path: joinPath(path, "deductions"), message: `酌情扣分合计${adHoc.toString()}分，超过上限${numStr(dmax)}分` });
+        }
+      }
       ds.forEach((d, j) => {
         if (!isObj(d)) return;
         const dp = joinPath(path, "deductions", j);

@@ -3,7 +3,7 @@
 // ad-hoc deductions (points + reason) count against no fault's cap. On a penalty leaf (扣分项) the
 // deductions are what the unit loses outside the points, with no floor.
 import { numStr } from "../decimal";
-import { add, cmp, min, mul, num, str, sub, ZERO, type Rat } from "../rational";
+import { add, cmp, min, mul, num, sign, str, sub, ZERO, type Rat } from "../rational";
 import { setOut, sourceNote, type RuleModule } from "./types";
 
 interface CompiledFault {
@@ -23,6 +23,8 @@ interface Compiled {
   faults: Map<string, CompiledFault>;
   byIdx: CompiledFault[];
   limited: boolean;
+  /** 酌情扣分: “酌情扣分合计…” is shown when set. */
+  discretionMax: string | null;
 }
 
 export const deductionRule: RuleModule<Compiled> = {
@@ -43,12 +45,21 @@ export const deductionRule: RuleModule<Compiled> = {
       }
     }
     const byIdx = [...faults.values()];
-    return { points: num(leaf.points), penalty: leaf.part === "penalty", faults, byIdx, limited: byIdx.some((f) => f.once || f.max !== null) };
+    const dmax = leaf.rule.type === "deduction" ? leaf.rule.discretionMax : undefined;
+    return {
+      points: num(leaf.points),
+      penalty: leaf.part === "penalty",
+      faults,
+      byIdx,
+      limited: byIdx.some((f) => f.once || f.max !== null),
+      discretionMax: dmax === undefined ? null : numStr(dmax),
+    };
   },
   evaluate(c, input, _ctx, out) {
     let text = "";
     let items = 0;
     let total = ZERO;
+    let adHoc = ZERO;
     // Per fault (when some fault is capped or once): the sum of its entries.
     const sums: Array<Rat | undefined> | null = c.limited ? new Array(c.byIdx.length) : null;
     for (const d of input.deductions ?? []) {
@@ -64,12 +75,17 @@ export const deductionRule: RuleModule<Compiled> = {
         item = `${fault.label}×${numStr(count)}，扣${str(amount)}分${sourceNote(d.source)}`;
       } else if (d.points !== undefined) {
         total = add(total, num(d.points));
+        adHoc = add(adHoc, num(d.points));
         item = `${d.reason ?? "其他扣分"}，扣${numStr(d.points)}分${sourceNote(d.source)}`;
       } else continue;
       text = items === 0 ? item : `${text}；${item}`;
       items++;
     }
     let noted = false;
+    if (c.discretionMax !== null && sign(adHoc) > 0) {
+      text += `；酌情扣分合计${str(adHoc)}分（最多${c.discretionMax}分）`;
+      noted = true;
+    }
     if (sums !== null) {
       for (const f of c.byIdx) {
         const sum = sums[f.idx];

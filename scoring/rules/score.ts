@@ -7,6 +7,8 @@ interface Compiled {
   median: boolean;
   /** The source whose score the leaf takes alone, or undefined. */
   designated: string | undefined;
+  /** 酌情给分: “酌情给分（最多x分）：”, or "". */
+  discretion: string;
   /** Largest spread between evaluators that is not divergent: divergence × points. */
   allowed: Rat;
   allowedStr: string;
@@ -20,12 +22,13 @@ export const scoreRule: RuleModule<Compiled> = {
     const method = leaf.rule.type === "score" && leaf.rule.reconcile ? leaf.rule.reconcile : env.reconcile;
     const allowed = mul(num(env.divergence), num(leaf.points));
     const designated = leaf.rule.type === "score" ? leaf.rule.designated : undefined;
-    return { median: method === "median", designated, allowed, allowedStr: str(allowed) };
+    const dmax = leaf.rule.type === "score" ? leaf.rule.discretionMax : undefined;
+    return { median: method === "median", designated, discretion: dmax === undefined ? "" : `酌情给分（最多${numStr(dmax)}分）：`, allowed, allowedStr: str(allowed) };
   },
   evaluate(c, input, _ctx, out) {
     const entries = input.scores ?? [];
     const n = entries.length;
-    let text = "评分：";
+    let text = c.discretion === "" ? "评分：" : `${c.discretion}${input.reason ?? ""}；评分：`;
     const vals: number[] = new Array(n);
     let sum = ZERO;
     let designated: Rat | undefined;
@@ -86,7 +89,7 @@ export const scoreRule: RuleModule<Compiled> = {
   },
   key(c, input) {
     const e = input.scores;
-    if (e === undefined || c.designated !== undefined) return -1;
+    if (e === undefined || c.designated !== undefined || c.discretion !== "") return -1;
     // Key ranges: one score [0, 2^23); two small scores [2^23, 2^23 + 2^28); two other scores [2^30, 2^30 + 2^46).
     if (e.length === 1) return smallCode(e[0]);
     if (e.length === 2) {

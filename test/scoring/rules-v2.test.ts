@@ -314,3 +314,32 @@ describe("designated source", () => {
     ]);
   });
 });
+
+describe("discretion within a bound", () => {
+  it("酌情给分: the leaf scores between 0 and a maximum below its points, with a reason", () => {
+    const tree = [
+      { id: "D", name: "工作创新", points: 5, rule: { type: "score", discretionMax: 2 } },
+      { id: "R", name: "其余", points: 95, rule: { type: "score" } },
+    ];
+    const p = (input: Json) => pkgWith(tree, [{ id: "u", inputs: { D: input, R: { scores: [90] } } }], V2);
+    expect(unit(run(p({ scores: [1.5], reason: "政务公开专栏改版" })), "u").leaves.D.explain).toBe("酌情给分（最多2分）：政务公开专栏改版；评分：评估1 1.5分，得1.50/5分");
+    expect(errorsOf(p({ scores: [2.5] }))).toEqual([
+      { path: "units[0].inputs.D.scores[0]", message: "酌情给分2.5超出范围[0, 2]" },
+      { path: "units[0].inputs.D.reason", message: "酌情给分须说明理由（reason）" },
+    ]);
+  });
+
+  it("酌情扣分: at most the maximum is deducted in all, each with its reason", () => {
+    const tree = [
+      { id: "D", name: "信息发布", points: 10, rule: { type: "deduction", faults: [{ code: "late", label: "超期公开", points: 1 }], discretionMax: 2 } },
+      { id: "R", name: "其余", points: 90, rule: { type: "score" } },
+    ];
+    const p = (deductions: Json[]) => pkgWith(tree, [{ id: "u", inputs: { D: { deductions }, R: { scores: [90] } } }], V2);
+    expect(unit(run(p([{ fault: "late" }, { points: 1.5, reason: "内容不规范" }])), "u").leaves.D.explain).toBe(
+      "超期公开×1，扣1分；内容不规范，扣1.5分；酌情扣分合计1.5分（最多2分）；合计扣2.5分，得7.50/10分",
+    );
+    expect(errorsOf(p([{ points: 1.5, reason: "内容不规范" }, { points: 1, reason: "格式错误" }]))).toEqual([
+      { path: "units[0].inputs.D.deductions", message: "酌情扣分合计2.5分，超过上限2分" },
+    ]);
+  });
+});
