@@ -42,7 +42,7 @@ export interface CompiledTop {
   points: Rat;
   /** penalty part: the most it subtracts, or null. */
   cap: Rat | null;
-  /** Raw earned points of the node's leaves for the unit being scored (reset per unit). */
+  /** Raw earned points of the node's leaves for the unit being scored (reset per unit; summed only when a bonus gate is on a part). */
   earned: RatSum;
   /** penalty part: deductions of its leaves for the unit being scored (reset per unit). */
   deducted: RatSum;

@@ -91,21 +91,41 @@ export function assemble(pkg: AssessmentPackage, standings: ReadonlyMap<string, 
     const total = c.totalC / 100;
     const standing = standings.get(c.category);
     if (standing === undefined) throw new Error(`no indicator set for category ${c.category}`);
-    const head = {
+    const grade = gradeFor(c.totalC, c.vetoed, desc.get(c.category) as Grade[]);
+    const pass = !c.vetoed && total >= standing.passMark;
+    // Two literals (not spreads): results keep one compact layout per format.
+    if (c.penaltyC !== null) {
+      return {
+        id: c.id,
+        name: c.name,
+        category: c.category,
+        total,
+        base: c.baseC / 100,
+        bonus: c.bonusC / 100,
+        penalty: c.penaltyC / 100,
+        vetoed: c.vetoed,
+        vetoReasons: c.vetoReasons,
+        grade,
+        pass,
+        rank: ranks[i],
+        categoryRank: categoryRank.get(c) as number,
+        contribution: c.contributionC / 100,
+        dimensions: c.dimensions,
+        leaves: c.leaves,
+        explain: c.explain,
+      };
+    }
+    return {
       id: c.id,
       name: c.name,
       category: c.category,
       total,
       base: c.baseC / 100,
       bonus: c.bonusC / 100,
-    };
-    return {
-      ...head,
-      ...(c.penaltyC === null ? {} : { penalty: c.penaltyC / 100 }),
       vetoed: c.vetoed,
       vetoReasons: c.vetoReasons,
-      grade: gradeFor(c.totalC, c.vetoed, desc.get(c.category) as Grade[]),
-      pass: !c.vetoed && total >= standing.passMark,
+      grade,
+      pass,
       rank: ranks[i],
       categoryRank: categoryRank.get(c) as number,
       contribution: c.contributionC / 100,

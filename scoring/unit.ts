@@ -86,6 +86,7 @@ export function scoreUnit(pkg: AssessmentPackage, set: CompiledSet, unit: UnitIn
   for (const d of dimE) d.reset();
   for (const d of dimM) d.reset();
   const tops = set.tops;
+  const gate = set.settings.gate;
   for (const t of tops) {
     t.earned.reset();
     t.deducted.reset();
@@ -126,7 +127,7 @@ export function scoreUnit(pkg: AssessmentPackage, set: CompiledSet, unit: UnitIn
     }
     // A leaf of a vetoed part counts 0 of its points.
     const score = vetoedPart ? ZERO : L_SCORE;
-    tops[leaf.top].earned.add(score);
+    if (gate.part >= 0) tops[leaf.top].earned.add(score);
     if (leaf.part === "base") {
       baseE.add(score);
       baseM.add(leaf.pointsRat);
@@ -148,7 +149,6 @@ export function scoreUnit(pkg: AssessmentPackage, set: CompiledSet, unit: UnitIn
   const base = allNa ? ZERO : div(mul(scale, E), M);
   const vetoed = vetoReasons.length > 0;
   const settings = set.settings;
-  const gate = settings.gate;
   // The bonus gate compares exact values: the base, or one part's raw earned points (0 when vetoed).
   const basis = gate.part < 0 ? base : tops[gate.part].earned.value();
   const gateCmp = cmp(basis, num(gate.value));
