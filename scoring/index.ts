@@ -5,7 +5,7 @@ import type { Results, ValidationError } from "./schema";
 import { validatePackage } from "./validate";
 
 export { assessmentPackageSchema, leafRuleSchema, indicatorNodeSchema, leafInputSchema } from "./schema";
-export { DIMENSIONS, DIMENSION_KEYS, PACKAGE_FORMAT, RESULTS_FORMAT, DEFAULT_GRADES } from "./schema";
+export { DIMENSIONS, DIMENSION_KEYS, PACKAGE_FORMAT, PACKAGE_FORMAT_2, RESULTS_FORMAT, RESULTS_FORMAT_2, DEFAULT_GRADES, NODE_PARTS } from "./schema";
 export type {
   AssessmentPackage,
   AssessmentPackageInput,
@@ -23,6 +23,8 @@ export type {
   Grade,
   Dimension,
   Part,
+  NodePart,
+  BonusGate,
   Results,
   UnitResult,
   LeafResult,
