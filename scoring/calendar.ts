@@ -85,6 +85,13 @@ export interface Instant {
 }
 
 /**
+ * Years a timestamp may have: microseconds since 1970 stay exact safe integers (within 2^53 µs,
+ * about 285 years either side) for every instant of these years.
+ */
+export const INSTANT_MIN_YEAR = 1900;
+export const INSTANT_MAX_YEAR = 2199;
+
+/**
  * Parse "YYYY-MM-DDTHH:mm[:ss[.ffffff]](Z|±HH:mm|±HHmm)". Returns null when
  * malformed, out of range, or without an offset.
  */
@@ -92,6 +99,8 @@ export function parseInstant(s: string): Instant | null {
   if (typeof s !== "string" || s.length < 17 || s[10] !== "T") return null;
   const day = dateAt(s, 0);
   if (day === null) return null;
+  const year = digits(s, 0, 4);
+  if (year < INSTANT_MIN_YEAR || year > INSTANT_MAX_YEAR) return null;
   if (s[13] !== ":") return null;
   const hh = digits(s, 11, 2);
   const mi = digits(s, 14, 2);
@@ -212,7 +221,7 @@ export function onTime(start: Instant, end: Instant, limit: CompiledLimit, cal: 
 
 function mustInstant(s: string, what: string): Instant {
   const v = parseInstant(s);
-  if (v === null) throw new Error(`${what}“${s}”格式不正确，应为带时区的 ISO 8601 格式，例如 2019-09-27T10:00:00+08:00`);
+  if (v === null) throw new Error(`${what}“${s}”格式不正确，应为带时区的 ISO 8601 格式（年份${INSTANT_MIN_YEAR}–${INSTANT_MAX_YEAR}），例如 2019-09-27T10:00:00+08:00`);
   return v;
 }
 

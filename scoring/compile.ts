@@ -1,75 +1,151 @@
-// Flatten a validated indicator set into the leaves the engine scores.
-import { compileLimit, type CompiledLimit } from "./calendar";
+// Compile a validated indicator set: its leaves in tree order, each with its rule module's compiled
+// form (what does not depend on a unit's input is prepared once here).
 import { numStr } from "./decimal";
-import type { Dimension, Fault, IndicatorNode, IndicatorSet, LeafRule, Part } from "./schema";
+import { add, num, RatSum, type Rat } from "./rational";
+import { RULES, type CompileEnv, type LeafDef, type RuleModule } from "./rules";
+import { DIMENSION_KEYS, type AssessmentPackage, type BonusGate, type Dimension, type Grade, type IndicatorNode, type IndicatorSet, type NodePart } from "./schema";
 
-export interface LeafSpec {
+export const DIM_INDEX = new Map<Dimension, number>(DIMENSION_KEYS.map((k, i) => [k, i]));
+
+export interface CompiledLeaf extends LeafDef {
+  pointsStr: string;
+  pointsRat: Rat;
+  /** Index into DIMENSION_KEYS, or -1. */
+  dim: number;
+  /** Index of its top-level node in CompiledSet.tops. */
+  top: number;
+  /** veto rule with a scope: index of the top-level node it zeroes; else -1. */
+  vetoes: number;
+  /** The rule module that scores this leaf, and its compiled form of the leaf. */
+  module: RuleModule<unknown>;
+  compiled: unknown;
+  /** Outcomes by input key (RuleModule.key) within one compute() call. */
+  outcomes: Map<number, Outcome>;
+}
+
+/** A leaf's result for one input, reused for inputs with the same key. */
+export interface Outcome {
+  explain: string;
+  score: Rat;
+  deducted: Rat;
+  /** score rounded to integer cents */
+  c: number;
+  na: boolean;
+  divergent: boolean;
+}
+
+/** A top-level node (a part of the table). */
+export interface CompiledTop {
   id: string;
   name: string;
-  points: number;
-  pointsStr: string;
-  part: Part;
-  dimension: Dimension | undefined;
-  rule: LeafRule;
-  /** deduction: fault code → fault */
-  faults: Map<string, Fault> | undefined;
-  /** timeliness: prepared limit */
-  limit: CompiledLimit | undefined;
+  part: NodePart;
+  points: Rat;
+  /** penalty part: the most it subtracts, or null. */
+  cap: Rat | null;
+  /** Raw earned points of the node's leaves for the unit being scored (reset per unit; summed only when a bonus gate is on a part). */
+  earned: RatSum;
+  /** penalty part: deductions of its leaves for the unit being scored (reset per unit). */
+  deducted: RatSum;
+}
+
+/** The settings of a category: its own where the set has them, else the package's. */
+export interface CategorySettings {
+  opennessWeightPct: number;
+  grades: Grade[];
+  passMark: number;
+  gate: { value: number; gte: boolean; part: number; partName: string };
 }
 
 export interface CompiledSet {
   category: string;
   /** Leaves in tree (pre-)order. */
-  leaves: LeafSpec[];
-  byId: Map<string, LeafSpec>;
-  /** Ids of nodes that have children. */
-  parents: Set<string>;
-  /** Points of the top-level bonus nodes: their sum is the most the bonus part can add. */
-  bonusPoints: number[];
-  /** Points of the base-part leaves. */
-  basePoints: number[];
+  leaves: CompiledLeaf[];
+  /** Veto leaves first, then the others: part vetoes are known before any part is summed. */
+  order: CompiledLeaf[];
+  tops: CompiledTop[];
+  settings: CategorySettings;
+  hasPenaltyPart: boolean;
+  /** Σ points of the top-level bonus nodes: the most the bonus part can add. */
+  bonusCap: Rat;
+  hasBonusPart: boolean;
+  /** Leaf ids in tree order with null values, in fast-properties mode; cloned for each unit. */
+  template: Record<string, null>;
 }
 
-export function compileSet(set: IndicatorSet): CompiledSet {
-  const leaves: LeafSpec[] = [];
-  const parents = new Set<string>();
-  const bonusPoints: number[] = [];
-  const basePoints: number[] = [];
-
-  const walk = (node: IndicatorNode, part: Part, dim: Dimension | undefined): void => {
+export function compileSet(set: IndicatorSet, env: CompileEnv, pkg: AssessmentPackage): CompiledSet {
+  const leaves: CompiledLeaf[] = [];
+  const topIndex = new Map(set.indicators.map((n, i) => [n.id, i]));
+  let top = 0;
+  const walk = (node: IndicatorNode, part: NodePart, dim: Dimension | undefined): void => {
     const d = node.dimension ?? dim;
     if (node.children && node.children.length > 0) {
-      parents.add(node.id);
       for (const c of node.children) walk(c, part, d);
       return;
     }
     if (!node.rule) return;
-    const rule = node.rule;
+    const scope = node.rule.type === "veto" ? node.rule.scope : undefined;
+    const def: LeafDef = { id: node.id, name: node.name, points: node.points, part, dimension: d, rule: node.rule };
     leaves.push({
-      id: node.id,
-      name: node.name,
-      points: node.points,
+      ...def,
       pointsStr: numStr(node.points),
-      part,
-      dimension: d,
-      rule,
-      faults: rule.type === "deduction" ? new Map(rule.faults.map((f) => [f.code, f])) : undefined,
-      limit: rule.type === "timeliness" ? compileLimit(rule.limit) : undefined,
+      pointsRat: num(node.points),
+      dim: d === undefined ? -1 : (DIM_INDEX.get(d) as number),
+      top,
+      vetoes: scope === undefined ? -1 : (topIndex.get(scope) as number),
+      module: RULES[node.rule.type],
+      compiled: RULES[node.rule.type].compile(def, env),
+      outcomes: new Map(),
     });
-    if (part === "base") basePoints.push(node.points);
   };
-
-  for (const top of set.indicators) {
-    const part = top.part ?? "base";
-    if (part === "bonus") bonusPoints.push(top.points);
-    walk(top, part, undefined);
+  let bonusCap = num(0);
+  let hasBonusPart = false;
+  const tops: CompiledTop[] = [];
+  for (const node of set.indicators) {
+    const part = node.part ?? "base";
+    if (part === "bonus") {
+      hasBonusPart = true;
+      bonusCap = addPoints(bonusCap, node.points);
+    }
+    tops.push({ id: node.id, name: node.name, part, points: num(node.points), cap: node.cap === undefined ? null : num(node.cap), earned: new RatSum(), deducted: new RatSum() });
+    walk(node, part, undefined);
+    top++;
   }
+  const gate: BonusGate = set.bonusGate ?? { value: pkg.bonusGate, comparison: "gt" };
+  const gatePart = gate.part === undefined ? -1 : (topIndex.get(gate.part) as number);
   return {
     category: set.category,
     leaves,
-    byId: new Map(leaves.map((l) => [l.id, l])),
-    parents,
-    bonusPoints,
-    basePoints,
+    order: [...leaves.filter((l) => l.part === "veto"), ...leaves.filter((l) => l.part !== "veto")],
+    tops,
+    settings: {
+      opennessWeightPct: set.opennessWeightPct ?? pkg.opennessWeightPct,
+      grades: set.grades ?? pkg.grades,
+      passMark: set.passMark ?? pkg.passMark,
+      gate: { value: gate.value, gte: gate.comparison === "gte", part: gatePart, partName: gatePart < 0 ? "" : tops[gatePart].name },
+    },
+    hasPenaltyPart: tops.some((t) => t.part === "penalty"),
+    bonusCap,
+    hasBonusPart,
+    template: leafTemplate(leaves.map((l) => l.id)),
   };
+}
+
+function addPoints(a: Rat, points: number): Rat {
+  return add(a, num(points));
+}
+
+/**
+ * An object with the given keys (validation refuses "__proto__") in fast-properties mode, as
+ * JSON.parse builds them; every field may hold a leaf result, so filling a clone never changes its layout.
+ */
+function leafTemplate(ids: string[]): Record<string, null> {
+  const o: Record<string, null> = {};
+  for (const id of ids) o[id] = null;
+  const t = JSON.parse(JSON.stringify(o)) as Record<string, unknown>;
+  const a = { score: 0, max: 0, na: false, divergent: false, explain: "" };
+  for (const id of ids) {
+    t[id] = a;
+    t[id] = null;
+  }
+  return t as Record<string, null>;
 }

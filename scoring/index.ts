@@ -1,10 +1,11 @@
-// Public API of the scoring engine. Pure: no clock, no randomness, no I/O.
+// Public API of the scoring engine, its only entry: app code imports from here alone. Pure: no
+// clock, no randomness, no I/O.
 import { compute } from "./compute";
 import type { Results, ValidationError } from "./schema";
 import { validatePackage } from "./validate";
 
 export { assessmentPackageSchema, leafRuleSchema, indicatorNodeSchema, leafInputSchema } from "./schema";
-export { DIMENSIONS, DIMENSION_KEYS, PACKAGE_FORMAT, RESULTS_FORMAT, DEFAULT_GRADES } from "./schema";
+export { DIMENSIONS, DIMENSION_KEYS, PACKAGE_FORMAT, PACKAGE_FORMAT_2, RESULTS_FORMAT, RESULTS_FORMAT_2, DEFAULT_GRADES, NODE_PARTS } from "./schema";
 export type {
   AssessmentPackage,
   AssessmentPackageInput,
@@ -22,6 +23,8 @@ export type {
   Grade,
   Dimension,
   Part,
+  NodePart,
+  BonusGate,
   Results,
   UnitResult,
   LeafResult,
@@ -30,6 +33,8 @@ export type {
 export { validatePackage, validateIndicatorTree } from "./validate";
 export type { ValidationResult, TreeValidationOptions } from "./validate";
 export { compute } from "./compute";
+export { recomputeUnits } from "./recompute";
+export type { RecomputeOutcome } from "./recompute";
 export {
   isWithinLimit,
   addWorkingDays,

@@ -1,5 +1,11 @@
 // Competition ranking (1, 2, 2, 4) on the rounded total, grades and pass.
-import { RESULTS_FORMAT, type AssessmentPackage, type Dimension, type Grade, type LeafResult, type Results, type UnitResult } from "./schema";
+import { PACKAGE_FORMAT_2, RESULTS_FORMAT, RESULTS_FORMAT_2, type AssessmentPackage, type Dimension, type Grade, type LeafResult, type Results, type UnitResult } from "./schema";
+
+/** Grades and pass mark of a category (its own, or the package's). */
+export interface Standing {
+  grades: Grade[];
+  passMark: number;
+}
 
 /** A unit's scores before ranking; all figures already rounded (integer cents). */
 export interface UnitCore {
@@ -9,6 +15,8 @@ export interface UnitCore {
   totalC: number;
   baseC: number;
   bonusC: number;
+  /** zwgk-assessment/2 only: what the penalty part subtracted; null for a /1 package. */
+  penaltyC: number | null;
   vetoed: boolean;
   vetoReasons: string[];
   contributionC: number;
@@ -16,6 +24,26 @@ export interface UnitCore {
   leaves: Record<string, LeafResult>;
   explain: string;
   allNa: boolean;
+}
+
+/** A unit's stored result back as a core (its figures are whole cents, so × 100 is exact after rounding). */
+export function coreOfResult(u: UnitResult): UnitCore {
+  return {
+    id: u.id,
+    name: u.name,
+    category: u.category,
+    totalC: Math.round(u.total * 100),
+    baseC: Math.round(u.base * 100),
+    bonusC: Math.round(u.bonus * 100),
+    penaltyC: u.penalty === undefined ? null : Math.round(u.penalty * 100),
+    vetoed: u.vetoed,
+    vetoReasons: u.vetoReasons,
+    contributionC: Math.round(u.contribution * 100),
+    dimensions: u.dimensions,
+    leaves: u.leaves,
+    explain: u.explain,
+    allNa: false,
+  };
 }
 
 export function byTotalThenId(a: { totalC: number; id: string }, b: { totalC: number; id: string }): number {
@@ -42,7 +70,7 @@ export function gradeFor(totalC: number, vetoed: boolean, grades: Grade[]): stri
   return lowest.name;
 }
 
-export function assemble(pkg: AssessmentPackage, cores: UnitCore[], warnings: string[]): Results {
+export function assemble(pkg: AssessmentPackage, standings: ReadonlyMap<string, Standing>, cores: UnitCore[], warnings: string[]): Results {
   const sorted = cores.slice().sort(byTotalThenId);
   const ranks = competitionRanks(sorted);
 
@@ -58,9 +86,35 @@ export function assemble(pkg: AssessmentPackage, cores: UnitCore[], warnings: st
     list.forEach((c, i) => categoryRank.set(c, r[i]));
   }
 
-  const desc = pkg.grades.slice().sort((a, b) => b.min - a.min);
+  const desc = new Map([...standings].map(([category, s]) => [category, s.grades.slice().sort((a, b) => b.min - a.min)]));
   const units: UnitResult[] = sorted.map((c, i) => {
     const total = c.totalC / 100;
+    const standing = standings.get(c.category);
+    if (standing === undefined) throw new Error(`no indicator set for category ${c.category}`);
+    const grade = gradeFor(c.totalC, c.vetoed, desc.get(c.category) as Grade[]);
+    const pass = !c.vetoed && total >= standing.passMark;
+    // Two literals (not spreads): results keep one compact layout per format.
+    if (c.penaltyC !== null) {
+      return {
+        id: c.id,
+        name: c.name,
+        category: c.category,
+        total,
+        base: c.baseC / 100,
+        bonus: c.bonusC / 100,
+        penalty: c.penaltyC / 100,
+        vetoed: c.vetoed,
+        vetoReasons: c.vetoReasons,
+        grade,
+        pass,
+        rank: ranks[i],
+        categoryRank: categoryRank.get(c) as number,
+        contribution: c.contributionC / 100,
+        dimensions: c.dimensions,
+        leaves: c.leaves,
+        explain: c.explain,
+      };
+    }
     return {
       id: c.id,
       name: c.name,
@@ -70,8 +124,8 @@ export function assemble(pkg: AssessmentPackage, cores: UnitCore[], warnings: st
       bonus: c.bonusC / 100,
       vetoed: c.vetoed,
       vetoReasons: c.vetoReasons,
-      grade: gradeFor(c.totalC, c.vetoed, desc),
-      pass: !c.vetoed && total >= pkg.passMark,
+      grade,
+      pass,
       rank: ranks[i],
       categoryRank: categoryRank.get(c) as number,
       contribution: c.contributionC / 100,
@@ -80,5 +134,5 @@ export function assemble(pkg: AssessmentPackage, cores: UnitCore[], warnings: st
       explain: c.explain,
     };
   });
-  return { format: RESULTS_FORMAT, title: pkg.title, units, warnings };
+  return { format: pkg.format === PACKAGE_FORMAT_2 ? RESULTS_FORMAT_2 : RESULTS_FORMAT, title: pkg.title, units, warnings };
 }

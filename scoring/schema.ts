@@ -8,7 +8,11 @@ import { z } from "zod";
 import { parseDate } from "./calendar";
 
 export const PACKAGE_FORMAT = "zwgk-assessment/1";
+/** The rule language of issue 13 (per-fault caps, penalty part, part veto, gate variants, per-category settings). */
+export const PACKAGE_FORMAT_2 = "zwgk-assessment/2";
 export const RESULTS_FORMAT = "zwgk-results/1";
+/** Results of a `zwgk-assessment/2` package: each unit also has `penalty`. */
+export const RESULTS_FORMAT_2 = "zwgk-results/2";
 
 export const DIMENSION_KEYS = [
   "disclosure",
@@ -35,6 +39,9 @@ export const DIMENSIONS: Record<Dimension, string> = {
 
 export const PARTS = ["base", "bonus", "veto"] as const;
 export type Part = (typeof PARTS)[number];
+/** Parts of a top-level node: base, bonus (加分), veto (单项否决), and in /2 penalty (扣分项, outside the points). */
+export const NODE_PARTS = [...PARTS, "penalty"] as const;
+export type NodePart = (typeof NODE_PARTS)[number];
 
 export const DEFAULT_GRADES = [
   { name: "优秀", min: 90 },
@@ -54,17 +61,27 @@ export const faultSchema = z.object({
   code: z.string().min(1),
   label: z.string().min(1),
   points: num().nonnegative(),
+  /** /2: the most this fault deducts on the leaf for a unit, over all its entries (“最多扣2分”). */
+  max: num().positive().optional(),
+  /** /2: deducts its points once however often it is reported (“未编制目录的扣1分”). */
+  once: z.boolean().optional(),
 });
 
 export const scoreRuleSchema = z.object({
   type: z.literal("score"),
   /** Overrides the package's `reconcile` for this leaf. */
   reconcile: z.enum(["mean", "median"]).optional(),
+  /** /2: the leaf takes the value of the score entry `by` this source alone (“以县外网办评价为准”). */
+  designated: z.string().min(1).optional(),
+  /** /2: 酌情给分 — each score lies in [0, discretionMax] (which may be below the points), with the input's reason. */
+  discretionMax: num().positive().optional(),
 });
 
 export const deductionRuleSchema = z.object({
   type: z.literal("deduction"),
   faults: z.array(faultSchema).default([]),
+  /** /2: 酌情扣分 — the ad-hoc deductions (points + reason) on the leaf add up to at most this. */
+  discretionMax: num().positive().optional(),
 });
 
 export const ratioRuleSchema = z.object({
@@ -103,7 +120,11 @@ export const timelinessRuleSchema = z.object({
   whenEmpty: z.enum(["full", "na"]).default("full"),
 });
 
-export const vetoRuleSchema = z.object({ type: z.literal("veto") });
+export const vetoRuleSchema = z.object({
+  type: z.literal("veto"),
+  /** /2: id of the top-level base node this veto zeroes (part veto); absent: the whole unit. */
+  scope: z.string().min(1).optional(),
+});
 
 export const leafRuleSchema = z.discriminatedUnion("type", [
   scoreRuleSchema,
@@ -126,7 +147,9 @@ export interface IndicatorNode {
   dimension?: Dimension;
   points: number;
   /** Top-level nodes only; default "base". */
-  part?: Part;
+  part?: NodePart;
+  /** /2, top-level penalty nodes only: the most the part subtracts. */
+  cap?: number;
   rule?: LeafRule;
   children?: IndicatorNode[];
   description?: string;
@@ -140,7 +163,8 @@ export const indicatorNodeSchema: z.ZodType<IndicatorNode, z.ZodTypeDef, unknown
     name: z.string().min(1),
     dimension: z.enum(DIMENSION_KEYS).optional(),
     points: num().nonnegative(),
-    part: z.enum(PARTS).optional(),
+    part: z.enum(NODE_PARTS).optional(),
+    cap: num().positive().optional(),
     rule: leafRuleSchema.optional(),
     children: z.array(indicatorNodeSchema).optional(),
     description: z.string().optional(),
@@ -148,9 +172,27 @@ export const indicatorNodeSchema: z.ZodType<IndicatorNode, z.ZodTypeDef, unknown
   }),
 );
 
+export const gradeSchema = z.object({ name: z.string().min(1), min: num() });
+
+/** /2: when the bonus counts — basis (the whole base, or one top-level part's raw earned points) × comparison. */
+export const bonusGateSchema = z.object({
+  value: num().nonnegative(),
+  comparison: z.enum(["gt", "gte"]).default("gt"),
+  /** Id of a top-level base node: its raw earned points are compared instead of the base. */
+  part: z.string().min(1).optional(),
+});
+
 export const indicatorSetSchema = z.object({
   category: z.string().min(1),
   indicators: z.array(indicatorNodeSchema).min(1),
+  /** /2: settings of this category, defaulting to the package's. */
+  opennessWeightPct: num()
+    .min(4, { message: "政务公开工作分值权重不得低于4%" })
+    .max(100, { message: "政务公开工作分值权重不得高于100%" })
+    .optional(),
+  grades: z.array(gradeSchema).min(1).optional(),
+  passMark: num().nonnegative().optional(),
+  bonusGate: bonusGateSchema.optional(),
 });
 
 // ---------------------------------------------------------------- inputs
@@ -214,8 +256,6 @@ export const unitSchema = z.object({
   inputs: z.record(z.string(), leafInputSchema),
 });
 
-export const gradeSchema = z.object({ name: z.string().min(1), min: num() });
-
 export const calendarSchema = z.object({
   holidays: z.array(dateString).default([]),
   workdays: z.array(dateString).default([]),
@@ -224,7 +264,11 @@ export const calendarSchema = z.object({
 // ---------------------------------------------------------------- package
 
 export const assessmentPackageSchema = z.object({
-  format: z.literal(PACKAGE_FORMAT),
+  format: z.string().superRefine((v, ctx): v is typeof PACKAGE_FORMAT | typeof PACKAGE_FORMAT_2 => {
+    if (v === PACKAGE_FORMAT || v === PACKAGE_FORMAT_2) return true;
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `不支持的格式“${v}”，应为“${PACKAGE_FORMAT}”或“${PACKAGE_FORMAT_2}”` });
+    return false;
+  }),
   title: z.string().default(""),
   opennessWeightPct: num()
     .min(4, { message: "政务公开工作分值权重不得低于4%" })
@@ -251,6 +295,7 @@ export type DeductionEntry = z.output<typeof deductionEntrySchema>;
 export type TimelinessEvent = z.output<typeof eventSchema>;
 export type Override = z.output<typeof overrideSchema>;
 export type Grade = z.output<typeof gradeSchema>;
+export type BonusGate = z.output<typeof bonusGateSchema>;
 
 // ---------------------------------------------------------------- results
 
@@ -276,6 +321,8 @@ export interface UnitResult {
   total: number;
   base: number;
   bonus: number;
+  /** zwgk-results/2 only: what the penalty part subtracted (after its caps). */
+  penalty?: number;
   vetoed: boolean;
   vetoReasons: string[];
   grade: string;
@@ -290,7 +337,7 @@ export interface UnitResult {
 }
 
 export interface Results {
-  format: typeof RESULTS_FORMAT;
+  format: typeof RESULTS_FORMAT | typeof RESULTS_FORMAT_2;
   title: string;
   units: UnitResult[];
   warnings: string[];

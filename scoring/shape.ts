@@ -21,7 +21,7 @@ const isFilled = (x: unknown): boolean => typeof x === "string" && x.length > 0;
 function fields(o: Obj, checks: Record<string, (v: unknown) => boolean>, required: readonly string[] = []): boolean {
   for (const key in o) {
     if (!Object.prototype.hasOwnProperty.call(o, key)) return false;
-    const check = checks[key];
+    const check = Object.prototype.hasOwnProperty.call(checks, key) ? checks[key] : undefined;
     if (check === undefined || !check(o[key])) return false;
   }
   for (const key of required) if (!(key in o)) return false;

@@ -1,82 +1,222 @@
-// The unit-level part of scoring, shared by the generic path (compute.ts) and the fast path (fast.ts).
-import type { CompiledSet } from "./compile";
-import { centsToString, numStr, type Arith } from "./decimal";
+// Scoring one unit: every leaf through its rule module, then, in this order: part vetoes → N/A
+// normalisation (a vetoed part's points stay in the denominator) → whole-unit veto → bonus gate →
+// bonus cap → penalty cap → floor at 0; contribution, dimensions and the unit's explanation.
+// Figures are exact until rounded once, to cents, at the end.
+import type { CompiledLeaf, CompiledSet } from "./compile";
+import { centsToString, numStr } from "./decimal";
+import type { Interner } from "./intern";
+import { add, cents, cmp, div, HUNDRED, min, mul, num, RatSum, sign, str, sub, ZERO, type Rat } from "./rational";
 import type { UnitCore } from "./rank";
-import { DIMENSION_KEYS, type AssessmentPackage, type Dimension, type LeafResult, type UnitInput } from "./schema";
+import type { LeafOut, RuleContext } from "./rules";
+import { DIMENSION_KEYS, PACKAGE_FORMAT_2, type AssessmentPackage, type Dimension, type LeafInput, type LeafResult, type UnitInput } from "./schema";
 
-export const DIM_INDEX = new Map<Dimension, number>(DIMENSION_KEYS.map((k, i) => [k, i]));
-
-export function adjustLabel(by: "arbitration" | "appeal"): string {
+function adjustLabel(by: "arbitration" | "appeal"): string {
   return by === "appeal" ? "复核调整" : "仲裁调整";
 }
 
-/**
- * The unit-level part of scoring, shared by the generic path (computeUnit) and the fast path
- * (fast.ts): normalisation, veto, bonus gate, contribution, dimensions and the unit's explanation.
- */
-export function finishUnit<T>(
-  A: Arith<T>,
-  pkg: AssessmentPackage,
-  set: CompiledSet,
-  unit: UnitInput,
-  leaves: Record<string, LeafResult>,
-  vetoReasons: string[],
-  baseE: T,
-  baseM: T,
-  bonusE: T,
-  baseNa: number,
-  hasBonus: boolean,
-  dimE: T[],
-  dimM: T[],
-): UnitCore {
-  const scale = A.num(pkg.scale);
-  const allNa = A.sign(baseM) === 0;
-  const base = allNa ? A.zero : A.div(A.mul(scale, baseE), baseM);
-  let cap = A.zero;
-  for (const p of set.bonusPoints) cap = A.add(cap, A.num(p));
-  const bonusRaw = A.min(bonusE, cap);
+/** Distinct outcomes kept per leaf; beyond that, explanations are built every time. */
+const OUTCOMES_PER_LEAF = 4096;
+
+// Scratch state of the unit being scored (compute() is synchronous): no allocation per leaf.
+const out: LeafOut = { score: ZERO, deducted: ZERO, na: false, divergent: false, triggered: false, reason: "" };
+const baseE = new RatSum();
+const baseM = new RatSum();
+const bonusE = new RatSum();
+const dimE = DIMENSION_KEYS.map(() => new RatSum());
+const dimM = DIMENSION_KEYS.map(() => new RatSum());
+
+/** One leaf's outcome for the unit being scored. */
+let L_SCORE = ZERO;
+let L_DEDUCTED = ZERO;
+let L_NA = false;
+let L_TRIGGERED = false;
+
+/** Evaluate a leaf through its rule module (or reuse the outcome of an equal input); returns its result. */
+function evaluateLeaf(leaf: CompiledLeaf, input: LeafInput, ctx: RuleContext, interner: Interner): LeafResult {
+  let explain: string;
+  let score = ZERO;
+  let deducted = ZERO;
+  let c = 0;
+  let na: boolean;
+  let divergent = false;
+  let triggered = false;
+  if (input.na === true) {
+    na = true;
+    explain = interner.na(input.reason);
+  } else {
+    const rule = leaf.module;
+    const key = input.override === undefined ? rule.key(leaf.compiled, input) : -1;
+    const o = key >= 0 ? leaf.outcomes.get(key) : undefined;
+    if (o !== undefined) {
+      ({ explain, score, deducted, c, na, divergent } = o);
+    } else {
+      let text = rule.evaluate(leaf.compiled, input, ctx, out);
+      ({ na, divergent, triggered, deducted } = out);
+      if (leaf.part === "veto" || na) {
+        explain = interner.get(text);
+      } else if (leaf.part === "penalty") {
+        c = -cents(deducted);
+        explain = interner.get(`${text}，倒扣${centsToString(-c)}分`);
+      } else {
+        score = out.score;
+        const ov = input.override;
+        if (ov !== undefined) {
+          text += `；${adjustLabel(ov.by)}：${ov.reason}，由${centsToString(cents(score))}分调整为${numStr(ov.value)}分`;
+          score = num(ov.value);
+        }
+        c = cents(score);
+        explain = interner.get(`${text}，得${centsToString(c)}/${leaf.pointsStr}分`);
+      }
+      if (key >= 0 && !triggered && leaf.outcomes.size < OUTCOMES_PER_LEAF) leaf.outcomes.set(key, { explain, score, deducted, c, na, divergent });
+    }
+  }
+  L_SCORE = score;
+  L_DEDUCTED = deducted;
+  L_NA = na;
+  L_TRIGGERED = triggered;
+  return { score: c / 100, max: leaf.part === "veto" || leaf.part === "penalty" ? 0 : leaf.points, na, divergent, explain };
+}
+
+export function scoreUnit(pkg: AssessmentPackage, set: CompiledSet, unit: UnitInput, ctx: RuleContext, interner: Interner): UnitCore {
+  const leaves = { ...set.template } as unknown as Record<string, LeafResult>;
+  const inputs = unit.inputs;
+  baseE.reset();
+  baseM.reset();
+  bonusE.reset();
+  for (const d of dimE) d.reset();
+  for (const d of dimM) d.reset();
+  const tops = set.tops;
+  const gate = set.settings.gate;
+  for (const t of tops) {
+    t.earned.reset();
+    t.deducted.reset();
+  }
+  let baseNa = 0;
+  let hasBonus = false;
+  let hasPenalty = false;
+  const vetoReasons: string[] = [];
+  /** Top-level parts zeroed by a part veto, with the reasons. */
+  let partVetoes: Map<number, string[]> | null = null;
+
+  // set.order: veto leaves first, so that part vetoes are known before the parts are summed.
+  for (const leaf of set.order) {
+    const input = inputs[leaf.id];
+    // Validation requires an own input per leaf: anything else (e.g. Object.prototype.constructor for a leaf "constructor") is a bug.
+    if (typeof input !== "object" || input === null) throw new Error(`unit ${unit.id} has no input for leaf ${leaf.id} (package not validated?)`);
+    leaves[leaf.id] = evaluateLeaf(leaf, input, ctx, interner);
+    if (leaf.part === "veto") {
+      if (!L_TRIGGERED) continue;
+      if (leaf.vetoes < 0) vetoReasons.push(out.reason);
+      else {
+        partVetoes ??= new Map();
+        const list = partVetoes.get(leaf.vetoes);
+        if (list) list.push(out.reason);
+        else partVetoes.set(leaf.vetoes, [out.reason]);
+      }
+      continue;
+    }
+    if (leaf.part === "penalty") {
+      hasPenalty = true;
+      if (!L_NA) tops[leaf.top].deducted.add(L_DEDUCTED);
+      continue;
+    }
+    const vetoedPart = partVetoes !== null && partVetoes.has(leaf.top);
+    if (L_NA && !vetoedPart) {
+      if (leaf.part === "base") baseNa++;
+      continue;
+    }
+    // A leaf of a vetoed part counts 0 of its points.
+    const score = vetoedPart ? ZERO : L_SCORE;
+    if (gate.part >= 0) tops[leaf.top].earned.add(score);
+    if (leaf.part === "base") {
+      baseE.add(score);
+      baseM.add(leaf.pointsRat);
+      const k = leaf.dim;
+      if (k >= 0) {
+        dimE[k].add(score);
+        dimM[k].add(leaf.pointsRat);
+      }
+    } else {
+      hasBonus = true;
+      bonusE.add(score);
+    }
+  }
+
+  const scale = num(pkg.scale);
+  const E = baseE.value();
+  const M = baseM.value();
+  const allNa = sign(M) === 0;
+  const base = allNa ? ZERO : div(mul(scale, E), M);
   const vetoed = vetoReasons.length > 0;
-  const gateOpen = !vetoed && A.cmp(base, A.num(pkg.bonusGate)) > 0;
-  const bonus = gateOpen ? bonusRaw : A.zero;
-  const total = vetoed ? A.num(pkg.vetoScore) : A.add(base, bonus);
-  const contribution = A.div(A.mul(total, A.num(pkg.opennessWeightPct)), A.frac(100, 1));
+  const settings = set.settings;
+  // The bonus gate compares exact values: the base, or one part's raw earned points (0 when vetoed).
+  const basis = gate.part < 0 ? base : tops[gate.part].earned.value();
+  const gateCmp = cmp(basis, num(gate.value));
+  const gateOpen = !vetoed && (gate.gte ? gateCmp >= 0 : gateCmp > 0);
+  const bonusE_ = bonusE.value();
+  const bonusRaw = min(bonusE_, set.bonusCap);
+  const bonus = gateOpen ? bonusRaw : ZERO;
+  let penaltyRaw = ZERO;
+  let penalty = ZERO;
+  for (const t of tops) {
+    if (t.part !== "penalty") continue;
+    const d = t.deducted.value();
+    penaltyRaw = add(penaltyRaw, d);
+    penalty = add(penalty, t.cap === null ? d : min(d, t.cap));
+  }
+  if (vetoed) penalty = ZERO;
+  const unfloored = vetoed ? num(pkg.vetoScore) : sub(add(base, bonus), penalty);
+  const floored = sign(unfloored) < 0;
+  const total = floored ? ZERO : unfloored;
+  const contribution = div(mul(total, num(settings.opennessWeightPct)), HUNDRED);
 
   const dimensions: Partial<Record<Dimension, number>> = {};
   for (let k = 0; k < DIMENSION_KEYS.length; k++) {
-    if (A.sign(dimM[k]) > 0) {
-      dimensions[DIMENSION_KEYS[k]] = A.cents(A.div(A.mul(A.frac(100, 1), dimE[k]), dimM[k])) / 100;
-    }
+    const m = dimM[k].value();
+    if (sign(m) > 0) dimensions[DIMENSION_KEYS[k]] = cents(div(mul(HUNDRED, dimE[k].value()), m)) / 100;
   }
 
-  const baseC = A.cents(base);
-  const bonusC = A.cents(bonus);
-  const totalC = A.cents(total);
-  const contributionC = A.cents(contribution);
+  const baseC = cents(base);
+  const bonusC = cents(bonus);
+  const penaltyC = cents(penalty);
+  const totalC = cents(total);
+  const contributionC = cents(contribution);
 
-  // Unit-level explanation.
   const parts: string[] = [];
+  if (partVetoes !== null) {
+    for (const [i, reasons] of partVetoes) parts.push(`“${tops[i].name}”部分触发单项否决（${reasons.join("；")}），该部分按0分计`);
+  }
   const naNote = baseNa > 0 ? `（${baseNa}项不适用，不计入）` : "";
   if (allNa) {
     parts.push(`基础指标全部不适用，基础分按0分计`);
-  } else if (A.cmp(baseM, scale) === 0) {
-    parts.push(`基础部分得分${A.str(baseE)}/${A.str(baseM)}分${naNote}，基础分${centsToString(baseC)}分`);
+  } else if (cmp(M, scale) === 0) {
+    parts.push(`基础部分得分${str(E)}/${str(M)}分${naNote}，基础分${centsToString(baseC)}分`);
   } else {
     parts.push(
-      `基础部分得分${A.str(baseE)}/${A.str(baseM)}分${naNote}，` +
-        `折算为${numStr(pkg.scale)}分制：${numStr(pkg.scale)}×${A.str(baseE)}÷${A.str(baseM)}=${centsToString(baseC)}分`,
+      `基础部分得分${str(E)}/${str(M)}分${naNote}，` +
+        `折算为${numStr(pkg.scale)}分制：${numStr(pkg.scale)}×${str(E)}÷${str(M)}=${centsToString(baseC)}分`,
     );
   }
   if (vetoed) {
-    parts.push(`触发单项否决（${vetoReasons.join("；")}），总分按${numStr(pkg.vetoScore)}分计，不计加分`);
-  } else if (hasBonus || set.bonusPoints.length > 0) {
-    if (gateOpen) {
-      const capped = A.cmp(bonusE, cap) > 0 ? `（加分项合计${A.str(bonusE)}分，以${A.str(cap)}分为限）` : "";
-      parts.push(`基础分高于${numStr(pkg.bonusGate)}分，计入加分${centsToString(bonusC)}分${capped}`);
-    } else if (A.sign(bonusE) > 0) {
-      parts.push(`加分项得分${A.str(bonusRaw)}分，因基础分未高于${numStr(pkg.bonusGate)}分，不计入`);
+    parts.push(`触发单项否决（${vetoReasons.join("；")}），总分按${numStr(pkg.vetoScore)}分计，不计加分${hasPenalty ? "和扣分项" : ""}`);
+  } else {
+    if (hasBonus || set.hasBonusPart) {
+      const basisName = gate.part < 0 ? "基础分" : `“${gate.partName}”部分得分`;
+      const value = numStr(gate.value);
+      if (gateOpen) {
+        const capped = cmp(bonusE_, set.bonusCap) > 0 ? `（加分项合计${str(bonusE_)}分，以${str(set.bonusCap)}分为限）` : "";
+        parts.push(`${basisName}${gate.gte ? "不低于" : "高于"}${value}分，计入加分${centsToString(bonusC)}分${capped}`);
+      } else if (sign(bonusE_) > 0) {
+        parts.push(`加分项得分${str(bonusRaw)}分，因${basisName}${gate.gte ? "低于" : "未高于"}${value}分，不计入`);
+      }
     }
+    if (hasPenalty && sign(penaltyRaw) > 0) {
+      const capped = cmp(penaltyRaw, penalty) > 0 ? `（扣分项合计${str(penaltyRaw)}分，超过上限的部分不扣）` : "";
+      parts.push(`扣分项扣${centsToString(penaltyC)}分${capped}`);
+    }
+    if (floored) parts.push(`总分不足0分，按0分计`);
   }
-  parts.push(`总分${centsToString(totalC)}分，按${numStr(pkg.opennessWeightPct)}%权重折合年度绩效考核${centsToString(contributionC)}分`);
+  parts.push(`总分${centsToString(totalC)}分，按${numStr(settings.opennessWeightPct)}%权重折合年度绩效考核${centsToString(contributionC)}分`);
 
   return {
     id: unit.id,
@@ -85,6 +225,7 @@ export function finishUnit<T>(
     totalC,
     baseC,
     bonusC,
+    penaltyC: pkg.format === PACKAGE_FORMAT_2 ? penaltyC : null,
     vetoed,
     vetoReasons,
     contributionC,
@@ -94,4 +235,3 @@ export function finishUnit<T>(
     allNa,
   };
 }
-

@@ -3,10 +3,12 @@
 // sums, ids, each unit's inputs against its leaf's rule). They read the raw
 // input defensively so that they can run even where the shape is partly wrong.
 import Decimal from "decimal.js";
-import { parseDate, parseInstant } from "./calendar";
+import { INSTANT_MAX_YEAR, INSTANT_MIN_YEAR, parseDate, parseInstant } from "./calendar";
 import { numStr } from "./decimal";
 import { dedupe, joinPath, zodCheck } from "./messages";
 import {
+  PACKAGE_FORMAT,
+  PACKAGE_FORMAT_2,
   assessmentPackageSchema,
   indicatorNodeSchema,
   leafRuleSchema,
@@ -37,14 +39,54 @@ interface RawLeaf {
 interface TreeInfo {
   leaves: Map<string, RawLeaf>;
   parents: Set<string>;
+  /** Top-level node id → part. */
+  tops: Map<string, string>;
 }
 
 const PARENT_TOLERANCE = new Decimal("1e-9");
 
-function checkRule(rule: unknown, node: Obj, path: string, part: string, errors: ValidationError[]): void {
+/** What a tree check needs besides the tree: whether /2 fields are allowed, and the top-level nodes' parts by id. */
+interface TreeContext {
+  v2: boolean;
+  tops: Map<string, string>;
+  errors: ValidationError[];
+}
+
+/** A field of the rule language of zwgk-assessment/2 used in a /1 package. */
+function needsV2(ctx: TreeContext, path: string, field: string): void {
+  if (!ctx.v2) ctx.errors.push({ path, message: `“${field}”属于 ${PACKAGE_FORMAT_2} 格式，请将 format 设为“${PACKAGE_FORMAT_2}”` });
+}
+
+/**
+ * Ids are data, kept in Maps and as keys of result objects; "__proto__" alone cannot be such a key
+ * in JavaScript (assigning it sets an object's prototype), so it is refused wherever an id names a
+ * leaf, unit or category. Every other string scores like any other.
+ */
+function reservedId(id: unknown, path: string, what: string, errors: ValidationError[]): void {
+  if (id === "__proto__") errors.push({ path, message: `${what}不能为“__proto__”（系统保留字，请改用其他编号）` });
+}
+
+function checkRule(rule: unknown, node: Obj, path: string, part: string, ctx: TreeContext): void {
+  const errors = ctx.errors;
   if (!isObj(rule) || !isStr(rule.type)) return; // shape errors come from zod
   const rp = joinPath(path, "rule");
   const type = rule.type;
+  if (part === "penalty" && type !== "deduction") {
+    errors.push({ path: joinPath(rp, "type"), message: "扣分项部分的指标必须使用 deduction（扣分）规则" });
+  }
+  if (type === "score" && rule.designated !== undefined) needsV2(ctx, joinPath(rp, "designated"), "designated");
+  if ((type === "score" || type === "deduction") && rule.discretionMax !== undefined) {
+    needsV2(ctx, joinPath(rp, "discretionMax"), "discretionMax");
+    if (isNum(rule.discretionMax) && isNum(node.points) && rule.discretionMax > node.points) {
+      errors.push({ path: joinPath(rp, "discretionMax"), message: `酌情${type === "score" ? "给分" : "扣分"}上限${numStr(rule.discretionMax)}超过指标分值${numStr(node.points)}` });
+    }
+  }
+  if (type === "veto" && rule.scope !== undefined) {
+    needsV2(ctx, joinPath(rp, "scope"), "scope");
+    if (isStr(rule.scope) && ctx.tops.get(rule.scope) !== "base") {
+      errors.push({ path: joinPath(rp, "scope"), message: `否决范围“${rule.scope}”应为本指标体系中基础部分的一级指标编号` });
+    }
+  }
   if (part === "veto" && type !== "veto") {
     errors.push({ path: joinPath(rp, "type"), message: "单项否决部分的指标必须使用 veto 规则" });
   }
@@ -54,13 +96,23 @@ function checkRule(rule: unknown, node: Obj, path: string, part: string, errors:
       message: "veto（单项否决）规则只能用于 part 为 veto 的一级指标之下",
     });
   }
-  if (part !== "veto" && isNum(node.points) && node.points <= 0) {
+  if (part !== "veto" && part !== "penalty" && isNum(node.points) && node.points <= 0) {
     errors.push({ path: joinPath(path, "points"), message: "评分指标的分值必须大于0" });
   }
   if (type === "deduction" && Array.isArray(rule.faults)) {
     const seen = new Map<string, number>();
     rule.faults.forEach((f, i) => {
-      if (!isObj(f) || !isStr(f.code)) return;
+      if (!isObj(f)) return;
+      const fp = joinPath(rp, "faults", i);
+      if (f.max !== undefined) needsV2(ctx, joinPath(fp, "max"), "max");
+      if (f.once !== undefined) needsV2(ctx, joinPath(fp, "once"), "once");
+      if (f.once === true && f.max !== undefined) {
+        errors.push({ path: joinPath(fp, "max"), message: "一次性扣分项（once）只扣一次，不能再设置最多扣分（max）" });
+      }
+      if (isNum(f.max) && isNum(f.points) && f.max < f.points) {
+        errors.push({ path: joinPath(fp, "max"), message: `最多扣分${numStr(f.max)}小于每次扣分${numStr(f.points)}` });
+      }
+      if (!isStr(f.code)) return;
       const prev = seen.get(f.code);
       if (prev !== undefined) {
         errors.push({
@@ -96,9 +148,11 @@ function walkNode(
   part: string,
   ids: Map<string, string>,
   info: TreeInfo,
-  errors: ValidationError[],
+  ctx: TreeContext,
 ): void {
+  const errors = ctx.errors;
   if (!isObj(node)) return;
+  reservedId(node.id, joinPath(path, "id"), "指标编号", errors);
   if (nonEmpty(node.id)) {
     const prev = ids.get(node.id);
     if (prev !== undefined) {
@@ -107,11 +161,19 @@ function walkNode(
   }
   if (depth === 0) {
     if (isStr(node.part)) part = node.part;
+    if (part === "penalty") needsV2(ctx, joinPath(path, "part"), "penalty");
   } else if (node.part !== undefined) {
-    errors.push({ path: joinPath(path, "part"), message: "part（基础/加分/否决部分）只能设置在一级指标上" });
+    errors.push({ path: joinPath(path, "part"), message: "part（基础/加分/否决/扣分项部分）只能设置在一级指标上" });
+  }
+  if (node.cap !== undefined) {
+    needsV2(ctx, joinPath(path, "cap"), "cap");
+    if (depth !== 0 || part !== "penalty") errors.push({ path: joinPath(path, "cap"), message: "上限（cap）只能设置在扣分项部分的一级指标上" });
   }
   if (part === "veto" && isNum(node.points) && node.points !== 0) {
     errors.push({ path: joinPath(path, "points"), message: "单项否决部分的分值必须为0" });
+  }
+  if (part === "penalty" && isNum(node.points) && node.points !== 0) {
+    errors.push({ path: joinPath(path, "points"), message: "扣分项部分的分值必须为0（扣分项在总分之外扣减，上限用 cap 设置）" });
   }
   const children = node.children;
   const hasChildren = Array.isArray(children) && children.length > 0;
@@ -134,9 +196,9 @@ function walkNode(
         });
       }
     }
-    kids.forEach((c, i) => walkNode(c, joinPath(path, "children", i), depth + 1, part, ids, info, errors));
+    kids.forEach((c, i) => walkNode(c, joinPath(path, "children", i), depth + 1, part, ids, info, ctx));
   } else if (hasRule) {
-    checkRule(node.rule, node, path, part, errors);
+    checkRule(node.rule, node, path, part, ctx);
     if (nonEmpty(node.id) && !info.leaves.has(node.id)) {
       const parsed = leafRuleSchema.safeParse(node.rule);
       info.leaves.set(node.id, {
@@ -149,17 +211,21 @@ function walkNode(
   }
 }
 
-function checkTree(indicators: unknown, path: string, errors: ValidationError[]): TreeInfo {
-  const info: TreeInfo = { leaves: new Map(), parents: new Set() };
+function checkTree(indicators: unknown, path: string, errors: ValidationError[], v2: boolean): TreeInfo {
+  const info: TreeInfo = { leaves: new Map(), parents: new Set(), tops: new Map() };
   if (!Array.isArray(indicators)) return info;
+  for (const n of indicators) if (isObj(n) && nonEmpty(n.id)) info.tops.set(n.id, isStr(n.part) ? n.part : "base");
+  const ctx: TreeContext = { v2, tops: info.tops, errors };
   const ids = new Map<string, string>();
-  indicators.forEach((n, i) => walkNode(n, joinPath(path, i), 0, "base", ids, info, errors));
+  indicators.forEach((n, i) => walkNode(n, joinPath(path, i), 0, "base", ids, info, ctx));
   return info;
 }
 
 export interface TreeValidationOptions {
   /** Path prefix for messages, e.g. "indicatorSets[0].indicators". Default "indicators". */
   path?: string;
+  /** The package format the tree is for; default zwgk-assessment/2 (every rule allowed). */
+  format?: string;
 }
 
 /**
@@ -171,7 +237,7 @@ export function validateIndicatorTree(indicators: unknown, opts: TreeValidationO
   const path = opts.path ?? "indicators";
   const errors: ValidationError[] = [];
   zodCheck(z.array(indicatorNodeSchema).min(1), indicators, path, errors);
-  checkTree(indicators, path, errors);
+  checkTree(indicators, path, errors, opts.format !== PACKAGE_FORMAT);
   return dedupe(errors);
 }
 
@@ -185,10 +251,10 @@ function checkScoreRange(v: unknown, points: number | undefined, path: string, l
 }
 
 function timeMessage(s: unknown): string {
-  return `时间“${String(s)}”格式不正确，应为带时区的 ISO 8601 格式，例如 2019-09-27T10:00:00+08:00`;
+  return `时间“${String(s)}”格式不正确，应为带时区的 ISO 8601 格式（年份${INSTANT_MIN_YEAR}–${INSTANT_MAX_YEAR}），例如 2019-09-27T10:00:00+08:00`;
 }
 
-function checkInput(leaf: RawLeaf, input: unknown, path: string, errors: ValidationError[]): void {
+function checkInput(leaf: RawLeaf, input: unknown, path: string, who: string, errors: ValidationError[]): void {
   if (!isObj(input)) return; // zod reports it
   const rule = leaf.rule;
   if (input.na === true) {
@@ -214,6 +280,23 @@ function checkInput(leaf: RawLeaf, input: unknown, path: string, errors: Validat
           if (isObj(s)) checkScoreRange(s.value, points, joinPath(path, "scores", j, "value"), "评分", errors);
           else checkScoreRange(s, points, joinPath(path, "scores", j), "评分", errors);
         });
+        const dmax = rule.discretionMax;
+        if (isNum(dmax)) {
+          scores.forEach((sc, j) => {
+            const v = isObj(sc) ? sc.value : sc;
+            if (isNum(v) && v > dmax) {
+              errors.push({ path: joinPath(path, "scores", j), message: `酌情给分${numStr(v)}超出范围[0, ${numStr(dmax)}]` });
+            }
+          });
+          if (!nonEmpty(input.reason)) errors.push({ path: joinPath(path, "reason"), message: "酌情给分须说明理由（reason）" });
+        }
+        const designated = rule.designated;
+        if (isStr(designated) && !scores.some((s) => isObj(s) && s.by === designated && isNum(s.value))) {
+          errors.push({
+            path: joinPath(path, "scores"),
+            message: `${who}的指标“${leaf.id}”缺少指定来源“${designated}”的评分（该指标以“${designated}”评分为准）`,
+          });
+        }
       }
       break;
     }
@@ -224,6 +307,14 @@ function checkInput(leaf: RawLeaf, input: unknown, path: string, errors: Validat
         break;
       }
       const codes = new Set(Array.isArray(rule.faults) ? rule.faults.map((f) => (isObj(f) ? f.code : undefined)) : []);
+      const dmax = rule.discretionMax;
+      if (isNum(dmax)) {
+        let adHoc = new Decimal(0);
+        for (const d of ds) if (isObj(d) && d.fault === undefined && isNum(d.points)) adHoc = adHoc.plus(d.points);
+        if (adHoc.greaterThan(dmax)) {
+          errors.push({ path: joinPath(path, "deductions"), message: `酌情扣分合计${adHoc.toString()}分，超过上限${numStr(dmax)}分` });
+        }
+      }
       ds.forEach((d, j) => {
         if (!isObj(d)) return;
         const dp = joinPath(path, "deductions", j);
@@ -312,12 +403,24 @@ function checkInput(leaf: RawLeaf, input: unknown, path: string, errors: Validat
       break;
     }
   }
-  if (rule.type !== "veto" && isObj(input.override)) {
+  if (leaf.part === "penalty" && input.override !== undefined) {
+    errors.push({ path: joinPath(path, "override"), message: "扣分项指标不能进行分数调整" });
+  }
+  if (rule.type !== "veto" && leaf.part !== "penalty" && isObj(input.override)) {
     checkScoreRange(input.override.value, points, joinPath(path, "override", "value"), "调整后分数", errors);
   }
 }
 
 // ---------------------------------------------------------------- package
+
+function checkGradeNames(grades: unknown[], path: string, errors: ValidationError[]): void {
+  const names = new Map<string, number>();
+  grades.forEach((g, i) => {
+    if (!isObj(g) || !isStr(g.name)) return;
+    if (names.has(g.name)) errors.push({ path: `${path}[${i}].name`, message: `等次名称“${g.name}”重复` });
+    else names.set(g.name, i);
+  });
+}
 
 function checkPackage(raw: Obj, errors: ValidationError[]): void {
   // calendar: a date cannot be both a holiday and a make-up workday
@@ -330,21 +433,26 @@ function checkPackage(raw: Obj, errors: ValidationError[]): void {
       }
     });
   }
-  if (Array.isArray(raw.grades)) {
-    const names = new Map<string, number>();
-    raw.grades.forEach((g, i) => {
-      if (!isObj(g) || !isStr(g.name)) return;
-      if (names.has(g.name)) errors.push({ path: `grades[${i}].name`, message: `等次名称“${g.name}”重复` });
-      else names.set(g.name, i);
-    });
-  }
+  if (Array.isArray(raw.grades)) checkGradeNames(raw.grades, "grades", errors);
+  const v2 = raw.format === PACKAGE_FORMAT_2;
 
   // indicator sets
   const trees = new Map<string, TreeInfo>();
   if (Array.isArray(raw.indicatorSets)) {
     raw.indicatorSets.forEach((set, i) => {
       if (!isObj(set)) return;
-      const info = checkTree(set.indicators, `indicatorSets[${i}].indicators`, errors);
+      reservedId(set.category, `indicatorSets[${i}].category`, "考核对象类别", errors);
+      const sp = `indicatorSets[${i}]`;
+      const info = checkTree(set.indicators, `${sp}.indicators`, errors, v2);
+      for (const field of ["opennessWeightPct", "grades", "passMark", "bonusGate"]) {
+        if (set[field] !== undefined && !v2) {
+          errors.push({ path: `${sp}.${field}`, message: `“${field}”属于 ${PACKAGE_FORMAT_2} 格式，请将 format 设为“${PACKAGE_FORMAT_2}”` });
+        }
+      }
+      if (Array.isArray(set.grades)) checkGradeNames(set.grades, `${sp}.grades`, errors);
+      if (isObj(set.bonusGate) && isStr(set.bonusGate.part) && info.tops.get(set.bonusGate.part) !== "base") {
+        errors.push({ path: `${sp}.bonusGate.part`, message: `加分门槛所依据的部分“${set.bonusGate.part}”应为本指标体系中基础部分的一级指标编号` });
+      }
       if (nonEmpty(set.category)) {
         if (trees.has(set.category)) {
           errors.push({
@@ -362,6 +470,8 @@ function checkPackage(raw: Obj, errors: ValidationError[]): void {
   raw.units.forEach((unit, i) => {
     if (!isObj(unit)) return;
     const up = `units[${i}]`;
+    reservedId(unit.id, `${up}.id`, "单位编号", errors);
+    reservedId(unit.category, `${up}.category`, "单位类别", errors);
     if (nonEmpty(unit.id)) {
       const prev = unitIds.get(unit.id);
       if (prev !== undefined) {
@@ -388,7 +498,7 @@ function checkPackage(raw: Obj, errors: ValidationError[]): void {
         });
         continue;
       }
-      checkInput(leaf, inputs[key], ip, errors);
+      checkInput(leaf, inputs[key], ip, nonEmpty(unit.name) ? `单位“${unit.name}”` : "该单位", errors);
     }
     const missing = [...tree.leaves.keys()].filter((id) => !Object.prototype.hasOwnProperty.call(inputs, id));
     if (missing.length > 0) {

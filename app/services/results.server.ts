@@ -6,9 +6,7 @@ import { getDb, getSqlite, type Db, type Tx } from "../../db/client";
 import { cycleResults, cycles, units, users } from "../../db/schema";
 import {
   formatScore,
-  scorePackage,
-  validatePackage,
-  type AssessmentPackage,
+  recomputeUnits,
   type AssessmentPackageInput,
   type Results,
   type UnitResult,
@@ -16,7 +14,6 @@ import {
 } from "../../scoring";
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
 import { joinResults, resultsTextPieces, serialisePackage, sortUnits, splitResults } from "../domain/deterministic-json";
-import { baseLeafIds, mayHaveAllNaWarning, mergeResults } from "../domain/results-merge";
 import { unitSummary, type UnitSummary } from "../domain/results-view";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import { buildCyclePackage, type CyclePackage } from "./cycle-package.server";
@@ -39,7 +36,7 @@ import { preparedStatement } from "../utils/prepared-statement.server";
  *    meanwhile (computeCycleResultsInWorker);
  * 2. each unit's row carries the SHA-256 of the package header plus its own canonical entry. When the
  *    header is unchanged, only units whose entry changed are scored again and merged with the
- *    kept results by the engine's ranking (app/domain/results-merge.ts); a change in settings,
+ *    kept results by the engine (recomputeUnits, byte-identical to a full run); a change in settings,
  *    calendar or indicator sets re-scores every unit;
  * 3. the write transaction updates the preliminary row in place and rewrites only the unit rows
  *    whose result changed (their own scores or their ranks), inserts new units and deletes units
@@ -218,33 +215,14 @@ function prepare(cycleId: number, opts: ComputeOptions): Prepared | Refusal {
     const row = stored.get(unitIds[u.id]);
     if (row && row.inputSha256 === inputSha.get(u.id)) keptIds.add(row.unitId);
   }
-  let kept = keptIds.size > 0 && prev ? storedResults(prev.id, keptIds) : new Map<number, UnitResult>();
+  const kept = keptIds.size > 0 && prev ? storedResults(prev.id, keptIds) : new Map<number, UnitResult>();
 
-  // Validate the header alone first (its problems are reported once, not per unit).
-  let toScore = sorted.filter((u) => !kept.has(unitIds[u.id]));
-  let header: AssessmentPackage | null = null;
-  if (kept.size > 0) {
-    // Validate the header alone (cheap without units); its problems are then reported once.
-    const v = validatePackage({ ...pkg, units: [] });
-    if (!v.ok) return refuse(400, "数据包校验未通过", v.errors);
-    header = v.pkg;
-    const baseIds = baseLeafIds(header);
-    let reinclude = false;
-    for (const [unitId, r] of kept) {
-      if (mayHaveAllNaWarning(r, baseIds)) {
-        kept.delete(unitId);
-        reinclude = true;
-      }
-    }
-    if (reinclude) toScore = sorted.filter((u) => !kept.has(unitIds[u.id]));
-  }
+  // The engine scores the units without a kept result and ranks all of them together.
+  const scored = recomputeUnits({ ...pkg, units: sorted }, new Map([...kept.values()].map((r) => [r.id, r])));
+  if (!scored.ok) return refuse(400, "数据包校验未通过", renumberErrors(scored.errors, sorted, pkg.units));
+  const results = scored.results;
 
-  const scored = scorePackage({ ...pkg, units: toScore });
-  if (!scored.ok) return refuse(400, "数据包校验未通过", renumberErrors(scored.errors, toScore, pkg.units));
-  const results: Results = header && kept.size > 0 ? mergeResults(header, scored.results, [...kept.values()]) : scored.results;
-  kept = new Map(); // release the parsed rows early
-
-  const rescoredIds = new Set(toScore.map((u) => u.id));
+  const rescoredIds = new Set(scored.rescored);
   const pieces = splitResults(results);
   const texts = pieces.units;
   return {
@@ -260,14 +238,14 @@ function prepare(cycleId: number, opts: ComputeOptions): Prepared | Refusal {
       inputSha256: inputSha.get(r.id)!,
       rescored: rescoredIds.has(r.id),
     })),
-    rescored: toScore.length,
+    rescored: scored.rescored.length,
     basedOn: prev,
     stored,
     incomplete,
   };
 }
 
-/** Error paths of a sub-package name units by their index there; map them to the full package. */
+/** Error paths name units by their index in the sorted package; map them to the package as given. */
 function renumberErrors(errors: ValidationError[], sub: readonly { id: string }[], original: readonly { id: string }[]): ValidationError[] {
   const index = new Map(original.map((u, i) => [u.id, i]));
   return errors.map((e) => {

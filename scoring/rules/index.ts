@@ -1,19 +1,20 @@
+// The rule modules, by rule type: the only place a leaf is scored.
 import type { RuleType } from "../schema";
-import { evalDeduction } from "./deduction";
-import { evalRatio } from "./ratio";
-import { evalScore } from "./score";
-import { evalTiers } from "./tiers";
-import { evalTimeliness } from "./timeliness";
-import type { RuleFn } from "./types";
-import { evalVeto } from "./veto";
+import { deductionRule } from "./deduction";
+import { ratioRule } from "./ratio";
+import { scoreRule } from "./score";
+import { tiersRule } from "./tiers";
+import { timelinessRule } from "./timeliness";
+import type { RuleModule } from "./types";
+import { vetoRule } from "./veto";
 
-export const RULES: Record<RuleType, RuleFn> = {
-  score: evalScore,
-  deduction: evalDeduction,
-  ratio: evalRatio,
-  tiers: evalTiers,
-  timeliness: evalTimeliness,
-  veto: evalVeto,
+export const RULES: { readonly [K in RuleType]: RuleModule<unknown> } = {
+  score: scoreRule as RuleModule<unknown>,
+  deduction: deductionRule as RuleModule<unknown>,
+  ratio: ratioRule as RuleModule<unknown>,
+  tiers: tiersRule as RuleModule<unknown>,
+  timeliness: timelinessRule as RuleModule<unknown>,
+  veto: vetoRule as RuleModule<unknown>,
 };
 
-export type { LeafEval, RuleContext } from "./types";
+export type { CompileEnv, LeafDef, LeafOut, RuleContext, RuleModule } from "./types";

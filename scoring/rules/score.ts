@@ -1,54 +1,104 @@
 // {"type":"score"}: one score per evaluator, reconciled by mean or median.
-import type { Arith } from "../decimal";
 import { numStr } from "../decimal";
-import type { LeafSpec } from "../compile";
-import type { LeafInput } from "../schema";
-import { sourceNote, type LeafEval, type RuleContext } from "./types";
+import { add, cmp, div, frac, mul, num, smallCode, str, sub, ZERO, type Rat } from "../rational";
+import { setOut, sourceNote, type RuleModule } from "./types";
 
-export function evalScore<T>(A: Arith<T>, leaf: LeafSpec, input: LeafInput, ctx: RuleContext): LeafEval<T> {
-  const entries = input.scores ?? [];
-  const n = entries.length;
-  const vals: number[] = new Array(n);
-  const parts: string[] = new Array(n);
-  for (let j = 0; j < n; j++) {
-    const e = entries[j];
-    if (typeof e === "number") {
-      vals[j] = e;
-      parts[j] = `评估${j + 1} ${numStr(e)}分`;
-    } else {
-      vals[j] = e.value;
-      parts[j] = `${e.by ? e.by : `评估${j + 1}`} ${numStr(e.value)}分${sourceNote(e.source)}`;
-    }
-  }
-  if (n === 1) {
-    return { na: false, score: A.num(vals[0]), text: `评分：${parts[0]}`, divergent: false };
-  }
-  const method = leaf.rule.type === "score" && leaf.rule.reconcile ? leaf.rule.reconcile : ctx.reconcile;
-  let score: T;
-  let lo = vals[0];
-  let hi = vals[0];
-  for (const v of vals) {
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  if (method === "median") {
-    const sorted = vals.slice().sort((a, b) => a - b);
-    const mid = n >> 1;
-    score =
-      n % 2 === 1
-        ? A.num(sorted[mid])
-        : A.div(A.add(A.num(sorted[mid - 1]), A.num(sorted[mid])), A.frac(2, 1));
-  } else {
-    let sum = A.zero;
-    for (const v of vals) sum = A.add(sum, A.num(v));
-    score = A.div(sum, A.frac(n, 1));
-  }
-  let text = `评分：${parts.join("、")}，取${method === "median" ? "中位数" : "平均值"}`;
-  const spread = A.sub(A.num(hi), A.num(lo));
-  const allowed = A.mul(A.num(ctx.divergence), A.num(leaf.points));
-  const divergent = A.cmp(spread, allowed) > 0;
-  if (divergent) {
-    text += `（最高分与最低分相差${A.str(spread)}分，超过允许差异${A.str(allowed)}分，需复核）`;
-  }
-  return { na: false, score, text, divergent };
+interface Compiled {
+  median: boolean;
+  /** The source whose score the leaf takes alone, or undefined. */
+  designated: string | undefined;
+  /** 酌情给分: “酌情给分（最多x分）：”, or "". */
+  discretion: string;
+  /** Largest spread between evaluators that is not divergent: divergence × points. */
+  allowed: Rat;
+  allowedStr: string;
 }
+
+const TWO = frac(2, 1);
+
+export const scoreRule: RuleModule<Compiled> = {
+  type: "score",
+  compile(leaf, env) {
+    const method = leaf.rule.type === "score" && leaf.rule.reconcile ? leaf.rule.reconcile : env.reconcile;
+    const allowed = mul(num(env.divergence), num(leaf.points));
+    const designated = leaf.rule.type === "score" ? leaf.rule.designated : undefined;
+    const dmax = leaf.rule.type === "score" ? leaf.rule.discretionMax : undefined;
+    return { median: method === "median", designated, discretion: dmax === undefined ? "" : `酌情给分（最多${numStr(dmax)}分）：`, allowed, allowedStr: str(allowed) };
+  },
+  evaluate(c, input, _ctx, out) {
+    const entries = input.scores ?? [];
+    const n = entries.length;
+    let text = c.discretion === "" ? "评分：" : `${c.discretion}${input.reason ?? ""}；评分：`;
+    const vals: number[] = new Array(n);
+    let sum = ZERO;
+    let designated: Rat | undefined;
+    let lo = 0;
+    let hi = 0;
+    for (let j = 0; j < n; j++) {
+      const e = entries[j];
+      let v: number;
+      let part: string;
+      if (typeof e === "number") {
+        v = e;
+        part = `评估${j + 1} ${numStr(e)}分`;
+      } else {
+        v = e.value;
+        part = `${e.by ? e.by : `评估${j + 1}`} ${numStr(e.value)}分${sourceNote(e.source)}`;
+        if (c.designated !== undefined && e.by === c.designated && designated === undefined) designated = num(v);
+      }
+      vals[j] = v;
+      sum = add(sum, num(v));
+      if (j === 0) {
+        lo = v;
+        hi = v;
+        text += part;
+      } else {
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+        text += `、${part}`;
+      }
+    }
+    if (c.designated !== undefined) {
+      if (designated === undefined) throw new Error(`no score by the designated source ${c.designated} (package not validated?)`);
+      text += `，以“${c.designated}”评分为准`;
+      if (n === 1) {
+        setOut(out, designated);
+        return text;
+      }
+    } else if (n === 1) {
+      setOut(out, sum);
+      return text;
+    }
+    let score: Rat;
+    if (designated !== undefined) {
+      score = designated;
+    } else if (c.median) {
+      const sorted = vals.slice().sort((a, b) => a - b);
+      const mid = n >> 1;
+      score = n % 2 === 1 ? num(sorted[mid]) : div(add(num(sorted[mid - 1]), num(sorted[mid])), TWO);
+      text += "，取中位数";
+    } else {
+      score = div(sum, frac(n, 1));
+      text += "，取平均值";
+    }
+    const spread = sub(num(hi), num(lo));
+    const divergent = cmp(spread, c.allowed) > 0;
+    if (divergent) text += `（最高分与最低分相差${str(spread)}分，超过允许差异${c.allowedStr}分，需复核）`;
+    setOut(out, score, divergent);
+    return text;
+  },
+  key(c, input) {
+    const e = input.scores;
+    if (e === undefined || c.designated !== undefined || c.discretion !== "") return -1;
+    // Key ranges: one score [0, 2^23); two small scores [2^23, 2^23 + 2^28); two other scores [2^30, 2^30 + 2^46).
+    if (e.length === 1) return smallCode(e[0]);
+    if (e.length === 2) {
+      const c1 = smallCode(e[0]);
+      if (c1 < 0) return -1;
+      const c2 = smallCode(e[1]);
+      if (c2 < 0) return -1;
+      return c1 < 2 ** 14 && c2 < 2 ** 14 ? 2 ** 23 + c1 * 2 ** 14 + c2 : 2 ** 30 + c1 * 2 ** 23 + c2;
+    }
+    return -1;
+  },
+};

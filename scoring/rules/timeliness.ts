@@ -1,58 +1,82 @@
 // {"type":"timeliness"}: points × (events on time / events).
-import { formatDate, onTime, parseInstant, type Instant } from "../calendar";
-import type { Arith } from "../decimal";
+import { compileLimit, formatDate, onTime, parseInstant, type CompiledLimit, type Instant } from "../calendar";
 import { numStr } from "../decimal";
-import type { LeafSpec } from "../compile";
-import type { LeafInput } from "../schema";
-import { sourceNote, type LeafEval, type RuleContext } from "./types";
+import { div, frac, mul, num, ZERO, type Rat } from "../rational";
+import { setOut, sourceNote, type RuleModule } from "./types";
 
+/** Late events listed by name in an explanation. */
 const MAX_LISTED = 20;
 
-function must(s: string): Instant {
+interface Compiled {
+  points: Rat;
+  limit: CompiledLimit;
+  limitText: string;
+  emptyNa: boolean;
+  emptyText: string;
+}
+
+function instant(s: string): Instant {
   const v = parseInstant(s);
   if (v === null) throw new Error(`malformed timestamp ${s} (package not validated?)`);
   return v;
 }
 
-export function evalTimeliness<T>(A: Arith<T>, leaf: LeafSpec, input: LeafInput, ctx: RuleContext): LeafEval<T> {
-  const limit = leaf.limit;
-  if (!limit || leaf.rule.type !== "timeliness") throw new Error("not a timeliness leaf");
-  const limitText = limit.kind === "hours" ? `时限${numStr(limit.hours)}小时` : `时限${limit.n}个工作日`;
-  const events = input.events ?? [];
-  if (events.length === 0) {
-    if (leaf.rule.whenEmpty === "na") {
-      return { na: true, score: A.zero, text: `${limitText}：本期无应办事项，不适用`, divergent: false, reason: "本期无应办事项" };
+export const timelinessRule: RuleModule<Compiled> = {
+  type: "timeliness",
+  compile(leaf) {
+    if (leaf.rule.type !== "timeliness") throw new Error(`leaf ${leaf.id} is not a timeliness leaf`);
+    const limit = compileLimit(leaf.rule.limit);
+    const limitText = limit.kind === "hours" ? `时限${numStr(limit.hours)}小时` : `时限${limit.n}个工作日`;
+    const emptyNa = leaf.rule.whenEmpty === "na";
+    return {
+      points: num(leaf.points),
+      limit,
+      limitText,
+      emptyNa,
+      emptyText: emptyNa ? `${limitText}：本期无应办事项，不适用` : `${limitText}：本期无应办事项，按满分计`,
+    };
+  },
+  evaluate(c, input, ctx, out) {
+    const events = input.events ?? [];
+    const n = events.length;
+    if (n === 0) {
+      if (c.emptyNa) {
+        setOut(out, ZERO);
+        out.na = true;
+        out.reason = "本期无应办事项";
+      } else setOut(out, c.points);
+      return c.emptyText;
     }
-    return { na: false, score: A.num(leaf.points), text: `${limitText}：本期无应办事项，按满分计`, divergent: false };
-  }
-  let ok = 0;
-  const late: string[] = [];
-  for (let i = 0; i < events.length; i++) {
-    const e = events[i];
-    const s = must(e.start);
-    const en = must(e.end);
-    if (onTime(s, en, limit, ctx.cal)) {
-      ok++;
-      continue;
-    }
-    if (late.length < MAX_LISTED) {
-      const name = e.label ? `“${e.label}”` : `第${i + 1}件`;
-      let detail: string;
-      if (limit.kind === "hours") {
-        const used = Math.round((en.us - s.us) / 36_000_000) / 100;
-        detail = `用时${used}小时`;
-      } else {
-        detail = `应于${formatDate(ctx.cal.addWorkingDays(s.day, limit.n))}前完成，实际${e.end.slice(0, 10)}完成`;
+    const limit = c.limit;
+    let ok = 0;
+    let late = "";
+    let listed = 0;
+    for (let i = 0; i < n; i++) {
+      const e = events[i];
+      const s = instant(e.start);
+      const en = instant(e.end);
+      if (onTime(s, en, limit, ctx.cal)) {
+        ok++;
+        continue;
       }
-      late.push(`${name}（${detail}）${sourceNote(e.source)}`);
+      if (listed < MAX_LISTED) {
+        const name = e.label ? `“${e.label}”` : `第${i + 1}件`;
+        const detail =
+          limit.kind === "hours"
+            ? `用时${Math.round((en.us - s.us) / 36_000_000) / 100}小时`
+            : `应于${formatDate(ctx.cal.addWorkingDays(s.day, limit.n))}前完成，实际${e.end.slice(0, 10)}完成`;
+        const item = `${name}（${detail}）${sourceNote(e.source)}`;
+        late = listed === 0 ? item : `${late}、${item}`;
+        listed++;
+      }
     }
-  }
-  const n = events.length;
-  const lateCount = n - ok;
-  let text = `${limitText}：${n}件中${ok}件按时`;
-  if (lateCount > 0) {
-    text += `，超时${lateCount}件：${late.join("、")}${lateCount > late.length ? `等${lateCount}件` : ""}`;
-  }
-  const score = ok === n ? A.num(leaf.points) : A.div(A.mul(A.num(leaf.points), A.frac(ok, 1)), A.frac(n, 1));
-  return { na: false, score, text, divergent: false };
-}
+    const lateCount = n - ok;
+    let text = `${c.limitText}：${n}件中${ok}件按时`;
+    if (lateCount > 0) text += `，超时${lateCount}件：${late}${lateCount > listed ? `等${lateCount}件` : ""}`;
+    setOut(out, ok === n ? c.points : div(mul(c.points, frac(ok, 1)), frac(n, 1)));
+    return text;
+  },
+  key(_c, input) {
+    return input.events === undefined || input.events.length === 0 ? 0 : -1;
+  },
+};

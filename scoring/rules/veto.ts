@@ -1,20 +1,22 @@
 // {"type":"veto"}: a triggered veto leaf vetoes the unit (单项否决).
-import type { Arith } from "../decimal";
-import type { LeafSpec } from "../compile";
-import type { LeafInput } from "../schema";
-import { sourceNote, type LeafEval, type RuleContext } from "./types";
+import { ZERO } from "../rational";
+import { setOut, sourceNote, type RuleModule } from "./types";
 
-export function evalVeto<T>(A: Arith<T>, _leaf: LeafSpec, input: LeafInput, _ctx: RuleContext): LeafEval<T> {
-  if (input.triggered) {
-    const reason = input.reason ?? "";
-    return {
-      na: false,
-      score: A.zero,
-      text: `触发单项否决：${reason}${sourceNote(input.source)}`,
-      divergent: false,
-      triggered: true,
-      reason,
-    };
-  }
-  return { na: false, score: A.zero, text: "未触发单项否决", divergent: false, triggered: false };
-}
+export const vetoRule: RuleModule<null> = {
+  type: "veto",
+  compile() {
+    return null;
+  },
+  evaluate(_c, input, _ctx, out) {
+    setOut(out, ZERO);
+    if (input.triggered) {
+      out.triggered = true;
+      out.reason = input.reason ?? "";
+      return `触发单项否决：${out.reason}${sourceNote(input.source)}`;
+    }
+    return "未触发单项否决";
+  },
+  key(_c, input) {
+    return input.triggered ? -1 : 0;
+  },
+};

@@ -91,10 +91,10 @@ describe("scoring CLI", () => {
     expect(JSON.parse(unwritable.stderr).errors[0].message).toMatch(/^无法写入文件 /);
   });
 
-  it("without a package file: usage on stderr, exit 2", () => {
+  it("without a package file: {errors} naming the usage on stderr, exit 1", () => {
     const r = cli();
-    expect(r.status).toBe(2);
-    expect(r.stderr).toContain("用法：npm run score -- <数据包.json> [--out <结果.json>]");
+    expect(r.status).toBe(1);
+    expect(JSON.parse(r.stderr)).toEqual({ errors: [{ path: "", message: "未指定数据包文件。用法：npm run score -- <数据包.json> [--out <结果.json>]" }] });
   });
 
   it("a file that is not JSON: exit 1 with a Chinese error", () => {

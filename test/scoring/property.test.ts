@@ -2,10 +2,8 @@
 import Decimal from "decimal.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { WorkCalendar } from "../../scoring/calendar";
-import { compileSet } from "../../scoring/compile";
-import { computeUnit } from "../../scoring/compute";
-import { bigArith, fastArith, formatScore } from "../../scoring/decimal";
+import { formatScore } from "../../scoring/decimal";
+import * as Q from "../../scoring/rational";
 import { compute, validatePackage, type AssessmentPackage } from "../../scoring";
 
 // A tree mixing every rule type: base points 30+20+20+15+15 = 100, bonus 5, one veto leaf.
@@ -144,17 +142,60 @@ describe("properties", () => {
     );
   });
 
-  it("the fast safe-integer path and the BigInt path agree exactly", () => {
+  it("the one arithmetic is exact on both sides of the safe-integer range (against plain BigInt fractions)", () => {
+    // Values from tiny to far beyond 2^53 once multiplied: the arithmetic switches to BigInts by a
+    // checked condition and gives exactly what a BigInt-only computation gives.
+    const big = fc.bigInt({ min: -(10n ** 20n), max: 10n ** 20n });
+    const fracArb = fc.oneof(
+      fc.tuple(fc.integer({ min: -1000, max: 1000 }), fc.integer({ min: 1, max: 1000 })).map(([p, q]) => [BigInt(p), BigInt(q)] as const),
+      fc.tuple(big, fc.bigInt({ min: 1n, max: 10n ** 18n })).map(([p, q]) => [p, q] as const),
+    );
+    const rat = ([p, q]: readonly [bigint, bigint]) => Q.div(ratOf(p), ratOf(q));
+    const ratOf = (x: bigint): Q.Rat => {
+      // An integer as a sum of safe pieces, so that building it uses the arithmetic under test.
+      const base = 10n ** 9n;
+      const neg = x < 0n;
+      let a = neg ? -x : x;
+      let r = Q.ZERO;
+      let scale = Q.ONE;
+      while (a > 0n) {
+        r = Q.add(r, Q.mul(scale, Q.frac(Number(a % base), 1)));
+        scale = Q.mul(scale, Q.frac(Number(base), 1));
+        a /= base;
+      }
+      return neg ? Q.neg(r) : r;
+    };
+    const norm = (p: bigint, q: bigint): string => {
+      const g = (x: bigint, y: bigint): bigint => (y === 0n ? (x < 0n ? -x : x) : g(y, x % y));
+      const d = g(p, q) * (q < 0n ? -1n : 1n);
+      return `${p / d}/${q / d}`;
+    };
+    const show = (r: Q.Rat) => (r.P === null ? norm(BigInt(r.p), BigInt(r.q)) : norm(r.P, r.Q as bigint));
     fc.assert(
-      fc.property(packageArb(true), (p) => {
-        const pkg = valid(p);
-        const ctx = { cal: new WorkCalendar(pkg.calendar), reconcile: pkg.reconcile, divergence: pkg.divergence };
-        const set = compileSet(pkg.indicatorSets[0]);
-        for (const unit of pkg.units) {
-          expect(computeUnit(fastArith, pkg, set, unit, ctx)).toEqual(computeUnit(bigArith, pkg, set, unit, ctx));
-        }
+      fc.property(fracArb, fracArb, ([ap, aq], [bp, bq]) => {
+        const a = rat([ap, aq]);
+        const b = rat([bp, bq]);
+        expect(show(Q.add(a, b))).toBe(norm(ap * bq + bp * aq, aq * bq));
+        expect(show(Q.sub(a, b))).toBe(norm(ap * bq - bp * aq, aq * bq));
+        expect(show(Q.mul(a, b))).toBe(norm(ap * bp, aq * bq));
+        if (bp !== 0n) expect(show(Q.div(a, b))).toBe(norm(ap * bq, aq * bp));
+        const l = ap * bq;
+        const r = bp * aq;
+        expect(Q.cmp(a, b)).toBe(l < r ? -1 : l > r ? 1 : 0);
+        const n = ap < 0n ? -ap : ap;
+        const c = (n * 200n + aq) / (2n * aq);
+        expect(Q.cents(a)).toBe(Number(ap < 0n ? -c : c));
+        // The representation is canonical: BigInts exactly when a part does not fit.
+        const fits = (x: bigint) => x <= BigInt(Number.MAX_SAFE_INTEGER) && x >= -BigInt(Number.MAX_SAFE_INTEGER);
+        const [sp, sq] = show(Q.mul(a, b)).split("/").map(BigInt);
+        expect(Q.isBig(Q.mul(a, b))).toBe(!(fits(sp) && fits(sq)));
+        const sum = new Q.RatSum();
+        sum.add(a);
+        sum.add(b);
+        sum.add(a);
+        expect(show(sum.value())).toBe(norm((2n * ap * bq + bp * aq), aq * bq));
       }),
-      { numRuns: 150 },
+      { numRuns: 1000 },
     );
   });
 

@@ -1,0 +1,54 @@
+// recomputeUnits: reusing previous results of unchanged units gives byte-identical results to
+// scoring the whole package, warnings included; only the other units are scored.
+import { describe, expect, it } from "vitest";
+import { recomputeUnits, resultsText, scorePackage, type Results } from "../../scoring";
+import { pkgWith } from "./helpers";
+
+const tree = [
+  { id: "a", name: "主动公开", points: 60, rule: { type: "score" } },
+  { id: "b", name: "政策解读", points: 40, rule: { type: "deduction", faults: [{ code: "late", label: "超期", points: 5 }] } },
+];
+const units = [
+  { id: "u1", inputs: { a: { scores: [50] }, b: { deductions: [] } } },
+  { id: "u2", inputs: { a: { na: true, reason: "无此职能" }, b: { na: true, reason: "无此职能" } } },
+  { id: "u3", inputs: { a: { scores: [55, 57] }, b: { deductions: [{ fault: "late", count: 2 }] } } },
+  { id: "u4", inputs: { a: { na: true, reason: "无此职能" }, b: { na: true, reason: "无此职能" } } },
+];
+
+function full(p: unknown): Results {
+  const r = scorePackage(p);
+  if (!r.ok) throw new Error(JSON.stringify(r.errors));
+  return r.results;
+}
+
+describe("recomputeUnits", () => {
+  it("one changed unit: only it is scored, and the results equal a full run byte for byte", () => {
+    const before = full(pkgWith(tree, units));
+    const changed = units.map((u) => (u.id === "u3" ? { ...u, inputs: { ...u.inputs, a: { scores: [59] } } } : u));
+    const p = pkgWith(tree, changed);
+    const previous = new Map(before.units.filter((u) => u.id !== "u3").map((u) => [u.id, u]));
+    const r = recomputeUnits(p, previous);
+    expect(r.ok && r.rescored).toEqual(["u3"]);
+    expect(r.ok && resultsText(r.results)).toBe(resultsText(full(p)));
+    // The kept units whose base leaves are all N/A still get their warning, in package order.
+    expect(r.ok && r.results.warnings).toEqual([
+      "单位“单位u2”（u2）的基础指标全部不适用，基础分按0分计",
+      "单位“单位u4”（u4）的基础指标全部不适用，基础分按0分计",
+    ]);
+    expect(r.ok && r.results.units.map((u) => [u.id, u.rank])).toEqual([["u1", 1], ["u3", 2], ["u2", 3], ["u4", 3]]);
+  });
+
+  it("validates the units it scores and the header, with paths in the whole package", () => {
+    const before = full(pkgWith(tree, units));
+    const bad = units.map((u) => (u.id === "u3" ? { ...u, inputs: { ...u.inputs, a: { scores: [61] } } } : u));
+    const r = recomputeUnits(pkgWith(tree, bad), new Map(before.units.filter((u) => u.id !== "u3").map((u) => [u.id, u])));
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.errors).toEqual([{ path: "units[2].inputs.a.scores[0]", message: "评分61超出范围[0, 60]" }]);
+  });
+
+  it("refuses a unit id given twice, kept or not", () => {
+    const before = full(pkgWith(tree, units));
+    const r = recomputeUnits(pkgWith(tree, [...units, units[0]]), new Map(before.units.map((u) => [u.id, u])));
+    expect(!r.ok && r.errors).toEqual([{ path: "units[4].id", message: "单位编号“u1”重复（与 units[0] 相同）" }]);
+  });
+});
