@@ -18,7 +18,8 @@ import { verifyPassword } from "../../app/utils/password.server";
 useTempDataDir();
 
 /** Self-service actions every signed-in role may post to (their own session and password). */
-const SELF_SERVICE = new Set(["login", "logout", "account.password"]);
+// Every user acts on their own session, password and notification centre (marking messages read).
+const SELF_SERVICE = new Set(["login", "logout", "account.password", "notifications"]);
 
 const TAMPERED_FORM = { intent: "create", id: "1", code: "HACK01", name: "越权写入", username: "hacker", role: "office", categoryId: "1", unitId: "1" };
 
@@ -62,7 +63,7 @@ describe("office-only pages", () => {
 });
 
 describe("a leader never writes", () => {
-  it("gets 403 from every action except its own login, logout and password", async () => {
+  it("gets 403 from every action except its own login, logout, password and notifications", async () => {
     const before = auditCount();
     const refused: string[] = [];
     const allowed: string[] = [];
