@@ -22,6 +22,7 @@ export const NAVIGATION: Record<Role, NavItem[]> = {
     { to: "/admin/categories", label: "单位类别" },
     { to: "/admin/orgs", label: "评估机构" },
     { to: "/admin/users", label: "用户管理" },
+    { to: "/admin/notifications", label: "消息提醒" },
     { to: "/admin/audit", label: "审计日志" },
   ],
   department: [

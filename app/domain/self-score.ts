@@ -46,7 +46,7 @@ export function zeroInput(rule: LeafRule, points: number): LeafInput {
       return { value: Math.min(0, ...rule.tiers.map((t) => t.min)) - 1 };
     case "timeliness":
       // One event that missed any limit.
-      return { events: [{ start: "2000-01-03T00:00:00+08:00", end: "2999-12-31T00:00:00+08:00", label: UNANSWERED_NOTE }] };
+      return { events: [{ start: "2000-01-03T00:00:00+08:00", end: "2199-12-31T00:00:00+08:00", label: UNANSWERED_NOTE }] };
     case "veto":
       return { triggered: false };
   }

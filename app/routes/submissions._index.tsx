@@ -5,7 +5,9 @@ import { CyclePicker } from "../components/CyclePicker";
 import { FormOutcome } from "../components/FormOutcome";
 import { grantExtension } from "../services/submissions.server";
 import { OVERVIEW_FILTER_LABELS, OVERVIEW_FILTERS } from "../domain/overview-filters";
+import { remindUnits } from "../services/reminders.server";
 import { officeOverview } from "../services/submissions-overview.server";
+import { getDb } from "../utils/db.server";
 import { actorOf, requireAccess } from "../utils/auth.server";
 import { badRequest, parseId, refusalOf } from "../utils/http.server";
 
@@ -20,6 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 interface ActionResult {
+  intent?: "remind";
   ok: boolean;
   message?: string;
   fieldErrors: Record<string, string>;
@@ -29,6 +32,13 @@ interface ActionResult {
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireAccess(request, "write", "submissionReview");
   const form = await request.formData();
+  if (form.get("intent") === "remind") {
+    const cycleId = parseId(String(form.get("cycleId") ?? ""));
+    const message = typeof form.get("message") === "string" ? String(form.get("message")) : undefined;
+    const r = remindUnits(getDb(), actorOf(user), cycleId, { unitIds: form.getAll("unitId"), message }, new Date());
+    if (!r.ok) return data<ActionResult>({ intent: "remind", ok: false, fieldErrors: r.fieldErrors, values: { message: message ?? "" } }, { status: 400 });
+    return data<ActionResult>({ intent: "remind", ok: true, message: `已向${r.units}个单位发送催办（${r.recipients}位填报员收到消息）。`, fieldErrors: {}, values: {} });
+  }
   if (form.get("intent") !== "extend") throw badRequest("未知的操作。");
   const cycleId = parseId(String(form.get("cycleId") ?? ""));
   const unitRaw = String(form.get("unitId") ?? "");
@@ -50,8 +60,10 @@ export default function SubmissionsOverview() {
   const d = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
-  const errors = (actionData?.ok === false ? actionData.fieldErrors : {}) as Record<string, string | undefined>;
-  const values = (actionData?.ok === false ? actionData.values : {}) as Record<string, string | undefined>;
+  const failed = actionData?.ok === false ? actionData : null;
+  const errors = (failed && failed.intent !== "remind" ? failed.fieldErrors : {}) as Record<string, string | undefined>;
+  const values = (failed && failed.intent !== "remind" ? failed.values : {}) as Record<string, string | undefined>;
+  const remindErrors = (failed?.intent === "remind" ? failed.fieldErrors : {}) as Record<string, string | undefined>;
   if (!d.cycle) {
     return (
       <>
@@ -132,6 +144,43 @@ export default function SubmissionsOverview() {
           </tbody>
         </table>
       </div>
+
+      {cycle.open && d.extendable.length > 0 ? (
+        <section className="card" aria-labelledby="remind-h" style={{ marginTop: "1rem" }}>
+          <h2 id="remind-h">催办</h2>
+          <p className="muted">向所选单位的填报员发送催办消息（站内消息，并按消息提醒设置发送邮件或群机器人消息）；每次催办记入审计日志和该单位的办理记录。已逾期的单位已预先勾选。</p>
+          <Form method="post" className="stack" noValidate>
+            <input type="hidden" name="intent" value="remind" />
+            <input type="hidden" name="cycleId" value={cycle.id} />
+            <fieldset aria-invalid={remindErrors.unitIds ? true : undefined} aria-describedby={remindErrors.unitIds ? "remind-units-error" : undefined}>
+              <legend>未提交的单位</legend>
+              <div className="checkbox-grid">
+                {d.extendable.map((r) => (
+                  <label key={r.unitId}>
+                    <input type="checkbox" name="unitId" value={r.unitId} defaultChecked={r.overdue} /> {r.unitName}（{r.statusLabel}
+                    {r.overdue ? "，已逾期" : ""}）
+                  </label>
+                ))}
+              </div>
+              {remindErrors.unitIds ? (
+                <span className="field-error" id="remind-units-error">
+                  {remindErrors.unitIds}
+                </span>
+              ) : null}
+            </fieldset>
+            <div className="field">
+              <label htmlFor="remind-message">催办说明（可选）</label>
+              <textarea id="remind-message" name="message" maxLength={500} aria-invalid={remindErrors.message ? true : undefined} />
+              {remindErrors.message ? <span className="field-error">{remindErrors.message}</span> : null}
+            </div>
+            <div>
+              <button type="submit" disabled={busy}>
+                发送催办
+              </button>
+            </div>
+          </Form>
+        </section>
+      ) : null}
 
       {cycle.open ? (
         <section className="card" aria-labelledby="extend-h" style={{ marginTop: "1rem" }}>

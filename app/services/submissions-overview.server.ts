@@ -191,7 +191,7 @@ export function officeOverview(args: { cycleId?: number | null; filter?: string 
     filter,
     rows: all.filter((r) => matches(r, filter)),
     /** Units an extension can still be granted to (not submitted). */
-    extendable: all.filter((r) => r.status !== "submitted").map((r) => ({ unitId: r.unitId, unitCode: r.unitCode, unitName: r.unitName })),
+    extendable: all.filter((r) => r.status !== "submitted").map((r) => ({ unitId: r.unitId, unitCode: r.unitCode, unitName: r.unitName, statusLabel: r.statusLabel, overdue: r.overdue })),
     counts,
     reminder: officeReminder(cycle, all, now),
   };

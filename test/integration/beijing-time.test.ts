@@ -20,7 +20,7 @@ import { createCycle, unitIdOf } from "../helpers/evaluation-fixtures";
 import { pdfBytes } from "../helpers/evidence-fixtures";
 import { pdfText } from "../helpers/pdf-text";
 import { makeRequest, run, sessionCookieFor } from "../helpers/remix";
-import { evaluateUnits } from "../helpers/results-fixtures";
+import { addFinding, evaluateUnits } from "../helpers/results-fixtures";
 
 // One fixed instant, 2026-01-26 01:30 UTC = 09:30 Beijing, must read as 09:30 on every surface a
 // person sees: a page's HTML, the Excel workbook, the PDF and the audit log.
@@ -30,6 +30,7 @@ const BEIJING = "2026-01-26 09:30:00";
 
 useTempDataDir();
 let cycleId = 0;
+let findingId = 0;
 
 async function bytesOf(write: (out: PassThrough) => Promise<void>): Promise<Buffer<ArrayBuffer>> {
   const out = new PassThrough();
@@ -47,7 +48,8 @@ beforeAll(async () => {
   const r = computeCycleResults(cycleId, SEED_ACTOR);
   if (!r.ok) throw new Error(r.message);
   const upload = await receiveUpload((async function* () { yield pdfBytes("时间"); })(), { fileName: "公开目录.pdf" });
-  commitEvidenceUploads({ actor: SEED_ACTOR, unitId: unitIdOf("JD001"), entries: [{ ownerType: "finding", ownerId: "time-test", upload }] });
+  findingId = addFinding(cycleId, "JD001", "1.2", { kind: "fault", description: "栏目更新不及时", faultCode: "late", count: 1 });
+  commitEvidenceUploads({ actor: SEED_ACTOR, unitId: unitIdOf("JD001"), entries: [{ ownerType: "finding", ownerId: String(findingId), upload }] });
 });
 
 afterAll(() => {
@@ -69,7 +71,7 @@ describe("the one Beijing-time formatter", () => {
 
 describe("a fixed instant reads the same on every surface", () => {
   it("the evidence list on a page", () => {
-    const { files, links } = listEvidence("finding", "time-test");
+    const { files, links } = listEvidence("finding", String(findingId));
     const html = renderToStaticMarkup(createElement(EvidenceList, { files, links }));
     expect(html).toContain("2026-01-26 09:30");
     expect(html).not.toContain("01:30");

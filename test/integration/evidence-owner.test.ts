@@ -59,6 +59,9 @@ beforeAll(() => {
   closeDb();
   process.env.DATA_DIR = dataDir;
   process.env.MIGRATIONS_DIR = before;
+  // Today's code writes the fixture rows; the column a later migration (0013) adds to users is
+  // there while it does, and gone again before the real migrations run.
+  getSqlite().exec("ALTER TABLE users ADD email text");
   seedAccounts(getDb());
   cycleId = createCycle(2030, "published", { submittedUnitCodes: [DEMO_UNITS[0].code] }).cycleId;
   submissionId = getSqlite().prepare("SELECT id FROM submissions WHERE cycle_id = ?").pluck().get(cycleId) as number;
@@ -70,6 +73,7 @@ beforeAll(() => {
   oldEvidenceRow(3, "submission_leaf", `${submissionId}:999999`); // its leaf was deleted since
   oldEvidenceRow(4, "rectification", "888888", "2030-06-02T00:00:00.000Z"); // gone, and already deleted
   oldEvidenceRow(5, "submission_leaf", "t1"); // never a real owner
+  getSqlite().exec("ALTER TABLE users DROP COLUMN email");
   closeDb();
   delete process.env.MIGRATIONS_DIR;
   getDb(); // migrates to the newest schema
