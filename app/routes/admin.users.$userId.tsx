@@ -77,7 +77,7 @@ export default function UserPage() {
   const typed = (updateFailed ? actionData.values : {}) as Record<string, string | undefined>;
   const values = updateFailed
     ? typed
-    : { displayName: user.displayName, role: user.role, unitId: user.unitId ? String(user.unitId) : "", orgId: user.orgId ? String(user.orgId) : "" };
+    : { displayName: user.displayName, email: user.email ?? "", role: user.role, unitId: user.unitId ? String(user.unitId) : "", orgId: user.orgId ? String(user.orgId) : "" };
   const message = actionData?.message ? (
     <p className={actionData.ok ? "notice" : "form-error"} role={actionData.ok ? "status" : "alert"}>
       {actionData.message}
@@ -115,6 +115,15 @@ export default function UserPage() {
             defaultValue={values.displayName}
             error={errorsFor("update").displayName}
             required
+          />
+          <Field
+            id="edit-email"
+            name="email"
+            label="邮箱（接收消息提醒，可不填）"
+            type="email"
+            maxLength={200}
+            defaultValue={values.email}
+            error={errorsFor("update").email}
           />
           <UserBindingFields prefix="edit" options={{ roles, units, orgs }} values={values} errors={errorsFor("update")} />
           <div>

@@ -74,7 +74,15 @@ function withConfirmation<T extends z.ZodRawShape>(shape: T, label: string) {
 }
 
 export const createUserSchema = withConfirmation({ username: usernameSchema, displayName: displayNameSchema, ...bindingFields }, "初始密码");
-export const updateUserSchema = z.object({ displayName: displayNameSchema, ...bindingFields });
+/** Where email notifications go (optional; empty clears it). */
+export const emailSchema = z
+  .string()
+  .trim()
+  .max(200, "邮箱不能超过200个字符")
+  .optional()
+  .transform((v) => (v ? v : null))
+  .refine((v) => v === null || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), "邮箱格式不正确，如 zhangsan@example.gov.cn");
+export const updateUserSchema = z.object({ displayName: displayNameSchema, email: emailSchema, ...bindingFields });
 export const resetPasswordSchema = withConfirmation({}, "新密码");
 
 /** What the user detail page can do. */
@@ -194,6 +202,7 @@ const publicColumns = {
   id: users.id,
   username: users.username,
   displayName: users.displayName,
+  email: users.email,
   role: users.role,
   unitId: users.unitId,
   unitCode: units.code,
@@ -210,6 +219,7 @@ export type UserRow = {
   id: number;
   username: string;
   displayName: string;
+  email: string | null;
   role: Role;
   unitId: number | null;
   unitCode: string | null;
@@ -303,11 +313,15 @@ export function updateUser(actor: Actor, id: number, input: UpdateUserInput): Us
     if (id === actor.id && input.role !== before.role) fieldErrors.role = "不能修改自己的角色";
     if (Object.keys(fieldErrors).length) return { ok: false, fieldErrors };
     const changed =
-      before.displayName !== input.displayName || before.role !== input.role || before.unitId !== input.unitId || before.orgId !== input.orgId;
+      before.displayName !== input.displayName ||
+      before.email !== input.email ||
+      before.role !== input.role ||
+      before.unitId !== input.unitId ||
+      before.orgId !== input.orgId;
     if (!changed) return { ok: true, id };
     const after = tx
       .update(users)
-      .set({ displayName: input.displayName, role: input.role, unitId: input.unitId, orgId: input.orgId, updatedAt: new Date().toISOString() })
+      .set({ displayName: input.displayName, email: input.email, role: input.role, unitId: input.unitId, orgId: input.orgId, updatedAt: new Date().toISOString() })
       .where(eq(users.id, id))
       .returning()
       .get();

@@ -246,3 +246,23 @@ describe("the notification centre", () => {
     expect(unreadCount(db(), user.id)).toBe(0);
   });
 });
+
+describe("an account's email for notifications", () => {
+  it("is set on the user page, checked, audited, and cleared when emptied", async () => {
+    const userPage = await import("../../app/routes/admin.users.$userId");
+    const admin = await sessionCookieFor("admin");
+    const target = userOf("dept-001");
+    const form = (email: string) => ({ intent: "update", displayName: target.displayName, email, role: "department", unitId: String(target.unitId), orgId: "" });
+    const post = (email: string) => run(userPage.action, makeRequest(`/admin/users/${target.id}`, { cookie: admin, form: form(email) }), { userId: String(target.id) });
+    const bad = await post("chengguan@");
+    expect(bad.status).toBe(400);
+    expect(bad.data.fieldErrors.email).toBe("邮箱格式不正确，如 zhangsan@example.gov.cn");
+    expect(userOf("dept-001").email).toBeNull();
+    expect((await post(" chengguan@minghu.example.gov.cn ")).status).toBeLessThan(400);
+    expect(userOf("dept-001").email).toBe("chengguan@minghu.example.gov.cn");
+    const audit = db().select().from(auditLog).where(eq(auditLog.action, "user.update")).all().at(-1)!;
+    expect(JSON.parse(audit.after!)).toMatchObject({ email: "chengguan@minghu.example.gov.cn" });
+    await post("");
+    expect(userOf("dept-001").email).toBeNull();
+  });
+});
