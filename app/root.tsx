@@ -90,7 +90,7 @@ function Header() {
               {user.orgName ? ` · ${user.orgName}` : ""}
             </span>
             <Link to="/notifications" aria-label={user.unread > 0 ? `消息，${user.unread}条未读` : "消息，没有未读"}>
-              消息{user.unread > 0 ? <span className="badge unread-count">{user.unread}</span> : null}
+              消息{user.unread > 0 ? <span className="unread-count">{user.unread}</span> : null}
             </Link>
             <Link to="/account/password">修改密码</Link>
             <Form method="post" action="/logout">

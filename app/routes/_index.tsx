@@ -213,7 +213,8 @@ function EvaluatorHome({ home }: { home: Extract<Data, { role: "evaluator" }>["e
         <ul>
           {home.arbitrations.map((a) => (
             <li key={`${a.unitId}-${a.code}`}>
-              <Link to="/evaluation/divergences">
+              {/* The lead evaluator arbitrates on the unit's review page. */}
+              <Link to={`/review/${a.unitId}?cycle=${a.year}`}>
                 {a.unitName} · {a.code} {a.name}
               </Link>
             </li>
@@ -242,7 +243,7 @@ function LeaderHome({ home }: { home: Extract<Data, { role: "leader" }>["leader"
         </p>
       ) : null}
       <p>
-        <Link to="/dashboard">查看领导看板（排名图、维度分析、历年趋势）</Link> · <Link to={`/results/${home.cycle.year}`}>查看考核结果</Link>
+        <Link to="/dashboard">查看领导看板（排名图、维度分析、历年趋势）</Link> · <Link to="/results">查看考核结果</Link>
       </p>
     </section>
   );

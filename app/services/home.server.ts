@@ -191,10 +191,10 @@ export function evaluatorHome(db: Reader, user: SessionUser) {
       .map((c) => c.year),
   );
   const inspections = queue.inspections.filter((i) => openYears.has(i.cycleYear));
-  const arbitrations: { unitId: number; unitName: string; code: string; name: string }[] = [];
+  const arbitrations: { unitId: number; unitName: string; year: number; code: string; name: string }[] = [];
   for (const a of openAssignments.filter((x) => x.lead && x.signedOffAt !== null)) {
     const cycle = db.select().from(cycles).where(eq(cycles.year, a.cycleYear)).get()!;
-    for (const d of unresolvedDivergences(db, cycle.id)) if (d.unitId === a.unitId) arbitrations.push({ unitId: d.unitId, unitName: d.unitName, code: d.code, name: d.name });
+    for (const d of unresolvedDivergences(db, cycle.id)) if (d.unitId === a.unitId) arbitrations.push({ unitId: d.unitId, unitName: d.unitName, year: a.cycleYear, code: d.code, name: d.name });
   }
   return {
     units,
