@@ -316,20 +316,18 @@ function notifyDivergences(tx: Tx, cycle: CycleRow, unit: { id: number; name: st
     .all()
     .map((r) => r.id);
   const codes = open.map((d) => d.code);
-  notifyUsers(
-    tx,
-    [...roleUserIds(tx, "office"), ...leads],
-    {
-      kind: "arbitration_needed",
-      title: `${unit.name}有${open.length}项评分分歧待仲裁`,
-      body: `评估员对${codes.join("、")}的评分差异超过阈值，请牵头评估员或政务公开办仲裁。`,
-      link: "/evaluation/divergences",
-      cycleId: cycle.id,
-      unitId: unit.id,
-      dedupeKey: `arbitration_needed:${cycle.id}:${unit.id}:${codes.join(",")}`,
-    },
-    new Date(),
-  );
+  const message = (link: string) => ({
+    kind: "arbitration_needed" as const,
+    title: `${unit.name}有${open.length}项评分分歧待仲裁`,
+    body: `评估员对${codes.join("、")}的评分差异超过阈值，请牵头评估员或政务公开办仲裁。`,
+    link,
+    cycleId: cycle.id,
+    unitId: unit.id,
+    dedupeKey: `arbitration_needed:${cycle.id}:${unit.id}:${codes.join(",")}`,
+  });
+  // The office arbitrates on the divergence list, a lead evaluator on the unit's review page.
+  notifyUsers(tx, roleUserIds(tx, "office"), message("/evaluation/divergences"), new Date());
+  notifyUsers(tx, leads, message(`/review/${unit.id}?cycle=${cycle.year}`), new Date());
 }
 
 /** Units (ids) the evaluator is assigned to in a cycle — for lists. */
