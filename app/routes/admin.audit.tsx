@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { auditActions, auditEntityTypes, listAuditLog, parseAuditFilter, verifyAuditLog } from "../services/audit-log.server";
+import { FieldError } from "../components/Field";
 import { requireAccess } from "../utils/auth.server";
 import { badRequest } from "../utils/http.server";
 
@@ -54,11 +55,7 @@ function SelectFilter({ name, label, value, options, error }: { name: string; la
           </option>
         ))}
       </select>
-      {error ? (
-        <span id={`${id}-error`} className="field-error" role="alert">
-          {error}
-        </span>
-      ) : null}
+      <FieldError id={`${id}-error`} message={error} />
     </div>
   );
 }
@@ -112,11 +109,7 @@ function FilterField({ name, label, type = "text", value, error }: { name: strin
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? `${id}-error` : undefined}
       />
-      {error ? (
-        <span id={`${id}-error`} className="field-error" role="alert">
-          {error}
-        </span>
-      ) : null}
+      <FieldError id={`${id}-error`} message={error} />
     </div>
   );
 }
