@@ -37,6 +37,11 @@ export function ruleSentence(rule: LeafRule | null | undefined, points?: number)
     }
     case "veto":
       return "发生即单项否决，整体考核结果按否决处理";
+    case "checklist": {
+      const items = rule.tasks.map((t) => `${t.label}${pts(t.points)}`).join("；");
+      const bound = points === undefined ? "" : `，最多得${pts(points)}`;
+      return `完成以下任务的按项计分：${items}${bound}；已完成但无佐证材料的不得分`;
+    }
   }
 }
 
