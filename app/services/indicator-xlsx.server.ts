@@ -4,7 +4,7 @@ import ExcelJS from "exceljs";
 import { and, asc, eq } from "drizzle-orm";
 import { getDb, type Db, type Tx } from "../../db/client";
 import { categories, cycles, indicatorSets } from "../../db/schema";
-import type { Dimension, Fault, LeafRule, Part, RuleType } from "../../scoring";
+import type { Dimension, Fault, LeafRule, NodePart as Part, RuleType } from "../../scoring";
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
 import {
   DIMENSIONS,
