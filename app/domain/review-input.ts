@@ -155,6 +155,19 @@ function parseRuleFields(leaf: ReviewLeafSpec, self: LeafInput | null, form: For
       else if (reason.length > 500) errors.vetoReason = "否决理由最多500个字";
       return reason && reason.length <= 500 ? { triggered: true, reason } : null;
     }
+    case "checklist": {
+      // task.<i>: yes|no; the evidence counted is the department's, as claimed for that task.
+      const tasks: NonNullable<LeafInput["tasks"]> = [];
+      rule.tasks.forEach((t, i) => {
+        const v = str(form.get(`task.${i}`));
+        if (v !== "yes" && v !== "no") errors[`task.${i}`] = `请选择“${t.label}”是否完成`;
+        else {
+          const evidence = self?.tasks?.find((e) => e.task === t.code)?.evidence;
+          tasks.push(evidence === undefined ? { task: t.code, done: v === "yes" } : { task: t.code, done: v === "yes", evidence });
+        }
+      });
+      return { tasks };
+    }
   }
 }
 
@@ -281,6 +294,12 @@ export function canonicalValue(rule: LeafRule, input: LeafInput | null): string 
         .join(",")}`;
     case "veto":
       return `veto:${input.triggered === true}`;
+    case "checklist":
+      return `checklist:${(input.tasks ?? [])
+        .filter((t) => t.done)
+        .map((t) => t.task)
+        .sort()
+        .join(",")}`;
   }
 }
 
@@ -319,6 +338,11 @@ export function describeInput(rule: LeafRule, input: LeafInput | null): string[]
     }
     case "veto":
       return [input.triggered ? `存在否决情形：${input.reason ?? ""}` : "不存在否决情形"];
+    case "checklist":
+      return rule.tasks.map((t) => {
+        const e = input.tasks?.find((x) => x.task === t.code);
+        return `${t.label}：${e === undefined ? "未标明" : e.done ? `已完成（佐证${e.evidence ?? 0}份）` : "未完成"}`;
+      });
   }
 }
 
@@ -381,6 +405,12 @@ export function reviewFormState(rule: LeafRule, entry: LeafInput | null, self: L
     case "veto":
       if (source?.triggered !== undefined) values.vetoTriggered = source.triggered ? "yes" : "no";
       if (source?.triggered) values.vetoReason = source.reason ?? "";
+      break;
+    case "checklist":
+      rule.tasks.forEach((t, i) => {
+        const e = source?.tasks?.find((x) => x.task === t.code);
+        if (e) values[`task.${i}`] = e.done ? "yes" : "no";
+      });
       break;
   }
   return { values, adhoc, events };

@@ -51,6 +51,11 @@ export function ruleSentence(
       const name = where.partName?.(rule.scope);
       return `发生即“${name ? `${rule.scope} ${name}` : rule.scope}”部分按0分计，不影响其他部分，也不因此整体否决`;
     }
+    case "checklist": {
+      const items = rule.tasks.map((t) => `${t.label}${pts(t.points)}`).join("；");
+      const bound = points === undefined ? "" : `，最多得${pts(points)}`;
+      return `完成以下任务的按项计分：${items}${bound}；已完成但无佐证材料的不得分`;
+    }
   }
 }
 

@@ -54,6 +54,8 @@ export function zeroInput(rule: LeafRule, points: number): LeafInput {
       return { events: [{ start: "2000-01-03T00:00:00+08:00", end: "2199-12-31T00:00:00+08:00", label: UNANSWERED_NOTE }] };
     case "veto":
       return { triggered: false };
+    case "checklist":
+      return { tasks: rule.tasks.map((t) => ({ task: t.code, done: false })) };
   }
 }
 

@@ -129,6 +129,8 @@ export function fullInput(leaf: PreviewLeaf, year: number): Input {
       return { events: r.whenEmpty === "full" ? [] : events(r, year, 1, 0) };
     case "veto":
       return { triggered: false };
+    case "checklist":
+      return { tasks: r.tasks.map((t) => ({ task: t.code, done: true, evidence: 1 })) };
   }
 }
 
@@ -151,6 +153,11 @@ export function halfInput(leaf: PreviewLeaf, year: number): Input {
       return { events: events(r, year, 1, 1) };
     case "veto":
       return { triggered: false };
+    case "checklist": {
+      // The tasks, in order, while they add up to no more than half the points.
+      let sum = 0;
+      return { tasks: r.tasks.map((t) => ({ task: t.code, done: (sum += t.points) <= leaf.points / 2, evidence: 1 })) };
+    }
   }
 }
 
@@ -206,6 +213,8 @@ export function customInput(leaf: PreviewLeaf, q: URLSearchParams, year: number,
     }
     case "veto":
       return q.get(customField.veto(id)) === "on" ? { triggered: true, reason: "试算：触发单项否决" } : { triggered: false };
+    case "checklist":
+      return fullInput(leaf, year);
   }
 }
 

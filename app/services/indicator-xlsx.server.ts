@@ -4,7 +4,7 @@ import ExcelJS from "exceljs";
 import { and, asc, eq } from "drizzle-orm";
 import { getDb, type Db, type Tx } from "../../db/client";
 import { categories, cycles, indicatorSets } from "../../db/schema";
-import type { Dimension, Fault, LeafRule, NodePart as Part, RuleType } from "../../scoring";
+import type { ChecklistTask, Dimension, Fault, LeafRule, NodePart as Part, RuleType } from "../../scoring";
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
 import {
   DIMENSIONS,
@@ -13,6 +13,7 @@ import {
   formatEvidenceKinds,
   formatFaults,
   formatLimit,
+  formatTasks,
   formatTiers,
   normalizeRule,
   parseDimension,
@@ -23,11 +24,13 @@ import {
   parsePart,
   parseReconcile,
   parseRuleType,
+  parseTasks,
   parseTiers,
   parseWhenEmpty,
   PART_LABELS,
   RECONCILE_LABELS,
   RULE_TYPE_LABELS,
+  TASK_CODE_MESSAGE,
   WHEN_EMPTY_LABELS,
   type Tier,
 } from "../domain/indicator-format";
@@ -63,6 +66,7 @@ type Field =
   | "limit"
   | "whenEmpty"
   | "reconcile"
+  | "tasks"
   | "guidance"
   | "criteria"
   | "basis"
@@ -92,6 +96,7 @@ export const INDICATOR_COLUMNS: Column[] = [
   { field: "limit", header: "时限", required: false, width: 10, note: "评分规则为时效时必填：如“5小时”或“3个工作日”（工作日按考核年度的工作日历计算）。" },
   { field: "whenEmpty", header: "无事项时", required: false, width: 10, note: "评分规则为时效时填写：本年度没有需办理的事项时，“满分”或“不适用”。留空视为满分。" },
   { field: "reconcile", header: "评分汇总", required: false, width: 10, note: "评分规则为评估打分时可填：多名评估员评分取“平均值”或“中位数”；留空按考核年度设置。" },
+  { field: "tasks", header: "任务", required: false, width: 36, note: "评分规则为任务清单时必填：“代码:任务:分值”，多项用分号分隔，如“ml:编制政府信息公开目录:2; 指南:更新政府信息公开指南:1”。代码可省略（写成“任务:分值”，由系统生成 F1、F2…）。每项任务须有佐证材料才得分，合计不超过指标分值。" },
   { field: "guidance", header: "考核要点", required: false, width: 40, note: "考核什么，向填报单位和评估员展示。" },
   { field: "criteria", header: "评分标准", required: false, width: 40, note: "如何得分、扣分。" },
   { field: "basis", header: "政策依据", required: false, width: 30, note: "出处条款，如“《中华人民共和国政府信息公开条例》第二十条”。" },
@@ -140,6 +145,7 @@ function rowsOf(specs: readonly IndicatorSpec[]): Cell[][] {
         limit: rule?.type === "timeliness" ? formatLimit(rule.limit) : null,
         whenEmpty: rule?.type === "timeliness" ? WHEN_EMPTY_LABELS[rule.whenEmpty] : null,
         reconcile: rule?.type === "score" && rule.reconcile ? RECONCILE_LABELS[rule.reconcile] : null,
+        tasks: rule?.type === "checklist" ? formatTasks(rule.tasks) : null,
         guidance: n.guidance || null,
         criteria: n.criteria || null,
         basis: n.basis || null,
@@ -340,7 +346,7 @@ interface ParsedRow {
   paramColumns: string[];
 }
 
-const PARAM_FIELDS: Field[] = ["faults", "target", "tiers", "limit", "whenEmpty", "reconcile"];
+const PARAM_FIELDS: Field[] = ["faults", "target", "tiers", "limit", "whenEmpty", "reconcile", "tasks"];
 const PARAM_FOR: Record<RuleType, Field[]> = {
   score: ["reconcile"],
   deduction: ["faults"],
@@ -348,6 +354,7 @@ const PARAM_FOR: Record<RuleType, Field[]> = {
   tiers: ["tiers"],
   timeliness: ["limit", "whenEmpty"],
   veto: [],
+  checklist: ["tasks"],
 };
 const header = (f: Field) => INDICATOR_COLUMNS.find((c) => c.field === f)!.header;
 
@@ -524,6 +531,32 @@ function parseRule(type: RuleType, row: SheetRow, points: number | null, err: (m
     }
     case "veto":
       return { type: "veto" };
+    case "checklist": {
+      if (!v.tasks) {
+        err("评分规则为任务清单时须填写任务，如“编制政府信息公开目录:2; 更新政府信息公开指南:1”");
+        return null;
+      }
+      const parsed = parseTasks(v.tasks);
+      if (!parsed.ok) {
+        err(parsed.message);
+        return null;
+      }
+      const seen = new Set<string>();
+      let good = parsed.value.length > 0;
+      if (!good) err("任务清单至少需要一项任务");
+      const no = (m: string) => {
+        err(m);
+        good = false;
+      };
+      parsed.value.forEach((t: ChecklistTask, i) => {
+        if (!FAULT_CODE_RE.test(t.code)) no(`任务第${i + 1}项的代码“${t.code}”无效：${TASK_CODE_MESSAGE}`);
+        else if (seen.has(t.code)) no(`任务代码“${t.code}”重复`);
+        seen.add(t.code);
+        if (t.points <= 0) no(`任务“${t.label}”的分值必须大于0`);
+        else if (points !== null && t.points > points) no(`任务“${t.label}”的分值(${t.points})超过指标分值(${points})`);
+      });
+      return good ? { type: "checklist", tasks: parsed.value } : null;
+    }
   }
 }
 
