@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isWithinLimit, parseInstant, workingDayDeadline, type CalendarInput, type Dimension, type LeafInput, type LeafRule, type Part } from "../../scoring";
+import { isWithinLimit, parseInstant, workingDayDeadline, type CalendarInput, type Dimension, type LeafInput, type LeafRule, type NodePart } from "../../scoring";
 import { beijingDateTimeLocal } from "../utils/beijing-time";
 import { parseDecimal, parseFraction } from "./number-input";
 
@@ -27,7 +27,7 @@ export interface AnswerLeaf {
   points: number;
   rule: LeafRule;
   /** Effective top-level part (veto leaves cannot be N/A). */
-  part?: Part;
+  part?: NodePart;
 }
 
 export interface EventRow {

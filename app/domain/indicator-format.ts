@@ -1,4 +1,4 @@
-import { DIMENSIONS, DIMENSION_KEYS, leafRuleSchema, type ChecklistTask, type Dimension, type Fault, type LeafRule, type Part, type RuleType } from "../../scoring";
+import { DIMENSIONS, DIMENSION_KEYS, leafRuleSchema, type ChecklistTask, type Dimension, type Fault, type LeafRule, type NodePart, type RuleType } from "../../scoring";
 import { EVIDENCE_KINDS, EVIDENCE_KIND_INFO, type EvidenceKind } from "../utils/evidence-kinds";
 
 /**
@@ -35,7 +35,7 @@ export const CARRY_LABELS: Record<"rescale" | "clamp" | "reset", string> = {
   reset: "清空重填（已填报的数据作废，须重新填报）",
 };
 
-export const PART_LABELS: Record<Part, string> = { base: "基础", bonus: "加分", veto: "否决" };
+export const PART_LABELS: Record<NodePart, string> = { base: "基础", bonus: "加分", veto: "否决", penalty: "扣分项" };
 export const WHEN_EMPTY_LABELS: Record<"full" | "na", string> = { full: "满分", na: "不适用" };
 export const RECONCILE_LABELS: Record<"mean" | "median", string> = { mean: "平均值", median: "中位数" };
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { PACKAGE_FORMAT, validatePackage, type IndicatorNode, type LeafInput, type LeafRule } from "../../scoring";
+import { validatePackage, type IndicatorNode, type LeafInput, type LeafRule, type NodePart } from "../../scoring";
+import { packageFormatFor } from "./package-format";
 import { fromEngineDateTime, toEngineDateTime } from "./answer-input";
 import { formatBeijingTime } from "../utils/beijing-time";
 import { parseDecimal, parseFraction } from "./number-input";
@@ -23,7 +24,7 @@ export interface ReviewLeafSpec {
   name: string;
   points: number;
   rule: LeafRule;
-  part: "base" | "bonus" | "veto";
+  part: NodePart;
 }
 
 /** A timeliness correction kept beside the department's claim. */
@@ -241,14 +242,17 @@ export function checkLeafInput(leaf: ReviewLeafSpec, input: LeafInput): string[]
   const node: IndicatorNode =
     leaf.rule.type === "veto"
       ? { id: leaf.code, name: leaf.name, points: 0, part: "veto", rule: leaf.rule }
-      : { id: leaf.code, name: leaf.name, points: leaf.points, rule: leaf.rule };
+      : leaf.part === "penalty"
+        ? { id: leaf.code, name: leaf.name, points: 0, part: "penalty", rule: leaf.rule }
+        : { id: leaf.code, name: leaf.name, points: leaf.points, rule: leaf.rule };
   const result = validatePackage({
-    format: PACKAGE_FORMAT,
+    format: packageFormatFor([{ indicators: [node] }]),
     opennessWeightPct: 5,
     indicatorSets: [{ category: "c", indicators: [node] }],
     units: [{ id: "u", name: "u", category: "c", inputs: { [leaf.code]: input } }],
   });
-  return result.ok ? [] : result.errors.map((e) => e.message);
+  // Only the input's problems: the tree alone (e.g. a part veto naming a part of the whole set) is checked when the set is edited.
+  return result.ok ? [] : result.errors.filter((e) => e.path.startsWith("units")).map((e) => e.message);
 }
 
 // ---------------------------------------------------------------- comparing

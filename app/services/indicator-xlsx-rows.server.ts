@@ -1,5 +1,5 @@
 import Decimal from "decimal.js";
-import type { ChecklistTask, Dimension, Fault, LeafRule, Part, RuleType } from "../../scoring";
+import type { ChecklistTask, Dimension, Fault, LeafRule, NodePart as Part, RuleType } from "../../scoring";
 import {
   DIMENSIONS,
   FAULT_CODE_MESSAGE,

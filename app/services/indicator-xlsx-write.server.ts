@@ -2,7 +2,7 @@ import ExcelJS from "exceljs";
 import { asc, eq } from "drizzle-orm";
 import type { Db, Tx } from "../../db/client";
 import { categories, indicatorSets } from "../../db/schema";
-import type { Part } from "../../scoring";
+import type { NodePart as Part } from "../../scoring";
 import { coverageSentence, coverageView } from "../domain/indicator-coverage";
 import {
   DIMENSIONS,
