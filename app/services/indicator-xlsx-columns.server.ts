@@ -1,4 +1,5 @@
 import { DIMENSIONS, RULE_TYPE_LABELS } from "../domain/indicator-format";
+import type { FileHints } from "./imports/xlsx-read.server";
 
 /**
  * The columns of an indicator workbook (one sheet per unit category, one row per node) and the
@@ -24,6 +25,7 @@ export type Field =
   | "discretionMax"
   | "designated"
   | "vetoScope"
+  | "cap"
   | "guidance"
   | "criteria"
   | "basis"
@@ -44,7 +46,15 @@ export const INDICATOR_COLUMNS: Column[] = [
   { field: "parentCode", header: "上级编码", required: true, width: 10, note: "上级指标的编码；一级指标留空。指标体系最多三级。" },
   { field: "name", header: "名称", required: true, width: 28, note: "指标名称，不超过100个字。" },
   { field: "dimension", header: "维度", required: true, width: 10, note: `取值：${Object.values(DIMENSIONS).join("、")}。留空表示沿用上级指标的维度。每套指标体系须覆盖信息公开、政策解读、回应关切、媒体参与四个维度。` },
-  { field: "part", header: "类别", required: true, width: 8, note: "基础、加分或否决，只在一级指标上设置；下级指标留空或与一级指标相同。否决类指标分值为0，评分规则须为“单项否决”。留空视为基础。" },
+  {
+    field: "part",
+    header: "类别",
+    required: true,
+    width: 8,
+    note:
+      "基础、加分、否决或扣分项，只在一级指标上设置；下级指标留空或与一级指标相同。否决类指标分值为0，评分规则须为“单项否决”。" +
+      "扣分项（倒扣分）在100分之外、基础分和加分之后扣减，如“被上级通报批评的每次扣2分”“发生失泄密事件扣5分”：分值为0，评分规则须为“扣分制”，总分扣到0分为止。留空视为基础。",
+  },
   { field: "points", header: "分值", required: true, width: 8, note: "非负数，最多两位小数。有下级指标的，分值须等于下级指标分值之和。" },
   { field: "ruleType", header: "评分规则", required: true, width: 10, note: `末级指标必填，取值：${Object.values(RULE_TYPE_LABELS).join("、")}。有下级指标的留空。` },
   {
@@ -89,6 +99,13 @@ export const INDICATOR_COLUMNS: Column[] = [
     width: 10,
     note: "评分规则为单项否决时可填：填一个基础类一级指标的编码，表示触发时只将该部分计为0分（如“2”表示“政策解读”部分按0分计），不影响其他部分和等次判定；留空表示整体否决（总分按否决分计、评为最低等次）。",
   },
+  {
+    field: "cap",
+    header: "扣分项上限",
+    required: false,
+    width: 10,
+    note: "只在类别为扣分项的一级指标上填写：该部分合计最多扣多少分，如“倒扣分最多扣5分”填5；留空表示不设上限。",
+  },
   { field: "guidance", header: "考核要点", required: false, width: 40, note: "考核什么，向填报单位和评估员展示。" },
   { field: "criteria", header: "评分标准", required: false, width: 40, note: "如何得分、扣分。" },
   { field: "basis", header: "政策依据", required: false, width: 30, note: "出处条款，如“《中华人民共和国政府信息公开条例》第二十条”。" },
@@ -100,12 +117,21 @@ export const header = (f: Field): string => INDICATOR_COLUMNS.find((c) => c.fiel
 
 export const HELP_SHEET = "说明";
 
+/** What a refused indicator workbook is told about the file expected. */
+export const INDICATOR_FILE_HINTS: FileHints = {
+  file: "导出的指标体系 .xlsx 文件",
+  tooBig: "不是指标体系文件。",
+  use: "请使用系统导出的指标体系文件。",
+  header: "请使用系统导出的指标体系文件，保持第1行表头不变。",
+};
+
 export const INSTRUCTIONS = [
   "每个工作表是一套指标体系，工作表名称即单位类别名称（如“街道办事处”“区级部门”）；“说明”工作表不会被导入。",
   "第1行是表头，请勿修改；从第2行起每行一个指标。同一上级下的指标按行的先后顺序排列。",
   "导入时系统先检查所有行：只要有一处错误，就不会导入任何数据，并按 Excel 行号逐条列出错误原因。",
   "导入会整体替换所导入类别的指标体系，只能导入到草稿状态的考核年度；发布后的修改须在系统中以修订方式进行并说明理由。",
   "从系统导出的文件可直接修改后再导入；导出后原样导入，指标体系保持不变。",
+  "“设置”工作表（可选）为各单位类别单独设置政务公开权重、合格线、等次和加分门槛，每个类别一行；有“设置”工作表时，其中未列出的类别沿用考核年度的设置；没有“设置”工作表时，各类别原有的设置保持不变。",
 ];
 
 /** Excel sheet names: at most 31 characters, none of \ / ? * [ ] : */

@@ -61,6 +61,8 @@ interface ParsedRow {
   points: number;
   ruleType: RuleType | null;
   rule: LeafRule | null;
+  /** 扣分项上限 (top-level penalty nodes only; checked with the tree). */
+  cap: number | null;
   spec: Omit<IndicatorSpec, "children" | "rule" | "part" | "points" | "code" | "name" | "dimension">;
   /** Rule-parameter columns that hold something (for "parents take no rule"). */
   paramColumns: string[];
@@ -123,7 +125,13 @@ function parseRow(row: SheetRow, bad: (message: string) => void): ParsedRow | nu
   let part: Part | null = null;
   if (v.part) {
     part = parsePart(v.part);
-    if (!part) err(`类别“${v.part}”无效，只能填：基础、加分、否决`);
+    if (!part) err(`类别“${v.part}”无效，只能填：${Object.values(PART_LABELS).join("、")}`);
+  }
+  let cap: number | null = null;
+  if (v.cap) {
+    cap = numberOf(row, "cap");
+    if (cap === null) err(`扣分项上限“${v.cap}”不是数字`);
+    else if (cap <= 0) err("扣分项上限必须大于0（不设上限请留空）");
   }
   const points = numberOf(row, "points");
   if (!v.points) err("请填写分值");
@@ -176,6 +184,7 @@ function parseRow(row: SheetRow, bad: (message: string) => void): ParsedRow | nu
     points: points!,
     ruleType,
     rule,
+    cap,
     spec,
     paramColumns,
   };
@@ -382,6 +391,8 @@ export function sheetToSpecs(
     const part = topPart.get(p.code)!;
     if (level > 1 && p.part !== null && p.part !== part) bad(`类别只能在一级指标上设置；下级指标须留空或与一级指标相同（${PART_LABELS[part]}）`);
     const kids = children.get(p.code) ?? [];
+    // The cap of a penalty part is kept with the part's node, which has its deduction items below it.
+    if (p.cap !== null && (level > 1 || part !== "penalty" || kids.length === 0)) bad("扣分项上限只能填在类别为扣分项、且有下级指标的一级指标上");
     if (kids.length) {
       if (p.ruleType) bad("有下级指标的指标不能填写评分规则");
       else if (p.paramColumns.length) bad(`有下级指标的指标不能填写${p.paramColumns.join("、")}`);
@@ -391,12 +402,14 @@ export function sheetToSpecs(
       if (!p.ruleType) bad("末级指标须填写评分规则");
       else if (part === "veto" && p.ruleType !== "veto") bad("否决类指标的评分规则须为“单项否决”");
       else if (part !== "veto" && p.ruleType === "veto") bad("“单项否决”规则只能用于类别为否决的一级指标之下");
-      if (part !== "veto" && p.points <= 0) bad("评分指标的分值必须大于0");
+      else if (part === "penalty" && p.ruleType !== "deduction") bad("扣分项（倒扣分）指标的评分规则须为“扣分制”");
+      if (part !== "veto" && part !== "penalty" && p.points <= 0) bad("评分指标的分值必须大于0");
       if (p.rule?.type === "veto" && p.rule.scope !== undefined && !(levelOf.get(p.rule.scope) === 1 && topPart.get(p.rule.scope) === "base")) {
         bad(`否决范围“${p.rule.scope}”应为本工作表中类别为基础的一级指标编码（留空表示整体否决）`);
       }
     }
     if (part === "veto" && p.points !== 0) bad("否决类指标的分值须为0");
+    if (part === "penalty" && p.points !== 0) bad("扣分项（倒扣分）指标的分值须为0：在总分之外扣减，该部分最多扣多少分填在“扣分项上限”列");
   }
   if (problems.length) return { specs: [], problems: sorted(problems), warnings: [] };
 
@@ -405,6 +418,7 @@ export function sheetToSpecs(
       const spec: IndicatorSpec = { code: p.code, name: p.name, points: p.points };
       if (p.dimension) spec.dimension = p.dimension;
       if (parent === null) spec.part = p.part ?? "base";
+      if (parent === null && p.cap !== null) spec.cap = p.cap;
       const kids = build(p.code);
       if (kids.length) spec.children = kids;
       else if (p.rule) spec.rule = p.rule;

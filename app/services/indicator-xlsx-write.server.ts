@@ -1,8 +1,9 @@
 import ExcelJS from "exceljs";
 import { asc, eq } from "drizzle-orm";
 import type { Db, Tx } from "../../db/client";
-import { categories, indicatorSets } from "../../db/schema";
+import { categories, cycles, indicatorSets } from "../../db/schema";
 import type { NodePart as Part } from "../../scoring";
+import type { CategoryRules } from "../domain/category-rules";
 import { coverageSentence, coverageView } from "../domain/indicator-coverage";
 import {
   DIMENSIONS,
@@ -20,6 +21,7 @@ import {
 import type { CoverageGap } from "../domain/indicator-policy";
 import type { IndicatorSpec } from "../domain/indicator-spec";
 import { HELP_SHEET, INDICATOR_COLUMNS, INSTRUCTIONS, sheetNameFor, type Field } from "./indicator-xlsx-columns.server";
+import { settingsRows, SETTINGS_COLUMNS, SETTINGS_SHEET } from "./indicator-xlsx-settings.server";
 import { loadTree, toSpecs } from "./indicator-tree.server";
 
 /** Writing indicator sets as a workbook: one sheet per set, one row per node, and the 说明 sheet. */
@@ -52,6 +54,7 @@ function rowsOf(specs: readonly IndicatorSpec[]): Cell[][] {
         discretionMax: (rule?.type === "score" || rule?.type === "deduction") && rule.discretionMax !== undefined ? rule.discretionMax : null,
         designated: rule?.type === "score" ? (rule.designated ?? null) : null,
         vetoScope: rule?.type === "veto" ? (rule.scope ?? null) : null,
+        cap: level === 1 && n.cap !== undefined ? n.cap : null,
         guidance: n.guidance || null,
         criteria: n.criteria || null,
         basis: n.basis || null,
@@ -71,6 +74,8 @@ export interface ExportSet {
   specs: readonly IndicatorSpec[];
   /** The office's recorded reason for uncovered mandated dimensions (shown on the 说明 sheet). */
   coverageGap: CoverageGap | null;
+  /** The category's own settings (the 设置 sheet), if any. */
+  rules?: CategoryRules;
 }
 
 /** The 说明 sheet's lines on sets that leave mandated dimensions uncovered. */
@@ -103,6 +108,14 @@ export async function buildIndicatorWorkbook(sets: readonly ExportSet[], title: 
       sheet.getColumn(INDICATOR_COLUMNS.findIndex((c) => c.field === field) + 1).numFmt = "@";
     }
   }
+  const settings = settingsRows(sets);
+  if (settings.length > 0) {
+    const sheet = workbook.addWorksheet(SETTINGS_SHEET, { views: [{ state: "frozen", ySplit: 1 }] });
+    sheet.columns = SETTINGS_COLUMNS.map((c) => ({ header: c.header, width: c.width }));
+    sheet.getRow(1).font = { bold: true };
+    for (const cells of settings) sheet.addRow(cells.map((v) => (v === null ? undefined : v)));
+    sheet.getColumn(SETTINGS_COLUMNS.findIndex((c) => c.field === "gatePart") + 1).numFmt = "@";
+  }
   const help = workbook.addWorksheet(HELP_SHEET);
   help.columns = [
     { header: "列名", width: 12 },
@@ -111,6 +124,9 @@ export async function buildIndicatorWorkbook(sets: readonly ExportSet[], title: 
   ];
   help.getRow(1).font = { bold: true };
   for (const c of INDICATOR_COLUMNS) help.addRow([c.header, c.required ? "必须有此列" : "可选列", c.note]);
+  help.addRow([]);
+  help.addRow([`“${SETTINGS_SHEET}”工作表（可选）`]).font = { bold: true };
+  for (const c of SETTINGS_COLUMNS) help.addRow([c.header, c.required ? "必须有此列" : "可选列", c.note]);
   help.addRow([]);
   help.addRow(["导入须知"]).font = { bold: true };
   INSTRUCTIONS.forEach((line, i) => help.addRow([`${i + 1}.`, "", line]));
@@ -126,6 +142,7 @@ export async function buildIndicatorWorkbook(sets: readonly ExportSet[], title: 
 
 /** The sets of a cycle (all, or one category's) as ExportSets, in category order. */
 export function cycleExportSets(db: Db | Tx, cycleId: number, categoryId?: number): ExportSet[] {
+  const cycle = db.select({ settings: cycles.settings }).from(cycles).where(eq(cycles.id, cycleId)).get();
   return db
     .select({ id: indicatorSets.id, category: categories.name, categoryId: indicatorSets.categoryId, coverageGap: indicatorSets.coverageGap })
     .from(indicatorSets)
@@ -134,5 +151,10 @@ export function cycleExportSets(db: Db | Tx, cycleId: number, categoryId?: numbe
     .orderBy(asc(categories.sortOrder), asc(categories.id))
     .all()
     .filter((s) => categoryId === undefined || s.categoryId === categoryId)
-    .map((s) => ({ category: s.category, specs: toSpecs(loadTree(db, s.id)), coverageGap: s.coverageGap ?? null }));
+    .map((s) => ({
+      category: s.category,
+      specs: toSpecs(loadTree(db, s.id)),
+      coverageGap: s.coverageGap ?? null,
+      rules: cycle?.settings.categoryRules?.[String(s.categoryId)],
+    }));
 }

@@ -1,6 +1,7 @@
 import { and, asc, eq } from "drizzle-orm";
 import { getDb } from "../../db/client";
 import { categories, cycles, indicatorSets } from "../../db/schema";
+import type { CategoryRules } from "../domain/category-rules";
 import { cycleAllows } from "../domain/cycle-capabilities";
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
 import { uncoveredDimensions } from "../domain/indicator-policy";
@@ -10,6 +11,7 @@ import { categoryNameSchema, insertCategory } from "./categories.server";
 import { sheetNameFor } from "./indicator-xlsx-columns.server";
 import { readIndicatorWorkbook, type DataSheet } from "./indicator-xlsx-read.server";
 import { sheetToSpecs, type ImportProblem } from "./indicator-xlsx-rows.server";
+import { parseSettingsRow, SETTINGS_SHEET, type SettingsRow } from "./indicator-xlsx-settings.server";
 import { loadTree, replaceTree, toSpecs } from "./indicator-tree.server";
 
 /**
@@ -48,6 +50,48 @@ export type IndicatorImportResult =
       sets: { category: string; setId: number; nodes: number; warnings: string[] }[];
     }
   | { ok: false; message: string; problems: ImportProblem[] };
+
+/**
+ * The 设置 sheet's rows by data sheet name, checked: each names a sheet of the file once; a part
+ * gate names a top-level base node of that sheet. Rows for sheets not being imported are ignored.
+ */
+function settingsBySheet(
+  rows: readonly SettingsRow[],
+  sheets: readonly DataSheet[],
+  trees: readonly { sheet: DataSheet; specs: IndicatorSpec[]; problems: ImportProblem[] }[],
+  scale: number,
+): { rules: Map<string, CategoryRules>; problems: ImportProblem[] } {
+  const rules = new Map<string, CategoryRules>();
+  const problems: ImportProblem[] = [];
+  const firstRow = new Map<string, number>();
+  for (const row of rows) {
+    const bad = (message: string) => problems.push({ sheet: SETTINGS_SHEET, row: row.rowNumber, message });
+    const name = row.category.trim();
+    if (!name) {
+      bad("请填写单位类别");
+      continue;
+    }
+    const sheet = sheets.find((s) => s.name.trim() === name || s.name === sheetNameFor(name));
+    if (!sheet) {
+      bad(`单位类别“${name}”在本文件中没有指标体系工作表`);
+      continue;
+    }
+    const prev = firstRow.get(sheet.name);
+    if (prev !== undefined) {
+      bad(`单位类别“${name}”与第${prev}行重复`);
+      continue;
+    }
+    firstRow.set(sheet.name, row.rowNumber);
+    const tree = trees.find((t) => t.sheet === sheet);
+    // A sheet with problems has no tree to check a part gate against (its own problems are listed).
+    if (!tree || tree.problems.length > 0) continue;
+    const baseParts = tree.specs.filter((s) => (s.part ?? "base") === "base").map((s) => s.code);
+    const parsed = parseSettingsRow(row, { scale, baseParts });
+    if (!parsed.ok) parsed.problems.forEach(bad);
+    else if (Object.keys(parsed.rules).length > 0) rules.set(sheet.name, parsed.rules);
+  }
+  return { rules, problems };
+}
 
 const countNodes = (specs: readonly IndicatorSpec[]): number => specs.reduce((n, s) => n + 1 + countNodes(s.children ?? []), 0);
 
@@ -118,8 +162,10 @@ export async function importIndicators(
           .where(and(eq(indicatorSets.cycleId, cycle.id), eq(indicatorSets.categoryId, categoryId)))
           .get()?.gap ?? null)
       : null;
-  const checked = pairs.map((p) => ({ ...p, ...sheetToSpecs(p.sheet, scale, existingGap(p.category.id)) }));
-  const problems = checked.flatMap((c) => c.problems);
+  const trees = pairs.map((p) => ({ ...p, ...sheetToSpecs(p.sheet, scale, existingGap(p.category.id)) }));
+  const settings = read.settings === null ? null : settingsBySheet(read.settings, read.sheets, trees, scale);
+  const checked = trees.map((t) => ({ ...t, rules: settings?.rules.get(t.sheet.name) }));
+  const problems = [...checked.flatMap((c) => c.problems), ...(settings?.problems ?? [])];
   if (problems.length) {
     const rows = new Set(problems.map((p) => `${p.sheet}#${p.row}`)).size;
     return refuse(`未导入任何数据：发现 ${problems.length} 处错误（涉及 ${rows} 行），请按下列原因修改后重新导入。`, problems);
@@ -140,7 +186,8 @@ export async function importIndicators(
     const current = tx.select().from(cycles).where(eq(cycles.id, cycleRow.id)).get()!;
     if (!cycleAllows(current.status, "editSets")) throw new Error("cycle left draft during import");
     const now = new Date().toISOString();
-    return checked.map(({ category: named, specs, warnings }) => {
+    const categoryRules = { ...(current.settings.categoryRules ?? {}) };
+    const out = checked.map(({ category: named, specs, warnings, rules }) => {
       const category = named.id === null ? insertCategory(tx, actor, named.name) : { id: named.id, name: named.name };
       if (named.id === null) createdCategories.push(category.name);
       let set = tx
@@ -154,15 +201,29 @@ export async function importIndicators(
       // A reason recorded for dimensions the new tree covers no longer applies.
       const coverageGap = uncoveredDimensions(specs).length ? (set.coverageGap ?? null) : null;
       tx.update(indicatorSets).set({ updatedAt: now, coverageGap }).where(eq(indicatorSets.id, set.id)).run();
+      // With a 设置 sheet, each imported category has the settings it lists there (none: the cycle's).
+      const key = String(category.id);
+      const rulesBefore = categoryRules[key];
+      if (settings !== null) {
+        if (rules) categoryRules[key] = rules;
+        else delete categoryRules[key];
+      }
       writeAudit(tx, actor, {
         action: "indicator_set.import",
         entityType: "indicator_set",
         entityId: set.id,
-        before: before === null ? undefined : { nodes: before },
-        after: { cycleId: cycleRow.id, category: category.name, fileName, nodes: specs, coverageGap },
+        before: before === null ? undefined : settings === null ? { nodes: before } : { nodes: before, categoryRules: rulesBefore ?? null },
+        after: { cycleId: cycleRow.id, category: category.name, fileName, nodes: specs, coverageGap, ...(settings === null ? {} : { categoryRules: rules ?? null }) },
       });
       return { category: category.name, setId: set.id, nodes: countNodes(specs), warnings };
     });
+    if (settings !== null) {
+      const next = { ...current.settings };
+      if (Object.keys(categoryRules).length > 0) next.categoryRules = categoryRules;
+      else delete next.categoryRules;
+      tx.update(cycles).set({ settings: next, updatedAt: now }).where(eq(cycles.id, cycleRow.id)).run();
+    }
+    return out;
   });
   return { ok: true, cycleId: cycleRow.id, year: cycleRow.year, createdCycle, createdCategories, sets };
 }
