@@ -11,7 +11,7 @@ import { reloadConfig } from "../../app/config.server";
 import { findCycleByYear } from "../../app/services/cycles.server";
 import { packageSkeleton } from "../../app/services/indicator-package.server";
 import { closeDb, getDb } from "../../db/client";
-import { scorePackage, type LeafInput, type Results } from "../../scoring";
+import { scorePackage, type IndicatorNode, type LeafInput, type Results } from "../../scoring";
 import { makeTempDir } from "../helpers/data-dir";
 
 const exec = promisify(execFile);
@@ -56,7 +56,7 @@ describe("2020年泉州市鲤城区政务公开指数绩效考评标准表 (one 
     expect(stdout).toContain("区直单位：4 个指标");
     // The stored copy stops before the table reaches 100 points: the 32 points transcribed are scaled to 100.
     expect(pkg.format).toBe("zwgk-assessment/2");
-    expect(pkg.indicatorSets[0].indicators.map((n) => [n.id, n.points])).toEqual([["1", 10], ["2", 10], ["3", 6], ["4", 6]]);
+    expect((pkg.indicatorSets[0].indicators as IndicatorNode[]).map((n) => [n.id, n.points])).toEqual([["1", 10], ["2", 10], ["3", 6], ["4", 6]]);
 
     const r = score(pkg, "区直单位", [
       // 1: 超期公开 1×5 + 要素未规范 2×1 = 7 → 10−7 = 3; 2: 未及时公开 reported twice, one-time → 5 → 5;
