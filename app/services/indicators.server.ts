@@ -18,7 +18,7 @@ import {
   type CarryMode,
   type CycleStatus,
 } from "../../db/schema";
-import type { LeafRule } from "../../scoring";
+import type { NodePart } from "../../scoring";
 import { carryInput } from "../domain/indicator-carry";
 import { inputProblems } from "../domain/leaf-input-check";
 import { normalizeRule } from "../domain/indicator-format";
@@ -29,7 +29,7 @@ import type { FieldErrors } from "../utils/form.server";
 import { notFound } from "../utils/http.server";
 import type { AmendmentInput, NodeInput } from "../domain/indicator-form";
 import { CARRY_LABELS } from "../domain/indicator-form";
-import { checkStoredSet, loadTree, toSpecs } from "./indicator-tree.server";
+import { applyRuleColumn, checkStoredSet, loadTree, ruleColumn, toSpecs } from "./indicator-tree.server";
 
 /**
  * Operations on the nodes of an indicator set (指标体系). While the cycle is a draft they apply
@@ -159,11 +159,11 @@ function heightOf(s: Structure, id: number): number {
   return 1 + (kids.length ? Math.max(...kids.map((k) => heightOf(s, k.id))) : 0);
 }
 
-function specOf(row: NodeRow): IndicatorSpec {
+function specOf(row: NodeRow, hasChildren: boolean): IndicatorSpec {
   const spec: IndicatorSpec = { code: row.code, name: row.name, points: row.points };
   if (row.dimension) spec.dimension = row.dimension as IndicatorSpec["dimension"];
   if (row.parentId === null) spec.part = row.part;
-  if (row.rule) spec.rule = row.rule as unknown as LeafRule;
+  applyRuleColumn(spec, row.rule, hasChildren);
   if (row.guidance) spec.guidance = row.guidance;
   if (row.criteria) spec.criteria = row.criteria;
   if (row.basis) spec.basis = row.basis;
@@ -217,7 +217,7 @@ export function getNodeDetail(db: Reader, setId: number, nodeId: number): NodeDe
   const row = s.rows.get(nodeId);
   if (!row) throw notFound("该指标不存在。");
   const isLeaf = (s.children.get(nodeId) ?? []).length === 0;
-  return { nodeId, parentId: row.parentId, level: levelOf(s, nodeId), isLeaf, spec: specOf(row), dataCount: isLeaf ? dataCount(db, [nodeId]) : 0 };
+  return { nodeId, parentId: row.parentId, level: levelOf(s, nodeId), isLeaf, spec: specOf(row, !isLeaf), dataCount: isLeaf ? dataCount(db, [nodeId]) : 0 };
 }
 
 /** Where a node may be moved: the top level or any node of a level that leaves the subtree within three levels. */
@@ -321,7 +321,7 @@ function nodeValues(input: NodeInput, isTop: boolean, isLeaf: boolean) {
     dimension: input.dimension,
     part: isTop ? input.part : ("base" as const),
     points: input.points,
-    rule: isLeaf && input.rule ? (normalizeRule(input.rule) as unknown as Record<string, unknown>) : null,
+    rule: ruleColumn({ part: input.part, rule: input.rule && normalizeRule(input.rule), cap: input.cap ?? undefined }, isTop, isLeaf),
     guidance: input.guidance,
     criteria: input.criteria,
     basis: input.basis,
@@ -451,7 +451,7 @@ export function addNode(actor: Actor, cycleId: number, setId: number, position: 
     const adjustments = rebalance(tx, setId, [parentId]);
     assertStillValid(c);
     const summary = `新增指标“${row.code} ${row.name}”（${row.points}分）。${note}${describeAdjustments(adjustments)}`;
-    recordAmendment(c, row.id, null, null, { op: "add", node: specOf(row), ancestors: adjustments, summary });
+    recordAmendment(c, row.id, null, null, { op: "add", node: specOf(row, false), ancestors: adjustments, summary });
     return { ok: true, message: `修订已保存：${summary}`, nodeId: row.id };
   });
 }
@@ -497,9 +497,9 @@ export function updateNode(actor: Actor, cycleId: number, setId: number, nodeId:
     if (ruleChanged) parts.push("评分规则已修改");
     if (carried && carried.count > 0) parts.push(`已有${carried.count}条填报/评分数据按“${CARRY_LABELS[carry!].split("（")[0]}”处理`);
     const summary = `${parts.join("，")}。${describeAdjustments(adjustments)}`;
-    recordAmendment(c, nodeId, carried && carried.count > 0 ? carry : null, { node: specOf(before), data: carried?.before ?? [] }, {
+    recordAmendment(c, nodeId, carried && carried.count > 0 ? carry : null, { node: specOf(before, !isLeaf), data: carried?.before ?? [] }, {
       op: "update",
-      node: specOf(after),
+      node: specOf(after, !isLeaf),
       ancestors: adjustments,
       data: carried?.after ?? [],
       summary,
@@ -589,7 +589,7 @@ export function deleteNode(actor: Actor, cycleId: number, setId: number, nodeId:
     if (referenced(tx, ids)) {
       return fail({ _form: `指标“${row.code} ${row.name}”（或其下级指标）已有单位填报或评分数据，不能删除。` });
     }
-    const removed = ids.map((id) => specOf(s.rows.get(id)!));
+    const removed = ids.map((id) => specOf(s.rows.get(id)!, (s.children.get(id) ?? []).length > 0));
     // Children first (foreign keys point at the parent).
     for (const id of [...ids].reverse()) tx.delete(indicatorNodes).where(eq(indicatorNodes.id, id)).run();
     writeOrder(tx, (s.children.get(row.parentId) ?? []).filter((r) => r.id !== nodeId));
@@ -687,7 +687,7 @@ function planCarry(
   return { ok: true, count, rows, before: rows.map((r) => ({ ...r, after: undefined })), after: rows.map((r) => ({ ...r, before: undefined })) };
 }
 
-function rootPart(tx: Tx, row: NodeRow): "base" | "bonus" | "veto" {
+function rootPart(tx: Tx, row: NodeRow): NodePart {
   let current: NodeRow | undefined = row;
   while (current && current.parentId !== null) {
     current = tx.select().from(indicatorNodes).where(eq(indicatorNodes.id, current.parentId)).get();
