@@ -47,16 +47,17 @@ export function checkUrl(raw: string, allowPrivate: boolean): URL {
   return url;
 }
 
-/** Resolve a host name and check every address it resolves to (the check before a run, for a clear refusal). */
+/**
+ * Resolve a host name and check every address it resolves to (the check before a run, for a clear
+ * refusal). A name that does not resolve is not refused: the run records it as a failed visit.
+ */
 export async function checkHostResolves(url: URL, allowPrivate: boolean): Promise<void> {
   const host = url.hostname.replace(/^\[|\]$/g, "");
   if (net.isIP(host)) return;
-  let addresses: dns.LookupAddress[];
-  try {
-    addresses = await dns.promises.lookup(host, { all: true });
-  } catch {
-    throw new SiteCheckRefused(`无法解析域名“${host}”`);
-  }
+  const addresses = await dns.promises.lookup(host, { all: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOTFOUND" || error.code === "EAI_AGAIN" || error.code === "EAI_NONAME") return [];
+    throw error;
+  });
   for (const a of addresses) {
     const why = refusedAddress(a.address, allowPrivate);
     if (why) throw new SiteCheckRefused(`域名“${host}”解析到的地址不允许访问：${why}`, "address");

@@ -180,7 +180,11 @@ export function siteReport(homeUrl: string, checkedAt: Date, availability: Avail
     availability,
     columns: crawl.columns.map((c) => ({ url: c.url, kind: c.kind, newest: c.newest, ageDays: c.ageDays, empty: c.empty })),
     brokenLinks: broken.map((l) => ({ url: l.url, status: l.status, from: l.from })),
-    conditions: siteConditions({ home: crawl.home, availability, columns: crawl.columns, brokenLinks: broken, today: beijingToday(checkedAt), replyDays }),
+    conditions: siteConditions({ home: crawl.home, availability, columns: crawl.columns, brokenLinks: broken, today: beijingToday(checkedAt), replyDays }).map((c) => ({
+      code: c.code,
+      message: c.message,
+      url: c.url,
+    })),
   };
 }
 
