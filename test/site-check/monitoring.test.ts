@@ -14,7 +14,10 @@ import { auditLog, evidenceLinks, findings, siteCrawls, siteObservations, sitePr
 import { seedAccounts } from "../../seeds/demo/accounts";
 import { DEMO_UNITS } from "../../seeds/demo/district";
 import { useTempDataDir } from "../helpers/data-dir";
-import { assign, enterAll, loginAll } from "../helpers/evaluation-actions";
+import { assign, cookies, enterAll, loginAll } from "../helpers/evaluation-actions";
+import { makeRequest, run } from "../helpers/remix";
+import * as sitePage from "../../app/routes/site-checks._index";
+import * as unitPage from "../../app/routes/site-checks.units.$unitId";
 import { createCycle, type FixtureCycle } from "../helpers/evaluation-fixtures";
 import { startSiteFixture, type SiteFixture } from "../helpers/site-fixture";
 
@@ -72,7 +75,7 @@ const observationCount = () => db().select().from(siteObservations).all().length
 
 beforeAll(async () => {
   seedAccounts(db());
-  await loginAll(["admin", "eval-001"]);
+  await loginAll(["admin", "eval-001", "eval-002", "eval-003", "eval-004", "dept-001"]);
   site = await startSiteFixture({ failingHomeRequests: [3] });
   c = createCycle(2042, "evaluating", { submittedUnitCodes: DEMO_UNITS.map((u) => u.code) });
   office = sessionUser("admin");
@@ -189,5 +192,91 @@ describe("deciding proposals", () => {
     expect(db().select().from(siteProposals).where(eq(siteProposals.id, broken.id)).get()).toMatchObject({ status: "dismissed", reason: "外部链接由上级网站维护，不属于本单位" });
     expect(db().select().from(findings).all().length).toBe(findingsBefore);
     expect(db().select().from(auditLog).where(eq(auditLog.action, "sitecheck.proposal.dismiss")).all()).toHaveLength(1);
+  });
+});
+
+describe("网站检查 pages", () => {
+  const get = (user: string) => run(sitePage.loader, makeRequest(`/site-checks?cycle=${c.year}`, { cookie: cookies[user] }));
+  const post = (user: string, form: Record<string, string>) => run(sitePage.action, makeRequest(`/site-checks?cycle=${c.year}`, { cookie: cookies[user], form }));
+  const report = (user: string, query = "") =>
+    run(unitPage.loader, makeRequest(`/site-checks/units/${unit.unitId}?cycle=${c.year}${query}`, { cookie: cookies[user] }), { unitId: String(unit.unitId) });
+
+  it("shows the office the progress and every proposal; an inspector only their units'; a department is refused", async () => {
+    const office = await get("admin");
+    expect(office.status).toBe(200);
+    expect(office.data.page.progress).toMatchObject({ state: "running", visitsDone: 3, crawlsDone: 1, proposed: 8 });
+    expect(office.data.page.proposals).toHaveLength(8);
+    expect((await get(unit.inspector.username)).data.page.proposals).toHaveLength(8);
+    expect((await get(outsider.username)).data.page.proposals).toEqual([]);
+    expect((await get("dept-001")).status).toBe(403);
+    expect((await post(outsider.username, { intent: "window" })).status).toBe(403);
+  });
+
+  it("refuses a website address that is not http(s), and a dismissal without a reason", async () => {
+    const bad = await post("admin", { intent: "website", unitId: String(unit.unitId), name: "错误网站", url: "ftp://example.gov.cn/" });
+    expect(bad.status).toBe(400);
+    expect(bad.data.fieldErrors.url).toContain("只能检查 http 或 https 网址");
+    const open = db().select().from(siteProposals).where(eq(siteProposals.status, "proposed")).all()[0];
+    const noReason = await post(unit.inspector.username, { intent: "dismiss", proposalId: String(open.id), reason: " " });
+    expect(noReason.status).toBe(400);
+    expect(noReason.data.fieldErrors.reason).toBe("请填写不予采纳的理由");
+    expect(db().select().from(siteProposals).where(eq(siteProposals.id, open.id)).get()!.status).toBe("proposed");
+  });
+
+  it("the office maps broken links to a fault in the settings form; the inspector confirms one on the page", async () => {
+    const w = windowOf(db(), c.cycleId)!;
+    const form: Record<string, string> = { intent: "window", cycleId: String(c.cycleId), version: String(w.version), allowPrivate: "on", batchId: String(w.batchId) };
+    const settings = windowForm();
+    Object.assign(form, {
+      startsAt: beijingDateTimeLocal(T0),
+      endsAt: beijingDateTimeLocal(T0 + 24 * HOUR),
+      visitsPerDay: "4",
+      timeoutSeconds: "2",
+      depth: "1",
+      pageBudget: "100",
+      perHostPerSecond: "20",
+      userAgent: settings.userAgent,
+      replyDays: "90",
+      "node_column-stale": "1.2",
+      "fault_column-stale": "late",
+      "node_broken-link": "1.2",
+      "fault_broken-link": "error",
+    });
+    for (const [k, v] of Object.entries(settings.freshnessDays)) form[`fresh_${k}`] = String(v);
+    const saved = await post("admin", form);
+    expect(saved.data).toMatchObject({ ok: true, notice: "监测设置已保存。" });
+    const broken = db().select().from(siteProposals).where(and(eq(siteProposals.code, "broken-link"), eq(siteProposals.status, "proposed"))).all()[0];
+    const confirmed = await post(unit.inspector.username, { intent: "confirm", proposalId: String(broken.id) });
+    expect(confirmed.data).toMatchObject({ ok: true, notice: "已确认，检查发现已转为抽查发现。" });
+    const finding = db().select().from(findings).where(eq(findings.id, db().select().from(siteProposals).where(eq(siteProposals.id, broken.id)).get()!.findingId!)).get()!;
+    expect(finding).toMatchObject({ faultCode: "error", count: 1 });
+    expect(finding.description).toContain(`站内链接不可用（HTTP 404），所在页面：${site.home}`);
+  });
+
+  it("shows the unit's report to the office and its inspector (not to others), with snapshots to download as plain text", async () => {
+    expect((await report(outsider.username)).status).toBe(403);
+    expect((await report("dept-001")).status).toBe(403);
+    const r = await report(unit.inspector.username);
+    expect(r.status).toBe(200);
+    const s = r.data.report.websites[0];
+    expect(s.availability).toEqual({ visits: 3, failures: 1, failureShare: 1 / 3 });
+    expect(s.columns.map((col: { kind: string; empty: boolean }) => [col.kind, col.empty])).toEqual([
+      ["通知公告", false],
+      ["政策文件", true],
+      ["互动回应", false],
+    ]);
+    expect(s.brokenInternal.map((l: { url: string; statusText: string }) => [l.url, l.statusText])).toEqual([
+      [`${site.base}/missing.html`, "HTTP 404"],
+      [`${site.base}/news/deep-missing.html`, "HTTP 404"],
+    ]);
+    expect(s.brokenExternal.map((l: { url: string }) => l.url)).toEqual([site.external]);
+    expect(r.data.report.proposals.map((p: { status: string }) => p.status).sort()).toEqual(["confirmed", "confirmed", "dismissed", "proposed", "proposed", "proposed", "proposed", "proposed"]);
+    const notices = s.snapshots.find((o: { url: string }) => o.url === `${site.base}/notices/`);
+    const file = await report("admin", `&snapshot=${notices.id}`);
+    expect(file.status).toBe(200);
+    expect(file.headers.get("Content-Type")).toBe("text/plain; charset=utf-8");
+    expect(file.headers.get("Content-Disposition")).toContain("attachment");
+    expect(file.data).toContain("关于开展安全检查的通知");
+    expect((await report(outsider.username, `&snapshot=${notices.id}`)).status).toBe(403);
   });
 });

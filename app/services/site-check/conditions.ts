@@ -87,10 +87,14 @@ export function siteConditions(input: { home: HomeFinding; availability: Availab
     }
   }
   for (const l of input.brokenLinks) {
-    const what = typeof l.status === "number" ? `HTTP ${l.status}` : BROKEN_LABELS[l.status];
-    out.push({ code: "broken-link", url: l.url, message: `${l.external ? "外部链接" : "站内链接"}不可用（${what}），所在页面：${l.from}` });
+    out.push({ code: "broken-link", url: l.url, message: `${l.external ? "外部链接" : "站内链接"}不可用（${brokenStatusText(l.status)}），所在页面：${l.from}` });
   }
   return out;
+}
+
+/** A broken link's status in words: "HTTP 404", "超时无响应", … */
+export function brokenStatusText(status: BrokenLink["status"]): string {
+  return typeof status === "number" ? `HTTP ${status}` : BROKEN_LABELS[status];
 }
 
 const BROKEN_LABELS: Record<FetchError, string> = {

@@ -9,6 +9,8 @@ import type { SessionUser } from "../../utils/auth.server";
 import { beijingToday, formatBeijingTime } from "../../utils/beijing-time";
 import { assertEvaluationOpen, getCycle, getUnit, setFor, type Reader } from "../evaluation-context.server";
 import { insertFinding } from "../spot-checks.server";
+import { brokenStatusText } from "./conditions";
+import type { FetchError } from "./http-fetch.server";
 import { CONDITION_LABELS, type ConditionCode } from "./rules";
 import { windowOf, type WindowRow } from "./windows.server";
 
@@ -24,24 +26,15 @@ export type ProposalRow = typeof siteProposals.$inferSelect;
 type ObservationRow = typeof siteObservations.$inferSelect;
 
 /** May this user decide (and so see) the proposals of this unit in this window? */
-function mayDecide(db: Reader, user: SessionUser, w: WindowRow, unitId: number): boolean {
+export function mayDecide(db: Reader, user: SessionUser, w: WindowRow, unitId: number): boolean {
   if (user.role === "office") return true;
   return w.batchId !== null && can(db, user, "write", { kind: "spotCheck", batchId: w.batchId, unitId });
 }
 
-const ERROR_LABELS: Record<string, string> = {
-  timeout: "超时无响应",
-  "dns-error": "域名无法解析",
-  "connection-error": "无法连接",
-  "address-refused": "地址不允许访问",
-  "too-many-redirects": "重定向次数过多",
-  "bad-redirect": "重定向地址无效",
-};
-
 /** What an observation shows, in words: "HTTP 200" or the failure. */
 export function observationOutcome(o: Pick<ObservationRow, "status" | "error">): string {
-  if (o.error) return ERROR_LABELS[o.error] ?? o.error;
-  return `HTTP ${o.status}`;
+  // The job writes only the fetcher's error kinds (FetchError) into `error`.
+  return brokenStatusText(o.error ? (o.error as FetchError) : (o.status ?? 0));
 }
 
 export function conditionLabel(code: string): string {
