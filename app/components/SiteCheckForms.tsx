@@ -92,6 +92,9 @@ export function WebsiteEditor({ websites, units, errors: e, year }: { websites: 
   return (
     <section className="card" aria-labelledby="sites-h">
       <h2 id="sites-h">单位网站和重点栏目</h2>
+      <p>
+        <Link to="/site-checks/import">从 Excel 批量导入</Link> · <a href="/site-checks/websites.xlsx" download>导出为 Excel</a>
+      </p>
       {websites.length === 0 ? <p className="muted">尚未登记单位网站。</p> : null}
       {websites.map((w) => (
         <div key={w.id}>

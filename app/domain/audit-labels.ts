@@ -77,6 +77,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "synthetic.seed": "生成模拟数据",
   "sitecheck.website.create": "登记单位网站",
   "sitecheck.website.delete": "删除单位网站",
+  "sitecheck.website.import": "批量导入单位网站",
   "sitecheck.column.create": "登记网站栏目",
   "sitecheck.column.delete": "删除网站栏目",
   "sitecheck.window.save": "设置网站检查监测周期",
