@@ -1,4 +1,5 @@
 import { and, count, desc, eq, inArray, isNotNull } from "drizzle-orm";
+import PQueue from "p-queue";
 import type { Db } from "../../../db/client";
 import { cycles, siteCheckWindows, siteCrawls, siteObservations, siteProposals } from "../../../db/schema";
 import { cycleAllows } from "../../domain/cycle-capabilities";
@@ -178,26 +179,62 @@ export interface JobRun {
   proposals: number;
 }
 
-/** One run of the job at `now` (see the file comment). */
-export async function runSiteCheckJobs(db: Db, now: Date): Promise<JobRun> {
-  const run: JobRun = { visits: 0, crawls: 0, proposals: 0 };
-  const windows = db
+/** The windows under way at `now`: begun, of a cycle whose evaluation is open. */
+function activeWindows(db: Db, now: Date): WindowRow[] {
+  return db
     .select({ w: siteCheckWindows, status: cycles.status })
     .from(siteCheckWindows)
     .innerJoin(cycles, eq(cycles.id, siteCheckWindows.cycleId))
     .all()
-    .filter((r) => cycleAllows(r.status, "evaluate") && Date.parse(r.w.startsAt) <= now.getTime());
-  for (const { w } of windows) {
+    .filter((r) => cycleAllows(r.status, "evaluate") && Date.parse(r.w.startsAt) <= now.getTime())
+    .map((r) => r.w);
+}
+
+/** Websites visited at once (each host keeps its own pace). */
+const VISIT_CONCURRENCY = 8;
+
+/** The availability visits due at `now`, several websites at a time. */
+export async function runSiteVisits(db: Db, now: Date): Promise<number> {
+  let visits = 0;
+  for (const w of activeWindows(db, now)) {
+    if (now.getTime() >= Date.parse(w.endsAt)) continue;
     const pacer = new HostPacer(w.perHostPerSecond);
-    const open = now.getTime() < Date.parse(w.endsAt);
+    const queue = new PQueue({ concurrency: VISIT_CONCURRENCY });
     for (const site of windowWebsites(db, w)) {
       if (websiteRefusal(site, w)) continue;
-      if (open && (await visitIfDue(db, w, site, now, pacer))) run.visits++;
+      void queue.add(async () => {
+        if (await visitIfDue(db, w, site, now, pacer)) visits++;
+      });
+    }
+    await queue.onIdle();
+  }
+  return visits;
+}
+
+/** The crawls not yet made, and at a window's end its proposals. */
+export async function runSiteCrawls(db: Db, now: Date): Promise<{ crawls: number; proposals: number }> {
+  const run = { crawls: 0, proposals: 0 };
+  for (const w of activeWindows(db, now)) {
+    const pacer = new HostPacer(w.perHostPerSecond);
+    for (const site of windowWebsites(db, w)) {
+      if (websiteRefusal(site, w)) continue;
       if (await crawlIfNotDone(db, w, site, now, pacer)) run.crawls++;
-      if (!open) run.proposals += propose(db, w, site, now);
+      if (now.getTime() >= Date.parse(w.endsAt)) run.proposals += propose(db, w, site, now);
     }
   }
   return run;
+}
+
+export interface JobRun {
+  visits: number;
+  crawls: number;
+  proposals: number;
+}
+
+/** One run of the whole job at `now`: the visits due, then the crawls and proposals. */
+export async function runSiteCheckJobs(db: Db, now: Date): Promise<JobRun> {
+  const visits = await runSiteVisits(db, now);
+  return { visits, ...(await runSiteCrawls(db, now)) };
 }
 
 export interface WindowProgress {
@@ -231,24 +268,29 @@ export function windowProgress(db: Db, w: WindowRow, now = new Date()): WindowPr
 }
 
 /**
- * The server's timer (started once by bootstrap): runs the job every minute, never two runs at
- * once. An unexpected error is logged and the next tick tries again.
+ * The server's timers (started once by bootstrap): every minute the visits due, and — on their own
+ * loop, so a long crawl never delays a visit — the crawls and proposals; neither runs twice at once.
+ * An unexpected error is logged and the next tick tries again.
  */
 export function startSiteCheckTimer(db: () => Db): () => void {
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
-      await runSiteCheckJobs(db(), new Date());
-    } catch (error) {
-      console.error(`网站检查任务出错：${error instanceof Error ? (error.stack ?? error.message) : error}`);
-    } finally {
-      running = false;
-    }
+  const loop = (name: string, work: (now: Date) => Promise<unknown>) => {
+    let running = false;
+    const tick = async () => {
+      if (running) return;
+      running = true;
+      try {
+        await work(new Date());
+      } catch (error) {
+        console.error(`网站检查${name}出错：${error instanceof Error ? (error.stack ?? error.message) : error}`);
+      } finally {
+        running = false;
+      }
+    };
+    const timer = setInterval(tick, 60_000);
+    timer.unref();
+    void tick();
+    return timer;
   };
-  const timer = setInterval(tick, 60_000);
-  timer.unref();
-  void tick();
-  return () => clearInterval(timer);
+  const timers = [loop("访问", (now) => runSiteVisits(db(), now)), loop("栏目与链接检查", (now) => runSiteCrawls(db(), now))];
+  return () => timers.forEach((t) => clearInterval(t));
 }
