@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { CyclePicker } from "../components/CyclePicker";
 import { contentDisposition } from "../services/evidence.server";
 import { evaluationCycles, pickCycle } from "../services/evaluation-context.server";
+import { unitSiteReportPdf } from "../services/site-check/report-pdf.server";
 import { unitSiteReport, unitSnapshot } from "../services/site-check/site-check-pages.server";
 import { requireAccess } from "../utils/auth.server";
 import { getDb } from "../utils/db.server";
@@ -10,7 +11,10 @@ import { notFound, parseId, throwAsResponse } from "../utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "单位网站检查报告 - 政务公开绩效考核平台" }];
 
-/** A unit's website-check report; `?snapshot=<observation id>` downloads that page's HTML snapshot as plain text. */
+/**
+ * A unit's website-check report; `?format=pdf` downloads it as PDF, `?snapshot=<observation id>`
+ * that page's HTML snapshot as plain text.
+ */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireAccess(request, "read", "spotCheck");
   const db = getDb();
@@ -30,7 +34,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         },
       });
     }
-    return { cycles: evaluationCycles(db).map((c) => ({ id: c.id, year: c.year })), report: unitSiteReport(db, user, cycle, unitId) };
+    const report = unitSiteReport(db, user, cycle, unitId);
+    if (search.get("format") === "pdf") {
+      return new Response(new Uint8Array(await unitSiteReportPdf(report)), {
+        headers: {
+          "Content-Type": "application/pdf",
+          "Content-Disposition": contentDisposition("attachment", `${cycle.year}年度${report.unit.name}网站检查报告.pdf`),
+          "Cache-Control": "no-store",
+        },
+      });
+    }
+    return { cycles: evaluationCycles(db).map((c) => ({ id: c.id, year: c.year })), report };
   } catch (error) {
     throwAsResponse(error);
   }
@@ -47,7 +61,10 @@ export default function UnitSiteReport() {
       </h1>
       <CyclePicker cycles={cycles} current={r.cycle} />
       <p>
-        <Link to={`/site-checks?cycle=${r.cycle.year}`}>返回网站检查</Link>
+        <Link to={`/site-checks?cycle=${r.cycle.year}`}>返回网站检查</Link> ·{" "}
+        <a href={`?cycle=${r.cycle.year}&format=pdf`} download>
+          下载PDF
+        </a>
       </p>
       {!r.window ? (
         <p className="muted">本年度尚未设置网站检查监测周期。</p>

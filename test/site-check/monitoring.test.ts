@@ -16,6 +16,7 @@ import { DEMO_UNITS } from "../../seeds/demo/district";
 import { useTempDataDir } from "../helpers/data-dir";
 import { assign, cookies, enterAll, loginAll } from "../helpers/evaluation-actions";
 import { makeRequest, run } from "../helpers/remix";
+import { pdfText } from "../helpers/pdf-text";
 import * as sitePage from "../../app/routes/site-checks._index";
 import * as unitPage from "../../app/routes/site-checks.units.$unitId";
 import { createCycle, type FixtureCycle } from "../helpers/evaluation-fixtures";
@@ -278,5 +279,16 @@ describe("网站检查 pages", () => {
     expect(file.headers.get("Content-Disposition")).toContain("attachment");
     expect(file.data).toContain("关于开展安全检查的通知");
     expect((await report(outsider.username, `&snapshot=${notices.id}`)).status).toBe(403);
+  });
+
+  it("gives the unit's report as PDF with the same content", async () => {
+    const res = (await unitPage.loader({ request: makeRequest(`/site-checks/units/${unit.unitId}?cycle=${c.year}&format=pdf`, { cookie: cookies.admin }), params: { unitId: String(unit.unitId) }, context: {} })) as Response;
+    expect(res.headers.get("Content-Type")).toBe("application/pdf");
+    const text = (await pdfText(new Uint8Array(await res.arrayBuffer()))).replace(/\s+/g, "");
+    expect(text).toContain("网站检查报告");
+    expect(text).toContain("访问3次，失败1次（33.33%）");
+    expect(text).toContain("栏目不更新");
+    expect(text).toContain("外部链接由上级网站维护，不属于本单位");
+    expect((await report(outsider.username, "&format=pdf")).status).toBe(403);
   });
 });
