@@ -93,6 +93,17 @@ describe("website checker", () => {
   });
 });
 
+describe("per-host pace", () => {
+  it("a request waiting for its host's pace is not counted as a timeout", async () => {
+    // One request a second to the host and a 500 ms timeout: the second waits about a second before it is sent.
+    const pacer = new HostPacer(1);
+    const slowPaced = { ...settings, timeoutMs: 500 };
+    const [first, second] = await Promise.all([fetchPage(`${site.base}/news/`, slowPaced, pacer), fetchPage(`${site.base}/notices/`, slowPaced, pacer)]);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect([first.error, second.error]).toEqual([null, null]);
+  });
+});
+
 describe("address guard", () => {
   it("refuses a private or loopback address when the allowance is off, before anything is fetched", () => {
     const before = site.homeRequests();

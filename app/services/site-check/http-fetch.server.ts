@@ -120,11 +120,21 @@ function requestOnce(url: URL, settings: FetchSettings, deadline: number, signal
   });
 }
 
-/** GET `raw` within the settings (the URL must already have passed `checkUrl`). */
+/**
+ * GET `raw` within the settings (the URL must already have passed `checkUrl`). The deadline starts
+ * when the first request is actually sent — not while it waits for its host's pace — so a request
+ * queued behind others to the same host is never counted as a timeout.
+ */
 export async function fetchPage(raw: string, settings: FetchSettings, pacer: HostPacer): Promise<FetchOutcome> {
-  const deadline = Date.now() + settings.timeoutMs;
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), settings.timeoutMs);
+  let deadline: number | null = null;
+  let timer: NodeJS.Timeout | undefined;
+  const startClock = () => {
+    if (deadline !== null) return deadline;
+    timer = setTimeout(() => controller.abort(), settings.timeoutMs);
+    deadline = Date.now() + settings.timeoutMs;
+    return deadline;
+  };
   const outcome = (finalUrl: string, fields: Partial<FetchOutcome>): FetchOutcome => ({
     url: raw,
     finalUrl,
@@ -142,7 +152,7 @@ export async function fetchPage(raw: string, settings: FetchSettings, pacer: Hos
       let answer: Hop;
       try {
         const target = current;
-        answer = await pacer.run(target.host, () => requestOnce(target, settings, deadline, controller.signal));
+        answer = await pacer.run(target.host, () => requestOnce(target, settings, startClock(), controller.signal));
       } catch (error) {
         const timedOut = controller.signal.aborted || (error as NodeJS.ErrnoException)?.code === "ETIMEDOUT";
         return outcome(current.href, { error: timedOut ? "timeout" : errorKind(error) });
