@@ -16,6 +16,7 @@ export const NAVIGATION: Record<Role, NavItem[]> = {
     { to: "/dashboard", label: "领导看板" },
     EVALUATION_NAV.assignments,
     EVALUATION_NAV.spotChecks,
+    { to: "/site-checks", label: "网站检查" },
     EVALUATION_NAV.rectifications,
     EVALUATION_NAV.appeals,
     { to: "/admin/units", label: "单位管理" },
@@ -33,7 +34,7 @@ export const NAVIGATION: Record<Role, NavItem[]> = {
     EVALUATION_NAV.appeals,
     EVALUATION_NAV.rectifications,
   ],
-  evaluator: [{ to: "/", label: "首页" }, EVALUATION_NAV.queue, EVALUATION_NAV.rectifications],
+  evaluator: [{ to: "/", label: "首页" }, EVALUATION_NAV.queue, { to: "/site-checks", label: "网站检查" }, EVALUATION_NAV.rectifications],
   leader: [
     { to: "/", label: "首页" },
     { to: "/cycles", label: "考核年度" },

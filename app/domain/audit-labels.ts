@@ -76,6 +76,14 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "results.public.enable": "启用公开通报",
   "results.public.disable": "关闭公开通报",
   "synthetic.seed": "生成模拟数据",
+  "sitecheck.website.create": "登记单位网站",
+  "sitecheck.website.delete": "删除单位网站",
+  "sitecheck.website.import": "批量导入单位网站",
+  "sitecheck.column.create": "登记网站栏目",
+  "sitecheck.column.delete": "删除网站栏目",
+  "sitecheck.window.save": "设置网站检查监测周期",
+  "sitecheck.proposal.confirm": "确认网站检查发现",
+  "sitecheck.proposal.dismiss": "不予采纳网站检查发现",
 };
 
 export const AUDIT_ENTITY_TYPE_LABELS: Record<string, string> = {
@@ -101,6 +109,10 @@ export const AUDIT_ENTITY_TYPE_LABELS: Record<string, string> = {
   rectification: "整改",
   appeal: "复核申请",
   notification_settings: "消息提醒设置",
+  unit_website: "单位网站",
+  website_column: "网站栏目",
+  site_check_window: "网站检查监测周期",
+  site_proposal: "网站检查发现",
 };
 
 /** The Chinese name of an action; a code not named here is shown as the code itself, marked. */

@@ -3,7 +3,7 @@ import { DomainError } from "../domain/domain-error";
 import { cycleAllows } from "../domain/cycle-capabilities";
 import { can, may } from "../policy.server";
 import { z } from "zod";
-import type { Db } from "../../db/client";
+import type { Db, Tx } from "../../db/client";
 import { categories, evidenceFiles, evidenceLinks, findings, rectifications, spotCheckBatches, spotCheckUnits, units, users } from "../../db/schema";
 import { newSeed } from "../domain/prng";
 import { drawSpotCheck, type SpotCheckDraw, type SpotInspector, type SpotUnit } from "../domain/spotcheck-draw";
@@ -301,23 +301,26 @@ function findingValues(input: FindingInput) {
 }
 
 export function recordFinding(db: Db, actor: Actor, user: SessionUser, batchId: number, input: FindingInput): number {
-  return mutate(db, (tx) => {
-    const batch = getBatch(tx, batchId);
-    assertEvaluationOpen(getCycle(tx, batch.cycleId));
-    checkFindingTarget(tx, user, batch, input);
-    const at = new Date().toISOString();
-    const row = tx
-      .insert(findings)
-      .values({ batchId, cycleId: batch.cycleId, inspectorId: actor.id, ...findingValues(input), createdAt: at, updatedAt: at })
-      .returning()
-      .get();
-    writeAudit(tx, actor, { action: "spotcheck.finding.create", entityType: "finding", entityId: row.id, after: row });
-    if (row.requiresRectification) {
-      const r = tx.insert(rectifications).values({ findingId: row.id }).returning().get();
-      writeAudit(tx, actor, { action: "rectification.create", entityType: "rectification", entityId: r.id, after: r });
-    }
-    return row.id;
-  });
+  return mutate(db, (tx) => insertFinding(tx, actor, user, batchId, input));
+}
+
+/** Record a finding inside the caller's transaction (a confirmed website-check proposal becomes one). */
+export function insertFinding(tx: Tx, actor: Actor, user: SessionUser, batchId: number, input: FindingInput): number {
+  const batch = getBatch(tx, batchId);
+  assertEvaluationOpen(getCycle(tx, batch.cycleId));
+  checkFindingTarget(tx, user, batch, input);
+  const at = new Date().toISOString();
+  const row = tx
+    .insert(findings)
+    .values({ batchId, cycleId: batch.cycleId, inspectorId: actor.id, ...findingValues(input), createdAt: at, updatedAt: at })
+    .returning()
+    .get();
+  writeAudit(tx, actor, { action: "spotcheck.finding.create", entityType: "finding", entityId: row.id, after: row });
+  if (row.requiresRectification) {
+    const r = tx.insert(rectifications).values({ findingId: row.id }).returning().get();
+    writeAudit(tx, actor, { action: "rectification.create", entityType: "rectification", entityId: r.id, after: r });
+  }
+  return row.id;
 }
 
 /** Edit a finding; `version` from the form — a stale one is refused (two inspectors never overwrite each other). */
