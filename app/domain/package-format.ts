@@ -26,6 +26,8 @@ function nodeNeedsV2(n: IndicatorNode): boolean {
       return r.discretionMax !== undefined || r.faults.some((f) => f.max !== undefined || f.once !== undefined);
     case "veto":
       return r.scope !== undefined;
+    case "checklist":
+      return true;
     default:
       return false;
   }
