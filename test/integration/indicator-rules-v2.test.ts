@@ -7,7 +7,7 @@ import { loadTree } from "../../app/services/indicator-tree.server";
 import { packageSkeleton } from "../../app/services/indicator-package.server";
 import { getDb } from "../../db/client";
 import { auditLog, categories, cycles, indicatorNodes, users } from "../../db/schema";
-import { validatePackage } from "../../scoring";
+import { validatePackage, type IndicatorNode } from "../../scoring";
 import { seedAccounts } from "../../seeds/demo/accounts";
 import { useTempDataDir } from "../helpers/data-dir";
 import { makeRequest, run, sessionCookieFor } from "../helpers/remix";
@@ -178,7 +178,7 @@ describe("the package and the preview follow the rules", () => {
     expect(pkg.format).toBe("zwgk-assessment/2");
     const set = pkg.indicatorSets.find((s) => s.category === "区级部门")!;
     expect([set.opennessWeightPct, set.passMark, set.bonusGate]).toEqual([4, 70, { value: 20, comparison: "gte", part: "1" }]);
-    expect(set.indicators.find((n) => n.id === "P")).toMatchObject({ part: "penalty", cap: 5, points: 0 });
+    expect((set.indicators as IndicatorNode[]).find((n) => n.id === "P")).toMatchObject({ part: "penalty", cap: 5, points: 0 });
     const checked = validatePackage(pkg);
     expect(checked.ok ? [] : checked.errors).toEqual([]);
   });
