@@ -62,7 +62,7 @@ describe("the rule language in the indicator editor", () => {
     await page.getByTestId("live-check").filter({ hasText: "酌情扣分上限9不能超过指标分值4" }).waitFor();
     await page.getByLabel("酌情扣分上限（可留空）").fill("2");
     await save("1.2");
-    await expect(page.getByRole("table", { name: "指标树" }).getByRole("row").filter({ hasText: "栏目内容缺失每处扣0.5分，最多扣2分；未编制目录一次性扣1分" }).count()).resolves.toBe(1);
+    await page.getByRole("table", { name: "指标树" }).getByRole("row").filter({ hasText: "栏目内容缺失每处扣0.5分，最多扣2分；未编制目录一次性扣1分" }).waitFor();
 
     // Rules 2 (酌情给分) and 7: a score leaf scored at discretion, from a designated source.
     await edit("2.4");
@@ -127,8 +127,8 @@ describe("the rule language in the indicator editor", () => {
     await rules.filter({ hasText: "政务公开工作分值权重不得低于4%" }).waitFor();
     await page.getByLabel("政务公开工作分值权重（%）").fill("4");
     await rules.filter({ hasText: "本类别政务公开工作分值权重为4%，绩效贡献按此折算" }).waitFor();
-    await page.getByLabel("依据").selectOption("1");
-    await page.getByLabel("比较").selectOption("gte");
+    await page.getByLabel("门槛依据").selectOption("1");
+    await page.getByLabel("门槛比较方式").selectOption("gte");
     await page.getByLabel("门槛分数").fill("20");
     await rules.filter({ hasText: "加分仅在“1 信息公开”部分得分不低于20分时计入" }).waitFor();
     await page.getByRole("button", { name: "保存类别考核设置" }).click();
