@@ -122,14 +122,28 @@ export function withGeneratedCodes<T extends { code: string }>(faults: readonly 
   });
 }
 
-/** 扣分项 "code:label:points; …" */
+/**
+ * 扣分项 "code:label:points; …", a fault's own bound after its points: “miss:栏目内容缺失:0.5（最多扣2分）”
+ * (max), “nodir:未编制目录:1（只扣一次）” (once).
+ */
 export function formatFaults(faults: readonly Fault[]): string {
-  return faults.map((f) => `${f.code}:${f.label}:${formatNumber(f.points)}`).join("; ");
+  return faults.map((f) => `${f.code}:${f.label}:${formatNumber(f.points)}${faultBound(f)}`).join("; ");
 }
+
+function faultBound(f: Fault): string {
+  if (f.once) return "（只扣一次）";
+  return f.max === undefined ? "" : `（最多扣${formatNumber(f.max)}分）`;
+}
+
+/** “0.5”, “0.5（最多扣2分）” (also “(最多2)”), “1（只扣一次）” (also “(一次)”). */
+const FAULT_POINTS_RE = /^\s*([^（(]*?)\s*(?:[（(]\s*(?:(只扣一次|一次性?)|最多扣?\s*([^分）)]*?)\s*分?)\s*[）)])?\s*$/;
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
-/** Reads “代码:名称:每次扣分” or, without a code, “名称:每次扣分” (the code is then generated). */
+/**
+ * Reads “代码:名称:每次扣分” or, without a code, “名称:每次扣分” (the code is then generated), the
+ * points optionally followed by the fault's own bound: “（最多扣2分）” or “（只扣一次）”.
+ */
 export function parseFaults(text: string): Parsed<Fault[]> {
   const out: Fault[] = [];
   for (const [i, item] of splitItems(text).entries()) {
@@ -137,10 +151,19 @@ export function parseFaults(text: string): Parsed<Fault[]> {
     if (!first) return { ok: false, message: `扣分项第${i + 1}项“${item}”格式不正确，应为“代码:名称:每次扣分”或“名称:每次扣分”` };
     const last = splitLast(first[1]);
     const [code, label, pointsText] = last ? [first[0].trim(), last[0].trim(), last[1]] : ["", first[0].trim(), first[1]];
-    const points = parseNumber(pointsText);
     if (!label) return { ok: false, message: `扣分项第${i + 1}项“${item}”缺少名称，应为“代码:名称:每次扣分”或“名称:每次扣分”` };
-    if (points === null) return { ok: false, message: `扣分项第${i + 1}项“${item}”的扣分“${pointsText.trim()}”不是数字` };
-    out.push({ code, label, points });
+    const m = FAULT_POINTS_RE.exec(pointsText);
+    if (!m) return { ok: false, message: `扣分项第${i + 1}项“${item}”的扣分“${pointsText.trim()}”格式不正确，应为数字，可在其后注明“（最多扣2分）”或“（只扣一次）”` };
+    const points = parseNumber(m[1]);
+    if (points === null) return { ok: false, message: `扣分项第${i + 1}项“${item}”的扣分“${m[1]}”不是数字` };
+    const fault: Fault = { code, label, points };
+    if (m[2] !== undefined) fault.once = true;
+    else if (m[3] !== undefined) {
+      const max = parseNumber(m[3]);
+      if (max === null) return { ok: false, message: `扣分项第${i + 1}项“${item}”的最多扣分“${m[3]}”不是数字` };
+      fault.max = max;
+    }
+    out.push(fault);
   }
   return { ok: true, value: withGeneratedCodes(out) };
 }
