@@ -154,4 +154,21 @@ describe("a cycle using the /2 rules", () => {
     expect(text).toContain("“政策解读”部分按0分计");
     expect(text).toContain("扣分项（倒扣分）：扣分项扣5.00分");
   });
+
+  it("refuses to compute while the designated source's value is missing, naming the unit and the leaf", () => {
+    const other = insertCycle(2027, TREE, { status: "evaluating" });
+    const at = "2027-12-01T08:00:00.000Z";
+    const a = getDb()
+      .insert(evaluatorAssignments)
+      .values({ cycleId: other, unitId: unitIdOf("BM001"), evaluatorId: userIdOf("eval-001"), method: "manual", assignedAt: at, signedOffAt: at, lead: true })
+      .returning()
+      .get();
+    for (const [leaf, input] of Object.entries(LEAD)) {
+      getDb().insert(evaluatorEntries).values({ assignmentId: a.id, nodeId: leafNodeId(other, "BM001", leaf), input: input as Record<string, unknown>, reason: "", updatedAt: at }).run();
+    }
+    const r = computeCycleResults(other, SEED_ACTOR);
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.errors.map((e) => e.message)).toContain("单位“区教育局”的指标“1.1”缺少指定来源“评估员 李强”的评分（该指标以“评估员 李强”评分为准）");
+    expect(currentResults(other)).toBeNull();
+  });
 });
