@@ -41,6 +41,7 @@ describe("the rule language in the indicator editor", () => {
     const save = async (code: string) => {
       await page.getByRole("button", { name: "保存", exact: true }).click();
       await page.getByText(new RegExp(`已保存指标“${code.replace(".", "\\.")} `)).waitFor();
+      await waitForIdle(page);
     };
 
     // Rules 1 and 2 (酌情扣分): a fault's maximum, a one-time fault, a discretion bound.
@@ -105,6 +106,7 @@ describe("the rule language in the indicator editor", () => {
     await sentence.filter({ hasText: "被上级通报批评每处扣2分；在总分之外倒扣" }).waitFor();
     await Promise.all([page.waitForURL(/added=1/), addForm.getByRole("button", { name: "添加", exact: true }).click()]);
     await page.getByText("已添加指标“P 倒扣分”。").waitFor();
+    await waitForIdle(page);
     await Promise.all([page.waitForURL(/add=child-/), page.getByRole("link", { name: "在P下添加下级指标" }).click()]);
     await waitForIdle(page);
     const childForm = page.locator("form").filter({ has: page.getByRole("button", { name: "添加", exact: true }) });
@@ -115,6 +117,7 @@ describe("the rule language in the indicator editor", () => {
     await childForm.getByLabel("扣分项1每次扣分").fill("2");
     await Promise.all([page.waitForURL(/added=1/), childForm.getByRole("button", { name: "添加", exact: true }).click()]);
     await page.getByText("已添加指标“P.1 通报批评”。").waitFor();
+    await waitForIdle(page);
     await edit("P");
     await page.getByLabel("扣分项合计最多扣（可留空）").fill("5");
     await sentence.filter({ hasText: "扣分项在总分之外倒扣，合计最多扣5分（总分不低于0分）" }).waitFor();
@@ -133,6 +136,7 @@ describe("the rule language in the indicator editor", () => {
     await rules.filter({ hasText: "加分仅在“1 信息公开”部分得分不低于20分时计入" }).waitFor();
     await page.getByRole("button", { name: "保存类别考核设置" }).click();
     await page.getByText("已保存“区级部门”的类别考核设置。").waitFor();
+    await waitForIdle(page);
 
     // The 试算 preview: the penalty part subtracted (each fault once: 2 points), rules as sentences.
     await page.getByRole("link", { name: "试算预览" }).click();
