@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import type { CalendarInput, LeafRule } from "../../scoring";
 import { eventRowStatus, NARRATIVE_MAX, REASON_MAX, type AnswerFormState, type EventRow } from "../domain/answer-input";
 import { FieldError, NumberField } from "./Field";
+import { ChecklistTasks, DiscretionReason } from "./RuleInputParts";
 
 interface Props {
   rule: LeafRule;
@@ -77,7 +78,25 @@ function RuleFields({ rule, points, state, errors, disabled, calendar, eventLabe
   const v = state.values;
   switch (rule.type) {
     case "score":
-      return <NumberField name="selfScore" label={`自评分（0–${points}分）`} value={v.selfScore} error={errors.selfScore} disabled={disabled} />;
+      return (
+        <>
+          {rule.designated ? (
+            <p className="notice" data-testid="designated-source">
+              本项以“{rule.designated}”的评分为准，其他评分仅供参考。
+            </p>
+          ) : null}
+          {rule.discretionMax !== undefined ? (
+            <>
+              <NumberField name="selfScore" label={`自评分（在${rule.discretionMax}分内酌情给分：0–${rule.discretionMax}分）`} value={v.selfScore} error={errors.selfScore} disabled={disabled} />
+              <DiscretionReason value={v.discretionReason} error={errors.discretionReason} disabled={disabled} />
+            </>
+          ) : (
+            <NumberField name="selfScore" label={`自评分（0–${points}分）`} value={v.selfScore} error={errors.selfScore} disabled={disabled} />
+          )}
+        </>
+      );
+    case "checklist":
+      return <ChecklistTasks rule={rule} values={v} errors={errors} disabled={disabled} evidenceField />;
     case "deduction":
       if (rule.faults.length === 0) return <p className="muted">该指标未设置扣分项，由评估人员核查扣分。</p>;
       return (

@@ -187,6 +187,49 @@ function FaultRows({ faults, errors, disabled }: { faults: NodeFormState["faults
   );
 }
 
+function TaskRows({ tasks, errors, disabled }: { tasks: NodeFormState["tasks"]; errors: Errors; disabled: boolean }) {
+  const { rows, addRow } = useRows(tasks, { code: "", label: "", points: "" });
+  return (
+    <fieldset className="field">
+      <legend>任务清单（完成一项任务得该项分值，合计不超过指标分值；空行不保存；代码留空由系统生成）</legend>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">代码（可留空）</th>
+            <th scope="col">任务</th>
+            <th scope="col">分值</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((t, i) => (
+            <tr key={i}>
+              <td>
+                <input name="taskCode" aria-label={`任务${i + 1}代码`} defaultValue={t.code} disabled={disabled} size={10} />
+                <FieldError id={`f-task-${i}-code-error`} message={errors[`tasks.${i}.code`]} />
+              </td>
+              <td>
+                <input name="taskLabel" aria-label={`任务${i + 1}名称`} defaultValue={t.label} disabled={disabled} size={30} />
+                <FieldError id={`f-task-${i}-label-error`} message={errors[`tasks.${i}.label`]} />
+              </td>
+              <td>
+                <input name="taskPoints" aria-label={`任务${i + 1}分值`} defaultValue={t.points} disabled={disabled} size={6} inputMode="decimal" />
+                <FieldError id={`f-task-${i}-points-error`} message={errors[`tasks.${i}.points`]} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <FieldError id="f-tasks-error" message={errors.tasks} />
+      {disabled ? null : (
+        <button type="button" className="secondary" onClick={addRow}>
+          增加任务
+        </button>
+      )}
+      <span className="muted">填报单位逐项标明是否完成并提供佐证材料；已完成但无佐证材料的任务不得分。</span>
+    </fieldset>
+  );
+}
+
 function TierRows({ tiers, errors, disabled }: { tiers: NodeFormState["tiers"]; errors: Errors; disabled: boolean }) {
   const { rows, addRow } = useRows(tiers, { min: "", points: "", label: "" });
   return (
@@ -297,6 +340,9 @@ function RuleFields({ state, errors, disabled, baseParts }: { state: NodeFormSta
           disabled={disabled}
           hint="实际比率达到该值即得满分，如 1（100%）或 0.5（50%）；未达到按比例得分"
         />
+      </div>
+      <div hidden={type !== "checklist"}>
+        <TaskRows tasks={state.tasks} errors={errors} disabled={disabled} />
       </div>
       <div hidden={type !== "tiers"}>
         <TierRows tiers={state.tiers} errors={errors} disabled={disabled} />

@@ -100,7 +100,7 @@ export function IndicatorSetRulesForm({ state, errors, cycleDefaults, baseParts,
           <legend>加分门槛（留空沿用考核年度的加分门槛）</legend>
           <div className="grid">
             <div className="field">
-              <label htmlFor="f-gatePart">依据</label>
+              <label htmlFor="f-gatePart">门槛依据</label>
               <select id="f-gatePart" name="gatePart" defaultValue={state.gatePart} disabled={disabled}>
                 <option value="">基础分</option>
                 {baseParts.map((p) => (
@@ -112,7 +112,7 @@ export function IndicatorSetRulesForm({ state, errors, cycleDefaults, baseParts,
               <FieldError id="f-gatePart-error" message={errors.gatePart} />
             </div>
             <div className="field">
-              <label htmlFor="f-gateComparison">比较</label>
+              <label htmlFor="f-gateComparison">门槛比较方式</label>
               <select id="f-gateComparison" name="gateComparison" defaultValue={state.gateComparison} disabled={disabled}>
                 <option value="gt">高于</option>
                 <option value="gte">不低于</option>

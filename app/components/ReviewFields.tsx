@@ -2,6 +2,7 @@ import { useState } from "react";
 import type { LeafRule } from "../../scoring";
 import type { ReviewFormState } from "../domain/review-input";
 import { FieldError, NumberField } from "./Field";
+import { ChecklistTasks, DiscretionReason } from "./RuleInputParts";
 
 /**
  * The evaluator's inputs for one leaf, by rule type (field names as app/domain/review-input.ts
@@ -14,12 +15,16 @@ interface Props {
   rule: LeafRule;
   points: number;
   claimsNa: boolean;
+  /** The evaluator is the leaf's designated source (以…评价为准). */
+  designatedIsMe?: boolean;
+  /** The department's claim per checklist task (code → done, evidence count). */
+  claimedTasks?: Record<string, { done: boolean; evidence: number }>;
   state: ReviewFormState;
   errors: Record<string, string | undefined>;
   disabled: boolean;
 }
 
-export function ReviewFields({ rule, points, claimsNa, state, errors, disabled }: Props) {
+export function ReviewFields({ rule, points, claimsNa, designatedIsMe = false, claimedTasks, state, errors, disabled }: Props) {
   const v = state.values;
   const [na, setNa] = useState(v.naDecision ?? "");
   const [adhoc, setAdhoc] = useState(state.adhoc.length > 0 ? state.adhoc : []);
@@ -42,14 +47,32 @@ export function ReviewFields({ rule, points, claimsNa, state, errors, disabled }
       ) : null}
       {showRule ? (
         <>
-          {rule.type === "score" ? <NumberField name="score" label={`评分（0–${points}分）`} value={v.score} error={errors.score} disabled={disabled} /> : null}
+          {rule.type === "score" ? (
+            <>
+              {rule.designated ? (
+                <p className="notice" data-testid="designated-source">
+                  本项以“{rule.designated}”的评分为准{designatedIsMe ? "：您的评分即为本项得分" : "，您的评分仅供参考（仍会用于判断评分分歧）"}。
+                </p>
+              ) : null}
+              {rule.discretionMax !== undefined ? (
+                <>
+                  <NumberField name="score" label={`评分（在${rule.discretionMax}分内酌情给分：0–${rule.discretionMax}分）`} value={v.score} error={errors.score} disabled={disabled} />
+                  <DiscretionReason value={v.discretionReason} error={errors.discretionReason} disabled={disabled} />
+                </>
+              ) : (
+                <NumberField name="score" label={`评分（0–${points}分）`} value={v.score} error={errors.score} disabled={disabled} />
+              )}
+            </>
+          ) : null}
+          {rule.type === "checklist" ? <ChecklistTasks rule={rule} values={v} errors={errors} disabled={disabled} claimed={claimedTasks} /> : null}
           {rule.type === "deduction" ? (
             <fieldset>
               <legend>扣分情形（次数）</legend>
               {rule.faults.map((f, i) => (
                 <NumberField key={f.code} name={`fault.${i}`} label={`${f.label}（每次扣${f.points}分）`} value={v[`fault.${i}`]} error={errors[`fault.${i}`]} disabled={disabled} />
               ))}
-              <h4>临时扣分</h4>
+              <h4>{rule.discretionMax !== undefined ? `酌情扣分（合计不超过${rule.discretionMax}分，须逐项说明理由）` : "临时扣分"}</h4>
+              <FieldError id="f-adhoc-error" message={errors.adhoc} />
               {adhoc.map((row, i) => (
                 <div key={i} className="inline-form">
                   <label htmlFor={`adhoc-p-${i}`}>扣分分值</label>

@@ -84,7 +84,7 @@ function str(v: unknown): string {
 /** Read the form's typed text (strings only; files are not part of the answer). */
 export function formStateFrom(form: FormLike): AnswerFormState {
   const values: Record<string, string> = {};
-  const fieldNames = ["na", "naReason", "narrative", "selfScore", "ratioMode", "value", "numerator", "denominator", "count", "vetoTriggered", "vetoReason", "version", "submissionId"];
+  const fieldNames = ["na", "naReason", "narrative", "selfScore", "ratioMode", "value", "numerator", "denominator", "count", "vetoTriggered", "vetoReason", "discretionReason", "version", "submissionId"];
   for (const name of fieldNames) {
     const v = form.get(name);
     if (typeof v === "string") values[name] = v;
@@ -95,6 +95,8 @@ export function formStateFrom(form: FormLike): AnswerFormState {
     if (v !== null && v !== undefined) values[`fault.${i}`] = str(v);
     const t = form.get(`task.${i}`);
     if (t !== null && t !== undefined) values[`task.${i}`] = str(t);
+    const te = form.get(`taskEvidence.${i}`);
+    if (te !== null && te !== undefined) values[`taskEvidence.${i}`] = str(te);
   }
   const titles = form.getAll(EVENT_FIELDS.title).map(str);
   const links = form.getAll(EVENT_FIELDS.link).map(str);
@@ -182,11 +184,16 @@ function parseRuleFields(leaf: AnswerLeaf, values: Record<string, string>, event
         errors.selfScore = n.message;
         return null;
       }
-      if (n.value > leaf.points) {
-        errors.selfScore = `自评分须在0到${leaf.points}分之间`;
+      const max = rule.discretionMax ?? leaf.points;
+      if (n.value > max) {
+        errors.selfScore = rule.discretionMax === undefined ? `自评分须在0到${max}分之间` : `本项在${max}分内酌情给分，自评分须在0到${max}分之间`;
         return null;
       }
-      return { scores: [n.value] };
+      if (rule.discretionMax === undefined) return { scores: [n.value] };
+      const why = (values.discretionReason ?? "").trim();
+      if (!why) errors.discretionReason = "酌情给分须说明理由";
+      else if (why.length > REASON_MAX) errors.discretionReason = `酌情给分理由最多${REASON_MAX}个字`;
+      return why && why.length <= REASON_MAX ? { scores: [n.value], reason: why } : null;
     }
     case "deduction": {
       const deductions: { fault: string; count: number }[] = [];
@@ -266,11 +273,16 @@ function parseRuleFields(leaf: AnswerLeaf, values: Record<string, string>, event
       return { triggered: true, reason };
     }
     case "checklist": {
-      const tasks: { task: string; done: boolean }[] = [];
+      // task.<i>: yes|no; taskEvidence.<i>: how many evidence items (uploaded below) support a task done.
+      const tasks: { task: string; done: boolean; evidence?: number }[] = [];
       rule.tasks.forEach((t, i) => {
         const v = values[`task.${i}`];
+        const raw = (values[`taskEvidence.${i}`] ?? "").trim();
+        const n = raw === "" ? null : parseDecimal(raw, "佐证材料份数", { decimals: 0, integer: true });
         if (v !== "yes" && v !== "no") errors[`task.${i}`] = `请选择“${t.label}”是否完成`;
-        else tasks.push({ task: t.code, done: v === "yes" });
+        else if (n && !n.ok) errors[`taskEvidence.${i}`] = `“${t.label}”的${n.message}`;
+        else if (v === "no") tasks.push({ task: t.code, done: false });
+        else tasks.push({ task: t.code, done: true, evidence: n ? (n as { value: number }).value : 0 });
       });
       return { tasks };
     }
@@ -292,6 +304,7 @@ export function formStateFromAnswer(rule: LeafRule, input: LeafInput | null, nar
     case "score": {
       const s = input?.scores?.[0];
       if (s !== undefined) values.selfScore = String(typeof s === "number" ? s : s.value);
+      if (rule.discretionMax !== undefined && input?.reason && input.na !== true) values.discretionReason = input.reason;
       break;
     }
     case "deduction":
@@ -326,6 +339,7 @@ export function formStateFromAnswer(rule: LeafRule, input: LeafInput | null, nar
       rule.tasks.forEach((t, i) => {
         const e = input?.tasks?.find((x) => x.task === t.code);
         if (e) values[`task.${i}`] = e.done ? "yes" : "no";
+        if (e?.done && e.evidence !== undefined) values[`taskEvidence.${i}`] = String(e.evidence);
       });
       break;
   }
@@ -363,6 +377,7 @@ export function eventRowStatus(row: Pick<EventRow, "start" | "end">, rule: LeafR
 export function ruleHint(rule: LeafRule, points: number): string {
   switch (rule.type) {
     case "score":
+      if (rule.discretionMax !== undefined) return `本项在${rule.discretionMax}分内酌情给分：填写0到${rule.discretionMax}分之间的分数，并说明理由。`;
       return `请按评分标准自评，填写0到${points}分之间的分数。`;
     case "deduction":
       return rule.faults.length > 0 ? "如实填写本年度各扣分情形发生的次数，没有的填0或留空。" : "该指标未设置扣分项，由评估人员核查扣分；请填写说明并上传佐证材料。";

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { DIMENSION_KEYS, NODE_PARTS, type Dimension, type Fault, type LeafRule, type NodePart } from "../../scoring";
-import { FAULT_CODE_MESSAGE, FAULT_CODE_RE, FORBIDDEN_IN_LABEL, parseNumber, RULE_TYPES, withGeneratedCodes } from "./indicator-format";
+import { DIMENSION_KEYS, NODE_PARTS, type ChecklistTask, type Dimension, type Fault, type LeafRule, type NodePart } from "../../scoring";
+import { FAULT_CODE_MESSAGE, FAULT_CODE_RE, FORBIDDEN_IN_LABEL, parseNumber, RULE_TYPES, TASK_CODE_MESSAGE, withGeneratedCodes } from "./indicator-format";
 import { EVIDENCE_KINDS, type EvidenceKind } from "../utils/evidence-kinds";
 import type { CarryMode } from "../../db/schema/cycles";
 
@@ -130,6 +130,9 @@ const ruleFieldsSchema = z.object({
   faultPoints: list,
   faultMax: list,
   faultMode: list,
+  taskCode: list,
+  taskLabel: list,
+  taskPoints: list,
   scoreDiscretionMax: z.string().optional().transform((v) => (v ?? "").trim()),
   deductionDiscretionMax: z.string().optional().transform((v) => (v ?? "").trim()),
   designated: z.string().optional().transform((v) => (v ?? "").trim()),
@@ -274,6 +277,40 @@ function buildRule(raw: RuleFields, nodePoints: number | null, issue: Issue): Le
     }
     case "veto":
       return raw.vetoScope ? { type: "veto", scope: raw.vetoScope } : { type: "veto" };
+    case "checklist": {
+      const tasks: ChecklistTask[] = [];
+      const seen = new Map<string, number>();
+      const rows = Math.max(raw.taskCode.length, raw.taskLabel.length, raw.taskPoints.length);
+      let ok = true;
+      for (let i = 0; i < rows; i++) {
+        const code = raw.taskCode[i] ?? "";
+        const label = raw.taskLabel[i] ?? "";
+        const pointsText = raw.taskPoints[i] ?? "";
+        if (!code && !label && !pointsText) continue;
+        let rowOk = true;
+        const fail = (path: (string | number)[], message: string) => {
+          issue(path, message);
+          rowOk = false;
+        };
+        if (code && !FAULT_CODE_RE.test(code)) fail(["tasks", i, "code"], TASK_CODE_MESSAGE);
+        else if (code && seen.has(code)) fail(["tasks", i, "code"], `任务代码“${code}”与第${seen.get(code)! + 1}项重复`);
+        else if (code) seen.set(code, i);
+        if (!label) fail(["tasks", i, "label"], "请填写任务名称");
+        else if (FORBIDDEN_IN_LABEL.test(label)) fail(["tasks", i, "label"], "任务名称不能包含分号");
+        else if (label.length > 100) fail(["tasks", i, "label"], "任务名称不能超过100个字");
+        const points = parseNumber(pointsText);
+        if (!pointsText) fail(["tasks", i, "points"], "请填写该任务的分值");
+        else if (points === null) fail(["tasks", i, "points"], "任务分值必须是数字");
+        else if (points <= 0) fail(["tasks", i, "points"], "任务分值必须大于0");
+        if (rowOk) tasks.push({ code, label, points: points! });
+        else ok = false;
+      }
+      if (rows === 0 || (tasks.length === 0 && ok)) {
+        issue(["tasks"], "任务清单至少需要一项任务");
+        return null;
+      }
+      return ok ? { type: "checklist", tasks: withGeneratedCodes(tasks) } : null;
+    }
   }
   return null;
 }
@@ -303,7 +340,7 @@ export function nodeFormValues(formData: FormData): NodeFormValues {
   return values;
 }
 
-const LIST_FIELDS = new Set(["faultCode", "faultLabel", "faultPoints", "faultMax", "faultMode", "tierMin", "tierPoints", "tierLabel", "evidenceKinds"]);
+const LIST_FIELDS = new Set(["faultCode", "faultLabel", "faultPoints", "faultMax", "faultMode", "taskCode", "taskLabel", "taskPoints", "tierMin", "tierPoints", "tierLabel", "evidenceKinds"]);
 
 export type NodeFormResult = { ok: true; data: NodeInput } | { ok: false; fieldErrors: FieldErrors; values: NodeFormValues };
 

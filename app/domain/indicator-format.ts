@@ -6,7 +6,7 @@ import { EVIDENCE_KINDS, EVIDENCE_KIND_INFO, type EvidenceKind } from "../utils/
  * Excel import/export: every `format*` has a `parse*` that reads its output back exactly.
  */
 
-export const RULE_TYPES: readonly RuleType[] = ["score", "deduction", "ratio", "tiers", "timeliness", "veto"];
+export const RULE_TYPES: readonly RuleType[] = ["score", "deduction", "ratio", "tiers", "timeliness", "veto", "checklist"];
 
 export const RULE_TYPE_LABELS: Record<RuleType, string> = {
   score: "评估打分",

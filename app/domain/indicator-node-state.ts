@@ -21,6 +21,8 @@ export interface NodeFormState {
   vetoScope: string;
   /** mode: "each" (每处扣分, optionally up to max) or "once" (一次性扣分). */
   faults: { code: string; label: string; points: string; max: string; mode: string }[];
+  /** 任务清单 (checklist) rows. */
+  tasks: { code: string; label: string; points: string }[];
   target: string;
   tiers: { min: string; points: string; label: string }[];
   limitKind: string;
@@ -49,6 +51,7 @@ export const EMPTY_NODE_STATE: NodeFormState = {
   deductionDiscretionMax: "",
   vetoScope: "",
   faults: [],
+  tasks: [],
   target: "1",
   tiers: [],
   limitKind: "workingDays",
@@ -111,6 +114,9 @@ export function stateFromSpec(spec: IndicatorSpec): NodeFormState {
     case "veto":
       s.vetoScope = rule.scope ?? "";
       break;
+    case "checklist":
+      s.tasks = rule.tasks.map((t) => ({ code: t.code, label: t.label, points: formatNumber(t.points) }));
+      break;
   }
   return s;
 }
@@ -132,6 +138,9 @@ export function stateFromValues(v: Values): NodeFormState {
   const faultPoints = many(v, "faultPoints");
   const faultMax = many(v, "faultMax");
   const faultMode = many(v, "faultMode");
+  const taskCode = many(v, "taskCode");
+  const taskLabel = many(v, "taskLabel");
+  const taskPoints = many(v, "taskPoints");
   const tierMin = many(v, "tierMin");
   const tierPoints = many(v, "tierPoints");
   const tierLabel = many(v, "tierLabel");
@@ -156,6 +165,11 @@ export function stateFromValues(v: Values): NodeFormState {
       max: faultMax[i] ?? "",
       mode: faultMode[i] || "each",
     })).filter((f) => f.code || f.label || f.points || f.max),
+    tasks: rows(Math.max(taskCode.length, taskLabel.length, taskPoints.length), (i) => ({
+      code: taskCode[i] ?? "",
+      label: taskLabel[i] ?? "",
+      points: taskPoints[i] ?? "",
+    })).filter((t) => t.code || t.label || t.points),
     target: one(v, "target"),
     tiers: rows(Math.max(tierMin.length, tierPoints.length, tierLabel.length), (i) => ({
       min: tierMin[i] ?? "",

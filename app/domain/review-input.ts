@@ -1,3 +1,4 @@
+import Decimal from "decimal.js";
 import { z } from "zod";
 import { validatePackage, type IndicatorNode, type LeafInput, type LeafRule, type NodePart } from "../../scoring";
 import { packageFormatFor } from "./package-format";
@@ -98,9 +99,15 @@ function parseRuleFields(leaf: ReviewLeafSpec, self: LeafInput | null, form: For
   switch (rule.type) {
     case "score": {
       const n = parseDecimal(str(form.get("score")), "评分");
+      const max = rule.discretionMax ?? leaf.points;
       if (!n.ok) errors.score = n.message;
-      else if (n.value > leaf.points) errors.score = `评分须在0到${leaf.points}分之间`;
-      return n.ok && n.value <= leaf.points ? { scores: [n.value] } : null;
+      else if (n.value > max) errors.score = rule.discretionMax === undefined ? `评分须在0到${max}分之间` : `本项在${max}分内酌情给分，评分须在0到${max}分之间`;
+      if (rule.discretionMax === undefined) return n.ok && n.value <= max ? { scores: [n.value] } : null;
+      // 酌情给分: the reason is part of the score.
+      const why = str(form.get("discretionReason")).trim();
+      if (!why) errors.discretionReason = "酌情给分须说明理由";
+      else if (why.length > 500) errors.discretionReason = "酌情给分理由最多500个字";
+      return n.ok && n.value <= max && why && why.length <= 500 ? { scores: [n.value], reason: why } : null;
     }
     case "deduction": {
       const deductions: NonNullable<LeafInput["deductions"]> = [];
@@ -121,10 +128,14 @@ function parseRuleFields(leaf: ReviewLeafSpec, self: LeafInput | null, form: For
         const n = parseDecimal(p, "扣分分值");
         if (!n.ok) errors[`adhoc.${i}.points`] = `第${i + 1}条临时扣分：${n.message}`;
         else if (n.value === 0) errors[`adhoc.${i}.points`] = `第${i + 1}条临时扣分：扣分分值须大于0`;
-        else if (n.value > leaf.points) errors[`adhoc.${i}.points`] = `第${i + 1}条临时扣分：扣分分值不能超过指标分值${leaf.points}分`;
+        else if (leaf.part !== "penalty" && n.value > leaf.points) errors[`adhoc.${i}.points`] = `第${i + 1}条临时扣分：扣分分值不能超过指标分值${leaf.points}分`;
         if (!r) errors[`adhoc.${i}.reason`] = `第${i + 1}条临时扣分：请说明扣分理由`;
         else if (r.length > 200) errors[`adhoc.${i}.reason`] = `第${i + 1}条临时扣分：理由最多200个字`;
         if (n.ok && n.value > 0 && r) deductions.push({ points: n.value, reason: r });
+      }
+      if (rule.discretionMax !== undefined) {
+        const sum = deductions.reduce((acc, d) => (d.fault === undefined ? acc.plus(d.points ?? 0) : acc), new Decimal(0));
+        if (sum.greaterThan(rule.discretionMax)) errors.adhoc = `本项在${rule.discretionMax}分内酌情扣分，临时扣分合计${sum.toString()}分，超过上限`;
       }
       return { deductions };
     }
@@ -362,6 +373,7 @@ export function reviewFormState(rule: LeafRule, entry: LeafInput | null, self: L
     case "score": {
       const v = scoreValue(source?.scores?.[0]);
       if (v !== null) values.score = String(v);
+      if (rule.discretionMax !== undefined && entry?.reason && entry.na !== true) values.discretionReason = entry.reason;
       break;
     }
     case "deduction":

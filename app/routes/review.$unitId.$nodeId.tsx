@@ -27,9 +27,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const peers = new URL(request.url).searchParams.get("peers") === "1";
   try {
     const page = loadReviewLeaf(getDb(), user, unitId, nodeId, { peers });
+    const rule = page.leaf.rule as LeafRule;
     return {
       ...page,
       entry: page.entry ? { ...page.entry, updatedAtText: formatBeijingTime(page.entry.updatedAt) } : null,
+      // The package names each evaluator's score by the evaluator's name (cycle-package.server.ts).
+      designatedIsMe: rule.type === "score" && rule.designated === user.displayName,
+      claimedTasks: Object.fromEntries((page.self.input?.tasks ?? []).map((t) => [t.task, { done: t.done, evidence: t.evidence ?? 0 }])),
     };
   } catch (error) {
     throwAsResponse(error);
@@ -99,7 +103,7 @@ export default function ReviewLeaf() {
         {d.leaf.code} {d.leaf.name}
       </h1>
       <p>
-        {RULE_TYPE_LABELS[rule.type]} · {d.leaf.part === "veto" ? "单项否决" : `${d.leaf.points}分`} · {d.unit.name} · {d.cycle.year}年度
+        {RULE_TYPE_LABELS[rule.type]} · {d.leaf.part === "veto" ? "单项否决" : d.leaf.part === "penalty" ? "扣分项（在总分之外倒扣）" : `${d.leaf.points}分`} · {d.unit.name} · {d.cycle.year}年度
       </p>
       {d.readOnly ? <p className="warning">{d.readOnly}</p> : null}
       {a?.ok && !busy ? (
@@ -157,7 +161,16 @@ export default function ReviewLeaf() {
           ) : null}
           <Form method="post" noValidate key={`${d.version}`}>
             <input type="hidden" name="version" value={d.version} />
-            <ReviewFields rule={rule} points={d.leaf.points} claimsNa={d.self.claimsNa} state={state} errors={errors} disabled={!editable} />
+            <ReviewFields
+              rule={rule}
+              points={d.leaf.points}
+              claimsNa={d.self.claimsNa}
+              designatedIsMe={d.designatedIsMe}
+              claimedTasks={d.claimedTasks}
+              state={state}
+              errors={errors}
+              disabled={!editable}
+            />
             {editable ? (
               <button type="submit" disabled={busy}>
                 保存草稿

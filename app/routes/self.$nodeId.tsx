@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useCallback, useRef, useState } from "react";
-import type { LeafInput, LeafRule } from "../../scoring";
+import type { LeafInput, LeafRule, NodePart } from "../../scoring";
 import { AnswerFields } from "../components/AnswerFields";
 import { EvidenceList } from "../components/EvidenceList";
 import { EvidenceUploader } from "../components/EvidenceUploader";
@@ -108,7 +108,7 @@ export default function LeafPage() {
   const recompute = useCallback(() => {
     const form = formRef.current;
     if (!form) return;
-    const parsed = parseAnswerForm({ points: d.leaf.points, rule, part: d.leaf.part as "base" | "bonus" | "veto" }, new FormData(form));
+    const parsed = parseAnswerForm({ points: d.leaf.points, rule, part: d.leaf.part as NodePart }, new FormData(form));
     if (!parsed.ok) {
       setLive((l) => ({ ...l, leaf: null, note: `填写完整后显示预估：${Object.values(parsed.fieldErrors)[0] ?? ""}` }));
       return;
@@ -134,7 +134,7 @@ export default function LeafPage() {
       </h1>
       <p>
         {d.leaf.ruleLabel} · {d.leaf.part === "veto" ? "单项否决" : `${d.leaf.points}分`}
-        {d.leaf.part === "bonus" ? "（加分项）" : ""} · {d.unitName} · <span className="badge">{d.statusLabel}</span>
+        {d.leaf.part === "bonus" ? "（加分项）" : d.leaf.part === "penalty" ? "（扣分项，在总分之外倒扣）" : ""} · {d.unitName} · <span className="badge">{d.statusLabel}</span>
       </p>
       {d.returnComment ? (
         <p className="form-error" role="alert">

@@ -9,6 +9,7 @@ import { fmt, KIND_LABELS, readableExplain, selfLeafText, type SelfLeaf } from "
 import { formatBeijingTime } from "../../utils/beijing-time";
 import { unitSummaries } from "../results.server";
 import { leavesOfCategory, type ExportSource } from "./source.server";
+import { categorySettingLines, partVetoes, penaltyText } from "./rule-content";
 
 /**
  * PDF reports (pdfkit): the ranking report and a unit's score card. Chinese text uses Noto Sans
@@ -125,6 +126,7 @@ function settingsSummary(source: ExportSource): string {
   return [
     `满分 ${p.scale} 分，${bonusGateRule(p.bonusGate)}，合格线 ${p.passMark} 分，单项否决后计 ${p.vetoScore} 分；`,
     `多名评估员得分取${p.reconcile === "median" ? "中位数" : "平均值"}；政务公开占年度绩效 ${p.opennessWeightPct}%。`,
+    ...categorySettingLines(p).map(([category, text]) => `${category}：${text}。`),
   ].join("");
 }
 
@@ -173,17 +175,25 @@ export interface CardExtras {
   findings?: { source: string; code: string; name: string; kind: string; description: string; foundOn: string }[];
 }
 
+/** The 政务公开 weight of a unit's category: its own, else the cycle's. */
+function weightOf(source: ExportSource, category: string): number {
+  return source.header.indicatorSets.find((s) => s.category === category)?.opennessWeightPct ?? source.header.opennessWeightPct;
+}
+
 /** A unit's score card: headline figures, every leaf with its maximum, self and final score, and every lost point with its reason. */
 export async function writeScoreCardPdf(source: ExportSource, result: UnitResult, extras: CardExtras, stream: Writable): Promise<void> {
   const doc = newDoc(`${result.name} 得分明细`);
   titleBlock(doc, source, `${result.name} 政务公开考核得分明细`);
   doc.fontSize(10).fillColor("#000");
   doc.text(
-    `总分 ${fmt(result.total)}（基础分 ${fmt(result.base)}，加分 ${fmt(result.bonus)}），等次：${result.grade}${result.pass ? "" : "（不合格）"}；` +
-      `总排名第 ${result.rank} 名，${result.category}第 ${result.categoryRank} 名；年度绩效贡献 ${fmt(result.contribution)} 分` +
+    `总分 ${fmt(result.total)}（基础分 ${fmt(result.base)}，加分 ${fmt(result.bonus)}${result.penalty ? `，扣分项 −${fmt(result.penalty)}` : ""}），等次：${result.grade}${result.pass ? "" : "（不合格）"}；` +
+      `总排名第 ${result.rank} 名，${result.category}第 ${result.categoryRank} 名；年度绩效贡献 ${fmt(result.contribution)} 分（按${weightOf(source, result.category)}%权重）` +
       (extras.selfTotal != null ? `；自评 ${fmt(extras.selfTotal)} 分。` : "。"),
   );
   if (result.vetoReasons.length > 0) doc.fillColor("#b00").text(`单项否决：${result.vetoReasons.join("；")}`).fillColor("#000");
+  for (const v of partVetoes(source.header, result)) doc.fillColor("#b00").text(`部分否决：${v.leafName}（${v.explain}），“${v.partName}”部分按0分计`).fillColor("#000");
+  const penalty = penaltyText(result);
+  if (penalty !== null) doc.fillColor("#8a1c1c").text(`扣分项（倒扣分）：${penalty}`).fillColor("#000");
   doc.moveDown(0.3);
   doc.fontSize(8.5).fillColor("#333").text(readableExplain(result.explain));
   doc.moveDown(0.6);
@@ -199,7 +209,7 @@ export async function writeScoreCardPdf(source: ExportSource, result: UnitResult
   table.header();
   for (const [id, leaf] of Object.entries(result.leaves)) {
     const loss = leaf.na ? 0 : Math.round((leaf.max - leaf.score) * 100) / 100;
-    table.row([`${id} ${names.get(id)?.name ?? ""}`, fmt(leaf.max), selfLeafText(extras.self?.[id] ?? null), leaf.na ? "不适用" : fmt(leaf.score), loss > 0 ? fmt(loss) : "", loss > 0 ? "见下方原因" : ""]);
+    table.row([`${id} ${names.get(id)?.name ?? ""}${names.get(id)?.part === "penalty" ? "（扣分项）" : ""}`, fmt(leaf.max), selfLeafText(extras.self?.[id] ?? null), leaf.na ? "不适用" : fmt(leaf.score), loss > 0 ? fmt(loss) : "", loss > 0 ? "见下方原因" : ""]);
     if (loss > 0 || leaf.divergent) {
       const width = table.width() - 24;
       const explain = readableExplain(leaf.explain);

@@ -7,6 +7,7 @@ import { formatBeijingTime } from "../../utils/beijing-time";
 import { KIND_LABELS, readableExplain } from "../../domain/results-view";
 import { unitResultChunks, unitSummaries } from "../results.server";
 import { categoryLeaves, type ExportSource, type HeaderLeaf } from "./source.server";
+import { categorySettingLines, partVetoes, penaltyText } from "./rule-content";
 
 /**
  * The results workbook (exceljs streaming writer, so 10 000 units × 110 columns never sit in
@@ -95,7 +96,7 @@ function pendingBytes(wb: ExcelJS.stream.xlsx.WorkbookWriter): number {
   return n;
 }
 
-const PART_NOTES: Record<string, string> = { bonus: "（加分项）", veto: "（单项否决）" };
+const PART_NOTES: Record<string, string> = { bonus: "（加分项）", veto: "（单项否决）", penalty: "（扣分项，倒扣）" };
 
 /** The categories with units in the results, in the package's set order, with their leaves. */
 function itemSheets(pkg: ExportSource["header"], unitsOf: Map<string, Set<number>>): [string, HeaderLeaf[]][] {
@@ -194,6 +195,17 @@ export async function writeResultsXlsx(source: ExportSource, stream: Writable): 
         dataRow(lost, [t(r.id), t(r.name), t(r.category), "", "单项否决", null, null, null, t(reason)]);
         m++;
       }
+      // A part veto zeroes one part (its leaves above keep their computed scores); the penalty part
+      // subtracts its capped sum from the total.
+      for (const v of partVetoes(pkg, r)) {
+        dataRow(lost, [t(r.id), t(r.name), t(r.category), t(v.leafId), t(`部分否决：“${v.partName}”按0分计`), null, null, null, t(`${v.leafName}：${v.explain}`)]);
+        m++;
+      }
+      const penalty = penaltyText(r);
+      if (penalty !== null) {
+        dataRow(lost, [t(r.id), t(r.name), t(r.category), "", "扣分项合计（倒扣分）", null, null, r.penalty ?? null, t(penalty)]);
+        m++;
+      }
     }
     await breathe(wb);
   }
@@ -218,11 +230,12 @@ export async function writeResultsXlsx(source: ExportSource, stream: Writable): 
     ["多名评估员合分方式", pkg.reconcile === "median" ? "中位数" : "平均值"],
     ["分歧阈值", `${Math.round(pkg.divergence * 100)}%`],
     ["政务公开占年度绩效权重", `${pkg.opennessWeightPct}%`],
+    ...categorySettingLines(pkg).map(([category, text]): [string, string] => [`${category}类别设置`, text]),
   ];
   for (const set of pkg.indicatorSets) {
     info.push([`${set.category}指标权重`, set.indicators.map((i) => `${i.id} ${i.name} ${i.points}分`).join("；")]);
   }
-  info.push(["复算方法", "下载“评估数据包”（zwgk-assessment/1），运行 npm run score -- 数据包.json --out 结果.json，所得结果文件与“考核结果”下载逐字节相同。"]);
+  info.push(["复算方法", `下载“评估数据包”（${pkg.format}），运行 npm run score -- 数据包.json --out 结果.json，所得结果文件与“考核结果”下载逐字节相同。`]);
   header(about, ["项目", "内容"]);
   for (const [k, v] of info) {
     const row = about.addRow([t(k), typeof v === "number" ? v : t(v)]);
