@@ -6,3 +6,4 @@ export * from "./submissions";
 export * from "./evaluation";
 export * from "./results";
 export * from "./notifications";
+export * from "./notices";
