@@ -1,0 +1,68 @@
+import type { AssessmentPackage, UnitResult } from "../../scoring";
+import { getSqlite } from "../../db/client";
+import { LossAnalysis, type CategoryLoss, type LossCategoryDef, type LossDeduction, type LossIndicatorDef, type LossUnit } from "../domain/loss-analysis";
+import { boundedMemo } from "../utils/bounded-memo.server";
+import { packageHeader } from "./results-export/source.server";
+import { unitResultChunks, type ResultsMeta } from "./results.server";
+
+/**
+ * The loss analysis (共性问题分析) of a results row: the package header gives each category's
+ * indicators and their faults, the package's unit inputs the deductions behind each loss, the
+ * stored results each leaf's score (app/domain/loss-analysis.ts does the counting).
+ */
+
+type Indicators = AssessmentPackage["indicatorSets"][number]["indicators"];
+
+/** Each category's leaves in set order, with their rule's faults (code → label). */
+export function lossDefinitions(header: Pick<AssessmentPackage, "indicatorSets">): LossCategoryDef[] {
+  return header.indicatorSets.map((set) => {
+    const indicators: LossIndicatorDef[] = [];
+    const walk = (nodes: Indicators, part: string) => {
+      for (const n of nodes) {
+        const p = n.part ?? part;
+        if (n.children && n.children.length > 0) walk(n.children, p);
+        else {
+          const faults = n.rule?.type === "deduction" ? Object.fromEntries(n.rule.faults.map((f) => [f.code, f.label])) : {};
+          indicators.push({ id: n.id, name: n.name, points: n.points, part: p, faults });
+        }
+      }
+    };
+    walk(set.indicators, "base");
+    return { category: set.category, indicators };
+  });
+}
+
+/** Unit code → leaf id → the deductions of its input, read from the stored package by SQLite (the package is never parsed whole). */
+export function unitDeductions(meta: Pick<ResultsMeta, "id">): Map<string, Record<string, LossDeduction[]>> {
+  const rows = getSqlite()
+    .prepare(
+      `SELECT json_extract(u.value, '$.id') AS unit, l.key AS leaf, json_extract(l.value, '$.deductions') AS deductions
+       FROM cycle_results r, json_each(r.package_json, '$.units') u, json_each(u.value, '$.inputs') l
+       WHERE r.id = ? AND json_extract(l.value, '$.deductions') IS NOT NULL`,
+    )
+    .all(meta.id) as { unit: string; leaf: string; deductions: string }[];
+  const out = new Map<string, Record<string, LossDeduction[]>>();
+  for (const r of rows) {
+    const leaves = out.get(r.unit) ?? {};
+    leaves[r.leaf] = JSON.parse(r.deductions) as LossDeduction[];
+    out.set(r.unit, leaves);
+  }
+  return out;
+}
+
+/** A unit's results entry with its deductions, as the analysis takes it. */
+export function lossUnit(result: UnitResult, deductions: Map<string, Record<string, LossDeduction[]>>): LossUnit {
+  return { category: result.category, leaves: result.leaves, deductions: deductions.get(result.id) ?? {} };
+}
+
+const memo = boundedMemo<CategoryLoss[]>(4);
+
+/** The analysis of a results row (categories with units only); cached per row and results hash. */
+export function cycleLossAnalysis(meta: Pick<ResultsMeta, "id" | "cycleId" | "kind" | "resultsSha256" | "packageSha256">): CategoryLoss[] {
+  return memo(`${meta.id}:${meta.resultsSha256}`, () => {
+    const analysis = new LossAnalysis(lossDefinitions(packageHeader(meta)));
+    const deductions = unitDeductions(meta);
+    for (const chunk of unitResultChunks(meta, 250)) for (const { result } of chunk) analysis.add(lossUnit(result, deductions));
+    return analysis.result().filter((c) => c.units > 0);
+  });
+}
