@@ -74,6 +74,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "results.finalise": "结果定稿",
   "results.public.enable": "启用公开通报",
   "results.public.disable": "关闭公开通报",
+  "results.notice.save": "保存考核结果通报",
   "synthetic.seed": "生成模拟数据",
 };
 
@@ -100,6 +101,7 @@ export const AUDIT_ENTITY_TYPE_LABELS: Record<string, string> = {
   rectification: "整改",
   appeal: "复核申请",
   notification_settings: "消息提醒设置",
+  result_notice: "考核结果通报",
 };
 
 /** The Chinese name of an action; a code not named here is shown as the code itself, marked. */

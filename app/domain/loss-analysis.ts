@@ -190,10 +190,11 @@ export function topLosses(category: CategoryLoss, n: number): IndicatorLoss[] {
 const two = (n: number) => n.toFixed(2);
 
 /**
- * The common-problems paragraph of the 通报: per category, its most widely lost indicators with
- * the share of units, the average points lost and the most frequent problems.
+ * The common-problems paragraphs of the 通报: an opening sentence, then per category its most
+ * widely lost indicators with the share of units, the average points lost and the most frequent
+ * problems.
  */
-export function commonProblemsText(analysis: readonly CategoryLoss[], perCategory = 3): string {
+export function commonProblemsText(analysis: readonly CategoryLoss[], perCategory = 3): string[] {
   const parts: string[] = [];
   for (const c of analysis) {
     const top = topLosses(c, perCategory);
@@ -204,5 +205,5 @@ export function commonProblemsText(analysis: readonly CategoryLoss[], perCategor
     });
     parts.push(`${c.category}（${c.units}个单位）：${items.join("；")}。`);
   }
-  return parts.length > 0 ? `从失分情况看，共性问题主要集中在以下方面。${parts.join("")}` : "本年度各单位均未在考核指标上失分。";
+  return parts.length > 0 ? ["从失分情况看，共性问题主要集中在以下方面。", ...parts] : ["本年度各单位均未在考核指标上失分。"];
 }

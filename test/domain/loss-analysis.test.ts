@@ -77,15 +77,19 @@ describe("loss analysis", () => {
   it("ranks the widest losses and writes the common-problems paragraph from them", () => {
     expect(topLosses(dept, 2).map((i) => i.id)).toEqual(["1.1", "4"]);
     expect(topLosses(analysis[1], 3)).toEqual([]);
-    const text = commonProblemsText(analysis, 2);
+    const paragraphs = commonProblemsText(analysis, 2);
+    expect(paragraphs).toHaveLength(2);
+    expect(paragraphs[0]).toBe("从失分情况看，共性问题主要集中在以下方面。");
+    const text = paragraphs[1];
+    expect(text).toMatch(/^部门（4个单位）：/);
     expect(text).toContain("部门（4个单位）：“目录更新”有3个单位失分（占75.00%，平均失分1.33分），主要问题为未按时更新（3个单位，其中抽查发现1个）、目录缺项（1个单位）");
     expect(text).toContain("“扣分项”有1个单位失分（占25.00%，平均失分0.38分），主要问题为泄露隐私（1个单位，其中抽查发现1个）。");
     expect(text).not.toContain("政策解读");
-    expect(text).not.toContain("街道");
+    expect(paragraphs.join("")).not.toContain("街道");
   });
 
   it("says so when no unit lost points", () => {
-    expect(commonProblemsText(analyseLosses(defs.slice(1), units.slice(4)))).toBe("本年度各单位均未在考核指标上失分。");
+    expect(commonProblemsText(analyseLosses(defs.slice(1), units.slice(4)))).toEqual(["本年度各单位均未在考核指标上失分。"]);
   });
 
   it("refuses a unit of a category without an indicator set", () => {
