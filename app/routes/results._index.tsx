@@ -128,6 +128,7 @@ export default function ResultsPage() {
         </label>
         <button type="submit">查看</button>
         <Link to={`/dashboard?cycle=${year}`}>领导看板</Link>
+        {d.meta ? <Link to={`/results/${year}/losses`}>失分分析</Link> : null}
       </Form>
 
       {actionData ? <p className={actionData.ok ? "notice" : "form-error"} role={actionData.ok ? "status" : "alert"}>{actionData.message}</p> : null}
