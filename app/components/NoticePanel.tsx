@@ -49,22 +49,26 @@ export function NoticePanel({ year, saved, form, errors, values, busy }: NoticeP
         </p>
       )}
       {form ? (
-        <Form method="post" className="stack" noValidate>
-          <input type="hidden" name="year" value={year} />
-          <FieldError id="notice-form-error" message={errors._form} />
-          <Field name="issuingBody" label="发文机关" defaultValue={v("issuingBody")} maxLength={NOTICE_LIMITS.issuingBody} error={errors.issuingBody} />
-          <Field name="docNumber" label="文号" defaultValue={v("docNumber")} maxLength={NOTICE_LIMITS.docNumber} error={errors.docNumber} hint="如 明政办发〔2026〕3号" />
-          <Field name="title" label="标题" defaultValue={v("title")} maxLength={NOTICE_LIMITS.title} error={errors.title} />
-          <Field name="issuedOn" label="成文日期" type="date" defaultValue={v("issuedOn")} error={errors.issuedOn} />
-          <TextArea name="opening" label="开头段落" value={v("opening")} error={errors.opening} max={NOTICE_LIMITS.opening} rows={4} />
-          <p className="muted">考核结果（按类别的排名、等次和维度得分）和共性问题（失分分析）由定稿结果自动生成。</p>
-          <TextArea name="closing" label="工作要求（可不填）" value={v("closing")} error={errors.closing} max={NOTICE_LIMITS.closing} rows={3} />
-          <div>
-            <button type="submit" name="intent" value="notice" disabled={busy}>
-              保存通报
-            </button>
-          </div>
-        </Form>
+        // Folded once a notice is saved and current; open to write the first one, to save it again for changed results, or to correct a refused save.
+        <details open={saved === null || !saved.current || Object.keys(errors).length > 0}>
+          <summary>{saved === null ? "编写通报" : "修改通报"}</summary>
+          <Form method="post" className="stack" noValidate>
+            <input type="hidden" name="year" value={year} />
+            <FieldError id="notice-form-error" message={errors._form} />
+            <Field name="issuingBody" label="发文机关" defaultValue={v("issuingBody")} maxLength={NOTICE_LIMITS.issuingBody} error={errors.issuingBody} />
+            <Field name="docNumber" label="文号" defaultValue={v("docNumber")} maxLength={NOTICE_LIMITS.docNumber} error={errors.docNumber} hint="如 明政办发〔2026〕3号" />
+            <Field name="title" label="标题" defaultValue={v("title")} maxLength={NOTICE_LIMITS.title} error={errors.title} />
+            <Field name="issuedOn" label="成文日期" type="date" defaultValue={v("issuedOn")} error={errors.issuedOn} />
+            <TextArea name="opening" label="开头段落" value={v("opening")} error={errors.opening} max={NOTICE_LIMITS.opening} rows={4} />
+            <p className="muted">考核结果（按类别的排名、等次和维度得分）和共性问题（失分分析）由定稿结果自动生成。</p>
+            <TextArea name="closing" label="工作要求（可不填）" value={v("closing")} error={errors.closing} max={NOTICE_LIMITS.closing} rows={3} />
+            <div>
+              <button type="submit" name="intent" value="notice" disabled={busy}>
+                保存通报
+              </button>
+            </div>
+          </Form>
+        </details>
       ) : null}
     </section>
   );
