@@ -1,7 +1,7 @@
+import { useEffect, useState } from "react";
 import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from "recharts";
 import { topLosses, type CategoryLoss, type IndicatorLoss } from "../domain/loss-analysis";
 import { fmt } from "../domain/results-view";
-import { ChartFigure } from "./DashboardCharts";
 
 /** How many indicators the chart shows (the widest losses); the table below lists every one. */
 const CHART_INDICATORS = 10;
@@ -26,6 +26,56 @@ function LossBars({ rows }: { rows: IndicatorLoss[] }) {
   );
 }
 
+/**
+ * The chart of the widest losses beside its table (the same figures). The SVG is drawn in the
+ * browser only (recharts measures text); the table is rendered on the server and its box, which
+ * scrolls when long, can be reached and scrolled from the keyboard.
+ */
+function LossFigure({ id, loss, rows }: { id: string; loss: CategoryLoss; rows: IndicatorLoss[] }) {
+  const [mounted, setMounted] = useState(false);
+  useEffect(() => setMounted(true), []);
+  const title = `${loss.category}：失分单位最多的指标`;
+  return (
+    <figure className="chart-figure card" data-testid={id} aria-labelledby={`${id}-title`}>
+      <figcaption id={`${id}-title`}>
+        <h3>{title}</h3>
+        <p className="muted small">按失分单位数排序；占比 = 失分单位数 ÷ 参评单位数（不适用的单位不计）。</p>
+      </figcaption>
+      <div className="chart-pair">
+        <div className="chart" role="img" aria-label={`${title}（图表，数据见所附表格）`}>
+          <div aria-hidden="true">{mounted ? <LossBars rows={rows} /> : <p className="muted">图表加载中…</p>}</div>
+        </div>
+        <div className="chart-table table-wrap" tabIndex={0} role="region" aria-label={`${title}（表格）`}>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">指标</th>
+                <th scope="col">失分单位</th>
+                <th scope="col">占比</th>
+                <th scope="col">平均失分</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((i) => (
+                <tr key={i.id}>
+                  <th scope="row">
+                    {i.id} {i.name}
+                  </th>
+                  <td className="num">
+                    {i.losing}/{i.applicable}
+                  </td>
+                  <td className="num">{pct(i.sharePct)}</td>
+                  <td className="num">{score(i.averageLost)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </div>
+    </figure>
+  );
+}
+
 /** One category's loss analysis: a chart of the widest losses (with its table) and the table of every indicator. */
 export function LossAnalysisSection({ loss }: { loss: CategoryLoss }) {
   const top = topLosses(loss, CHART_INDICATORS);
@@ -38,41 +88,9 @@ export function LossAnalysisSection({ loss }: { loss: CategoryLoss }) {
       {top.length === 0 ? (
         <p className="card">本类别各单位均未失分。</p>
       ) : (
-        <ChartFigure
-          id={id}
-          title={`${loss.category}：失分单位最多的指标`}
-          note="按失分单位数排序；占比 = 失分单位数 ÷ 参评单位数（不适用的单位不计）。"
-          chart={() => <LossBars rows={top} />}
-          table={
-            <table>
-              <caption className="muted">图表数据</caption>
-              <thead>
-                <tr>
-                  <th scope="col">指标</th>
-                  <th scope="col">失分单位</th>
-                  <th scope="col">占比</th>
-                  <th scope="col">平均失分</th>
-                </tr>
-              </thead>
-              <tbody>
-                {top.map((i) => (
-                  <tr key={i.id}>
-                    <th scope="row">
-                      {i.id} {i.name}
-                    </th>
-                    <td className="num">
-                      {i.losing}/{i.applicable}
-                    </td>
-                    <td className="num">{pct(i.sharePct)}</td>
-                    <td className="num">{score(i.averageLost)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          }
-        />
+        <LossFigure id={id} loss={loss} rows={top} />
       )}
-      <div className="table-wrap card">
+      <div className="table-wrap card" tabIndex={0} role="region" aria-label={`${loss.category}各指标失分情况`}>
         <table>
           <caption>{loss.category}各指标失分情况</caption>
           <thead>

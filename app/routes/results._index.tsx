@@ -37,7 +37,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     cycles,
     ...rankingPage(user, cycle, query),
     // Leaders see the downloads; the office also the form while the cycle is 已定稿.
-    notice: notice && { saved: notice.saved && { updatedAt: notice.saved.updatedAt, current: notice.saved.current }, form: office && notice.editable ? notice.form : null },
+    notice: notice && { saved: notice.saved, form: office && notice.editable ? notice.form : null },
   };
 }
 

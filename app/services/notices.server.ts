@@ -28,7 +28,7 @@ type NoticeRow = typeof resultNotices.$inferSelect;
 export interface NoticeState {
   /** What the form shows: the saved notice, else the defaults. */
   form: NoticeForm;
-  saved: { updatedAt: string; packageSha256: string; current: boolean } | null;
+  saved: { updatedAt: string; current: boolean } | null;
   /** The office may write it now (the cycle is 已定稿 with its final snapshot). */
   editable: boolean;
 }
@@ -56,7 +56,7 @@ export function noticeState(cycle: Pick<CycleRow, "id" | "year" | "status">): No
   const row = noticeRow(cycle.id);
   return {
     form: row ? formOf(row) : defaultNotice(cycle.year, issuingBody(), beijingToday()),
-    saved: row ? { updatedAt: row.updatedAt, packageSha256: row.packageSha256, current: matches(row, meta) } : null,
+    saved: row ? { updatedAt: row.updatedAt, current: matches(row, meta) } : null,
     editable: cycleAllows(cycle.status, "issueNotice"),
   };
 }
