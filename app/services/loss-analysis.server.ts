@@ -32,20 +32,42 @@ export function lossDefinitions(header: Pick<AssessmentPackage, "indicatorSets">
   });
 }
 
-/** Unit code → leaf id → the deductions of its input, read from the stored package by SQLite (the package is never parsed whole). */
+const UNIT_PATH = /^\$\.units\[(\d+)\]$/;
+const INPUT_PATH = /^\$\.units\[(\d+)\]\.inputs\.(?:"((?:[^"\\]|\\.)*)"|([^."[]+))$/;
+
+/**
+ * Unit code → leaf id → the deductions of its input, read from the stored package by one walk of
+ * SQLite's json_tree (the package is never parsed whole in JavaScript): the units' `id` nodes and
+ * the inputs' `deductions` nodes, told apart by their paths.
+ */
 export function unitDeductions(meta: Pick<ResultsMeta, "id">): Map<string, Record<string, LossDeduction[]>> {
   const rows = getSqlite()
     .prepare(
-      `SELECT json_extract(u.value, '$.id') AS unit, l.key AS leaf, json_extract(l.value, '$.deductions') AS deductions
-       FROM cycle_results r, json_each(r.package_json, '$.units') u, json_each(u.value, '$.inputs') l
-       WHERE r.id = ? AND json_extract(l.value, '$.deductions') IS NOT NULL`,
+      `SELECT t.key AS key, t.path AS path, t.value AS value
+       FROM cycle_results r, json_tree(r.package_json, '$.units') t
+       WHERE r.id = ? AND t.key IN ('id', 'deductions')`,
     )
-    .all(meta.id) as { unit: string; leaf: string; deductions: string }[];
-  const out = new Map<string, Record<string, LossDeduction[]>>();
+    .all(meta.id) as { key: string; path: string; value: string }[];
+  const codes = new Map<number, string>();
+  const byIndex = new Map<number, Record<string, LossDeduction[]>>();
   for (const r of rows) {
-    const leaves = out.get(r.unit) ?? {};
-    leaves[r.leaf] = JSON.parse(r.deductions) as LossDeduction[];
-    out.set(r.unit, leaves);
+    if (r.key === "id") {
+      const m = UNIT_PATH.exec(r.path);
+      if (m) codes.set(Number(m[1]), r.value);
+      continue;
+    }
+    const m = INPUT_PATH.exec(r.path);
+    if (!m) throw new Error(`unexpected deductions at ${r.path} in package of results row ${meta.id}`);
+    const leaf = m[2] !== undefined ? (JSON.parse(`"${m[2]}"`) as string) : m[3];
+    const leaves = byIndex.get(Number(m[1])) ?? {};
+    leaves[leaf] = JSON.parse(r.value) as LossDeduction[];
+    byIndex.set(Number(m[1]), leaves);
+  }
+  const out = new Map<string, Record<string, LossDeduction[]>>();
+  for (const [i, leaves] of byIndex) {
+    const code = codes.get(i);
+    if (code === undefined) throw new Error(`package unit ${i} has no id`);
+    out.set(code, leaves);
   }
   return out;
 }
