@@ -3,7 +3,7 @@ import type { Dimension, IndicatorNode, LeafRule, Part } from "../../scoring";
 /**
  * An indicator node as the platform stores and edits it: the scoring engine's node plus the
  * guidance shown to departments and evaluators and the evidence requirement. Templates in
- * seeds/templates, the tree editor, Excel import/export and the database all speak this shape.
+ * app/templates, the tree editor, Excel import/export and the database all speak this shape.
  */
 export interface IndicatorSpec {
   /** Node id in the assessment package, e.g. "1.2"; unique within its indicator set. */

@@ -1,5 +1,6 @@
 import Decimal from "decimal.js";
 import { editModeOf } from "../domain/cycle-capabilities";
+import { DomainError } from "../domain/domain-error";
 import { and, asc, desc, eq, inArray, isNotNull } from "drizzle-orm";
 import { getDb, type Db, type Tx } from "../../db/client";
 import {
@@ -273,12 +274,6 @@ export type OpResult = { ok: true; message: string; nodeId: number | null } | { 
 
 const fail = (fieldErrors: FieldErrors, problems: string[] = []): OpResult => ({ ok: false, fieldErrors, problems });
 
-/** Thrown inside a transaction to roll an amendment back; caught by `run`. */
-class Refused extends Error {
-  constructor(readonly result: OpResult) {
-    super("refused");
-  }
-}
 
 interface OpContext {
   tx: Tx;
@@ -306,7 +301,10 @@ function run(actor: Actor, cycleId: number, setId: number, amendment: AmendmentI
       return result;
     });
   } catch (error) {
-    if (error instanceof Refused) return error.result;
+    // An amendment refused inside the transaction (assertStillValid): rolled back, answered as a result.
+    if (error instanceof DomainError && error.code === "invalid" && error.details && "problems" in error.details) {
+      return fail({ _form: error.message }, (error.details as { problems: string[] }).problems);
+    }
     throw error;
   }
 }
@@ -374,9 +372,9 @@ function describeAdjustments(changes: { code: string; from: number; to: number }
 function assertStillValid(c: OpContext): void {
   const report = checkStoredSet(c.tx, c.set.id, { scale: c.set.cycle.scale });
   if (report.errors.length) {
-    throw new Refused(
-      fail({ _form: "修订后的指标体系未通过校验，本次修订未保存。已发布的指标体系必须始终没有错误，请调整后再提交。" }, report.errors.map((e) => e.message)),
-    );
+    throw new DomainError("invalid", "修订后的指标体系未通过校验，本次修订未保存。已发布的指标体系必须始终没有错误，请调整后再提交。", undefined, {
+      problems: report.errors.map((e) => e.message),
+    });
   }
 }
 
