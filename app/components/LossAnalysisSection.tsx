@@ -13,21 +13,17 @@ function problemsText(i: IndicatorLoss): string {
   return i.problems.map((p) => `${p.label}（${p.units}个单位${p.fromFindings > 0 ? `，其中抽查发现${p.fromFindings}个` : ""}）`).join("；");
 }
 
-/** Room for indicator names: 220 px on a desktop, about two fifths of a narrow chart. */
-const nameWidth = (width: number) => Math.min(220, Math.max(110, Math.round(width * 0.4)));
-
-/** Laid out for the width its card gives it (at most 560 px), never scaled down: labels keep their size on a phone. */
+/** Bars labelled by indicator code (the names are in the table beside it and in the tooltip); laid out for the width its card gives it, at most 480 px. */
 function LossBars({ rows }: { rows: IndicatorLoss[] }) {
-  const [width, setWidth] = useState(560);
-  const data = rows.map((i) => ({ label: `${i.id} ${i.name}`, share: i.sharePct ?? 0 }));
+  const data = rows.map((i) => ({ code: i.id, name: i.name, share: i.sharePct ?? 0 }));
   return (
-    <div className="chart-fit" style={{ maxWidth: 560 }}>
-      <ResponsiveContainer width="100%" height={Math.max(160, 28 * data.length + 50)} onResize={(w) => setWidth(w)}>
-        <BarChart layout="vertical" data={data} margin={{ left: 10, right: 24 }}>
+    <div className="chart-fit" style={{ maxWidth: 480 }}>
+      <ResponsiveContainer width="100%" height={Math.max(160, 28 * data.length + 50)}>
+        <BarChart layout="vertical" data={data} margin={{ left: 4, right: 24 }}>
           <CartesianGrid strokeDasharray="3 3" />
-          <XAxis type="number" domain={[0, 100]} ticks={[0, 20, 40, 60, 80, 100]} unit="%" />
-          <YAxis type="category" dataKey="label" width={nameWidth(width)} interval={0} tick={{ fontSize: 12 }} />
-          <Tooltip formatter={(v: number) => `${fmt(v)}%`} />
+          <XAxis type="number" domain={[0, 100]} ticks={[0, 25, 50, 75, 100]} unit="%" />
+          <YAxis type="category" dataKey="code" width={56} interval={0} tick={{ fontSize: 12 }} />
+          <Tooltip formatter={(v: number) => `${fmt(v)}%`} labelFormatter={(code: string) => `${code} ${data.find((d) => d.code === code)?.name ?? ""}`} />
           <Bar dataKey="share" name="失分单位占比" fill="#cf222e" isAnimationActive={false} />
         </BarChart>
       </ResponsiveContainer>
