@@ -75,6 +75,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "results.finalise": "结果定稿",
   "results.public.enable": "启用公开通报",
   "results.public.disable": "关闭公开通报",
+  "results.notice.save": "保存考核结果通报",
   "synthetic.seed": "生成模拟数据",
   "sitecheck.website.create": "登记单位网站",
   "sitecheck.website.delete": "删除单位网站",
@@ -113,6 +114,7 @@ export const AUDIT_ENTITY_TYPE_LABELS: Record<string, string> = {
   website_column: "网站栏目",
   site_check_window: "网站检查监测周期",
   site_proposal: "网站检查发现",
+  result_notice: "考核结果通报",
 };
 
 /** The Chinese name of an action; a code not named here is shown as the code itself, marked. */

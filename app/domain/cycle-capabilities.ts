@@ -27,6 +27,8 @@ export const CYCLE_CAPABILITIES = [
   "resultsFinal",
   /** The public 通报 page may be opened. */
   "publicPage",
+  /** The office writes (and rewrites) the formal 通报 document of the final results. */
+  "issueNotice",
 ] as const;
 export type CycleCapability = (typeof CYCLE_CAPABILITIES)[number];
 
@@ -35,7 +37,7 @@ export const CYCLE_STATUS_CAPABILITIES: Record<CycleStatus, readonly CycleCapabi
   published: ["visible", "amendIndicators", "selfInspectionShown", "selfInspect", "evaluate", "computeResults"],
   evaluating: ["visible", "amendIndicators", "selfInspectionShown", "evaluate", "computeResults"],
   preliminary: ["visible", "selfInspectionShown", "computeResults", "resultsOut", "appeal"],
-  final: ["visible", "selfInspectionShown", "resultsOut", "resultsFinal", "publicPage"],
+  final: ["visible", "selfInspectionShown", "resultsOut", "resultsFinal", "publicPage", "issueNotice"],
   archived: ["visible", "resultsOut", "resultsFinal", "publicPage"],
 };
 

@@ -4,12 +4,17 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { z } from "zod";
 import { EXPORT_FORMAT_LABELS, EXPORT_FORMATS } from "../domain/export-formats";
 import { KIND_LABELS } from "../domain/results-view";
+import { noticeFormSchema } from "../domain/notice-form";
+import { noticeState, saveNotice } from "../services/notices.server";
 import { setPublicPage } from "../services/public-results.server";
 import { cycleByYearOr404, departmentCycles, listedCycleOr404, rankingPage, resultCycles } from "../services/results-pages.server";
 import { computeCycleResultsInWorker } from "../services/results.server";
 import { formatBeijingTime } from "../utils/beijing-time";
 import { actorOf, requireAccess } from "../utils/auth.server";
+import { formValues, parseForm } from "../utils/form.server";
+import { actionRefusal } from "../utils/http.server";
 import { CategoryFilter } from "../components/CategoryFilter";
+import { NoticePanel } from "../components/NoticePanel";
 import { RankingTable } from "../components/RankingTable";
 
 export const meta: MetaFunction = () => [{ title: "考核结果 - 政务公开绩效考核平台" }];
@@ -25,17 +30,26 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (!year) return { mode: "empty" as const };
   const cycle = listedCycleOr404(cycles, year);
   const query = { category: url.searchParams.get("category"), q: url.searchParams.get("q"), page: url.searchParams.get("page") };
-  return { mode: "ranking" as const, cycles, ...rankingPage(user, cycle, query) };
+  const notice = noticeState(cycle);
+  const office = user.role === "office";
+  return {
+    mode: "ranking" as const,
+    cycles,
+    ...rankingPage(user, cycle, query),
+    // Leaders see the downloads; the office also the form while the cycle is 已定稿.
+    notice: notice && { saved: notice.saved, form: office && notice.editable ? notice.form : null },
+  };
 }
 
 const actionSchema = z.object({
-  intent: z.enum(["compute", "publish", "unpublish"], { message: "未知操作" }),
+  intent: z.enum(["compute", "publish", "unpublish", "notice"], { message: "未知操作" }),
   year: z.string().regex(/^\d{4}$/, "年度有误"),
 });
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireAccess(request, "write", "results");
-  const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
+  const formData = await request.formData();
+  const parsed = actionSchema.safeParse(Object.fromEntries(formData));
   if (!parsed.success) return data({ ok: false, message: parsed.error.issues[0].message }, { status: 400 });
   const cycle = cycleByYearOr404(parsed.data.year);
   const actor = actorOf(user);
@@ -52,6 +66,17 @@ export async function action({ request }: ActionFunctionArgs) {
       const out = setPublicPage(actor, cycle.id, parsed.data.intent === "publish");
       if (!out.ok) return data({ ok: false, message: out.message }, { status: 409 });
       return { ok: true, message: parsed.data.intent === "publish" ? "公开通报页面已开启。" : "公开通报页面已关闭。" };
+    }
+    case "notice": {
+      const form = parseForm(noticeFormSchema, formData);
+      if (!form.ok) return data({ ok: false, message: "通报未保存，请按提示修改。", fieldErrors: form.fieldErrors, values: form.values }, { status: 400 });
+      try {
+        saveNotice(actor, cycle.id, form.data);
+      } catch (error) {
+        const r = actionRefusal(error);
+        return data({ ok: false, message: "通报未保存。", fieldErrors: r.fieldErrors, values: formValues(formData) }, { status: r.status });
+      }
+      return { ok: true, message: "通报已保存，可下载 Word 或 PDF 格式。" };
     }
   }
 }
@@ -103,6 +128,7 @@ export default function ResultsPage() {
         </label>
         <button type="submit">查看</button>
         <Link to={`/dashboard?cycle=${year}`}>领导看板</Link>
+        {d.meta ? <Link to={`/results/${year}/losses`}>失分分析</Link> : null}
       </Form>
 
       {actionData ? <p className={actionData.ok ? "notice" : "form-error"} role={actionData.ok ? "status" : "alert"}>{actionData.message}</p> : null}
@@ -153,6 +179,17 @@ export default function ResultsPage() {
           </nav>
         ) : null}
       </section>
+
+      {d.notice ? (
+        <NoticePanel
+          year={year}
+          saved={d.notice.saved}
+          form={d.notice.form}
+          errors={actionData && "fieldErrors" in actionData ? (actionData.fieldErrors as Record<string, string>) : {}}
+          values={actionData && "values" in actionData ? (actionData.values as Record<string, string> | null) : null}
+          busy={busy}
+        />
+      ) : null}
 
       {d.meta ? (
         <div className="table-wrap card">

@@ -7,3 +7,4 @@ export * from "./evaluation";
 export * from "./results";
 export * from "./notifications";
 export * from "./site-checks";
+export * from "./notices";

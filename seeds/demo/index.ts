@@ -3,6 +3,7 @@ import { seedAccounts } from "./accounts";
 import { seedDemoCycles } from "./cycles";
 import { DEMO_EVALUATION_HOOKS, seedDemoEvaluation2026 } from "./evaluation";
 import { seedDemoSelfInspections2026 } from "./self-inspection-2026";
+import { seedDemoNotice } from "./notice";
 import { seedDemoResults } from "./results";
 import { seedSubmittedEvidence } from "./submitted-evidence";
 
@@ -15,4 +16,5 @@ export async function seedDemo(): Promise<void> {
   await seedDemoSelfInspections2026(db);
   seedDemoEvaluation2026(db);
   seedDemoResults(db);
+  seedDemoNotice(db);
 }

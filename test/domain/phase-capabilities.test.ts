@@ -23,6 +23,7 @@ describe("cycle capabilities", () => {
     expect(statusesAllowing("computeResults")).toEqual(["published", "evaluating", "preliminary"]);
     expect(statusesAllowing("appeal")).toEqual(["preliminary"]);
     expect(statusesAllowing("publicPage")).toEqual(["final", "archived"]);
+    expect(statusesAllowing("issueNotice")).toEqual(["final"]);
     expect(statusesAllowing("visible")).toEqual(["published", "evaluating", "preliminary", "final", "archived"]);
   });
 

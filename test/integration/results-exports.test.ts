@@ -72,7 +72,7 @@ describe("npm run export:results", () => {
     expect(cli("app/cli/export-results.ts", ["--cycle", "2026", "--format", "xlsx", "--out", file]).status).toBe(0);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(file);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(["排名", "分项得分-街道办事处", "分项得分-区级部门", "维度得分", "扣分明细", "说明"]);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(["排名", "分项得分-街道办事处", "分项得分-区级部门", "维度得分", "扣分明细", "失分分析", "说明"]);
     const rank = wb.getWorksheet("排名")!;
     expect(rank.getRow(1).values).toEqual([undefined, "排名", "类别内排名", "单位编码", "单位名称", "类别", "总分", "基础分", "加分", "等次", "是否合格", "绩效贡献（分）", "否决原因"]);
     expect(rank.rowCount).toBe(DEMO_UNITS.length + 1);

@@ -56,7 +56,7 @@ describe("the results workbook's 分项得分", () => {
     const categories = [...leavesOf.keys()];
     const names = itemSheetNames(categories);
     expect([...names.values()].sort()).toEqual(["分项得分-区级部门", "分项得分-街道办事处"]);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(["排名", ...categories.map((c) => names.get(c)), "维度得分", "扣分明细", "说明"]);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(["排名", ...categories.map((c) => names.get(c)), "维度得分", "扣分明细", "失分分析", "说明"]);
   });
 
   it("puts every unit's every leaf under the header of that very leaf, never above its maximum", () => {

@@ -30,18 +30,18 @@ export function cjkFont(): Buffer {
   return fontCache;
 }
 
-type Doc = PDFKit.PDFDocument;
+export type Doc = PDFKit.PDFDocument;
 
-const MARGIN = 40;
+export const MARGIN = 40;
 
-function newDoc(title: string): Doc {
+export function newDoc(title: string): Doc {
   const doc = new PDFDocument({ size: "A4", margin: MARGIN, bufferPages: true, info: { Title: title, Creator: "政务公开绩效考核平台" } });
   doc.registerFont("cjk", cjkFont());
   doc.font("cjk");
   return doc;
 }
 
-function finish(doc: Doc, stream: Writable): Promise<void> {
+export function finish(doc: Doc, stream: Writable): Promise<void> {
   return new Promise((resolve, reject) => {
     stream.once("finish", resolve);
     stream.once("close", resolve);
@@ -60,7 +60,7 @@ function finish(doc: Doc, stream: Writable): Promise<void> {
   });
 }
 
-interface Column {
+export interface Column {
   title: string;
   width: number;
   align?: "left" | "right" | "center";
@@ -75,7 +75,7 @@ function fit(doc: Doc, text: string, width: number): string {
 }
 
 /** A table whose header row is repeated at the top of every page it runs onto. */
-class Table {
+export class Table {
   private readonly rowH = 15;
   constructor(
     private readonly doc: Doc,

@@ -5,6 +5,8 @@ import { bonusGateRule } from "../../domain/bonus-gate";
 import { escapeCell } from "../../domain/cell-escape";
 import { formatBeijingTime } from "../../utils/beijing-time";
 import { KIND_LABELS, readableExplain } from "../../domain/results-view";
+import { LossAnalysis, type CategoryLoss } from "../../domain/loss-analysis";
+import { lossDefinitions, lossUnit, unitDeductions } from "../loss-analysis.server";
 import { unitResultChunks, unitSummaries } from "../results.server";
 import { categoryLeaves, type ExportSource, type HeaderLeaf } from "./source.server";
 import { categorySettingLines, partVetoes, penaltyText } from "./rule-content";
@@ -14,14 +16,41 @@ import { categorySettingLines, partVetoes, penaltyText } from "./rule-content";
  * memory): 排名 (first), 分项得分-<category> (one sheet per unit category: unit × that category's
  * leaves, with a points header), 维度得分, 扣分明细 (every
  * lost point with the engine's explanation, which names each fault, finding, arbitration and
- * appeal), 说明 (settings, weights, hashes). Sheets are written one after the other, each row
- * committed as it is made. Every text cell goes through escapeCell (formula injection).
+ * appeal), 失分分析 (per category and indicator: units losing points, average loss, most frequent
+ * problems — counted while 扣分明细 reads the units), 说明 (settings, weights, hashes). Sheets are
+ * written one after the other, each row committed as it is made. Every text cell goes through
+ * escapeCell (formula injection).
+ *
+ * Print-ready: every sheet is A4 landscape, fitted to the page width (the ranking and the narrow
+ * sheets to one page wide; an item-score sheet to one page per dozen indicators, its unit columns
+ * repeated on each), its header rows repeated at the top of every printed page, page numbers in
+ * the footer.
  */
 
 const SCORE_FMT = "0.00";
 const t = (s: string) => escapeCell(s);
 
 type Sheet = ExcelJS.Worksheet;
+
+/** Indicator columns of an item-score sheet per printed page width. */
+const ITEM_COLUMNS_PER_PAGE = 12;
+
+/** Print setup of a sheet: A4 landscape, `pagesWide` pages wide and as many down as needed, `titleRows` (e.g. "1:2") on every page. */
+export function printSetup(titleRows: string, pagesWide = 1, titleColumns?: string): Partial<ExcelJS.AddWorksheetOptions> {
+  return {
+    pageSetup: {
+      paperSize: 9,
+      orientation: "landscape",
+      fitToPage: true,
+      fitToWidth: pagesWide,
+      fitToHeight: 0,
+      printTitlesRow: titleRows,
+      ...(titleColumns ? { printTitlesColumn: titleColumns } : {}),
+      margins: { left: 0.4, right: 0.4, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },
+    },
+    headerFooter: { oddFooter: "&C第 &P 页，共 &N 页", differentFirst: false, differentOddEven: false },
+  };
+}
 
 function header(ws: Sheet, cells: string[]): void {
   const row = ws.addRow(cells);
@@ -127,7 +156,7 @@ export async function writeResultsXlsx(source: ExportSource, stream: Writable): 
   const dims = DIMENSION_KEYS.filter((k) => summaries.some((s) => s.dimensions[k] !== undefined));
 
   // 排名
-  const rank = wb.addWorksheet("排名", { views: [{ state: "frozen", ySplit: 1 }] });
+  const rank = wb.addWorksheet("排名", { views: [{ state: "frozen", ySplit: 1 }], ...printSetup("1:1") });
   columns(rank, [8, 10, 12, 28, 14, 10, 10, 10, 10, 10, 14, 36], 5, 8, { score: [10] });
   header(rank, ["排名", "类别内排名", "单位编码", "单位名称", "类别", "总分", "基础分", "加分", "等次", "是否合格", "绩效贡献（分）", "否决原因"]);
   for (const [i, s] of summaries.entries()) {
@@ -145,7 +174,10 @@ export async function writeResultsXlsx(source: ExportSource, stream: Writable): 
   const sheets = itemSheets(pkg, unitsOf);
   const sheetNames = itemSheetNames(sheets.map(([category]) => category));
   for (const [category, leaves] of sheets) {
-    const items = wb.addWorksheet(sheetNames.get(category)!, { views: [{ state: "frozen", ySplit: 2, xSplit: 4 }] });
+    const items = wb.addWorksheet(sheetNames.get(category)!, {
+      views: [{ state: "frozen", ySplit: 2, xSplit: 4 }],
+      ...printSetup("1:2", Math.max(1, Math.ceil(leaves.length / ITEM_COLUMNS_PER_PAGE)), "A:D"),
+    });
     columns(items, [8, 10, 12, 28, ...leaves.map(() => 14)], 4);
     header(items, ["排名", "类别内排名", "单位编码", "单位名称", ...leaves.map((l) => t(`${l.id} ${l.name}${PART_NOTES[l.part] ?? ""}`))]);
     header(items, ["", "", "", "满分", ...leaves.map((l) => l.points)] as string[]);
@@ -167,7 +199,7 @@ export async function writeResultsXlsx(source: ExportSource, stream: Writable): 
   }
 
   // 维度得分
-  const dimSheet = wb.addWorksheet("维度得分", { views: [{ state: "frozen", ySplit: 1 }] });
+  const dimSheet = wb.addWorksheet("维度得分", { views: [{ state: "frozen", ySplit: 1 }], ...printSetup("1:1") });
   columns(dimSheet, [8, 12, 28, 14, ...dims.map(() => 12), 10], 4);
   header(dimSheet, ["排名", "单位编码", "单位名称", "类别", ...dims.map((d) => DIMENSIONS[d as Dimension]), "总分"]);
   for (const [i, s] of summaries.entries()) {
@@ -178,13 +210,16 @@ export async function writeResultsXlsx(source: ExportSource, stream: Writable): 
   dimSheet.commit();
 
   // 扣分明细: every leaf that lost points (and every veto), with the engine's explanation.
-  const lost = wb.addWorksheet("扣分明细", { views: [{ state: "frozen", ySplit: 1 }] });
+  const lost = wb.addWorksheet("扣分明细", { views: [{ state: "frozen", ySplit: 1 }], ...printSetup("1:1") });
   columns(lost, [12, 28, 14, 10, 30, 10, 10, 10, 80], 5, 8, { wrap: [8] });
   header(lost, ["单位编码", "单位名称", "类别", "指标编码", "指标名称", "满分", "得分", "失分", "扣分原因（评分说明）"]);
   const names = new Map([...categoryLeaves(pkg)].map(([category, list]) => [category, new Map(list.map((l) => [l.id, l.name]))]));
+  const losses = new LossAnalysis(lossDefinitions(pkg));
+  const deductions = unitDeductions(meta);
   let m = 0;
   for (const chunk of unitResultChunks(meta, 25)) {
     for (const { result: r } of chunk) {
+      losses.add(lossUnit(r, deductions));
       for (const [id, leaf] of Object.entries(r.leaves)) {
         const loss = Math.round((leaf.max - leaf.score) * 100) / 100;
         if (leaf.na || loss <= 0) continue;
@@ -212,8 +247,10 @@ export async function writeResultsXlsx(source: ExportSource, stream: Writable): 
   lost.autoFilter = `A1:I${m + 1}`;
   lost.commit();
 
+  writeLossSheet(wb, losses.result().filter((c) => c.units > 0));
+
   // 说明
-  const about = wb.addWorksheet("说明");
+  const about = wb.addWorksheet("说明", printSetup("1:1"));
   columns(about, [24, 90], null);
   const info: [string, string | number][] = [
     ["考核名称", cycle.title],
@@ -245,4 +282,21 @@ export async function writeResultsXlsx(source: ExportSource, stream: Writable): 
   about.commit();
 
   await wb.commit();
+}
+
+/** 失分分析: one row per analysed indicator of each category, in set order. */
+function writeLossSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, analysis: CategoryLoss[]): void {
+  const ws = wb.addWorksheet("失分分析", { views: [{ state: "frozen", ySplit: 1 }], ...printSetup("1:1") });
+  columns(ws, [14, 10, 30, 8, 10, 10, 12, 10, 10, 50, 10], null, undefined, { score: [3, 6, 7, 8], wrap: [9] });
+  header(ws, ["类别", "指标编码", "指标名称", "分值", "参评单位数", "失分单位数", "失分单位占比（%）", "失分合计", "平均失分", "主要问题（单位数）", "抽查发现数"]);
+  let n = 0;
+  for (const c of analysis) {
+    for (const i of c.indicators) {
+      const problems = i.problems.map((p) => `${p.label}（${p.units}${p.fromFindings > 0 ? `，抽查发现${p.fromFindings}` : ""}）`).join("；");
+      dataRow(ws, [t(c.category), t(i.id), t(i.name), i.points, i.applicable, i.losing, i.sharePct, i.totalLost, i.averageLost, t(problems), i.findings]);
+      n++;
+    }
+  }
+  ws.autoFilter = `A1:K${n + 1}`;
+  ws.commit();
 }
