@@ -325,9 +325,11 @@ function notifyDivergences(tx: Tx, cycle: CycleRow, unit: { id: number; name: st
     unitId: unit.id,
     dedupeKey: `arbitration_needed:${cycle.id}:${unit.id}:${codes.join(",")}`,
   });
-  // The office arbitrates on the divergence list, a lead evaluator on the unit's review page.
-  notifyUsers(tx, roleUserIds(tx, "office"), message("/evaluation/divergences"), new Date());
-  notifyUsers(tx, leads, message(`/review/${unit.id}?cycle=${cycle.year}`), new Date());
+  // The office arbitrates on the divergence list, a lead evaluator on the unit's review page; the
+  // group robot hears of the divergence once, from whichever call wrote a notification first.
+  const now = new Date();
+  const toOffice = notifyUsers(tx, roleUserIds(tx, "office"), message("/evaluation/divergences"), now);
+  notifyUsers(tx, leads, message(`/review/${unit.id}?cycle=${cycle.year}`), now, { webhook: toOffice.length === 0 });
 }
 
 /** Units (ids) the evaluator is assigned to in a cycle — for lists. */
