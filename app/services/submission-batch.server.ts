@@ -208,10 +208,7 @@ export function batchPreview(
     selected.filter((s) => /^[1-9][0-9]{0,15}$/.test(s)).map(Number)
   );
   const chosen = rows.filter((r) => ids.has(r.unitId));
-  const why =
-    k === "return"
-      ? "未处于“已提交”状态，不能退回"
-      : "已提交或已退回修改，无需延期";
+  const why = k === "return" ? "只有已提交的自查才能退回" : "无需延期";
   return {
     kind: k,
     label: BATCH_LABELS[k],
