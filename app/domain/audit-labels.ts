@@ -59,6 +59,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "assignment.lead": "指定主评估员",
   "assignment.reopen": "退回评估员重新评分",
   "evaluation.entry.save": "保存评分",
+  "evaluation.entry.adopt": "采纳单位自评",
   "evaluation.signoff": "评估员签字确认",
   "evaluation.arbitrate": "仲裁评分分歧",
   "spotcheck.batch.create": "抽取抽查单位",

@@ -60,7 +60,7 @@ export async function enterLeaf(user: string, unitCode: string, cycle: FixtureCy
   expect(page.status).toBe(200);
   return saveLeaf(user, unitCode, cycle, code, formOf(page.data.form, page.data.version, extra));
 }
-export function unitPost(user: string, unitCode: string, form: Record<string, string>) {
+export function unitPost(user: string, unitCode: string, form: Record<string, string | string[]>) {
   const unitId = unitIdOf(unitCode);
   return run(unitPage.action, makeRequest(`/review/${unitId}`, { cookie: cookies[user], form }), { unitId: String(unitId) });
 }
