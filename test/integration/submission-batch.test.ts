@@ -1,6 +1,8 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
+import ExcelJS from "exceljs";
 import * as submissionsPage from "../../app/routes/submissions._index";
+import * as progressXlsx from "../../app/routes/submissions.progress[.]xlsx";
 import { findCycleByYear } from "../../app/services/cycles.server";
 import { getDb } from "../../db/client";
 import {
@@ -48,6 +50,63 @@ const post = (form: Record<string, string | string[]>) =>
     })
   );
 const ids = (...codes: string[]) => codes.map((c) => String(unitOf(c).id));
+
+describe("the progress table in Excel (自查进度表)", () => {
+  it("lists every unit with status, counts and days overdue, Beijing times, landscape and fit to the page width", async () => {
+    const res = (await progressXlsx.loader({
+      request: makeRequest(`/submissions/progress.xlsx?cycle=${cycleId}`, {
+        cookie: admin,
+      }),
+      params: {},
+      context: {},
+    })) as Response;
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Disposition")).toContain(
+      encodeURIComponent("2026年度自查进度")
+    );
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await res.arrayBuffer());
+    const sheet = wb.getWorksheet("自查进度")!;
+    expect(sheet.getCell("A1").value).toBe("2026年度政务公开自查进度表");
+    expect(String(sheet.getCell("A2").value)).toMatch(
+      /^导出时间：\d{4}-\d{2}-\d{2} \d{2}:\d{2}（北京时间） · 自查截止：2026-11-30 24:00（北京时间）$/
+    );
+    expect(sheet.getRow(3).values).toContain("逾期天数");
+    const byCode = new Map<string, ExcelJS.Row>();
+    for (let n = 4; n <= sheet.rowCount; n++)
+      byCode.set(String(sheet.getRow(n).getCell(2).value), sheet.getRow(n));
+    expect(byCode.get("JD001")!.getCell(5).value).toBe("已提交");
+    expect(byCode.get("JD001")!.getCell(11).value).toBe(0);
+    // A draft without extension is overdue by the days since 2026-11-30 (Beijing), if that has passed.
+    const late = Math.round(
+      (Date.parse(beijingDay(0)) - Date.parse("2026-11-30")) / 86_400_000
+    );
+    expect(byCode.get("JD003")!.getCell(11).value).toBe(Math.max(0, late));
+    expect(byCode.get("JD004")!.getCell(10).value).toBe("是");
+    expect(sheet.pageSetup).toMatchObject({
+      orientation: "landscape",
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      printTitlesRow: "1:3",
+    });
+    const summary = wb.getWorksheet("统计")!;
+    expect(summary.getRow(4).values).toEqual([
+      undefined,
+      "全部",
+      sheet.rowCount - 3,
+    ]);
+    expect(summary.pageSetup.orientation).toBe("landscape");
+    // Office only.
+    const dept = await run(
+      progressXlsx.loader,
+      makeRequest(`/submissions/progress.xlsx?cycle=${cycleId}`, {
+        cookie: await sessionCookieFor("dept-001"),
+      })
+    );
+    expect(dept.status).toBe(403);
+  });
+});
 
 describe("batch extension (批量延期)", () => {
   it("confirms the selected units, then extends them all to one date with one reason, audited per unit", async () => {
