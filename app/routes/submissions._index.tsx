@@ -53,20 +53,18 @@ export async function action({ request }: ActionFunctionArgs) {
   const intent = form.get("intent");
   if (intent === "decideExtension" || intent === "batchExtend" || intent === "batchReturn") {
     const requestId = String(form.get("requestId") ?? "");
-    const input =
-      intent === "decideExtension"
-        ? Object.fromEntries([...new Set(form.keys())].map((k) => [k, String(form.get(k))]))
-        : { unitIds: form.getAll("unitId"), until: form.get("until") ?? undefined, reason: form.get("reason") ?? undefined, comment: form.get("comment") ?? undefined, codes: form.get("codes") ?? undefined };
+    const field = (name: string) => form.get(name) ?? undefined;
     try {
       const db = getDb();
       const now = new Date();
-      const cycleId = intent === "decideExtension" ? 0 : parseId(String(form.get("cycleId") ?? ""));
+      const batch = () => ({ unitIds: form.getAll("unitId"), until: field("until"), reason: field("reason"), comment: field("comment"), codes: field("codes") });
+      const cycleId = () => parseId(String(form.get("cycleId") ?? ""));
       const r =
         intent === "decideExtension"
-          ? decideExtensionRequest(db, actorOf(user), user, input, now)
+          ? decideExtensionRequest(db, actorOf(user), user, { decision: field("decision"), requestId: field("requestId"), until: field("until"), comment: field("comment") }, now)
           : intent === "batchExtend"
-            ? batchExtend(db, actorOf(user), user, cycleId, input, now)
-            : batchReturn(db, actorOf(user), user, cycleId, input, now);
+            ? batchExtend(db, actorOf(user), user, cycleId(), batch(), now)
+            : batchReturn(db, actorOf(user), user, cycleId(), batch(), now);
       if (!r.ok) return data<ActionResult>({ intent, requestId, ok: false, fieldErrors: r.fieldErrors, values }, { status: 400 });
       return data<ActionResult>({ intent, ok: true, message: r.message, fieldErrors: {}, values: {} });
     } catch (error) {

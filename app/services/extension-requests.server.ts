@@ -68,28 +68,39 @@ export const requestSchema = z.object({
     .max(500, "申请理由最多500个字"),
 });
 
-export const decisionSchema = z.discriminatedUnion("decision", [
-  z.object({
-    decision: z.literal("grant"),
-    requestId: z.coerce.number().int().positive(),
-    until: dateField("请选择批准延期至的日期"),
-    comment: z
-      .string()
-      .trim()
-      .max(500, "审批意见最多500个字")
-      .optional()
-      .default(""),
-  }),
-  z.object({
-    decision: z.literal("refuse"),
-    requestId: z.coerce.number().int().positive(),
-    comment: z
-      .string({ required_error: "请填写不予批准的理由" })
-      .trim()
-      .min(1, "请填写不予批准的理由")
-      .max(500, "审批意见最多500个字"),
-  }),
-]);
+export const decisionSchema = z.discriminatedUnion(
+  "decision",
+  [
+    z.object({
+      decision: z.literal("grant"),
+      requestId: z.coerce.number().int().positive(),
+      until: dateField("请选择批准延期至的日期"),
+      comment: z
+        .string()
+        .trim()
+        .max(500, "审批意见最多500个字")
+        .optional()
+        .default(""),
+    }),
+    z.object({
+      decision: z.literal("refuse"),
+      requestId: z.coerce.number().int().positive(),
+      comment: z
+        .string({ required_error: "请填写不予批准的理由" })
+        .trim()
+        .min(1, "请填写不予批准的理由")
+        .max(500, "审批意见最多500个字"),
+    }),
+  ],
+  {
+    errorMap: (issue, ctx) => ({
+      message:
+        issue.code === "invalid_union_discriminator"
+          ? "请选择批准或不予批准"
+          : ctx.defaultError,
+    }),
+  }
+);
 
 function transitionOrRefuse(
   action: ExtensionRequestAction,

@@ -178,6 +178,9 @@ describe("extension requests (申请延期)", () => {
         )
       ).status
     ).toBe(403);
+    expect(
+      (await decide({ requestId, until: granted })).data.fieldErrors.decision
+    ).toBe("请选择批准或不予批准");
     const noDate = await decide({ decision: "grant", requestId, until: "" });
     expect(noDate.status).toBe(400);
     expect(noDate.data.fieldErrors.until).toBe("请选择批准延期至的日期");
