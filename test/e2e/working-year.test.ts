@@ -239,4 +239,40 @@ describe("the office's working year in the browser", () => {
       ).resolves.not.toContain("未录入");
     expect(errors).toEqual([]);
   });
+
+  it("一页评分: every leaf on one page; Tab moves along a row to its save button, then to the next row; a row saves on its own", async () => {
+    const page = await browser.newPage();
+    const errors = collectErrors(page);
+    await loginAs(page, server.url, evaluator);
+    await gotoHydrated(
+      page,
+      `${server.url}/review/${evaluatedUnitId}/all?cycle=2026`
+    );
+    await page.getByRole("heading", { level: 1, name: /一页评分/ }).waitFor();
+    const rows = page.locator("tbody tr");
+    expect(await rows.count()).toBeGreaterThan(2);
+    const firstId = await rows.nth(0).getAttribute("id");
+    const secondId = await rows.nth(1).getAttribute("id");
+    await rows.nth(0).getByLabel("与自评不一致的理由").focus();
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(
+      "保存本行"
+    );
+    expect(
+      await page.evaluate(() => document.activeElement?.closest("tr")?.id)
+    ).toBe(firstId);
+    await page.keyboard.press("Tab");
+    expect(
+      await page.evaluate(() => document.activeElement?.closest("tr")?.id)
+    ).toBe(secondId);
+    await rows.nth(0).getByRole("button", { name: /^保存/ }).click();
+    await page
+      .getByRole("status")
+      .filter({ hasText: "已保存该项。" })
+      .waitFor();
+    await expect(
+      page.locator("tbody tr").nth(0).textContent()
+    ).resolves.toContain("已录入");
+    expect(errors).toEqual([]);
+  });
 });
