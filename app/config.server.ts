@@ -66,6 +66,19 @@ const configSchema = z
       }),
     UPLOAD_MAX_FILE_MB: positiveNumber("UPLOAD_MAX_FILE_MB", 50),
     UPLOAD_MAX_SUBMISSION_MB: positiveNumber("UPLOAD_MAX_SUBMISSION_MB", 1024),
+    SMTP_URL: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        const url = v?.trim();
+        if (!url) return undefined;
+        if (!/^smtps?:\/\/[^\s/]+/.test(url)) {
+          ctx.addIssue({ code: "custom", message: "SMTP_URL 须以 smtp:// 或 smtps:// 开头，如 smtp://user:pass@mail.example.gov.cn:587" });
+          return z.NEVER;
+        }
+        return url;
+      }),
+    NOTIFY_INTERVAL_SECONDS: positiveNumber("NOTIFY_INTERVAL_SECONDS", 60),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && !env.SESSION_SECRET) {
@@ -82,6 +95,9 @@ const configSchema = z
     sessionIdleMinutes: env.SESSION_IDLE_MINUTES,
     trustProxy: env.TRUST_PROXY,
     upload: { maxFileBytes: Math.floor(env.UPLOAD_MAX_FILE_MB * MB), maxSubmissionBytes: Math.floor(env.UPLOAD_MAX_SUBMISSION_MB * MB) },
+    /** Mail server for email notifications (the sender is a setting at 消息提醒). */
+    smtpUrl: env.SMTP_URL,
+    notifyIntervalSeconds: env.NOTIFY_INTERVAL_SECONDS,
   }));
 
 export type Config = z.infer<typeof configSchema>;

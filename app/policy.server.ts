@@ -23,6 +23,7 @@ export const RESOURCE_KINDS = [
   "selfInspection",
   "evidence",
   "submissionReview",
+  "extensionRequest",
   "evaluationManagement",
   "review",
   "arbitration",
@@ -75,6 +76,12 @@ export const POLICY: Record<ResourceKind, Rules> = {
   },
   /** The office's review of submissions: overview, return, reopen, extensions. */
   submissionReview: { read: OFFICE_ONLY, write: OFFICE_ONLY, decide: NOBODY },
+  /** A department's request for a later self-inspection deadline: the unit asks, the office decides. */
+  extensionRequest: {
+    read: { office: "all", leader: "none", department: "ownUnit", evaluator: "none" },
+    write: { office: "none", leader: "none", department: "ownUnit", evaluator: "none" },
+    decide: OFFICE_ONLY,
+  },
   /** Evaluation management: assignments, draws, progress, divergences. */
   evaluationManagement: { read: OFFICE_ONLY, write: OFFICE_ONLY, decide: NOBODY },
   /** An evaluator's own evaluation tasks (entries, sign-off). */

@@ -104,6 +104,12 @@ function DepartmentHome({ home }: { home: Extract<Data, { role: "department" }>[
             ) : null}
             {home.selfInspection.returned ? " · 请按退回意见修改后重新提交（不受原截止时间限制）" : null}
           </p>
+          {home.selfInspection.extensionRequest ? (
+            <p>
+              延期申请（至{home.selfInspection.extensionRequest.wantedUntil}）：<strong>{home.selfInspection.extensionRequest.statusLabel}</strong>
+              {home.selfInspection.extensionRequest.decisionComment ? `，${home.selfInspection.extensionRequest.decisionComment}` : ""} · <Link to="/self/extension">查看</Link>
+            </p>
+          ) : null}
           {home.returned.length > 0 ? (
             <>
               <h3>退回修改的指标（{home.returned.length}项）</h3>

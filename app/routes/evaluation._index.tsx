@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { cycleAllows } from "../domain/cycle-capabilities";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { BatchAssignForm } from "../components/BatchAssignForm";
 import { CyclePicker } from "../components/CyclePicker";
 import { FormOutcome } from "../components/FormOutcome";
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
@@ -9,6 +10,9 @@ import { ASSIGNMENT_METHOD_LABELS } from "../domain/evaluation-labels";
 import {
   assignEvaluator,
   assignFormSchema,
+  assignMany,
+  assignManyPreview,
+  assignManySchema,
   assignmentBoard,
   randomAssign,
   randomAssignSchema,
@@ -20,7 +24,7 @@ import {
 import { evaluationCycles, pickCycle } from "../services/evaluation-context.server";
 import { actorOf, requireAccess } from "../utils/auth.server";
 import { formatBeijingTime } from "../utils/beijing-time";
-import { parseForm } from "../utils/form.server";
+import { parseForm, zodFieldErrors } from "../utils/form.server";
 import { badRequest, parseId, refusalErrors } from "../utils/http.server";
 import { getDb } from "../utils/db.server";
 
@@ -29,11 +33,13 @@ export const meta: MetaFunction = () => [{ title: "评估分配 - 政务公开�
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAccess(request, "read", "evaluationManagement");
   const db = getDb();
-  const cycle = pickCycle(db, new URL(request.url).searchParams.get("cycle"));
+  const url = new URL(request.url);
+  const cycle = pickCycle(db, url.searchParams.get("cycle"));
   const cycles = evaluationCycles(db).map((c) => ({ id: c.id, year: c.year }));
-  if (!cycle) return { cycle: null, cycles, board: null };
+  if (!cycle) return { cycle: null, cycles, board: null, batchAssign: null };
   const board = assignmentBoard(db, cycle);
   return {
+    batchAssign: assignManyPreview(db, cycle.id, url.searchParams.getAll("unit"), url.searchParams.get("evaluator")),
     cycle: { id: cycle.id, year: cycle.year, title: cycle.title, status: cycle.status, open: cycleAllows(cycle.status, "evaluate") },
     cycles,
     board: {
@@ -44,8 +50,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-type Intent = "assign" | "random" | "unassign" | "lead" | "reopen";
-const INTENTS: readonly Intent[] = ["assign", "random", "unassign", "lead", "reopen"];
+type Intent = "assign" | "assignMany" | "random" | "unassign" | "lead" | "reopen";
+const INTENTS: readonly Intent[] = ["assign", "assignMany", "random", "unassign", "lead", "reopen"];
 
 interface ActionResult {
   intent: Intent;
@@ -74,6 +80,12 @@ export async function action({ request }: ActionFunctionArgs) {
         if (!parsed.ok) return reply(400, { ok: false, fieldErrors: parsed.fieldErrors });
         assignEvaluator(db, actor, cycleId, parsed.data);
         return reply(200, { ok: true, message: "已分配评估员。", fieldErrors: {} });
+      }
+      case "assignMany": {
+        const parsed = assignManySchema.safeParse({ unitIds: form.getAll("unitId"), evaluatorId: form.get("evaluatorId") ?? undefined });
+        if (!parsed.success) return reply(400, { ok: false, fieldErrors: zodFieldErrors(parsed.error) });
+        const n = assignMany(db, actor, cycleId, parsed.data);
+        return reply(200, { ok: true, message: `已将评估员分配到${n}个单位。`, fieldErrors: {} });
       }
       case "random": {
         const parsed = parseForm(randomAssignSchema, form);
@@ -132,6 +144,17 @@ export default function EvaluationBoard() {
       {!cycle.open ? <p className="warning">本年度当前不在评审阶段，分配只读。</p> : null}
       <FormOutcome notice={a?.ok && !busy ? a.message : null} error={a && !a.ok ? a.fieldErrors._form : null} />
 
+      {cycle.open && (!d.batchAssign || !a?.ok) ? (
+        <BatchAssignForm
+          cycleId={cycle.id}
+          cycleYear={cycle.year}
+          units={submitted.map((u) => ({ id: u.id, code: u.code, name: u.name, assigned: u.assignments.length }))}
+          evaluators={board.evaluators}
+          preview={d.batchAssign}
+          busy={busy}
+          error={a && !a.ok && a.intent === "assignMany" ? (a.fieldErrors.unitIds ?? a.fieldErrors.evaluatorId) : undefined}
+        />
+      ) : null}
       {cycle.open ? (
         <div className="grid" style={{ display: "grid", gap: "1rem", gridTemplateColumns: "repeat(auto-fit, minmax(300px, 1fr))" }}>
           <section className="card" aria-labelledby="manual-h">

@@ -2,12 +2,14 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { cycleAllows } from "../domain/cycle-capabilities";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { AdoptConfirm } from "../components/AdoptConfirm";
 import { DivergenceTable, type ArbitrationActionResult } from "../components/DivergenceTable";
 import { FormOutcome } from "../components/FormOutcome";
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
 import { RULE_TYPE_LABELS } from "../domain/evaluation-labels";
 import { arbitrate, arbitrationSchema, listDivergences, mayArbitrate } from "../services/arbitration.server";
 import { getCycle } from "../services/evaluation-context.server";
+import { adoptPreview, adoptSelfAnswers } from "../services/review-batch.server";
 import { loadReviewUnit, requireAssignment, signOff } from "../services/reviews.server";
 import { actorOf, requireAccess } from "../utils/auth.server";
 import { formatBeijingTime } from "../utils/beijing-time";
@@ -21,8 +23,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireAccess(request, "read", "review");
   const unitId = parseId(params.unitId);
   const db = getDb();
+  const url = new URL(request.url);
   try {
-    const page = loadReviewUnit(db, user, unitId, new URL(request.url).searchParams.get("cycle"));
+    const page = loadReviewUnit(db, user, unitId, url.searchParams.get("cycle"));
+    const adopt = url.searchParams.get("adopt") === "1" && page.readOnly === null ? adoptPreview(db, user, unitId, page.cycle.id, url.searchParams.getAll("node")) : null;
     const lead = mayArbitrate(db, user, page.cycle.id, unitId);
     const divergences = lead
       ? listDivergences(db, page.cycle.id, { unitId }).map((d) => ({
@@ -35,13 +39,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       signedOffText: page.assignment.signedOffAt ? formatBeijingTime(page.assignment.signedOffAt) : null,
       divergences,
       canArbitrate: lead && cycleAllows(page.cycle.status, "evaluate"),
+      adopt,
     };
   } catch (error) {
     throwAsResponse(error);
   }
 }
 
-type ActionResult = ({ intent: "signoff" } & { ok: boolean; message?: string; fieldErrors: Record<string, string> }) | ({ intent: "arbitrate" } & ArbitrationActionResult);
+type ActionResult = ({ intent: "signoff" | "adopt" } & { ok: boolean; message?: string; fieldErrors: Record<string, string> }) | ({ intent: "arbitrate" } & ArbitrationActionResult);
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireAccess(request, "write", "review");
@@ -55,6 +60,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (intent === "signoff") {
       signOff(db, actorOf(user), user, unitId, cycleId);
       return data<ActionResult>({ intent, ok: true, message: `已签署本单位${getCycle(db, cycleId).year}年度评分，录入转为只读。`, fieldErrors: {} });
+    }
+    if (intent === "adopt") {
+      const nodeIds = form.getAll("nodeId").map((v) => parseId(String(v)));
+      const n = adoptSelfAnswers(db, actorOf(user), user, unitId, cycleId, nodeIds);
+      return data<ActionResult>({ intent, ok: true, message: `已采纳单位自评${n}项。`, fieldErrors: {} });
     }
     if (intent === "arbitrate") {
       const key = `${form.get("unitId")}:${form.get("nodeId")}`;
@@ -74,7 +84,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (error instanceof Response) throw error;
     const r = refusalErrors(error);
     if (r.status === 403) throwAsResponse(error);
-    return data<ActionResult>({ intent: "signoff", ok: false, fieldErrors: r.fieldErrors }, { status: r.status });
+    return data<ActionResult>({ intent: intent === "adopt" ? "adopt" : "signoff", ok: false, fieldErrors: r.fieldErrors }, { status: r.status });
   }
 }
 
@@ -103,11 +113,21 @@ export default function ReviewUnit() {
         </p>
       ) : null}
       {d.readOnly ? <p className="warning">{d.readOnly}</p> : null}
-      <FormOutcome notice={a?.ok && !busy ? a.message : null} error={a && !a.ok && a.intent === "signoff" ? a.fieldErrors._form : null} />
+      <FormOutcome notice={a?.ok && !busy ? a.message : null} error={a && !a.ok && (a.intent === "signoff" || a.intent === "adopt") ? a.fieldErrors._form : null} />
+      {!d.readOnly ? (
+        <p className="no-print">
+          <Link to={`/review/${d.unit.id}/all${q}`}>一页评分（全部指标）</Link>
+        </p>
+      ) : null}
+      {d.adopt && !(a?.ok && a.intent === "adopt") ? <AdoptConfirm cycleId={d.cycle.id} cancelTo={`/review/${d.unit.id}${q}`} preview={d.adopt} busy={busy} /> : null}
+      <Form method="get" aria-label="选择指标采纳单位自评">
+      <input type="hidden" name="cycle" value={d.cycle.year} />
+      <input type="hidden" name="adopt" value="1" />
       <div className="table-wrap">
         <table>
           <thead>
             <tr>
+              {!d.readOnly ? <th scope="col">选择</th> : null}
               <th scope="col">指标</th>
               <th scope="col">类型</th>
               <th scope="col">单位自评</th>
@@ -117,6 +137,11 @@ export default function ReviewUnit() {
           <tbody>
             {d.leaves.map((l) => (
               <tr key={l.nodeId}>
+                {!d.readOnly ? (
+                  <td>
+                    {l.hasSelf ? <input type="checkbox" name="node" value={l.nodeId} aria-label={`选择${l.code} ${l.name}`} /> : null}
+                  </td>
+                ) : null}
                 <td style={{ minWidth: "12rem" }}>
                   <Link to={`/review/${d.unit.id}/${l.nodeId}`}>
                     {l.code} {l.name}
@@ -133,6 +158,15 @@ export default function ReviewUnit() {
           </tbody>
         </table>
       </div>
+      {!d.readOnly ? (
+        <p>
+          <button type="submit" className="secondary">
+            采纳单位自评（所选指标）…
+          </button>{" "}
+          <span className="muted">适用于核实后无需改动的指标；确认后每项按单位自评录入为您的评估结果。</span>
+        </p>
+      ) : null}
+      </Form>
       {!d.readOnly ? (
         <Form method="post" className="card">
           <input type="hidden" name="intent" value="signoff" />

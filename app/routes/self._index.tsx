@@ -122,6 +122,11 @@ export default function SelfHome() {
               政务公开办已批准延期至 {deadline.extension.until}（原截止日期 {deadline.cycleDue}）：{deadline.extension.reason}
             </p>
           ) : null}
+          {cycle.open && home.submission?.status !== "submitted" && home.submission?.status !== "returned" ? (
+            <p>
+              <Link to="/self/extension">申请延期</Link>
+            </p>
+          ) : null}
         </section>
         <section className="card" aria-labelledby="progress-h">
           <h2 id="progress-h">填报进度</h2>

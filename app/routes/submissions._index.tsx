@@ -2,13 +2,18 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { CyclePicker } from "../components/CyclePicker";
+import { ExtensionRequestTable } from "../components/ExtensionRequestTable";
 import { FormOutcome } from "../components/FormOutcome";
+import { SubmissionBatchConfirm } from "../components/SubmissionBatchConfirm";
+import { decideExtensionRequest, pendingExtensionRequests } from "../services/extension-requests.server";
+import { batchExtend, batchPreview, batchReturn } from "../services/submission-batch.server";
 import { grantExtension } from "../services/submissions.server";
 import { OVERVIEW_FILTER_LABELS, OVERVIEW_FILTERS } from "../domain/overview-filters";
 import { remindUnits } from "../services/reminders.server";
 import { officeOverview } from "../services/submissions-overview.server";
 import { getDb } from "../utils/db.server";
 import { actorOf, requireAccess } from "../utils/auth.server";
+import { formValues } from "../utils/form.server";
 import { badRequest, parseId, refusalOf } from "../utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "自查审核 - 政务公开绩效考核平台" }];
@@ -18,11 +23,23 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const cycleParam = url.searchParams.get("cycle");
   const cycleId = cycleParam && /^[1-9][0-9]{0,15}$/.test(cycleParam) ? Number(cycleParam) : null;
-  return officeOverview({ cycleId, filter: url.searchParams.get("filter") });
+  const overview = officeOverview({ cycleId, filter: url.searchParams.get("filter") });
+  if (!overview.cycle) return { ...overview, extensionRequests: [], batch: null };
+  const batchKind = url.searchParams.get("batch");
+  const allRows = batchKind ? officeOverview({ cycleId: overview.cycle.id, filter: "all" }).rows : [];
+  return {
+    ...overview,
+    extensionRequests: pendingExtensionRequests(getDb(), overview.cycle.id),
+    batch: batchPreview(batchKind, url.searchParams.getAll("unit"), allRows),
+  };
 }
 
+type Intent = "remind" | "extend" | "decideExtension" | "batchExtend" | "batchReturn";
+
 interface ActionResult {
-  intent?: "remind";
+  intent: Intent;
+  /** The extension request a failed decision concerns. */
+  requestId?: string;
   ok: boolean;
   message?: string;
   fieldErrors: Record<string, string>;
@@ -32,27 +49,51 @@ interface ActionResult {
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireAccess(request, "write", "submissionReview");
   const form = await request.formData();
-  if (form.get("intent") === "remind") {
+  const values = formValues(form);
+  const intent = form.get("intent");
+  if (intent === "decideExtension" || intent === "batchExtend" || intent === "batchReturn") {
+    const requestId = String(form.get("requestId") ?? "");
+    const field = (name: string) => form.get(name) ?? undefined;
+    try {
+      const db = getDb();
+      const now = new Date();
+      const batch = () => ({ unitIds: form.getAll("unitId"), until: field("until"), reason: field("reason"), comment: field("comment"), codes: field("codes") });
+      const cycleId = () => parseId(String(form.get("cycleId") ?? ""));
+      const r =
+        intent === "decideExtension"
+          ? decideExtensionRequest(db, actorOf(user), user, { decision: field("decision"), requestId: field("requestId"), until: field("until"), comment: field("comment") }, now)
+          : intent === "batchExtend"
+            ? batchExtend(db, actorOf(user), user, cycleId(), batch(), now)
+            : batchReturn(db, actorOf(user), user, cycleId(), batch(), now);
+      if (!r.ok) return data<ActionResult>({ intent, requestId, ok: false, fieldErrors: r.fieldErrors, values }, { status: 400 });
+      return data<ActionResult>({ intent, ok: true, message: r.message, fieldErrors: {}, values: {} });
+    } catch (error) {
+      const refusal = refusalOf(error);
+      if (!refusal) throw error;
+      return data<ActionResult>({ intent, requestId, ok: false, fieldErrors: { _form: refusal.message }, values }, { status: refusal.status });
+    }
+  }
+  if (intent === "remind") {
     const cycleId = parseId(String(form.get("cycleId") ?? ""));
     const message = typeof form.get("message") === "string" ? String(form.get("message")) : undefined;
     const r = remindUnits(getDb(), actorOf(user), cycleId, { unitIds: form.getAll("unitId"), message }, new Date());
     if (!r.ok) return data<ActionResult>({ intent: "remind", ok: false, fieldErrors: r.fieldErrors, values: { message: message ?? "" } }, { status: 400 });
     return data<ActionResult>({ intent: "remind", ok: true, message: `已向${r.units}个单位发送催办（${r.recipients}位填报员收到消息）。`, fieldErrors: {}, values: {} });
   }
-  if (form.get("intent") !== "extend") throw badRequest("未知的操作。");
+  if (intent !== "extend") throw badRequest("未知的操作。");
   const cycleId = parseId(String(form.get("cycleId") ?? ""));
   const unitRaw = String(form.get("unitId") ?? "");
   if (!/^[1-9][0-9]{0,15}$/.test(unitRaw)) {
-    return data<ActionResult>({ ok: false, fieldErrors: { unitId: "请选择单位" }, values: { until: String(form.get("until") ?? ""), reason: String(form.get("reason") ?? "") } }, { status: 400 });
+    return data<ActionResult>({ intent: "extend", ok: false, fieldErrors: { unitId: "请选择单位" }, values: { until: String(form.get("until") ?? ""), reason: String(form.get("reason") ?? "") } }, { status: 400 });
   }
   try {
     const r = grantExtension({ actor: actorOf(user), cycleId, unitId: Number(unitRaw), form });
-    if (!r.ok) return data<ActionResult>({ ok: false, fieldErrors: r.fieldErrors, values: { ...r.values, unitId: unitRaw } }, { status: 400 });
-    return data<ActionResult>({ ok: true, message: `已批准延期至 ${String(form.get("until")).trim()}。`, fieldErrors: {}, values: {} });
+    if (!r.ok) return data<ActionResult>({ intent: "extend", ok: false, fieldErrors: r.fieldErrors, values: { ...r.values, unitId: unitRaw } }, { status: 400 });
+    return data<ActionResult>({ intent: "extend", ok: true, message: `已批准延期至 ${String(form.get("until")).trim()}。`, fieldErrors: {}, values: {} });
   } catch (error) {
     const refusal = refusalOf(error);
     if (!refusal) throw error;
-    return data<ActionResult>({ ok: false, fieldErrors: { _form: refusal.message }, values: {} }, { status: refusal.status });
+    return data<ActionResult>({ intent: "extend", ok: false, fieldErrors: { _form: refusal.message }, values: {} }, { status: refusal.status });
   }
 }
 
@@ -61,9 +102,12 @@ export default function SubmissionsOverview() {
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const failed = actionData?.ok === false ? actionData : null;
-  const errors = (failed && failed.intent !== "remind" ? failed.fieldErrors : {}) as Record<string, string | undefined>;
-  const values = (failed && failed.intent !== "remind" ? failed.values : {}) as Record<string, string | undefined>;
-  const remindErrors = (failed?.intent === "remind" ? failed.fieldErrors : {}) as Record<string, string | undefined>;
+  const errorsOf = (intent: Intent) => (failed?.intent === intent ? failed.fieldErrors : {}) as Record<string, string | undefined>;
+  const valuesOf = (intent: Intent) => (failed?.intent === intent ? failed.values : {}) as Record<string, string | undefined>;
+  const errors = errorsOf("extend");
+  const values = valuesOf("extend");
+  const remindErrors = errorsOf("remind");
+  const batchFailed = failed?.intent === "batchExtend" || failed?.intent === "batchReturn";
   if (!d.cycle) {
     return (
       <>
@@ -74,6 +118,7 @@ export default function SubmissionsOverview() {
   }
   const cycle = d.cycle;
   const query = (filter: string) => `?cycle=${cycle.id}&filter=${filter}`;
+  const decisionFailed = failed?.intent === "decideExtension" && failed.requestId ? { requestId: failed.requestId, fieldErrors: failed.fieldErrors, values: failed.values } : null;
   return (
     <>
       <h1>自查审核 · {cycle.year}年度</h1>
@@ -87,7 +132,32 @@ export default function SubmissionsOverview() {
           {d.reminder}
         </p>
       ) : null}
-      <FormOutcome notice={actionData?.ok ? actionData.message : null} error={errors._form} />
+      <FormOutcome notice={actionData?.ok ? actionData.message : null} error={errors._form ?? (batchFailed ? failed?.fieldErrors._form : undefined)} />
+      <p className="no-print">
+        <a href={`/submissions/progress.xlsx?cycle=${cycle.id}`} download>
+          导出自查进度表（Excel）
+        </a>
+      </p>
+
+      {d.batch && !actionData?.ok ? (
+        <SubmissionBatchConfirm
+          cycleId={cycle.id}
+          cycleDue={cycle.due}
+          batch={d.batch}
+          cancelTo={query(d.filter)}
+          busy={busy}
+          errors={batchFailed ? (failed!.fieldErrors as Record<string, string | undefined>) : {}}
+          values={batchFailed ? (failed!.values as Record<string, string | undefined>) : {}}
+        />
+      ) : null}
+
+      {d.extensionRequests.length > 0 ? (
+        <section className="card" aria-labelledby="extension-requests" style={{ marginBottom: "1rem" }}>
+          <h2 id="extension-requests">待审批的延期申请（{d.extensionRequests.length}）</h2>
+          <p className="muted">批准的日期即为该单位的自查截止时间；不予批准须写明理由。审批结果通知申请单位，并记入审计日志。</p>
+          <ExtensionRequestTable requests={d.extensionRequests} minDate={cycle.due} busy={busy} failed={decisionFailed} />
+        </section>
+      ) : null}
 
       <nav aria-label="筛选" className="toolbar">
         {OVERVIEW_FILTERS.map((f) => (
@@ -97,6 +167,9 @@ export default function SubmissionsOverview() {
         ))}
       </nav>
 
+      <Form method="get" aria-label="选择单位进行批量操作">
+      <input type="hidden" name="cycle" value={cycle.id} />
+      <input type="hidden" name="filter" value={d.filter} />
       <div className="table-wrap">
         <table>
           <caption className="muted">
@@ -104,6 +177,7 @@ export default function SubmissionsOverview() {
           </caption>
           <thead>
             <tr>
+              <th scope="col">选择</th>
               <th scope="col">单位</th>
               <th scope="col">类别</th>
               <th scope="col">状态</th>
@@ -117,6 +191,9 @@ export default function SubmissionsOverview() {
           <tbody>
             {d.rows.map((r) => (
               <tr key={r.unitId}>
+                <td>
+                  <input type="checkbox" name="unit" value={r.unitId} aria-label={`选择${r.unitName}`} />
+                </td>
                 <td>
                   {r.unitCode} {r.unitName}
                 </td>
@@ -144,6 +221,18 @@ export default function SubmissionsOverview() {
           </tbody>
         </table>
       </div>
+      {cycle.open ? (
+        <div className="toolbar" style={{ marginTop: ".5rem" }}>
+          <span className="muted">对所选单位：</span>
+          <button type="submit" name="batch" value="extend" className="secondary">
+            批量延期…
+          </button>
+          <button type="submit" name="batch" value="return" className="secondary">
+            批量退回…
+          </button>
+        </div>
+      ) : null}
+      </Form>
 
       {cycle.open && d.extendable.length > 0 ? (
         <section className="card" aria-labelledby="remind-h" style={{ marginTop: "1rem" }}>

@@ -202,29 +202,73 @@ export const assignFormSchema = z.object({
 
 export function assignEvaluator(db: Db, actor: Actor, cycleId: number, input: z.infer<typeof assignFormSchema>): number {
   return mutate(db, (tx) => {
-    const cycle = getCycle(tx, cycleId);
-    assertEvaluationOpen(cycle);
-    const unit = submittedUnits(tx, cycleId).find((u) => u.id === input.unitId);
-    if (!unit) throw new DomainError("invalid", "该单位尚未提交自查（或不在本年度考核范围内），不能分配评估员", "unitId");
-    const evaluator = evaluatorPool(tx).find((e) => e.id === input.evaluatorId);
-    if (!evaluator) throw new DomainError("invalid", "请选择一名在用的评估员", "evaluatorId");
-    if (evaluator.boundUnitIds.includes(unit.id)) {
-      throw new DomainError("invalid", `${evaluator.name}与“${unit.name}”存在关联，须回避，不能分配`, "evaluatorId");
-    }
-    const dup = tx
-      .select({ id: evaluatorAssignments.id })
-      .from(evaluatorAssignments)
-      .where(and(eq(evaluatorAssignments.cycleId, cycleId), eq(evaluatorAssignments.unitId, unit.id), eq(evaluatorAssignments.evaluatorId, evaluator.id)))
-      .get();
-    if (dup) throw new DomainError("invalid", `${evaluator.name}已分配到“${unit.name}”`, "evaluatorId");
-    const row = tx
-      .insert(evaluatorAssignments)
-      .values({ cycleId, unitId: unit.id, evaluatorId: evaluator.id, method: "manual", assignedBy: actor.id, assignedAt: new Date().toISOString() })
-      .returning()
-      .get();
-    writeAudit(tx, actor, { action: "assignment.create", entityType: "evaluator_assignment", entityId: row.id, after: row });
-    return row.id;
+    assertEvaluationOpen(getCycle(tx, cycleId));
+    const refusal = assignmentRefusal(tx, cycleId, input.unitId, input.evaluatorId);
+    if (refusal) throw new DomainError("invalid", refusal.message, refusal.field);
+    return writeAssignment(tx, actor, cycleId, input.unitId, input.evaluatorId, new Date().toISOString());
   });
+}
+
+/** Why this evaluator cannot be assigned to this unit (null when they can). */
+function assignmentRefusal(tx: Reader, cycleId: number, unitId: number, evaluatorId: number): { field: "unitId" | "evaluatorId"; message: string } | null {
+  const unit = submittedUnits(tx, cycleId).find((u) => u.id === unitId);
+  if (!unit) return { field: "unitId", message: "该单位尚未提交自查（或不在本年度考核范围内），不能分配评估员" };
+  const evaluator = evaluatorPool(tx).find((e) => e.id === evaluatorId);
+  if (!evaluator) return { field: "evaluatorId", message: "请选择一名在用的评估员" };
+  if (evaluator.boundUnitIds.includes(unit.id)) return { field: "evaluatorId", message: `${evaluator.name}与“${unit.name}”存在关联，须回避，不能分配` };
+  const dup = tx
+    .select({ id: evaluatorAssignments.id })
+    .from(evaluatorAssignments)
+    .where(and(eq(evaluatorAssignments.cycleId, cycleId), eq(evaluatorAssignments.unitId, unit.id), eq(evaluatorAssignments.evaluatorId, evaluator.id)))
+    .get();
+  if (dup) return { field: "evaluatorId", message: `${evaluator.name}已分配到“${unit.name}”` };
+  return null;
+}
+
+function writeAssignment(tx: Tx, actor: Actor, cycleId: number, unitId: number, evaluatorId: number, at: string): number {
+  const row = tx.insert(evaluatorAssignments).values({ cycleId, unitId, evaluatorId, method: "manual", assignedBy: actor.id, assignedAt: at }).returning().get();
+  writeAudit(tx, actor, { action: "assignment.create", entityType: "evaluator_assignment", entityId: row.id, after: row });
+  return row.id;
+}
+
+export const assignManySchema = z.object({
+  unitIds: z
+    .array(z.coerce.number().int().positive(), { invalid_type_error: "请至少选择一个单位", required_error: "请至少选择一个单位" })
+    .min(1, "请至少选择一个单位")
+    .transform((ids) => [...new Set(ids)]),
+  evaluatorId: z.coerce.number({ invalid_type_error: "请选择评估员" }).int().positive("请选择评估员"),
+});
+
+/**
+ * 批量分配: one evaluator to every selected unit, in one transaction with an audit row per unit.
+ * Every unit is checked first; if any cannot take the evaluator, nothing is written and each is named.
+ */
+export function assignMany(db: Db, actor: Actor, cycleId: number, input: z.infer<typeof assignManySchema>): number {
+  return mutate(db, (tx) => {
+    assertEvaluationOpen(getCycle(tx, cycleId));
+    const refusals = input.unitIds.map((unitId) => assignmentRefusal(tx, cycleId, unitId, input.evaluatorId)).filter((r) => r !== null);
+    if (refusals.length > 0) throw new DomainError("invalid", `以下单位不能分配，所有单位均未分配：${refusals.map((r) => r.message).join("；")}`);
+    const at = new Date().toISOString();
+    for (const unitId of input.unitIds) writeAssignment(tx, actor, cycleId, unitId, input.evaluatorId, at);
+    return input.unitIds.length;
+  });
+}
+
+/** The confirmation of a batch assignment: the units the evaluator will be assigned to, and those refused (why). */
+export function assignManyPreview(db: Reader, cycleId: number, unitParams: readonly string[], evaluatorParam: string | null) {
+  if (!evaluatorParam || !/^[1-9][0-9]{0,15}$/.test(evaluatorParam)) return null;
+  const evaluator = evaluatorPool(db).find((e) => e.id === Number(evaluatorParam));
+  if (!evaluator) return null;
+  const ids = new Set(unitParams.filter((u) => /^[1-9][0-9]{0,15}$/.test(u)).map(Number));
+  const chosen = cycleUnits(db, cycleId).filter((u) => ids.has(u.id));
+  return {
+    evaluator: { id: evaluator.id, name: evaluator.name, username: evaluator.username },
+    units: chosen.filter((u) => assignmentRefusal(db, cycleId, u.id, evaluator.id) === null).map((u) => ({ id: u.id, name: u.name })),
+    skipped: chosen.flatMap((u) => {
+      const r = assignmentRefusal(db, cycleId, u.id, evaluator.id);
+      return r ? [{ id: u.id, name: u.name, why: r.message }] : [];
+    }),
+  };
 }
 
 export function unassignEvaluator(db: Db, actor: Actor, cycleId: number, assignmentId: number): void {

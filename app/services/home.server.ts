@@ -13,6 +13,7 @@ import type { SessionUser } from "../utils/auth.server";
 import { unresolvedDivergences } from "./arbitration.server";
 import { assignmentBoard } from "./assignments.server";
 import { listAppeals } from "./appeals.server";
+import { unitExtensionRequests, pendingExtensionRequests } from "./extension-requests.server";
 import { dashboardData } from "./dashboard.server";
 import { appealWindow } from "./evaluation-context.server";
 import { listRectifications } from "./rectifications.server";
@@ -99,6 +100,8 @@ export function officeHome(db: Reader, user: SessionUser, now: Date) {
     todos.push(todo("overdue", "逾期未提交的单位", submissionsLink("overdue"), rows.filter((r) => r.overdue).map((r) => `${r.unitName}（${r.daysLeftText}）`)));
     todos.push(todo("returned", "已退回、待重新提交的单位", submissionsLink("returned"), rows.filter((r) => r.status === "returned").map((r) => r.unitName)));
     todos.push(todo("extended", "已批准延期的单位", submissionsLink("all"), rows.filter((r) => r.extended && r.status !== "submitted").map((r) => `${r.unitName}（至${r.due}）`)));
+    const requests = open ? pendingExtensionRequests(db, cycle.id) : [];
+    todos.push(todo("extensionRequests", "待审批的延期申请", `/submissions?cycle=${cycle.id}#extension-requests`, requests.map((r) => `${r.unitName}（申请至${r.wantedUntil}）`)));
   }
   if (cycleAllows(cycle.status, "evaluate")) {
     const board = assignmentBoard(db, cycle);
@@ -163,6 +166,8 @@ export function departmentHome(db: Reader, user: SessionUser, now: Date) {
       returned: submission?.status === "returned",
       // A returned submission is resubmitted whatever the date (app/domain/submission-status.ts).
       daysLeftText: open && (submission?.status ?? "draft") === "draft" ? daysLeftLabel(due, now) : null,
+      /** The unit's latest extension request (申请延期), while self-inspection is open. */
+      extensionRequest: open ? (unitExtensionRequests(db, cycle.id, unitId).at(0) ?? null) : null,
     },
     returned,
     rectifications,

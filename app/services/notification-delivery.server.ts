@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, isNotNull, lte } from "drizzle-orm";
 import nodemailer from "nodemailer";
 import type { Db } from "../../db/client";
+import { config } from "../config.server";
 import { notificationDeliveries, notifications, units } from "../../db/schema";
 import { formatBeijingTime } from "../utils/beijing-time";
 import { notificationSettingsOf } from "./notifications.server";
@@ -24,7 +25,7 @@ export interface Senders {
 }
 
 /** The real senders: nodemailer over SMTP_URL (when set) and fetch for webhooks. */
-export function defaultSenders(smtpUrl: string | undefined = process.env.SMTP_URL): Senders {
+export function defaultSenders(smtpUrl: string | undefined = config().smtpUrl): Senders {
   const transport = smtpUrl ? nodemailer.createTransport(smtpUrl) : null;
   return {
     async email(message) {

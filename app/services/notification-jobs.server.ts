@@ -1,4 +1,5 @@
 import type { Db } from "../../db/client";
+import { config } from "../config.server";
 import { defaultSenders, deliverDue, type DeliveryRun, type Senders } from "./notification-delivery.server";
 import { scheduleReminders } from "./reminders.server";
 
@@ -14,8 +15,7 @@ export async function runNotificationJobs(db: Db, now: Date, senders: Senders): 
  * restart simply carries on. An unexpected error is logged and the next tick tries again.
  */
 export function startNotificationTimer(db: () => Db): () => void {
-  const seconds = Number(process.env.NOTIFY_INTERVAL_SECONDS ?? 60);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new Error("NOTIFY_INTERVAL_SECONDS 须为正数（秒）");
+  const seconds = config().notifyIntervalSeconds;
   const senders = defaultSenders();
   let running = false;
   const tick = async () => {

@@ -23,6 +23,8 @@ export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, string> = {
   rectification_due: "整改到期",
   results_released: "结果发布",
   appeal_decided: "复核结果",
+  extension_requested: "延期申请",
+  extension_decided: "延期审批",
 };
 
 export interface NotificationInput {
@@ -55,9 +57,10 @@ export function notificationSettingsOf(db: Reader): NotificationSettings {
 /**
  * Notify these users (inactive accounts are skipped). Answers the ids of the notifications written:
  * a user who already has one with the same dedupe key gets none. Email goes to every recipient with
- * an address when email is enabled; the webhook (a group robot) gets the message once per call.
+ * an address when email is enabled; the webhook (a group robot) gets the message once per call —
+ * unless `webhook: false`, for a second call about the same event (the group already heard of it).
  */
-export function notifyUsers(tx: Tx, userIds: readonly number[], input: NotificationInput, now: Date): number[] {
+export function notifyUsers(tx: Tx, userIds: readonly number[], input: NotificationInput, now: Date, opts: { webhook: boolean } = { webhook: true }): number[] {
   if (userIds.length === 0) return [];
   const recipients = tx
     .select({ id: users.id, email: users.email })
@@ -90,7 +93,7 @@ export function notifyUsers(tx: Tx, userIds: readonly number[], input: Notificat
       tx.insert(notificationDeliveries).values({ notificationId: row.id, channel: "email", target: r.email, nextAttemptAt: at }).run();
     }
   }
-  if (written.length > 0 && settings.webhookEnabled && settings.webhookUrl) {
+  if (opts.webhook && written.length > 0 && settings.webhookEnabled && settings.webhookUrl) {
     tx.insert(notificationDeliveries).values({ notificationId: written[0], channel: "webhook", target: settings.webhookUrl, nextAttemptAt: at }).run();
   }
   return written;

@@ -79,7 +79,7 @@ export function requireAssignment(db: Reader, evaluatorId: number, unitId: numbe
 }
 
 /** The cycle of `?cycle=<year>` among the evaluator's assignments for the unit, else the newest one. */
-function assignedCycle(db: Reader, evaluatorId: number, unitId: number, yearParam: string | null): CycleRow {
+export function assignedCycle(db: Reader, evaluatorId: number, unitId: number, yearParam: string | null): CycleRow {
   const rows = db
     .select({ cycle: cycles })
     .from(evaluatorAssignments)
@@ -96,7 +96,8 @@ function assignedCycle(db: Reader, evaluatorId: number, unitId: number, yearPara
   return rows[0].cycle;
 }
 
-function editableReason(cycle: CycleRow, a: AssignmentRow): string | null {
+/** Why the evaluator cannot change this assignment's entries now (null when they can). */
+export function editableReason(cycle: CycleRow, a: AssignmentRow): string | null {
   if (!cycleAllows(cycle.status, "evaluate")) return `${cycle.year}年度考核当前不在评审阶段，评估录入只读。`;
   if (a.signedOffAt) return "您已签署本单位评分，录入只读；如需修改，请联系政务公开办退回签署。";
   return null;
@@ -144,6 +145,7 @@ export function loadReviewUnit(db: Reader, user: SessionUser, unitId: number, ye
       ruleType: l.rule.type,
       path: l.path,
       self: describeInput(l.rule, selfInput),
+      hasSelf: selfInput !== null,
       entered: entry !== undefined,
       entry: entryInput ? describeInput(l.rule, entryInput) : null,
       differs: entryInput !== null && selfInput !== null && inputsDiffer(l.rule, selfInput, entryInput),
@@ -250,35 +252,51 @@ export function saveEntry(db: Db, actor: Actor, user: SessionUser, unitId: numbe
   const self = selfAssessment(db, cycle.id, unitId).answers.get(nodeId)?.input ?? null;
   const parsed = parseReviewForm(leaf, self, form);
   if (!parsed.ok) return parsed;
-  return mutate(db, (tx) => {
-    const fresh = tx.select().from(evaluatorAssignments).where(eq(evaluatorAssignments.id, a.id)).get()!;
-    const reason = editableReason(getCycle(tx, cycle.id), fresh);
-    if (reason) throw new DomainError("conflict", reason);
-    const current = tx
-      .select()
-      .from(evaluatorEntries)
-      .where(and(eq(evaluatorEntries.assignmentId, a.id), eq(evaluatorEntries.nodeId, nodeId)))
-      .get();
-    if ((current?.version ?? 0) !== version) throw new DomainError("conflict", STALE_MESSAGE);
-    const at = new Date().toISOString();
-    const values = {
-      input: parsed.input as Record<string, unknown>,
-      reason: parsed.reason,
-      corrections: parsed.corrections as Record<string, unknown> | null,
-      version: version + 1,
-      updatedBy: actor.id,
-      updatedAt: at,
-    };
-    const row = current
-      ? tx.update(evaluatorEntries).set(values).where(eq(evaluatorEntries.id, current.id)).returning().get()
-      : tx
-          .insert(evaluatorEntries)
-          .values({ assignmentId: a.id, nodeId, ...values })
-          .returning()
-          .get();
-    writeAudit(tx, actor, { action: "evaluation.entry.save", entityType: "evaluator_entry", entityId: row.id, before: current, after: row });
-    return { ok: true as const, version: row.version };
-  });
+  return mutate(db, (tx) => ({ ok: true as const, version: writeEntry(tx, actor, a, cycle.id, nodeId, version, parsed, false) }));
+}
+
+/**
+ * Write the evaluator's entry for a leaf inside the caller's transaction: refused (409) when the
+ * evaluation is read-only or the entry changed since `version` was read. Answers the new version.
+ */
+export function writeEntry(
+  tx: Tx,
+  actor: Actor,
+  a: AssignmentRow,
+  cycleId: number,
+  nodeId: number,
+  version: number,
+  entry: { input: LeafInput; reason: string; corrections: EntryCorrections | null },
+  /** Adopted from the department's answer (采纳单位自评), not typed. */
+  adopted: boolean,
+): number {
+  const fresh = tx.select().from(evaluatorAssignments).where(eq(evaluatorAssignments.id, a.id)).get()!;
+  const reason = editableReason(getCycle(tx, cycleId), fresh);
+  if (reason) throw new DomainError("conflict", reason);
+  const current = tx
+    .select()
+    .from(evaluatorEntries)
+    .where(and(eq(evaluatorEntries.assignmentId, a.id), eq(evaluatorEntries.nodeId, nodeId)))
+    .get();
+  if ((current?.version ?? 0) !== version) throw new DomainError("conflict", STALE_MESSAGE);
+  const at = new Date().toISOString();
+  const values = {
+    input: entry.input as Record<string, unknown>,
+    reason: entry.reason,
+    corrections: entry.corrections as Record<string, unknown> | null,
+    version: version + 1,
+    updatedBy: actor.id,
+    updatedAt: at,
+  };
+  const row = current
+    ? tx.update(evaluatorEntries).set(values).where(eq(evaluatorEntries.id, current.id)).returning().get()
+    : tx
+        .insert(evaluatorEntries)
+        .values({ assignmentId: a.id, nodeId, ...values })
+        .returning()
+        .get();
+  writeAudit(tx, actor, { action: adopted ? "evaluation.entry.adopt" : "evaluation.entry.save", entityType: "evaluator_entry", entityId: row.id, before: current, after: row });
+  return row.version;
 }
 
 /** Sign the unit off (签署): every leaf must have an entry; entries become read-only. */
@@ -325,9 +343,11 @@ function notifyDivergences(tx: Tx, cycle: CycleRow, unit: { id: number; name: st
     unitId: unit.id,
     dedupeKey: `arbitration_needed:${cycle.id}:${unit.id}:${codes.join(",")}`,
   });
-  // The office arbitrates on the divergence list, a lead evaluator on the unit's review page.
-  notifyUsers(tx, roleUserIds(tx, "office"), message("/evaluation/divergences"), new Date());
-  notifyUsers(tx, leads, message(`/review/${unit.id}?cycle=${cycle.year}`), new Date());
+  // The office arbitrates on the divergence list, a lead evaluator on the unit's review page; the
+  // group robot hears of the divergence once, from whichever call wrote a notification first.
+  const now = new Date();
+  const toOffice = notifyUsers(tx, roleUserIds(tx, "office"), message("/evaluation/divergences"), now);
+  notifyUsers(tx, leads, message(`/review/${unit.id}?cycle=${cycle.year}`), now, { webhook: toOffice.length === 0 });
 }
 
 /** Units (ids) the evaluator is assigned to in a cycle — for lists. */

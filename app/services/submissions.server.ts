@@ -9,13 +9,13 @@ import { cycles, deadlineExtensions, returnItems, submissionAnswers, submissionE
 import { parseDate, type LeafInput } from "../../scoring";
 import { parseAnswerForm, formStateFrom, type AnswerFormState, type FormLike } from "../domain/answer-input";
 import { engineInputErrors } from "../domain/self-score";
-import { deadlineLabel, isPastDue } from "../domain/self-inspection-deadline";
+import { deadlineLabel, effectiveDue, isPastDue } from "../domain/self-inspection-deadline";
 import { beijingToday } from "../utils/beijing-time";
 import { findTransition, lockReason, SUBMISSION_STATUS_LABELS, type SubmissionAction, type SubmissionTransition } from "../domain/submission-status";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import { notifyUnits } from "./notifications.server";
 import { lockEvidence } from "./evidence.server";
-import { completenessOf, currentCycle, EVIDENCE_OWNER_TYPE, findSubmission, leafOwnerId, loadSubmissionState, loadUnitContext, missingMessage, previewContext, type CycleRow, type LeafInfo, type Reader, type SubmissionRow, type UnitContext } from "./self-inspection-context.server";
+import { completenessOf, currentCycle, EVIDENCE_OWNER_TYPE, findSubmission, latestExtension, leafOwnerId, loadSubmissionState, loadUnitContext, missingMessage, previewContext, type CycleRow, type LeafInfo, type Reader, type SubmissionRow, type UnitContext } from "./self-inspection-context.server";
 
 /**
  * The self-inspection workflow: saving answers, submit / return / resubmit / reopen, deadline
@@ -294,27 +294,62 @@ export function returnSubmission(args: { actor: Actor; role: SessionUser["role"]
       fieldErrors._form = "请至少为一项需要修改的指标填写退回意见";
     }
     if (Object.keys(fieldErrors).length > 0) return { ok: false as const, fieldErrors, values };
-    const at = now.toISOString();
-    const comment = general.success && general.data ? general.data : null;
-    const auditItems = items.map((i) => ({ nodeId: i.leaf.nodeId, code: i.leaf.code, comment: i.comment }));
-    const { eventId } = applyTransition(tx, args.actor, submission, t, at, comment, { items: auditItems });
-    for (const i of items) {
-      tx.insert(returnItems).values({ eventId, submissionId: submission.id, nodeId: i.leaf.nodeId, comment: i.comment }).run();
-    }
-    notifyUnits(
-      tx,
-      [ctx.unit.id],
-      () => ({
-        kind: "submission_returned",
-        title: `${ctx.cycle.year}年度自查被退回修改`,
-        body: `政务公开办退回了${items.length}项指标（${items.map((i) => i.leaf.code).join("、")}），请按意见修改后重新提交。${comment ? `意见：${comment}` : ""}`,
-        link: "/self",
-        cycleId: ctx.cycle.id,
-      }),
-      now,
-    );
+    writeReturn(tx, args.actor, submission, ctx, t, items, general.success && general.data ? general.data : null, now);
     return { ok: true as const };
   });
+}
+
+/**
+ * Return a submitted self-inspection with its items, inside the caller's transaction: the status
+ * change, its event and audit row, the return items, and the notification to the unit.
+ */
+function writeReturn(tx: Tx, actor: Actor, submission: SubmissionRow, ctx: UnitContext, t: SubmissionTransition, items: { leaf: LeafInfo; comment: string }[], comment: string | null, now: Date): void {
+  const at = now.toISOString();
+  const auditItems = items.map((i) => ({ nodeId: i.leaf.nodeId, code: i.leaf.code, comment: i.comment }));
+  const { eventId } = applyTransition(tx, actor, submission, t, at, comment, { items: auditItems });
+  for (const i of items) {
+    tx.insert(returnItems).values({ eventId, submissionId: submission.id, nodeId: i.leaf.nodeId, comment: i.comment }).run();
+  }
+  notifyUnits(
+    tx,
+    [ctx.unit.id],
+    () => ({
+      kind: "submission_returned",
+      title: `${ctx.cycle.year}年度自查被退回修改`,
+      body: `政务公开办退回了${items.length}项指标（${items.map((i) => i.leaf.code).join("、")}），请按意见修改后重新提交。${comment ? `意见：${comment}` : ""}`,
+      link: "/self",
+      cycleId: ctx.cycle.id,
+    }),
+    now,
+  );
+}
+
+/**
+ * 批量退回: return each of these units' submitted self-inspections with the one comment, on the
+ * leaves with the given codes (all leaves when none is given), inside the caller's transaction.
+ * Answers the refusals (unit: why) — when there is any, the caller must write nothing (throw).
+ */
+export function returnMany(tx: Tx, actor: Actor, role: SessionUser["role"], cycle: CycleRow, unitIds: readonly number[], codes: readonly string[], comment: string, now: Date): string[] {
+  const refusals: string[] = [];
+  const planned: { submission: SubmissionRow; ctx: UnitContext; t: SubmissionTransition; items: { leaf: LeafInfo; comment: string }[] }[] = [];
+  for (const unitId of unitIds) {
+    const ctx = loadUnitContext(tx, cycle, unitId);
+    const submission = findSubmission(tx, cycle.id, unitId);
+    const t = submission ? findTransition("return", submission.status) : undefined;
+    if (!submission || !t) {
+      refusals.push(`${ctx.unit.name}：${submission ? `自查当前为“${SUBMISSION_STATUS_LABELS[submission.status]}”状态` : "尚未开始填报"}，不能退回`);
+      continue;
+    }
+    if (t.by !== role) throw new DomainError("forbidden", "您无权执行此操作");
+    const leaves = codes.length === 0 ? ctx.leaves : ctx.leaves.filter((l) => codes.includes(l.code));
+    const unknown = codes.filter((c) => !ctx.leaves.some((l) => l.code === c));
+    if (unknown.length > 0) refusals.push(`${ctx.unit.name}：指标体系中没有${unknown.join("、")}`);
+    else if (leaves.length === 0) refusals.push(`${ctx.unit.name}：没有可退回的指标`);
+    else planned.push({ submission, ctx, t, items: leaves.map((leaf) => ({ leaf, comment })) });
+  }
+  if (refusals.length > 0) return refusals;
+  for (const p of planned) writeReturn(tx, actor, p.submission, p.ctx, p.t, p.items, comment, now);
+  return [];
 }
 
 /** 撤回为草稿 (office), with a required reason. */
@@ -344,9 +379,55 @@ export const extensionSchema = z.object({
   reason: z.string({ required_error: "请填写延期理由" }).trim().min(1, "请填写延期理由").max(500, "延期理由最多500个字"),
 });
 
+/** Why a unit cannot be given this deadline now (null when it can). Reads inside the caller's transaction. */
+export function extensionRefusal(tx: Tx, cycle: CycleRow, unitId: number, until: string, now: Date): { field: "until" | "_form"; message: string } | null {
+  if (!cycleAllows(cycle.status, "selfInspect")) return { field: "_form", message: closedMessage(cycle) };
+  const current = effectiveDue(cycle.selfInspectionDue, latestExtension(tx, cycle.id, unitId)?.until);
+  if (until <= cycle.selfInspectionDue) return { field: "until", message: `延期后的截止日期须晚于原截止日期${cycle.selfInspectionDue}` };
+  if (until <= current) return { field: "until", message: `延期后的截止日期须晚于当前截止日期${current}` };
+  if (until < beijingToday(now)) return { field: "until", message: "延期后的截止日期不能早于今天" };
+  const status = findSubmission(tx, cycle.id, unitId)?.status;
+  if (status === "submitted" || status === "returned") {
+    const unit = loadUnitContext(tx, cycle, unitId).unit;
+    return { field: "_form", message: status === "submitted" ? `${unit.name}已提交自查，无需延期` : `${unit.name}的自查已退回修改，重新提交不受截止时间限制，无需延期` };
+  }
+  return null;
+}
+
+/**
+ * Give one unit a later deadline inside the caller's transaction (after `extensionRefusal` said
+ * nothing): the extension row, the event on the unit's timeline, the audit row and a notification
+ * to the unit. Answers the extension row.
+ */
+export function writeExtension(tx: Tx, actor: Actor, cycle: CycleRow, unitId: number, until: string, reason: string, now: Date, audit: Record<string, unknown> = {}) {
+  const ctx = loadUnitContext(tx, cycle, unitId);
+  const at = now.toISOString();
+  const submission = getOrCreateSubmission(tx, actor, ctx, at);
+  const row = tx.insert(deadlineExtensions).values({ cycleId: cycle.id, unitId: ctx.unit.id, until, reason, grantedBy: actor.id, at }).returning().get();
+  const status: SubmissionStatus = submission.status;
+  tx.insert(submissionEvents)
+    .values({ submissionId: submission.id, kind: "extension", fromStatus: status, toStatus: status, actorId: actor.id, at, comment: `延期至${until}：${reason}` })
+    .run();
+  tx.update(submissions).set({ lastActivityAt: at }).where(eq(submissions.id, submission.id)).run();
+  writeAudit(tx, actor, { action: "submission.extension", entityType: "deadline_extension", entityId: row.id, after: { ...row, unitName: ctx.unit.name, ...audit } });
+  notifyUnits(
+    tx,
+    [ctx.unit.id],
+    () => ({
+      kind: "extension_decided",
+      title: `${cycle.year}年度自查截止时间已延至${until}`,
+      body: `政务公开办批准${ctx.unit.name}的自查延期至${deadlineLabel(until)}。理由：${reason}`,
+      link: "/self",
+      cycleId: cycle.id,
+    }),
+    now,
+  );
+  return row;
+}
+
 /**
  * Grant one unit a later deadline (with a reason, audited, on the unit's timeline). The date must
- * be after the cycle's due date and not before today.
+ * be after the unit's current deadline and not before today.
  */
 export function grantExtension(args: { actor: Actor; cycleId: number; unitId: number; form: FormLike; now?: Date }): OfficeResult {
   const now = args.now ?? new Date();
@@ -364,19 +445,10 @@ export function grantExtension(args: { actor: Actor; cycleId: number; unitId: nu
     const cycle = tx.select().from(cycles).where(eq(cycles.id, args.cycleId)).get();
     if (!cycle) throw new DomainError("notFound", "考核年度不存在");
     assertCycleOpen(cycle);
-    const ctx = loadUnitContext(tx, cycle, args.unitId);
-    if (until <= cycle.selfInspectionDue) return { ok: false as const, fieldErrors: { until: `延期后的截止日期须晚于原截止日期${cycle.selfInspectionDue}` }, values };
-    if (until < beijingToday(now)) return { ok: false as const, fieldErrors: { until: "延期后的截止日期不能早于今天" }, values };
-    const at = now.toISOString();
-    const submission = getOrCreateSubmission(tx, args.actor, ctx, at);
-    if (submission.status === "submitted") return { ok: false as const, fieldErrors: { _form: `${ctx.unit.name}已提交自查，无需延期` }, values };
-    const row = tx.insert(deadlineExtensions).values({ cycleId: cycle.id, unitId: ctx.unit.id, until, reason, grantedBy: args.actor.id, at }).returning().get();
-    const status: SubmissionStatus = submission.status;
-    tx.insert(submissionEvents)
-      .values({ submissionId: submission.id, kind: "extension", fromStatus: status, toStatus: status, actorId: args.actor.id, at, comment: `延期至${until}：${reason}` })
-      .run();
-    tx.update(submissions).set({ lastActivityAt: at }).where(eq(submissions.id, submission.id)).run();
-    writeAudit(tx, args.actor, { action: "submission.extension", entityType: "deadline_extension", entityId: row.id, after: { ...row, unitName: ctx.unit.name } });
+    loadUnitContext(tx, cycle, args.unitId);
+    const refusal = extensionRefusal(tx, cycle, args.unitId, until, now);
+    if (refusal) return { ok: false as const, fieldErrors: { [refusal.field]: refusal.message }, values };
+    writeExtension(tx, args.actor, cycle, args.unitId, until, reason, now);
     return { ok: true as const };
   });
 }

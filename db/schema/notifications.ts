@@ -12,6 +12,8 @@ export const NOTIFICATION_KINDS = [
   "rectification_due",
   "results_released",
   "appeal_decided",
+  "extension_requested",
+  "extension_decided",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { units, users } from "./accounts";
 import { cycles, indicatorNodes } from "./cycles";
@@ -113,4 +114,41 @@ export const deadlineExtensions = sqliteTable(
     at: text("at").notNull(),
   },
   (t) => [index("deadline_extensions_cycle_unit_idx").on(t.cycleId, t.unitId)],
+);
+
+export const EXTENSION_REQUEST_STATUSES = ["pending", "granted", "refused"] as const;
+export type ExtensionRequestStatus = (typeof EXTENSION_REQUEST_STATUSES)[number];
+
+/**
+ * A department's request for a later self-inspection deadline (申请延期), with its reason and the
+ * date it wants; the office grants it (with a date: a deadline_extensions row) or refuses it with a
+ * reason. Transitions are data in app/domain/extension-request-status.ts. One open request per unit.
+ */
+export const extensionRequests = sqliteTable(
+  "extension_requests",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    cycleId: integer("cycle_id")
+      .notNull()
+      .references(() => cycles.id),
+    unitId: integer("unit_id")
+      .notNull()
+      .references(() => units.id),
+    /** The date asked for, YYYY-MM-DD. */
+    wantedUntil: text("wanted_until").notNull(),
+    reason: text("reason").notNull(),
+    requestedBy: integer("requested_by").references(() => users.id),
+    requestedAt: text("requested_at").notNull(),
+    status: text("status", { enum: EXTENSION_REQUEST_STATUSES }).notNull().default("pending"),
+    decidedBy: integer("decided_by").references(() => users.id),
+    decidedAt: text("decided_at"),
+    /** The office's comment: why it was refused (required), or a note on the grant. */
+    decisionComment: text("decision_comment"),
+    /** The extension written when granted (its `until` is the granted date). */
+    extensionId: integer("extension_id").references(() => deadlineExtensions.id),
+  },
+  (t) => [
+    index("extension_requests_cycle_status_idx").on(t.cycleId, t.status),
+    uniqueIndex("extension_requests_open_uq").on(t.cycleId, t.unitId).where(sql`status = 'pending'`),
+  ],
 );

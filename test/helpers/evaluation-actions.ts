@@ -22,7 +22,7 @@ export async function loginAll(usernames: string[]): Promise<void> {
   for (const u of usernames) cookies[u] = await sessionCookieFor(u);
 }
 
-export function board(cycle: FixtureCycle, form: Record<string, string>) {
+export function board(cycle: FixtureCycle, form: Record<string, string | string[]>) {
   return run(boardPage.action, makeRequest("/evaluation", { cookie: cookies.admin, form: { cycleId: String(cycle.cycleId), ...form } }));
 }
 export const assign = (cycle: FixtureCycle, unitCode: string, evaluator: string) => board(cycle, { intent: "assign", unitId: String(unitIdOf(unitCode)), evaluatorId: String(userIdOf(evaluator)) });
@@ -60,7 +60,7 @@ export async function enterLeaf(user: string, unitCode: string, cycle: FixtureCy
   expect(page.status).toBe(200);
   return saveLeaf(user, unitCode, cycle, code, formOf(page.data.form, page.data.version, extra));
 }
-export function unitPost(user: string, unitCode: string, form: Record<string, string>) {
+export function unitPost(user: string, unitCode: string, form: Record<string, string | string[]>) {
   const unitId = unitIdOf(unitCode);
   return run(unitPage.action, makeRequest(`/review/${unitId}`, { cookie: cookies[user], form }), { unitId: String(unitId) });
 }

@@ -3,15 +3,17 @@ import path from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { AUDIT_ACTION_LABELS, AUDIT_ENTITY_TYPE_LABELS } from "../../app/domain/audit-labels";
+import { EXTENSION_REQUEST_TRANSITIONS } from "../../app/domain/extension-request-status";
 import { SUBMISSION_TRANSITIONS } from "../../app/domain/submission-status";
 import { PROJECT_ROOT } from "../helpers/server";
 
 // Every audit row the app (or its seeds) can write reads in Chinese on 审计日志: the action codes and
 // object types of every writeAudit(…) call in the source are collected here and each must have a label.
 
-/** The one action code built from data: a submission's transitions (app/domain/submission-status.ts). */
+/** The action codes built from data: the transitions of a submission and of an extension request (app/domain/). */
 const DATA_DRIVEN: Record<string, string[]> = {
   "`submission.${t.action}`": SUBMISSION_TRANSITIONS.map((t) => `submission.${t.action}`),
+  "`extension_request.${t.action}`": EXTENSION_REQUEST_TRANSITIONS.map((t) => `extension_request.${t.action}`),
 };
 
 function sourceFiles(dir: string): string[] {
