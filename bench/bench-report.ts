@@ -17,7 +17,7 @@ import { Writable } from "node:stream";
 import autocannon from "autocannon";
 import { closeDb, getDb, getSqlite } from "../db/client";
 import { users } from "../db/schema";
-import { computeCycleResults } from "../app/services/results.server";
+import { computeCycleResults } from "../app/services/results-compute.server";
 import { writeRankingPdf } from "../app/services/results-export/pdf.server";
 import { exportSource } from "../app/services/results-export/source.server";
 import { hashPassword } from "../app/utils/password.server";

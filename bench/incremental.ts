@@ -2,7 +2,8 @@
 // results are recomputed, and that unit's results and every unit's rank are read back. Timed from
 // the recompute until both reads have answered (the entry's own save is not part of it).
 import { getSqlite } from "../db/client";
-import { computeCycleResults, currentResults, unitResultOf, unitSummaries } from "../app/services/results.server";
+import { computeCycleResults } from "../app/services/results-compute.server";
+import { currentResults, unitResultOf, unitSummaries } from "../app/services/results.server";
 import type { Actor } from "../app/utils/audit.server";
 
 export function measureIncremental(cycleId: number, actor: Actor): { ms: number; rescored: number; rowsWritten: number } {

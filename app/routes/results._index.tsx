@@ -6,7 +6,7 @@ import { EXPORT_FORMAT_LABELS, EXPORT_FORMATS } from "../domain/export-formats";
 import { KIND_LABELS } from "../domain/results-view";
 import { setPublicPage } from "../services/public-results.server";
 import { cycleByYearOr404, departmentCycles, listedCycleOr404, rankingPage, resultCycles } from "../services/results-pages.server";
-import { computeCycleResultsInWorker } from "../services/results.server";
+import { computeCycleResultsInWorker } from "../services/results-worker.server";
 import { formatBeijingTime } from "../utils/beijing-time";
 import { actorOf, requireAccess } from "../utils/auth.server";
 import { CategoryFilter } from "../components/CategoryFilter";

@@ -19,20 +19,16 @@ export const cycleResults = sqliteTable(
     packageJson: text("package_json").notNull(),
     packageSha256: text("package_sha256").notNull(),
     /**
-     * The `zwgk-results/1` JSON. Layout `split` (every row written now): the document with an empty
-     * units array (the frame), whose unit entries are the rows' `unit_results.result` texts in
-     * `position` order — joined, they are the hashed document. Layout `whole` (rows stored before
-     * the split): the whole document.
+     * The `zwgk-results/1` JSON with an empty units array (the frame): its unit entries are the
+     * rows' `unit_results.result` texts in `position` order — joined, they are the hashed document.
      */
     resultsJson: text("results_json").notNull(),
-    resultsLayout: text("results_layout", { enum: ["whole", "split"] }).notNull().default("whole"),
     resultsSha256: text("results_sha256").notNull(),
     computedBy: integer("computed_by").references(() => users.id),
     computedAt: text("computed_at").notNull(),
   },
   (t) => [
     uniqueIndex("cycle_results_cycle_kind_uq").on(t.cycleId, t.kind),
-    index("cycle_results_cycle_idx").on(t.cycleId),
     // Covering index for the small columns: they sit after the large JSON texts in each row, so
     // reading them from the table walks megabytes of overflow pages (every results page asks).
     index("cycle_results_meta_idx").on(t.cycleId, t.kind, t.packageSha256, t.resultsSha256, t.computedAt, t.computedBy),
@@ -63,12 +59,11 @@ export const unitResults = sqliteTable(
      * explanation), so ranking pages, dashboards and exports need not parse every leaf.
      */
     summary: text("summary", { mode: "json" }).$type<Record<string, unknown>>(),
-    /** Index of the unit's entry in the results document's units array (null in rows stored before). */
+    /** Index of the unit's entry in the results document's units array. */
     position: integer("position"),
   },
   (t) => [
     uniqueIndex("unit_results_uq").on(t.cycleResultId, t.unitId),
-    index("unit_results_rank_idx").on(t.cycleResultId, t.rank),
     // Covering indexes for the small columns (they sit after the large `result` text in each row,
     // so reading them from the table walks its overflow pages): the recompute's diff, and the
     // document order with the headline figures (ranking pages, exports).
