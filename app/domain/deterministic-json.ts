@@ -72,7 +72,12 @@ export interface ResultsPieces {
 const UNITS_KEY = '"units":[';
 
 export function splitResults(results: Results): ResultsPieces {
-  return { frame: serialiseResults({ ...results, units: [] }), units: results.units.map((u) => JSON.stringify(u)) };
+  return { frame: resultsFrame(results), units: results.units.map((u) => JSON.stringify(u)) };
+}
+
+/** The results text with an empty units array (see ResultsPieces). */
+export function resultsFrame(results: Results): string {
+  return serialiseResults({ ...results, units: [] });
 }
 
 /**

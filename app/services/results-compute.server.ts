@@ -4,13 +4,13 @@ import { units } from "../../db/schema";
 import { formatScore, recomputeUnits, type AssessmentPackageInput, type Results, type UnitResult, type ValidationError } from "../../scoring";
 import { cycleAllows } from "../domain/cycle-capabilities";
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
-import { resultsTextPieces, serialisePackage, sortUnits, splitResults } from "../domain/deterministic-json";
+import { resultsFrame, resultsTextPieces, serialisePackage, sortUnits } from "../domain/deterministic-json";
 import { unitSummary } from "../domain/results-view";
 import type { Actor } from "../utils/audit.server";
 import { buildCyclePackage, type CyclePackage } from "./cycle-package.server";
 import { refuse, type BasedOn, type ComputeOutcome, type FinalSnapshot, type PreparedWrite, type Refusal, type UnitRowValues } from "./results-outcome.server";
 import { sha256 } from "./results.server";
-import { cycleRow, resultRow, storedResults, storedUnits, writePrepared, type StoredUnitRow } from "./results-storage.server";
+import { cycleRow, resultRow, storedResults, storedUnits, writePrepared, type StoredEntry, type StoredUnitRow } from "./results-storage.server";
 
 /**
  * Computing the results of a cycle (考核结果): the package built from the database
@@ -63,7 +63,7 @@ interface PreparedUnit {
 interface Prepared {
   packageJson: string;
   packageSha256: string;
-  /** The results document without its unit entries (see splitResults). */
+  /** The results document without its unit entries (see resultsFrame). */
   resultsFrame: string;
   resultsSha256: string;
   results: Results;
@@ -132,34 +132,41 @@ function prepare(cycleId: number, opts: ComputeOptions): Prepared | Refusal {
     const row = stored.get(unitIds[u.id]);
     if (row && row.inputSha256 === inputSha.get(u.id)) keptIds.add(row.unitId);
   }
-  const kept = keptIds.size > 0 && prev ? storedResults(prev.id, keptIds) : new Map<number, UnitResult>();
+  const kept = keptIds.size > 0 && prev ? storedResults(prev.id, keptIds) : new Map<number, StoredEntry>();
 
   // The engine scores the units without a kept result and ranks all of them together.
-  const scored = recomputeUnits({ ...pkg, units: sorted }, new Map([...kept.values()].map((r) => [r.id, r])));
+  const scored = recomputeUnits({ ...pkg, units: sorted }, new Map([...kept.values()].map((k) => [k.result.id, k.result])));
   if (!scored.ok) return refuse(400, "数据包校验未通过", renumberErrors(scored.errors, sorted, pkg.units));
   const results = scored.results;
 
   const rescoredIds = new Set(scored.rescored);
-  const pieces = splitResults(results);
-  const texts = pieces.units;
+  const prepared = results.units.map((r): PreparedUnit => {
+    const unitId = unitIds[r.id];
+    const rescored = rescoredIds.has(r.id);
+    return { unitId, result: r, text: entryText(r, rescored ? undefined : kept.get(unitId), stored.get(unitId)), inputSha256: inputSha.get(r.id)!, rescored };
+  });
+  const frame = resultsFrame(results);
   return {
     packageJson: ser.json,
     packageSha256,
-    resultsFrame: pieces.frame,
-    resultsSha256: sha256Of(resultsTextPieces(pieces.frame, texts)),
+    resultsFrame: frame,
+    resultsSha256: sha256Of(resultsTextPieces(frame, prepared.map((u) => u.text))),
     results,
-    units: results.units.map((r, i) => ({
-      unitId: unitIds[r.id],
-      result: r,
-      text: texts[i],
-      inputSha256: inputSha.get(r.id)!,
-      rescored: rescoredIds.has(r.id),
-    })),
+    units: prepared,
     rescored: scored.rescored.length,
     basedOn: prev,
     stored,
     incomplete,
   };
+}
+
+/**
+ * A unit's entry as it stands in the results text: the stored text of a kept result whose ranks
+ * did not move (the engine assembled the same entry from it), else serialised anew.
+ */
+function entryText(r: UnitResult, kept: StoredEntry | undefined, row: StoredUnitRow | undefined): string {
+  if (kept && row && row.rank === r.rank && row.categoryRank === r.categoryRank) return kept.text;
+  return JSON.stringify(r);
 }
 
 /** Error paths name units by their index in the sorted package; map them to the package as given. */

@@ -45,12 +45,18 @@ export function storedUnits(cycleResultId: number): Map<number, StoredUnitRow> {
   return new Map(rows.map((r) => [r.unitId, r]));
 }
 
+/** A stored unit row's results entry: its text as it stands in the results document, and parsed. */
+export interface StoredEntry {
+  text: string;
+  result: UnitResult;
+}
+
 /** The stored results entries of these units. */
-export function storedResults(cycleResultId: number, unitIds: ReadonlySet<number>): Map<number, UnitResult> {
-  const out = new Map<number, UnitResult>();
+export function storedResults(cycleResultId: number, unitIds: ReadonlySet<number>): Map<number, StoredEntry> {
+  const out = new Map<number, StoredEntry>();
   const stmt = getSqlite().prepare("SELECT unit_id AS unitId, result FROM unit_results WHERE cycle_result_id = ?");
   for (const r of stmt.iterate(cycleResultId) as Iterable<{ unitId: number; result: string }>) {
-    if (unitIds.has(r.unitId)) out.set(r.unitId, JSON.parse(r.result) as UnitResult);
+    if (unitIds.has(r.unitId)) out.set(r.unitId, { text: r.result, result: JSON.parse(r.result) as UnitResult });
   }
   return out;
 }
