@@ -37,21 +37,29 @@ export function sortUnits<U extends UnitLike>(units: readonly U[]): U[] {
 
 export function serialisePackage(pkg: AssessmentPackageInput): SerialisedPackage {
   const units = sortUnits(pkg.units).map((u) => ({ id: u.id, json: canonicalJson(u) }));
+  return { ...joinPackage(pkg, units.map((u) => u.json)), units };
+}
+
+/**
+ * The package text from its header (every key of `pkg` but `units`) and its units' canonical
+ * texts, already in package order; with the header's own text (as serialisePackage).
+ */
+export function joinPackage(pkg: object, unitTexts: readonly string[]): { json: string; headerJson: string } {
   const parts: string[] = [];
   const header: string[] = [];
-  const record = pkg as unknown as Record<string, unknown>;
-  for (const key of Object.keys(record).sort()) {
-    const value = record[key];
-    if (value === undefined) continue;
+  const record = pkg as Record<string, unknown>;
+  for (const key of [...Object.keys(record).filter((k) => k !== "units"), "units"].sort()) {
     if (key === "units") {
-      parts.push(`${JSON.stringify(key)}:[${units.map((u) => u.json).join(",")}]`);
+      parts.push(`"units":[${unitTexts.join(",")}]`);
       continue;
     }
+    const value = record[key];
+    if (value === undefined) continue;
     const text = `${JSON.stringify(key)}:${canonicalJson(value)}`;
     parts.push(text);
     header.push(text);
   }
-  return { json: `{${parts.join(",")}}`, headerJson: `{${header.join(",")}}`, units };
+  return { json: `{${parts.join(",")}}`, headerJson: `{${header.join(",")}}` };
 }
 
 /** The results text as `npm run score` writes it (compact JSON, engine key order, final newline). */

@@ -4,13 +4,25 @@ import { units } from "../../db/schema";
 import { formatScore, recomputeUnits, type AssessmentPackageInput, type Results, type UnitResult, type ValidationError } from "../../scoring";
 import { cycleAllows } from "../domain/cycle-capabilities";
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
-import { resultsFrame, resultsTextPieces, serialisePackage, sortUnits } from "../domain/deterministic-json";
+import { joinPackage, resultsFrame, resultsTextPieces, sortUnits } from "../domain/deterministic-json";
 import { unitSummary } from "../domain/results-view";
 import type { Actor } from "../utils/audit.server";
+import { canonicalJson } from "../utils/canonical-json";
 import { buildCyclePackage, type CyclePackage } from "./cycle-package.server";
+import { cycleUnits } from "./evaluation-context.server";
 import { refuse, type BasedOn, type ComputeOutcome, type FinalSnapshot, type PreparedWrite, type Refusal, type UnitRowValues } from "./results-outcome.server";
 import { sha256 } from "./results.server";
-import { cycleRow, resultRow, storedResults, storedUnits, writePrepared, type StoredEntry, type StoredUnitRow } from "./results-storage.server";
+import {
+  cycleRow,
+  resultRow,
+  staleUnits,
+  storedPackageEntries,
+  storedResults,
+  storedUnits,
+  writePrepared,
+  type StoredEntry,
+  type StoredUnitRow,
+} from "./results-storage.server";
 
 /**
  * Computing the results of a cycle (考核结果): the package built from the database
@@ -56,6 +68,8 @@ interface PreparedUnit {
   result: UnitResult;
   /** The unit's entry as it stands in the results text (stored as the row's `result`). */
   text: string;
+  /** The unit's canonical entry in the package. */
+  packageEntry: string;
   inputSha256: string;
   rescored: boolean;
 }
@@ -63,6 +77,7 @@ interface PreparedUnit {
 interface Prepared {
   packageJson: string;
   packageSha256: string;
+  headerSha256: string | null;
   /** The results document without its unit entries (see resultsFrame). */
   resultsFrame: string;
   resultsSha256: string;
@@ -72,6 +87,22 @@ interface Prepared {
   /** The stored row the diff was made against (null: none). */
   basedOn: BasedOn | null;
   stored: Map<number, StoredUnitRow>;
+  staleIds: number[];
+  incomplete: CyclePackage["incomplete"];
+}
+
+/** A unit of the package to score: built now (`input`), or kept from the stored results (its entry text as stored). */
+interface SourceUnit {
+  id: string;
+  unitId: number;
+  json: string;
+  input: AssessmentPackageInput["units"][number] | null;
+}
+
+/** The package a recompute scores: its header, its units in package order, and the units left out. */
+interface Source {
+  header: Omit<AssessmentPackageInput, "units">;
+  units: SourceUnit[];
   incomplete: CyclePackage["incomplete"];
 }
 
@@ -87,68 +118,117 @@ function resolveUnitIds(db: Reader, pkg: AssessmentPackageInput): Record<string,
   return unknown.length > 0 ? unknown : out;
 }
 
+function wholeSource(pkg: AssessmentPackageInput, unitIds: Record<string, number>, incomplete: CyclePackage["incomplete"]): Source {
+  const { units: all, ...header } = pkg;
+  return { header, units: sortUnits(all).map((u) => ({ id: u.id, unitId: unitIds[u.id], json: canonicalJson(u), input: u })), incomplete };
+}
+
+/**
+ * The package built from the database for the units marked stale since `prev` (and units not in
+ * it: new, or incomplete then), the others' entries taken from their stored rows — or null when
+ * the package header changed since (settings, calendar, indicator sets: every unit is built then).
+ */
+function incrementalSource(db: Reader, cycleId: number, prev: BasedOn, stored: ReadonlyMap<number, StoredUnitRow>, stale: ReadonlySet<number>): Source | null {
+  const first = buildCyclePackage(db, cycleId, { unitIds: [...stale] });
+  const { units: staleBuilt, ...header } = first.pkg;
+  if (sha256(joinPackage(header, []).headerJson) !== prev.headerSha256) return null;
+  const categories = new Set(header.indicatorSets.map((s) => s.category));
+  const population = cycleUnits(db, cycleId).filter((u) => categories.has(u.categoryName));
+  const others = population.filter((u) => !stale.has(u.id) && !stored.has(u.id)).map((u) => u.id);
+  const second = others.length > 0 ? buildCyclePackage(db, cycleId, { unitIds: others }) : null;
+  const built = new Map<number, AssessmentPackageInput["units"][number]>();
+  for (const b of [first, ...(second ? [second] : [])]) for (const u of b.pkg.units) built.set(b.unitIds[u.id], u);
+  const entries = storedPackageEntries(prev.id);
+  const out: SourceUnit[] = [];
+  for (const u of population) {
+    const input = built.get(u.id);
+    if (input) {
+      out.push({ id: u.code, unitId: u.id, json: canonicalJson(input), input });
+    } else if (!stale.has(u.id) && stored.has(u.id)) {
+      const json = entries.get(u.id);
+      if (json == null) throw new Error(`unit_results row of unit ${u.id} has no package entry although its results row has a header hash`);
+      out.push({ id: u.code, unitId: u.id, json, input: null });
+    }
+  }
+  return { header, units: sortUnits(out), incomplete: [...first.incomplete, ...(second?.incomplete ?? [])] };
+}
+
 /**
  * Build (or take) the package, diff it against the stored preliminary results and score what
- * changed. Read-only.
+ * changed. Read-only. `whole`: build every unit from the database (the final snapshot).
  */
-function prepare(cycleId: number, opts: ComputeOptions): Prepared | Refusal {
+function prepare(cycleId: number, opts: ComputeOptions, whole = false): Prepared | Refusal {
   const db = getDb();
-  let pkg: AssessmentPackageInput;
-  let unitIds: Record<string, number>;
-  let incomplete: CyclePackage["incomplete"] = [];
+  // The stale marks are read before anything is built: a change made meanwhile keeps its mark.
+  const stale = opts.pkg ? { ids: [], unitIds: new Set<number>() } : staleUnits(cycleId);
+  const prev = resultRow(db, cycleId, "preliminary") ?? null;
+  const stored = prev ? storedUnits(prev.id) : new Map<number, StoredUnitRow>();
+  let source: Source | null = null;
   if (opts.pkg) {
-    pkg = opts.pkg;
-    const resolved = opts.unitIds ?? resolveUnitIds(db, pkg);
+    const resolved = opts.unitIds ?? resolveUnitIds(db, opts.pkg);
     if (Array.isArray(resolved)) return refuse(400, `数据包中的单位编码不存在：${resolved.slice(0, 10).join("、")}`);
-    unitIds = resolved;
+    const seen = new Set<string>();
+    for (const u of opts.pkg.units) {
+      if (seen.has(u.id)) return refuse(400, `数据包中单位编号“${u.id}”重复`);
+      seen.add(u.id);
+      if (resolved[u.id] === undefined) return refuse(400, `数据包中的单位“${u.id}”没有对应的单位`);
+    }
+    source = wholeSource(opts.pkg, resolved, []);
   } else {
-    const build = buildCyclePackage(db, cycleId);
-    pkg = build.pkg;
-    unitIds = build.unitIds;
-    incomplete = build.incomplete;
+    if (!whole && prev?.headerSha256) source = incrementalSource(db, cycleId, prev, stored, stale.unitIds);
+    if (!source) {
+      const build = buildCyclePackage(db, cycleId);
+      source = wholeSource(build.pkg, build.unitIds, build.incomplete);
+    }
   }
-  if (pkg.units.length === 0) {
+  const { header, units: sourceUnits, incomplete } = source;
+  if (sourceUnits.length === 0) {
     return refuse(409, incomplete.length > 0 ? `尚无评估完成的单位（${incomplete.length}个单位仍有指标未评估签署），暂不能计算结果` : "本考核年度没有可计算结果的单位");
   }
 
-  const ser = serialisePackage(pkg);
-  const seen = new Set<string>();
-  for (const u of ser.units) {
-    if (seen.has(u.id)) return refuse(400, `数据包中单位编号“${u.id}”重复`);
-    seen.add(u.id);
-    if (unitIds[u.id] === undefined) return refuse(400, `数据包中的单位“${u.id}”没有对应的单位`);
-  }
+  const ser = joinPackage(header, sourceUnits.map((u) => u.json));
   const packageSha256 = sha256(ser.json);
   const headerSha = sha256(ser.headerJson);
-  const inputSha = new Map<string, string>(ser.units.map((u) => [u.id, sha256(`${headerSha}\n${u.json}`)]));
-
-  const prev = resultRow(db, cycleId, "preliminary") ?? null;
-  const stored = prev ? storedUnits(prev.id) : new Map<number, StoredUnitRow>();
+  // A unit not built now is unchanged since its row was stored (same header, not stale): its inputs' hash is the stored one.
+  const inputSha = new Map<string, string>(
+    sourceUnits.map((u) => [u.id, u.input === null ? stored.get(u.unitId)!.inputSha256! : sha256(`${headerSha}\n${u.json}`)]),
+  );
 
   // Which units the engine must score: new units and units whose inputs (or the header) changed.
-  const sorted = sortUnits(pkg.units);
   const keptIds = new Set<number>();
-  for (const u of sorted) {
-    const row = stored.get(unitIds[u.id]);
-    if (row && row.inputSha256 === inputSha.get(u.id)) keptIds.add(row.unitId);
+  for (const u of sourceUnits) {
+    const row = stored.get(u.unitId);
+    if (row && row.inputSha256 === inputSha.get(u.id)) keptIds.add(u.unitId);
   }
   const kept = keptIds.size > 0 && prev ? storedResults(prev.id, keptIds) : new Map<number, StoredEntry>();
 
-  // The engine scores the units without a kept result and ranks all of them together.
-  const scored = recomputeUnits({ ...pkg, units: sorted }, new Map([...kept.values()].map((k) => [k.result.id, k.result])));
-  if (!scored.ok) return refuse(400, "数据包校验未通过", renumberErrors(scored.errors, sorted, pkg.units));
+  // The engine scores the units without a kept result and ranks all of them together (a kept unit's inputs are not read).
+  const scored = recomputeUnits(
+    { ...header, units: sourceUnits.map((u) => u.input ?? { id: u.id }) },
+    new Map([...kept.values()].map((k) => [k.result.id, k.result])),
+  );
+  if (!scored.ok) return refuse(400, "数据包校验未通过", renumberErrors(scored.errors, sourceUnits, opts.pkg?.units ?? sourceUnits));
   const results = scored.results;
 
   const rescoredIds = new Set(scored.rescored);
+  const byId = new Map(sourceUnits.map((u) => [u.id, u]));
   const prepared = results.units.map((r): PreparedUnit => {
-    const unitId = unitIds[r.id];
+    const u = byId.get(r.id)!;
     const rescored = rescoredIds.has(r.id);
-    return { unitId, result: r, text: entryText(r, rescored ? undefined : kept.get(unitId), stored.get(unitId)), inputSha256: inputSha.get(r.id)!, rescored };
+    return {
+      unitId: u.unitId,
+      result: r,
+      text: entryText(r, rescored ? undefined : kept.get(u.unitId), stored.get(u.unitId)),
+      packageEntry: u.json,
+      inputSha256: inputSha.get(r.id)!,
+      rescored,
+    };
   });
   const frame = resultsFrame(results);
   return {
     packageJson: ser.json,
     packageSha256,
+    headerSha256: opts.pkg ? null : headerSha,
     resultsFrame: frame,
     resultsSha256: sha256Of(resultsTextPieces(frame, prepared.map((u) => u.text))),
     results,
@@ -156,6 +236,7 @@ function prepare(cycleId: number, opts: ComputeOptions): Prepared | Refusal {
     rescored: scored.rescored.length,
     basedOn: prev,
     stored,
+    staleIds: stale.ids,
     incomplete,
   };
 }
@@ -185,12 +266,16 @@ function rowValues(u: PreparedUnit, position: number): UnitRowValues {
   const r = u.result;
   return {
     unitId: u.unitId,
-    values: [u.text, formatScore(r.total), r.rank, r.categoryRank, u.inputSha256, JSON.stringify(unitSummary(r)), position],
+    values: [u.text, formatScore(r.total), r.rank, r.categoryRank, u.inputSha256, JSON.stringify(unitSummary(r)), position, u.packageEntry],
   };
 }
 
-/** Unit rows that differ from the stored ones (re-scored, new, moved in the ranking or in the document). */
+/**
+ * Unit rows that differ from the stored ones (re-scored, new, moved in the ranking or in the
+ * document); every row when the stored rows may lack their package entries (header hash null).
+ */
 function changedRows(p: Prepared): UnitRowValues[] {
+  if (p.basedOn && p.basedOn.headerSha256 === null) return p.units.map((u, position) => rowValues(u, position));
   const out: UnitRowValues[] = [];
   p.units.forEach((u, position) => {
     const s = p.stored.get(u.unitId);
@@ -227,14 +312,16 @@ export function checkComputable(cycleId: number): Refusal | null {
 function preparePreliminary(cycleId: number, opts: ComputeOptions): PreparedWrite | Refusal {
   const p = prepare(cycleId, opts);
   if ("ok" in p) return p;
-  const unchanged = !!p.basedOn && p.basedOn.packageSha256 === p.packageSha256;
+  const unchanged = !!p.basedOn && p.basedOn.packageSha256 === p.packageSha256 && p.basedOn.headerSha256 === p.headerSha256;
   const present = new Set(p.units.map((u) => u.unitId));
   return {
     packageJson: p.packageJson,
     packageSha256: p.packageSha256,
+    headerSha256: p.headerSha256,
     resultsFrame: p.resultsFrame,
     resultsSha256: p.resultsSha256,
     basedOn: p.basedOn,
+    staleIds: p.staleIds,
     rows: unchanged ? [] : changedRows(p),
     removed: [...p.stored.keys()].filter((id) => !present.has(id)),
     units: p.units.length,
@@ -266,14 +353,16 @@ export function computeCycleResults(cycleId: number, actor: Actor, opts: Compute
  * the same transaction as the step itself, so a cycle is never 已定稿 without its snapshot.
  */
 export function prepareFinalSnapshot(cycleId: number, opts: ComputeOptions = {}): FinalSnapshot | Refusal {
-  const p = prepare(cycleId, opts);
+  const p = prepare(cycleId, opts, true);
   if ("ok" in p) return p;
   return {
     packageJson: p.packageJson,
     packageSha256: p.packageSha256,
+    headerSha256: p.headerSha256,
     resultsFrame: p.resultsFrame,
     resultsSha256: p.resultsSha256,
     basedOn: p.basedOn,
+    staleIds: [],
     rows: p.units.map((u, position) => rowValues(u, position)),
     removed: [],
     units: p.units.length,

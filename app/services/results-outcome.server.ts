@@ -36,21 +36,27 @@ export const refuse = (status: Refusal["status"], message: string, errors: Valid
 export interface BasedOn {
   id: number;
   packageSha256: string;
+  /** Null: the row's units may lack their package entries, or came from a given package (no incremental build from it). */
+  headerSha256: string | null;
 }
 
 /** One unit_results row's values after its unit id (see UPSERT_UNIT in results-storage.server.ts). */
 export interface UnitRowValues {
   unitId: number;
-  values: [result: string, total: string, rank: number, categoryRank: number, inputSha256: string, summary: string, position: number];
+  values: [result: string, total: string, rank: number, categoryRank: number, inputSha256: string, summary: string, position: number, packageEntry: string];
 }
 
 /** What the write transaction needs: plain data (crosses a worker boundary cheaply). */
 export interface PreparedWrite {
   packageJson: string;
   packageSha256: string;
+  /** Stored for the next recompute's incremental build; null when the package was given (not built from the database). */
+  headerSha256: string | null;
   resultsFrame: string;
   resultsSha256: string;
   basedOn: BasedOn | null;
+  /** results_stale_units rows this recompute has taken into account (deleted with its write). */
+  staleIds: number[];
   /** Unit rows to upsert (every unit when there is no previous row). */
   rows: UnitRowValues[];
   /** Unit ids to delete (left the package). */

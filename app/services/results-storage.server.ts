@@ -23,7 +23,7 @@ export function cycleRow(db: Reader, cycleId: number) {
 
 export function resultRow(db: Reader, cycleId: number, kind: "preliminary" | "final"): BasedOn | undefined {
   return db
-    .select({ id: cycleResults.id, packageSha256: cycleResults.packageSha256 })
+    .select({ id: cycleResults.id, packageSha256: cycleResults.packageSha256, headerSha256: cycleResults.headerSha256 })
     .from(cycleResults)
     .where(and(eq(cycleResults.cycleId, cycleId), eq(cycleResults.kind, kind)))
     .get();
@@ -61,14 +61,33 @@ export function storedResults(cycleResultId: number, unitIds: ReadonlySet<number
   return out;
 }
 
-const UPSERT_UNIT = `INSERT INTO unit_results (cycle_result_id, unit_id, result, total, rank, category_rank, input_sha256, summary, position)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+/** The stored package entries of a results row's units. */
+export function storedPackageEntries(cycleResultId: number): Map<number, string | null> {
+  const rows = getSqlite().prepare("SELECT unit_id, package_entry FROM unit_results WHERE cycle_result_id = ?").raw().all(cycleResultId) as [number, string | null][];
+  return new Map(rows);
+}
+
+/** The units marked stale in a cycle since its results were computed (results_stale_units), with the marks' ids. */
+export function staleUnits(cycleId: number): { ids: number[]; unitIds: Set<number> } {
+  const rows = getSqlite().prepare("SELECT id, unit_id FROM results_stale_units WHERE cycle_id = ?").raw().all(cycleId) as [number, number][];
+  return { ids: rows.map((r) => r[0]), unitIds: new Set(rows.map((r) => r[1])) };
+}
+
+const UPSERT_UNIT = `INSERT INTO unit_results (cycle_result_id, unit_id, result, total, rank, category_rank, input_sha256, summary, position, package_entry)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
   ON CONFLICT (cycle_result_id, unit_id) DO UPDATE SET result = excluded.result, total = excluded.total, rank = excluded.rank,
-    category_rank = excluded.category_rank, input_sha256 = excluded.input_sha256, summary = excluded.summary, position = excluded.position`;
+    category_rank = excluded.category_rank, input_sha256 = excluded.input_sha256, summary = excluded.summary, position = excluded.position,
+    package_entry = excluded.package_entry`;
 
 function writeUnitRows(cycleResultId: number, rows: readonly UnitRowValues[]): void {
   const stmt = getSqlite().prepare(UPSERT_UNIT);
   for (const r of rows) stmt.run(cycleResultId, r.unitId, ...r.values);
+}
+
+/** The stale marks a recompute took into account; a unit marked again meanwhile has a new mark and stays stale. */
+function deleteStaleMarks(ids: readonly number[]): void {
+  const del = getSqlite().prepare("DELETE FROM results_stale_units WHERE id = ?");
+  for (const id of ids) del.run(id);
 }
 
 function actorUserId(tx: Reader, actor: Actor): number | null {
@@ -83,7 +102,11 @@ function actorUserId(tx: Reader, actor: Actor): number | null {
  * longer applies).
  */
 export function writePrepared(cycleId: number, actor: Actor, p: PreparedWrite): ComputeOutcome {
-  if (p.unchanged && p.basedOn) return outcome("preliminary", p.basedOn.id, p, 0, true);
+  if (p.unchanged && p.basedOn) {
+    // Nothing to store; the stale marks taken into account are settled (bookkeeping, not data: no audit row).
+    if (p.staleIds.length > 0) getSqlite().transaction(() => deleteStaleMarks(p.staleIds))();
+    return outcome("preliminary", p.basedOn.id, p, 0, true);
+  }
   return mutate(getDb(), (tx): ComputeOutcome => {
     const now = cycleRow(tx, cycleId)!;
     if (!cycleAllows(now.status, "computeResults")) return refuse(409, `考核状态已变为“${CYCLE_STATUS_LABELS[now.status]}”，未保存本次计算结果`);
@@ -94,6 +117,7 @@ export function writePrepared(cycleId: number, actor: Actor, p: PreparedWrite): 
     const values = {
       packageJson: p.packageJson,
       packageSha256: p.packageSha256,
+      headerSha256: p.headerSha256,
       resultsJson: p.resultsFrame,
       resultsSha256: p.resultsSha256,
       computedBy: actorUserId(tx, actor),
@@ -109,6 +133,7 @@ export function writePrepared(cycleId: number, actor: Actor, p: PreparedWrite): 
       id = tx.insert(cycleResults).values({ cycleId, kind: "preliminary", ...values }).returning({ id: cycleResults.id }).get().id;
     }
     writeUnitRows(id, p.rows);
+    deleteStaleMarks(p.staleIds);
     const written = p.rows.length + (current ? p.removed.length : 0);
     writeAudit(tx, actor, {
       action: "results.compute",
@@ -146,6 +171,7 @@ export function insertFinalSnapshot(tx: Tx, cycleId: number, actor: Actor, p: Fi
       kind: "final",
       packageJson: p.packageJson,
       packageSha256: p.packageSha256,
+      headerSha256: p.headerSha256,
       resultsJson: p.resultsFrame,
       resultsSha256: p.resultsSha256,
       computedBy: actorUserId(tx, actor),

@@ -19,6 +19,12 @@ export const cycleResults = sqliteTable(
     packageJson: text("package_json").notNull(),
     packageSha256: text("package_sha256").notNull(),
     /**
+     * SHA-256 of the package header (everything but the units): a recompute whose header is
+     * unchanged scores only the units marked in results_stale_units (results-compute.server.ts).
+     * Null in rows stored before migration 0017.
+     */
+    headerSha256: text("header_sha256"),
+    /**
      * The `zwgk-results/1` JSON with an empty units array (the frame): its unit entries are the
      * rows' `unit_results.result` texts in `position` order — joined, they are the hashed document.
      */
@@ -61,6 +67,8 @@ export const unitResults = sqliteTable(
     summary: text("summary", { mode: "json" }).$type<Record<string, unknown>>(),
     /** Index of the unit's entry in the results document's units array. */
     position: integer("position"),
+    /** The unit's canonical entry in the package (null in rows stored before migration 0017). */
+    packageEntry: text("package_entry"),
   },
   (t) => [
     uniqueIndex("unit_results_uq").on(t.cycleResultId, t.unitId),
@@ -70,6 +78,23 @@ export const unitResults = sqliteTable(
     index("unit_results_diff_idx").on(t.cycleResultId, t.unitId, t.inputSha256, t.rank, t.categoryRank, t.position),
     index("unit_results_order_idx").on(t.cycleResultId, t.position, t.rank, t.unitId, t.summary),
   ],
+);
+
+/**
+ * Units whose package entry may have changed since a cycle's preliminary results were computed:
+ * written by triggers (migration 0017) on every change to what a unit's entry is built from — its
+ * evaluators' entries and assignments, findings, arbitrations, appeals, the unit itself and its
+ * evaluators' names — and consumed by the next recompute. A row touched again gets a new id, so a
+ * recompute deletes only the rows it read.
+ */
+export const resultsStaleUnits = sqliteTable(
+  "results_stale_units",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    cycleId: integer("cycle_id").notNull(),
+    unitId: integer("unit_id").notNull(),
+  },
+  (t) => [uniqueIndex("results_stale_units_uq").on(t.cycleId, t.unitId)],
 );
 
 /** Whether the public 通报 page of a finalised cycle is enabled. */
