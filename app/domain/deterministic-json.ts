@@ -69,21 +69,12 @@ export function serialiseResults(results: Results): string {
 
 /**
  * The results text in pieces, so it need not be built (or stored) as one string: the document
- * around its units array (`frame`: the results text with `"units":[]`) and each unit's entry as it
- * stands there. joinResults(frame, units) === serialiseResults(results).
+ * around its units array (the frame: the results text with `"units":[]`) and each unit's entry as
+ * it stands there (JSON.stringify of the entry). joinResults(frame, entries) === serialiseResults(results).
  */
-export interface ResultsPieces {
-  frame: string;
-  units: string[];
-}
-
 const UNITS_KEY = '"units":[';
 
-export function splitResults(results: Results): ResultsPieces {
-  return { frame: resultsFrame(results), units: results.units.map((u) => JSON.stringify(u)) };
-}
-
-/** The results text with an empty units array (see ResultsPieces). */
+/** The results text with an empty units array: the frame of the results text in pieces. */
 export function resultsFrame(results: Results): string {
   return serialiseResults({ ...results, units: [] });
 }
