@@ -118,9 +118,15 @@ function resolveUnitIds(db: Reader, pkg: AssessmentPackageInput): Record<string,
   return unknown.length > 0 ? unknown : out;
 }
 
+/** Everything of a package but its units. */
+function headerOf(pkg: AssessmentPackageInput): Source["header"] {
+  const header: Partial<AssessmentPackageInput> = { ...pkg };
+  delete header.units;
+  return header as Source["header"];
+}
+
 function wholeSource(pkg: AssessmentPackageInput, unitIds: Record<string, number>, incomplete: CyclePackage["incomplete"]): Source {
-  const { units: all, ...header } = pkg;
-  return { header, units: sortUnits(all).map((u) => ({ id: u.id, unitId: unitIds[u.id], json: canonicalJson(u), input: u })), incomplete };
+  return { header: headerOf(pkg), units: sortUnits(pkg.units).map((u) => ({ id: u.id, unitId: unitIds[u.id], json: canonicalJson(u), input: u })), incomplete };
 }
 
 /**
@@ -130,7 +136,7 @@ function wholeSource(pkg: AssessmentPackageInput, unitIds: Record<string, number
  */
 function incrementalSource(db: Reader, cycleId: number, prev: BasedOn, stored: ReadonlyMap<number, StoredUnitRow>, stale: ReadonlySet<number>): Source | null {
   const first = buildCyclePackage(db, cycleId, { unitIds: [...stale] });
-  const { units: staleBuilt, ...header } = first.pkg;
+  const header = headerOf(first.pkg);
   if (sha256(joinPackage(header, []).headerJson) !== prev.headerSha256) return null;
   const categories = new Set(header.indicatorSets.map((s) => s.category));
   const population = cycleUnits(db, cycleId).filter((u) => categories.has(u.categoryName));
@@ -150,7 +156,10 @@ function incrementalSource(db: Reader, cycleId: number, prev: BasedOn, stored: R
       out.push({ id: u.code, unitId: u.id, json, input: null });
     }
   }
-  return { header, units: sortUnits(out), incomplete: [...first.incomplete, ...(second?.incomplete ?? [])] };
+  // Incomplete units in population order, as a whole build lists them.
+  const order = new Map(population.map((u, i) => [u.id, i]));
+  const incomplete = [...first.incomplete, ...(second?.incomplete ?? [])].sort((a, b) => order.get(a.unitId)! - order.get(b.unitId)!);
+  return { header, units: sortUnits(out), incomplete };
 }
 
 /**
