@@ -24,88 +24,107 @@ ALTER TABLE `cycle_results` ADD `header_sha256` text;--> statement-breakpoint
 ALTER TABLE `unit_results` ADD `package_entry` text;--> statement-breakpoint
 -- What a unit's package entry is built from (cycle-package.server.ts), apart from the package
 -- header (settings, calendar, indicator sets: a recompute compares the header's hash): every change
--- marks the unit stale for its cycle, and the next recompute builds only the stale units.
+-- marks the unit stale for its cycle, and the next recompute builds only the stale units. A mark
+-- is deleted and inserted anew (a new id), not replaced: inside a trigger an outer statement's
+-- conflict clause (an upsert, INSERT OR …) would override the trigger's own.
 CREATE TRIGGER `results_stale_entry_insert` AFTER INSERT ON `evaluator_entries`
 BEGIN
-  INSERT OR REPLACE INTO `results_stale_units` (`cycle_id`, `unit_id`) SELECT `cycle_id`, `unit_id` FROM `evaluator_assignments` WHERE `id` = NEW.`assignment_id`;
+  DELETE FROM `results_stale_units` WHERE (`cycle_id`, `unit_id`) IN (SELECT `cycle_id`, `unit_id` FROM `evaluator_assignments` WHERE `id` = NEW.`assignment_id`);
+  INSERT INTO `results_stale_units` (`cycle_id`, `unit_id`) SELECT `cycle_id`, `unit_id` FROM `evaluator_assignments` WHERE `id` = NEW.`assignment_id`;
 END;
 --> statement-breakpoint
 CREATE TRIGGER `results_stale_entry_update` AFTER UPDATE ON `evaluator_entries`
 BEGIN
-  INSERT OR REPLACE INTO `results_stale_units` (`cycle_id`, `unit_id`) SELECT `cycle_id`, `unit_id` FROM `evaluator_assignments` WHERE `id` = NEW.`assignment_id` UNION SELECT `cycle_id`, `unit_id` FROM `evaluator_assignments` WHERE `id` = OLD.`assignment_id`;
+  DELETE FROM `results_stale_units` WHERE (`cycle_id`, `unit_id`) IN (SELECT `cycle_id`, `unit_id` FROM `evaluator_assignments` WHERE `id` = NEW.`assignment_id` UNION SELECT `cycle_id`, `unit_id` FROM `evaluator_assignments` WHERE `id` = OLD.`assignment_id`);
+  INSERT INTO `results_stale_units` (`cycle_id`, `unit_id`) SELECT `cycle_id`, `unit_id` FROM `evaluator_assignments` WHERE `id` = NEW.`assignment_id` UNION SELECT `cycle_id`, `unit_id` FROM `evaluator_assignments` WHERE `id` = OLD.`assignment_id`;
 END;
 --> statement-breakpoint
 CREATE TRIGGER `results_stale_entry_delete` AFTER DELETE ON `evaluator_entries`
 BEGIN
-  INSERT OR REPLACE INTO `results_stale_units` (`cycle_id`, `unit_id`) SELECT `cycle_id`, `unit_id` FROM `evaluator_assignments` WHERE `id` = OLD.`assignment_id`;
+  DELETE FROM `results_stale_units` WHERE (`cycle_id`, `unit_id`) IN (SELECT `cycle_id`, `unit_id` FROM `evaluator_assignments` WHERE `id` = OLD.`assignment_id`);
+  INSERT INTO `results_stale_units` (`cycle_id`, `unit_id`) SELECT `cycle_id`, `unit_id` FROM `evaluator_assignments` WHERE `id` = OLD.`assignment_id`;
 END;
 --> statement-breakpoint
 CREATE TRIGGER `results_stale_assignment_insert` AFTER INSERT ON `evaluator_assignments`
 BEGIN
-  INSERT OR REPLACE INTO `results_stale_units` (`cycle_id`, `unit_id`) SELECT NEW.`cycle_id`, NEW.`unit_id`;
+  DELETE FROM `results_stale_units` WHERE (`cycle_id`, `unit_id`) IN (SELECT NEW.`cycle_id`, NEW.`unit_id`);
+  INSERT INTO `results_stale_units` (`cycle_id`, `unit_id`) SELECT NEW.`cycle_id`, NEW.`unit_id`;
 END;
 --> statement-breakpoint
 CREATE TRIGGER `results_stale_assignment_update` AFTER UPDATE ON `evaluator_assignments`
 BEGIN
-  INSERT OR REPLACE INTO `results_stale_units` (`cycle_id`, `unit_id`) SELECT NEW.`cycle_id`, NEW.`unit_id` UNION SELECT OLD.`cycle_id`, OLD.`unit_id`;
+  DELETE FROM `results_stale_units` WHERE (`cycle_id`, `unit_id`) IN (SELECT NEW.`cycle_id`, NEW.`unit_id` UNION SELECT OLD.`cycle_id`, OLD.`unit_id`);
+  INSERT INTO `results_stale_units` (`cycle_id`, `unit_id`) SELECT NEW.`cycle_id`, NEW.`unit_id` UNION SELECT OLD.`cycle_id`, OLD.`unit_id`;
 END;
 --> statement-breakpoint
 CREATE TRIGGER `results_stale_assignment_delete` AFTER DELETE ON `evaluator_assignments`
 BEGIN
-  INSERT OR REPLACE INTO `results_stale_units` (`cycle_id`, `unit_id`) SELECT OLD.`cycle_id`, OLD.`unit_id`;
+  DELETE FROM `results_stale_units` WHERE (`cycle_id`, `unit_id`) IN (SELECT OLD.`cycle_id`, OLD.`unit_id`);
+  INSERT INTO `results_stale_units` (`cycle_id`, `unit_id`) SELECT OLD.`cycle_id`, OLD.`unit_id`;
 END;
 --> statement-breakpoint
 CREATE TRIGGER `results_stale_finding_insert` AFTER INSERT ON `findings`
 BEGIN
-  INSERT OR REPLACE INTO `results_stale_units` (`cycle_id`, `unit_id`) SELECT NEW.`cycle_id`, NEW.`unit_id`;
+  DELETE FROM `results_stale_units` WHERE (`cycle_id`, `unit_id`) IN (SELECT NEW.`cycle_id`, NEW.`unit_id`);
+  INSERT INTO `results_stale_units` (`cycle_id`, `unit_id`) SELECT NEW.`cycle_id`, NEW.`unit_id`;
 END;
 --> statement-breakpoint
 CREATE TRIGGER `results_stale_finding_update` AFTER UPDATE ON `findings`
 BEGIN
-  INSERT OR REPLACE INTO `results_stale_units` (`cycle_id`, `unit_id`) SELECT NEW.`cycle_id`, NEW.`unit_id` UNION SELECT OLD.`cycle_id`, OLD.`unit_id`;
+  DELETE FROM `results_stale_units` WHERE (`cycle_id`, `unit_id`) IN (SELECT NEW.`cycle_id`, NEW.`unit_id` UNION SELECT OLD.`cycle_id`, OLD.`unit_id`);
+  INSERT INTO `results_stale_units` (`cycle_id`, `unit_id`) SELECT NEW.`cycle_id`, NEW.`unit_id` UNION SELECT OLD.`cycle_id`, OLD.`unit_id`;
 END;
 --> statement-breakpoint
 CREATE TRIGGER `results_stale_finding_delete` AFTER DELETE ON `findings`
 BEGIN
-  INSERT OR REPLACE INTO `results_stale_units` (`cycle_id`, `unit_id`) SELECT OLD.`cycle_id`, OLD.`unit_id`;
+  DELETE FROM `results_stale_units` WHERE (`cycle_id`, `unit_id`) IN (SELECT OLD.`cycle_id`, OLD.`unit_id`);
+  INSERT INTO `results_stale_units` (`cycle_id`, `unit_id`) SELECT OLD.`cycle_id`, OLD.`unit_id`;
 END;
 --> statement-breakpoint
 CREATE TRIGGER `results_stale_arbitration_insert` AFTER INSERT ON `arbitrations`
 BEGIN
-  INSERT OR REPLACE INTO `results_stale_units` (`cycle_id`, `unit_id`) SELECT NEW.`cycle_id`, NEW.`unit_id`;
+  DELETE FROM `results_stale_units` WHERE (`cycle_id`, `unit_id`) IN (SELECT NEW.`cycle_id`, NEW.`unit_id`);
+  INSERT INTO `results_stale_units` (`cycle_id`, `unit_id`) SELECT NEW.`cycle_id`, NEW.`unit_id`;
 END;
 --> statement-breakpoint
 CREATE TRIGGER `results_stale_arbitration_update` AFTER UPDATE ON `arbitrations`
 BEGIN
-  INSERT OR REPLACE INTO `results_stale_units` (`cycle_id`, `unit_id`) SELECT NEW.`cycle_id`, NEW.`unit_id` UNION SELECT OLD.`cycle_id`, OLD.`unit_id`;
+  DELETE FROM `results_stale_units` WHERE (`cycle_id`, `unit_id`) IN (SELECT NEW.`cycle_id`, NEW.`unit_id` UNION SELECT OLD.`cycle_id`, OLD.`unit_id`);
+  INSERT INTO `results_stale_units` (`cycle_id`, `unit_id`) SELECT NEW.`cycle_id`, NEW.`unit_id` UNION SELECT OLD.`cycle_id`, OLD.`unit_id`;
 END;
 --> statement-breakpoint
 CREATE TRIGGER `results_stale_arbitration_delete` AFTER DELETE ON `arbitrations`
 BEGIN
-  INSERT OR REPLACE INTO `results_stale_units` (`cycle_id`, `unit_id`) SELECT OLD.`cycle_id`, OLD.`unit_id`;
+  DELETE FROM `results_stale_units` WHERE (`cycle_id`, `unit_id`) IN (SELECT OLD.`cycle_id`, OLD.`unit_id`);
+  INSERT INTO `results_stale_units` (`cycle_id`, `unit_id`) SELECT OLD.`cycle_id`, OLD.`unit_id`;
 END;
 --> statement-breakpoint
 CREATE TRIGGER `results_stale_appeal_insert` AFTER INSERT ON `appeals`
 BEGIN
-  INSERT OR REPLACE INTO `results_stale_units` (`cycle_id`, `unit_id`) SELECT NEW.`cycle_id`, NEW.`unit_id`;
+  DELETE FROM `results_stale_units` WHERE (`cycle_id`, `unit_id`) IN (SELECT NEW.`cycle_id`, NEW.`unit_id`);
+  INSERT INTO `results_stale_units` (`cycle_id`, `unit_id`) SELECT NEW.`cycle_id`, NEW.`unit_id`;
 END;
 --> statement-breakpoint
 CREATE TRIGGER `results_stale_appeal_update` AFTER UPDATE ON `appeals`
 BEGIN
-  INSERT OR REPLACE INTO `results_stale_units` (`cycle_id`, `unit_id`) SELECT NEW.`cycle_id`, NEW.`unit_id` UNION SELECT OLD.`cycle_id`, OLD.`unit_id`;
+  DELETE FROM `results_stale_units` WHERE (`cycle_id`, `unit_id`) IN (SELECT NEW.`cycle_id`, NEW.`unit_id` UNION SELECT OLD.`cycle_id`, OLD.`unit_id`);
+  INSERT INTO `results_stale_units` (`cycle_id`, `unit_id`) SELECT NEW.`cycle_id`, NEW.`unit_id` UNION SELECT OLD.`cycle_id`, OLD.`unit_id`;
 END;
 --> statement-breakpoint
 CREATE TRIGGER `results_stale_appeal_delete` AFTER DELETE ON `appeals`
 BEGIN
-  INSERT OR REPLACE INTO `results_stale_units` (`cycle_id`, `unit_id`) SELECT OLD.`cycle_id`, OLD.`unit_id`;
+  DELETE FROM `results_stale_units` WHERE (`cycle_id`, `unit_id`) IN (SELECT OLD.`cycle_id`, OLD.`unit_id`);
+  INSERT INTO `results_stale_units` (`cycle_id`, `unit_id`) SELECT OLD.`cycle_id`, OLD.`unit_id`;
 END;
 --> statement-breakpoint
 CREATE TRIGGER `results_stale_unit_update` AFTER UPDATE ON `units`
 BEGIN
-  INSERT OR REPLACE INTO `results_stale_units` (`cycle_id`, `unit_id`) SELECT `cycle_id`, NEW.`id` FROM `cycle_results` WHERE `kind` = 'preliminary';
+  DELETE FROM `results_stale_units` WHERE (`cycle_id`, `unit_id`) IN (SELECT `cycle_id`, NEW.`id` FROM `cycle_results` WHERE `kind` = 'preliminary');
+  INSERT INTO `results_stale_units` (`cycle_id`, `unit_id`) SELECT `cycle_id`, NEW.`id` FROM `cycle_results` WHERE `kind` = 'preliminary';
 END;
 --> statement-breakpoint
 CREATE TRIGGER `results_stale_evaluator_name` AFTER UPDATE OF `display_name` ON `users`
 BEGIN
-  INSERT OR REPLACE INTO `results_stale_units` (`cycle_id`, `unit_id`) SELECT `cycle_id`, `unit_id` FROM `evaluator_assignments` WHERE `evaluator_id` = NEW.`id`;
+  DELETE FROM `results_stale_units` WHERE (`cycle_id`, `unit_id`) IN (SELECT `cycle_id`, `unit_id` FROM `evaluator_assignments` WHERE `evaluator_id` = NEW.`id`);
+  INSERT INTO `results_stale_units` (`cycle_id`, `unit_id`) SELECT `cycle_id`, `unit_id` FROM `evaluator_assignments` WHERE `evaluator_id` = NEW.`id`;
 END;

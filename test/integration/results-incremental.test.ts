@@ -92,7 +92,13 @@ describe("an incremental recompute", () => {
 
     sqlite.prepare("UPDATE units SET active = 0 WHERE code = ?").run(code);
     expect(recomputeMatchesWholeBuild().units).toBe(CODES.length - 1);
-    sqlite.prepare("UPDATE units SET active = 1 WHERE code = ?").run(code);
+    // Marked already (renamed), then taken back by an upsert, as an import does: the outer
+    // statement's conflict clause does not trip over the existing mark.
+    sqlite.prepare("UPDATE units SET name = name || '（复）' WHERE code = ?").run(code);
+    sqlite
+      .prepare("INSERT INTO units (code, name, category_id, sort_order, created_at, updated_at) SELECT code, name, category_id, sort_order, created_at, updated_at FROM units WHERE code = ? ON CONFLICT (code) DO UPDATE SET active = 1")
+      .run(code);
+    expect(staleCount()).toBe(1);
     expect(recomputeMatchesWholeBuild()).toEqual({ rescored: 1, units: CODES.length });
   });
 
