@@ -14,6 +14,8 @@ export type {
   LeafRule,
   RuleType,
   Fault,
+  ChecklistTask,
+  TaskEntry,
   LeafInput,
   UnitInput,
   ScoreEntry,

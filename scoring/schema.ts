@@ -126,6 +126,19 @@ export const vetoRuleSchema = z.object({
   scope: z.string().min(1).optional(),
 });
 
+/** /2: one task of a checklist (“完成附件所列任务，每项X分”). */
+export const checklistTaskSchema = z.object({
+  code: z.string().min(1),
+  label: z.string().min(1),
+  points: num().positive(),
+});
+
+/** /2: the leaf scores the points of the tasks done (with evidence), at most its own points. */
+export const checklistRuleSchema = z.object({
+  type: z.literal("checklist"),
+  tasks: z.array(checklistTaskSchema).min(1),
+});
+
 export const leafRuleSchema = z.discriminatedUnion("type", [
   scoreRuleSchema,
   deductionRuleSchema,
@@ -133,11 +146,13 @@ export const leafRuleSchema = z.discriminatedUnion("type", [
   tiersRuleSchema,
   timelinessRuleSchema,
   vetoRuleSchema,
+  checklistRuleSchema,
 ]);
 
 export type LeafRule = z.output<typeof leafRuleSchema>;
 export type RuleType = LeafRule["type"];
 export type Fault = z.output<typeof faultSchema>;
+export type ChecklistTask = z.output<typeof checklistTaskSchema>;
 
 // ---------------------------------------------------------------- nodes
 
@@ -225,6 +240,15 @@ export const eventSchema = z.object({
   source: z.string().optional(),
 });
 
+/** checklist input: one entry per task of the rule, marked done or not. */
+export const taskEntrySchema = z.object({
+  /** The task's code in the rule. */
+  task: z.string().min(1),
+  done: z.boolean(),
+  /** How many evidence items (佐证材料) support the task; a task done without any scores 0. */
+  evidence: num().optional(),
+});
+
 export const overrideSchema = z.object({
   value: num(),
   reason: z.string().min(1),
@@ -245,6 +269,7 @@ export const leafInputSchema = z.object({
   denominator: num().optional(),
   events: z.array(eventSchema).optional(),
   triggered: z.boolean().optional(),
+  tasks: z.array(taskEntrySchema).optional(),
   override: overrideSchema.optional(),
   source: z.string().optional(),
 });
@@ -294,6 +319,7 @@ export type ScoreEntry = z.output<typeof scoreEntrySchema>;
 export type DeductionEntry = z.output<typeof deductionEntrySchema>;
 export type TimelinessEvent = z.output<typeof eventSchema>;
 export type Override = z.output<typeof overrideSchema>;
+export type TaskEntry = z.output<typeof taskEntrySchema>;
 export type Grade = z.output<typeof gradeSchema>;
 export type BonusGate = z.output<typeof bonusGateSchema>;
 

@@ -50,6 +50,9 @@ const override = (v: unknown): boolean => isPlain(v) && fields(v, OVERRIDE, ["va
 
 const isBool = (v: unknown): boolean => typeof v === "boolean";
 
+const TASK = { task: isFilled, done: isBool, evidence: isNum };
+const task = (v: unknown): boolean => isPlain(v) && fields(v, TASK, ["task", "done"]);
+
 const LEAF_INPUT = {
   na: isBool,
   reason: isStr,
@@ -60,6 +63,7 @@ const LEAF_INPUT = {
   denominator: isNum,
   events: arrayOf(event),
   triggered: isBool,
+  tasks: arrayOf(task),
   override,
   source: isStr,
 };

@@ -122,6 +122,23 @@ function checkRule(rule: unknown, node: Obj, path: string, part: string, ctx: Tr
       } else seen.set(f.code, i);
     });
   }
+  if (type === "checklist") {
+    needsV2(ctx, joinPath(rp, "type"), "checklist");
+    if (Array.isArray(rule.tasks)) {
+      const seen = new Map<string, number>();
+      rule.tasks.forEach((t, i) => {
+        if (!isObj(t)) return;
+        if (isNum(t.points) && isNum(node.points) && t.points > node.points) {
+          errors.push({ path: joinPath(rp, "tasks", i, "points"), message: `任务“${isStr(t.label) ? t.label : i + 1}”的分值${numStr(t.points)}超过指标分值${numStr(node.points)}` });
+        }
+        if (!isStr(t.code)) return;
+        const prev = seen.get(t.code);
+        if (prev !== undefined) {
+          errors.push({ path: joinPath(rp, "tasks", i, "code"), message: `任务代码“${t.code}”重复（与第${prev + 1}项相同）` });
+        } else seen.set(t.code, i);
+      });
+    }
+  }
   if (type === "tiers") {
     if (!Array.isArray(rule.tiers) || rule.tiers.length === 0) {
       errors.push({ path: joinPath(rp, "tiers"), message: "分档规则至少需要一个档位，且每档须设置分值（points）" });
@@ -389,6 +406,35 @@ function checkInput(leaf: RawLeaf, input: unknown, path: string, who: string, er
           errors.push({ path: joinPath(ep, "end"), message: `结束时间${String(e.end)}早于开始时间${String(e.start)}` });
         }
       });
+      break;
+    }
+    case "checklist": {
+      const entries = input.tasks;
+      const tasks = Array.isArray(rule.tasks) ? rule.tasks.filter(isObj) : [];
+      if (!Array.isArray(entries)) {
+        errors.push({ path: joinPath(path, "tasks"), message: `${who}的指标“${leaf.id}”缺少任务完成情况（tasks），每项任务须标明已完成或未完成` });
+        break;
+      }
+      const labels = new Map(tasks.map((t) => [t.code, t.label]));
+      const marked = new Set<unknown>();
+      entries.forEach((e, j) => {
+        if (!isObj(e)) return;
+        const ep = joinPath(path, "tasks", j);
+        if (isStr(e.task)) {
+          if (!labels.has(e.task)) errors.push({ path: joinPath(ep, "task"), message: `任务代码“${e.task}”未在该指标的规则中定义` });
+          else if (marked.has(e.task)) errors.push({ path: joinPath(ep, "task"), message: `任务“${String(labels.get(e.task))}”重复填报` });
+          marked.add(e.task);
+        }
+        if (isNum(e.evidence)) {
+          if (e.evidence < 0) errors.push({ path: joinPath(ep, "evidence"), message: `佐证材料数量${numStr(e.evidence)}不能为负数` });
+          else if (!Number.isInteger(e.evidence)) errors.push({ path: joinPath(ep, "evidence"), message: "佐证材料数量须为整数" });
+        }
+      });
+      for (const t of tasks) {
+        if (!marked.has(t.code)) {
+          errors.push({ path: joinPath(path, "tasks"), message: `${who}的指标“${leaf.id}”未标明任务“${String(t.label)}”是否完成（每项任务须标明已完成或未完成）` });
+        }
+      }
       break;
     }
     case "veto": {

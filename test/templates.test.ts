@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { checkIndicatorSet, MANDATED_DIMENSIONS } from "../app/domain/indicator-policy";
 import { leavesOf, type IndicatorSpec } from "../app/domain/indicator-spec";
 import { DEMO_CATEGORIES } from "../seeds/demo/district";
-import { DEFAULT_TEMPLATE, templateSetFor } from "../seeds/templates/default-indicators";
-import { POLICY_DOCS } from "../seeds/templates/policy-sources";
+import { DEFAULT_TEMPLATE, templateSetFor } from "../app/templates/default-indicators";
+import { POLICY_DOCS } from "../app/templates/policy-sources";
 import type { LeafRule } from "../scoring";
 
 const setFor = (category: string) => DEFAULT_TEMPLATE.find((t) => t.category === category)!;

@@ -5,7 +5,8 @@
  */
 import { parseArgs } from "node:util";
 import { resolveDataDir } from "../../db/client";
-import { BackupError, createBackup } from "../services/backup.server";
+import { createBackup } from "../services/backup.server";
+import { DomainError } from "../domain/domain-error";
 
 const USAGE = "用法：npm run backup -- --out <备份文件.tar.gz>";
 
@@ -45,6 +46,6 @@ main()
     process.exitCode = code;
   })
   .catch((error) => {
-    console.error(error instanceof BackupError ? `备份失败：${error.message}` : "备份失败：", error instanceof BackupError ? "" : error);
+    console.error(error instanceof DomainError ? `备份失败：${error.message}` : "备份失败：", error instanceof DomainError ? "" : error);
     process.exitCode = 1;
   });

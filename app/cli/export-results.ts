@@ -7,7 +7,8 @@
 import path from "node:path";
 import { EXPORT_FORMATS, isExportFormat } from "../domain/export-formats";
 import { writeExport } from "../services/results-export/export.server";
-import { exportSourceForYear, NoResultsError } from "../services/results-export/source.server";
+import { exportSourceForYear } from "../services/results-export/source.server";
+import { refusalOf } from "../utils/http.server";
 import { writeFileAtomically } from "../utils/atomic-file.server";
 import { runCli } from "./run-cli";
 
@@ -43,8 +44,9 @@ async function main(argv: string[]): Promise<number> {
   try {
     source = exportSourceForYear(year!);
   } catch (e) {
-    if (e instanceof NoResultsError) {
-      console.error(`${e.message}，无法导出。`);
+    const refusal = refusalOf(e);
+    if (refusal) {
+      console.error(refusal.message);
       return 1;
     }
     throw e;

@@ -7,8 +7,8 @@
 import { formatBeijingTime } from "../utils/beijing-time";
 import { parseArgs } from "node:util";
 import { resolveDataDir } from "../../db/client";
-import { BackupError } from "../services/backup.server";
 import { restoreBackup } from "../services/restore.server";
+import { DomainError } from "../domain/domain-error";
 
 const USAGE = "用法：npm run restore -- <备份文件.tar.gz> [--force]";
 
@@ -46,7 +46,7 @@ main()
     process.exitCode = code;
   })
   .catch((error) => {
-    if (error instanceof BackupError) console.error(`恢复失败：${error.message}`);
+    if (error instanceof DomainError) console.error(`恢复失败：${error.message}`);
     else console.error("恢复失败：", error);
     process.exitCode = 1;
   });

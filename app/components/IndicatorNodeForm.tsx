@@ -14,6 +14,7 @@ import {
   WHEN_EMPTY_LABELS,
 } from "../domain/indicator-format";
 import { EVIDENCE_KIND_INFO, EVIDENCE_KINDS } from "../utils/evidence-kinds";
+import { NODE_PARTS } from "../../scoring";
 import { Field, FieldError } from "./Field";
 
 type Errors = Record<string, string | undefined>;
@@ -37,6 +38,8 @@ interface Props {
   onFormChange?: (form: HTMLFormElement) => void;
   /** Shown above the submit button (the live check's result). */
   live?: ReactNode;
+  /** The set's top-level base parts (a part veto's possible targets). */
+  baseParts: { code: string; name: string }[];
 }
 
 /** A select with its label and error. */
@@ -128,7 +131,7 @@ function useRows<T>(initial: T[], blank: T, extra = 2) {
 }
 
 function FaultRows({ faults, errors, disabled }: { faults: NodeFormState["faults"]; errors: Errors; disabled: boolean }) {
-  const { rows, addRow } = useRows(faults, { code: "", label: "", points: "" });
+  const { rows, addRow } = useRows(faults, { code: "", label: "", points: "", max: "", mode: "each" });
   return (
     <fieldset className="field">
       <legend>扣分项（每发现一次扣除的分值；空行不保存；代码可用中文，留空由系统生成）</legend>
@@ -137,7 +140,9 @@ function FaultRows({ faults, errors, disabled }: { faults: NodeFormState["faults
           <tr>
             <th scope="col">代码（可留空）</th>
             <th scope="col">名称</th>
-            <th scope="col">每次扣分</th>
+            <th scope="col">扣分</th>
+            <th scope="col">方式</th>
+            <th scope="col">最多扣（可留空）</th>
           </tr>
         </thead>
         <tbody>
@@ -155,6 +160,17 @@ function FaultRows({ faults, errors, disabled }: { faults: NodeFormState["faults
                 <input name="faultPoints" aria-label={`扣分项${i + 1}每次扣分`} defaultValue={f.points} disabled={disabled} size={6} inputMode="decimal" />
                 <FieldError id={`f-fault-${i}-points-error`} message={errors[`faults.${i}.points`]} />
               </td>
+              <td>
+                <select name="faultMode" aria-label={`扣分项${i + 1}扣分方式`} defaultValue={f.mode} disabled={disabled}>
+                  <option value="each">每处扣分</option>
+                  <option value="once">一次性扣分</option>
+                </select>
+                <FieldError id={`f-fault-${i}-mode-error`} message={errors[`faults.${i}.mode`]} />
+              </td>
+              <td>
+                <input name="faultMax" aria-label={`扣分项${i + 1}最多扣分`} defaultValue={f.max} disabled={disabled} size={6} inputMode="decimal" />
+                <FieldError id={`f-fault-${i}-max-error`} message={errors[`faults.${i}.max`]} />
+              </td>
             </tr>
           ))}
         </tbody>
@@ -164,7 +180,9 @@ function FaultRows({ faults, errors, disabled }: { faults: NodeFormState["faults
           增加扣分项
         </button>
       )}
-      <span className="muted">可不设扣分项：评估时按具体问题临时扣分。</span>
+      <span className="muted">
+        可不设扣分项：评估时按具体问题临时扣分。“一次性扣分”不论发现几处只扣一次（如“未编制目录的扣1分”）；“最多扣”为该扣分项在本指标上累计扣分的上限（如“每发现一处扣0.5分，最多扣2分”）。
+      </span>
     </fieldset>
   );
 }
@@ -212,7 +230,7 @@ function TierRows({ tiers, errors, disabled }: { tiers: NodeFormState["tiers"]; 
 }
 
 /** The rule type and the parameters of the chosen type. */
-function RuleFields({ state, errors, disabled }: { state: NodeFormState; errors: Errors; disabled: boolean }) {
+function RuleFields({ state, errors, disabled, baseParts }: { state: NodeFormState; errors: Errors; disabled: boolean; baseParts: Props["baseParts"] }) {
   const [type, setType] = useState(state.ruleType);
   return (
     <fieldset className="card">
@@ -236,9 +254,38 @@ function RuleFields({ state, errors, disabled }: { state: NodeFormState; errors:
           error={errors.reconcile}
           options={[["", "按考核年度设置"], ...(["mean", "median"] as const).map((k) => [k, RECONCILE_LABELS[k]] as [string, string])]}
         />
+        <div className="grid">
+          <Field
+            name="scoreDiscretionMax"
+            label="酌情给分上限（可留空）"
+            inputMode="decimal"
+            defaultValue={state.scoreDiscretionMax}
+            error={errors.scoreDiscretionMax}
+            disabled={disabled}
+            hint="如“在2分内酌情给分”填 2：评分不得超过此数，并须说明理由"
+          />
+          <Field
+            name="designated"
+            label="以指定来源的评分为准（可留空）"
+            defaultValue={state.designated}
+            error={errors.designated}
+            disabled={disabled}
+            maxLength={50}
+            hint="如“以县外网办评价为准”填 县外网办（须与该评估员的姓名一致）；其他评估员的评分仅供参考"
+          />
+        </div>
       </div>
       <div hidden={type !== "deduction"}>
         <FaultRows faults={state.faults} errors={errors} disabled={disabled} />
+        <Field
+          name="deductionDiscretionMax"
+          label="酌情扣分上限（可留空）"
+          inputMode="decimal"
+          defaultValue={state.deductionDiscretionMax}
+          error={errors.deductionDiscretionMax}
+          disabled={disabled}
+          hint="如“在2分内酌情扣分”填 2：扣分项以外的临时扣分合计不得超过此数，每项须说明理由"
+        />
       </div>
       <div hidden={type !== "ratio"}>
         <Field
@@ -279,7 +326,18 @@ function RuleFields({ state, errors, disabled }: { state: NodeFormState; errors:
           />
         </div>
       </div>
-      {type === "veto" ? <p className="muted">单项否决：触发即整体否决，只能用于“否决”类一级指标之下，分值为0。</p> : null}
+      <div hidden={type !== "veto"}>
+        <p className="muted">单项否决只能用于“否决”类一级指标之下，分值为0。</p>
+        <SelectField
+          name="vetoScope"
+          label="否决范围"
+          value={state.vetoScope}
+          disabled={disabled}
+          error={errors.vetoScope}
+          hint="选择某一部分时，触发后只有该部分按0分计，不影响其他部分，也不因此整体否决"
+          options={[["", "整体否决（考核结果按否决处理）"], ...baseParts.map((p) => [p.code, `仅该部分按0分计：${p.code} ${p.name}`] as [string, string])]}
+        />
+      </div>
     </fieldset>
   );
 }
@@ -330,8 +388,10 @@ export function IndicatorNodeForm({
   children,
   onFormChange,
   live,
+  baseParts,
 }: Props) {
   const formError = errors._form;
+  const [part, setPart] = useState(state.part);
   return (
     <Form method="post" className="stack" noValidate onChange={onFormChange ? (e) => onFormChange(e.currentTarget) : undefined}>
       {Object.entries(hidden).map(([k, v]) => (
@@ -359,15 +419,28 @@ export function IndicatorNodeForm({
           <SelectField
             name="part"
             label="类别"
-            value={state.part}
+            value={part}
+            onChange={setPart}
             disabled={readOnly}
             error={errors.part}
-            options={(["base", "bonus", "veto"] as const).map((p) => [p, PART_LABELS[p]] as [string, string])}
+            hint={part === "penalty" ? "扣分项（倒扣分）：在总分之外扣减，分值为0，下级指标使用扣分制" : undefined}
+            options={NODE_PARTS.map((p) => [p, PART_LABELS[p]] as [string, string])}
+          />
+        ) : null}
+        {isTop && part === "penalty" && !isLeaf ? (
+          <Field
+            name="cap"
+            label="扣分项合计最多扣（可留空）"
+            inputMode="decimal"
+            defaultValue={state.cap}
+            error={errors.cap}
+            disabled={readOnly}
+            hint="如“倒扣分最多扣5分”填 5；留空不设上限。总分扣至0分为止"
           />
         ) : null}
       </div>
       {isLeaf ? (
-        <RuleFields state={state} errors={errors} disabled={readOnly} />
+        <RuleFields state={state} errors={errors} disabled={readOnly} baseParts={baseParts} />
       ) : (
         <p className="muted">有下级指标的指标不设评分规则，其分值须等于下级指标分值之和。</p>
       )}

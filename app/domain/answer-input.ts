@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isWithinLimit, parseInstant, workingDayDeadline, type CalendarInput, type Dimension, type LeafInput, type LeafRule, type Part } from "../../scoring";
+import { isWithinLimit, parseInstant, workingDayDeadline, type CalendarInput, type Dimension, type LeafInput, type LeafRule, type NodePart } from "../../scoring";
 import { beijingDateTimeLocal } from "../utils/beijing-time";
 import { parseDecimal, parseFraction } from "./number-input";
 
@@ -11,7 +11,7 @@ import { parseDecimal, parseFraction } from "./number-input";
  * Field names: na, naReason, narrative; score: selfScore; deduction: fault.<i> (count of the
  * rule's i-th fault); ratio: ratioMode (value|fraction), value, numerator, denominator; tiers:
  * count; timeliness: eventTitle/eventLink/eventStart/eventEnd (one of each per row); veto:
- * vetoTriggered (yes|no), vetoReason.
+ * vetoTriggered (yes|no), vetoReason; checklist: task.<i> (yes|no: the rule's i-th task done).
  */
 
 export const NARRATIVE_MAX = 2000;
@@ -27,7 +27,7 @@ export interface AnswerLeaf {
   points: number;
   rule: LeafRule;
   /** Effective top-level part (veto leaves cannot be N/A). */
-  part?: Part;
+  part?: NodePart;
 }
 
 export interface EventRow {
@@ -62,6 +62,7 @@ export const RULE_TYPE_LABELS: Record<LeafRule["type"], string> = {
   tiers: "分档计数",
   timeliness: "时效事项",
   veto: "单项否决",
+  checklist: "任务完成情况",
 };
 
 /** Column labels of a timeliness row, by the indicator's dimension. */
@@ -92,6 +93,8 @@ export function formStateFrom(form: FormLike): AnswerFormState {
   for (let i = 0; i < MAX_FAULTS; i++) {
     const v = form.get(`fault.${i}`);
     if (v !== null && v !== undefined) values[`fault.${i}`] = str(v);
+    const t = form.get(`task.${i}`);
+    if (t !== null && t !== undefined) values[`task.${i}`] = str(t);
   }
   const titles = form.getAll(EVENT_FIELDS.title).map(str);
   const links = form.getAll(EVENT_FIELDS.link).map(str);
@@ -262,6 +265,15 @@ function parseRuleFields(leaf: AnswerLeaf, values: Record<string, string>, event
       }
       return { triggered: true, reason };
     }
+    case "checklist": {
+      const tasks: { task: string; done: boolean }[] = [];
+      rule.tasks.forEach((t, i) => {
+        const v = values[`task.${i}`];
+        if (v !== "yes" && v !== "no") errors[`task.${i}`] = `请选择“${t.label}”是否完成`;
+        else tasks.push({ task: t.code, done: v === "yes" });
+      });
+      return { tasks };
+    }
   }
 }
 
@@ -309,6 +321,12 @@ export function formStateFromAnswer(rule: LeafRule, input: LeafInput | null, nar
     case "veto":
       if (input?.triggered !== undefined) values.vetoTriggered = input.triggered ? "yes" : "no";
       if (input?.triggered) values.vetoReason = input.reason ?? "";
+      break;
+    case "checklist":
+      rule.tasks.forEach((t, i) => {
+        const e = input?.tasks?.find((x) => x.task === t.code);
+        if (e) values[`task.${i}`] = e.done ? "yes" : "no";
+      });
       break;
   }
   return { values, events };
@@ -359,6 +377,8 @@ export function ruleHint(rule: LeafRule, points: number): string {
     }
     case "veto":
       return "如实申报本年度是否存在单项否决情形；存在的须说明具体情况。";
+    case "checklist":
+      return "逐项标明所列任务是否完成；已完成的任务须提供佐证材料，无佐证材料的不得分。";
   }
 }
 
@@ -386,5 +406,9 @@ export function describeAnswer(rule: LeafRule, input: LeafInput | null): string 
       return `登记事项 ${(input.events ?? []).length} 条`;
     case "veto":
       return input.triggered ? `存在否决情形：${input.reason ?? ""}` : "不存在单项否决情形";
+    case "checklist": {
+      const done = rule.tasks.filter((t) => input.tasks?.some((e) => e.task === t.code && e.done)).map((t) => t.label);
+      return done.length > 0 ? `已完成任务：${done.join("、")}` : "未完成所列任务";
+    }
   }
 }

@@ -30,6 +30,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "indicator_set.create": "新建指标体系",
   "indicator_set.import": "导入指标体系",
   "indicator_set.coverage_reason": "记录指标体系维度缺项理由",
+  "indicator_set.category_rules": "修改类别考核设置",
   "indicator.amend": "修订已发布的指标",
   "indicator.node.create": "新增指标",
   "indicator.node.update": "修改指标",

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parseDate } from "../../scoring";
 import { MIN_WEIGHT_MESSAGE } from "./cycle-defaults";
+import { categoryRulesSchema } from "./category-rules";
 
 /**
  * zod schemas for a cycle's fields, with Chinese messages. They accept form strings as well as
@@ -69,6 +70,8 @@ export const settingsSchema = z
     evaluatorsPerUnit: number("每个单位的评估人员数", (n) =>
       n.int("每个单位的评估人员数须为整数").min(1, "每个单位的评估人员数须为1至10人").max(10, "每个单位的评估人员数须为1至10人"),
     ),
+    /** Edited on each indicator set page (app/domain/category-rules.ts); kept as it is here. */
+    categoryRules: z.record(z.string(), categoryRulesSchema).optional(),
   })
   .superRefine((s, ctx) => {
     const over = (key: "passMark" | "bonusGate" | "vetoScore", label: string) => {

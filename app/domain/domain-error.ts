@@ -3,8 +3,8 @@
  * person refused (with the form field it concerns, when there is one). Services throw it; routes
  * turn it into an HTTP answer in one place (app/utils/http.server.ts).
  */
-export const ERROR_CODES = ["invalid", "forbidden", "notFound", "conflict"] as const;
-/** invalid: bad input; forbidden: not this user's to see or do; notFound: no such object; conflict: not in this state, or changed meanwhile. */
+export const ERROR_CODES = ["invalid", "tooLarge", "forbidden", "notFound", "conflict"] as const;
+/** invalid: bad input; tooLarge: an upload over its size limit; forbidden: not this user's to see or do; notFound: no such object; conflict: not in this state, or changed meanwhile. */
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export class DomainError<Details extends object = object> extends Error {

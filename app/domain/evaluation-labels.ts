@@ -23,6 +23,7 @@ export const RULE_TYPE_LABELS = {
   tiers: "分档",
   timeliness: "时效",
   veto: "单项否决",
+  checklist: "任务清单",
 } as const;
 
 /** The stale-write refusal (optimistic concurrency), word for word. */

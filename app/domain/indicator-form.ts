@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DIMENSION_KEYS, type Dimension, type LeafRule, type Part } from "../../scoring";
+import { DIMENSION_KEYS, NODE_PARTS, type Dimension, type Fault, type LeafRule, type NodePart } from "../../scoring";
 import { FAULT_CODE_MESSAGE, FAULT_CODE_RE, FORBIDDEN_IN_LABEL, parseNumber, RULE_TYPES, withGeneratedCodes } from "./indicator-format";
 import { EVIDENCE_KINDS, type EvidenceKind } from "../utils/evidence-kinds";
 import type { CarryMode } from "../../db/schema/cycles";
@@ -32,7 +32,9 @@ export interface NodeInput {
   name: string;
   dimension: Dimension | null;
   /** Only used for top-level nodes. */
-  part: Part;
+  part: NodePart;
+  /** Top-level penalty nodes with children only: the most the part subtracts (null: no cap). */
+  cap: number | null;
   points: number;
   rule: LeafRule | null;
   guidance: string;
@@ -90,8 +92,21 @@ const rawSchema = z.object({
     .string()
     .optional()
     .transform((v) => (v ?? "").trim() || "base")
-    .refine((v) => ["base", "bonus", "veto"].includes(v), "请选择基础、加分或否决")
-    .transform((v) => v as Part),
+    .refine((v) => (NODE_PARTS as readonly string[]).includes(v), "请选择基础、加分、否决或扣分项")
+    .transform((v) => v as NodePart),
+  cap: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? "").trim())
+    .transform((v, ctx) => {
+      if (v === "") return null;
+      const n = parseNumber(v);
+      if (n === null || n <= 0) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: "扣分项上限必须是大于0的数字，如 5；不设上限请留空" });
+        return z.NEVER;
+      }
+      return n;
+    }),
   points: numberText("请输入分值", "分值必须是数字，如 5 或 2.5")
     .refine((n) => n >= 0, "分值不能为负数")
     .refine((n) => n <= 1000, "分值不能超过1000")
@@ -113,6 +128,12 @@ const ruleFieldsSchema = z.object({
   faultCode: list,
   faultLabel: list,
   faultPoints: list,
+  faultMax: list,
+  faultMode: list,
+  scoreDiscretionMax: z.string().optional().transform((v) => (v ?? "").trim()),
+  deductionDiscretionMax: z.string().optional().transform((v) => (v ?? "").trim()),
+  designated: z.string().optional().transform((v) => (v ?? "").trim()),
+  vetoScope: z.string().optional().transform((v) => (v ?? "").trim()),
   target: z.string().optional().transform((v) => (v ?? "").trim()),
   tierMin: list,
   tierPoints: list,
@@ -137,22 +158,36 @@ function buildRule(raw: RuleFields, nodePoints: number | null, issue: Issue): Le
   }
   switch (raw.ruleType) {
     case "score": {
-      if (raw.reconcile === "") return { type: "score" };
-      if (raw.reconcile !== "mean" && raw.reconcile !== "median") {
-        issue(["reconcile"], "请选择平均值或中位数");
-        return null;
+      const rule: Extract<LeafRule, { type: "score" }> = { type: "score" };
+      let ok = true;
+      if (raw.reconcile !== "") {
+        if (raw.reconcile !== "mean" && raw.reconcile !== "median") {
+          issue(["reconcile"], "请选择平均值或中位数");
+          ok = false;
+        } else rule.reconcile = raw.reconcile;
       }
-      return { type: "score", reconcile: raw.reconcile };
+      if (raw.designated) {
+        if (raw.designated.length > 50) {
+          issue(["designated"], "指定评分来源不能超过50个字");
+          ok = false;
+        } else rule.designated = raw.designated;
+      }
+      const dmax = discretion(raw.scoreDiscretionMax, ["scoreDiscretionMax"], "酌情给分上限", nodePoints, issue);
+      if (dmax === false) ok = false;
+      else if (dmax !== null) rule.discretionMax = dmax;
+      return ok ? rule : null;
     }
     case "deduction": {
-      const faults: { code: string; label: string; points: number }[] = [];
+      const faults: Fault[] = [];
       const seen = new Map<string, number>();
-      const rows = Math.max(raw.faultCode.length, raw.faultLabel.length, raw.faultPoints.length);
+      const rows = Math.max(raw.faultCode.length, raw.faultLabel.length, raw.faultPoints.length, raw.faultMax.length);
       for (let i = 0; i < rows; i++) {
         const code = raw.faultCode[i] ?? "";
         const label = raw.faultLabel[i] ?? "";
         const pointsText = raw.faultPoints[i] ?? "";
-        if (!code && !label && !pointsText) continue; // a blank row
+        const maxText = raw.faultMax[i] ?? "";
+        const mode = raw.faultMode[i] || "each";
+        if (!code && !label && !pointsText && !maxText) continue; // a blank row
         let ok = true;
         const fail = (path: (string | number)[], message: string) => {
           issue(path, message);
@@ -169,9 +204,23 @@ function buildRule(raw: RuleFields, nodePoints: number | null, issue: Issue): Le
         if (!pointsText) fail(["faults", i, "points"], "请填写每次扣分");
         else if (points === null) fail(["faults", i, "points"], "每次扣分必须是数字");
         else if (points <= 0) fail(["faults", i, "points"], "每次扣分必须大于0");
-        if (ok) faults.push({ code, label, points: points! });
+        const max = parseNumber(maxText);
+        if (mode !== "each" && mode !== "once") fail(["faults", i, "mode"], "请选择“每处扣分”或“一次性扣分”");
+        else if (mode === "once" && maxText) fail(["faults", i, "max"], "一次性扣分只扣一次，不能再设最多扣分；请清空“最多扣”");
+        else if (maxText && (max === null || max <= 0)) fail(["faults", i, "max"], "最多扣分必须是大于0的数字；不设请留空");
+        else if (maxText && points !== null && max! < points) fail(["faults", i, "max"], `最多扣分${max}不能小于每次扣分${points}`);
+        if (ok) {
+          const fault: Fault = { code, label, points: points! };
+          if (mode === "once") fault.once = true;
+          else if (maxText) fault.max = max!;
+          faults.push(fault);
+        }
       }
-      return { type: "deduction", faults: withGeneratedCodes(faults) };
+      const rule: Extract<LeafRule, { type: "deduction" }> = { type: "deduction", faults: withGeneratedCodes(faults) };
+      const dmax = discretion(raw.deductionDiscretionMax, ["deductionDiscretionMax"], "酌情扣分上限", nodePoints, issue);
+      if (dmax === false) return null;
+      if (dmax !== null) rule.discretionMax = dmax;
+      return rule;
     }
     case "ratio": {
       const target = parseNumber(raw.target);
@@ -224,9 +273,22 @@ function buildRule(raw: RuleFields, nodePoints: number | null, issue: Issue): Le
       return null;
     }
     case "veto":
-      return { type: "veto" };
+      return raw.vetoScope ? { type: "veto", scope: raw.vetoScope } : { type: "veto" };
   }
   return null;
+}
+
+/**
+ * An optional discretion bound (在N分内酌情给分/扣分): null when blank, false when refused, else
+ * the bound (> 0 and at most the leaf's points).
+ */
+function discretion(text: string, path: string[], label: string, nodePoints: number | null, issue: Issue): number | null | false {
+  if (!text) return null;
+  const n = parseNumber(text);
+  if (n === null || n <= 0) issue(path, `${label}必须是大于0的数字，如 2；不设请留空`);
+  else if (nodePoints !== null && n > nodePoints) issue(path, `${label}${n}不能超过指标分值${nodePoints}`);
+  else return n;
+  return false;
 }
 
 /** Raw form fields as received, lists kept, for echoing typed values back after an error. */
@@ -241,7 +303,7 @@ export function nodeFormValues(formData: FormData): NodeFormValues {
   return values;
 }
 
-const LIST_FIELDS = new Set(["faultCode", "faultLabel", "faultPoints", "tierMin", "tierPoints", "tierLabel", "evidenceKinds"]);
+const LIST_FIELDS = new Set(["faultCode", "faultLabel", "faultPoints", "faultMax", "faultMode", "tierMin", "tierPoints", "tierLabel", "evidenceKinds"]);
 
 export type NodeFormResult = { ok: true; data: NodeInput } | { ok: false; fieldErrors: FieldErrors; values: NodeFormValues };
 
@@ -275,6 +337,7 @@ export function parseNodeForm(formData: FormData, opts: { isLeaf: boolean }): No
       name: r.name,
       dimension: r.dimension,
       part: r.part,
+      cap: r.part === "penalty" ? r.cap : null,
       points: r.points,
       rule,
       guidance: r.guidance,

@@ -1,4 +1,4 @@
-import { DIMENSIONS, DIMENSION_KEYS, leafRuleSchema, type Dimension, type Fault, type LeafRule, type Part, type RuleType } from "../../scoring";
+import { DIMENSIONS, DIMENSION_KEYS, leafRuleSchema, type ChecklistTask, type Dimension, type Fault, type LeafRule, type NodePart, type RuleType } from "../../scoring";
 import { EVIDENCE_KINDS, EVIDENCE_KIND_INFO, type EvidenceKind } from "../utils/evidence-kinds";
 
 /**
@@ -15,6 +15,7 @@ export const RULE_TYPE_LABELS: Record<RuleType, string> = {
   tiers: "分档计分",
   timeliness: "时效",
   veto: "单项否决",
+  checklist: "任务清单",
 };
 
 export const RULE_TYPE_HINTS: Record<RuleType, string> = {
@@ -24,6 +25,7 @@ export const RULE_TYPE_HINTS: Record<RuleType, string> = {
   tiers: "按数值落入的档位得分（取满足条件的最高档）",
   timeliness: "按时办结事项数占全部事项的比例得分",
   veto: "触发即整体否决（仅用于否决类一级指标之下）",
+  checklist: "按完成的任务计分（每项任务有分值，须有佐证材料），合计不超过指标分值",
 };
 
 /** How stored scores are carried when an amendment changes a leaf's points (修订后原有得分的处理). */
@@ -33,7 +35,7 @@ export const CARRY_LABELS: Record<"rescale" | "clamp" | "reset", string> = {
   reset: "清空重填（已填报的数据作废，须重新填报）",
 };
 
-export const PART_LABELS: Record<Part, string> = { base: "基础", bonus: "加分", veto: "否决" };
+export const PART_LABELS: Record<NodePart, string> = { base: "基础", bonus: "加分", veto: "否决", penalty: "扣分项" };
 export const WHEN_EMPTY_LABELS: Record<"full" | "na", string> = { full: "满分", na: "不适用" };
 export const RECONCILE_LABELS: Record<"mean" | "median", string> = { mean: "平均值", median: "中位数" };
 
@@ -105,6 +107,8 @@ function splitLast(text: string): [string, string] | null {
 export const FAULT_CODE_RE = /^[\p{L}\p{N}_-]{1,32}$/u;
 export const FAULT_CODE_MESSAGE = "扣分项代码只能包含文字、字母、数字、下划线或短横线，不超过32个字符（可留空，由系统生成）";
 
+export const TASK_CODE_MESSAGE = "任务代码只能包含文字、字母、数字、下划线或短横线，不超过32个字符（可留空，由系统生成）";
+
 /** Give every fault without a code the first free code F1, F2, … (codes typed by the office are kept). */
 export function withGeneratedCodes<T extends { code: string }>(faults: readonly T[]): T[] {
   const taken = new Set(faults.map((f) => f.code).filter(Boolean));
@@ -118,14 +122,28 @@ export function withGeneratedCodes<T extends { code: string }>(faults: readonly 
   });
 }
 
-/** 扣分项 "code:label:points; …" */
+/**
+ * 扣分项 "code:label:points; …", a fault's own bound after its points: “miss:栏目内容缺失:0.5（最多扣2分）”
+ * (max), “nodir:未编制目录:1（只扣一次）” (once).
+ */
 export function formatFaults(faults: readonly Fault[]): string {
-  return faults.map((f) => `${f.code}:${f.label}:${formatNumber(f.points)}`).join("; ");
+  return faults.map((f) => `${f.code}:${f.label}:${formatNumber(f.points)}${faultBound(f)}`).join("; ");
 }
+
+function faultBound(f: Fault): string {
+  if (f.once) return "（只扣一次）";
+  return f.max === undefined ? "" : `（最多扣${formatNumber(f.max)}分）`;
+}
+
+/** “0.5”, “0.5（最多扣2分）” (also “(最多2)”), “1（只扣一次）” (also “(一次)”). */
+const FAULT_POINTS_RE = /^\s*([^（(]*?)\s*(?:[（(]\s*(?:(只扣一次|一次性?)|最多扣?\s*([^分）)]*?)\s*分?)\s*[）)])?\s*$/;
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
-/** Reads “代码:名称:每次扣分” or, without a code, “名称:每次扣分” (the code is then generated). */
+/**
+ * Reads “代码:名称:每次扣分” or, without a code, “名称:每次扣分” (the code is then generated), the
+ * points optionally followed by the fault's own bound: “（最多扣2分）” or “（只扣一次）”.
+ */
 export function parseFaults(text: string): Parsed<Fault[]> {
   const out: Fault[] = [];
   for (const [i, item] of splitItems(text).entries()) {
@@ -133,9 +151,39 @@ export function parseFaults(text: string): Parsed<Fault[]> {
     if (!first) return { ok: false, message: `扣分项第${i + 1}项“${item}”格式不正确，应为“代码:名称:每次扣分”或“名称:每次扣分”` };
     const last = splitLast(first[1]);
     const [code, label, pointsText] = last ? [first[0].trim(), last[0].trim(), last[1]] : ["", first[0].trim(), first[1]];
-    const points = parseNumber(pointsText);
     if (!label) return { ok: false, message: `扣分项第${i + 1}项“${item}”缺少名称，应为“代码:名称:每次扣分”或“名称:每次扣分”` };
-    if (points === null) return { ok: false, message: `扣分项第${i + 1}项“${item}”的扣分“${pointsText.trim()}”不是数字` };
+    const m = FAULT_POINTS_RE.exec(pointsText);
+    if (!m) return { ok: false, message: `扣分项第${i + 1}项“${item}”的扣分“${pointsText.trim()}”格式不正确，应为数字，可在其后注明“（最多扣2分）”或“（只扣一次）”` };
+    const points = parseNumber(m[1]);
+    if (points === null) return { ok: false, message: `扣分项第${i + 1}项“${item}”的扣分“${m[1]}”不是数字` };
+    const fault: Fault = { code, label, points };
+    if (m[2] !== undefined) fault.once = true;
+    else if (m[3] !== undefined) {
+      const max = parseNumber(m[3]);
+      if (max === null) return { ok: false, message: `扣分项第${i + 1}项“${item}”的最多扣分“${m[3]}”不是数字` };
+      fault.max = max;
+    }
+    out.push(fault);
+  }
+  return { ok: true, value: withGeneratedCodes(out) };
+}
+
+/** 任务 "code:label:points; …" */
+export function formatTasks(tasks: readonly ChecklistTask[]): string {
+  return tasks.map((t) => `${t.code}:${t.label}:${formatNumber(t.points)}`).join("; ");
+}
+
+/** Reads “代码:任务:分值” or, without a code, “任务:分值” (the code is then generated: F1, F2, …). */
+export function parseTasks(text: string): Parsed<ChecklistTask[]> {
+  const out: ChecklistTask[] = [];
+  for (const [i, item] of splitItems(text).entries()) {
+    const first = splitFirst(item);
+    if (!first) return { ok: false, message: `任务第${i + 1}项“${item}”格式不正确，应为“代码:任务:分值”或“任务:分值”` };
+    const last = splitLast(first[1]);
+    const [code, label, pointsText] = last ? [first[0].trim(), last[0].trim(), last[1]] : ["", first[0].trim(), first[1]];
+    const points = parseNumber(pointsText);
+    if (!label) return { ok: false, message: `任务第${i + 1}项“${item}”缺少任务名称，应为“代码:任务:分值”或“任务:分值”` };
+    if (points === null) return { ok: false, message: `任务第${i + 1}项“${item}”的分值“${pointsText.trim()}”不是数字` };
     out.push({ code, label, points });
   }
   return { ok: true, value: withGeneratedCodes(out) };

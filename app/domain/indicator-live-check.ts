@@ -1,6 +1,6 @@
 import Decimal from "decimal.js";
 import { parseNodeForm } from "./indicator-form";
-import { ruleSentence } from "./rule-sentence";
+import { penaltyPartSentence, ruleSentence } from "./rule-sentence";
 import { checkIndicatorSet, type CoverageGap } from "./indicator-policy";
 import type { IndicatorSpec, StoredIndicator } from "./indicator-spec";
 
@@ -60,6 +60,8 @@ export function liveCheck(tree: readonly Node[], target: LiveTarget, formData: F
     if (input.dimension) node.dimension = input.dimension;
     else delete node.dimension;
     if (isTop) node.part = input.part;
+    if (isTop && !isLeaf && input.cap !== null) node.cap = input.cap;
+    else delete node.cap;
     if (isLeaf && input.rule) node.rule = input.rule;
     node.guidance = input.guidance;
     node.criteria = input.criteria;
@@ -69,11 +71,13 @@ export function liveCheck(tree: readonly Node[], target: LiveTarget, formData: F
   };
 
   let ancestors: Node[] = [];
+  let self: Node | null = null;
   if (target.kind === "edit") {
     const path = pathTo(next, target.nodeId);
     if (!path) return { fieldErrors: {}, errors: [], warnings: [], ruleSentence: "" };
     const node = path[path.length - 1];
     fill(node, path.length === 1, target.isLeaf);
+    self = node;
     ancestors = path.slice(0, -1);
   } else {
     const node = { nodeId: -1 } as Node;
@@ -98,6 +102,7 @@ export function liveCheck(tree: readonly Node[], target: LiveTarget, formData: F
     }
     fill(node, ancestors.length === 0, true);
     siblings.splice(index, 0, node);
+    self = node;
   }
   if (opts.amend) rebalance(ancestors);
   const report = checkIndicatorSet(strip(next), { scale: opts.scale, coverageGap: opts.coverageGap });
@@ -105,6 +110,13 @@ export function liveCheck(tree: readonly Node[], target: LiveTarget, formData: F
     fieldErrors: {},
     errors: report.errors.map((e) => e.message),
     warnings: report.warnings.map((e) => e.message),
-    ruleSentence: ruleSentence(input.rule, input.points),
+    ruleSentence: self?.children?.length
+      ? self.part === "penalty"
+        ? `扣分项${penaltyPartSentence(self.cap)}`
+        : ""
+      : ruleSentence(input.rule, input.points, {
+          part: ancestors.length ? (ancestors[0].part ?? "base") : input.part,
+          partName: (code) => next.find((n) => n.code === code)?.name,
+        }),
   };
 }

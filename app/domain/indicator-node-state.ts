@@ -10,10 +10,17 @@ export interface NodeFormState {
   name: string;
   dimension: string;
   part: string;
+  /** 扣分项上限 (top-level penalty nodes). */
+  cap: string;
   points: string;
   ruleType: string;
   reconcile: string;
-  faults: { code: string; label: string; points: string }[];
+  designated: string;
+  scoreDiscretionMax: string;
+  deductionDiscretionMax: string;
+  vetoScope: string;
+  /** mode: "each" (每处扣分, optionally up to max) or "once" (一次性扣分). */
+  faults: { code: string; label: string; points: string; max: string; mode: string }[];
   target: string;
   tiers: { min: string; points: string; label: string }[];
   limitKind: string;
@@ -33,9 +40,14 @@ export const EMPTY_NODE_STATE: NodeFormState = {
   name: "",
   dimension: "",
   part: "base",
+  cap: "",
   points: "",
   ruleType: "",
   reconcile: "",
+  designated: "",
+  scoreDiscretionMax: "",
+  deductionDiscretionMax: "",
+  vetoScope: "",
   faults: [],
   target: "1",
   tiers: [],
@@ -58,6 +70,7 @@ export function stateFromSpec(spec: IndicatorSpec): NodeFormState {
     name: spec.name,
     dimension: spec.dimension ?? "",
     part: spec.part ?? "base",
+    cap: spec.cap === undefined ? "" : formatNumber(spec.cap),
     points: formatNumber(spec.points),
     guidance: spec.guidance ?? "",
     criteria: spec.criteria ?? "",
@@ -71,9 +84,18 @@ export function stateFromSpec(spec: IndicatorSpec): NodeFormState {
   switch (rule.type) {
     case "score":
       s.reconcile = rule.reconcile ?? "";
+      s.designated = rule.designated ?? "";
+      s.scoreDiscretionMax = rule.discretionMax === undefined ? "" : formatNumber(rule.discretionMax);
       break;
     case "deduction":
-      s.faults = rule.faults.map((f) => ({ code: f.code, label: f.label, points: formatNumber(f.points) }));
+      s.faults = rule.faults.map((f) => ({
+        code: f.code,
+        label: f.label,
+        points: formatNumber(f.points),
+        max: f.max === undefined ? "" : formatNumber(f.max),
+        mode: f.once ? "once" : "each",
+      }));
+      s.deductionDiscretionMax = rule.discretionMax === undefined ? "" : formatNumber(rule.discretionMax);
       break;
     case "ratio":
       s.target = formatNumber(rule.target);
@@ -87,6 +109,7 @@ export function stateFromSpec(spec: IndicatorSpec): NodeFormState {
       s.whenEmpty = rule.whenEmpty;
       break;
     case "veto":
+      s.vetoScope = rule.scope ?? "";
       break;
   }
   return s;
@@ -107,6 +130,8 @@ export function stateFromValues(v: Values): NodeFormState {
   const faultCode = many(v, "faultCode");
   const faultLabel = many(v, "faultLabel");
   const faultPoints = many(v, "faultPoints");
+  const faultMax = many(v, "faultMax");
+  const faultMode = many(v, "faultMode");
   const tierMin = many(v, "tierMin");
   const tierPoints = many(v, "tierPoints");
   const tierLabel = many(v, "tierLabel");
@@ -116,14 +141,21 @@ export function stateFromValues(v: Values): NodeFormState {
     name: one(v, "name"),
     dimension: one(v, "dimension"),
     part: one(v, "part") || "base",
+    cap: one(v, "cap"),
     points: one(v, "points"),
     ruleType: one(v, "ruleType"),
     reconcile: one(v, "reconcile"),
-    faults: rows(Math.max(faultCode.length, faultLabel.length, faultPoints.length), (i) => ({
+    designated: one(v, "designated"),
+    scoreDiscretionMax: one(v, "scoreDiscretionMax"),
+    deductionDiscretionMax: one(v, "deductionDiscretionMax"),
+    vetoScope: one(v, "vetoScope"),
+    faults: rows(Math.max(faultCode.length, faultLabel.length, faultPoints.length, faultMax.length), (i) => ({
       code: faultCode[i] ?? "",
       label: faultLabel[i] ?? "",
       points: faultPoints[i] ?? "",
-    })).filter((f) => f.code || f.label || f.points),
+      max: faultMax[i] ?? "",
+      mode: faultMode[i] || "each",
+    })).filter((f) => f.code || f.label || f.points || f.max),
     target: one(v, "target"),
     tiers: rows(Math.max(tierMin.length, tierPoints.length, tierLabel.length), (i) => ({
       min: tierMin[i] ?? "",

@@ -1,9 +1,9 @@
-import type { Dimension, IndicatorNode, LeafRule, Part } from "../../scoring";
+import type { Dimension, IndicatorNode, LeafRule, NodePart } from "../../scoring";
 
 /**
  * An indicator node as the platform stores and edits it: the scoring engine's node plus the
  * guidance shown to departments and evaluators and the evidence requirement. Templates in
- * seeds/templates, the tree editor, Excel import/export and the database all speak this shape.
+ * app/templates, the tree editor, Excel import/export and the database all speak this shape.
  */
 export interface IndicatorSpec {
   /** Node id in the assessment package, e.g. "1.2"; unique within its indicator set. */
@@ -11,7 +11,9 @@ export interface IndicatorSpec {
   name: string;
   dimension?: Dimension;
   /** Top-level nodes only; default base. */
-  part?: Part;
+  part?: NodePart;
+  /** Top-level penalty nodes only (扣分项): the most the part subtracts in all. */
+  cap?: number;
   points: number;
   /** Leaves only. */
   rule?: LeafRule;
@@ -39,6 +41,7 @@ export function toPackageNodes(specs: readonly IndicatorSpec[]): IndicatorNode[]
     const node: IndicatorNode = { id: s.code, name: s.name, points: s.points };
     if (s.dimension) node.dimension = s.dimension;
     if (s.part && s.part !== "base") node.part = s.part;
+    if (s.cap !== undefined) node.cap = s.cap;
     if (s.children && s.children.length > 0) node.children = toPackageNodes(s.children);
     else if (s.rule) node.rule = s.rule;
     const description = [s.guidance, s.criteria].filter(Boolean).join("\n");
@@ -49,12 +52,12 @@ export function toPackageNodes(specs: readonly IndicatorSpec[]): IndicatorNode[]
 }
 
 /** A leaf of a spec tree with what it inherits: dimension, top-level part, ancestors ("1 信息公开"), top first. */
-export type TreeLeaf<T extends IndicatorSpec> = T & { effectiveDimension?: Dimension; effectivePart: Part; path: string[] };
+export type TreeLeaf<T extends IndicatorSpec> = T & { effectiveDimension?: Dimension; effectivePart: NodePart; path: string[] };
 
 /** Every leaf of a tree in display order, with its inherited dimension, top-level part and ancestors. */
 export function leavesOf<T extends IndicatorSpec>(specs: readonly T[]): TreeLeaf<T>[] {
   const out: TreeLeaf<T>[] = [];
-  const walk = (nodes: readonly T[], inherited: { dimension?: Dimension; part?: Part }, path: string[]) => {
+  const walk = (nodes: readonly T[], inherited: { dimension?: Dimension; part?: NodePart }, path: string[]) => {
     for (const s of nodes) {
       const dimension = s.dimension ?? inherited.dimension;
       const part = inherited.part ?? s.part ?? "base";
@@ -77,7 +80,7 @@ export interface ScoredLeaf {
   name: string;
   points: number;
   rule: LeafRule;
-  part: Part;
+  part: NodePart;
   dimension?: Dimension;
   /** 考核要点 */
   guidance: string;

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { PACKAGE_FORMAT, validatePackage, type IndicatorNode, type LeafInput, type LeafRule } from "../../scoring";
+import { validatePackage, type IndicatorNode, type LeafInput, type LeafRule, type NodePart } from "../../scoring";
+import { packageFormatFor } from "./package-format";
 import { fromEngineDateTime, toEngineDateTime } from "./answer-input";
 import { formatBeijingTime } from "../utils/beijing-time";
 import { parseDecimal, parseFraction } from "./number-input";
@@ -23,7 +24,7 @@ export interface ReviewLeafSpec {
   name: string;
   points: number;
   rule: LeafRule;
-  part: "base" | "bonus" | "veto";
+  part: NodePart;
 }
 
 /** A timeliness correction kept beside the department's claim. */
@@ -154,6 +155,19 @@ function parseRuleFields(leaf: ReviewLeafSpec, self: LeafInput | null, form: For
       else if (reason.length > 500) errors.vetoReason = "否决理由最多500个字";
       return reason && reason.length <= 500 ? { triggered: true, reason } : null;
     }
+    case "checklist": {
+      // task.<i>: yes|no; the evidence counted is the department's, as claimed for that task.
+      const tasks: NonNullable<LeafInput["tasks"]> = [];
+      rule.tasks.forEach((t, i) => {
+        const v = str(form.get(`task.${i}`));
+        if (v !== "yes" && v !== "no") errors[`task.${i}`] = `请选择“${t.label}”是否完成`;
+        else {
+          const evidence = self?.tasks?.find((e) => e.task === t.code)?.evidence;
+          tasks.push(evidence === undefined ? { task: t.code, done: v === "yes" } : { task: t.code, done: v === "yes", evidence });
+        }
+      });
+      return { tasks };
+    }
   }
 }
 
@@ -228,14 +242,17 @@ export function checkLeafInput(leaf: ReviewLeafSpec, input: LeafInput): string[]
   const node: IndicatorNode =
     leaf.rule.type === "veto"
       ? { id: leaf.code, name: leaf.name, points: 0, part: "veto", rule: leaf.rule }
-      : { id: leaf.code, name: leaf.name, points: leaf.points, rule: leaf.rule };
+      : leaf.part === "penalty"
+        ? { id: leaf.code, name: leaf.name, points: 0, part: "penalty", rule: leaf.rule }
+        : { id: leaf.code, name: leaf.name, points: leaf.points, rule: leaf.rule };
   const result = validatePackage({
-    format: PACKAGE_FORMAT,
+    format: packageFormatFor([{ indicators: [node] }]),
     opennessWeightPct: 5,
     indicatorSets: [{ category: "c", indicators: [node] }],
     units: [{ id: "u", name: "u", category: "c", inputs: { [leaf.code]: input } }],
   });
-  return result.ok ? [] : result.errors.map((e) => e.message);
+  // Only the input's problems: the tree alone (e.g. a part veto naming a part of the whole set) is checked when the set is edited.
+  return result.ok ? [] : result.errors.filter((e) => e.path.startsWith("units")).map((e) => e.message);
 }
 
 // ---------------------------------------------------------------- comparing
@@ -277,6 +294,12 @@ export function canonicalValue(rule: LeafRule, input: LeafInput | null): string 
         .join(",")}`;
     case "veto":
       return `veto:${input.triggered === true}`;
+    case "checklist":
+      return `checklist:${(input.tasks ?? [])
+        .filter((t) => t.done)
+        .map((t) => t.task)
+        .sort()
+        .join(",")}`;
   }
 }
 
@@ -315,6 +338,11 @@ export function describeInput(rule: LeafRule, input: LeafInput | null): string[]
     }
     case "veto":
       return [input.triggered ? `存在否决情形：${input.reason ?? ""}` : "不存在否决情形"];
+    case "checklist":
+      return rule.tasks.map((t) => {
+        const e = input.tasks?.find((x) => x.task === t.code);
+        return `${t.label}：${e === undefined ? "未标明" : e.done ? `已完成（佐证${e.evidence ?? 0}份）` : "未完成"}`;
+      });
   }
 }
 
@@ -377,6 +405,12 @@ export function reviewFormState(rule: LeafRule, entry: LeafInput | null, self: L
     case "veto":
       if (source?.triggered !== undefined) values.vetoTriggered = source.triggered ? "yes" : "no";
       if (source?.triggered) values.vetoReason = source.reason ?? "";
+      break;
+    case "checklist":
+      rule.tasks.forEach((t, i) => {
+        const e = source?.tasks?.find((x) => x.task === t.code);
+        if (e) values[`task.${i}`] = e.done ? "yes" : "no";
+      });
       break;
   }
   return { values, adhoc, events };

@@ -1,6 +1,7 @@
-import { PACKAGE_FORMAT, scorePackage, type AssessmentPackageInput, type LeafInput, type LeafResult, type LeafRule } from "../../scoring";
+import { scorePackage, type AssessmentPackageInput, type LeafInput, type LeafResult, type LeafRule } from "../../scoring";
 import type { CycleCalendar, CycleSettings } from "../../db/schema/cycles";
 import { leavesOf, toPackageNodes, type IndicatorSpec } from "./indicator-spec";
+import { packageFormatFor } from "./package-format";
 
 /**
  * The self-score preview (自评分预估): the unit's answers scored by the scoring engine — the same
@@ -37,8 +38,12 @@ export const UNANSWERED_NOTE = "未填报";
 export function zeroInput(rule: LeafRule, points: number): LeafInput {
   switch (rule.type) {
     case "score":
-      return { scores: [0] };
+      if (rule.designated !== undefined) return { scores: [{ value: 0, by: rule.designated }], ...(rule.discretionMax !== undefined ? { reason: UNANSWERED_NOTE } : {}) };
+      return rule.discretionMax !== undefined ? { scores: [0], reason: UNANSWERED_NOTE } : { scores: [0] };
     case "deduction":
+      // A penalty leaf (points 0) loses nothing unanswered; a bounded discretion cannot deduct everything, so 0 is set directly.
+      if (points === 0) return { deductions: [] };
+      if (rule.discretionMax !== undefined) return { deductions: [], override: { value: 0, reason: UNANSWERED_NOTE, by: "arbitration" } };
       return { deductions: [{ points, reason: UNANSWERED_NOTE }] };
     case "ratio":
       return { value: 0 };
@@ -49,7 +54,18 @@ export function zeroInput(rule: LeafRule, points: number): LeafInput {
       return { events: [{ start: "2000-01-03T00:00:00+08:00", end: "2199-12-31T00:00:00+08:00", label: UNANSWERED_NOTE }] };
     case "veto":
       return { triggered: false };
+    case "checklist":
+      return { tasks: rule.tasks.map((t) => ({ task: t.code, done: false })) };
   }
+}
+
+/**
+ * The unit's own score on a leaf scored from a designated source (以…评价为准) stands in for that
+ * source in its own estimate: the engine takes the designated entry alone.
+ */
+function asOwnSource(rule: LeafRule, input: LeafInput): LeafInput {
+  if (rule.type !== "score" || rule.designated === undefined || !input.scores) return input;
+  return { ...input, scores: input.scores.map((s) => ({ value: typeof s === "number" ? s : s.value, by: rule.designated })) };
 }
 
 /**
@@ -63,14 +79,15 @@ export function computeSelfScore(ctx: PreviewContext, inputs: Record<string, Lea
   for (const leaf of leaves) {
     if (!leaf.rule) continue;
     const given = inputs[leaf.code];
-    if (given) unitInputs[leaf.code] = given;
+    if (given) unitInputs[leaf.code] = asOwnSource(leaf.rule, given);
     else {
       unanswered++;
       unitInputs[leaf.code] = zeroInput(leaf.rule, leaf.points);
     }
   }
+  const indicatorSets = [{ category: "自查", indicators: toPackageNodes(ctx.indicators) }];
   const pkg: AssessmentPackageInput = {
-    format: PACKAGE_FORMAT,
+    format: packageFormatFor(indicatorSets),
     title: ctx.title,
     opennessWeightPct: ctx.opennessWeightPct,
     scale: ctx.settings.scale,
@@ -81,7 +98,7 @@ export function computeSelfScore(ctx: PreviewContext, inputs: Record<string, Lea
     reconcile: ctx.settings.reconcile,
     divergence: ctx.settings.divergence,
     calendar: ctx.calendar,
-    indicatorSets: [{ category: "自查", indicators: toPackageNodes(ctx.indicators) }],
+    indicatorSets,
     units: [{ id: "self", name: "本单位", category: "自查", inputs: unitInputs }],
   };
   const scored = scorePackage(pkg);
@@ -102,12 +119,13 @@ export function computeSelfScore(ctx: PreviewContext, inputs: Record<string, Lea
 export function engineInputErrors(ctx: PreviewContext, code: string, input: LeafInput): string[] {
   const leaves = leavesOf(ctx.indicators);
   const unitInputs: Record<string, LeafInput> = {};
-  for (const leaf of leaves) if (leaf.rule) unitInputs[leaf.code] = leaf.code === code ? input : zeroInput(leaf.rule, leaf.points);
+  for (const leaf of leaves) if (leaf.rule) unitInputs[leaf.code] = leaf.code === code ? asOwnSource(leaf.rule, input) : zeroInput(leaf.rule, leaf.points);
+  const indicatorSets = [{ category: "自查", indicators: toPackageNodes(ctx.indicators) }];
   const scored = scorePackage({
-    format: PACKAGE_FORMAT,
+    format: packageFormatFor(indicatorSets),
     opennessWeightPct: ctx.opennessWeightPct,
     calendar: ctx.calendar,
-    indicatorSets: [{ category: "自查", indicators: toPackageNodes(ctx.indicators) }],
+    indicatorSets,
     units: [{ id: "self", name: "本单位", category: "自查", inputs: unitInputs }],
   });
   if (scored.ok) return [];

@@ -22,13 +22,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const query = new URL(request.url).searchParams;
   const modeParam = query.get("mode");
   const mode: SampleMode = (SAMPLE_MODES as readonly string[]).includes(modeParam ?? "") ? (modeParam as SampleMode) : "full";
+  const tree = loadTree(db, setId);
+  const partName = (code: string) => tree.find((n) => n.code === code)?.name;
   const leaves = previewLeaves(db, setId).map((l) => ({
     nodeId: l.nodeId,
     code: l.code,
     name: l.name,
     points: l.points,
     ruleType: l.rule.type,
-    rule: ruleSentence(l.rule, l.points),
+    rule: ruleSentence(l.rule, l.points, { part: l.part, partName }),
     faults: l.rule.type === "deduction" ? l.rule.faults.map((f) => f.label) : [],
   }));
   return {
@@ -38,7 +40,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     query: Object.fromEntries(query.entries()),
     leaves,
     preview: previewSet(db, cycleId, setId, { mode, query }),
-    coverageNote: coverageSentence(coverageView(toSpecs(loadTree(db, setId)), set.coverageGap)),
+    coverageNote: coverageSentence(coverageView(toSpecs(tree), set.coverageGap)),
   };
 }
 
@@ -118,6 +120,7 @@ function CustomInputs({ leaves, query }: { leaves: ReturnType<typeof useLoaderDa
 export default function PreviewPage() {
   const { cycle, set, mode, query, leaves, preview, coverageNote } = useLoaderData<typeof loader>();
   const [chosen, setChosen] = useState<SampleMode>(mode);
+  const hasPenalty = preview.ok && preview.units.some((u) => u.penalty !== null);
   return (
     <div>
       <p className="no-print">
@@ -187,6 +190,11 @@ export default function PreviewPage() {
                   <th scope="col" className="num">
                     加分
                   </th>
+                  {hasPenalty ? (
+                    <th scope="col" className="num">
+                      扣分项
+                    </th>
+                  ) : null}
                   <th scope="col">等次</th>
                   <th scope="col">说明</th>
                 </tr>
@@ -198,6 +206,7 @@ export default function PreviewPage() {
                     <td className="num">{u.total.toFixed(2)}</td>
                     <td className="num">{u.base.toFixed(2)}</td>
                     <td className="num">{u.bonus.toFixed(2)}</td>
+                    {hasPenalty ? <td className="num">{u.penalty === null ? "—" : `−${u.penalty.toFixed(2)}`}</td> : null}
                     <td>
                       {u.grade}
                       {u.vetoed ? <span className="badge error">否决</span> : null}

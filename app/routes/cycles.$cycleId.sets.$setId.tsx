@@ -10,7 +10,10 @@ import { IndicatorStructureForms } from "../components/IndicatorStructureForms";
 import { IndicatorTreeTable, ValidationPanel, type TreeRowView } from "../components/IndicatorTreeTable";
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
 import { CARRY_LABELS, DIMENSIONS, formatEvidenceKinds, PART_LABELS } from "../domain/indicator-format";
-import { ruleSentence } from "../domain/rule-sentence";
+import { penaltyPartSentence, ruleSentence } from "../domain/rule-sentence";
+import { categoryRulesState, categoryRulesStateFromValues, parseCategoryRules } from "../domain/category-rules";
+import { IndicatorSetRulesForm } from "../components/IndicatorSetRulesForm";
+import { categoryRulesView, saveCategoryRules } from "../services/indicator-set-rules.server";
 import { EMPTY_NODE_STATE, stateFromSpec, stateFromValues, type NodeFormState } from "../domain/indicator-node-state";
 import type { StoredIndicator } from "../domain/indicator-spec";
 import { getDb } from "../utils/db.server";
@@ -51,11 +54,23 @@ function parseAdd(value: string | null): NodePosition | null {
   return m[1] === "child" ? { kind: "child", parentId: Number(m[2]) } : { kind: "after", siblingId: Number(m[2]) };
 }
 
+/** The set's top-level base nodes: what a part veto or a part bonus gate may name. */
+function baseParts(tree: readonly StoredIndicator[]): { code: string; name: string }[] {
+  return tree.filter((n) => (n.part ?? "base") === "base").map((n) => ({ code: n.code, name: n.name }));
+}
+
 function flatten(tree: readonly StoredIndicator[], problems: Map<number, number>): TreeRowView[] {
   const out: TreeRowView[] = [];
+  const partName = (code: string) => tree.find((n) => n.code === code)?.name;
+  let topPart: StoredIndicator["part"] = "base";
+  const sentence = (n: StoredIndicator, level: number, isLeaf: boolean) => {
+    if (!isLeaf) return level === 1 && n.part === "penalty" ? `扣分项${penaltyPartSentence(n.cap)}` : "";
+    return ruleSentence(n.rule, n.points, { part: topPart, partName }) || "（未设置）";
+  };
   const walk = (nodes: readonly StoredIndicator[], level: number) =>
     nodes.forEach((n, i) => {
       const isLeaf = !n.children || n.children.length === 0;
+      if (level === 1) topPart = n.part ?? "base";
       out.push({
         nodeId: n.nodeId,
         level,
@@ -64,7 +79,7 @@ function flatten(tree: readonly StoredIndicator[], problems: Map<number, number>
         dimension: n.dimension ? DIMENSIONS[n.dimension] : "",
         part: level === 1 ? PART_LABELS[n.part ?? "base"] : "",
         points: n.points,
-        rule: isLeaf ? ruleSentence(n.rule, n.points) || "（未设置）" : "",
+        rule: sentence(n, level, isLeaf),
         evidence: n.evidenceRequired ? "必须" : "",
         evidenceKinds: n.evidenceKinds?.length ? `允许：${formatEvidenceKinds(n.evidenceKinds)}` : "",
         isLeaf,
@@ -123,8 +138,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       };
     }
   }
+  const categoryRules = categoryRulesView(db, cycleId, set.categoryId);
   return {
     cycle: { id: set.cycle.id, year: set.cycle.year, title: set.cycle.title, statusLabel: CYCLE_STATUS_LABELS[set.cycle.status] },
+    baseParts: baseParts(tree),
+    categoryRules: { state: categoryRulesState(categoryRules.rules), cycleDefaults: categoryRules.cycleDefaults, canEdit: user.role === "office" && mode === "draft" },
     set: { id: set.id, categoryId: set.categoryId, categoryName: set.categoryName, updatedAt: set.updatedAt },
     mode,
     canEdit,
@@ -150,7 +168,7 @@ function rowParent(rows: readonly TreeRowView[], row: TreeRowView): TreeRowView 
   return null;
 }
 
-const INTENTS = ["save", "add", "reorder", "move", "delete", "coverage"] as const;
+const INTENTS = ["save", "add", "reorder", "move", "delete", "coverage", "categoryRules"] as const;
 type Intent = (typeof INTENTS)[number];
 
 export interface SetActionResult {
@@ -188,6 +206,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const parsed = coverageReasonSchema.safeParse({ coverageReason: formData.get("coverageReason") ?? undefined });
     if (!parsed.success) return refuse(zodFieldErrors(parsed.error));
     const result = recordCoverageReason(actor, cycleId, setId, parsed.data.coverageReason);
+    return result.ok ? done({ ...result, nodeId: null }) : refuse(result.fieldErrors);
+  }
+  if (intent.data === "categoryRules") {
+    const raw: Record<string, unknown> = {};
+    for (const key of new Set(formData.keys())) raw[key] = formData.getAll(key).filter((v): v is string => typeof v === "string");
+    const parsed = parseCategoryRules(raw, { scale: set.cycle.scale, baseParts: baseParts(loadTree(db, setId)).map((p) => p.code) });
+    if (!parsed.ok) return refuse(parsed.fieldErrors);
+    const result = saveCategoryRules(actor, cycleId, setId, parsed.rules);
     return result.ok ? done({ ...result, nodeId: null }) : refuse(result.fieldErrors);
   }
   let amendment: AmendmentInput | null = null;
@@ -323,6 +349,16 @@ export default function IndicatorSetPage() {
 
       <ValidationPanel report={d.report} nodeHref={nodeHref} />
       <IndicatorCoverageForm coverage={d.coverage} canEdit={d.canEdit} busy={busy} error={failed?.intent === "coverage" ? failed.fieldErrors.coverageReason : undefined} />
+      <IndicatorSetRulesForm
+        key={`rules-${d.set.updatedAt}-${JSON.stringify(d.categoryRules.state)}-${failed?.intent === "categoryRules" ? JSON.stringify(failed.values) : ""}`}
+        state={failed?.intent === "categoryRules" ? categoryRulesStateFromValues(failed.values) : d.categoryRules.state}
+        errors={failed?.intent === "categoryRules" ? (failed.fieldErrors as Record<string, string | undefined>) : {}}
+        cycleDefaults={d.categoryRules.cycleDefaults}
+        baseParts={d.baseParts}
+        scale={d.scale}
+        canEdit={d.categoryRules.canEdit}
+        busy={busy}
+      />
 
       <section className="card" aria-labelledby="tree-h">
         <h2 id="tree-h">指标</h2>
@@ -349,6 +385,7 @@ export default function IndicatorSetPage() {
               readOnly={!d.canEdit}
               busy={busy}
               submitLabel={amend ? "保存修订" : "保存"}
+              baseParts={d.baseParts}
               {...(d.canEdit ? liveFor({ kind: "edit", nodeId: d.selected.nodeId, isLeaf: d.selected.isLeaf }) : {})}
             >
               {formIntent?.intent === "save" ? problemList : null}
@@ -382,6 +419,7 @@ export default function IndicatorSetPage() {
               readOnly={false}
               busy={busy}
               submitLabel={amend ? "添加（修订）" : "添加"}
+              baseParts={d.baseParts}
               {...liveFor({ kind: "add", position: d.adding.spec })}
             >
               {formIntent?.intent === "add" ? problemList : null}

@@ -6,6 +6,7 @@ import Database from "better-sqlite3";
 import * as tar from "tar";
 import { z } from "zod";
 import { verifyAuditChain } from "../utils/audit.server";
+import { DomainError } from "../domain/domain-error";
 
 /**
  * Backups of a DATA_DIR: one .tar.gz holding
@@ -23,13 +24,6 @@ export const DB_ENTRY = "app.db";
 export const MANIFEST_ENTRY = "manifest.json";
 export const UPLOADS_ENTRY = "uploads";
 
-/** A refusal or failure with a Chinese message for the operator. */
-export class BackupError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "BackupError";
-  }
-}
 
 const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/);
 const fileEntrySchema = z.object({
@@ -169,10 +163,10 @@ export async function createBackup(opts: { dataDir: string; out: string; now?: D
   const dataDir = path.resolve(opts.dataDir);
   const out = path.resolve(opts.out);
   const dbFile = path.join(dataDir, DB_ENTRY);
-  if (!fs.existsSync(dbFile)) throw new BackupError(`找不到数据库文件：${dbFile}（请检查 DATA_DIR）`);
-  if (fs.existsSync(out)) throw new BackupError(`备份文件已存在：${out}（请换一个文件名，已有备份不会被覆盖）`);
-  if (!fs.existsSync(path.dirname(out))) throw new BackupError(`备份文件所在的目录不存在：${path.dirname(out)}`);
-  if (out === dataDir || out.startsWith(dataDir + path.sep)) throw new BackupError("备份文件不能放在数据目录（DATA_DIR）之内");
+  if (!fs.existsSync(dbFile)) throw new DomainError("invalid", `找不到数据库文件：${dbFile}（请检查 DATA_DIR）`);
+  if (fs.existsSync(out)) throw new DomainError("invalid", `备份文件已存在：${out}（请换一个文件名，已有备份不会被覆盖）`);
+  if (!fs.existsSync(path.dirname(out))) throw new DomainError("invalid", `备份文件所在的目录不存在：${path.dirname(out)}`);
+  if (out === dataDir || out.startsWith(dataDir + path.sep)) throw new DomainError("invalid", "备份文件不能放在数据目录（DATA_DIR）之内");
 
   // Staging next to the output file, so the final rename stays on one file system. Temp names carry
   // the pid, so what a killed backup left behind is recognised and removed by the next one.
@@ -191,7 +185,7 @@ export async function createBackup(opts: { dataDir: string; out: string; now?: D
     }
     for (const suffix of ["-wal", "-shm", "-journal"]) fs.rmSync(stagedDb + suffix, { force: true });
     const db = inspectDatabase(stagedDb);
-    if (db.integrity !== "ok") throw new BackupError(`数据库副本完整性检查未通过：${db.integrity}`);
+    if (db.integrity !== "ok") throw new DomainError("invalid", `数据库副本完整性检查未通过：${db.integrity}`);
 
     // 2. The uploads (in-flight temp parts excluded).
     const uploadsSrc = path.join(dataDir, UPLOADS_ENTRY);

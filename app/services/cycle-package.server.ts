@@ -14,7 +14,7 @@ import {
 import { scorePackage, type AssessmentPackageInput, type IndicatorSet, type LeafInput, type Results, type ScoreEntry } from "../../scoring";
 import { toPackageNodes, type ScoredLeaf } from "../domain/indicator-spec";
 import { cycleUnits, getCycle, setFor, type Reader, type SetTree } from "./evaluation-context.server";
-import { packageSettings } from "./indicator-package.server";
+import { assemblePackage, packageIndicatorSet } from "./indicator-package.server";
 
 /**
  * The assessment package (`zwgk-assessment/1`) of a cycle, built from the database — the seam
@@ -86,7 +86,7 @@ export function buildCyclePackage(db: Reader, cycleId: number, opts: CyclePackag
     const t = setFor(db, cycleId, s.categoryId);
     if (!t || t.tree.length === 0) continue;
     trees.set(s.categoryId, t);
-    indicatorSetsOut.push({ category: s.categoryName, indicators: toPackageNodes(t.tree) });
+    indicatorSetsOut.push(packageIndicatorSet(cycle, s.categoryId, s.categoryName, toPackageNodes(t.tree)));
     leavesByCategory[s.categoryName] = Object.fromEntries(t.leaves.map((l) => [l.code, l]));
   }
 
@@ -178,7 +178,7 @@ export function buildCyclePackage(db: Reader, cycleId: number, opts: CyclePackag
     unitsOut.push({ category: unit.categoryName, id: unit.code, inputs: byCode, name: unit.name });
   }
 
-  const pkg: AssessmentPackageInput = { ...packageSettings(cycle), indicatorSets: indicatorSetsOut, units: unitsOut };
+  const pkg = assemblePackage(cycle, indicatorSetsOut, unitsOut);
   return { pkg, incomplete, unitIds, leaves: leavesByCategory };
 }
 
@@ -273,13 +273,17 @@ export function combineEntries(leaf: ScoredLeaf, given: readonly { by: string; i
   if (primary.na === true) return { na: true, reason: primary.reason ?? "" };
   if (leaf.rule.type === "score") {
     const scores: ScoreEntry[] = [];
+    const reasons: string[] = [];
     for (const g of given) {
       if (g.input.na === true) continue;
       const s = g.input.scores?.[0];
       if (s === undefined) continue;
       scores.push({ by: g.by, value: typeof s === "number" ? s : s.value });
+      const reason = g.input.reason?.trim();
+      if (reason && !reasons.includes(reason)) reasons.push(reason);
     }
-    return { scores };
+    // 酌情给分: each evaluator's reason is kept (the engine requires one).
+    return leaf.rule.discretionMax !== undefined && reasons.length > 0 ? { scores, reason: reasons.join("；") } : { scores };
   }
   return primary;
 }

@@ -2,7 +2,7 @@ import { and, asc, count, desc, eq } from "drizzle-orm";
 import { cycleAllows } from "../domain/cycle-capabilities";
 import { getDb, type Db, type Tx } from "../../db/client";
 import { categories, cycles, cycleTransitions, indicatorSets, units, users, type CycleStatus, type Role } from "../../db/schema";
-import { cloneSpecs, templateSetFor } from "../../seeds/templates/default-indicators";
+import { cloneSpecs, templateSetFor } from "../templates/default-indicators";
 import { defaultCycleSettings, defaultSelfInspectionDue, DEFAULT_OPENNESS_WEIGHT_PCT } from "../domain/cycle-defaults";
 import { defaultCalendar } from "./holiday-arrangements.server";
 import { cycleFieldsSchema, createCycleSchema, type CycleFields, type CycleSource } from "../domain/cycle-schemas";

@@ -3,7 +3,7 @@ import { getDb } from "../../db/client";
 import type { SessionUser } from "../utils/auth.server";
 import { actorOf } from "../utils/auth.server";
 import { appealForEvidence } from "./appeals.server";
-import { createUploadBudget, UploadRejectedError } from "../utils/upload-stream.server";
+import { createUploadBudget, uploadRejected } from "../utils/upload-stream.server";
 import { commitEvidenceUploads, receiveEvidenceForm, usedEvidenceBytes, type EvidenceOwnerType, type ReceivedEvidenceForm } from "./evidence.server";
 import { rectificationForEvidence } from "./rectifications.server";
 import { findingForEvidence } from "./spot-checks.server";
@@ -45,13 +45,12 @@ export async function uploadEvaluationEvidence(request: Request, user: SessionUs
   let upload: ReceivedEvidenceForm | null = null;
   try {
     upload = await receiveEvidenceForm(request, { budget: createUploadBudget(usedEvidenceBytes(type, [String(ownerId)])) });
-    if (upload.uploads.length === 0) throw new UploadRejectedError("no_file", "请选择要上传的文件");
+    if (upload.uploads.length === 0) throw uploadRejected("no_file", "请选择要上传的文件");
     // Re-check after the (slow) upload: the record may have moved on meanwhile.
     ownerUnit(user, ownerType, ownerId);
     const rows = commitEvidenceUploads({ actor: actorOf(user), unitId, entries: upload.uploads.map((u) => ({ ownerType: type, ownerId: String(ownerId), upload: u })) });
     return { ok: true, message: `已上传 ${rows.length} 个文件` };
   } catch (error) {
-    if (error instanceof UploadRejectedError) return { ok: false, status: error.status, error: error.message };
     const r = refusalOf(error);
     if (!r) throw error;
     return { ok: false, status: r.status, error: r.message };

@@ -15,7 +15,7 @@ import {
   receiveUpload,
   removeStoredBlob,
   storeUpload,
-  UploadRejectedError,
+  uploadRejected,
   type ReceivedUpload,
   type UploadBudget,
 } from "../utils/upload-stream.server";
@@ -127,7 +127,7 @@ export function commitEvidenceUploads(args: { actor: Actor; unitId: number; entr
 
 /**
  * Stream one multipart file part to disk (hash, limits, type check) and record it: blob + file
- * row + audit row in one transaction. Throws UploadRejectedError (Chinese message) for a refused
+ * row + audit row in one transaction. Throws a DomainError (uploadRejected, Chinese message) for a refused
  * file; nothing is left behind on any failure.
  */
 export async function saveUploadedEvidence(args: {
@@ -139,7 +139,7 @@ export async function saveUploadedEvidence(args: {
   budget?: UploadBudget;
 }): Promise<EvidenceFile> {
   const owner = checkOwner(args);
-  if (!args.part.filename) throw new UploadRejectedError("no_file", "请选择要上传的文件");
+  if (!args.part.filename) throw uploadRejected("no_file", "请选择要上传的文件");
   const upload = await receiveUpload(args.part.data, { fileName: args.part.filename, budget: args.budget });
   const [row] = commitEvidenceUploads({ actor: args.actor, unitId: args.unitId, entries: [{ ...owner, upload }] });
   return row;
@@ -165,7 +165,7 @@ export interface ReceivedEvidenceForm {
  * Read a multipart evidence form, streaming every file part to a verified temp file (never held in
  * memory) and keeping the text fields. Empty file inputs (no file chosen) are skipped. Then call
  * `commitEvidenceUploads` with the owner(s) chosen from the fields, and `discard()` in any case.
- * A refused file (or a malformed request) throws UploadRejectedError with nothing left behind.
+ * A refused file (or a malformed request) throws a DomainError (uploadRejected) with nothing left behind.
  */
 export async function receiveEvidenceForm(request: Request, opts: { budget?: UploadBudget } = {}): Promise<ReceivedEvidenceForm> {
   const budget = opts.budget ?? createUploadBudget();

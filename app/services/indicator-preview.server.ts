@@ -2,7 +2,7 @@ import Decimal from "decimal.js";
 import { and, desc, eq, inArray, isNotNull, lt } from "drizzle-orm";
 import type { Db, Tx } from "../../db/client";
 import { categories, cycles, indicatorNodes, indicatorSets, submissionAnswers, submissions, units } from "../../db/schema";
-import { DIMENSIONS, scorePackage, type Dimension, type LeafRule, type Part } from "../../scoring";
+import { DIMENSIONS, scorePackage, type Dimension, type LeafRule, type NodePart } from "../../scoring";
 import { normalizeRule, parseNumber } from "../domain/indicator-format";
 import { leavesOf, toPackageNodes } from "../domain/indicator-spec";
 import { inputProblems } from "../domain/leaf-input-check";
@@ -10,7 +10,7 @@ import { notFound } from "../utils/http.server";
 import { customField, SAMPLE_MODE_LABELS, type SampleMode } from "../domain/preview-sample";
 
 export { customField, SAMPLE_MODE_LABELS, SAMPLE_MODES, type SampleMode } from "../domain/preview-sample";
-import { packageSettings } from "./indicator-package.server";
+import { assemblePackage, packageIndicatorSet } from "./indicator-package.server";
 import { loadTree, toSpecs } from "./indicator-tree.server";
 
 /**
@@ -28,7 +28,7 @@ export interface PreviewLeaf {
   code: string;
   name: string;
   points: number;
-  part: Part;
+  part: NodePart;
   dimension: Dimension | null;
   rule: LeafRule;
 }
@@ -40,6 +40,8 @@ export interface UnitPreview {
   total: number;
   base: number;
   bonus: number;
+  /** What the penalty part (扣分项) subtracted; null when the set has none. */
+  penalty: number | null;
   grade: string;
   pass: boolean;
   vetoed: boolean;
@@ -104,11 +106,19 @@ function events(rule: Extract<LeafRule, { type: "timeliness" }>, year: number, o
   return out;
 }
 
+/** A score leaf's sample input: from its designated source when it has one; a reason when scored at discretion. */
+function scoreInput(rule: Extract<LeafRule, { type: "score" }>, value: number): Input {
+  const v = rule.discretionMax === undefined ? value : Math.min(value, rule.discretionMax);
+  const input: Input = { scores: [rule.designated === undefined ? v : { value: v, by: rule.designated }] };
+  if (rule.discretionMax !== undefined) input.reason = "试算：酌情给分";
+  return input;
+}
+
 export function fullInput(leaf: PreviewLeaf, year: number): Input {
   const r = leaf.rule;
   switch (r.type) {
     case "score":
-      return { scores: [leaf.points] };
+      return scoreInput(r, leaf.points);
     case "deduction":
       return { deductions: [] };
     case "ratio":
@@ -119,6 +129,8 @@ export function fullInput(leaf: PreviewLeaf, year: number): Input {
       return { events: r.whenEmpty === "full" ? [] : events(r, year, 1, 0) };
     case "veto":
       return { triggered: false };
+    case "checklist":
+      return { tasks: r.tasks.map((t) => ({ task: t.code, done: true, evidence: 1 })) };
   }
 }
 
@@ -126,9 +138,13 @@ export function halfInput(leaf: PreviewLeaf, year: number): Input {
   const r = leaf.rule;
   switch (r.type) {
     case "score":
-      return { scores: [half(leaf.points)] };
-    case "deduction":
-      return { deductions: [{ points: half(leaf.points), reason: "示例：扣除一半分值" }] };
+      return scoreInput(r, half(leaf.points));
+    case "deduction": {
+      // A penalty leaf (points 0): each of its faults found once.
+      if (leaf.part === "penalty") return { deductions: r.faults.map((f) => ({ fault: f.code, count: 1 })) };
+      const points = r.discretionMax === undefined ? half(leaf.points) : Math.min(half(leaf.points), r.discretionMax);
+      return { deductions: [{ points, reason: "示例：扣除一半分值" }] };
+    }
     case "ratio":
       return { value: half(r.target) };
     case "tiers":
@@ -137,6 +153,11 @@ export function halfInput(leaf: PreviewLeaf, year: number): Input {
       return { events: events(r, year, 1, 1) };
     case "veto":
       return { triggered: false };
+    case "checklist": {
+      // The tasks, in order, while they add up to no more than half the points.
+      let sum = 0;
+      return { tasks: r.tasks.map((t) => ({ task: t.code, done: (sum += t.points) <= leaf.points / 2, evidence: 1 })) };
+    }
   }
 }
 
@@ -161,8 +182,9 @@ export function customInput(leaf: PreviewLeaf, q: URLSearchParams, year: number,
   switch (r.type) {
     case "score": {
       const v = numberAt(customField.value(id), "得分");
-      if (v !== null && v > leaf.points) problems.push(`${leaf.code} ${leaf.name}：得分${v}超过分值${leaf.points}`);
-      return { scores: [v ?? leaf.points] };
+      const max = r.discretionMax ?? leaf.points;
+      if (v !== null && v > max) problems.push(`${leaf.code} ${leaf.name}：得分${v}超过${r.discretionMax === undefined ? "分值" : "酌情给分上限"}${max}`);
+      return scoreInput(r, v ?? leaf.points);
     }
     case "deduction": {
       const deductions: Input[] = [];
@@ -191,6 +213,8 @@ export function customInput(leaf: PreviewLeaf, q: URLSearchParams, year: number,
     }
     case "veto":
       return q.get(customField.veto(id)) === "on" ? { triggered: true, reason: "试算：触发单项否决" } : { triggered: false };
+    case "checklist":
+      return fullInput(leaf, year);
   }
 }
 
@@ -283,14 +307,14 @@ export function previewSet(
   const previous = previousUnits(db, cycle, set.categoryId, leaves);
   // The package names the set by its category, as engine messages quote it to the office.
   const category = db.select({ name: categories.name }).from(categories).where(eq(categories.id, set.categoryId)).get()!.name;
-  const pkg = {
-    ...packageSettings(cycle),
-    indicatorSets: [{ category, indicators: toPackageNodes(toSpecs(tree)) }],
-    units: [
+  const pkg = assemblePackage(
+    cycle,
+    [packageIndicatorSet(cycle, set.categoryId, category, toPackageNodes(toSpecs(tree)))],
+    [
       { id: "sample", name: `示例单位（${SAMPLE_MODE_LABELS[sample.mode]}）`, category, inputs: sampleInputs },
       ...previous.units.map((u) => ({ id: u.id, name: u.name, category, inputs: u.inputs })),
     ],
-  };
+  );
   const scored = scorePackage(pkg);
   if (!scored.ok) {
     return { ok: false, errors: scored.errors.map((e) => (e.path.startsWith("indicatorSets") ? `指标体系：${e.message}` : e.message)) };
@@ -309,6 +333,7 @@ export function previewSet(
       total: u.total,
       base: u.base,
       bonus: u.bonus,
+      penalty: u.penalty ?? null,
       grade: u.grade,
       pass: u.pass,
       vetoed: u.vetoed,

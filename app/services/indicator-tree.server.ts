@@ -3,16 +3,35 @@ import type { Db, Tx } from "../../db/client";
 import { indicatorNodes, indicatorSets } from "../../db/schema";
 import { checkIndicatorSet, type CoverageGap, type PolicyReport } from "../domain/indicator-policy";
 import type { IndicatorSpec, StoredIndicator } from "../domain/indicator-spec";
-import type { Dimension, LeafRule, Part } from "../../scoring";
+import type { Dimension, LeafRule } from "../../scoring";
 
 type Reader = Db | Tx;
 type NodeRow = typeof indicatorNodes.$inferSelect;
 
-function rowToSpec(row: NodeRow): StoredIndicator {
+/**
+ * The `rule` column of a node: a leaf's rule, or — on a top-level penalty node with children —
+ * that part's cap as `{"cap": n}` (see db/schema/cycles.ts). Null otherwise.
+ */
+export function ruleColumn(node: { part?: string; rule?: LeafRule | null; cap?: number }, isTop: boolean, isLeaf: boolean): Record<string, unknown> | null {
+  if (isLeaf) return node.rule ? (node.rule as unknown as Record<string, unknown>) : null;
+  return isTop && node.part === "penalty" && node.cap !== undefined ? { cap: node.cap } : null;
+}
+
+/** Reads the `rule` column back into a spec (see ruleColumn). */
+export function applyRuleColumn(spec: { rule?: LeafRule; cap?: number }, column: Record<string, unknown> | null, hasChildren: boolean): void {
+  if (!column) return;
+  if (!("type" in column)) {
+    if (typeof column.cap === "number") spec.cap = column.cap;
+    return;
+  }
+  if (!hasChildren) spec.rule = column as unknown as LeafRule;
+}
+
+function rowToSpec(row: NodeRow, hasChildren: boolean): StoredIndicator {
   const spec: StoredIndicator = { nodeId: row.id, code: row.code, name: row.name, points: row.points };
   if (row.dimension) spec.dimension = row.dimension as Dimension;
-  if (row.parentId === null) spec.part = row.part as Part;
-  if (row.rule) spec.rule = row.rule as unknown as LeafRule;
+  if (row.parentId === null) spec.part = row.part;
+  applyRuleColumn(spec, row.rule, hasChildren);
   if (row.guidance) spec.guidance = row.guidance;
   if (row.criteria) spec.criteria = row.criteria;
   if (row.basis) spec.basis = row.basis;
@@ -37,8 +56,8 @@ export function loadTree(db: Reader, setId: number): StoredIndicator[] {
   }
   const build = (parentId: number | null): StoredIndicator[] =>
     (byParent.get(parentId) ?? []).map((row) => {
-      const spec = rowToSpec(row);
       const children = build(row.id);
+      const spec = rowToSpec(row, children.length > 0);
       if (children.length > 0) spec.children = children;
       return spec;
     });
@@ -68,7 +87,7 @@ function insertNodes(tx: Tx, setId: number, parentId: number | null, specs: read
         dimension: s.dimension ?? null,
         part: parentId === null ? (s.part ?? "base") : "base",
         points: s.points,
-        rule: isLeaf && s.rule ? (s.rule as unknown as Record<string, unknown>) : null,
+        rule: ruleColumn(s, parentId === null, isLeaf),
         guidance: s.guidance ?? "",
         criteria: s.criteria ?? "",
         basis: s.basis ?? "",

@@ -1,5 +1,6 @@
 import Decimal from "decimal.js";
 import { editModeOf } from "../domain/cycle-capabilities";
+import { DomainError } from "../domain/domain-error";
 import { and, asc, desc, eq, inArray, isNotNull } from "drizzle-orm";
 import { getDb, type Db, type Tx } from "../../db/client";
 import {
@@ -17,7 +18,7 @@ import {
   type CarryMode,
   type CycleStatus,
 } from "../../db/schema";
-import type { LeafRule } from "../../scoring";
+import type { NodePart } from "../../scoring";
 import { carryInput } from "../domain/indicator-carry";
 import { inputProblems } from "../domain/leaf-input-check";
 import { normalizeRule } from "../domain/indicator-format";
@@ -28,7 +29,7 @@ import type { FieldErrors } from "../utils/form.server";
 import { notFound } from "../utils/http.server";
 import type { AmendmentInput, NodeInput } from "../domain/indicator-form";
 import { CARRY_LABELS } from "../domain/indicator-form";
-import { checkStoredSet, loadTree, toSpecs } from "./indicator-tree.server";
+import { applyRuleColumn, checkStoredSet, loadTree, ruleColumn, toSpecs } from "./indicator-tree.server";
 
 /**
  * Operations on the nodes of an indicator set (指标体系). While the cycle is a draft they apply
@@ -158,11 +159,11 @@ function heightOf(s: Structure, id: number): number {
   return 1 + (kids.length ? Math.max(...kids.map((k) => heightOf(s, k.id))) : 0);
 }
 
-function specOf(row: NodeRow): IndicatorSpec {
+function specOf(row: NodeRow, hasChildren: boolean): IndicatorSpec {
   const spec: IndicatorSpec = { code: row.code, name: row.name, points: row.points };
   if (row.dimension) spec.dimension = row.dimension as IndicatorSpec["dimension"];
   if (row.parentId === null) spec.part = row.part;
-  if (row.rule) spec.rule = row.rule as unknown as LeafRule;
+  applyRuleColumn(spec, row.rule, hasChildren);
   if (row.guidance) spec.guidance = row.guidance;
   if (row.criteria) spec.criteria = row.criteria;
   if (row.basis) spec.basis = row.basis;
@@ -216,7 +217,7 @@ export function getNodeDetail(db: Reader, setId: number, nodeId: number): NodeDe
   const row = s.rows.get(nodeId);
   if (!row) throw notFound("该指标不存在。");
   const isLeaf = (s.children.get(nodeId) ?? []).length === 0;
-  return { nodeId, parentId: row.parentId, level: levelOf(s, nodeId), isLeaf, spec: specOf(row), dataCount: isLeaf ? dataCount(db, [nodeId]) : 0 };
+  return { nodeId, parentId: row.parentId, level: levelOf(s, nodeId), isLeaf, spec: specOf(row, !isLeaf), dataCount: isLeaf ? dataCount(db, [nodeId]) : 0 };
 }
 
 /** Where a node may be moved: the top level or any node of a level that leaves the subtree within three levels. */
@@ -273,12 +274,6 @@ export type OpResult = { ok: true; message: string; nodeId: number | null } | { 
 
 const fail = (fieldErrors: FieldErrors, problems: string[] = []): OpResult => ({ ok: false, fieldErrors, problems });
 
-/** Thrown inside a transaction to roll an amendment back; caught by `run`. */
-class Refused extends Error {
-  constructor(readonly result: OpResult) {
-    super("refused");
-  }
-}
 
 interface OpContext {
   tx: Tx;
@@ -306,7 +301,10 @@ function run(actor: Actor, cycleId: number, setId: number, amendment: AmendmentI
       return result;
     });
   } catch (error) {
-    if (error instanceof Refused) return error.result;
+    // An amendment refused inside the transaction (assertStillValid): rolled back, answered as a result.
+    if (error instanceof DomainError && error.code === "invalid" && error.details && "problems" in error.details) {
+      return fail({ _form: error.message }, (error.details as { problems: string[] }).problems);
+    }
     throw error;
   }
 }
@@ -323,7 +321,7 @@ function nodeValues(input: NodeInput, isTop: boolean, isLeaf: boolean) {
     dimension: input.dimension,
     part: isTop ? input.part : ("base" as const),
     points: input.points,
-    rule: isLeaf && input.rule ? (normalizeRule(input.rule) as unknown as Record<string, unknown>) : null,
+    rule: ruleColumn({ part: input.part, rule: input.rule && normalizeRule(input.rule), cap: input.cap ?? undefined }, isTop, isLeaf),
     guidance: input.guidance,
     criteria: input.criteria,
     basis: input.basis,
@@ -374,9 +372,9 @@ function describeAdjustments(changes: { code: string; from: number; to: number }
 function assertStillValid(c: OpContext): void {
   const report = checkStoredSet(c.tx, c.set.id, { scale: c.set.cycle.scale });
   if (report.errors.length) {
-    throw new Refused(
-      fail({ _form: "修订后的指标体系未通过校验，本次修订未保存。已发布的指标体系必须始终没有错误，请调整后再提交。" }, report.errors.map((e) => e.message)),
-    );
+    throw new DomainError("invalid", "修订后的指标体系未通过校验，本次修订未保存。已发布的指标体系必须始终没有错误，请调整后再提交。", undefined, {
+      problems: report.errors.map((e) => e.message),
+    });
   }
 }
 
@@ -453,7 +451,7 @@ export function addNode(actor: Actor, cycleId: number, setId: number, position: 
     const adjustments = rebalance(tx, setId, [parentId]);
     assertStillValid(c);
     const summary = `新增指标“${row.code} ${row.name}”（${row.points}分）。${note}${describeAdjustments(adjustments)}`;
-    recordAmendment(c, row.id, null, null, { op: "add", node: specOf(row), ancestors: adjustments, summary });
+    recordAmendment(c, row.id, null, null, { op: "add", node: specOf(row, false), ancestors: adjustments, summary });
     return { ok: true, message: `修订已保存：${summary}`, nodeId: row.id };
   });
 }
@@ -499,9 +497,9 @@ export function updateNode(actor: Actor, cycleId: number, setId: number, nodeId:
     if (ruleChanged) parts.push("评分规则已修改");
     if (carried && carried.count > 0) parts.push(`已有${carried.count}条填报/评分数据按“${CARRY_LABELS[carry!].split("（")[0]}”处理`);
     const summary = `${parts.join("，")}。${describeAdjustments(adjustments)}`;
-    recordAmendment(c, nodeId, carried && carried.count > 0 ? carry : null, { node: specOf(before), data: carried?.before ?? [] }, {
+    recordAmendment(c, nodeId, carried && carried.count > 0 ? carry : null, { node: specOf(before, !isLeaf), data: carried?.before ?? [] }, {
       op: "update",
-      node: specOf(after),
+      node: specOf(after, !isLeaf),
       ancestors: adjustments,
       data: carried?.after ?? [],
       summary,
@@ -591,7 +589,7 @@ export function deleteNode(actor: Actor, cycleId: number, setId: number, nodeId:
     if (referenced(tx, ids)) {
       return fail({ _form: `指标“${row.code} ${row.name}”（或其下级指标）已有单位填报或评分数据，不能删除。` });
     }
-    const removed = ids.map((id) => specOf(s.rows.get(id)!));
+    const removed = ids.map((id) => specOf(s.rows.get(id)!, (s.children.get(id) ?? []).length > 0));
     // Children first (foreign keys point at the parent).
     for (const id of [...ids].reverse()) tx.delete(indicatorNodes).where(eq(indicatorNodes.id, id)).run();
     writeOrder(tx, (s.children.get(row.parentId) ?? []).filter((r) => r.id !== nodeId));
@@ -689,7 +687,7 @@ function planCarry(
   return { ok: true, count, rows, before: rows.map((r) => ({ ...r, after: undefined })), after: rows.map((r) => ({ ...r, before: undefined })) };
 }
 
-function rootPart(tx: Tx, row: NodeRow): "base" | "bonus" | "veto" {
+function rootPart(tx: Tx, row: NodeRow): NodePart {
   let current: NodeRow | undefined = row;
   while (current && current.parentId !== null) {
     current = tx.select().from(indicatorNodes).where(eq(indicatorNodes.id, current.parentId)).get();

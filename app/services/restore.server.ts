@@ -3,7 +3,6 @@ import fs from "node:fs";
 import path from "node:path";
 import * as tar from "tar";
 import {
-  BackupError,
   DB_ENTRY,
   inspectDatabase,
   listFiles,
@@ -13,6 +12,7 @@ import {
   UPLOADS_ENTRY,
   type BackupManifest,
 } from "./backup.server";
+import { DomainError } from "../domain/domain-error";
 
 /**
  * Restore a backup made by createBackup into a DATA_DIR. Everything is checked in a staging folder
@@ -71,52 +71,52 @@ async function extractArchive(archive: string, staging: string): Promise<void> {
       },
     });
   } catch (error) {
-    throw new BackupError(`备份文件已损坏或不是本系统的备份，无法读取：${error instanceof Error ? error.message : error}`);
+    throw new DomainError("invalid", `备份文件已损坏或不是本系统的备份，无法读取：${error instanceof Error ? error.message : error}`);
   }
-  if (refused.length) throw new BackupError(`备份文件包含不应有的内容，已拒绝恢复：${refused.slice(0, 5).join("、")}`);
+  if (refused.length) throw new DomainError("invalid", `备份文件包含不应有的内容，已拒绝恢复：${refused.slice(0, 5).join("、")}`);
 }
 
 async function checkFile(staging: string, entry: { path: string; size: number; sha256: string }): Promise<void> {
   const file = path.join(staging, ...entry.path.split("/"));
   const stat = fs.lstatSync(file, { throwIfNoEntry: false });
-  if (!stat?.isFile()) throw new BackupError(`备份文件不完整：缺少 ${entry.path}`);
+  if (!stat?.isFile()) throw new DomainError("invalid", `备份文件不完整：缺少 ${entry.path}`);
   if (stat.size !== entry.size || (await sha256File(file)) !== entry.sha256) {
-    throw new BackupError(`备份文件校验失败：${entry.path} 的内容与清单中的 SHA-256 不一致（文件损坏或被改动）`);
+    throw new DomainError("invalid", `备份文件校验失败：${entry.path} 的内容与清单中的 SHA-256 不一致（文件损坏或被改动）`);
   }
 }
 
 /** Check the unpacked backup completely; returns its manifest. Changes nothing outside `staging`. */
 async function verifyStaging(staging: string): Promise<{ manifest: BackupManifest; auditRows: number; auditProblem: string | null }> {
   const manifestFile = path.join(staging, MANIFEST_ENTRY);
-  if (!fs.existsSync(manifestFile)) throw new BackupError("备份文件中没有清单（manifest.json），不是本系统的备份");
+  if (!fs.existsSync(manifestFile)) throw new DomainError("invalid", "备份文件中没有清单（manifest.json），不是本系统的备份");
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(manifestFile, "utf8"));
   } catch {
-    throw new BackupError("备份清单（manifest.json）无法解析，备份文件已损坏");
+    throw new DomainError("invalid", "备份清单（manifest.json）无法解析，备份文件已损坏");
   }
   const parsed = manifestSchema.safeParse(raw);
-  if (!parsed.success) throw new BackupError("备份清单（manifest.json）格式不正确或版本不受支持");
+  if (!parsed.success) throw new DomainError("invalid", "备份清单（manifest.json）格式不正确或版本不受支持");
   const manifest = parsed.data;
 
   const listed = new Set([MANIFEST_ENTRY, DB_ENTRY, ...manifest.uploads.map((u) => u.path)]);
-  if (listed.size !== manifest.uploads.length + 2) throw new BackupError("备份清单中有重复的文件");
+  if (listed.size !== manifest.uploads.length + 2) throw new DomainError("invalid", "备份清单中有重复的文件");
   const present = listFiles(staging);
   const extra = present.filter((p) => !listed.has(p));
-  if (extra.length) throw new BackupError(`备份文件中有清单未列出的文件：${extra.slice(0, 5).join("、")}`);
+  if (extra.length) throw new DomainError("invalid", `备份文件中有清单未列出的文件：${extra.slice(0, 5).join("、")}`);
   await checkFile(staging, manifest.database);
   for (const upload of manifest.uploads) await checkFile(staging, upload);
 
   const db = inspectDatabase(path.join(staging, DB_ENTRY));
-  if (db.integrity !== "ok") throw new BackupError(`备份中的数据库完整性检查未通过：${db.integrity}`);
+  if (db.integrity !== "ok") throw new DomainError("invalid", `备份中的数据库完整性检查未通过：${db.integrity}`);
   if (db.auditRows !== manifest.database.auditRows || db.auditHead !== manifest.database.auditHead) {
-    throw new BackupError("备份中的审计日志与清单记录不一致");
+    throw new DomainError("invalid", "备份中的审计日志与清单记录不一致");
   }
   let auditProblem: string | null = null;
   if (!db.audit.ok) {
     const problem = `审计日志第 ${db.audit.badId} 条校验未通过：${db.audit.reason}`;
     // Already broken in the live database when the backup was made: restore it as it was, loudly.
-    if (manifest.database.auditChainOk) throw new BackupError(`备份中的${problem}`);
+    if (manifest.database.auditChainOk) throw new DomainError("invalid", `备份中的${problem}`);
     auditProblem = problem;
   }
   return { manifest, auditRows: db.auditRows, auditProblem };
@@ -125,10 +125,10 @@ async function verifyStaging(staging: string): Promise<{ manifest: BackupManifes
 export async function restoreBackup(opts: { archive: string; dataDir: string; force?: boolean; now?: Date }): Promise<RestoreResult> {
   const archive = path.resolve(opts.archive);
   const dataDir = path.resolve(opts.dataDir);
-  if (!fs.statSync(archive, { throwIfNoEntry: false })?.isFile()) throw new BackupError(`找不到备份文件：${archive}`);
+  if (!fs.statSync(archive, { throwIfNoEntry: false })?.isFile()) throw new DomainError("invalid", `找不到备份文件：${archive}`);
   const existing = existingEntries(dataDir);
   if (existing.length > 0 && !opts.force) {
-    throw new BackupError(
+    throw new DomainError("invalid", 
       `数据目录 ${dataDir} 不为空（已有 ${existing.slice(0, 5).join("、")}${existing.length > 5 ? " 等" : ""}），已拒绝恢复。` +
         "如确需用备份替换其中的数据，请先停止服务，再加 --force 重新运行（原有数据会移到该目录下的 .before-restore-<时间> 文件夹中保留）。",
     );
@@ -160,7 +160,7 @@ export async function restoreBackup(opts: { archive: string; dataDir: string; fo
     }
 
     const after = inspectDatabase(path.join(dataDir, DB_ENTRY));
-    if (after.integrity !== "ok" || after.auditRows !== checked.auditRows) throw new BackupError("恢复后的数据库校验未通过");
+    if (after.integrity !== "ok" || after.auditRows !== checked.auditRows) throw new DomainError("invalid", "恢复后的数据库校验未通过");
     return { dataDir, manifest: checked.manifest, auditRows: after.auditRows, previousMovedTo: aside, auditProblem: checked.auditProblem };
   } catch (error) {
     // Put DATA_DIR back the way it was.

@@ -6,7 +6,7 @@ import { submissions } from "../../db/schema";
 import type { Actor } from "../utils/audit.server";
 import type { SessionUser } from "../utils/auth.server";
 import { EVIDENCE_KIND_INFO, evidenceKindLabel, isEvidenceKind } from "../utils/evidence-kinds";
-import { createUploadBudget, UploadRejectedError } from "../utils/upload-stream.server";
+import { createUploadBudget, uploadRejected } from "../utils/upload-stream.server";
 import {
   addLink,
   commitEvidenceUploads,
@@ -41,7 +41,6 @@ function kindsMessage(leaf: LeafInfo): string {
 function asResult(error: unknown): LeafEvidenceResult {
   const refusal = refusalOf(error);
   if (refusal) return { ok: false, status: refusal.status, error: refusal.message };
-  if (error instanceof UploadRejectedError) return { ok: false, status: error.status, error: error.message };
   throw error;
 }
 
@@ -83,10 +82,10 @@ export async function uploadLeafEvidence(args: { request: Request; actor: Actor;
   try {
     upload = await receiveEvidenceForm(args.request, { budget: createUploadBudget(used) });
     resolveDepartmentContext(getDb(), args.user, upload.fields.get("submissionId"));
-    if (upload.uploads.length === 0) throw new UploadRejectedError("no_file", "请选择要上传的文件");
+    if (upload.uploads.length === 0) throw uploadRejected("no_file", "请选择要上传的文件");
     if (leaf.evidenceKinds.length > 0) {
       const bad = upload.uploads.find((u) => !leaf.evidenceKinds.includes(u.kind));
-      if (bad) throw new UploadRejectedError("unsupported_type", `该指标只接受以下类型的佐证材料：${kindsMessage(leaf)}；文件“${bad.originalName}”是${evidenceKindLabel(bad.kind)}，已拒绝上传`);
+      if (bad) throw uploadRejected("unsupported_type", `该指标只接受以下类型的佐证材料：${kindsMessage(leaf)}；文件“${bad.originalName}”是${evidenceKindLabel(bad.kind)}，已拒绝上传`);
     }
     const submission = ensureSubmission(args.actor, ctx, leaf, args.now);
     const ownerId = leafOwnerId(submission.id, leaf.nodeId);

@@ -13,8 +13,6 @@ export interface Actor {
   name: string;
 }
 
-export const SYSTEM_ACTOR: Actor = { id: null, name: "系统" };
-
 export interface AuditEntry {
   action: string;
   entityType: string;

@@ -1,8 +1,9 @@
 import { DomainError, type ErrorCode } from "../domain/domain-error";
 
 /** The one mapping from a refusal's code to the HTTP status a route answers with. */
-export const HTTP_STATUS: Record<ErrorCode, 400 | 403 | 404 | 409> = {
+export const HTTP_STATUS: Record<ErrorCode, 400 | 403 | 404 | 409 | 413> = {
   invalid: 400,
+  tooLarge: 413,
   forbidden: 403,
   notFound: 404,
   conflict: 409,

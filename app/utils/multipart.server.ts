@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
 import busboy from "busboy";
-import { UploadRejectedError } from "./upload-stream.server";
+import { uploadRejected } from "./upload-stream.server";
 
 /**
  * Streaming multipart/form-data parsing (busboy) for every upload route. Text fields are collected;
@@ -39,7 +39,7 @@ function browserFileName(name: string | undefined): string {
 function createParser(request: Request, maxFieldBytes: number): busboy.Busboy {
   const contentType = request.headers.get("content-type") ?? "";
   if (!request.body || !/^multipart\/form-data\s*;/i.test(contentType)) {
-    throw new UploadRejectedError("malformed", MALFORMED);
+    throw uploadRejected("malformed", MALFORMED);
   }
   try {
     return busboy({
@@ -49,7 +49,7 @@ function createParser(request: Request, maxFieldBytes: number): busboy.Busboy {
     });
   } catch {
     // busboy refuses a content type without a boundary: the client's request, not a fault of ours.
-    throw new UploadRejectedError("malformed", MALFORMED);
+    throw uploadRejected("malformed", MALFORMED);
   }
 }
 
@@ -81,18 +81,18 @@ export async function readMultipart(request: Request, opts: MultipartOptions): P
   });
   parser.on("field", (name: string, value: string, info: busboy.FieldInfo) => {
     if (info.valueTruncated) {
-      fail(new UploadRejectedError("field_too_large", "表单内容过长，请精简后重新提交"));
+      fail(uploadRejected("field_too_large", "表单内容过长，请精简后重新提交"));
     } else {
       fields.append(name, value);
     }
   });
-  const tooMany = () => fail(new UploadRejectedError("malformed", `一次提交的表单项过多（文件最多${MAX_PARTS}个），请分批上传`));
+  const tooMany = () => fail(uploadRejected("malformed", `一次提交的表单项过多（文件最多${MAX_PARTS}个），请分批上传`));
   parser.on("fieldsLimit", tooMany);
   parser.on("partsLimit", tooMany);
   const parsed = new Promise<void>((resolve) => {
     parser.on("close", resolve);
     parser.on("error", () => {
-      fail(new UploadRejectedError("malformed", MALFORMED));
+      fail(uploadRejected("malformed", MALFORMED));
       resolve();
     });
   });

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { DomainError } from "../domain/domain-error";
 import { config, uploadsDir } from "../config.server";
 import { EVIDENCE_KIND_INFO, kindForFileName, type EvidenceKind } from "./evidence-kinds";
 import { detectFileKind } from "./file-type.server";
@@ -43,20 +44,13 @@ export type UploadRejection =
   | "field_too_large"
   | "malformed";
 
-/** A refusal the user should read: `message` is Chinese and names the file. */
-export class UploadRejectedError extends Error {
-  constructor(
-    readonly code: UploadRejection,
-    message: string,
-  ) {
-    super(message);
-    this.name = "UploadRejectedError";
-  }
+/** A refused upload: the one refusal type, saying which limit or check refused it. */
+export type UploadRefusal = DomainError<{ rejection: UploadRejection }>;
 
-  /** The HTTP status a route answers with: 413 for a size limit, else 400. */
-  get status(): 400 | 413 {
-    return this.code === "file_too_large" || this.code === "submission_too_large" ? 413 : 400;
-  }
+/** A refusal the user should read (`message` is Chinese and names the file): 413 for a size limit, else 400. */
+export function uploadRejected(rejection: UploadRejection, message: string): UploadRefusal {
+  const code = rejection === "file_too_large" || rejection === "submission_too_large" ? "tooLarge" : "invalid";
+  return new DomainError(code, message, undefined, { rejection });
 }
 
 /**
@@ -132,7 +126,7 @@ export async function receiveUpload(
   const originalName = sanitizeFileName(opts.fileName);
   const claimed = kindForFileName(originalName);
   if (!claimed) {
-    throw new UploadRejectedError("unsupported_type", `文件“${originalName}”的类型不受支持，仅接受${ACCEPTED_LIST}文件`);
+    throw uploadRejected("unsupported_type", `文件“${originalName}”的类型不受支持，仅接受${ACCEPTED_LIST}文件`);
   }
 
   const dir = tempUploadsDir();
@@ -146,10 +140,10 @@ export async function receiveUpload(
     for await (const chunk of data) {
       size += chunk.byteLength;
       if (size > limits.maxFileBytes) {
-        throw new UploadRejectedError("file_too_large", `文件“${originalName}”超过${formatLimit(limits.maxFileBytes)}上限，已拒绝上传`);
+        throw uploadRejected("file_too_large", `文件“${originalName}”超过${formatLimit(limits.maxFileBytes)}上限，已拒绝上传`);
       }
       if (opts.budget && size > opts.budget.remainingBytes) {
-        throw new UploadRejectedError(
+        throw uploadRejected(
           "submission_too_large",
           `本次提交的佐证材料合计超过${formatLimit(opts.budget.limitBytes)}上限，文件“${originalName}”未能上传`,
         );
@@ -161,7 +155,7 @@ export async function receiveUpload(
         offset += bytesWritten;
       }
     }
-    if (size === 0) throw new UploadRejectedError("empty", `文件“${originalName}”为空，已拒绝上传`);
+    if (size === 0) throw uploadRejected("empty", `文件“${originalName}”为空，已拒绝上传`);
     await fh.sync();
     await fh.close();
     closed = true;
@@ -170,7 +164,7 @@ export async function receiveUpload(
     if (detected !== claimed) {
       const label = EVIDENCE_KIND_INFO[claimed].label;
       const actual = detected ? `（实际为${EVIDENCE_KIND_INFO[detected].label}）` : "";
-      throw new UploadRejectedError(
+      throw uploadRejected(
         detected ? "type_mismatch" : "unsupported_type",
         `文件“${originalName}”的实际内容不是${label}，已拒绝上传${actual}`,
       );

@@ -26,6 +26,20 @@ export interface CycleSettings {
   divergence: number;
   /** Evaluators assigned per unit when assigning at random. */
   evaluatorsPerUnit: number;
+  /**
+   * Settings of one unit category's indicator set that differ from the cycle's (zwgk-assessment/2),
+   * by category id; see app/domain/category-rules.ts.
+   */
+  categoryRules?: Record<string, CategoryRules>;
+}
+
+/** One category's own 政务公开 weight, grades, pass mark and bonus gate (each absent: the cycle's). */
+export interface CategoryRules {
+  opennessWeightPct?: number;
+  grades?: { name: string; min: number }[];
+  passMark?: number;
+  /** `part`: the code of a top-level base node whose raw points are compared instead of the base. */
+  bonusGate?: { value: number; comparison: "gt" | "gte"; part?: string };
 }
 
 /** Working-day calendar: statutory holidays and make-up working days (调休上班), YYYY-MM-DD. */
@@ -111,7 +125,8 @@ export const indicatorSets = sqliteTable(
   (t) => [uniqueIndex("indicator_sets_cycle_category_uq").on(t.cycleId, t.categoryId)],
 );
 
-export const PARTS = ["base", "bonus", "veto"] as const;
+/** penalty: 扣分项 (倒扣分), outside the points (zwgk-assessment/2); the column has no CHECK, so no migration. */
+export const PARTS = ["base", "bonus", "veto", "penalty"] as const;
 
 /**
  * A node of an indicator tree (一级/二级/三级指标). `code` is the node id in the assessment
@@ -129,10 +144,14 @@ export const indicatorNodes = sqliteTable(
     name: text("name").notNull(),
     /** scoring dimension key (disclosure, interpretation, …); inherited by children when null. */
     dimension: text("dimension"),
-    /** Top-level nodes only: base | bonus | veto. */
+    /** Top-level nodes only: base | bonus | veto | penalty. */
     part: text("part", { enum: PARTS }).notNull().default("base"),
     points: real("points").notNull(),
-    /** The scoring rule (scoring/schema.ts ruleSchema) — leaves only. */
+    /**
+     * The scoring rule (scoring/schema.ts ruleSchema) of a leaf. On a top-level penalty node with
+     * children it holds that part's cap instead, `{"cap": 5}` (read and written only by
+     * app/services/indicator-tree.server.ts and indicators.server.ts).
+     */
     rule: text("rule", { mode: "json" }).$type<Record<string, unknown>>(),
     /** 考核要点: what is assessed, shown to departments and evaluators. */
     guidance: text("guidance").notNull().default(""),

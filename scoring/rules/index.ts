@@ -1,5 +1,6 @@
 // The rule modules, by rule type: the only place a leaf is scored.
 import type { RuleType } from "../schema";
+import { checklistRule } from "./checklist";
 import { deductionRule } from "./deduction";
 import { ratioRule } from "./ratio";
 import { scoreRule } from "./score";
@@ -15,6 +16,7 @@ export const RULES: { readonly [K in RuleType]: RuleModule<unknown> } = {
   tiers: tiersRule as RuleModule<unknown>,
   timeliness: timelinessRule as RuleModule<unknown>,
   veto: vetoRule as RuleModule<unknown>,
+  checklist: checklistRule as RuleModule<unknown>,
 };
 
 export type { CompileEnv, LeafDef, LeafOut, RuleContext, RuleModule } from "./types";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { liveCheck } from "../../app/domain/indicator-live-check";
 import type { IndicatorSpec, StoredIndicator } from "../../app/domain/indicator-spec";
-import { DEFAULT_TEMPLATE } from "../../seeds/templates/default-indicators";
+import { DEFAULT_TEMPLATE } from "../../app/templates/default-indicators";
 
 /** The 区级部门 template with node ids 1, 2, 3 … in display order. */
 function storedTemplate(): { tree: StoredIndicator[]; idOf: (code: string) => number } {

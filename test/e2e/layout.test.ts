@@ -142,6 +142,19 @@ describe("on a 390 px phone", () => {
       expect(c.fits, c.id!).toBe(true);
       expect(c.width, c.id!).toBeGreaterThan(250);
     }
+    // Charts are laid out for the phone, not shrunk: every axis label is drawn at a readable size.
+    const labelHeights = await page.evaluate(() =>
+      Array.from(document.querySelectorAll(".chart .recharts-cartesian-axis-tick-value, .chart .recharts-polar-angle-axis-tick-value")).map((t) => ({
+        text: t.textContent ?? "",
+        height: Math.round(t.getBoundingClientRect().height * 10) / 10,
+      })),
+    );
+    expect(labelHeights.length).toBeGreaterThan(20);
+    for (const l of labelHeights) expect(l.height, l.text).toBeGreaterThanOrEqual(10);
+    const scales = await page.evaluate(() =>
+      Array.from(document.querySelectorAll(".chart svg.recharts-surface")).map((svg) => svg.getBoundingClientRect().width / Number(svg.getAttribute("width"))),
+    );
+    for (const scale of scales) expect(scale).toBeCloseTo(1, 2);
   });
 
   it("leaders see plain names for the downloads, never format codes", async () => {

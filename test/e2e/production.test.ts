@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import Database from "better-sqlite3";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureBuild, freePort, postForm, PROJECT_ROOT, sessionCookieFrom, startServer, type TestServer } from "../helpers/server";
+import { ensureBuild, freePort, postForm, PROJECT_ROOT, seedDemoInto, sessionCookieFrom, startServer, type TestServer } from "../helpers/server";
 
 // NODE_ENV=production through the real server (node server.js over the build): no start without
 // SESSION_SECRET, never any demo data, Secure session cookies. The first office account comes from
@@ -140,6 +140,7 @@ describe("production with SESSION_SECRET", () => {
 describe("development (NODE_ENV unset or test)", () => {
   it("generates a session secret once, keeps it under DATA_DIR, and sends cookies without Secure", async () => {
     const dataDir = tempDir();
+    seedDemoInto(dataDir);
     const server = await startServer({ dataDir, env: { SESSION_SECRET: "" } });
     try {
       const file = path.join(dataDir, "session-secret");

@@ -12,8 +12,8 @@ import { fileURLToPath } from "node:url";
  * The real production server (`node server.js` over the Remix build) on a random free port with
  * its own temporary DATA_DIR, for browser and HTTP-level tests.
  *
- * NODE_ENV is "test" (not production), so a fresh data directory holds the demo district, as
- * bootstrap seeds it into an empty database (copied from a seeded template, see seededDataDir);
+ * NODE_ENV is "test" (not production). A fresh data directory holds the demo district, as
+ * `npm start` seeds it into an empty database (copied from a seeded template, see seededDataDir);
  * SESSION_SECRET is derived from the data directory, so a server restarted on the same
  * directory (crash tests) keeps accepting the sessions it issued before.
  */
@@ -205,7 +205,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
   ensureBuild();
   installExitHook();
   const ownDir = !opts.dataDir;
-  // A fresh directory starts out seeded, as the server would seed it (never in production).
+  // A fresh directory starts out seeded, as `npm start` would seed it (never in production).
   const dataDir = opts.dataDir ?? (opts.env?.NODE_ENV === "production" ? fs.mkdtempSync(path.join(os.tmpdir(), "zwgk-e2e-")) : await seededDataDir());
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -283,19 +283,21 @@ const TEMPLATE_PREFIX = "zwgk-e2e-seeded-";
 let template: Promise<string> | null = null;
 
 /**
- * A DATA_DIR as the server's first start leaves it: migrated, demo district seeded. Seeding takes
+ * A DATA_DIR as `npm start` leaves it: migrated, demo district seeded (seedDemoInto). Seeding takes
  * 5–15 s, so the first fresh start for a build makes a template under os.tmpdir() and every later
  * one (in any test process) copies it. The key covers what the seeded data depends on: the build
- * (bootstrap and seeds are in it), the migrations, and the day (the seed stamps some rows with now).
+ * (the app the seed writes through), the seeds, the migrations, and the day (the seed stamps some
+ * rows with now).
  */
 function seededTemplate(): Promise<string> {
   template ??= (async () => {
     const hash = crypto.createHash("sha256");
     hash.update(fs.readFileSync(path.join(PROJECT_ROOT, "build", "version.txt")));
-    const migrations = path.join(PROJECT_ROOT, "db", "migrations");
-    for (const file of fs.readdirSync(migrations, { recursive: true, encoding: "utf8" }).sort()) {
-      const full = path.join(migrations, file);
-      if (fs.statSync(full).isFile()) hash.update(file).update(fs.readFileSync(full));
+    for (const dir of [path.join(PROJECT_ROOT, "db", "migrations"), path.join(PROJECT_ROOT, "seeds")]) {
+      for (const file of fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).sort()) {
+        const full = path.join(dir, file);
+        if (fs.statSync(full).isFile()) hash.update(file).update(fs.readFileSync(full));
+      }
     }
     hash.update(new Date().toISOString().slice(0, 10));
     const dir = path.join(os.tmpdir(), TEMPLATE_PREFIX + hash.digest("hex").slice(0, 16));
@@ -304,8 +306,7 @@ function seededTemplate(): Promise<string> {
     removeOldTemplates();
     const fresh = fs.mkdtempSync(path.join(os.tmpdir(), "zwgk-e2e-"));
     try {
-      const server = await startServer({ dataDir: fresh, keepDataDir: true });
-      await server.stop();
+      seedDemoInto(fresh);
       // One self-contained file: fold the write-ahead log into the database.
       const db = new Database(path.join(fresh, "app.db"));
       db.pragma("wal_checkpoint(TRUNCATE)");
@@ -322,6 +323,15 @@ function seededTemplate(): Promise<string> {
     throw error;
   });
   return template;
+}
+
+/** What `npm start` does before the server starts: seed the demo district into an empty database. */
+export function seedDemoInto(dataDir: string): void {
+  execFileSync(path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx"), ["seeds/cli/seed-demo.ts", "--if-empty"], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, NODE_ENV: "test", DATA_DIR: dataDir },
+    stdio: "pipe",
+  });
 }
 
 /** Templates of earlier days or builds, once nobody can still be copying them. */

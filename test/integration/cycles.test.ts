@@ -22,7 +22,7 @@ import { mutate, verifyAuditChain } from "../../app/utils/audit.server";
 import { getDb, getSqlite } from "../../db/client";
 import { auditLog, categories, cycles, cycleTransitions, submissions, units, users, type CycleStatus } from "../../db/schema";
 import { seedAccounts } from "../../seeds/demo/accounts";
-import { DEFAULT_TEMPLATE } from "../../seeds/templates/default-indicators";
+import { DEFAULT_TEMPLATE } from "../../app/templates/default-indicators";
 import { useTempDataDir } from "../helpers/data-dir";
 import { makeRequest, run, sessionCookieFor } from "../helpers/remix";
 import { evaluateEveryUnit } from "../helpers/results-fixtures";

@@ -34,7 +34,7 @@ import {
   receiveUpload,
   sanitizeFileName,
   tempUploadsDir,
-  UploadRejectedError,
+  type UploadRefusal,
 } from "../../app/utils/upload-stream.server";
 import { useTempDataDir } from "../helpers/data-dir";
 import { createCycle } from "../helpers/evaluation-fixtures";
@@ -117,13 +117,14 @@ function save(bytes: Uint8Array, filename: string, owner = newOwner(), unitId = 
   return saveUploadedEvidence({ actor, unitId, ...owner, part: { filename, data: chunksOf(bytes) } });
 }
 
-async function refusal(promise: Promise<unknown>): Promise<UploadRejectedError> {
+async function refusal(promise: Promise<unknown>): Promise<UploadRefusal> {
   const error = await promise.then(
     () => null,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(UploadRejectedError);
-  return error as UploadRejectedError;
+  expect(error).toBeInstanceOf(DomainError);
+  expect((error as UploadRefusal).details?.rejection).toBeTruthy();
+  return error as UploadRefusal;
 }
 
 describe("content type detection", () => {
@@ -191,7 +192,7 @@ describe("upload refusals leave nothing behind", () => {
 
   it("refuses a real image under the wrong extension, naming what it really is", async () => {
     const e = await expectRefused(PNG_BYTES, "photo.pdf", /^文件“photo\.pdf”的实际内容不是PDF文件，已拒绝上传（实际为PNG图片）$/);
-    expect(e.code).toBe("type_mismatch");
+    expect(e.details?.rejection).toBe("type_mismatch");
     await expectRefused(oleBytes(["WordDocument"]), "表.xls", "的实际内容不是Excel 97-2003表格");
     await expectRefused(zipBytes({ "a.txt": "x" }), "伪装.docx", "的实际内容不是Word文档");
   });

@@ -5,7 +5,7 @@ import { promisify } from "node:util";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildIndicatorWorkbook } from "../../app/services/indicator-xlsx.server";
-import { templateSetFor } from "../../seeds/templates/default-indicators";
+import { templateSetFor } from "../../app/templates/default-indicators";
 import { makeTempDir } from "../helpers/data-dir";
 
 // Issue 13 item 10 — a fresh install imports its indicator workbook:

@@ -104,7 +104,7 @@ describe("indicator sets as Excel", () => {
     const sheets = await sheetsOf(buffer);
     expect(Object.keys(sheets)).toEqual(["街道办事处", "区级部门", "说明"]);
     const rows = sheets["区级部门"];
-    expect(rows[0]).toEqual(["层级", "编码", "上级编码", "名称", "维度", "类别", "分值", "评分规则", "扣分项", "达标值", "档位", "时限", "无事项时", "评分汇总", "考核要点", "评分标准", "政策依据", "佐证要求", "佐证类型"]);
+    expect(rows[0]).toEqual(["层级", "编码", "上级编码", "名称", "维度", "类别", "分值", "评分规则", "扣分项", "达标值", "档位", "时限", "无事项时", "评分汇总", "任务", "酌情上限", "指定评分来源", "否决范围", "扣分项上限", "考核要点", "评分标准", "政策依据", "佐证要求", "佐证类型"]);
     const byCode = (code: string) => rows[rowOf(rows, code) - 1];
     expect(byCode("1.3.1").slice(0, 4)).toEqual(["3", "1.3.1", "1.3", "财政预决算和“三公”经费信息公开"]);
     expect(byCode("3.1")[7]).toBe("时效");

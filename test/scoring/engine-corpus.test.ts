@@ -202,6 +202,8 @@ describe("the corpus", () => {
 describe("one path", () => {
   afterEach(() => vi.restoreAllMocks());
   const modules = Object.values(RULES);
+  /** Rules of zwgk-assessment/2 alone, which the /1 corpus cannot hold; their planted errors are tested beside their rules (checklist.test.ts). */
+  const v2Only = new Set(["checklist"]);
 
   it("every unit of the corpus is scored through the rule modules, each applicable leaf evaluated exactly once", () => {
     const evaluate = modules.map((m) => vi.spyOn(m, "evaluate"));
@@ -218,7 +220,7 @@ describe("one path", () => {
     }
   });
 
-  it.each(modules.map((m) => [m.type, m] as const))("an error planted in the %s rule surfaces: no unit is quietly scored another way", (type, m) => {
+  it.each(modules.filter((m) => !v2Only.has(m.type)).map((m) => [m.type, m] as const))("an error planted in the %s rule surfaces: no unit is quietly scored another way", (type, m) => {
     vi.spyOn(m, "evaluate").mockImplementation(() => {
       throw new TypeError(`planted in ${type}`);
     });

@@ -1,6 +1,6 @@
 import ExcelJS from "exceljs";
 
-/** Uploaded spreadsheets are small lists of units or users. */
+/** Uploaded spreadsheets are small: lists of units or users, indicator workbooks. */
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
 export const MAX_IMPORT_ROWS = 5000;
 
@@ -62,35 +62,59 @@ function cellText(value: ExcelJS.CellValue): string {
   return "";
 }
 
-/**
- * Read the first worksheet of an .xlsx file: row 1 is the header, matched to `columns` by its
- * Chinese text; every non-empty row after it becomes one record. Anything that is not a readable
- * .xlsx, or lacks a required column, is refused with a Chinese message.
- */
-export async function readSheet<F extends string>(buffer: Uint8Array, columns: ColumnSpec<F>[]): Promise<ReadResult<F>> {
-  if (buffer.length === 0) return { ok: false, message: "文件为空，请选择填写好的 .xlsx 文件。" };
-  if (buffer.length > MAX_IMPORT_BYTES) return { ok: false, message: "文件超过 5 MB，请拆分后分批导入。" };
+/** What an import's refusals say about the file it expects (the unit/user templates, or an indicator workbook). */
+export interface FileHints {
+  /** “填写好的 .xlsx 文件” */
+  file: string;
+  /** After “文件超过 5 MB，”. */
+  tooBig: string;
+  /** After “文件不是 .xlsx 格式（…），”. */
+  use: string;
+  /** After “表头缺少必需的列：…。”. */
+  header: string;
+}
+
+const TEMPLATE_HINTS: FileHints = {
+  file: "填写好的 .xlsx 文件",
+  tooBig: "请拆分后分批导入。",
+  use: "请使用系统提供的模板填写后上传。",
+  header: "请下载系统提供的模板，保持第1行表头不变后填写。",
+};
+
+/** Open an uploaded .xlsx file, or refuse it (empty, too large, .xls or encrypted, not .xlsx, unreadable) with a Chinese message. */
+export async function openWorkbook(buffer: Uint8Array, hints: FileHints): Promise<{ ok: true; workbook: ExcelJS.Workbook } | { ok: false; message: string }> {
+  if (buffer.length === 0) return { ok: false, message: `文件为空，请选择${hints.file}。` };
+  if (buffer.length > MAX_IMPORT_BYTES) return { ok: false, message: `文件超过 5 MB，${hints.tooBig}` };
   if (startsWith(buffer, OLE_MAGIC)) {
     return { ok: false, message: "这是旧版 .xls 文件（或加了密码的 Excel 文件）。请在 Excel 中“另存为” .xlsx 格式（不设密码）后再导入。" };
   }
   if (!startsWith(buffer, ZIP_MAGIC)) {
-    return { ok: false, message: "文件不是 .xlsx 格式（不支持 .xls、.csv、.txt 等），请使用系统提供的模板填写后上传。" };
+    return { ok: false, message: `文件不是 .xlsx 格式（不支持 .xls、.csv、.txt 等），${hints.use}` };
   }
-
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength) as unknown as ExcelJS.Buffer);
   } catch {
     return { ok: false, message: "无法读取该文件：它不是有效的 .xlsx 工作簿，或文件已损坏。请用 Excel 打开确认后另存为 .xlsx 再导入。" };
   }
-  const sheet = workbook.worksheets[0];
-  if (!sheet) return { ok: false, message: "文件中没有工作表。" };
+  return { ok: true, workbook };
+}
 
-  const headerRow = sheet.getRow(1);
+export interface WorksheetRow<F extends string> extends SheetRow<F> {
+  /** Cells typed as numbers in Excel, as numbers. */
+  numbers: Partial<Record<F, number>>;
+}
+
+/**
+ * The records of one worksheet: row 1 is the header, matched to `columns` by its Chinese text;
+ * every non-empty row after it becomes one record. A header naming a column twice, or lacking a
+ * required one, is refused.
+ */
+export function readWorksheet<F extends string>(sheet: ExcelJS.Worksheet, columns: ColumnSpec<F>[], hints: FileHints): { ok: true; rows: WorksheetRow<F>[] } | { ok: false; message: string } {
   const columnIndex = new Map<F, number>();
   const seen = new Map<string, number>();
   const duplicated: string[] = [];
-  headerRow.eachCell((cell, col) => {
+  sheet.getRow(1).eachCell((cell, col) => {
     const text = normaliseHeader(cellText(cell.value));
     if (!text) return;
     if (seen.has(text)) duplicated.push(text);
@@ -103,28 +127,40 @@ export async function readSheet<F extends string>(buffer: Uint8Array, columns: C
   const duplicatedKnown = duplicated.filter((h) => columns.some((c) => c.header === h));
   if (duplicatedKnown.length) return { ok: false, message: `${sheetPlace(sheet.name, 1)}表头中“${[...new Set(duplicatedKnown)].join("”“")}”出现了不止一次，请只保留一列。` };
   const missing = columns.filter((c) => c.required && !columnIndex.has(c.field)).map((c) => c.header);
-  if (missing.length) {
-    return {
-      ok: false,
-      message: `${sheetPlace(sheet.name, 1)}表头缺少必需的列：${missing.join("、")}。请下载系统提供的模板，保持第1行表头不变后填写。`,
-    };
-  }
+  if (missing.length) return { ok: false, message: `${sheetPlace(sheet.name, 1)}表头缺少必需的列：${missing.join("、")}。${hints.header}` };
 
-  const rows: SheetRow<F>[] = [];
+  const rows: WorksheetRow<F>[] = [];
   for (let r = 2; r <= sheet.rowCount; r++) {
     const row = sheet.getRow(r);
     const values = {} as Record<F, string>;
+    const numbers: Partial<Record<F, number>> = {};
     let empty = true;
     for (const column of columns) {
       const col = columnIndex.get(column.field);
-      const text = col === undefined ? "" : cellText(row.getCell(col).value);
+      const raw = col === undefined ? null : row.getCell(col).value;
+      const text = cellText(raw);
       values[column.field] = text;
+      if (typeof raw === "number") numbers[column.field] = raw;
       if (text) empty = false;
     }
     if (empty) continue;
-    rows.push({ rowNumber: r, values });
+    rows.push({ rowNumber: r, values, numbers });
     if (rows.length > MAX_IMPORT_ROWS) return { ok: false, message: `一次最多导入 ${MAX_IMPORT_ROWS} 行，请拆分后分批导入。` };
   }
-  if (rows.length === 0) return { ok: false, message: `${sheetPlace(sheet.name, null)}中没有数据行：请从第2行开始填写。` };
-  return { ok: true, sheet: sheet.name, rows };
+  return { ok: true, rows };
+}
+
+/**
+ * Read the first worksheet of an .xlsx file (the unit and user templates) into records, or refuse
+ * the file with a Chinese message.
+ */
+export async function readSheet<F extends string>(buffer: Uint8Array, columns: ColumnSpec<F>[]): Promise<ReadResult<F>> {
+  const opened = await openWorkbook(buffer, TEMPLATE_HINTS);
+  if (!opened.ok) return opened;
+  const sheet = opened.workbook.worksheets[0];
+  if (!sheet) return { ok: false, message: "文件中没有工作表。" };
+  const read = readWorksheet(sheet, columns, TEMPLATE_HINTS);
+  if (!read.ok) return read;
+  if (read.rows.length === 0) return { ok: false, message: `${sheetPlace(sheet.name, null)}中没有数据行：请从第2行开始填写。` };
+  return { ok: true, sheet: sheet.name, rows: read.rows.map(({ rowNumber, values }) => ({ rowNumber, values })) };
 }

@@ -1,5 +1,6 @@
 import { readMultipart } from "../../utils/multipart.server";
-import { UploadRejectedError } from "../../utils/upload-stream.server";
+import { refusalOf } from "../../utils/http.server";
+import { uploadRejected } from "../../utils/upload-stream.server";
 import { MAX_IMPORT_BYTES } from "./xlsx-read.server";
 
 export type XlsxUpload = { ok: true; buffer: Uint8Array; fileName: string; fields: FormData } | { ok: false; message: string };
@@ -18,14 +19,15 @@ export async function readXlsxUpload(request: Request): Promise<XlsxUpload> {
         let size = 0;
         for await (const chunk of data) {
           size += chunk.byteLength;
-          if (size > MAX_IMPORT_BYTES) throw new UploadRejectedError("file_too_large", TOO_LARGE);
+          if (size > MAX_IMPORT_BYTES) throw uploadRejected("file_too_large", TOO_LARGE);
           chunks.push(chunk);
         }
         if (fieldName === "file" && size > 0 && file === null) file = { name: fileName, bytes: Buffer.concat(chunks) };
       },
     });
   } catch (error) {
-    if (error instanceof UploadRejectedError) return { ok: false, message: error.message };
+    const refusal = refusalOf(error);
+    if (refusal) return { ok: false, message: refusal.message };
     throw error;
   }
   const chosen = file as { name: string; bytes: Uint8Array } | null;

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { getDb, getSqlite } from "../../../db/client";
 import { cycles } from "../../../db/schema";
 import { validatePackage, type AssessmentPackage } from "../../../scoring";
+import { DomainError } from "../../domain/domain-error";
 import { currentResults, type ResultsMeta } from "../results.server";
 import { boundedMemo } from "../../utils/bounded-memo.server";
 
@@ -19,12 +20,6 @@ export interface ExportSource {
   header: AssessmentPackage;
 }
 
-export class NoResultsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "NoResultsError";
-  }
-}
 
 const headerMemo = boundedMemo<AssessmentPackage>(16);
 
@@ -43,15 +38,15 @@ export function packageHeader(meta: Pick<ResultsMeta, "id" | "packageSha256">): 
 
 export function exportSource(cycleId: number): ExportSource {
   const cycle = getDb().select().from(cycles).where(eq(cycles.id, cycleId)).get();
-  if (!cycle) throw new NoResultsError("该考核年度不存在");
+  if (!cycle) throw new DomainError("notFound", "该考核年度不存在，无法导出。");
   const meta = currentResults(cycleId);
-  if (!meta) throw new NoResultsError(`${cycle.year}年度尚未计算考核结果`);
+  if (!meta) throw new DomainError("notFound", `${cycle.year}年度尚未计算考核结果，无法导出。`);
   return { meta, cycle: { id: cycle.id, year: cycle.year, title: cycle.title, status: cycle.status }, header: packageHeader(meta) };
 }
 
 export function exportSourceForYear(year: number): ExportSource {
   const cycle = getDb().select({ id: cycles.id }).from(cycles).where(eq(cycles.year, year)).get();
-  if (!cycle) throw new NoResultsError(`${year}年度考核不存在`);
+  if (!cycle) throw new DomainError("notFound", `${year}年度考核不存在，无法导出。`);
   return exportSource(cycle.id);
 }
 

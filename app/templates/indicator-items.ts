@@ -1,4 +1,4 @@
-import type { IndicatorSpec } from "../../app/domain/indicator-spec";
+import type { IndicatorSpec } from "../domain/indicator-spec";
 import type { Fault } from "../../scoring";
 import { cite } from "./policy-sources";
 

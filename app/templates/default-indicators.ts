@@ -1,4 +1,4 @@
-import type { IndicatorSpec } from "../../app/domain/indicator-spec";
+import type { IndicatorSpec } from "../domain/indicator-spec";
 import * as I from "./indicator-items";
 import { cite } from "./policy-sources";
 
