@@ -240,6 +240,12 @@ async function main() {
       ...fixture.leaders.map((l, i) => leader(s, cookies.get(l)!, i, fixture.year, until, stats)),
     ]);
     const serverBusy = (s.output().match(/SQLITE_BUSY|database is locked/gi) ?? []).length;
+    // What the server said about failed requests (a 500's cause is only in its log).
+    const serverErrors = s
+      .output()
+      .split("\n")
+      .filter((line) => /error/i.test(line))
+      .slice(0, 10);
     await s.stop();
     server = null;
 
@@ -253,6 +259,7 @@ async function main() {
       log(`${label}: ${l.length} requests, p50 ${percentile(l, 50)} ms, p99 ${percentile(l, 99)} ms`);
     }
     for (const e of stats.firstErrors) log(`error: ${e}`);
+    for (const line of serverErrors) log(`server: ${line.slice(0, 300)}`);
     for (const d of lost.details.slice(0, 10)) log(`lost: ${d}`);
     const report = {
       users: users.length,

@@ -2,10 +2,11 @@
 // results are recomputed, and that unit's results and every unit's rank are read back. Timed from
 // the recompute until both reads have answered (the entry's own save is not part of it).
 import { getSqlite } from "../db/client";
-import { computeCycleResults, currentResults, unitResultOf, unitSummaries } from "../app/services/results.server";
+import { computeCycleResults } from "../app/services/results-compute.server";
+import { currentResults, unitResultOf, unitSummaries } from "../app/services/results.server";
 import type { Actor } from "../app/utils/audit.server";
 
-export function measureIncremental(cycleId: number, actor: Actor): { ms: number; rescored: number; rowsWritten: number } {
+export function measureIncremental(cycleId: number, actor: Actor): { ms: number; cpuMs: number; rescored: number; rowsWritten: number } {
   const sqlite = getSqlite();
   // The lead evaluator's first `score` entry of the middle unit (in unit order), lowered to zero.
   const units = sqlite.prepare("SELECT DISTINCT unit_id FROM evaluator_assignments WHERE cycle_id = ? ORDER BY unit_id").pluck().all(cycleId) as number[];
@@ -22,12 +23,14 @@ export function measureIncremental(cycleId: number, actor: Actor): { ms: number;
   sqlite.prepare("UPDATE evaluator_entries SET input = ?, updated_at = ? WHERE id = ?").run(JSON.stringify(input), new Date().toISOString(), entry.id);
 
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const out = computeCycleResults(cycleId, actor);
   if (!out.ok) throw new Error(out.message);
   const meta = currentResults(cycleId)!;
   const result = unitResultOf(meta.id, unitId);
   const ranks = unitSummaries(meta);
   const ms = Math.round(performance.now() - t0);
+  const cpu = process.cpuUsage(c0);
   if (!result || ranks.length !== out.units) throw new Error("incremental results not readable");
-  return { ms, rescored: out.rescored, rowsWritten: out.rowsWritten };
+  return { ms, cpuMs: Math.round((cpu.user + cpu.system) / 1000), rescored: out.rescored, rowsWritten: out.rowsWritten };
 }

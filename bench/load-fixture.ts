@@ -7,7 +7,7 @@
 import { and, eq } from "drizzle-orm";
 import { getDb, getSqlite } from "../db/client";
 import { cycles, organizations, units } from "../db/schema";
-import { computeCycleResults } from "../app/services/results.server";
+import { computeCycleResults } from "../app/services/results-compute.server";
 import { hashPassword } from "../app/utils/password.server";
 import { seedSynthetic, SYNTHETIC_ACTOR } from "../seeds/synthetic/generate";
 

@@ -4,11 +4,12 @@
 // path with it.
 import { getSqlite } from "../db/client";
 
-export function measureScanFloor(cycleId: number): { ms: number; units: number } {
+export function measureScanFloor(cycleId: number): { ms: number; cpuMs: number; units: number } {
   const sqlite = getSqlite();
   sqlite.exec("CREATE TABLE bench_scan_floor (unit_id INTEGER PRIMARY KEY, summary TEXT NOT NULL)");
   try {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const scan = sqlite
       .prepare(
         `SELECT a.unit_id, e.input FROM evaluator_entries e JOIN evaluator_assignments a ON a.id = e.assignment_id
@@ -26,7 +27,8 @@ export function measureScanFloor(cycleId: number): { ms: number; units: number }
     sqlite.transaction(() => {
       for (const [unitId, u] of perUnit) insert.run(unitId, JSON.stringify({ unitId, entries: u.entries }));
     })();
-    return { ms: Math.round(performance.now() - t0), units: perUnit.size };
+    const cpu = process.cpuUsage(c0);
+    return { ms: Math.round(performance.now() - t0), cpuMs: Math.round((cpu.user + cpu.system) / 1000), units: perUnit.size };
   } finally {
     sqlite.exec("DROP TABLE bench_scan_floor");
   }

@@ -37,21 +37,29 @@ export function sortUnits<U extends UnitLike>(units: readonly U[]): U[] {
 
 export function serialisePackage(pkg: AssessmentPackageInput): SerialisedPackage {
   const units = sortUnits(pkg.units).map((u) => ({ id: u.id, json: canonicalJson(u) }));
+  return { ...joinPackage(pkg, units.map((u) => u.json)), units };
+}
+
+/**
+ * The package text from its header (every key of `pkg` but `units`) and its units' canonical
+ * texts, already in package order; with the header's own text (as serialisePackage).
+ */
+export function joinPackage(pkg: object, unitTexts: readonly string[]): { json: string; headerJson: string } {
   const parts: string[] = [];
   const header: string[] = [];
-  const record = pkg as unknown as Record<string, unknown>;
-  for (const key of Object.keys(record).sort()) {
-    const value = record[key];
-    if (value === undefined) continue;
+  const record = pkg as Record<string, unknown>;
+  for (const key of [...Object.keys(record).filter((k) => k !== "units"), "units"].sort()) {
     if (key === "units") {
-      parts.push(`${JSON.stringify(key)}:[${units.map((u) => u.json).join(",")}]`);
+      parts.push(`"units":[${unitTexts.join(",")}]`);
       continue;
     }
+    const value = record[key];
+    if (value === undefined) continue;
     const text = `${JSON.stringify(key)}:${canonicalJson(value)}`;
     parts.push(text);
     header.push(text);
   }
-  return { json: `{${parts.join(",")}}`, headerJson: `{${header.join(",")}}`, units };
+  return { json: `{${parts.join(",")}}`, headerJson: `{${header.join(",")}}` };
 }
 
 /** The results text as `npm run score` writes it (compact JSON, engine key order, final newline). */
@@ -61,18 +69,14 @@ export function serialiseResults(results: Results): string {
 
 /**
  * The results text in pieces, so it need not be built (or stored) as one string: the document
- * around its units array (`frame`: the results text with `"units":[]`) and each unit's entry as it
- * stands there. joinResults(frame, units) === serialiseResults(results).
+ * around its units array (the frame: the results text with `"units":[]`) and each unit's entry as
+ * it stands there (JSON.stringify of the entry). joinResults(frame, entries) === serialiseResults(results).
  */
-export interface ResultsPieces {
-  frame: string;
-  units: string[];
-}
-
 const UNITS_KEY = '"units":[';
 
-export function splitResults(results: Results): ResultsPieces {
-  return { frame: serialiseResults({ ...results, units: [] }), units: results.units.map((u) => JSON.stringify(u)) };
+/** The results text with an empty units array: the frame of the results text in pieces. */
+export function resultsFrame(results: Results): string {
+  return serialiseResults({ ...results, units: [] });
 }
 
 /**

@@ -8,7 +8,7 @@ import { noticeFormSchema } from "../domain/notice-form";
 import { noticeState, saveNotice } from "../services/notices.server";
 import { setPublicPage } from "../services/public-results.server";
 import { cycleByYearOr404, departmentCycles, listedCycleOr404, rankingPage, resultCycles } from "../services/results-pages.server";
-import { computeCycleResultsInWorker } from "../services/results.server";
+import { computeCycleResultsInWorker } from "../services/results-worker.server";
 import { formatBeijingTime } from "../utils/beijing-time";
 import { actorOf, requireAccess } from "../utils/auth.server";
 import { formValues, parseForm } from "../utils/form.server";

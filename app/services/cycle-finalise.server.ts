@@ -1,6 +1,8 @@
 import { getSqlite } from "../../db/client";
 import type { TransitionResult } from "./cycles.server";
-import { prepareFinalSnapshot, prepareFinalSnapshotInWorker, type ComputeOutcome, type FinalSnapshot } from "./results.server";
+import { prepareFinalSnapshot } from "./results-compute.server";
+import type { ComputeOutcome, FinalSnapshot } from "./results-outcome.server";
+import { prepareFinalSnapshotInWorker } from "./results-worker.server";
 
 /**
  * 结果定稿 (初步结果 → 已定稿) takes the immutable final snapshot (定稿结果: the package built from

@@ -23,7 +23,7 @@ import { auditMark, finaliseWithSnapshot, finaliseWithSnapshotInWorker, snapshot
 import { evaluatePreconditions } from "./cycle-preconditions.server";
 import { checkStoredSet, loadTree, replaceTree, toSpecs } from "./indicator-tree.server";
 import { notifyUnits } from "./notifications.server";
-import { insertFinalSnapshot } from "./results.server";
+import { insertFinalSnapshot } from "./results-storage.server";
 
 /**
  * Assessment cycles (考核年度): creation from the default template, a previous cycle or empty;

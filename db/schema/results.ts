@@ -19,20 +19,22 @@ export const cycleResults = sqliteTable(
     packageJson: text("package_json").notNull(),
     packageSha256: text("package_sha256").notNull(),
     /**
-     * The `zwgk-results/1` JSON. Layout `split` (every row written now): the document with an empty
-     * units array (the frame), whose unit entries are the rows' `unit_results.result` texts in
-     * `position` order — joined, they are the hashed document. Layout `whole` (rows stored before
-     * the split): the whole document.
+     * SHA-256 of the package header (everything but the units): a recompute whose header is
+     * unchanged scores only the units marked in results_stale_units (results-compute.server.ts).
+     * Null in rows stored before migration 0017.
+     */
+    headerSha256: text("header_sha256"),
+    /**
+     * The `zwgk-results/1` JSON with an empty units array (the frame): its unit entries are the
+     * rows' `unit_results.result` texts in `position` order — joined, they are the hashed document.
      */
     resultsJson: text("results_json").notNull(),
-    resultsLayout: text("results_layout", { enum: ["whole", "split"] }).notNull().default("whole"),
     resultsSha256: text("results_sha256").notNull(),
     computedBy: integer("computed_by").references(() => users.id),
     computedAt: text("computed_at").notNull(),
   },
   (t) => [
     uniqueIndex("cycle_results_cycle_kind_uq").on(t.cycleId, t.kind),
-    index("cycle_results_cycle_idx").on(t.cycleId),
     // Covering index for the small columns: they sit after the large JSON texts in each row, so
     // reading them from the table walks megabytes of overflow pages (every results page asks).
     index("cycle_results_meta_idx").on(t.cycleId, t.kind, t.packageSha256, t.resultsSha256, t.computedAt, t.computedBy),
@@ -63,18 +65,36 @@ export const unitResults = sqliteTable(
      * explanation), so ranking pages, dashboards and exports need not parse every leaf.
      */
     summary: text("summary", { mode: "json" }).$type<Record<string, unknown>>(),
-    /** Index of the unit's entry in the results document's units array (null in rows stored before). */
+    /** Index of the unit's entry in the results document's units array. */
     position: integer("position"),
+    /** The unit's canonical entry in the package (null in rows stored before migration 0017). */
+    packageEntry: text("package_entry"),
   },
   (t) => [
     uniqueIndex("unit_results_uq").on(t.cycleResultId, t.unitId),
-    index("unit_results_rank_idx").on(t.cycleResultId, t.rank),
     // Covering indexes for the small columns (they sit after the large `result` text in each row,
     // so reading them from the table walks its overflow pages): the recompute's diff, and the
     // document order with the headline figures (ranking pages, exports).
     index("unit_results_diff_idx").on(t.cycleResultId, t.unitId, t.inputSha256, t.rank, t.categoryRank, t.position),
     index("unit_results_order_idx").on(t.cycleResultId, t.position, t.rank, t.unitId, t.summary),
   ],
+);
+
+/**
+ * Units whose package entry may have changed since a cycle's preliminary results were computed:
+ * written by triggers (migration 0017) on every change to what a unit's entry is built from — its
+ * evaluators' entries and assignments, findings, arbitrations, appeals, the unit itself and its
+ * evaluators' names — and consumed by the next recompute. A row touched again gets a new id, so a
+ * recompute deletes only the rows it read.
+ */
+export const resultsStaleUnits = sqliteTable(
+  "results_stale_units",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    cycleId: integer("cycle_id").notNull(),
+    unitId: integer("unit_id").notNull(),
+  },
+  (t) => [uniqueIndex("results_stale_units_uq").on(t.cycleId, t.unitId)],
 );
 
 /** Whether the public 通报 page of a finalised cycle is enabled. */

@@ -4,7 +4,7 @@
  * preliminary results through the results service. Exit code 1 with a Chinese message on bad input.
  */
 import { closeDb, getDb } from "../../db/client";
-import { computeCycleResults } from "../../app/services/results.server";
+import { computeCycleResults } from "../../app/services/results-compute.server";
 import { seedSynthetic, SYNTHETIC_ACTOR } from "../synthetic/generate";
 
 const USAGE = "npm run seed:synthetic -- --units <单位数> [--leaves <每套指标的末级指标数>] [--year <年份>] [--seed <种子>]";

@@ -2,7 +2,8 @@ import { asc } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { cycles } from "../../db/schema";
 import { cycleAllows } from "../../app/domain/cycle-capabilities";
-import { computeCycleResults, resultsMeta } from "../../app/services/results.server";
+import { computeCycleResults } from "../../app/services/results-compute.server";
+import { resultsMeta } from "../../app/services/results.server";
 import { SEED_ACTOR } from "./accounts";
 
 /**

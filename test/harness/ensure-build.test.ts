@@ -7,8 +7,9 @@ import { BUILD_LOCK, buildStaleness, ensureBuild, PROJECT_ROOT } from "../helper
 
 /**
  * The browser tests' build check (test/helpers/server.ts) on a fake project: it rebuilds exactly
- * when something the last `remix build` read changed, and it waits for a build that holds the
- * shared build lock. The fake project has no remix binary, so a rebuild attempt would throw.
+ * when something the last `npm run build` read changed (remix build and the results worker's own
+ * entry), and it waits for a build that holds the shared build lock. The fake project has no remix
+ * binary, so a rebuild attempt would throw.
  */
 
 const BUILT_AT = new Date("2026-01-01T00:00:00Z");
@@ -28,6 +29,9 @@ beforeEach(() => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), "zwgk-fake-build-"));
   for (const input of INPUTS) write(input);
   write("remix.config.js");
+  write("build-results-worker.js");
+  write("package.json", JSON.stringify({ type: "module", scripts: { build: "remix build && node build-results-worker.js" } }));
+  write("app/services/results-worker.entry.server.ts");
   write("node_modules/.package-lock.json", "{}");
   write("scoring/bench/bench.ts");
   write("app/cli/tool.ts");
@@ -37,6 +41,8 @@ beforeEach(() => {
   write("build/metafile.server.json", meta([...INPUTS, "<stdin>", "server-entry-module:@remix-run/dev/server-build"]), BUILT_AT);
   write("build/metafile.js.json", meta(["app/root.tsx", "node_modules/react/index.js", "empty-module:./x.server"]), BUILT_AT);
   write("build/index.js", "", BUILT_AT);
+  write("build/metafile.worker.json", meta(["app/services/results-worker.entry.server.ts", "scoring/index.ts"]), BUILT_AT);
+  write("build/results-worker.js", "", BUILT_AT);
 });
 
 afterEach(() => {
@@ -65,6 +71,17 @@ describe("buildStaleness", () => {
     write("remix.config.js");
     write("node_modules/.package-lock.json", "{}", LATER);
     expect(buildStaleness(root)).toBe("node_modules/.package-lock.json changed");
+  });
+
+  it("rebuilds when the results worker's entry, its build script or its output changed", () => {
+    write("app/services/results-worker.entry.server.ts", "changed", LATER);
+    expect(buildStaleness(root)).toBe("app/services/results-worker.entry.server.ts changed");
+    write("app/services/results-worker.entry.server.ts");
+    write("build-results-worker.js", "changed", LATER);
+    expect(buildStaleness(root)).toBe("build-results-worker.js changed");
+    write("build-results-worker.js");
+    fs.rmSync(path.join(root, "build/results-worker.js"));
+    expect(buildStaleness(root)).toBe("build/ is missing");
   });
 
   it("rebuilds when an input was removed or a route file is new", () => {
@@ -115,8 +132,8 @@ describe("ensureBuild", { timeout: 900_000 }, () => {
     }
   });
 
-  it("builds a stale project (here: fails, as the fake project has no remix to run)", () => {
+  it("builds a stale project with npm run build (here: fails, as the fake project has no remix to run)", () => {
     write("scoring/index.ts", "changed", LATER);
-    expect(() => ensureBuild(root)).toThrow(/remix/);
+    expect(() => ensureBuild(root)).toThrow(/npm run --silent build/);
   });
 });

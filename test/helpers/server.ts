@@ -49,7 +49,7 @@ export interface StartOptions {
 
 /**
  * The build lock: one per machine, `${TMPDIR:-/tmp}/zwgk-build.lock`, held with flock(1) by everything
- * that runs `remix build` while browser tests may be starting servers over build/:
+ * that runs `npm run build` (remix build and the results worker) while browser tests may be starting servers over build/:
  *
  *     flock "${TMPDIR:-/tmp}/zwgk-build.lock" npm run build
  *
@@ -114,12 +114,14 @@ const mtimeOf = (file: string) => fs.statSync(file, { throwIfNoEntry: false })?.
 
 /**
  * Why build/ is missing or older than what goes into it, or null when it is fresh. The inputs are
- * exactly the source files the last `remix build` read (its metafiles in build/), so editing a
+ * exactly the source files the last `npm run build` read (its metafiles in build/), so editing a
  * test, a CLI or a benchmark never counts; besides them: remix.config.js, installed dependencies
  * (node_modules/.package-lock.json) and route files that build has not seen yet.
  */
 export function buildStaleness(root = PROJECT_ROOT): string | null {
-  const outputs = ["build/index.js", "build/metafile.server.json", "build/metafile.js.json"].map((f) => path.join(root, f));
+  const outputs = ["build/index.js", "build/metafile.server.json", "build/metafile.js.json", "build/results-worker.js", "build/metafile.worker.json"].map((f) =>
+    path.join(root, f),
+  );
   const outputTimes = outputs.map(mtimeOf);
   if (outputTimes.some((t) => t === null)) return "build/ is missing";
   const builtAt = Math.min(...(outputTimes as number[]));
@@ -127,9 +129,9 @@ export function buildStaleness(root = PROJECT_ROOT): string | null {
   const version = fs.existsSync(versionFile) ? fs.readFileSync(versionFile, "utf8").trim() : "";
   if (!version || !fs.existsSync(path.join(root, "public", "build", `manifest-${version.toUpperCase()}.js`))) return "public/build/ does not match build/";
 
-  const inputs = new Set([...(metafileInputs(outputs[1]) ?? []), ...(metafileInputs(outputs[2]) ?? [])]);
+  const inputs = new Set([...(metafileInputs(outputs[1]) ?? []), ...(metafileInputs(outputs[2]) ?? []), ...(metafileInputs(outputs[4]) ?? [])]);
   if (inputs.size === 0) return "build/ lists no inputs";
-  for (const input of [...inputs, "remix.config.js", "node_modules/.package-lock.json"]) {
+  for (const input of [...inputs, "remix.config.js", "build-results-worker.js", "node_modules/.package-lock.json"]) {
     const t = mtimeOf(path.join(root, input));
     if (t === null && inputs.has(input)) return `${input} was removed`;
     if (t !== null && t > builtAt) return `${input} changed`;
@@ -157,8 +159,8 @@ export function ensureBuild(root = PROJECT_ROOT): void {
   withBuildLock(() => {
     const reason = buildStaleness(root);
     if (!reason) return;
-    process.stderr.write(`[test server] ${reason}: running remix build\n`);
-    execFileSync(path.join(root, "node_modules", ".bin", "remix"), ["build"], {
+    process.stderr.write(`[test server] ${reason}: running npm run build\n`);
+    execFileSync("npm", ["run", "--silent", "build"], {
       cwd: root,
       stdio: ["ignore", "inherit", "inherit"],
       // The compiler takes its mode from NODE_ENV, which vitest sets to "test".

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { getDb } from "../../db/client";
 import { EvidenceList } from "../../app/components/EvidenceList";
 import { commitEvidenceUploads, listEvidence } from "../../app/services/evidence.server";
-import { computeCycleResults } from "../../app/services/results.server";
+import { computeCycleResults } from "../../app/services/results-compute.server";
 import { writeRankingPdf } from "../../app/services/results-export/pdf.server";
 import { exportSource } from "../../app/services/results-export/source.server";
 import { writeResultsXlsx } from "../../app/services/results-export/xlsx.server";

@@ -3,7 +3,8 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import * as cyclePage from "../../app/routes/cycles.$cycleId";
 import { serialisePackage } from "../../app/domain/deterministic-json";
 import { buildCyclePackage } from "../../app/services/cycle-package.server";
-import { computeCycleResults, storedDocument } from "../../app/services/results.server";
+import { computeCycleResults } from "../../app/services/results-compute.server";
+import { storedDocument } from "../../app/services/results.server";
 import { mutate, writeAudit } from "../../app/utils/audit.server";
 import { getDb } from "../../db/client";
 import { cycleResults, cycles } from "../../db/schema";
@@ -23,8 +24,10 @@ import { evaluateUnits, setLeadEntry } from "../helpers/results-fixtures";
 
 const changes = vi.hoisted(() => ({ remaining: 0, made: 0, prepared: 0, change: (() => {}) as () => void }));
 
-vi.mock("../../app/services/results.server", async (importOriginal) => {
-  const original = await importOriginal<typeof import("../../app/services/results.server")>();
+// The route prepares in a worker where it can; in tests (source modules, no built worker entry) it
+// runs on this thread through this same function.
+vi.mock("../../app/services/results-compute.server", async (importOriginal) => {
+  const original = await importOriginal<typeof import("../../app/services/results-compute.server")>();
   return {
     ...original,
     prepareFinalSnapshot: (...args: Parameters<typeof original.prepareFinalSnapshot>) => {
@@ -36,11 +39,6 @@ vi.mock("../../app/services/results.server", async (importOriginal) => {
         changes.change();
       }
       return snapshot;
-    },
-    // The route prepares in a worker where it can; in tests it runs on this thread through the same function.
-    prepareFinalSnapshotInWorker: async (cycleId: number) => {
-      const mod = await import("../../app/services/results.server");
-      return mod.prepareFinalSnapshot(cycleId);
     },
   };
 });

@@ -2,8 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { getDb, getSqlite } from "../../db/client";
 import * as resultsIndex from "../../app/routes/results._index";
 import { RANKING_PAGE_SIZE } from "../../app/services/results-pages.server";
+import { computeCycleResults } from "../../app/services/results-compute.server";
 import {
-  computeCycleResults,
   currentResults,
   ResultsChangedError,
   sha256,

@@ -4,7 +4,8 @@ import { scorePackage, type Results } from "../../scoring";
 import { serialiseResults } from "../../app/domain/deterministic-json";
 import { buildCyclePackage } from "../../app/services/cycle-package.server";
 import { transitionCycle } from "../../app/services/cycles.server";
-import { computeCycleResults, currentResults, storedDocument, unitResultOf, sha256 } from "../../app/services/results.server";
+import { computeCycleResults } from "../../app/services/results-compute.server";
+import { currentResults, storedDocument, unitResultOf, sha256 } from "../../app/services/results.server";
 import { seedAccounts, SEED_ACTOR } from "../../seeds/demo/accounts";
 import { DEMO_UNITS } from "../../seeds/demo/district";
 import { useTempDataDir } from "../helpers/data-dir";
@@ -92,15 +93,13 @@ const rowsOf = (cycleResultId: number) =>
     .all(cycleResultId) as { unitId: number; result: string; position: number | null }[];
 
 // The results document is stored once: its frame in cycle_results and each unit's entry in its
-// unit_results row. Rows stored before that layout (the whole document, indented) stay readable
-// byte-exact and are rewritten whole by their next recompute.
+// unit_results row.
 describe("stored results layout", () => {
   it("stores the document once: a frame without unit entries, and the entries in the unit rows, in order", () => {
     const out = computeCycleResults(cycleId, SEED_ACTOR);
     if (!out.ok) throw new Error(out.message);
     const meta = currentResults(cycleId)!;
-    const stored = getSqlite().prepare("SELECT results_json AS frame, results_layout AS layout FROM cycle_results WHERE id = ?").get(meta.id) as { frame: string; layout: string };
-    expect(stored.layout).toBe("split");
+    const stored = getSqlite().prepare("SELECT results_json AS frame FROM cycle_results WHERE id = ?").get(meta.id) as { frame: string };
     expect(stored.frame).toContain('"units":[]');
     expect(stored.frame).not.toContain(DEMO_UNITS[0].name);
     const doc = JSON.parse(storedDocument(meta.id, "results")) as { units: { id: string }[] };
@@ -108,35 +107,6 @@ describe("stored results layout", () => {
     expect(rows.map((r) => r.position)).toEqual(doc.units.map((_, i) => i));
     expect(rows.map((r) => JSON.parse(r.result) as unknown)).toEqual(doc.units);
     expect(sha256(storedDocument(meta.id, "results"))).toBe(meta.resultsSha256);
-  });
-
-  it("reads results stored whole before the split byte-exact, and the next recompute rewrites them in pieces", () => {
-    const meta = currentResults(cycleId)!;
-    const pkg = scorePackage(JSON.parse(storedDocument(meta.id, "package")));
-    if (!pkg.ok) throw new Error("invalid package");
-    // As an older version stored them: the whole document, indented, and unit rows without positions.
-    const legacy = `${JSON.stringify(pkg.results, null, 2)}\n`;
-    const sqlite = getSqlite();
-    sqlite.prepare("UPDATE cycle_results SET results_json = ?, results_layout = 'whole', results_sha256 = ? WHERE id = ?").run(legacy, sha256(legacy), meta.id);
-    for (const u of pkg.results.units) {
-      sqlite.prepare("UPDATE unit_results SET result = ?, position = NULL WHERE cycle_result_id = ? AND unit_id = ?").run(JSON.stringify(u, null, 2), meta.id, unitIdOf(u.id));
-    }
-    expect(storedDocument(meta.id, "results")).toBe(legacy);
-    expect(unitResultOf(meta.id, unitIdOf(CODES[0]))).toEqual(pkg.results.units.find((u) => u.id === CODES[0]));
-
-    // Nothing changed in the inputs, yet the recompute rewrites every row in the current layout.
-    const again = computeCycleResults(cycleId, SEED_ACTOR);
-    if (!again.ok) throw new Error(again.message);
-    expect(again.unchanged).toBe(false);
-    expect(again.rowsWritten).toBe(CODES.length);
-    const now = currentResults(cycleId)!;
-    expect(now.id).toBe(meta.id);
-    expect(storedDocument(now.id, "results")).toBe(serialiseResults(pkg.results));
-    expect(sha256(storedDocument(now.id, "results"))).toBe(now.resultsSha256);
-    expect(rowsOf(now.id).every((r, i) => r.position === i && !r.result.includes("\n"))).toBe(true);
-    // And from then on an unchanged recompute writes nothing.
-    const third = computeCycleResults(cycleId, SEED_ACTOR);
-    expect(third.ok && third.unchanged).toBe(true);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { joinResults, resultsTextPieces, serialiseResults, splitResults } from "../../app/domain/deterministic-json";
+import { joinResults, resultsFrame, resultsTextPieces, serialiseResults } from "../../app/domain/deterministic-json";
 import type { Results } from "../../scoring";
 
 const unit = (id: string, explain: string) => ({
@@ -24,6 +24,9 @@ const unit = (id: string, explain: string) => ({
 const results = (units: ReturnType<typeof unit>[], title = "2026年度考核") =>
   ({ format: "zwgk-results/1", title, units, warnings: ["注意"] }) as unknown as Results;
 
+/** The results in pieces as the results are stored: the frame, and each unit's entry. */
+const pieces = (r: Results) => ({ frame: resultsFrame(r), units: r.units.map((u) => JSON.stringify(u)) });
+
 describe("results text in pieces (frame + one entry per unit)", () => {
   it("is compact JSON in the engine's key order with one final newline", () => {
     const text = serialiseResults(results([unit("A", "得9.00/10分")]));
@@ -34,17 +37,17 @@ describe("results text in pieces (frame + one entry per unit)", () => {
 
   it("joins back to exactly the results text, even when strings look like the units key", () => {
     const r = results([unit("A", '扣1分："units":[]'), unit("B", "{}"), unit("C", "")], '标题 "units":[] ,"units":[');
-    const pieces = splitResults(r);
-    expect(pieces.units.map((u) => JSON.parse(u) as unknown)).toEqual(r.units);
-    expect(joinResults(pieces.frame, pieces.units)).toBe(serialiseResults(r));
-    expect([...resultsTextPieces(pieces.frame, pieces.units)].join("")).toBe(serialiseResults(r));
+    const split = pieces(r);
+    expect(split.units.map((u) => JSON.parse(u) as unknown)).toEqual(r.units);
+    expect(joinResults(split.frame, split.units)).toBe(serialiseResults(r));
+    expect([...resultsTextPieces(split.frame, split.units)].join("")).toBe(serialiseResults(r));
   });
 
   it("handles no units, and refuses a frame without an empty units array", () => {
     const empty = results([]);
-    const pieces = splitResults(empty);
-    expect(pieces.units).toEqual([]);
-    expect(joinResults(pieces.frame, [])).toBe(serialiseResults(empty));
+    const split = pieces(empty);
+    expect(split.units).toEqual([]);
+    expect(joinResults(split.frame, [])).toBe(serialiseResults(empty));
     expect(() => joinResults('{"format":"zwgk-results/1"}\n', [])).toThrow(/no empty units array/);
   });
 });

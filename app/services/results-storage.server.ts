@@ -1,0 +1,190 @@
+import { and, eq } from "drizzle-orm";
+import { getDb, getSqlite, type Db, type Tx } from "../../db/client";
+import { cycleResults, cycles, users } from "../../db/schema";
+import type { UnitResult } from "../../scoring";
+import { cycleAllows } from "../domain/cycle-capabilities";
+import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
+import { mutate, writeAudit, type Actor } from "../utils/audit.server";
+import { outcome, refuse, type BasedOn, type ComputeOutcome, type FinalSnapshot, type PreparedWrite, type UnitRowValues } from "./results-outcome.server";
+
+/**
+ * Where results are stored: one `cycle_results` row per kind (the preliminary one updated in
+ * place by each recompute; the final one written once, immutable by trigger) holding the package
+ * text and the results frame, and one `unit_results` row per unit holding its results entry (the
+ * rows joined in `position` order into the frame are the hashed results text: results.server.ts
+ * storedDocument). The recompute's reads of the stored rows and its short write transactions.
+ */
+
+type Reader = Db | Tx;
+
+export function cycleRow(db: Reader, cycleId: number) {
+  return db.select().from(cycles).where(eq(cycles.id, cycleId)).get();
+}
+
+export function resultRow(db: Reader, cycleId: number, kind: "preliminary" | "final"): BasedOn | undefined {
+  return db
+    .select({ id: cycleResults.id, packageSha256: cycleResults.packageSha256, headerSha256: cycleResults.headerSha256 })
+    .from(cycleResults)
+    .where(and(eq(cycleResults.cycleId, cycleId), eq(cycleResults.kind, kind)))
+    .get();
+}
+
+/** What a recompute's diff compares: a stored unit row's small columns (from the covering index unit_results_diff_idx). */
+export interface StoredUnitRow {
+  unitId: number;
+  inputSha256: string | null;
+  rank: number;
+  categoryRank: number;
+  position: number | null;
+}
+
+export function storedUnits(cycleResultId: number): Map<number, StoredUnitRow> {
+  const rows = getSqlite()
+    .prepare("SELECT unit_id AS unitId, input_sha256 AS inputSha256, rank, category_rank AS categoryRank, position FROM unit_results WHERE cycle_result_id = ?")
+    .all(cycleResultId) as StoredUnitRow[];
+  return new Map(rows.map((r) => [r.unitId, r]));
+}
+
+/** A stored unit row's results entry: its text as it stands in the results document, and parsed. */
+export interface StoredEntry {
+  text: string;
+  result: UnitResult;
+}
+
+/** The stored results entries of these units. */
+export function storedResults(cycleResultId: number, unitIds: ReadonlySet<number>): Map<number, StoredEntry> {
+  const out = new Map<number, StoredEntry>();
+  const stmt = getSqlite().prepare("SELECT unit_id AS unitId, result FROM unit_results WHERE cycle_result_id = ?");
+  for (const r of stmt.iterate(cycleResultId) as Iterable<{ unitId: number; result: string }>) {
+    if (unitIds.has(r.unitId)) out.set(r.unitId, { text: r.result, result: JSON.parse(r.result) as UnitResult });
+  }
+  return out;
+}
+
+/** The stored package entries of a results row's units. */
+export function storedPackageEntries(cycleResultId: number): Map<number, string | null> {
+  const rows = getSqlite().prepare("SELECT unit_id, package_entry FROM unit_results WHERE cycle_result_id = ?").raw().all(cycleResultId) as [number, string | null][];
+  return new Map(rows);
+}
+
+/** The units marked stale in a cycle since its results were computed (results_stale_units), with the marks' ids. */
+export function staleUnits(cycleId: number): { ids: number[]; unitIds: Set<number> } {
+  const rows = getSqlite().prepare("SELECT id, unit_id FROM results_stale_units WHERE cycle_id = ?").raw().all(cycleId) as [number, number][];
+  return { ids: rows.map((r) => r[0]), unitIds: new Set(rows.map((r) => r[1])) };
+}
+
+const UPSERT_UNIT = `INSERT INTO unit_results (cycle_result_id, unit_id, result, total, rank, category_rank, input_sha256, summary, position, package_entry)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (cycle_result_id, unit_id) DO UPDATE SET result = excluded.result, total = excluded.total, rank = excluded.rank,
+    category_rank = excluded.category_rank, input_sha256 = excluded.input_sha256, summary = excluded.summary, position = excluded.position,
+    package_entry = excluded.package_entry`;
+
+function writeUnitRows(cycleResultId: number, rows: readonly UnitRowValues[]): void {
+  const stmt = getSqlite().prepare(UPSERT_UNIT);
+  for (const r of rows) stmt.run(cycleResultId, r.unitId, ...r.values);
+}
+
+/** The stale marks a recompute took into account; a unit marked again meanwhile has a new mark and stays stale. */
+function deleteStaleMarks(ids: readonly number[]): void {
+  const del = getSqlite().prepare("DELETE FROM results_stale_units WHERE id = ?");
+  for (const id of ids) del.run(id);
+}
+
+function actorUserId(tx: Reader, actor: Actor): number | null {
+  if (actor.id === null) return null;
+  return tx.select({ id: users.id }).from(users).where(eq(users.id, actor.id)).get()?.id ?? null;
+}
+
+/**
+ * The short write transaction of a recompute: updates the preliminary row in place, rewrites the
+ * unit rows that changed and deletes those of units that left. Refused with nothing written when
+ * the cycle moved on, or when another recompute was stored since `p` was prepared (its diff no
+ * longer applies).
+ */
+export function writePrepared(cycleId: number, actor: Actor, p: PreparedWrite): ComputeOutcome {
+  if (p.unchanged && p.basedOn) {
+    // Nothing to store; the stale marks taken into account are settled (bookkeeping, not data: no audit row).
+    if (p.staleIds.length > 0) getSqlite().transaction(() => deleteStaleMarks(p.staleIds))();
+    return outcome("preliminary", p.basedOn.id, p, 0, true);
+  }
+  return mutate(getDb(), (tx): ComputeOutcome => {
+    const now = cycleRow(tx, cycleId)!;
+    if (!cycleAllows(now.status, "computeResults")) return refuse(409, `考核状态已变为“${CYCLE_STATUS_LABELS[now.status]}”，未保存本次计算结果`);
+    const current = resultRow(tx, cycleId, "preliminary");
+    const same = current && p.basedOn && current.id === p.basedOn.id && current.packageSha256 === p.basedOn.packageSha256;
+    // Someone else recomputed meanwhile: our diff no longer applies to the stored rows.
+    if (current && !same) return refuse(409, "考核结果刚被他人重新计算，请刷新后查看或再次计算");
+    const values = {
+      packageJson: p.packageJson,
+      packageSha256: p.packageSha256,
+      headerSha256: p.headerSha256,
+      resultsJson: p.resultsFrame,
+      resultsSha256: p.resultsSha256,
+      computedBy: actorUserId(tx, actor),
+      computedAt: new Date().toISOString(),
+    };
+    let id: number;
+    if (current) {
+      id = current.id;
+      tx.update(cycleResults).set(values).where(eq(cycleResults.id, id)).run();
+      const del = getSqlite().prepare("DELETE FROM unit_results WHERE cycle_result_id = ? AND unit_id = ?");
+      for (const unitId of p.removed) del.run(id, unitId);
+    } else {
+      id = tx.insert(cycleResults).values({ cycleId, kind: "preliminary", ...values }).returning({ id: cycleResults.id }).get().id;
+    }
+    writeUnitRows(id, p.rows);
+    deleteStaleMarks(p.staleIds);
+    const written = p.rows.length + (current ? p.removed.length : 0);
+    writeAudit(tx, actor, {
+      action: "results.compute",
+      entityType: "cycle",
+      entityId: cycleId,
+      before: current ? { packageSha256: current.packageSha256 } : undefined,
+      after: {
+        kind: "preliminary",
+        packageSha256: p.packageSha256,
+        resultsSha256: p.resultsSha256,
+        units: p.units,
+        rescored: p.rescored,
+        rowsWritten: written,
+        incomplete: p.incomplete.map((u) => u.code),
+      },
+    });
+    return outcome("preliminary", id, p, written, false);
+  });
+}
+
+/**
+ * Store a prepared final snapshot inside the caller's transaction (the status change), audited.
+ * A database trigger refuses any later UPDATE or DELETE of it. Refused, with nothing written, when
+ * a unit is still incomplete or the cycle already has one.
+ */
+export function insertFinalSnapshot(tx: Tx, cycleId: number, actor: Actor, p: FinalSnapshot, at: string): ComputeOutcome {
+  if (p.incomplete.length > 0) {
+    return refuse(409, `仍有${p.incomplete.length}个单位的指标未评估签署（${p.incomplete.slice(0, 5).map((u) => u.name).join("、")}${p.incomplete.length > 5 ? "等" : ""}），不能生成定稿结果`);
+  }
+  if (resultRow(tx, cycleId, "final")) return refuse(409, "定稿结果已生成，不能更改");
+  const id = tx
+    .insert(cycleResults)
+    .values({
+      cycleId,
+      kind: "final",
+      packageJson: p.packageJson,
+      packageSha256: p.packageSha256,
+      headerSha256: p.headerSha256,
+      resultsJson: p.resultsFrame,
+      resultsSha256: p.resultsSha256,
+      computedBy: actorUserId(tx, actor),
+      computedAt: at,
+    })
+    .returning({ id: cycleResults.id })
+    .get().id;
+  writeUnitRows(id, p.rows);
+  writeAudit(tx, actor, {
+    action: "results.finalise",
+    entityType: "cycle",
+    entityId: cycleId,
+    after: { kind: "final", packageSha256: p.packageSha256, resultsSha256: p.resultsSha256, units: p.units },
+  });
+  return outcome("final", id, p, p.rows.length, false);
+}
