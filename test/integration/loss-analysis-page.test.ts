@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../../db/client";
 import * as losses from "../../app/routes/results.$year.losses";
-import { computeCycleResults } from "../../app/services/results.server";
+import { computeCycleResults } from "../../app/services/results-compute.server";
 import { seedAccounts, SEED_ACTOR } from "../../seeds/demo/accounts";
 import { useTempDataDir } from "../helpers/data-dir";
 import { createCycle } from "../helpers/evaluation-fixtures";

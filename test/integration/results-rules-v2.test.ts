@@ -7,7 +7,8 @@ import { categories, evaluatorAssignments, evaluatorEntries } from "../../db/sch
 import type { LeafInput, UnitResult } from "../../scoring";
 import type { IndicatorSpec } from "../../app/domain/indicator-spec";
 import { buildCyclePackage } from "../../app/services/cycle-package.server";
-import { computeCycleResults, currentResults, storedDocument } from "../../app/services/results.server";
+import { computeCycleResults } from "../../app/services/results-compute.server";
+import { currentResults, storedDocument } from "../../app/services/results.server";
 import { exportSource } from "../../app/services/results-export/source.server";
 import { writeResultsXlsx } from "../../app/services/results-export/xlsx.server";
 import { writeScoreCardPdf } from "../../app/services/results-export/pdf.server";
