@@ -28,6 +28,21 @@ describe("SQLite under DATA_DIR", () => {
     for (const t of ["users", "units", "categories", "organizations", "sessions", "audit_log", "login_attempts"]) expect(tables).toContain(t);
   });
 
+  it("keeps the migration journal in order, so an upgraded database applies each newer migration", () => {
+    // drizzle applies a migration when its `when` is later than the last one the database holds:
+    // a migration merged with an earlier `when` than its predecessor would be skipped on upgrade.
+    const meta = path.join(migrationsFolder(), "meta");
+    const journal = JSON.parse(fs.readFileSync(path.join(meta, "_journal.json"), "utf8")) as { entries: { idx: number; when: number; tag: string }[] };
+    journal.entries.forEach((e, i) => {
+      expect(e.idx, e.tag).toBe(i);
+      expect(e.tag.startsWith(String(i).padStart(4, "0") + "_"), e.tag).toBe(true);
+      if (i > 0) expect(e.when, e.tag).toBeGreaterThan(journal.entries[i - 1].when);
+    });
+    // Each schema snapshot follows the one before it (what drizzle-kit diffs the next migration against).
+    const snapshots = journal.entries.map((e) => JSON.parse(fs.readFileSync(path.join(meta, `${e.tag.slice(0, 4)}_snapshot.json`), "utf8")) as { id: string; prevId: string });
+    for (let i = 1; i < snapshots.length; i++) expect(snapshots[i].prevId, journal.entries[i].tag).toBe(snapshots[i - 1].id);
+  });
+
   it("refuses a row that breaks a foreign key", () => {
     expect(() =>
       getSqlite()
