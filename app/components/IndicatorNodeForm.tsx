@@ -16,6 +16,7 @@ import {
 import { EVIDENCE_KIND_INFO, EVIDENCE_KINDS } from "../utils/evidence-kinds";
 import { NODE_PARTS } from "../../scoring";
 import { Field, FieldError } from "./Field";
+import { RowsEditor } from "./RowsEditor";
 
 type Errors = Record<string, string | undefined>;
 
@@ -124,151 +125,76 @@ function TextArea({
   );
 }
 
-/** Rows of a repeated group (faults, tiers): the given ones plus blank rows to fill in. */
-function useRows<T>(initial: T[], blank: T, extra = 2) {
-  const [rows, setRows] = useState<T[]>(() => [...initial, ...Array.from({ length: extra }, () => blank)]);
-  return { rows, addRow: () => setRows((r) => [...r, blank]) };
-}
-
 function FaultRows({ faults, errors, disabled }: { faults: NodeFormState["faults"]; errors: Errors; disabled: boolean }) {
-  const { rows, addRow } = useRows(faults, { code: "", label: "", points: "", max: "", mode: "each" });
   return (
-    <fieldset className="field">
-      <legend>扣分项（每发现一次扣除的分值；空行不保存；代码可用中文，留空由系统生成）</legend>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">代码（可留空）</th>
-            <th scope="col">名称</th>
-            <th scope="col">扣分</th>
-            <th scope="col">方式</th>
-            <th scope="col">最多扣（可留空）</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((f, i) => (
-            <tr key={i}>
-              <td>
-                <input name="faultCode" aria-label={`扣分项${i + 1}代码`} defaultValue={f.code} disabled={disabled} size={10} />
-                <FieldError id={`f-fault-${i}-code-error`} message={errors[`faults.${i}.code`]} />
-              </td>
-              <td>
-                <input name="faultLabel" aria-label={`扣分项${i + 1}名称`} defaultValue={f.label} disabled={disabled} size={24} />
-                <FieldError id={`f-fault-${i}-label-error`} message={errors[`faults.${i}.label`]} />
-              </td>
-              <td>
-                <input name="faultPoints" aria-label={`扣分项${i + 1}每次扣分`} defaultValue={f.points} disabled={disabled} size={6} inputMode="decimal" />
-                <FieldError id={`f-fault-${i}-points-error`} message={errors[`faults.${i}.points`]} />
-              </td>
-              <td>
-                <select name="faultMode" aria-label={`扣分项${i + 1}扣分方式`} defaultValue={f.mode} disabled={disabled}>
-                  <option value="each">每处扣分</option>
-                  <option value="once">一次性扣分</option>
-                </select>
-                <FieldError id={`f-fault-${i}-mode-error`} message={errors[`faults.${i}.mode`]} />
-              </td>
-              <td>
-                <input name="faultMax" aria-label={`扣分项${i + 1}最多扣分`} defaultValue={f.max} disabled={disabled} size={6} inputMode="decimal" />
-                <FieldError id={`f-fault-${i}-max-error`} message={errors[`faults.${i}.max`]} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {disabled ? null : (
-        <button type="button" className="secondary" onClick={addRow}>
-          增加扣分项
-        </button>
-      )}
-      <span className="muted">
-        可不设扣分项：评估时按具体问题临时扣分。“一次性扣分”不论发现几处只扣一次（如“未编制目录的扣1分”）；“最多扣”为该扣分项在本指标上累计扣分的上限（如“每发现一处扣0.5分，最多扣2分”）。
-      </span>
-    </fieldset>
+    <RowsEditor
+      legend="扣分项（每发现一次扣除的分值；空行不保存；代码可用中文，留空由系统生成）"
+      initial={faults}
+      blank={{ code: "", label: "", points: "", mode: "each", max: "" }}
+      columns={[
+        { key: "code", header: "代码（可留空）", name: "faultCode", label: (n) => `扣分项${n}代码`, size: 10 },
+        { key: "label", header: "名称", name: "faultLabel", label: (n) => `扣分项${n}名称`, size: 24 },
+        { key: "points", header: "扣分", name: "faultPoints", label: (n) => `扣分项${n}每次扣分`, size: 6, decimal: true },
+        {
+          key: "mode",
+          header: "方式",
+          name: "faultMode",
+          label: (n) => `扣分项${n}扣分方式`,
+          options: [
+            { value: "each", label: "每处扣分" },
+            { value: "once", label: "一次性扣分" },
+          ],
+        },
+        { key: "max", header: "最多扣（可留空）", name: "faultMax", label: (n) => `扣分项${n}最多扣分`, size: 6, decimal: true },
+      ]}
+      group="faults"
+      idPrefix="fault"
+      addLabel="增加扣分项"
+      errors={errors}
+      disabled={disabled}
+      note="可不设扣分项：评估时按具体问题临时扣分。“一次性扣分”不论发现几处只扣一次（如“未编制目录的扣1分”）；“最多扣”为该扣分项在本指标上累计扣分的上限（如“每发现一处扣0.5分，最多扣2分”）。"
+    />
   );
 }
 
 function TaskRows({ tasks, errors, disabled }: { tasks: NodeFormState["tasks"]; errors: Errors; disabled: boolean }) {
-  const { rows, addRow } = useRows(tasks, { code: "", label: "", points: "" });
   return (
-    <fieldset className="field">
-      <legend>任务清单（完成一项任务得该项分值，合计不超过指标分值；空行不保存；代码留空由系统生成）</legend>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">代码（可留空）</th>
-            <th scope="col">任务</th>
-            <th scope="col">分值</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((t, i) => (
-            <tr key={i}>
-              <td>
-                <input name="taskCode" aria-label={`任务${i + 1}代码`} defaultValue={t.code} disabled={disabled} size={10} />
-                <FieldError id={`f-task-${i}-code-error`} message={errors[`tasks.${i}.code`]} />
-              </td>
-              <td>
-                <input name="taskLabel" aria-label={`任务${i + 1}名称`} defaultValue={t.label} disabled={disabled} size={30} />
-                <FieldError id={`f-task-${i}-label-error`} message={errors[`tasks.${i}.label`]} />
-              </td>
-              <td>
-                <input name="taskPoints" aria-label={`任务${i + 1}分值`} defaultValue={t.points} disabled={disabled} size={6} inputMode="decimal" />
-                <FieldError id={`f-task-${i}-points-error`} message={errors[`tasks.${i}.points`]} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <FieldError id="f-tasks-error" message={errors.tasks} />
-      {disabled ? null : (
-        <button type="button" className="secondary" onClick={addRow}>
-          增加任务
-        </button>
-      )}
-      <span className="muted">填报单位逐项标明是否完成并提供佐证材料；已完成但无佐证材料的任务不得分。</span>
-    </fieldset>
+    <RowsEditor
+      legend="任务清单（完成一项任务得该项分值，合计不超过指标分值；空行不保存；代码留空由系统生成）"
+      initial={tasks}
+      blank={{ code: "", label: "", points: "" }}
+      columns={[
+        { key: "code", header: "代码（可留空）", name: "taskCode", label: (n) => `任务${n}代码`, size: 10 },
+        { key: "label", header: "任务", name: "taskLabel", label: (n) => `任务${n}名称`, size: 30 },
+        { key: "points", header: "分值", name: "taskPoints", label: (n) => `任务${n}分值`, size: 6, decimal: true },
+      ]}
+      group="tasks"
+      idPrefix="task"
+      addLabel="增加任务"
+      errors={errors}
+      disabled={disabled}
+      note="填报单位逐项标明是否完成并提供佐证材料；已完成但无佐证材料的任务不得分。"
+    />
   );
 }
 
 function TierRows({ tiers, errors, disabled }: { tiers: NodeFormState["tiers"]; errors: Errors; disabled: boolean }) {
-  const { rows, addRow } = useRows(tiers, { min: "", points: "", label: "" });
   return (
-    <fieldset className="field">
-      <legend>档位（数值达到“最低值”即得该档分数，取满足条件的最高档；空行不保存）</legend>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">最低值</th>
-            <th scope="col">得分</th>
-            <th scope="col">名称（可选）</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((t, i) => (
-            <tr key={i}>
-              <td>
-                <input name="tierMin" aria-label={`档位${i + 1}最低值`} defaultValue={t.min} disabled={disabled} size={6} inputMode="decimal" />
-                <FieldError id={`f-tier-${i}-min-error`} message={errors[`tiers.${i}.min`]} />
-              </td>
-              <td>
-                <input name="tierPoints" aria-label={`档位${i + 1}得分`} defaultValue={t.points} disabled={disabled} size={6} inputMode="decimal" />
-                <FieldError id={`f-tier-${i}-points-error`} message={errors[`tiers.${i}.points`]} />
-              </td>
-              <td>
-                <input name="tierLabel" aria-label={`档位${i + 1}名称`} defaultValue={t.label} disabled={disabled} size={20} />
-                <FieldError id={`f-tier-${i}-label-error`} message={errors[`tiers.${i}.label`]} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <FieldError id="f-tiers-error" message={errors.tiers} />
-      {disabled ? null : (
-        <button type="button" className="secondary" onClick={addRow}>
-          增加档位
-        </button>
-      )}
-    </fieldset>
+    <RowsEditor
+      legend="档位（数值达到“最低值”即得该档分数，取满足条件的最高档；空行不保存）"
+      initial={tiers}
+      blank={{ min: "", points: "", label: "" }}
+      columns={[
+        { key: "min", header: "最低值", name: "tierMin", label: (n) => `档位${n}最低值`, size: 6, decimal: true },
+        { key: "points", header: "得分", name: "tierPoints", label: (n) => `档位${n}得分`, size: 6, decimal: true },
+        { key: "label", header: "名称（可选）", name: "tierLabel", label: (n) => `档位${n}名称`, size: 20 },
+      ]}
+      group="tiers"
+      idPrefix="tier"
+      addLabel="增加档位"
+      errors={errors}
+      disabled={disabled}
+    />
   );
 }
 
