@@ -1,7 +1,7 @@
 import { scorePackage, type AssessmentPackageInput, type LeafInput, type LeafResult, type LeafRule } from "../../scoring";
-import type { CycleCalendar, CycleSettings } from "../../db/schema/cycles";
+import type { CategoryRules, CycleCalendar, CycleSettings } from "../../db/schema/cycles";
 import { leavesOf, toPackageNodes, type IndicatorSpec } from "./indicator-spec";
-import { packageFormatFor } from "./package-format";
+import { categoryRulesFields, packageFormatFor } from "./package-format";
 
 /**
  * The self-score preview (自评分预估): the unit's answers scored by the scoring engine — the same
@@ -18,6 +18,8 @@ export interface PreviewContext {
   settings: Pick<CycleSettings, "scale" | "bonusGate" | "vetoScore" | "passMark" | "grades" | "reconcile" | "divergence">;
   calendar: CycleCalendar;
   indicators: IndicatorSpec[];
+  /** The unit's category's own settings (weight, grades, pass mark, bonus gate), when it has them. */
+  categoryRules?: CategoryRules;
 }
 
 export interface SelfScorePreview {
@@ -85,7 +87,7 @@ export function computeSelfScore(ctx: PreviewContext, inputs: Record<string, Lea
       unitInputs[leaf.code] = zeroInput(leaf.rule, leaf.points);
     }
   }
-  const indicatorSets = [{ category: "自查", indicators: toPackageNodes(ctx.indicators) }];
+  const indicatorSets = [{ category: "自查", indicators: toPackageNodes(ctx.indicators), ...categoryRulesFields(ctx.categoryRules) }];
   const pkg: AssessmentPackageInput = {
     format: packageFormatFor(indicatorSets),
     title: ctx.title,

@@ -100,6 +100,7 @@ export function previewContext(ctx: UnitContext): PreviewContext {
     },
     calendar: ctx.cycle.calendar,
     indicators: ctx.tree,
+    categoryRules: settings.categoryRules?.[String(ctx.unit.categoryId)],
   };
 }
 
