@@ -13,6 +13,8 @@ export interface RankingRow {
   total: number;
   base: number;
   bonus: number;
+  /** What the 扣分项 part subtracted (0 without one). */
+  penalty: number;
   grade: string;
   vetoed: boolean;
   contribution: number;
@@ -31,13 +33,15 @@ export interface RankingTableProps {
   page: number;
   pages: number;
   notEvaluated: number;
+  /** The cycle has a 扣分项 part: show the 扣分项 column. */
+  penalty: boolean;
 }
 
 /**
  * One page of the ranking. The unit names are plain links navigated by one delegated handler
  * (useDelegatedLinkClicks): the table is most of what the page renders on every request.
  */
-export function RankingTable({ year, rows, dimensions, grades, category, q, total, page, pages, notEvaluated }: RankingTableProps) {
+export function RankingTable({ year, rows, dimensions, grades, category, q, total, page, pages, notEvaluated, penalty }: RankingTableProps) {
   const onClick = useDelegatedLinkClicks();
   return (
     <table className="data-table">
@@ -55,6 +59,11 @@ export function RankingTable({ year, rows, dimensions, grades, category, q, tota
           <th scope="col" className="num">总分</th>
           <th scope="col" className="num">基础分</th>
           <th scope="col" className="num">加分</th>
+          {penalty ? (
+            <th scope="col" className="num">
+              扣分项
+            </th>
+          ) : null}
           <th scope="col">等次</th>
           <DimensionHeaders dimensions={dimensions} />
           <th scope="col" className="num">绩效贡献</th>
@@ -74,6 +83,7 @@ export function RankingTable({ year, rows, dimensions, grades, category, q, tota
             <td className="num">{fmt(r.total)}</td>
             <td className="num">{fmt(r.base)}</td>
             <td className="num">{fmt(r.bonus)}</td>
+            {penalty ? <td className="num">{r.penalty > 0 ? `−${fmt(r.penalty)}` : fmt(0)}</td> : null}
             <td>
               <span className="badge" style={{ borderColor: r.colour, color: r.colour }}>
                 {r.grade}

@@ -1,4 +1,4 @@
-import { DIMENSION_KEYS, DIMENSIONS, formatScore, type Dimension, type UnitResult } from "../../scoring";
+import { DIMENSION_KEYS, DIMENSIONS, formatScore, type AssessmentPackage, type Dimension, type UnitResult } from "../../scoring";
 
 /**
  * Client-safe views of results: a unit's headline figures (everything of its `zwgk-results/1`
@@ -8,6 +8,11 @@ import { DIMENSION_KEYS, DIMENSIONS, formatScore, type Dimension, type UnitResul
 
 export type UnitSummary = Omit<UnitResult, "leaves" | "explain">;
 
+/** Whether any category's set has a top-level 扣分项 (penalty part): rankings then show what it subtracted. */
+export function hasPenaltyPart(pkg: Pick<AssessmentPackage, "indicatorSets">): boolean {
+  return pkg.indicatorSets.some((s) => s.indicators.some((n) => n.part === "penalty"));
+}
+
 export function unitSummary(r: UnitResult): UnitSummary {
   return {
     id: r.id,
@@ -16,6 +21,7 @@ export function unitSummary(r: UnitResult): UnitSummary {
     total: r.total,
     base: r.base,
     bonus: r.bonus,
+    ...(r.penalty !== undefined ? { penalty: r.penalty } : {}),
     vetoed: r.vetoed,
     vetoReasons: r.vetoReasons,
     grade: r.grade,

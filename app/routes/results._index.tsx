@@ -204,6 +204,7 @@ export default function ResultsPage() {
             page={d.page}
             pages={d.pages}
             notEvaluated={d.notEvaluated}
+            penalty={d.penalty}
           />
           {d.pages > 1 ? <Pager year={year} category={d.category} q={d.q} page={d.page} pages={d.pages} /> : null}
         </div>

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { getDb, getSqlite } from "../../db/client";
 import { cycles, findings, indicatorNodes, submissions, type CycleStatus } from "../../db/schema";
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
-import { dimensionsUsed, gradeColour, readableExplain } from "../domain/results-view";
+import { dimensionsUsed, gradeColour, hasPenaltyPart, readableExplain } from "../domain/results-view";
 import type { SessionUser } from "../utils/auth.server";
 import { assertCan } from "../utils/auth.server";
 import { forbidden, notFound } from "../utils/http.server";
@@ -97,7 +97,7 @@ export function rankingPage(user: SessionUser, cycle: Pick<CycleRow, "id" | "yea
     canPublish: office && meta?.kind === "final",
     q: filters.q,
   };
-  if (!meta) return { ...base, meta: null, rows: [], total: 0, notEvaluated: 0, page: 1, pages: 1, categories: [], grades: [], dimensions: [], category: null };
+  if (!meta) return { ...base, meta: null, rows: [], total: 0, notEvaluated: 0, page: 1, pages: 1, categories: [], grades: [], dimensions: [], category: null, penalty: false };
   const header = packageHeader(meta);
   const all = unitSummaries(meta);
   const { categories, dimensions } = derived(all);
@@ -128,6 +128,7 @@ export function rankingPage(user: SessionUser, cycle: Pick<CycleRow, "id" | "yea
       total: r.total,
       base: r.base,
       bonus: r.bonus,
+      penalty: r.penalty ?? 0,
       grade: r.grade,
       vetoed: r.vetoed,
       contribution: r.contribution,
@@ -138,6 +139,8 @@ export function rankingPage(user: SessionUser, cycle: Pick<CycleRow, "id" | "yea
     category: chosen,
     grades: header.grades,
     dimensions,
+    /** Whether a 扣分项 (penalty) part exists: then the ranking shows what it subtracted. */
+    penalty: hasPenaltyPart(header),
   };
 }
 

@@ -10,6 +10,8 @@ import { buildCyclePackage } from "../../app/services/cycle-package.server";
 import { computeCycleResults } from "../../app/services/results-compute.server";
 import { currentResults, storedDocument } from "../../app/services/results.server";
 import { exportSource } from "../../app/services/results-export/source.server";
+import { rankingPage } from "../../app/services/results-pages.server";
+import type { SessionUser } from "../../app/utils/auth.server";
 import { writeResultsXlsx } from "../../app/services/results-export/xlsx.server";
 import { writeScoreCardPdf } from "../../app/services/results-export/pdf.server";
 import { seedAccounts, SEED_ACTOR } from "../../seeds/demo/accounts";
@@ -142,6 +144,25 @@ describe("a cycle using the /2 rules", () => {
     const aboutRows: string[] = [];
     about.eachRow((row) => aboutRows.push((row.values as unknown[]).slice(1).join("|")));
     expect(aboutRows).toContain("区级部门类别设置|本类别政务公开工作分值权重为4%，绩效贡献按此折算");
+  });
+
+  it("shows what the 扣分项 part subtracted beside 加分 in the ranking page and the 排名 sheet", async () => {
+    const cycle = { id: cycleId, year: 2026, title: "2026年度", status: "evaluating" as const };
+    const page = rankingPage({ role: "office" } as SessionUser, cycle);
+    expect(page.penalty).toBe(true);
+    const row = page.rows.find((r) => r.id === "BM001")!;
+    expect([row.base, row.bonus, row.penalty, row.total]).toEqual([40, 0, 5, 35]);
+
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await collect((s) => writeResultsXlsx(exportSource(cycleId), s))) as unknown as ExcelJS.Buffer);
+    const rank = wb.getWorksheet("排名")!;
+    const headers = (rank.getRow(1).values as unknown[]).slice(1);
+    expect(headers.slice(5, 10)).toEqual(["总分", "基础分", "加分", "扣分项（倒扣）", "等次"]);
+    let mine: unknown[] = [];
+    rank.eachRow((r, n) => {
+      if (n > 1 && (r.values as unknown[])[3] === "BM001") mine = (r.values as unknown[]).slice(1);
+    });
+    expect(mine.slice(5, 9)).toEqual([35, 40, 0, 5]);
   });
 
   it("states the penalty, the part veto and the category's weight on the unit's PDF", async () => {

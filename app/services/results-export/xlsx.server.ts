@@ -4,7 +4,7 @@ import { DIMENSION_KEYS, DIMENSIONS, type Dimension } from "../../../scoring";
 import { bonusGateRule } from "../../domain/bonus-gate";
 import { escapeCell } from "../../domain/cell-escape";
 import { formatBeijingTime } from "../../utils/beijing-time";
-import { KIND_LABELS, readableExplain } from "../../domain/results-view";
+import { KIND_LABELS, readableExplain, hasPenaltyPart } from "../../domain/results-view";
 import { LossAnalysis, type CategoryLoss } from "../../domain/loss-analysis";
 import { lossDefinitions, lossUnit, unitDeductions } from "../loss-analysis.server";
 import { unitResultChunks, unitSummaries } from "../results.server";
@@ -157,13 +157,30 @@ export async function writeResultsXlsx(source: ExportSource, stream: Writable): 
 
   // 排名
   const rank = wb.addWorksheet("排名", { views: [{ state: "frozen", ySplit: 1 }], ...printSetup("1:1") });
-  columns(rank, [8, 10, 12, 28, 14, 10, 10, 10, 10, 10, 14, 36], 5, 8, { score: [10] });
-  header(rank, ["排名", "类别内排名", "单位编码", "单位名称", "类别", "总分", "基础分", "加分", "等次", "是否合格", "绩效贡献（分）", "否决原因"]);
+  // A cycle with a 扣分项 (penalty) part shows what it subtracted after 加分.
+  const penalty = hasPenaltyPart(pkg);
+  const p = penalty ? 1 : 0;
+  columns(rank, [8, 10, 12, 28, 14, 10, 10, 10, ...(penalty ? [10] : []), 10, 10, 14, 36], 5, 8 + p, { score: [10 + p] });
+  header(rank, ["排名", "类别内排名", "单位编码", "单位名称", "类别", "总分", "基础分", "加分", ...(penalty ? ["扣分项（倒扣）"] : []), "等次", "是否合格", "绩效贡献（分）", "否决原因"]);
   for (const [i, s] of summaries.entries()) {
     if (i % 500 === 499) await breathe(wb);
-    dataRow(rank, [s.rank, s.categoryRank, t(s.id), t(s.name), t(s.category), s.total, s.base, s.bonus, t(s.grade), s.pass ? "合格" : "不合格", s.contribution, t(s.vetoReasons.join("；"))]);
+    dataRow(rank, [
+      s.rank,
+      s.categoryRank,
+      t(s.id),
+      t(s.name),
+      t(s.category),
+      s.total,
+      s.base,
+      s.bonus,
+      ...(penalty ? [s.penalty ?? 0] : []),
+      t(s.grade),
+      s.pass ? "合格" : "不合格",
+      s.contribution,
+      t(s.vetoReasons.join("；")),
+    ]);
   }
-  rank.autoFilter = `A1:L${summaries.length + 1}`;
+  rank.autoFilter = `A1:${penalty ? "M" : "L"}${summaries.length + 1}`;
   rank.commit();
 
   // 分项得分: one sheet per category (its own codes, names and maxima; a leaf id means another
