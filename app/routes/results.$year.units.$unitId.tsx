@@ -20,7 +20,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { ...view, canDownload: may(user, "read", "unitResults"), appealHref };
 }
 
-const PART_LABELS: Record<string, string> = { base: "基础分", bonus: "加分项", veto: "单项否决" };
+const PART_LABELS: Record<string, string> = { base: "基础分", bonus: "加分项", veto: "单项否决", penalty: "扣分项（倒扣）" };
 
 function PrintButton() {
   return (
@@ -63,6 +63,12 @@ export default function ScoreCardPage() {
               <dd>
                 {fmt(card.base)} / {fmt(card.bonus)}
               </dd>
+              {card.penalty !== null ? (
+                <>
+                  <dt>扣分项（倒扣）</dt>
+                  <dd data-testid="card-penalty">{card.penalty > 0 ? `−${fmt(card.penalty)}` : fmt(0)}</dd>
+                </>
+              ) : null}
               <dt>等次</dt>
               <dd>
                 {card.grade}

@@ -8,7 +8,7 @@ import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
 import { dimensionsUsed, gradeColour, hasPenaltyPart, readableExplain } from "../domain/results-view";
 import type { SessionUser } from "../utils/auth.server";
 import { assertCan } from "../utils/auth.server";
-import { forbidden, notFound } from "../utils/http.server";
+import { forbidden, notFound, throwAsResponse } from "../utils/http.server";
 import { preparedStatement } from "../utils/prepared-statement.server";
 import { listAppeals } from "./appeals.server";
 import { findingSource } from "./cycle-package.server";
@@ -156,11 +156,11 @@ export function scoreCard(user: SessionUser, cycle: CycleRow, unitId: number) {
   const db = getDb();
   if (!may(user, "read", "unitResults")) throw forbidden(accessRefusal("unitResults"));
   assertCan(db, user, "read", { kind: "unitResults", unitId }, OTHER_UNIT);
-  let unit;
+  let unit: ReturnType<typeof getUnit>;
   try {
     unit = getUnit(db, unitId);
-  } catch {
-    throw notFound("单位不存在");
+  } catch (error) {
+    throwAsResponse(error);
   }
   const head = { cycle: { id: cycle.id, year: cycle.year, title: cycle.title, status: cycle.status, statusLabel: CYCLE_STATUS_LABELS[cycle.status] }, unit: { id: unit.id, code: unit.code, name: unit.name, category: unit.categoryName } };
   const meta = user.role === "department" ? departmentMeta(cycle) : currentResults(cycle.id);
@@ -232,6 +232,8 @@ export function scoreCard(user: SessionUser, cycle: CycleRow, unitId: number) {
       total: result.total,
       base: result.base,
       bonus: result.bonus,
+      /** What the 扣分项 part subtracted; null when the cycle has none. */
+      penalty: result.penalty ?? null,
       grade: result.grade,
       pass: result.pass,
       vetoed: result.vetoed,

@@ -3,14 +3,14 @@ import ExcelJS from "exceljs";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../../db/client";
-import { categories, evaluatorAssignments, evaluatorEntries } from "../../db/schema";
+import { categories, cycles, evaluatorAssignments, evaluatorEntries } from "../../db/schema";
 import type { LeafInput, UnitResult } from "../../scoring";
 import type { IndicatorSpec } from "../../app/domain/indicator-spec";
 import { buildCyclePackage } from "../../app/services/cycle-package.server";
 import { computeCycleResults } from "../../app/services/results-compute.server";
 import { currentResults, storedDocument } from "../../app/services/results.server";
 import { exportSource } from "../../app/services/results-export/source.server";
-import { rankingPage } from "../../app/services/results-pages.server";
+import { rankingPage, scoreCard } from "../../app/services/results-pages.server";
 import type { SessionUser } from "../../app/utils/auth.server";
 import { writeResultsXlsx } from "../../app/services/results-export/xlsx.server";
 import { writeScoreCardPdf } from "../../app/services/results-export/pdf.server";
@@ -152,6 +152,8 @@ describe("a cycle using the /2 rules", () => {
     expect(page.penalty).toBe(true);
     const row = page.rows.find((r) => r.id === "BM001")!;
     expect([row.base, row.bonus, row.penalty, row.total]).toEqual([40, 0, 5, 35]);
+    const card = scoreCard({ role: "office" } as SessionUser, getDb().select().from(cycles).where(eq(cycles.id, cycleId)).get()!, unitIdOf("BM001")).card!;
+    expect([card.base, card.penalty, card.total]).toEqual([40, 5, 35]);
 
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await collect((s) => writeResultsXlsx(exportSource(cycleId), s))) as unknown as ExcelJS.Buffer);
