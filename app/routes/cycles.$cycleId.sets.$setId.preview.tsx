@@ -4,7 +4,7 @@ import { useState } from "react";
 import { getDb } from "../utils/db.server";
 import { ruleSentence } from "../domain/rule-sentence";
 import { customField, SAMPLE_MODE_LABELS, SAMPLE_MODES, type SampleMode } from "../domain/preview-sample";
-import { getSetInfo } from "../services/indicators.server";
+import { getSetInfo } from "../services/indicator-structure.server";
 import { loadTree, toSpecs } from "../services/indicator-tree.server";
 import { coverageSentence, coverageView } from "../domain/indicator-coverage";
 import { previewLeaves, previewSet } from "../services/indicator-preview.server";

@@ -22,21 +22,8 @@ import { coverageView } from "../domain/indicator-coverage";
 import { IndicatorCoverageForm } from "../components/IndicatorCoverageForm";
 import { recordCoverageReason } from "../services/indicator-coverage.server";
 import { loadTree } from "../services/indicator-tree.server";
-import {
-  addNode,
-  deleteNode,
-  FROZEN_MESSAGE,
-  getNodeDetail,
-  getSetInfo,
-  listAmendments,
-  moveNode,
-  moveTargets,
-  reorderNode,
-  reportFor,
-  updateNode,
-  type NodePosition,
-  type OpResult,
-} from "../services/indicators.server";
+import { FROZEN_MESSAGE, getNodeDetail, getSetInfo, listAmendments, moveTargets, reportFor } from "../services/indicator-structure.server";
+import { addNode, deleteNode, moveNode, reorderNode, updateNode, type NodePosition, type OpResult } from "../services/indicators.server";
 import { actorOf, requireAccess } from "../utils/auth.server";
 import { formatBeijingTime } from "../utils/beijing-time";
 import { zodFieldErrors } from "../utils/form.server";

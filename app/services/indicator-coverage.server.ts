@@ -5,7 +5,7 @@ import { dimensionList, uncoveredDimensions } from "../domain/indicator-policy";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import type { FieldErrors } from "../utils/form.server";
 import { editModeOf } from "../domain/cycle-capabilities";
-import { FROZEN_MESSAGE, getSetInfo } from "./indicators.server";
+import { FROZEN_MESSAGE, getSetInfo } from "./indicator-structure.server";
 import { loadTree, toSpecs } from "./indicator-tree.server";
 
 /**

@@ -5,7 +5,7 @@ import { editModeOf } from "../domain/cycle-capabilities";
 import type { CategoryRules } from "../domain/category-rules";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import type { FieldErrors } from "../utils/form.server";
-import { FROZEN_MESSAGE, getSetInfo } from "./indicators.server";
+import { FROZEN_MESSAGE, getSetInfo } from "./indicator-structure.server";
 
 /**
  * A unit category's own settings (政务公开 weight, grades, pass mark, bonus gate — zwgk-assessment/2),

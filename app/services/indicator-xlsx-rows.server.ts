@@ -25,7 +25,7 @@ import { checkIndicatorSet, MAX_DEPTH, type CoverageGap } from "../domain/indica
 import type { IndicatorSpec } from "../domain/indicator-spec";
 import { header, type Field } from "./indicator-xlsx-columns.server";
 import type { DataSheet, SheetRow } from "./indicator-xlsx-read.server";
-import { nodeAtPath } from "./indicators.server";
+import { nodeAtPath } from "./indicator-structure.server";
 import { sheetPlace } from "./imports/xlsx-read.server";
 
 /**

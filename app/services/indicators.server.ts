@@ -1,35 +1,32 @@
 import Decimal from "decimal.js";
 import { editModeOf } from "../domain/cycle-capabilities";
 import { DomainError } from "../domain/domain-error";
-import { and, asc, desc, eq, inArray, isNotNull } from "drizzle-orm";
-import { getDb, type Db, type Tx } from "../../db/client";
-import {
-  arbitrations,
-  categories,
-  cycles,
-  evaluatorEntries,
-  evidenceFiles,
-  evidenceLinks,
-  indicatorAmendments,
-  indicatorNodes,
-  indicatorSets,
-  submissionAnswers,
-  users,
-  type CarryMode,
-  type CycleStatus,
-} from "../../db/schema";
-import type { NodePart } from "../../scoring";
-import { carryInput } from "../domain/indicator-carry";
-import { inputProblems } from "../domain/leaf-input-check";
+import { and, eq } from "drizzle-orm";
+import { getDb, type Tx } from "../../db/client";
+import { indicatorAmendments, indicatorNodes, indicatorSets, type CarryMode } from "../../db/schema";
 import { normalizeRule } from "../domain/indicator-format";
-import { checkIndicatorSet, MAX_DEPTH, type CoverageGap } from "../domain/indicator-policy";
-import type { IndicatorSpec, StoredIndicator } from "../domain/indicator-spec";
+import { MAX_DEPTH } from "../domain/indicator-policy";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import type { FieldErrors } from "../utils/form.server";
 import { notFound } from "../utils/http.server";
 import type { AmendmentInput, NodeInput } from "../domain/indicator-form";
 import { CARRY_LABELS } from "../domain/indicator-form";
-import { applyRuleColumn, checkStoredSet, loadTree, ruleColumn, toSpecs } from "./indicator-tree.server";
+import { checkStoredSet, ruleColumn } from "./indicator-tree.server";
+import {
+  type NodeRow,
+  type Structure,
+  readStructure,
+  levelOf,
+  subtreeIds,
+  heightOf,
+  specOf,
+  dataCount,
+  referenced,
+  FROZEN_MESSAGE,
+  getSetInfo,
+  type SetInfo,
+} from "./indicator-structure.server";
+import { type CarryOutcome, planCarry, applyCarry } from "./indicator-carry.server";
 
 /**
  * Operations on the nodes of an indicator set (指标体系). While the cycle is a draft they apply
@@ -39,241 +36,11 @@ import { applyRuleColumn, checkStoredSet, loadTree, ruleColumn, toSpecs } from "
  * recorded in indicator_amendments and the audit log in the same transaction.
  */
 
-type NodeRow = typeof indicatorNodes.$inferSelect;
-type Reader = Db | Tx;
-
-export const FROZEN_MESSAGE = "本考核年度已公布结果或已定稿、归档，指标体系不能再修改。";
-
-export interface SetInfo {
-  id: number;
-  cycleId: number;
-  categoryId: number;
-  categoryName: string;
-  updatedAt: string;
-  /** The office's recorded reason for leaving mandated dimensions uncovered. */
-  coverageGap: CoverageGap | null;
-  cycle: { id: number; year: number; title: string; status: CycleStatus; scale: number };
-}
-
-export function getSetInfo(db: Reader, cycleId: number, setId: number): SetInfo {
-  const row = db
-    .select({ set: indicatorSets, categoryName: categories.name, cycle: cycles })
-    .from(indicatorSets)
-    .innerJoin(categories, eq(categories.id, indicatorSets.categoryId))
-    .innerJoin(cycles, eq(cycles.id, indicatorSets.cycleId))
-    .where(and(eq(indicatorSets.id, setId), eq(indicatorSets.cycleId, cycleId)))
-    .get();
-  if (!row) throw notFound("该指标体系不存在。");
-  return {
-    id: row.set.id,
-    cycleId: row.set.cycleId,
-    categoryId: row.set.categoryId,
-    categoryName: row.categoryName,
-    updatedAt: row.set.updatedAt,
-    coverageGap: row.set.coverageGap ?? null,
-    cycle: { id: row.cycle.id, year: row.cycle.year, title: row.cycle.title, status: row.cycle.status, scale: row.cycle.settings.scale },
-  };
-}
-
-// ---------------------------------------------------------------- validation panel
-
-export interface ReportItem {
-  message: string;
-  /** The node the problem is about, when the path names one. */
-  nodeId: number | null;
-  code: string | null;
-}
-
-export interface SetReport {
-  errors: ReportItem[];
-  warnings: ReportItem[];
-}
-
-/** The node a validator path such as "indicators[1].children[0].rule.tiers[0]" points at. */
-export function nodeAtPath<T extends IndicatorSpec>(tree: readonly T[], path: string): T | null {
-  if (!path.startsWith("indicators")) return null;
-  let rest = path.slice("indicators".length);
-  let level: readonly T[] = tree;
-  let found: T | null = null;
-  for (;;) {
-    const m = /^\[(\d+)\]/.exec(rest);
-    if (!m) break;
-    found = level[Number(m[1])] ?? null;
-    if (!found) return null;
-    rest = rest.slice(m[0].length);
-    if (!rest.startsWith(".children[")) break;
-    level = (found.children ?? []) as T[];
-    rest = rest.slice(".children".length);
-  }
-  return found;
-}
-
-/** checkIndicatorSet on a stored tree (with its recorded coverage reason), each problem tied to its node. */
-export function reportFor(tree: readonly StoredIndicator[], scale: number, coverageGap: CoverageGap | null): SetReport {
-  const report = checkIndicatorSet(toSpecs(tree), { scale, coverageGap });
-  const item = (e: { path: string; message: string }): ReportItem => {
-    const node = nodeAtPath(tree, e.path);
-    return { message: e.message, nodeId: node?.nodeId ?? null, code: node?.code ?? null };
-  };
-  return { errors: report.errors.map(item), warnings: report.warnings.map(item) };
-}
-
-// ---------------------------------------------------------------- reading nodes
-
-interface Structure {
-  rows: Map<number, NodeRow>;
-  children: Map<number | null, NodeRow[]>;
-}
-
-function readStructure(tx: Reader, setId: number): Structure {
-  const all = tx.select().from(indicatorNodes).where(eq(indicatorNodes.setId, setId)).orderBy(asc(indicatorNodes.sortOrder), asc(indicatorNodes.id)).all();
-  const rows = new Map(all.map((r) => [r.id, r]));
-  const children = new Map<number | null, NodeRow[]>();
-  for (const r of all) {
-    const list = children.get(r.parentId) ?? [];
-    list.push(r);
-    children.set(r.parentId, list);
-  }
-  return { rows, children };
-}
-
-function levelOf(s: Structure, id: number): number {
-  let level = 1;
-  let row = s.rows.get(id);
-  while (row && row.parentId !== null) {
-    level++;
-    row = s.rows.get(row.parentId);
-  }
-  return level;
-}
-
-function subtreeIds(s: Structure, id: number): number[] {
-  const out = [id];
-  for (const c of s.children.get(id) ?? []) out.push(...subtreeIds(s, c.id));
-  return out;
-}
-
-/** Levels below and including the node (a leaf has height 1). */
-function heightOf(s: Structure, id: number): number {
-  const kids = s.children.get(id) ?? [];
-  return 1 + (kids.length ? Math.max(...kids.map((k) => heightOf(s, k.id))) : 0);
-}
-
-function specOf(row: NodeRow, hasChildren: boolean): IndicatorSpec {
-  const spec: IndicatorSpec = { code: row.code, name: row.name, points: row.points };
-  if (row.dimension) spec.dimension = row.dimension as IndicatorSpec["dimension"];
-  if (row.parentId === null) spec.part = row.part;
-  applyRuleColumn(spec, row.rule, hasChildren);
-  if (row.guidance) spec.guidance = row.guidance;
-  if (row.criteria) spec.criteria = row.criteria;
-  if (row.basis) spec.basis = row.basis;
-  spec.evidenceRequired = row.evidenceRequired;
-  if (row.evidenceKinds.length) spec.evidenceKinds = row.evidenceKinds;
-  return spec;
-}
-
-/** Stored answers and evaluator entries that hold data for these nodes. */
-function dataCount(tx: Reader, nodeIds: number[]): number {
-  if (nodeIds.length === 0) return 0;
-  const answers = tx
-    .select({ id: submissionAnswers.id })
-    .from(submissionAnswers)
-    .where(and(inArray(submissionAnswers.nodeId, nodeIds), isNotNull(submissionAnswers.input)))
-    .all().length;
-  const entries = tx
-    .select({ id: evaluatorEntries.id })
-    .from(evaluatorEntries)
-    .where(and(inArray(evaluatorEntries.nodeId, nodeIds), isNotNull(evaluatorEntries.input)))
-    .all().length;
-  const arbitrated = tx.select({ id: arbitrations.id }).from(arbitrations).where(inArray(arbitrations.nodeId, nodeIds)).all().length;
-  return answers + entries + arbitrated;
-}
-
-/** Any row at all (even without input) that points at these nodes: they cannot be deleted. */
-function referenced(tx: Reader, nodeIds: number[]): boolean {
-  if (nodeIds.length === 0) return false;
-  return (
-    !!tx.select({ id: submissionAnswers.id }).from(submissionAnswers).where(inArray(submissionAnswers.nodeId, nodeIds)).limit(1).get() ||
-    !!tx.select({ id: evaluatorEntries.id }).from(evaluatorEntries).where(inArray(evaluatorEntries.nodeId, nodeIds)).limit(1).get() ||
-    !!tx.select({ id: arbitrations.id }).from(arbitrations).where(inArray(arbitrations.nodeId, nodeIds)).limit(1).get() ||
-    // Evidence is owned by the leaf (a foreign key), even without an answer.
-    !!tx.select({ id: evidenceFiles.id }).from(evidenceFiles).where(inArray(evidenceFiles.nodeId, nodeIds)).limit(1).get() ||
-    !!tx.select({ id: evidenceLinks.id }).from(evidenceLinks).where(inArray(evidenceLinks.nodeId, nodeIds)).limit(1).get()
-  );
-}
-
-export interface NodeDetail {
-  nodeId: number;
-  parentId: number | null;
-  level: number;
-  isLeaf: boolean;
-  spec: IndicatorSpec;
-  /** Stored answers / evaluator entries / arbitrations for this node (leaves). */
-  dataCount: number;
-}
-
-export function getNodeDetail(db: Reader, setId: number, nodeId: number): NodeDetail {
-  const s = readStructure(db, setId);
-  const row = s.rows.get(nodeId);
-  if (!row) throw notFound("该指标不存在。");
-  const isLeaf = (s.children.get(nodeId) ?? []).length === 0;
-  return { nodeId, parentId: row.parentId, level: levelOf(s, nodeId), isLeaf, spec: specOf(row, !isLeaf), dataCount: isLeaf ? dataCount(db, [nodeId]) : 0 };
-}
-
-/** Where a node may be moved: the top level or any node of a level that leaves the subtree within three levels. */
-export function moveTargets(db: Reader, setId: number, nodeId: number): { id: number | null; label: string }[] {
-  const s = readStructure(db, setId);
-  if (!s.rows.has(nodeId)) throw notFound("该指标不存在。");
-  const excluded = new Set(subtreeIds(s, nodeId));
-  const height = heightOf(s, nodeId);
-  const out: { id: number | null; label: string }[] = [{ id: null, label: "（作为一级指标）" }];
-  const walk = (parentId: number | null, level: number) => {
-    for (const r of s.children.get(parentId) ?? []) {
-      if (excluded.has(r.id)) continue;
-      if (level + height <= MAX_DEPTH) out.push({ id: r.id, label: `${"　".repeat(level - 1)}${r.code} ${r.name}` });
-      walk(r.id, level + 1);
-    }
-  };
-  walk(null, 1);
-  return out;
-}
-
-export interface AmendmentRow {
-  id: number;
-  at: string;
-  reason: string;
-  carry: CarryMode | null;
-  actorName: string | null;
-  nodeCode: string | null;
-  summary: string;
-}
-
-export function listAmendments(db: Reader, setId: number): AmendmentRow[] {
-  return db
-    .select({
-      id: indicatorAmendments.id,
-      at: indicatorAmendments.at,
-      reason: indicatorAmendments.reason,
-      carry: indicatorAmendments.carry,
-      actorName: users.displayName,
-      nodeCode: indicatorNodes.code,
-      after: indicatorAmendments.after,
-    })
-    .from(indicatorAmendments)
-    .leftJoin(users, eq(users.id, indicatorAmendments.actorId))
-    .leftJoin(indicatorNodes, eq(indicatorNodes.id, indicatorAmendments.nodeId))
-    .where(eq(indicatorAmendments.setId, setId))
-    .orderBy(desc(indicatorAmendments.id))
-    .all()
-    .map(({ after, ...r }) => ({ ...r, summary: typeof (after as { summary?: unknown })?.summary === "string" ? (after as { summary: string }).summary : "" }));
-}
-
 // ---------------------------------------------------------------- operations
 
 export type OpResult = { ok: true; message: string; nodeId: number | null } | { ok: false; fieldErrors: FieldErrors; problems: string[] };
 
 const fail = (fieldErrors: FieldErrors, problems: string[] = []): OpResult => ({ ok: false, fieldErrors, problems });
-
 
 interface OpContext {
   tx: Tx;
@@ -383,7 +150,7 @@ function recordAmendment(
   nodeId: number | null,
   carry: CarryMode | null,
   before: unknown,
-  after: Record<string, unknown> & { summary: string },
+  after: Record<string, unknown> & { summary: string }
 ): void {
   const reason = c.amendment!.reason;
   const row = c.tx
@@ -403,7 +170,14 @@ function recordAmendment(
 export type NodePosition = { kind: "top" } | { kind: "child"; parentId: number } | { kind: "after"; siblingId: number };
 
 /** Add a node (a new leaf) at the top level, as the last child of a node, or right after a sibling. */
-export function addNode(actor: Actor, cycleId: number, setId: number, position: NodePosition, input: NodeInput, amendment: AmendmentInput | null = null): OpResult {
+export function addNode(
+  actor: Actor,
+  cycleId: number,
+  setId: number,
+  position: NodePosition,
+  input: NodeInput,
+  amendment: AmendmentInput | null = null
+): OpResult {
   return run(actor, cycleId, setId, amendment, (c) => {
     const { tx, s } = c;
     let parentId: number | null = null;
@@ -497,19 +271,32 @@ export function updateNode(actor: Actor, cycleId: number, setId: number, nodeId:
     if (ruleChanged) parts.push("评分规则已修改");
     if (carried && carried.count > 0) parts.push(`已有${carried.count}条填报/评分数据按“${CARRY_LABELS[carry!].split("（")[0]}”处理`);
     const summary = `${parts.join("，")}。${describeAdjustments(adjustments)}`;
-    recordAmendment(c, nodeId, carried && carried.count > 0 ? carry : null, { node: specOf(before, !isLeaf), data: carried?.before ?? [] }, {
-      op: "update",
-      node: specOf(after, !isLeaf),
-      ancestors: adjustments,
-      data: carried?.after ?? [],
-      summary,
-    });
+    recordAmendment(
+      c,
+      nodeId,
+      carried && carried.count > 0 ? carry : null,
+      { node: specOf(before, !isLeaf), data: carried?.before ?? [] },
+      {
+        op: "update",
+        node: specOf(after, !isLeaf),
+        ancestors: adjustments,
+        data: carried?.after ?? [],
+        summary,
+      }
+    );
     return { ok: true, message: `修订已保存：${summary}`, nodeId };
   });
 }
 
 /** Move a node one place up or down among its siblings. */
-export function reorderNode(actor: Actor, cycleId: number, setId: number, nodeId: number, direction: "up" | "down", amendment: AmendmentInput | null = null): OpResult {
+export function reorderNode(
+  actor: Actor,
+  cycleId: number,
+  setId: number,
+  nodeId: number,
+  direction: "up" | "down",
+  amendment: AmendmentInput | null = null
+): OpResult {
   return run(actor, cycleId, setId, amendment, (c) => {
     const row = c.s.rows.get(nodeId);
     if (!row) throw notFound("该指标不存在。");
@@ -525,7 +312,13 @@ export function reorderNode(actor: Actor, cycleId: number, setId: number, nodeId
     const afterOrder = siblings.map((r) => r.code);
     const summary = `调整指标“${row.code} ${row.name}”的顺序（${direction === "up" ? "上移" : "下移"}）。`;
     if (c.mode === "draft") {
-      writeAudit(c.tx, actor, { action: "indicator.node.reorder", entityType: "indicator_node", entityId: nodeId, before: { order: beforeOrder }, after: { order: afterOrder } });
+      writeAudit(c.tx, actor, {
+        action: "indicator.node.reorder",
+        entityType: "indicator_node",
+        entityId: nodeId,
+        before: { order: beforeOrder },
+        after: { order: afterOrder },
+      });
     } else {
       recordAmendment(c, nodeId, null, { order: beforeOrder }, { op: "reorder", order: afterOrder, summary });
     }
@@ -534,7 +327,14 @@ export function reorderNode(actor: Actor, cycleId: number, setId: number, nodeId
 }
 
 /** Move a node (with its subtree) under another parent, as its last child; null = top level. */
-export function moveNode(actor: Actor, cycleId: number, setId: number, nodeId: number, newParentId: number | null, amendment: AmendmentInput | null = null): OpResult {
+export function moveNode(
+  actor: Actor,
+  cycleId: number,
+  setId: number,
+  nodeId: number,
+  newParentId: number | null,
+  amendment: AmendmentInput | null = null
+): OpResult {
   return run(actor, cycleId, setId, amendment, (c) => {
     const { tx, s } = c;
     const row = s.rows.get(nodeId);
@@ -592,7 +392,10 @@ export function deleteNode(actor: Actor, cycleId: number, setId: number, nodeId:
     const removed = ids.map((id) => specOf(s.rows.get(id)!, (s.children.get(id) ?? []).length > 0));
     // Children first (foreign keys point at the parent).
     for (const id of [...ids].reverse()) tx.delete(indicatorNodes).where(eq(indicatorNodes.id, id)).run();
-    writeOrder(tx, (s.children.get(row.parentId) ?? []).filter((r) => r.id !== nodeId));
+    writeOrder(
+      tx,
+      (s.children.get(row.parentId) ?? []).filter((r) => r.id !== nodeId)
+    );
     const label = `“${row.code} ${row.name}”${ids.length > 1 ? `及其${ids.length - 1}个下级指标` : ""}`;
     if (c.mode === "draft") {
       writeAudit(tx, actor, { action: "indicator.node.delete", entityType: "indicator_node", entityId: nodeId, before: { setId, nodes: removed } });
@@ -604,116 +407,4 @@ export function deleteNode(actor: Actor, cycleId: number, setId: number, nodeId:
     recordAmendment(c, null, null, { nodes: removed }, { op: "delete", code: row.code, ancestors: adjustments, summary });
     return { ok: true, message: `修订已保存：${summary}`, nodeId: null };
   });
-}
-
-// ---------------------------------------------------------------- carry-over
-
-interface DataRow {
-  table: "answer" | "entry" | "arbitration";
-  id: number;
-  before: unknown;
-  after: unknown;
-}
-
-type CarryOutcome = { ok: true; count: number; rows: DataRow[]; before: DataRow[]; after: DataRow[] };
-
-/**
- * Work out what happens to a leaf's stored data (answers, evaluator entries, arbitrated values)
- * when its points or rule change: refused without a carry mode when data exists and points change,
- * and refused when the carried data would not fit the new rule (then only reset works).
- */
-function planCarry(
-  tx: Tx,
-  before: NodeRow,
-  values: { points: number; rule: Record<string, unknown> | null; code: string; part: string },
-  carry: CarryMode | null,
-): CarryOutcome | { ok: false; message: string } {
-  const answers = tx
-    .select({ id: submissionAnswers.id, input: submissionAnswers.input })
-    .from(submissionAnswers)
-    .where(and(eq(submissionAnswers.nodeId, before.id), isNotNull(submissionAnswers.input)))
-    .all();
-  const entries = tx
-    .select({ id: evaluatorEntries.id, input: evaluatorEntries.input })
-    .from(evaluatorEntries)
-    .where(and(eq(evaluatorEntries.nodeId, before.id), isNotNull(evaluatorEntries.input)))
-    .all();
-  const arbitrated = tx.select({ id: arbitrations.id, value: arbitrations.value }).from(arbitrations).where(eq(arbitrations.nodeId, before.id)).all();
-  const count = answers.length + entries.length + arbitrated.length;
-  if (count === 0) return { ok: true, count: 0, rows: [], before: [], after: [] };
-
-  const pointsChanged = values.points !== before.points;
-  if (carry === null) {
-    if (pointsChanged) {
-      return {
-        ok: false,
-        message: `已有${count}条填报或评分数据，分值由${before.points}改为${values.points}，请选择原有得分的处理方式`,
-      };
-    }
-  }
-  const mode: CarryMode | null = carry;
-  const newRule = normalizeRule(values.rule);
-  const ruleType = newRule?.type ?? "score";
-  const oldType = normalizeRule(before.rule)?.type;
-  const rows: DataRow[] = [];
-  const bad: string[] = [];
-  const root = rootPart(tx, before);
-  const carryOne = (input: Record<string, unknown> | null) =>
-    mode === null ? input : carryInput(input, oldType ?? ruleType, before.points, values.points, mode);
-  for (const a of answers) {
-    const after = mode === "reset" ? null : carryOne(a.input);
-    if (after && newRule) bad.push(...inputProblems({ code: values.code, points: values.points, rule: newRule, part: root }, after));
-    rows.push({ table: "answer", id: a.id, before: a.input, after });
-  }
-  for (const e of entries) {
-    const after = mode === "reset" ? null : carryOne(e.input);
-    if (after && newRule) bad.push(...inputProblems({ code: values.code, points: values.points, rule: newRule, part: root }, after));
-    rows.push({ table: "entry", id: e.id, before: e.input, after });
-  }
-  for (const r of arbitrated) {
-    let value: number | null = r.value;
-    if (mode === "reset") value = null;
-    else if (mode !== null) value = (carryInput({ override: { value: r.value } }, ruleType, before.points, values.points, mode)!.override as { value: number }).value;
-    if (value !== null && (value < 0 || value > values.points)) bad.push(`仲裁分值${value}超出新分值范围`);
-    rows.push({ table: "arbitration", id: r.id, before: r.value, after: value });
-  }
-  if (bad.length) {
-    const chosen = mode === null ? "" : `按“${CARRY_LABELS[mode].split("（")[0]}”处理后，`;
-    return {
-      ok: false,
-      message: `${chosen}已有的${count}条填报或评分数据与修订后的分值或评分规则不符（如：${bad[0]}），请选择“清空重填”`,
-    };
-  }
-  return { ok: true, count, rows, before: rows.map((r) => ({ ...r, after: undefined })), after: rows.map((r) => ({ ...r, before: undefined })) };
-}
-
-function rootPart(tx: Tx, row: NodeRow): NodePart {
-  let current: NodeRow | undefined = row;
-  while (current && current.parentId !== null) {
-    current = tx.select().from(indicatorNodes).where(eq(indicatorNodes.id, current.parentId)).get();
-  }
-  return current?.part ?? "base";
-}
-
-function applyCarry(tx: Tx, outcome: CarryOutcome, actor: Actor, now: string): void {
-  for (const r of outcome.rows) {
-    if (JSON.stringify(r.before) === JSON.stringify(r.after)) continue;
-    if (r.table === "answer") {
-      const current = tx.select({ version: submissionAnswers.version }).from(submissionAnswers).where(eq(submissionAnswers.id, r.id)).get()!;
-      tx.update(submissionAnswers)
-        .set({ input: r.after as Record<string, unknown> | null, version: current.version + 1, updatedBy: actor.id, updatedAt: now })
-        .where(eq(submissionAnswers.id, r.id))
-        .run();
-    } else if (r.table === "entry") {
-      const current = tx.select({ version: evaluatorEntries.version }).from(evaluatorEntries).where(eq(evaluatorEntries.id, r.id)).get()!;
-      tx.update(evaluatorEntries)
-        .set({ input: r.after as Record<string, unknown> | null, version: current.version + 1, updatedBy: actor.id, updatedAt: now })
-        .where(eq(evaluatorEntries.id, r.id))
-        .run();
-    } else if (r.after === null) {
-      tx.delete(arbitrations).where(eq(arbitrations.id, r.id)).run();
-    } else {
-      tx.update(arbitrations).set({ value: r.after as number }).where(eq(arbitrations.id, r.id)).run();
-    }
-  }
 }
