@@ -49,7 +49,7 @@ function settingsOf(w: WindowRow): CheckSettings {
 }
 
 /** The websites a window checks: those of the cycle's units. */
-export function windowWebsites(db: Db, w: WindowRow): WebsiteView[] {
+export function windowWebsites(db: Reader, w: WindowRow): WebsiteView[] {
   return listWebsites(
     db,
     cycleUnits(db, w.cycleId).map((u) => u.id),
@@ -248,7 +248,7 @@ export interface WindowProgress {
 }
 
 /** How far a window's job has come (shown on the page). */
-export function windowProgress(db: Db, w: WindowRow, now = new Date()): WindowProgress {
+export function windowProgress(db: Reader, w: WindowRow, now = new Date()): WindowProgress {
   const sites = windowWebsites(db, w);
   const refused = sites.flatMap((s) => {
     const reason = websiteRefusal(s, w);

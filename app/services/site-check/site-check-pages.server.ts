@@ -5,9 +5,9 @@ import { DomainError } from "../../domain/domain-error";
 import { may } from "../../policy.server";
 import type { SessionUser } from "../../utils/auth.server";
 import { beijingDateTimeLocal, formatBeijingTime } from "../../utils/beijing-time";
-import { cycleUnits, getUnit, type CycleRow } from "../evaluation-context.server";
+import { cycleUnits, getUnit, type CycleRow, type Reader } from "../evaluation-context.server";
 import { brokenStatusText } from "./conditions";
-import { HOME_FRESHNESS_DAYS } from "./rules";
+import { HOME_FRESHNESS_DAYS, WINDOW_STATE_LABELS } from "./rules";
 import { visitsOf, websiteConditions, windowProgress, windowWebsites } from "./monitor-job.server";
 import { listProposals, mayDecide, observationOutcome } from "./proposals.server";
 import { readSnapshot } from "./snapshots.server";
@@ -49,6 +49,24 @@ export function siteCheckPage(db: Db, user: SessionUser, cycle: CycleRow) {
       mapping: p.mapping,
       decidedAt: formatBeijingTime(p.decidedAt),
     })),
+  };
+}
+
+/**
+ * What the office's home shows of a cycle's website checks: the window's progress and the proposals
+ * still waiting for a decision (null without a window).
+ */
+export function siteCheckHome(db: Reader, user: SessionUser, cycle: Pick<CycleRow, "id" | "year">, now: Date) {
+  const w = windowOf(db, cycle.id);
+  if (!w) return null;
+  const p = windowProgress(db, w, now);
+  const href = `/site-checks?cycle=${cycle.year}`;
+  return {
+    progress: { text: `网站检查：${WINDOW_STATE_LABELS[p.state]} ${p.visitsDone}/${p.plannedVisits} 次访问`, href },
+    pending: listProposals(db, user, cycle.id)
+      .filter((x) => x.status === "proposed")
+      .map((x) => `${x.unitName} · ${x.label}`),
+    pendingHref: `${href}#proposals-h`,
   };
 }
 
