@@ -151,5 +151,17 @@ describe("网站检查 in the browser", () => {
     const text = (await decisions.textContent()) ?? "";
     expect(text).toMatch(/栏目不更新：[^—]+——已确认（\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}），抽查发现#\d+/);
     expect(text).toMatch(/空白栏目或未标注时间：[^—]+——不予采纳（\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}），理由：该栏目已于检查后补充内容/);
+
+    // Chromium is installed: the window's end left a screenshot of the home page and of each column.
+    const main = (await page.locator("main").textContent()) ?? "";
+    for (const url of [site.home, `${site.base}/notices/`, `${site.base}/policies/`]) {
+      expect(main).toMatch(new RegExp(`\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} ${url.replace(/[.?]/g, "\\$&")}：HTTP 200，PNG SHA-256 [0-9a-f]{64}`));
+    }
+    expect(await page.getByRole("link", { name: "下载截图" }).count()).toBe(3);
+
+    // The office's home: the window's visits and no proposal left to decide.
+    await gotoHydrated(office, `${server.url}/`);
+    expect(await office.getByRole("link", { name: /^网站检查：已结束 \d+\/\d+ 次访问$/ }).getAttribute("href")).toBe(`/site-checks?cycle=${YEAR}`);
+    expect(await office.locator('[data-todo="siteCheckProposals"] .todo-count').textContent()).toBe(String((text.match(/——待确认/g) ?? []).length));
   }, 300_000);
 });
