@@ -79,6 +79,10 @@ const configSchema = z
         return url;
       }),
     NOTIFY_INTERVAL_SECONDS: positiveNumber("NOTIFY_INTERVAL_SECONDS", 60),
+    CHROMIUM_PATH: z
+      .string()
+      .optional()
+      .transform((v) => v?.trim() || "/usr/bin/chromium"),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && !env.SESSION_SECRET) {
@@ -98,6 +102,8 @@ const configSchema = z
     /** Mail server for email notifications (the sender is a setting at 消息提醒). */
     smtpUrl: env.SMTP_URL,
     notifyIntervalSeconds: env.NOTIFY_INTERVAL_SECONDS,
+    /** Chromium for the website checks' screenshots (optional: without it only HTML snapshots are kept). */
+    chromiumPath: env.CHROMIUM_PATH,
   }));
 
 export type Config = z.infer<typeof configSchema>;

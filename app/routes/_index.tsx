@@ -72,6 +72,11 @@ function OfficeHome({ home }: { home: Extract<Data, { role: "office" }>["office"
       </h2>
       <CycleStepper steps={home.steps} />
       <NextDeadline deadlines={home.deadlines} />
+      {home.siteCheck ? (
+        <p>
+          <Link to={home.siteCheck.href}>{home.siteCheck.text}</Link>
+        </p>
+      ) : null}
       <TodoList items={home.todos} />
     </section>
   );

@@ -8,6 +8,7 @@ import { DomainError } from "../domain/domain-error";
 import { may } from "../policy.server";
 import { evaluationCycles, getCycle, pickCycle } from "../services/evaluation-context.server";
 import { confirmProposal, dismissFormSchema, dismissProposal } from "../services/site-check/proposals.server";
+import { WINDOW_STATE_LABELS } from "../services/site-check/rules";
 import { siteCheckPage } from "../services/site-check/site-check-pages.server";
 import { addColumn, addWebsite, columnFormSchema, removeColumn, removeWebsite, websiteFormSchema } from "../services/site-check/websites.server";
 import { saveWindow, windowFormSchema } from "../services/site-check/windows.server";
@@ -101,7 +102,7 @@ export default function SiteChecks() {
         <section className="card" aria-labelledby="progress-h">
           <h2 id="progress-h">监测进度</h2>
           <p>
-            状态：{{ scheduled: "未开始", running: "监测中", ended: "已结束" }[p.progress.state]}；网站 {p.progress.websites} 个；访问 {p.progress.visitsDone}/{p.progress.plannedVisits} 次；已完成栏目与链接检查 {p.progress.crawlsDone} 个网站；检查发现 {p.progress.proposed} 条。
+            状态：{WINDOW_STATE_LABELS[p.progress.state]}；网站 {p.progress.websites} 个；访问 {p.progress.visitsDone}/{p.progress.plannedVisits} 次；已完成栏目与链接检查 {p.progress.crawlsDone} 个网站；检查发现 {p.progress.proposed} 条。
           </p>
           {p.progress.refused.length > 0 ? (
             <ul>

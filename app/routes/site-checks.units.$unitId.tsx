@@ -4,7 +4,7 @@ import { CyclePicker } from "../components/CyclePicker";
 import { contentDisposition } from "../services/evidence.server";
 import { evaluationCycles, pickCycle } from "../services/evaluation-context.server";
 import { unitSiteReportPdf } from "../services/site-check/report-pdf.server";
-import { unitSiteReport, unitSnapshot } from "../services/site-check/site-check-pages.server";
+import { unitScreenshot, unitSiteReport, unitSnapshot } from "../services/site-check/site-check-pages.server";
 import { requireAccess } from "../utils/auth.server";
 import { getDb } from "../utils/db.server";
 import { notFound, parseId, throwAsResponse } from "../utils/http.server";
@@ -13,7 +13,7 @@ export const meta: MetaFunction = () => [{ title: "单位网站检查报告 - �
 
 /**
  * A unit's website-check report; `?format=pdf` downloads it as PDF, `?snapshot=<observation id>`
- * that page's HTML snapshot as plain text.
+ * that page's HTML snapshot as plain text, `?screenshot=<observation id>` a page's screenshot (PNG).
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireAccess(request, "read", "spotCheck");
@@ -32,6 +32,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
           "Content-Disposition": contentDisposition("attachment", file.name),
           "X-Content-Type-Options": "nosniff",
         },
+      });
+    }
+    const screenshot = search.get("screenshot");
+    if (screenshot !== null) {
+      const file = unitScreenshot(db, user, cycle, unitId, parseId(screenshot));
+      return new Response(new Uint8Array(file.body), {
+        headers: { "Content-Type": "image/png", "Content-Disposition": contentDisposition("attachment", file.name), "X-Content-Type-Options": "nosniff" },
       });
     }
     const report = unitSiteReport(db, user, cycle, unitId);
@@ -155,6 +162,30 @@ export default function UnitSiteReport() {
                   ))}
                 </ul>
               </details>
+              <h3>页面截图</h3>
+              {s.screenshots.length > 0 ? (
+                <ul>
+                  {s.screenshots.map((o) => (
+                    <li key={o.id}>
+                      {o.at} {o.url}：{o.outcome}
+                      {o.sha256 ? (
+                        <>
+                          ，PNG SHA-256 <code>{o.sha256}</code>{" "}
+                          <a href={`?cycle=${r.cycle.year}&screenshot=${o.id}`} download>
+                            下载截图
+                          </a>
+                        </>
+                      ) : (
+                        "，未能截图"
+                      )}
+                    </li>
+                  ))}
+                </ul>
+              ) : r.screenshotsAvailable ? (
+                <p className="muted">监测周期结束时截取首页和各栏目页面。</p>
+              ) : (
+                <p className="muted">本机未安装Chromium（CHROMIUM_PATH），仅保存HTML快照，不截图。</p>
+              )}
             </>
           ) : null}
         </section>

@@ -19,6 +19,7 @@ import { appealWindow } from "./evaluation-context.server";
 import { listRectifications } from "./rectifications.server";
 import { departmentCycles } from "./results-pages.server";
 import { reviewQueue } from "./reviews.server";
+import { siteCheckHome } from "./site-check/site-check-pages.server";
 import { currentCycle, findSubmission, latestExtension } from "./self-inspection-context.server";
 import { officeOverview } from "./submissions-overview.server";
 
@@ -90,7 +91,7 @@ const SELF_VISIBLE: readonly CycleStatus[] = ["published", "evaluating", "prelim
 
 export function officeHome(db: Reader, user: SessionUser, now: Date) {
   const cycle = officeCycle(db);
-  if (!cycle) return { cycle: null, steps: [], deadlines: [], todos: [] };
+  if (!cycle) return { cycle: null, steps: [], deadlines: [], todos: [], siteCheck: null };
   const todos: TodoItem[] = [];
   if (SELF_VISIBLE.includes(cycle.status)) {
     const rows = officeOverview({ cycleId: cycle.id, now }).rows;
@@ -119,11 +120,14 @@ export function officeHome(db: Reader, user: SessionUser, now: Date) {
   todos.push(todo("rectificationsOverdue", "逾期未整改", EVALUATION_NAV.rectifications.to, open.filter(overdue).map((r) => `${r.unitName} · ${r.nodeCode}（限${r.due}）`)));
   const appeals = listAppeals(db, cycle.id).filter((a) => a.status === "pending");
   todos.push(todo("appeals", "待处理的复核申请", `${EVALUATION_NAV.appeals.to}?cycle=${cycle.id}`, appeals.map((a) => `${a.unitName} · ${a.nodeCode}`)));
+  const siteCheck = siteCheckHome(db, user, cycle, now);
+  if (siteCheck) todos.push(todo("siteCheckProposals", "待确认的网站检查发现", siteCheck.pendingHref, siteCheck.pending));
   return {
     cycle: cycleHeader(cycle),
     steps: cycleProgress(cycle.status, spotChecksBegun(db, cycle, now)),
     deadlines: upcomingDeadlines(db, cycle, now),
     todos,
+    siteCheck: siteCheck?.progress ?? null,
   };
 }
 

@@ -77,7 +77,7 @@ export const siteSnapshots = sqliteTable("site_snapshots", {
   createdAt: text("created_at").notNull(),
 });
 
-export const OBSERVATION_ROLES = ["visit", "home", "column", "page"] as const;
+export const OBSERVATION_ROLES = ["visit", "home", "column", "page", "screenshot"] as const;
 
 /**
  * One page fetched by the checker: an availability visit (with its slot in the window's schedule —

@@ -10,6 +10,7 @@ import { crawlSite, DEFAULT_SETTINGS, visitHome, type CheckSettings, type CrawlR
 import { availabilityOf, siteConditions } from "./conditions";
 import { HostPacer } from "./http-fetch.server";
 import { isColumnKind, type ColumnKind } from "./rules";
+import { screenshotChromium, takeScreenshots } from "./screenshots.server";
 import { storeSnapshot } from "./snapshots.server";
 import { listWebsites, type WebsiteView } from "./websites.server";
 import type { WindowRow } from "./windows.server";
@@ -49,7 +50,7 @@ function settingsOf(w: WindowRow): CheckSettings {
 }
 
 /** The websites a window checks: those of the cycle's units. */
-export function windowWebsites(db: Db, w: WindowRow): WebsiteView[] {
+export function windowWebsites(db: Reader, w: WindowRow): WebsiteView[] {
   return listWebsites(
     db,
     cycleUnits(db, w.cycleId).map((u) => u.id),
@@ -110,6 +111,32 @@ async function crawlIfNotDone(db: Db, w: WindowRow, site: WebsiteView, now: Date
       tx.insert(siteObservations).values({ windowId: w.id, websiteId: site.id, role: o.role, slot: null, url: o.url, at, status: o.status, error: o.error, ttfbMs: o.ttfbMs, snapshotSha }).run();
     }
     tx.insert(siteCrawls).values({ windowId: w.id, websiteId: site.id, at: now.toISOString(), result: result as unknown as Record<string, unknown> }).run();
+  });
+  return true;
+}
+
+/**
+ * At the window's end, when Chromium is installed: a screenshot of the home page and each column
+ * (once; the PNGs stored content-addressed like the HTML snapshots).
+ */
+async function screenshotIfNotDone(db: Db, w: WindowRow, site: WebsiteView): Promise<boolean> {
+  const chromiumPath = screenshotChromium();
+  if (!chromiumPath) return false;
+  const taken = (r: Reader) =>
+    r
+      .select({ id: siteObservations.id })
+      .from(siteObservations)
+      .where(and(eq(siteObservations.windowId, w.id), eq(siteObservations.websiteId, site.id), eq(siteObservations.role, "screenshot")))
+      .get();
+  if (taken(db)) return false;
+  const shots = await takeScreenshots(chromiumPath, [site.url, ...site.columns.map((c) => c.url)], { timeoutMs: w.timeoutMs, userAgent: w.userAgent, allowPrivate: w.allowPrivate });
+  db.transaction((tx) => {
+    if (taken(tx)) return;
+    for (const s of shots) {
+      const at = s.at.toISOString();
+      const snapshotSha = s.png ? storeSnapshot(tx, s.png, at) : null;
+      tx.insert(siteObservations).values({ windowId: w.id, websiteId: site.id, role: "screenshot", slot: null, url: s.url, at, status: s.status, error: s.error, ttfbMs: null, snapshotSha }).run();
+    }
   });
   return true;
 }
@@ -219,7 +246,10 @@ export async function runSiteCrawls(db: Db, now: Date): Promise<{ crawls: number
     for (const site of windowWebsites(db, w)) {
       if (websiteRefusal(site, w)) continue;
       if (await crawlIfNotDone(db, w, site, now, pacer)) run.crawls++;
-      if (now.getTime() >= Date.parse(w.endsAt)) run.proposals += propose(db, w, site, now);
+      if (now.getTime() >= Date.parse(w.endsAt)) {
+        await screenshotIfNotDone(db, w, site);
+        run.proposals += propose(db, w, site, now);
+      }
     }
   }
   return run;
@@ -248,7 +278,7 @@ export interface WindowProgress {
 }
 
 /** How far a window's job has come (shown on the page). */
-export function windowProgress(db: Db, w: WindowRow, now = new Date()): WindowProgress {
+export function windowProgress(db: Reader, w: WindowRow, now = new Date()): WindowProgress {
   const sites = windowWebsites(db, w);
   const refused = sites.flatMap((s) => {
     const reason = websiteRefusal(s, w);

@@ -30,6 +30,9 @@ export const UNREACHABLE_SHARE = 0.05;
 export const CONDITION_CODES = ["unreachable", "home-stale", "column-stale", "column-empty", "broken-link", "unanswered"] as const;
 export type ConditionCode = (typeof CONDITION_CODES)[number];
 
+/** A monitoring window's state, in words. */
+export const WINDOW_STATE_LABELS = { scheduled: "未开始", running: "监测中", ended: "已结束" } as const;
+
 export const CONDITION_LABELS: Record<ConditionCode, string> = {
   unreachable: "站点无法访问",
   "home-stale": "首页长期不更新",

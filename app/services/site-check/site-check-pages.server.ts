@@ -5,11 +5,12 @@ import { DomainError } from "../../domain/domain-error";
 import { may } from "../../policy.server";
 import type { SessionUser } from "../../utils/auth.server";
 import { beijingDateTimeLocal, formatBeijingTime } from "../../utils/beijing-time";
-import { cycleUnits, getUnit, type CycleRow } from "../evaluation-context.server";
+import { cycleUnits, getUnit, type CycleRow, type Reader } from "../evaluation-context.server";
 import { brokenStatusText } from "./conditions";
-import { HOME_FRESHNESS_DAYS } from "./rules";
+import { HOME_FRESHNESS_DAYS, WINDOW_STATE_LABELS } from "./rules";
 import { visitsOf, websiteConditions, windowProgress, windowWebsites } from "./monitor-job.server";
 import { listProposals, mayDecide, observationOutcome } from "./proposals.server";
+import { screenshotChromium } from "./screenshots.server";
 import { readSnapshot } from "./snapshots.server";
 import { listWebsites } from "./websites.server";
 import { defaultWindowSettings, windowOf } from "./windows.server";
@@ -52,6 +53,24 @@ export function siteCheckPage(db: Db, user: SessionUser, cycle: CycleRow) {
   };
 }
 
+/**
+ * What the office's home shows of a cycle's website checks: the window's progress and the proposals
+ * still waiting for a decision (null without a window).
+ */
+export function siteCheckHome(db: Reader, user: SessionUser, cycle: Pick<CycleRow, "id" | "year">, now: Date) {
+  const w = windowOf(db, cycle.id);
+  if (!w) return null;
+  const p = windowProgress(db, w, now);
+  const href = `/site-checks?cycle=${cycle.year}`;
+  return {
+    progress: { text: `网站检查：${WINDOW_STATE_LABELS[p.state]} ${p.visitsDone}/${p.plannedVisits} 次访问`, href },
+    pending: listProposals(db, user, cycle.id)
+      .filter((x) => x.status === "proposed")
+      .map((x) => `${x.unitName} · ${x.label}`),
+    pendingHref: `${href}#proposals-h`,
+  };
+}
+
 /** A unit's website-check report in a cycle: the window, visits, availability, columns, broken links, proposals and decisions. */
 export function unitSiteReport(db: Db, user: SessionUser, cycle: CycleRow, unitId: number) {
   const w = windowOf(db, cycle.id);
@@ -59,10 +78,12 @@ export function unitSiteReport(db: Db, user: SessionUser, cycle: CycleRow, unitI
   if (!w && user.role !== "office") throw new DomainError("forbidden", "只有抽中该单位的检查人员或政务公开办可以查看该单位的网站检查");
   const unit = getUnit(db, unitId);
   const head = { cycle: { id: cycle.id, year: cycle.year }, unit: { id: unit.id, code: unit.code, name: unit.name } };
-  if (!w) return { ...head, window: null, websites: [], proposals: [] };
+  const screenshotsAvailable = screenshotChromium() !== null;
+  if (!w) return { ...head, window: null, screenshotsAvailable, websites: [], proposals: [] };
   const sites = windowWebsites(db, w).filter((s) => s.unitId === unitId);
   return {
     ...head,
+    screenshotsAvailable,
     window: { startsAt: formatBeijingTime(w.startsAt, "minute"), endsAt: formatBeijingTime(w.endsAt, "minute"), visitsPerDay: w.visitsPerDay, timeoutSeconds: w.timeoutMs / 1000, depth: w.depth, pageBudget: w.pageBudget, userAgent: w.userAgent },
     websites: sites.map((s) => {
       const visits = visitsOf(db, w.id, s.id);
@@ -72,8 +93,11 @@ export function unitSiteReport(db: Db, user: SessionUser, cycle: CycleRow, unitI
         .from(siteObservations)
         .where(and(eq(siteObservations.windowId, w.id), eq(siteObservations.websiteId, s.id)))
         .orderBy(asc(siteObservations.id))
-        .all()
-        .filter((o) => o.snapshotSha !== null);
+        .all();
+      const stored = (role: "html" | "screenshot") =>
+        pages
+          .filter((o) => (o.role === "screenshot") === (role === "screenshot") && (o.snapshotSha !== null || role === "screenshot"))
+          .map((o) => ({ id: o.id, url: o.url, at: formatBeijingTime(o.at), outcome: observationOutcome(o), sha256: o.snapshotSha }));
       return {
         id: s.id,
         name: s.name,
@@ -87,11 +111,22 @@ export function unitSiteReport(db: Db, user: SessionUser, cycle: CycleRow, unitI
         brokenExternal: (found?.result.brokenLinks ?? []).filter((l) => l.external).map((l) => ({ ...l, statusText: brokenStatusText(l.status) })),
         unchecked: found?.result.unchecked ?? 0,
         conditions: found?.conditions ?? [],
-        snapshots: pages.map((o) => ({ id: o.id, url: o.url, at: formatBeijingTime(o.at), outcome: observationOutcome(o), sha256: o.snapshotSha! })),
+        snapshots: stored("html").map((o) => ({ ...o, sha256: o.sha256! })),
+        screenshots: stored("screenshot"),
       };
     }),
     proposals: listProposals(db, user, cycle.id, unitId).map((p) => ({ ...p, decidedAt: formatBeijingTime(p.decidedAt), createdAt: formatBeijingTime(p.createdAt) })),
   };
+}
+
+/** A screenshot (PNG) of one of the unit's pages, for download. */
+export function unitScreenshot(db: Db, user: SessionUser, cycle: CycleRow, unitId: number, observationId: number): { body: Buffer; name: string } {
+  const report = unitSiteReport(db, user, cycle, unitId);
+  const shot = report.websites.flatMap((s) => s.screenshots).find((o) => o.id === observationId && o.sha256 !== null);
+  if (!shot) throw new DomainError("notFound", "截图不存在");
+  const body = readSnapshot(shot.sha256!);
+  if (!body) throw new DomainError("notFound", "截图文件不存在");
+  return { body, name: `screenshot-${shot.sha256}.png` };
 }
 
 /** A snapshot of one of the unit's observations, for download as plain text (never rendered as a page). */

@@ -6,7 +6,7 @@ import { siteSnapshots } from "../../../db/schema";
 import { uploadsDir } from "../../config.server";
 
 /**
- * HTML snapshots of observed pages, content-addressed by SHA-256 like the evidence store: the
+ * HTML snapshots (and PNG screenshots) of observed pages, content-addressed by SHA-256 like the evidence store: the
  * bytes under DATA_DIR/uploads/site-snapshots/<sha[0..2]>/<sha> (inside the backed-up uploads),
  * one row per distinct content. Served only as plain text for download, never as a page.
  */
