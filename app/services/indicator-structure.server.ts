@@ -18,7 +18,7 @@ import {
 import { checkIndicatorSet, MAX_DEPTH, type CoverageGap } from "../domain/indicator-policy";
 import type { IndicatorSpec, StoredIndicator } from "../domain/indicator-spec";
 import { notFound } from "../utils/http.server";
-import { applyRuleColumn, toSpecs } from "./indicator-tree.server";
+import { rowToSpec, toSpecs } from "./indicator-tree.server";
 
 /**
  * The read side of an indicator set: its cycle and mode, the validation panel, one node with its
@@ -145,16 +145,9 @@ export function heightOf(s: Structure, id: number): number {
   return 1 + (kids.length ? Math.max(...kids.map((k) => heightOf(s, k.id))) : 0);
 }
 
+/** A node's spec as amendments and the audit log record it (no database id). */
 export function specOf(row: NodeRow, hasChildren: boolean): IndicatorSpec {
-  const spec: IndicatorSpec = { code: row.code, name: row.name, points: row.points };
-  if (row.dimension) spec.dimension = row.dimension as IndicatorSpec["dimension"];
-  if (row.parentId === null) spec.part = row.part;
-  applyRuleColumn(spec, row.rule, hasChildren);
-  if (row.guidance) spec.guidance = row.guidance;
-  if (row.criteria) spec.criteria = row.criteria;
-  if (row.basis) spec.basis = row.basis;
-  spec.evidenceRequired = row.evidenceRequired;
-  if (row.evidenceKinds.length) spec.evidenceKinds = row.evidenceKinds;
+  const { nodeId: _nodeId, ...spec } = rowToSpec(row, hasChildren);
   return spec;
 }
 

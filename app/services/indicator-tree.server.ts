@@ -27,7 +27,7 @@ export function applyRuleColumn(spec: { rule?: LeafRule; cap?: number }, column:
   if (!hasChildren) spec.rule = column as unknown as LeafRule;
 }
 
-function rowToSpec(row: NodeRow, hasChildren: boolean): StoredIndicator {
+export function rowToSpec(row: NodeRow, hasChildren: boolean): StoredIndicator {
   const spec: StoredIndicator = { nodeId: row.id, code: row.code, name: row.name, points: row.points };
   if (row.dimension) spec.dimension = row.dimension as Dimension;
   if (row.parentId === null) spec.part = row.part;
