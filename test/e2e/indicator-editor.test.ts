@@ -1,24 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { Page } from "playwright-core";
-import { gotoHydrated, loginAs, useBrowser, useServer, waitForIdle } from "../helpers/browser";
+import { collectBrowserErrors, gotoHydrated, loginAs, useBrowser, useServer, waitForIdle } from "../helpers/browser";
 
 // The tree editor in the real (built) app and Chromium: a new draft year, a leaf added with its
 // rule parameters, the validation panel reacting, the fix, reordering, and an amendment after publishing.
 
 const server = useServer();
 const browser = useBrowser();
-
-/** Uncaught page errors and console errors, except the 400 answers of refused forms (expected here). */
-function collectBrowserErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(`${page.url()}: ${e.message}`));
-  page.on("console", (m) => {
-    if (m.type() !== "error" || m.location().url.endsWith("/favicon.ico") || m.text().includes("status of 400")) return;
-    errors.push(`${page.url()}: ${m.text()}`);
-  });
-  return errors;
-}
-
 
 describe("indicator tree editor", () => {
   it("adds a leaf with its rule parameters, shows the validation panel's error, and clears it after the fix", async () => {

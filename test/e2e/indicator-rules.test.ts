@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Page } from "playwright-core";
-import { gotoHydrated, loginAs, useBrowser, useServer, waitForIdle } from "../helpers/browser";
+import { collectBrowserErrors, gotoHydrated, loginAs, useBrowser, useServer, waitForIdle } from "../helpers/browser";
 
 // Issue 13, rules 1–8 in the real (built) app and Chromium: the office creates each new rule in the
 // tree editor and sees the live preview (the rule as a sentence) change as it types, saves it, sets
@@ -8,16 +7,6 @@ import { gotoHydrated, loginAs, useBrowser, useServer, waitForIdle } from "../he
 
 const server = useServer();
 const browser = useBrowser();
-
-function collectBrowserErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(`${page.url()}: ${e.message}`));
-  page.on("console", (m) => {
-    if (m.type() !== "error" || m.location().url.endsWith("/favicon.ico") || m.text().includes("status of 400")) return;
-    errors.push(`${page.url()}: ${m.text()}`);
-  });
-  return errors;
-}
 
 describe("the rule language in the indicator editor", () => {
   it("creates each new rule and sees the live preview change", async () => {

@@ -187,3 +187,14 @@ export async function logout(page: Page): Promise<void> {
   await Promise.all([page.waitForURL((u) => u.pathname === "/login"), page.getByRole("button", { name: "退出登录" }).click()]);
   await waitForIdle(page);
 }
+
+/** Uncaught page errors and console errors, except the 400 answers of refused forms (expected where forms are refused on purpose). */
+export function collectBrowserErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(`${page.url()}: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() !== "error" || m.location().url.endsWith("/favicon.ico") || m.text().includes("status of 400")) return;
+    errors.push(`${page.url()}: ${m.text()}`);
+  });
+  return errors;
+}
