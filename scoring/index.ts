@@ -47,7 +47,7 @@ export {
 } from "./calendar";
 export type { CalendarInput, Limit } from "./calendar";
 export { formatScore, roundScore } from "./decimal";
-export { DESIGNATED_KINDS, designatedPhrase, fromDesignated } from "./designated";
+export { DESIGNATED_KINDS, designatedPhrase, fromDesignated, missingDesignatedMessage } from "./designated";
 export type { DesignatedKind } from "./designated";
 
 /**

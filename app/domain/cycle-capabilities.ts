@@ -19,6 +19,8 @@ export const CYCLE_CAPABILITIES = [
   "evaluate",
   /** The office (re)computes the preliminary results. */
   "computeResults",
+  /** The office records outside offices' assessments (外部单位评价) that designated leaves take. */
+  "recordOutsideAssessments",
   /** Results are out: departments see their score cards (初步结果 and later). */
   "resultsOut",
   /** Appeals (复核申请) are filed and decided; the window may be closed early. */
@@ -34,9 +36,9 @@ export type CycleCapability = (typeof CYCLE_CAPABILITIES)[number];
 
 export const CYCLE_STATUS_CAPABILITIES: Record<CycleStatus, readonly CycleCapability[]> = {
   draft: ["editSets"],
-  published: ["visible", "amendIndicators", "selfInspectionShown", "selfInspect", "evaluate", "computeResults"],
-  evaluating: ["visible", "amendIndicators", "selfInspectionShown", "evaluate", "computeResults"],
-  preliminary: ["visible", "selfInspectionShown", "computeResults", "resultsOut", "appeal"],
+  published: ["visible", "amendIndicators", "selfInspectionShown", "selfInspect", "evaluate", "computeResults", "recordOutsideAssessments"],
+  evaluating: ["visible", "amendIndicators", "selfInspectionShown", "evaluate", "computeResults", "recordOutsideAssessments"],
+  preliminary: ["visible", "selfInspectionShown", "computeResults", "resultsOut", "appeal", "recordOutsideAssessments"],
   final: ["visible", "selfInspectionShown", "resultsOut", "resultsFinal", "publicPage", "issueNotice"],
   archived: ["visible", "resultsOut", "resultsFinal", "publicPage"],
 };
