@@ -58,7 +58,8 @@ interface Outcome {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireAccess(request, "write", "evaluationManagement");
   const cycle = cycleOr404(parseId(params.cycleId));
-  if ((request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data")) {
+  // The Excel upload posts to ?import (the value forms to the page itself).
+  if (new URL(request.url).searchParams.has("import")) {
     const upload = await readXlsxUpload(request);
     if (!upload.ok) return data({ ok: false, message: upload.message } satisfies Outcome, { status: 400 });
     try {
@@ -195,7 +196,7 @@ export default function OutsideAssessmentsPage() {
             <section className="card">
               <h2>从 Excel 导入</h2>
               <p>先导出本表，填写“评价分值”和“说明”后上传；系统会先检查所有行，只要有一行有错误就不会导入任何数据。</p>
-              <XlsxUploadForm busy={busy} />
+              <XlsxUploadForm busy={busy} action={`/cycles/${d.cycle.id}/outside?import`} />
             </section>
           ) : null}
         </>
