@@ -25,7 +25,7 @@ import { makeRequest, run } from "../helpers/remix";
 // for the outside office (form or Excel, audited, refused once final); a leaf “以区级抽查结果为准”
 // takes the score a spot check recorded. Until each value is there the cycle says why it cannot be
 // computed, naming the unit and the leaf; then the explanation names the source and the evaluators'
-// scores stay beside it.
+// scores stay beside it; the results workbook's 扣分明细 and 说明 sheets say so.
 
 useTempDataDir();
 
@@ -169,6 +169,9 @@ describe("a designated outside office or spot check", () => {
     });
     expect(reasons).toHaveLength(1);
     expect(reasons[0]).toContain("以县外网办评价为准");
+    const about: string[] = [];
+    wb.getWorksheet("说明")!.eachRow((row) => about.push((row.values as unknown[]).slice(1).join("|")));
+    expect(about).toContain("区级部门指定评分来源|1.1 政府网站建设：以县外网办评价为准；1.3 公开质量：以区级抽查结果为准");
   });
 
   it("exports the values to Excel and imports them back: every row checked first, a bad file changes nothing", async () => {
