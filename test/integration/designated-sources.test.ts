@@ -218,6 +218,11 @@ describe("a designated outside office or spot check", () => {
     });
     expect(changed.data.message).toContain("其中 1 项评价有变化");
     expect(stored().map((r) => [r.value, r.version])).toEqual([[6.5, 2]]);
+    // The change marks the unit for the next (incremental) recompute.
+    const again = computeCycleResults(cycleId, SEED_ACTOR);
+    expect(again.ok && again.rescored).toBe(1);
+    const results = JSON.parse(storedDocument(currentResults(cycleId)!.id, "results")) as { units: UnitResult[] };
+    expect(results.units.find((x) => x.id === "BM001")!.leaves["1.1"].score).toBe(6.5);
     expect(audits().slice(auditsBefore).map((a) => a.action)).toEqual(["outside.assessment.import", "outside.assessment.save", "outside.assessment.import"]);
   });
 
