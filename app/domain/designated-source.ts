@@ -50,3 +50,13 @@ export function parseDesignatedCell(text: string): { kind: DesignatedSourceKind;
 export function designatedEntry(designated: string, kind: DesignatedKind | undefined, value: number): ScoreEntry {
   return kind === undefined ? { value, by: designated } : { value, by: designated, kind };
 }
+
+/**
+ * The rule one person's stored input (a self-inspection answer, one evaluator's entry) is checked
+ * against: without the designated source, whose entry is added only when the package is built.
+ */
+export function storedInputRule(rule: LeafRule): LeafRule {
+  if (rule.type !== "score" || rule.designated === undefined) return rule;
+  const { designated: _designated, designatedKind: _kind, ...rest } = rule;
+  return rest;
+}

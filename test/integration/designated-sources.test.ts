@@ -3,13 +3,15 @@ import ExcelJS from "exceljs";
 import { and, eq, like } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../../db/client";
-import { auditLog, evaluatorAssignments, evaluatorEntries, outsideAssessments, spotCheckBatches, spotCheckUnits } from "../../db/schema";
+import { auditLog, categories, indicatorNodes, evaluatorAssignments, evaluatorEntries, outsideAssessments, spotCheckBatches, spotCheckUnits } from "../../db/schema";
 import type { LeafInput, UnitResult } from "../../scoring";
 import type { IndicatorSpec } from "../../app/domain/indicator-spec";
 import * as outsidePage from "../../app/routes/cycles.$cycleId.outside";
 import * as outsideXlsx from "../../app/routes/cycles.$cycleId.outside[.]xlsx";
 import * as cyclePage from "../../app/routes/cycles.$cycleId";
 import * as batchPage from "../../app/routes/spotchecks.$batchId";
+import * as setPage from "../../app/routes/cycles.$cycleId.sets.$setId";
+import { getIndicatorSet } from "../../app/services/cycles.server";
 import { computeCycleResults } from "../../app/services/results-compute.server";
 import { currentResults, storedDocument } from "../../app/services/results.server";
 import { exportSource } from "../../app/services/results-export/source.server";
@@ -239,5 +241,31 @@ describe("a designated outside office or spot check", () => {
     expect(stored().map((x) => x.value)).toEqual([6.5]);
     expect(audits()).toHaveLength(before);
     expect(getDb().select().from(outsideAssessments).where(and(eq(outsideAssessments.cycleId, cycleId), eq(outsideAssessments.value, 5))).all()).toEqual([]);
+  });
+});
+
+describe("amending a published leaf to take an outside office's value", () => {
+  it("keeps the evaluators' stored scores, which fit the rule without the source (its value comes when the package is built)", async () => {
+    const part = (code: string, name: string, dimension: "disclosure" | "interpretation" | "response" | "media", points: number): IndicatorSpec => ({
+      code,
+      name,
+      dimension,
+      points,
+      children: [{ code: `${code}.2`, name: code === "1" ? "专栏维护" : name, points, rule: { type: "score" } }],
+    });
+    const other = insertCycle(2027, [part("1", "信息公开", "disclosure", 40), part("2", "政策解读", "interpretation", 20), part("3", "回应关切", "response", 20), part("4", "媒体参与", "media", 20)], {
+      status: "evaluating",
+    });
+    const at = "2027-12-01T08:00:00.000Z";
+    const a = getDb().insert(evaluatorAssignments).values({ cycleId: other, unitId: BM(), evaluatorId: userIdOf("eval-001"), method: "manual", assignedAt: at }).returning().get();
+    const nodeId = leafNodeId(other, "BM001", "1.2");
+    getDb().insert(evaluatorEntries).values({ assignmentId: a.id, nodeId, input: { scores: [30] }, reason: "", updatedAt: at }).run();
+    const categoryId = getDb().select().from(categories).where(eq(categories.name, "区级部门")).get()!.id;
+    const setId = getIndicatorSet(other, categoryId)!.id;
+    const form = { intent: "save", nodeId: String(nodeId), code: "1.2", name: "专栏维护", points: "40", ruleType: "score", designatedKind: "outside", designated: "县外网办", reason: "以县外网办评价为准", guidance: "", criteria: "", basis: "", dimension: "" };
+    const res = await run(setPage.action, makeRequest(`/cycles/${other}/sets/${setId}`, { cookie: cookies.admin, form }), { cycleId: String(other), setId: String(setId) });
+    expect([res.status, res.data.message]).toEqual([200, "修订已保存：修订指标“1.2 专栏维护”，评分规则已修改，已有1条填报/评分数据符合修订后的规则，保持不变。"]);
+    expect(getDb().select().from(indicatorNodes).where(eq(indicatorNodes.id, nodeId)).get()!.rule).toEqual({ type: "score", designated: "县外网办", designatedKind: "outside" });
+    expect(getDb().select().from(evaluatorEntries).where(eq(evaluatorEntries.nodeId, nodeId)).get()!.input).toEqual({ scores: [30] });
   });
 });
