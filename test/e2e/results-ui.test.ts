@@ -1,25 +1,15 @@
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { gotoHydrated, loginAs, useBrowser, waitForIdle } from "../helpers/browser";
-import { runSeedCli } from "../helpers/seed-cli";
-import { startServer, type TestServer } from "../helpers/server";
+import { runSeedCli, useSeededServer } from "../helpers/seeded-server";
 
 // The leadership dashboard on the real server: the demo district plus two synthetic years
 // (npm run seed:synthetic) so every chart has data and the trend has two points per series.
 
-let server: TestServer;
-let dataDir = "";
 let cycle2021 = 0;
-const browser = useBrowser();
-const CATEGORY = "街道（合成）";
-
-beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "zwgk-e2e-dash-"));
-  runSeedCli(dataDir, "seeds/cli/seed-demo.ts");
+const server = useSeededServer("zwgk-e2e-dash-", (dataDir) => {
   runSeedCli(dataDir, "seeds/cli/seed-synthetic.ts", ["--units", "24", "--leaves", "20", "--year", "2023", "--seed", "e2e"]);
   runSeedCli(dataDir, "seeds/cli/seed-synthetic.ts", ["--units", "24", "--leaves", "20", "--year", "2024", "--seed", "e2e"]);
   // A third year whose results the office computes through the UI (the server's worker thread).
@@ -32,13 +22,9 @@ beforeAll(async () => {
   db.prepare("UPDATE cycles SET status = 'preliminary', updated_at = '2021-12-20T02:00:00.000Z' WHERE year = 2021").run();
   cycle2021 = (db.prepare("SELECT id FROM cycles WHERE year = 2021").pluck().get() as number) ?? 0;
   db.close();
-  server = await startServer({ dataDir });
-}, 240_000);
-
-afterAll(async () => {
-  await server?.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
 });
+const browser = useBrowser();
+const CATEGORY = "街道（合成）";
 
 /** Numbers in a column of the figure's accessible table. */
 async function tableColumn(page: Page, testId: string, column: number): Promise<number[]> {
@@ -140,7 +126,7 @@ describe("computing results from the results page", () => {
     expect(await page.locator("table tbody tr").count()).toBe(24);
     expect(server.output()).not.toContain("results worker");
     // The worker stored the results with their audit row, both under the office user's name.
-    const db = new Database(path.join(dataDir, "app.db"), { readonly: true });
+    const db = new Database(path.join(server.dataDir, "app.db"), { readonly: true });
     try {
       const cycleId = db.prepare("SELECT id FROM cycles WHERE year = 2022").pluck().get() as number;
       const stored = db.prepare("SELECT u.username FROM cycle_results r JOIN users u ON u.id = r.computed_by WHERE r.cycle_id = ? AND r.kind = 'preliminary'").pluck().get(cycleId);
