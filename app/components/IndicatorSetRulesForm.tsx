@@ -11,14 +11,21 @@ interface Props {
   baseParts: { code: string; name: string }[];
   scale: number;
   canEdit: boolean;
+  /** After publishing a change needs a reason (修改原因). */
+  needsReason: boolean;
+  /** The reason typed in a refused save. */
+  reason: string;
+  /** Changes made after publishing, newest first (time already in Beijing time). */
+  changes: { at: string; actorName: string | null; reason: string; changes: string[] }[];
   busy: boolean;
 }
 
 /**
  * 本类别考核设置: the category's own 政务公开 weight, grade thresholds, pass mark and bonus gate
- * (each blank: the cycle's), with the settings as sentences updated as the office types.
+ * (each blank: the cycle's), with the settings as sentences updated as the office types; after
+ * publishing, a change asks for its reason and every change made since is listed.
  */
-export function IndicatorSetRulesForm({ state, errors, cycleDefaults, baseParts, scale, canEdit, busy }: Props) {
+export function IndicatorSetRulesForm({ state, errors, cycleDefaults, baseParts, scale, canEdit, needsReason, reason, changes, busy }: Props) {
   const partName = (code: string) => baseParts.find((p) => p.code === code)?.name;
   const sentencesOf = (raw: Record<string, unknown>) => {
     const parsed = parseCategoryRules(raw, { scale, baseParts: baseParts.map((p) => p.code) });
@@ -47,6 +54,18 @@ export function IndicatorSetRulesForm({ state, errors, cycleDefaults, baseParts,
     <section className="card" aria-labelledby="category-rules-h">
       <h2 id="category-rules-h">本类别考核设置</h2>
       <p className="muted">留空的项目沿用考核年度的设置（{cycleDefaults}）。</p>
+      {changes.length > 0 ? (
+        <div data-testid="category-rules-changes">
+          <p>本类别考核设置在发布后修改过 {changes.length} 次：</p>
+          <ul>
+            {changes.map((c, i) => (
+              <li key={i}>
+                {c.at}，{c.actorName ?? "系统"}修改：{c.changes.join("；")}。修改原因：{c.reason}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       <div data-testid="category-rules-sentence" aria-live="polite" className={live.problems.length ? "form-error" : "notice"}>
         {live.problems.length ? (
           <ul>
@@ -122,6 +141,16 @@ export function IndicatorSetRulesForm({ state, errors, cycleDefaults, baseParts,
             <Field name="gateValue" label="门槛分数" inputMode="decimal" defaultValue={state.gateValue} error={errors.gateValue} disabled={disabled} />
           </div>
         </fieldset>
+        {canEdit && needsReason ? (
+          <Field
+            name="settingsReason"
+            label="修改原因（必填）"
+            maxLength={500}
+            defaultValue={reason}
+            error={errors.settingsReason}
+            hint="考核已发布：修改记入修订记录，已计算的结果须重新计算后才按新设置计分"
+          />
+        ) : null}
         {canEdit ? (
           <div>
             <button type="submit" disabled={busy}>

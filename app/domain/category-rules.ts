@@ -168,3 +168,34 @@ export function categoryRulesSentences(rules: CategoryRules | undefined, partNam
   if (rules.bonusGate) out.push(bonusGateSentence(rules.bonusGate, partName));
   return out;
 }
+
+/** 修改原因 of a change after publishing (required then, checked by the service). */
+export const settingsReasonSchema = z.object({
+  settingsReason: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? "").trim())
+    .refine((v) => v.length <= 500, "修改原因不能超过500个字"),
+});
+
+const FOLLOWS_CYCLE = "沿用考核年度";
+
+/** Each setting as it reads in a change: “4%”, “70分”, “优秀90/合格60/不合格0”, “基础分高于80分” (blank: the cycle's). */
+const SETTING_TEXTS: { label: string; text: (r: CategoryRules) => string | undefined }[] = [
+  { label: "政务公开工作分值权重", text: (r) => (r.opennessWeightPct === undefined ? undefined : `${formatNumber(r.opennessWeightPct)}%`) },
+  { label: "合格线", text: (r) => (r.passMark === undefined ? undefined : `${formatNumber(r.passMark)}分`) },
+  { label: "等次", text: (r) => r.grades?.map((g) => `${g.name}${formatNumber(g.min)}`).join("/") },
+  {
+    label: "加分门槛",
+    text: (r) => r.bonusGate && `${r.bonusGate.part ? `“${r.bonusGate.part}”部分得分` : "基础分"}${COMPARISON_LABELS[r.bonusGate.comparison]}${formatNumber(r.bonusGate.value)}分`,
+  },
+];
+
+/** What a save changes, setting by setting: “政务公开工作分值权重：4% → 5%” (a blank side: 沿用考核年度). */
+export function categoryRulesChanges(before: CategoryRules | undefined, after: CategoryRules | undefined): string[] {
+  return SETTING_TEXTS.flatMap(({ label, text }) => {
+    const from = (before && text(before)) ?? FOLLOWS_CYCLE;
+    const to = (after && text(after)) ?? FOLLOWS_CYCLE;
+    return from === to ? [] : [`${label}：${from} → ${to}`];
+  });
+}

@@ -11,6 +11,8 @@ export const CYCLE_CAPABILITIES = [
   "editSets",
   /** Published indicators may still be amended, with a reason. */
   "amendIndicators",
+  /** A category's settings (weight, grades, pass mark, bonus gate) may change: freely in a draft, with a reason after publishing, never once results are final. */
+  "editCategorySettings",
   /** A department's self-inspection of the cycle is shown (to it and in the office's overview). */
   "selfInspectionShown",
   /** Departments fill in and submit their self-inspection (自查). */
@@ -35,10 +37,10 @@ export const CYCLE_CAPABILITIES = [
 export type CycleCapability = (typeof CYCLE_CAPABILITIES)[number];
 
 export const CYCLE_STATUS_CAPABILITIES: Record<CycleStatus, readonly CycleCapability[]> = {
-  draft: ["editSets"],
-  published: ["visible", "amendIndicators", "selfInspectionShown", "selfInspect", "evaluate", "computeResults", "recordOutsideAssessments"],
-  evaluating: ["visible", "amendIndicators", "selfInspectionShown", "evaluate", "computeResults", "recordOutsideAssessments"],
-  preliminary: ["visible", "selfInspectionShown", "computeResults", "resultsOut", "appeal", "recordOutsideAssessments"],
+  draft: ["editSets", "editCategorySettings"],
+  published: ["visible", "amendIndicators", "editCategorySettings", "selfInspectionShown", "selfInspect", "evaluate", "computeResults", "recordOutsideAssessments"],
+  evaluating: ["visible", "amendIndicators", "editCategorySettings", "selfInspectionShown", "evaluate", "computeResults", "recordOutsideAssessments"],
+  preliminary: ["visible", "editCategorySettings", "selfInspectionShown", "computeResults", "resultsOut", "appeal", "recordOutsideAssessments"],
   final: ["visible", "selfInspectionShown", "resultsOut", "resultsFinal", "publicPage", "issueNotice"],
   archived: ["visible", "resultsOut", "resultsFinal", "publicPage"],
 };

@@ -14,13 +14,14 @@ import {
 } from "../services/categories.server";
 import { actorOf, requireAccess } from "../utils/auth.server";
 import { formValues, parseForm } from "../utils/form.server";
-import { badRequest, parseId } from "../utils/http.server";
+import { actionRefusal, badRequest, parseId } from "../utils/http.server";
+import { getDb } from "../utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "单位类别 - 政务公开绩效考核平台" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAccess(request, "read", "administration");
-  return { categories: listCategories() };
+  return { categories: listCategories(getDb()) };
 }
 
 const intentSchema = z.enum(["create", "rename", "move", "delete"]);
@@ -28,35 +29,35 @@ const intentSchema = z.enum(["create", "rename", "move", "delete"]);
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireAccess(request, "write", "administration");
   const actor = actorOf(user);
+  const db = getDb();
   const formData = await request.formData();
   const intent = intentSchema.safeParse(formData.get("intent"));
   if (!intent.success) throw badRequest("未知的操作。");
-
-  if (intent.data === "create") {
-    const form = parseForm(categoryFormSchema, formData);
-    if (!form.ok) return data({ intent: "create", id: null, fieldErrors: form.fieldErrors, values: form.values, message: null }, { status: 400 });
-    const result = createCategory(actor, form.data);
-    if (!result.ok) return data({ intent: "create", id: null, fieldErrors: result.fieldErrors, values: formValues(formData), message: null }, { status: 400 });
-    return { intent: "create", id: result.id, fieldErrors: {}, values: {}, message: `已添加类别“${form.data.name}”。` };
+  const id = intent.data === "create" ? null : parseId(String(formData.get("id") ?? ""));
+  const done = (message: string) => ({ intent: intent.data, id, fieldErrors: {}, values: {}, message });
+  try {
+    if (intent.data === "create" || intent.data === "rename") {
+      const form = parseForm(categoryFormSchema, formData);
+      if (!form.ok) return data({ intent: intent.data, id, fieldErrors: form.fieldErrors, values: form.values, message: null }, { status: 400 });
+      if (id === null) {
+        const created = createCategory(db, actor, form.data);
+        return { ...done(`已添加类别“${form.data.name}”。`), id: created };
+      }
+      renameCategory(db, actor, id, form.data);
+      return done(`类别名称已改为“${form.data.name}”。`);
+    }
+    if (intent.data === "move") {
+      const direction = z.enum(["up", "down"]).safeParse(formData.get("direction"));
+      if (!direction.success) throw badRequest("未知的排序方向。");
+      moveCategory(db, actor, id!, direction.data);
+      return done("排序已更新。");
+    }
+    deleteCategory(db, actor, id!);
+    return done("类别已删除。");
+  } catch (error) {
+    const r = actionRefusal(error);
+    return data({ intent: intent.data, id, fieldErrors: r.fieldErrors, values: formValues(formData), message: null }, { status: r.status });
   }
-
-  const id = parseId(String(formData.get("id") ?? ""));
-  if (intent.data === "rename") {
-    const form = parseForm(categoryFormSchema, formData);
-    if (!form.ok) return data({ intent: "rename", id, fieldErrors: form.fieldErrors, values: form.values, message: null }, { status: 400 });
-    const result = renameCategory(actor, id, form.data);
-    if (!result.ok) return data({ intent: "rename", id, fieldErrors: result.fieldErrors, values: formValues(formData), message: null }, { status: 400 });
-    return { intent: "rename", id, fieldErrors: {}, values: {}, message: `类别名称已改为“${form.data.name}”。` };
-  }
-  if (intent.data === "move") {
-    const direction = z.enum(["up", "down"]).safeParse(formData.get("direction"));
-    if (!direction.success) throw badRequest("未知的排序方向。");
-    moveCategory(actor, id, direction.data);
-    return { intent: "move", id, fieldErrors: {}, values: {}, message: "排序已更新。" };
-  }
-  const result = deleteCategory(actor, id);
-  if (!result.ok) return data({ intent: "delete", id, fieldErrors: { _form: result.message }, values: {}, message: null }, { status: 400 });
-  return { intent: "delete", id, fieldErrors: {}, values: {}, message: "类别已删除。" };
 }
 
 export default function CategoriesPage() {

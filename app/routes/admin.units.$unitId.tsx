@@ -5,6 +5,7 @@ import { UnitFormFields } from "../components/UnitFormFields";
 import { listCategories } from "../services/categories.server";
 import { unitOr404, listParentOptions, unitFormSchema, updateUnit } from "../services/units.server";
 import { actorOf, requireAccess } from "../utils/auth.server";
+import { getDb } from "../utils/db.server";
 import { formValues, parseForm } from "../utils/form.server";
 import { parseId } from "../utils/http.server";
 
@@ -15,7 +16,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const unit = unitOr404(parseId(params.unitId));
   return {
     unit,
-    categories: listCategories().map(({ id, name }) => ({ id, name })),
+    categories: listCategories(getDb()).map(({ id, name }) => ({ id, name })),
     parents: listParentOptions(unit.id),
   };
 }

@@ -7,6 +7,7 @@ import { UnitFormFields } from "../components/UnitFormFields";
 import { listCategories } from "../services/categories.server";
 import { createUnit, listParentOptions, listUnits, unitFormSchema } from "../services/units.server";
 import { actorOf, requireAccess } from "../utils/auth.server";
+import { getDb } from "../utils/db.server";
 import { formValues, parseForm } from "../utils/form.server";
 import { UNIT_STATUS_FILTERS } from "../utils/unit-status-filters";
 
@@ -29,7 +30,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     units: listUnits({ categoryId: filter.category, status: filter.status ?? "all", q: filter.q }),
     filter: { category: filter.category ? String(filter.category) : "", status: filter.status ?? "all", q: filter.q ?? "" },
-    categories: listCategories().map(({ id, name }) => ({ id, name })),
+    categories: listCategories(getDb()).map(({ id, name }) => ({ id, name })),
     parents: listParentOptions(),
   };
 }

@@ -9,6 +9,7 @@ import { formatProblem, importIndicators } from "../services/indicator-xlsx.serv
 import { readXlsxUpload } from "../services/imports/xlsx-upload.server";
 import { listCategories } from "../services/categories.server";
 import { actorOf, requireAccess } from "../utils/auth.server";
+import { getDb } from "../utils/db.server";
 import { parseId } from "../utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "导入指标体系 - 政务公开绩效考核平台" }];
@@ -19,7 +20,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     cycle: { id: cycle.id, year: cycle.year, title: cycle.title, statusLabel: CYCLE_STATUS_LABELS[cycle.status] },
     editable: cycleAllows(cycle.status, "editSets"),
-    categories: listCategories().map((c) => ({ id: c.id, name: c.name })),
+    categories: listCategories(getDb()).map((c) => ({ id: c.id, name: c.name })),
     sets: listCycleSets(cycle.id).map((s) => s.categoryName),
   };
 }

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { editModeOf } from "../domain/cycle-capabilities";
+import { cycleAllows, editModeOf } from "../domain/cycle-capabilities";
 import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation, useOutlet } from "@remix-run/react";
 import { z } from "zod";
@@ -11,9 +11,9 @@ import { IndicatorTreeTable, ValidationPanel, type TreeRowView } from "../compon
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
 import { CARRY_LABELS, DIMENSIONS, formatEvidenceKinds, PART_LABELS } from "../domain/indicator-format";
 import { penaltyPartSentence, ruleSentence } from "../domain/rule-sentence";
-import { categoryRulesState, categoryRulesStateFromValues, parseCategoryRules } from "../domain/category-rules";
+import { categoryRulesState, categoryRulesStateFromValues, parseCategoryRules, settingsReasonSchema } from "../domain/category-rules";
 import { IndicatorSetRulesForm } from "../components/IndicatorSetRulesForm";
-import { categoryRulesView, saveCategoryRules } from "../services/indicator-set-rules.server";
+import { categoryRulesChangesAfterPublishing, categoryRulesView, saveCategoryRules } from "../services/indicator-set-rules.server";
 import { EMPTY_NODE_STATE, stateFromSpec, stateFromValues, type NodeFormState } from "../domain/indicator-node-state";
 import type { StoredIndicator } from "../domain/indicator-spec";
 import { getDb } from "../utils/db.server";
@@ -27,7 +27,7 @@ import { addNode, deleteNode, moveNode, reorderNode, updateNode, type NodePositi
 import { actorOf, requireAccess } from "../utils/auth.server";
 import { formatBeijingTime } from "../utils/beijing-time";
 import { zodFieldErrors } from "../utils/form.server";
-import { badRequest, parseId } from "../utils/http.server";
+import { actionRefusal, badRequest, parseId } from "../utils/http.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data ? `${data.cycle.year}年度 ${data.set.categoryName} 指标体系` : "指标体系"} - 政务公开绩效考核平台` },
@@ -129,7 +129,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     cycle: { id: set.cycle.id, year: set.cycle.year, title: set.cycle.title, statusLabel: CYCLE_STATUS_LABELS[set.cycle.status] },
     baseParts: baseParts(tree),
-    categoryRules: { state: categoryRulesState(categoryRules.rules), cycleDefaults: categoryRules.cycleDefaults, canEdit: user.role === "office" && mode === "draft" },
+    categoryRules: {
+      state: categoryRulesState(categoryRules.rules),
+      cycleDefaults: categoryRules.cycleDefaults,
+      canEdit: user.role === "office" && cycleAllows(set.cycle.status, "editCategorySettings"),
+      needsReason: !cycleAllows(set.cycle.status, "editSets"),
+      changes: categoryRulesChangesAfterPublishing(db, setId).map((c) => ({ ...c, at: formatBeijingTime(c.at) })),
+    },
     set: { id: set.id, categoryId: set.categoryId, categoryName: set.categoryName, updatedAt: set.updatedAt },
     mode,
     canEdit,
@@ -181,26 +187,32 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const set = getSetInfo(db, cycleId, setId);
   const mode = editModeOf(set.cycle.status);
   const values = nodeFormValues(formData);
-  const refuse = (fieldErrors: Record<string, string>, problems: string[] = []) =>
-    data({ intent: intent.data, ok: false, message: null, fieldErrors, problems, values } satisfies SetActionResult, { status: 400 });
+  const refuse = (fieldErrors: Record<string, string>, problems: string[] = [], status = 400) =>
+    data({ intent: intent.data, ok: false, message: null, fieldErrors, problems, values } satisfies SetActionResult, { status });
   const done = (result: OpResult) =>
     result.ok
       ? ({ intent: intent.data, ok: true, message: result.message, fieldErrors: {}, problems: [], values: {} } satisfies SetActionResult)
       : refuse(result.fieldErrors, result.problems);
 
+  // A category's settings follow their own phase rule (editCategorySettings), not the tree's.
+  if (intent.data === "categoryRules") {
+    const raw: Record<string, unknown> = {};
+    for (const key of new Set(formData.keys())) raw[key] = formData.getAll(key).filter((v): v is string => typeof v === "string");
+    const parsed = parseCategoryRules(raw, { scale: set.cycle.scale, baseParts: baseParts(loadTree(db, setId)).map((p) => p.code) });
+    const reason = settingsReasonSchema.safeParse({ settingsReason: formData.get("settingsReason") ?? undefined });
+    if (!parsed.ok || !reason.success) return refuse({ ...(parsed.ok ? {} : parsed.fieldErrors), ...(reason.success ? {} : zodFieldErrors(reason.error)) });
+    try {
+      return done({ ok: true, message: saveCategoryRules(db, actor, cycleId, setId, parsed.rules, reason.data.settingsReason), nodeId: null });
+    } catch (error) {
+      const r = actionRefusal(error);
+      return refuse(r.fieldErrors, [], r.status);
+    }
+  }
   if (mode === "frozen") return refuse({ _form: FROZEN_MESSAGE });
   if (intent.data === "coverage") {
     const parsed = coverageReasonSchema.safeParse({ coverageReason: formData.get("coverageReason") ?? undefined });
     if (!parsed.success) return refuse(zodFieldErrors(parsed.error));
     const result = recordCoverageReason(actor, cycleId, setId, parsed.data.coverageReason);
-    return result.ok ? done({ ...result, nodeId: null }) : refuse(result.fieldErrors);
-  }
-  if (intent.data === "categoryRules") {
-    const raw: Record<string, unknown> = {};
-    for (const key of new Set(formData.keys())) raw[key] = formData.getAll(key).filter((v): v is string => typeof v === "string");
-    const parsed = parseCategoryRules(raw, { scale: set.cycle.scale, baseParts: baseParts(loadTree(db, setId)).map((p) => p.code) });
-    if (!parsed.ok) return refuse(parsed.fieldErrors);
-    const result = saveCategoryRules(actor, cycleId, setId, parsed.rules);
     return result.ok ? done({ ...result, nodeId: null }) : refuse(result.fieldErrors);
   }
   let amendment: AmendmentInput | null = null;
@@ -344,6 +356,9 @@ export default function IndicatorSetPage() {
         baseParts={d.baseParts}
         scale={d.scale}
         canEdit={d.categoryRules.canEdit}
+        needsReason={d.categoryRules.needsReason}
+        reason={failed?.intent === "categoryRules" ? String(failed.values.settingsReason ?? "") : ""}
+        changes={d.categoryRules.changes}
         busy={busy}
       />
 

@@ -1,10 +1,14 @@
 import { asc, count, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { getDb, type Tx } from "../../db/client";
+import type { Db, Tx } from "../../db/client";
 import { categories, units } from "../../db/schema";
+import { DomainError } from "../domain/domain-error";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
-import type { FieldErrors } from "../utils/form.server";
-import { notFound } from "../utils/http.server";
+
+/**
+ * Unit categories (单位类别): each category has its own indicator set in a cycle. Refusals are
+ * thrown as DomainError; the caller passes the database handle.
+ */
 
 export const categoryNameSchema = z
   .string({ required_error: "请输入类别名称" })
@@ -14,8 +18,6 @@ export const categoryNameSchema = z
 
 export const categoryFormSchema = z.object({ name: categoryNameSchema });
 
-export type CategoryResult = { ok: true; id: number } | { ok: false; fieldErrors: FieldErrors };
-
 export interface CategoryRow {
   id: number;
   name: string;
@@ -23,8 +25,9 @@ export interface CategoryRow {
   unitCount: number;
 }
 
-export function listCategories(): CategoryRow[] {
-  const db = getDb();
+const NOT_FOUND = "该单位类别不存在。";
+
+export function listCategories(db: Db | Tx): CategoryRow[] {
   return db
     .select({ id: categories.id, name: categories.name, sortOrder: categories.sortOrder, unitCount: count(units.id) })
     .from(categories)
@@ -34,16 +37,18 @@ export function listCategories(): CategoryRow[] {
     .all();
 }
 
-function nameTaken(name: string, exceptId?: number): boolean {
-  const row = getDb().select({ id: categories.id }).from(categories).where(eq(categories.name, name)).get();
-  return !!row && row.id !== exceptId;
+/** Refuses a name another category already has. */
+function assertNameFree(tx: Tx, name: string, exceptId?: number): void {
+  const row = tx.select({ id: categories.id }).from(categories).where(eq(categories.name, name)).get();
+  if (row && row.id !== exceptId) throw new DomainError("invalid", `类别“${name}”已存在`, "name");
 }
 
-export function createCategory(actor: Actor, input: z.output<typeof categoryFormSchema>): CategoryResult {
-  const db = getDb();
-  if (nameTaken(input.name)) return { ok: false, fieldErrors: { name: `类别“${input.name}”已存在` } };
-  const row = mutate(db, (tx) => insertCategory(tx, actor, input.name));
-  return { ok: true, id: row.id };
+/** Add a category; answers its id. */
+export function createCategory(db: Db, actor: Actor, input: z.output<typeof categoryFormSchema>): number {
+  return mutate(db, (tx) => {
+    assertNameFree(tx, input.name);
+    return insertCategory(tx, actor, input.name).id;
+  });
 }
 
 /** Add a category last in the order, with its audit row, inside the caller's transaction (the name is free). */
@@ -54,26 +59,23 @@ export function insertCategory(tx: Tx, actor: Actor, name: string): typeof categ
   return created;
 }
 
-export function renameCategory(actor: Actor, id: number, input: z.output<typeof categoryFormSchema>): CategoryResult {
-  const db = getDb();
-  const before = db.select().from(categories).where(eq(categories.id, id)).get();
-  if (!before) throw notFound("该单位类别不存在。");
-  if (nameTaken(input.name, id)) return { ok: false, fieldErrors: { name: `类别“${input.name}”已存在` } };
-  if (before.name === input.name) return { ok: true, id };
+export function renameCategory(db: Db, actor: Actor, id: number, input: z.output<typeof categoryFormSchema>): void {
   mutate(db, (tx) => {
+    const before = tx.select().from(categories).where(eq(categories.id, id)).get();
+    if (!before) throw new DomainError("notFound", NOT_FOUND);
+    assertNameFree(tx, input.name, id);
+    if (before.name === input.name) return;
     const after = tx.update(categories).set({ name: input.name }).where(eq(categories.id, id)).returning().get();
     writeAudit(tx, actor, { action: "category.rename", entityType: "category", entityId: id, before, after });
   });
-  return { ok: true, id };
 }
 
 /** Move a category one place up or down; the order is renumbered 1..n. */
-export function moveCategory(actor: Actor, id: number, direction: "up" | "down"): void {
-  const db = getDb();
+export function moveCategory(db: Db, actor: Actor, id: number, direction: "up" | "down"): void {
   mutate(db, (tx) => {
     const list = tx.select().from(categories).orderBy(asc(categories.sortOrder), asc(categories.id)).all();
     const index = list.findIndex((c) => c.id === id);
-    if (index < 0) throw notFound("该单位类别不存在。");
+    if (index < 0) throw new DomainError("notFound", NOT_FOUND);
     const target = direction === "up" ? index - 1 : index + 1;
     if (target < 0 || target >= list.length) return;
     const beforeOrder = list.map((c) => c.id);
@@ -91,30 +93,24 @@ export function moveCategory(actor: Actor, id: number, direction: "up" | "down")
   });
 }
 
-export type DeleteResult = { ok: true } | { ok: false; message: string };
-
-/** Only a category no unit uses may be deleted. */
-export function deleteCategory(actor: Actor, id: number): DeleteResult {
-  const db = getDb();
+/** Only a category nothing uses may be deleted (no unit, no indicator set). */
+export function deleteCategory(db: Db, actor: Actor, id: number): void {
   const before = db.select().from(categories).where(eq(categories.id, id)).get();
-  if (!before) throw notFound("该单位类别不存在。");
-  const { n } = db.select({ n: count() }).from(units).where(eq(units.categoryId, id)).get()!;
-  if (n > 0) {
-    return { ok: false, message: `类别“${before.name}”下还有 ${n} 个单位（含已停用单位），不能删除。请先将这些单位改到其他类别。` };
-  }
+  if (!before) throw new DomainError("notFound", NOT_FOUND);
   try {
     mutate(db, (tx) => {
+      const { n } = tx.select({ n: count() }).from(units).where(eq(units.categoryId, id)).get()!;
+      if (n > 0) {
+        throw new DomainError("conflict", `类别“${before.name}”下还有 ${n} 个单位（含已停用单位），不能删除。请先将这些单位改到其他类别。`);
+      }
       tx.delete(categories).where(eq(categories.id, id)).run();
       writeAudit(tx, actor, { action: "category.delete", entityType: "category", entityId: id, before });
     });
   } catch (error) {
     // Other modules (e.g. indicator sets per category) may reference it through foreign keys.
-    if (isForeignKeyError(error)) {
-      return { ok: false, message: `类别“${before.name}”已被其他数据（如指标体系）引用，不能删除。` };
-    }
+    if (isForeignKeyError(error)) throw new DomainError("conflict", `类别“${before.name}”已被其他数据（如指标体系）引用，不能删除。`);
     throw error;
   }
-  return { ok: true };
 }
 
 /** drizzle wraps driver errors; the SQLite message is on the error or its cause. */

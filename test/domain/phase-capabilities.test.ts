@@ -17,6 +17,7 @@ describe("cycle capabilities", () => {
   it("open each kind of work in its phase only", () => {
     expect(statusesAllowing("editSets")).toEqual(["draft"]);
     expect(statusesAllowing("amendIndicators")).toEqual(["published", "evaluating"]);
+    expect(statusesAllowing("editCategorySettings")).toEqual(["draft", "published", "evaluating", "preliminary"]);
     expect(statusesAllowing("selfInspect")).toEqual(["published"]);
     expect(statusesAllowing("selfInspectionShown")).toEqual(["published", "evaluating", "preliminary", "final"]);
     expect(statusesAllowing("evaluate")).toEqual(["published", "evaluating"]);
@@ -30,6 +31,8 @@ describe("cycle capabilities", () => {
   it("never recompute results that are final, and show final results only once they are out", () => {
     for (const status of CYCLE_STATUSES) {
       if (cycleAllows(status, "resultsFinal")) expect(cycleAllows(status, "computeResults"), status).toBe(false);
+      // A category's weight or grades change only while its results can still be recomputed.
+      if (cycleAllows(status, "editCategorySettings") && status !== "draft") expect(cycleAllows(status, "computeResults"), status).toBe(true);
       if (cycleAllows(status, "resultsFinal") || cycleAllows(status, "appeal")) expect(cycleAllows(status, "resultsOut"), status).toBe(true);
     }
   });

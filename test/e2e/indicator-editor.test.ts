@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { collectBrowserErrors, gotoHydrated, loginAs, useBrowser, useServer, waitForIdle } from "../helpers/browser";
+import { openNewDraftSet } from "../helpers/draft-year";
 
 // The tree editor in the real (built) app and Chromium: a new draft year, a leaf added with its
 // rule parameters, the validation panel reacting, the fix, reordering, and an amendment after publishing.
@@ -14,13 +15,7 @@ describe("indicator tree editor", () => {
     await loginAs(page, server.url, "admin");
 
     // A new draft year from the default template.
-    await gotoHydrated(page, `${server.url}/cycles`);
-    await page.getByLabel("考核年度", { exact: true }).fill("2027");
-    await Promise.all([page.waitForURL(/\/cycles\/\d+$/), page.getByRole("button", { name: "新建考核年度" }).click()]);
-    await waitForIdle(page);
-    const row = page.getByRole("row").filter({ hasText: "区级部门" });
-    await Promise.all([page.waitForURL(/\/sets\/\d+/), row.getByRole("link", { name: "编辑指标体系" }).click()]);
-    await page.getByRole("heading", { level: 1, name: "2027年度 · 区级部门 指标体系" }).waitFor();
+    await openNewDraftSet(page, server.url, 2027);
     await expect(page.locator("#check-h").textContent()).resolves.toContain("没有错误");
 
     // Add a ratio leaf under 1 信息公开: only the ratio parameters are shown once chosen.
@@ -85,12 +80,7 @@ describe("indicator tree editor", () => {
     const page = await browser.newPage();
     const errors = collectBrowserErrors(page);
     await loginAs(page, server.url, "admin");
-    await gotoHydrated(page, `${server.url}/cycles`);
-    await page.getByLabel("考核年度", { exact: true }).fill("2029");
-    await Promise.all([page.waitForURL(/\/cycles\/\d+$/), page.getByRole("button", { name: "新建考核年度" }).click()]);
-    await waitForIdle(page);
-    const setRow = page.getByRole("row").filter({ hasText: "区级部门" });
-    await Promise.all([page.waitForURL(/\/sets\/\d+/), setRow.getByRole("link", { name: "编辑指标体系" }).click()]);
+    await openNewDraftSet(page, server.url, 2029);
     const tree = page.getByRole("table", { name: "指标树" });
     const treeRow = (code: string) => tree.getByRole("row").filter({ has: page.getByRole("cell", { name: code, exact: true }) });
     await expect(treeRow("1.2").textContent()).resolves.toContain("未编制本单位主动公开基本目录每处扣4分；");
@@ -123,7 +113,7 @@ describe("indicator tree editor", () => {
     expect(errors).toEqual([]);
   });
 
-  it("asks for a reason when amending a published set, then lists the amendment", async () => {
+  it("asks for a reason when amending a published set or its category's settings, then lists the amendments", async () => {
     const page = await browser.newPage();
     const errors = collectBrowserErrors(page);
     await loginAs(page, server.url, "admin");
@@ -142,6 +132,17 @@ describe("indicator tree editor", () => {
     await page.getByRole("button", { name: "保存修订" }).click();
     await page.getByText(/修订已保存：修订指标“2.4 解读形式与解读质量”/).waitFor();
     await page.getByRole("cell", { name: "名称表述统一" }).waitFor();
+
+    // The category's own settings may still change after publishing: a reason first, then the change is listed.
+    await page.getByLabel("政务公开工作分值权重（%）").fill("5");
+    await page.getByRole("button", { name: "保存类别考核设置" }).click();
+    await page.getByText("考核已发布，修改本类别考核设置须填写修改原因").waitFor();
+    await page.getByLabel("修改原因（必填）").fill("区政府决定部门权重调整为5分");
+    await page.getByRole("button", { name: "保存类别考核设置" }).click();
+    await page.getByText("已保存“区级部门”的类别考核设置。修改已记入修订记录，下次计算结果时按新设置计分。").waitFor();
+    await page.getByTestId("category-rules-changes").filter({ hasText: "修改：政务公开工作分值权重：沿用考核年度 → 5%。修改原因：区政府决定部门权重调整为5分" }).waitFor();
+    await page.getByRole("cell", { name: "类别考核设置：政务公开工作分值权重：沿用考核年度 → 5%" }).waitFor();
+    await expect(page.getByLabel("政务公开工作分值权重（%）").inputValue()).resolves.toBe("5");
     expect(errors).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { collectBrowserErrors, gotoHydrated, loginAs, useBrowser, useServer, waitForIdle } from "../helpers/browser";
+import { collectBrowserErrors, loginAs, useBrowser, useServer, waitForIdle } from "../helpers/browser";
+import { openNewDraftSet } from "../helpers/draft-year";
 
 // Issue 13, rules 1–8 in the real (built) app and Chromium: the office creates each new rule in the
 // tree editor and sees the live preview (the rule as a sentence) change as it types, saves it, sets
@@ -13,14 +14,7 @@ describe("the rule language in the indicator editor", () => {
     const page = await browser.newPage();
     const errors = collectBrowserErrors(page);
     await loginAs(page, server.url, "admin");
-    await gotoHydrated(page, `${server.url}/cycles`);
-    await page.getByLabel("考核年度", { exact: true }).fill("2028");
-    await Promise.all([page.waitForURL(/\/cycles\/\d+$/), page.getByRole("button", { name: "新建考核年度" }).click()]);
-    await waitForIdle(page);
-    const row = page.getByRole("row").filter({ hasText: "区级部门" });
-    await Promise.all([page.waitForURL(/\/sets\/\d+/), row.getByRole("link", { name: "编辑指标体系" }).click()]);
-    await page.getByRole("heading", { level: 1, name: "2028年度 · 区级部门 指标体系" }).waitFor();
-    await waitForIdle(page);
+    await openNewDraftSet(page, server.url, 2028);
     const sentence = page.getByTestId("rule-sentence");
     const edit = async (code: string) => {
       await page.getByRole("link", { name: new RegExp(`^编辑${code.replace(".", "\\.")} `) }).click();

@@ -1,32 +1,15 @@
-import { execFileSync } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { gotoHydrated, loginAs, useBrowser, waitForIdle } from "../helpers/browser";
-import { PROJECT_ROOT, startServer, type TestServer } from "../helpers/server";
+import { runSeedCli, useSeededServer } from "../helpers/seeded-server";
 
 // The ranking page of a large cycle on the real server: page links, category filter and unit
 // search, all kept in the URL (npm run seed:synthetic: 180 units, 60 per category).
 
-let server: TestServer;
-let dataDir = "";
+const server = useSeededServer("zwgk-e2e-ranking-", (dataDir) =>
+  runSeedCli(dataDir, "seeds/cli/seed-synthetic.ts", ["--units", "180", "--leaves", "8", "--year", "2030", "--seed", "e2e-ranking"]),
+);
 const browser = useBrowser();
 const CATEGORY = "街道（合成）";
-
-beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "zwgk-e2e-ranking-"));
-  const tsx = (script: string, args: string[]) =>
-    execFileSync(path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx"), [script, ...args], { cwd: PROJECT_ROOT, env: { ...process.env, DATA_DIR: dataDir }, stdio: "pipe" });
-  tsx("seeds/cli/seed-demo.ts", []);
-  tsx("seeds/cli/seed-synthetic.ts", ["--units", "180", "--leaves", "8", "--year", "2030", "--seed", "e2e-ranking"]);
-  server = await startServer({ dataDir });
-}, 240_000);
-
-afterAll(async () => {
-  await server?.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
 
 const ranks = async (page: import("playwright-core").Page) => (await page.locator("table tbody tr td:nth-child(1)").allTextContents()).map(Number);
 

@@ -1,48 +1,30 @@
-import { execFileSync } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { gotoHydrated, loginAs, useBrowser, waitForIdle } from "../helpers/browser";
-import { PROJECT_ROOT, startServer, type TestServer } from "../helpers/server";
+import { runSeedCli, useSeededServer } from "../helpers/seeded-server";
 
 // The leadership dashboard on the real server: the demo district plus two synthetic years
 // (npm run seed:synthetic) so every chart has data and the trend has two points per series.
 
-let server: TestServer;
-let dataDir = "";
 let cycle2021 = 0;
-const browser = useBrowser();
-const CATEGORY = "街道（合成）";
-
-function tsx(script: string, args: string[]): void {
-  execFileSync(path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx"), [script, ...args], { cwd: PROJECT_ROOT, env: { ...process.env, DATA_DIR: dataDir }, stdio: "pipe" });
-}
-
-beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "zwgk-e2e-dash-"));
-  tsx("seeds/cli/seed-demo.ts", []);
-  tsx("seeds/cli/seed-synthetic.ts", ["--units", "24", "--leaves", "20", "--year", "2023", "--seed", "e2e"]);
-  tsx("seeds/cli/seed-synthetic.ts", ["--units", "24", "--leaves", "20", "--year", "2024", "--seed", "e2e"]);
+const server = useSeededServer("zwgk-e2e-dash-", (dataDir) => {
+  runSeedCli(dataDir, "seeds/cli/seed-synthetic.ts", ["--units", "24", "--leaves", "20", "--year", "2023", "--seed", "e2e"]);
+  runSeedCli(dataDir, "seeds/cli/seed-synthetic.ts", ["--units", "24", "--leaves", "20", "--year", "2024", "--seed", "e2e"]);
   // A third year whose results the office computes through the UI (the server's worker thread).
-  tsx("seeds/cli/seed-synthetic.ts", ["--units", "24", "--leaves", "20", "--year", "2022", "--seed", "e2e"]);
+  runSeedCli(dataDir, "seeds/cli/seed-synthetic.ts", ["--units", "24", "--leaves", "20", "--year", "2022", "--seed", "e2e"]);
   // And a year in 初步结果 (appeal window long over) that the office finalises — the step takes the
   // final snapshot in the server's worker thread — then publishes.
-  tsx("seeds/cli/seed-synthetic.ts", ["--units", "24", "--leaves", "20", "--year", "2021", "--seed", "e2e"]);
+  runSeedCli(dataDir, "seeds/cli/seed-synthetic.ts", ["--units", "24", "--leaves", "20", "--year", "2021", "--seed", "e2e"]);
   const db = new Database(path.join(dataDir, "app.db"));
   db.prepare("DELETE FROM cycle_results WHERE cycle_id IN (SELECT id FROM cycles WHERE year IN (2021, 2022))").run();
   db.prepare("UPDATE cycles SET status = 'preliminary', updated_at = '2021-12-20T02:00:00.000Z' WHERE year = 2021").run();
   cycle2021 = (db.prepare("SELECT id FROM cycles WHERE year = 2021").pluck().get() as number) ?? 0;
   db.close();
-  server = await startServer({ dataDir });
-}, 240_000);
-
-afterAll(async () => {
-  await server?.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
 });
+const browser = useBrowser();
+const CATEGORY = "街道（合成）";
 
 /** Numbers in a column of the figure's accessible table. */
 async function tableColumn(page: Page, testId: string, column: number): Promise<number[]> {
@@ -144,7 +126,7 @@ describe("computing results from the results page", () => {
     expect(await page.locator("table tbody tr").count()).toBe(24);
     expect(server.output()).not.toContain("results worker");
     // The worker stored the results with their audit row, both under the office user's name.
-    const db = new Database(path.join(dataDir, "app.db"), { readonly: true });
+    const db = new Database(path.join(server.dataDir, "app.db"), { readonly: true });
     try {
       const cycleId = db.prepare("SELECT id FROM cycles WHERE year = 2022").pluck().get() as number;
       const stored = db.prepare("SELECT u.username FROM cycle_results r JOIN users u ON u.id = r.computed_by WHERE r.cycle_id = ? AND r.kind = 'preliminary'").pluck().get(cycleId);

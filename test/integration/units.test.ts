@@ -153,7 +153,7 @@ describe("categories admin", () => {
     expect(list.data.categories.map((c: { name: string }) => c.name)).toEqual(["街道办事处", "乡镇人民政府", "区级部门"]);
 
     const inUse = await run(categoriesRoute.action, makeRequest("/admin/categories", { cookie: admin, form: { intent: "delete", id: String(categoryId("区级部门")) } }));
-    expect(inUse.status).toBe(400);
+    expect(inUse.status).toBe(409);
     expect(inUse.data.fieldErrors._form).toContain("不能删除");
     expect(getDb().select().from(categories).all()).toHaveLength(3);
 
