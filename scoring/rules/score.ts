@@ -14,6 +14,8 @@ interface Compiled {
   designatedLead: string;
   /** After the scores: “，以“李强”评分为准” (an evaluator), or "". */
   designatedTail: string;
+  /** The text's start without discretion: designatedLead + “评分：”. */
+  head: string;
   /** 酌情给分: “酌情给分（最多x分）：”, or "". */
   discretion: string;
   /** Largest spread between evaluators that is not divergent: divergence × points. */
@@ -37,6 +39,7 @@ export const scoreRule: RuleModule<Compiled> = {
       designated,
       designatedKind,
       designatedLead: named ? `${designatedPhrase(designated, designatedKind)}：` : "",
+      head: named ? `${designatedPhrase(designated, designatedKind)}：评分：` : "评分：",
       designatedTail: designated !== undefined && !named ? `，以“${designated}”评分为准` : "",
       discretion: dmax === undefined ? "" : `酌情给分（最多${numStr(dmax)}分）：`,
       allowed,
@@ -46,7 +49,7 @@ export const scoreRule: RuleModule<Compiled> = {
   evaluate(c, input, _ctx, out) {
     const entries = input.scores ?? [];
     const n = entries.length;
-    let text = c.discretion === "" ? `${c.designatedLead}评分：` : `${c.designatedLead}${c.discretion}${input.reason ?? ""}；评分：`;
+    let text = c.discretion === "" ? c.head : `${c.designatedLead}${c.discretion}${input.reason ?? ""}；评分：`;
     const vals: number[] = new Array(n);
     let sum = ZERO;
     let designated: Rat | undefined;
