@@ -3,15 +3,15 @@
 import { numStr } from "./decimal";
 import { add, num, RatSum, type Rat } from "./rational";
 import { RULES, type CompileEnv, type LeafDef, type RuleModule } from "./rules";
-import { DIMENSION_KEYS, type AssessmentPackage, type BonusGate, type Dimension, type Grade, type IndicatorNode, type IndicatorSet, type NodePart } from "./schema";
+import { DIMENSION_KEYS, type AssessmentPackage, type BonusGate, type Dimension, type Grade, type IndicatorNode, type IndicatorSet, type LeafResult, type NodePart } from "./schema";
 
 export const DIM_INDEX = new Map<Dimension, number>(DIMENSION_KEYS.map((k, i) => [k, i]));
 
 export interface CompiledLeaf extends LeafDef {
   pointsStr: string;
   pointsRat: Rat;
-  /** Index into DIMENSION_KEYS, or -1. */
-  dim: number;
+  /** Base leaf: the sum its points go to, by dimension: its index in DIMENSION_KEYS, or DIMENSION_KEYS.length without one. */
+  sum: number;
   /** Index of its top-level node in CompiledSet.tops. */
   top: number;
   /** veto rule with a scope: index of the top-level node it zeroes; else -1. */
@@ -21,17 +21,18 @@ export interface CompiledLeaf extends LeafDef {
   compiled: unknown;
   /** Outcomes by input key (RuleModule.key) within one compute() call. */
   outcomes: Map<number, Outcome>;
+  /** The leaf's result's `max`: its points, 0 for veto and penalty leaves. */
+  max: number;
+  /** The result of the last N/A input with this reason (within one compute() call), reused for the next. */
+  naReason: string;
+  naResult: LeafResult | null;
 }
 
-/** A leaf's result for one input, reused for inputs with the same key. */
+/** A leaf's result for one input, reused (the same object) for inputs with the same key. */
 export interface Outcome {
-  explain: string;
+  result: LeafResult;
   score: Rat;
   deducted: Rat;
-  /** score rounded to integer cents */
-  c: number;
-  na: boolean;
-  divergent: boolean;
 }
 
 /** A top-level node (a part of the table). */
@@ -68,6 +69,9 @@ export interface CompiledSet {
   /** Σ points of the top-level bonus nodes: the most the bonus part can add. */
   bonusCap: Rat;
   hasBonusPart: boolean;
+  /** Σ points of the base leaves, and by dimension (index into DIMENSION_KEYS). */
+  basePoints: Rat;
+  dimPoints: Rat[];
   /** Leaf ids in tree order with null values, in fast-properties mode; cloned for each unit. */
   template: Record<string, null>;
 }
@@ -89,12 +93,15 @@ export function compileSet(set: IndicatorSet, env: CompileEnv, pkg: AssessmentPa
       ...def,
       pointsStr: numStr(node.points),
       pointsRat: num(node.points),
-      dim: d === undefined ? -1 : (DIM_INDEX.get(d) as number),
+      sum: d === undefined ? DIMENSION_KEYS.length : (DIM_INDEX.get(d) as number),
       top,
       vetoes: scope === undefined ? -1 : (topIndex.get(scope) as number),
       module: RULES[node.rule.type],
       compiled: RULES[node.rule.type].compile(def, env),
       outcomes: new Map(),
+      max: part === "veto" || part === "penalty" ? 0 : node.points,
+      naReason: "",
+      naResult: null,
     });
   };
   let bonusCap = num(0);
@@ -126,8 +133,16 @@ export function compileSet(set: IndicatorSet, env: CompileEnv, pkg: AssessmentPa
     hasPenaltyPart: tops.some((t) => t.part === "penalty"),
     bonusCap,
     hasBonusPart,
+    basePoints: sumPoints(leaves.filter((l) => l.part === "base")),
+    dimPoints: DIMENSION_KEYS.map((_, k) => sumPoints(leaves.filter((l) => l.part === "base" && l.sum === k))),
     template: leafTemplate(leaves.map((l) => l.id)),
   };
+}
+
+function sumPoints(leaves: CompiledLeaf[]): Rat {
+  let s = num(0);
+  for (const l of leaves) s = add(s, l.pointsRat);
+  return s;
 }
 
 function addPoints(a: Rat, points: number): Rat {

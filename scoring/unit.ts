@@ -19,11 +19,13 @@ const OUTCOMES_PER_LEAF = 4096;
 
 // Scratch state of the unit being scored (compute() is synchronous): no allocation per leaf.
 const out: LeafOut = { score: ZERO, deducted: ZERO, na: false, divergent: false, triggered: false, reason: "" };
+// Earned points of the base leaves by dimension (the last: leaves without one); the base is their
+// sum. Maximum points are the set's, less the points of the leaves left out as N/A.
+const dimE = [...DIMENSION_KEYS, null].map(() => new RatSum());
+const dimNa = [...DIMENSION_KEYS, null].map(() => new RatSum());
 const baseE = new RatSum();
-const baseM = new RatSum();
+const naPoints = new RatSum();
 const bonusE = new RatSum();
-const dimE = DIMENSION_KEYS.map(() => new RatSum());
-const dimM = DIMENSION_KEYS.map(() => new RatSum());
 
 /** One leaf's outcome for the unit being scored. */
 let L_SCORE = ZERO;
@@ -31,60 +33,70 @@ let L_DEDUCTED = ZERO;
 let L_NA = false;
 let L_TRIGGERED = false;
 
-/** Evaluate a leaf through its rule module (or reuse the outcome of an equal input); returns its result. */
+/**
+ * Evaluate a leaf through its rule module (or reuse the outcome of an equal input); returns its result.
+ * Results are shared between units with equal outcomes on the leaf (they are never modified).
+ */
 function evaluateLeaf(leaf: CompiledLeaf, input: LeafInput, ctx: RuleContext, interner: Interner): LeafResult {
-  let explain: string;
-  let score = ZERO;
-  let deducted = ZERO;
-  let c = 0;
-  let na: boolean;
-  let divergent = false;
-  let triggered = false;
   if (input.na === true) {
-    na = true;
-    explain = interner.na(input.reason);
-  } else {
-    const rule = leaf.module;
-    const key = input.override === undefined ? rule.key(leaf.compiled, input) : -1;
-    const o = key >= 0 ? leaf.outcomes.get(key) : undefined;
+    L_SCORE = ZERO;
+    L_DEDUCTED = ZERO;
+    L_NA = true;
+    L_TRIGGERED = false;
+    const reason = input.reason ?? "";
+    if (leaf.naReason === reason && leaf.naResult !== null) return leaf.naResult;
+    const r: LeafResult = { score: 0, max: leaf.max, na: true, divergent: false, explain: interner.na(reason) };
+    leaf.naReason = reason;
+    leaf.naResult = r;
+    return r;
+  }
+  const rule = leaf.module;
+  const key = input.override === undefined ? rule.key(leaf.compiled, input) : -1;
+  if (key >= 0) {
+    const o = leaf.outcomes.get(key);
     if (o !== undefined) {
-      ({ explain, score, deducted, c, na, divergent } = o);
-    } else {
-      let text = rule.evaluate(leaf.compiled, input, ctx, out);
-      ({ na, divergent, triggered, deducted } = out);
-      if (leaf.part === "veto" || na) {
-        explain = interner.get(text);
-      } else if (leaf.part === "penalty") {
-        c = -cents(deducted);
-        explain = interner.get(`${text}，倒扣${centsToString(-c)}分`);
-      } else {
-        score = out.score;
-        const ov = input.override;
-        if (ov !== undefined) {
-          text += `；${adjustLabel(ov.by)}：${ov.reason}，由${centsToString(cents(score))}分调整为${numStr(ov.value)}分`;
-          score = num(ov.value);
-        }
-        c = cents(score);
-        explain = interner.get(`${text}，得${centsToString(c)}/${leaf.pointsStr}分`);
-      }
-      if (key >= 0 && !triggered && leaf.outcomes.size < OUTCOMES_PER_LEAF) leaf.outcomes.set(key, { explain, score, deducted, c, na, divergent });
+      L_SCORE = o.score;
+      L_DEDUCTED = o.deducted;
+      L_NA = o.result.na;
+      L_TRIGGERED = false;
+      return o.result;
     }
   }
+  let text = rule.evaluate(leaf.compiled, input, ctx, out);
+  const { na, divergent, triggered, deducted } = out;
+  let score = ZERO;
+  let c = 0;
+  let explain: string;
+  if (leaf.part === "veto" || na) {
+    explain = interner.get(text);
+  } else if (leaf.part === "penalty") {
+    c = -cents(deducted);
+    explain = interner.get(`${text}，倒扣${centsToString(-c)}分`);
+  } else {
+    score = out.score;
+    const ov = input.override;
+    if (ov !== undefined) {
+      text += `；${adjustLabel(ov.by)}：${ov.reason}，由${centsToString(cents(score))}分调整为${numStr(ov.value)}分`;
+      score = num(ov.value);
+    }
+    c = cents(score);
+    explain = interner.get(`${text}，得${centsToString(c)}/${leaf.pointsStr}分`);
+  }
+  const result: LeafResult = { score: c / 100, max: leaf.max, na, divergent, explain };
+  if (key >= 0 && !triggered && leaf.outcomes.size < OUTCOMES_PER_LEAF) leaf.outcomes.set(key, { result, score, deducted });
   L_SCORE = score;
   L_DEDUCTED = deducted;
   L_NA = na;
   L_TRIGGERED = triggered;
-  return { score: c / 100, max: leaf.part === "veto" || leaf.part === "penalty" ? 0 : leaf.points, na, divergent, explain };
+  return result;
 }
 
 export function scoreUnit(pkg: AssessmentPackage, set: CompiledSet, unit: UnitInput, ctx: RuleContext, interner: Interner): UnitCore {
   const leaves = { ...set.template } as unknown as Record<string, LeafResult>;
   const inputs = unit.inputs;
-  baseE.reset();
-  baseM.reset();
   bonusE.reset();
   for (const d of dimE) d.reset();
-  for (const d of dimM) d.reset();
+  for (const d of dimNa) d.reset();
   const tops = set.tops;
   const gate = set.settings.gate;
   for (const t of tops) {
@@ -122,20 +134,17 @@ export function scoreUnit(pkg: AssessmentPackage, set: CompiledSet, unit: UnitIn
     }
     const vetoedPart = partVetoes !== null && partVetoes.has(leaf.top);
     if (L_NA && !vetoedPart) {
-      if (leaf.part === "base") baseNa++;
+      if (leaf.part === "base") {
+        baseNa++;
+        dimNa[leaf.sum].add(leaf.pointsRat);
+      }
       continue;
     }
     // A leaf of a vetoed part counts 0 of its points.
     const score = vetoedPart ? ZERO : L_SCORE;
     if (gate.part >= 0) tops[leaf.top].earned.add(score);
     if (leaf.part === "base") {
-      baseE.add(score);
-      baseM.add(leaf.pointsRat);
-      const k = leaf.dim;
-      if (k >= 0) {
-        dimE[k].add(score);
-        dimM[k].add(leaf.pointsRat);
-      }
+      dimE[leaf.sum].add(score);
     } else {
       hasBonus = true;
       bonusE.add(score);
@@ -143,8 +152,14 @@ export function scoreUnit(pkg: AssessmentPackage, set: CompiledSet, unit: UnitIn
   }
 
   const scale = num(pkg.scale);
+  baseE.reset();
+  naPoints.reset();
+  for (let k = 0; k < dimE.length; k++) {
+    baseE.add(dimE[k].value());
+    naPoints.add(dimNa[k].value());
+  }
   const E = baseE.value();
-  const M = baseM.value();
+  const M = baseNa === 0 ? set.basePoints : sub(set.basePoints, naPoints.value());
   const allNa = sign(M) === 0;
   const base = allNa ? ZERO : div(mul(scale, E), M);
   const vetoed = vetoReasons.length > 0;
@@ -172,7 +187,7 @@ export function scoreUnit(pkg: AssessmentPackage, set: CompiledSet, unit: UnitIn
 
   const dimensions: Partial<Record<Dimension, number>> = {};
   for (let k = 0; k < DIMENSION_KEYS.length; k++) {
-    const m = dimM[k].value();
+    const m = sub(set.dimPoints[k], dimNa[k].value());
     if (sign(m) > 0) dimensions[DIMENSION_KEYS[k]] = cents(div(mul(HUNDRED, dimE[k].value()), m)) / 100;
   }
 
