@@ -381,41 +381,57 @@ export class RatSum {
         return;
       }
     }
-    this.addOther(b);
+    if (this.big === null && b.P === null) this.addFraction(b.p, b.q);
+    else this.addBig(b);
   }
 
-  private addOther(b: Rat): void {
-    if (this.big === null && b.P === null) {
-      const q = this.q;
-      if (b.q % q === 0) {
-        const x = this.p * (b.q / q);
-        const s = x + b.p;
-        if (safe(x) && safe(s)) {
-          this.p = s;
-          this.q = b.q;
-          return;
-        }
-      } else if (q % b.q === 0) {
-        const y = b.p * (q / b.q);
-        const s = this.p + y;
-        if (safe(y) && safe(s)) {
-          this.p = s;
-          return;
-        }
-      } else {
-        const g = gcd(q, b.q);
-        const m = b.q / g;
-        const x = this.p * m;
-        const y = b.p * (q / g);
-        const nq = q * m;
-        const s = x + y;
-        if (safe(x) && safe(y) && safe(nq) && safe(s)) {
-          this.p = s;
-          this.q = nq;
-          return;
-        }
+  /** Add the value of another sum. */
+  addSum(o: RatSum): void {
+    if (o.big !== null) this.addBig(o.big);
+    else if (o.p === 0) return;
+    else if (this.big === null) this.addFraction(o.p, o.q);
+    else this.addBig(small(o.p, o.q));
+  }
+
+  isZero(): boolean {
+    return this.big === null && this.p === 0;
+  }
+
+  /** Add p / q (safe integers, q > 0) to a sum held as plain numbers. */
+  private addFraction(bp: number, bq: number): void {
+    const q = this.q;
+    if (bq % q === 0) {
+      const x = this.p * (bq / q);
+      const s = x + bp;
+      if (safe(x) && safe(s)) {
+        this.p = s;
+        this.q = bq;
+        return;
+      }
+    } else if (q % bq === 0) {
+      const y = bp * (q / bq);
+      const s = this.p + y;
+      if (safe(y) && safe(s)) {
+        this.p = s;
+        return;
+      }
+    } else {
+      const g = gcd(q, bq);
+      const m = bq / g;
+      const x = this.p * m;
+      const y = bp * (q / g);
+      const nq = q * m;
+      const s = x + y;
+      if (safe(x) && safe(y) && safe(nq) && safe(s)) {
+        this.p = s;
+        this.q = nq;
+        return;
       }
     }
+    this.addBig(small(bp, bq));
+  }
+
+  private addBig(b: Rat): void {
     const r = add(this.value(), b);
     if (r.P === null) {
       this.p = r.p;

@@ -155,8 +155,8 @@ export function scoreUnit(pkg: AssessmentPackage, set: CompiledSet, unit: UnitIn
   baseE.reset();
   naPoints.reset();
   for (let k = 0; k < dimE.length; k++) {
-    baseE.add(dimE[k].value());
-    naPoints.add(dimNa[k].value());
+    baseE.addSum(dimE[k]);
+    naPoints.addSum(dimNa[k]);
   }
   const E = baseE.value();
   const M = baseNa === 0 ? set.basePoints : sub(set.basePoints, naPoints.value());
@@ -187,7 +187,7 @@ export function scoreUnit(pkg: AssessmentPackage, set: CompiledSet, unit: UnitIn
 
   const dimensions: Partial<Record<Dimension, number>> = {};
   for (let k = 0; k < DIMENSION_KEYS.length; k++) {
-    const m = sub(set.dimPoints[k], dimNa[k].value());
+    const m = dimNa[k].isZero() ? set.dimPoints[k] : sub(set.dimPoints[k], dimNa[k].value());
     if (sign(m) > 0) dimensions[DIMENSION_KEYS[k]] = cents(div(mul(HUNDRED, dimE[k].value()), m)) / 100;
   }
 
