@@ -1,6 +1,7 @@
 // Compile a validated indicator set: its leaves in tree order, each with its rule module's compiled
 // form (what does not depend on a unit's input is prepared once here).
 import { numStr } from "./decimal";
+import { OutcomeTable } from "./outcomes";
 import { add, num, RatSum, type Rat } from "./rational";
 import { RULES, type CompileEnv, type LeafDef, type RuleModule } from "./rules";
 import { DIMENSION_KEYS, type AssessmentPackage, type BonusGate, type Dimension, type Grade, type IndicatorNode, type IndicatorSet, type LeafResult, type NodePart } from "./schema";
@@ -20,19 +21,12 @@ export interface CompiledLeaf extends LeafDef {
   module: RuleModule<unknown>;
   compiled: unknown;
   /** Outcomes by input key (RuleModule.key) within one compute() call. */
-  outcomes: Map<number, Outcome>;
+  outcomes: OutcomeTable;
   /** The leaf's result's `max`: its points, 0 for veto and penalty leaves. */
   max: number;
   /** The result of the last N/A input with this reason (within one compute() call), reused for the next. */
   naReason: string;
   naResult: LeafResult | null;
-}
-
-/** A leaf's result for one input, reused (the same object) for inputs with the same key. */
-export interface Outcome {
-  result: LeafResult;
-  score: Rat;
-  deducted: Rat;
 }
 
 /** A top-level node (a part of the table). */
@@ -98,7 +92,7 @@ export function compileSet(set: IndicatorSet, env: CompileEnv, pkg: AssessmentPa
       vetoes: scope === undefined ? -1 : (topIndex.get(scope) as number),
       module: RULES[node.rule.type],
       compiled: RULES[node.rule.type].compile(def, env),
-      outcomes: new Map(),
+      outcomes: new OutcomeTable(),
       max: part === "veto" || part === "penalty" ? 0 : node.points,
       naReason: "",
       naResult: null,

@@ -14,9 +14,6 @@ function adjustLabel(by: "arbitration" | "appeal"): string {
   return by === "appeal" ? "复核调整" : "仲裁调整";
 }
 
-/** Distinct outcomes kept per leaf; beyond that, explanations are built every time. */
-const OUTCOMES_PER_LEAF = 4096;
-
 // Scratch state of the unit being scored (compute() is synchronous): no allocation per leaf.
 const out: LeafOut = { score: ZERO, deducted: ZERO, na: false, divergent: false, triggered: false, reason: "" };
 // Earned points of the base leaves by dimension (the last: leaves without one); the base is their
@@ -83,7 +80,7 @@ function evaluateLeaf(leaf: CompiledLeaf, input: LeafInput, ctx: RuleContext, in
     explain = interner.get(`${text}，得${centsToString(c)}/${leaf.pointsStr}分`);
   }
   const result: LeafResult = { score: c / 100, max: leaf.max, na, divergent, explain };
-  if (key >= 0 && !triggered && leaf.outcomes.size < OUTCOMES_PER_LEAF) leaf.outcomes.set(key, { result, score, deducted });
+  if (key >= 0 && !triggered) leaf.outcomes.add(key, { result, score, deducted });
   L_SCORE = score;
   L_DEDUCTED = deducted;
   L_NA = na;
