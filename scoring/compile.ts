@@ -4,7 +4,7 @@ import { numStr } from "./decimal";
 import { OutcomeTable } from "./outcomes";
 import { add, num, RatSum, type Rat } from "./rational";
 import { RULES, type CompileEnv, type LeafDef, type RuleModule } from "./rules";
-import { DIMENSION_KEYS, type AssessmentPackage, type BonusGate, type Dimension, type Grade, type IndicatorNode, type IndicatorSet, type LeafResult, type NodePart } from "./schema";
+import { DIMENSION_KEYS, PACKAGE_FORMAT_2, type AssessmentPackage, type BonusGate, type Dimension, type Grade, type IndicatorNode, type IndicatorSet, type LeafResult, type NodePart } from "./schema";
 
 export const DIM_INDEX = new Map<Dimension, number>(DIMENSION_KEYS.map((k, i) => [k, i]));
 
@@ -63,6 +63,17 @@ export interface CompiledSet {
   /** Σ points of the top-level bonus nodes: the most the bonus part can add. */
   bonusCap: Rat;
   hasBonusPart: boolean;
+  /** The figures scoring a unit uses, as exact values and as texts (prepared once, so that scoring reads no package fields). */
+  scale: Rat;
+  scaleStr: string;
+  vetoScore: Rat;
+  vetoScoreStr: string;
+  weight: Rat;
+  weightStr: string;
+  gateValue: Rat;
+  gateValueStr: string;
+  /** zwgk-assessment/2: results state what the penalty part subtracted. */
+  reportsPenalty: boolean;
   /** Σ points of the base leaves, and by dimension (index into DIMENSION_KEYS). */
   basePoints: Rat;
   dimPoints: Rat[];
@@ -113,13 +124,14 @@ export function compileSet(set: IndicatorSet, env: CompileEnv, pkg: AssessmentPa
   }
   const gate: BonusGate = set.bonusGate ?? { value: pkg.bonusGate, comparison: "gt" };
   const gatePart = gate.part === undefined ? -1 : (topIndex.get(gate.part) as number);
+  const weight = set.opennessWeightPct ?? pkg.opennessWeightPct;
   return {
     category: set.category,
     leaves,
     order: [...leaves.filter((l) => l.part === "veto"), ...leaves.filter((l) => l.part !== "veto")],
     tops,
     settings: {
-      opennessWeightPct: set.opennessWeightPct ?? pkg.opennessWeightPct,
+      opennessWeightPct: weight,
       grades: set.grades ?? pkg.grades,
       passMark: set.passMark ?? pkg.passMark,
       gate: { value: gate.value, gte: gate.comparison === "gte", part: gatePart, partName: gatePart < 0 ? "" : tops[gatePart].name },
@@ -127,6 +139,15 @@ export function compileSet(set: IndicatorSet, env: CompileEnv, pkg: AssessmentPa
     hasPenaltyPart: tops.some((t) => t.part === "penalty"),
     bonusCap,
     hasBonusPart,
+    scale: num(pkg.scale),
+    scaleStr: numStr(pkg.scale),
+    vetoScore: num(pkg.vetoScore),
+    vetoScoreStr: numStr(pkg.vetoScore),
+    weight: num(weight),
+    weightStr: numStr(weight),
+    gateValue: num(gate.value),
+    gateValueStr: numStr(gate.value),
+    reportsPenalty: pkg.format === PACKAGE_FORMAT_2,
     basePoints: sumPoints(leaves.filter((l) => l.part === "base")),
     dimPoints: DIMENSION_KEYS.map((_, k) => sumPoints(leaves.filter((l) => l.part === "base" && l.sum === k))),
     template: leafTemplate(leaves.map((l) => l.id)),

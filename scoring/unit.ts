@@ -5,10 +5,10 @@
 import type { CompiledLeaf, CompiledSet } from "./compile";
 import { centsToString, numStr } from "./decimal";
 import type { Interner } from "./intern";
-import { add, cents, cmp, div, HUNDRED, min, mul, num, RatSum, sign, str, sub, ZERO, type Rat } from "./rational";
+import { add, cents, cmp, div, HUNDRED, min, mul, num, RatSum, sign, str, sub, ZERO } from "./rational";
 import type { UnitCore } from "./rank";
 import type { LeafOut, RuleContext } from "./rules";
-import { DIMENSION_KEYS, PACKAGE_FORMAT_2, type AssessmentPackage, type Dimension, type LeafInput, type LeafResult, type UnitInput } from "./schema";
+import { DIMENSION_KEYS, type Dimension, type LeafInput, type LeafResult, type UnitInput } from "./schema";
 
 function adjustLabel(by: "arbitration" | "appeal"): string {
   return by === "appeal" ? "复核调整" : "仲裁调整";
@@ -88,7 +88,7 @@ function evaluateLeaf(leaf: CompiledLeaf, input: LeafInput, ctx: RuleContext, in
   return result;
 }
 
-export function scoreUnit(pkg: AssessmentPackage, set: CompiledSet, unit: UnitInput, ctx: RuleContext, interner: Interner): UnitCore {
+export function scoreUnit(set: CompiledSet, unit: UnitInput, ctx: RuleContext, interner: Interner): UnitCore {
   const leaves = { ...set.template } as unknown as Record<string, LeafResult>;
   const inputs = unit.inputs;
   bonusE.reset();
@@ -148,7 +148,7 @@ export function scoreUnit(pkg: AssessmentPackage, set: CompiledSet, unit: UnitIn
     }
   }
 
-  const scale = num(pkg.scale);
+  const scale = set.scale;
   baseE.reset();
   naPoints.reset();
   for (let k = 0; k < dimE.length; k++) {
@@ -160,10 +160,9 @@ export function scoreUnit(pkg: AssessmentPackage, set: CompiledSet, unit: UnitIn
   const allNa = sign(M) === 0;
   const base = allNa ? ZERO : div(mul(scale, E), M);
   const vetoed = vetoReasons.length > 0;
-  const settings = set.settings;
   // The bonus gate compares exact values: the base, or one part's raw earned points (0 when vetoed).
   const basis = gate.part < 0 ? base : tops[gate.part].earned.value();
-  const gateCmp = cmp(basis, num(gate.value));
+  const gateCmp = cmp(basis, set.gateValue);
   const gateOpen = !vetoed && (gate.gte ? gateCmp >= 0 : gateCmp > 0);
   const bonusE_ = bonusE.value();
   const bonusRaw = min(bonusE_, set.bonusCap);
@@ -177,10 +176,10 @@ export function scoreUnit(pkg: AssessmentPackage, set: CompiledSet, unit: UnitIn
     penalty = add(penalty, t.cap === null ? d : min(d, t.cap));
   }
   if (vetoed) penalty = ZERO;
-  const unfloored = vetoed ? num(pkg.vetoScore) : sub(add(base, bonus), penalty);
+  const unfloored = vetoed ? set.vetoScore : sub(add(base, bonus), penalty);
   const floored = sign(unfloored) < 0;
   const total = floored ? ZERO : unfloored;
-  const contribution = div(mul(total, num(settings.opennessWeightPct)), HUNDRED);
+  const contribution = div(mul(total, set.weight), HUNDRED);
 
   const dimensions: Partial<Record<Dimension, number>> = {};
   for (let k = 0; k < DIMENSION_KEYS.length; k++) {
@@ -206,15 +205,15 @@ export function scoreUnit(pkg: AssessmentPackage, set: CompiledSet, unit: UnitIn
   } else {
     parts.push(
       `基础部分得分${str(E)}/${str(M)}分${naNote}，` +
-        `折算为${numStr(pkg.scale)}分制：${numStr(pkg.scale)}×${str(E)}÷${str(M)}=${centsToString(baseC)}分`,
+        `折算为${set.scaleStr}分制：${set.scaleStr}×${str(E)}÷${str(M)}=${centsToString(baseC)}分`,
     );
   }
   if (vetoed) {
-    parts.push(`触发单项否决（${vetoReasons.join("；")}），总分按${numStr(pkg.vetoScore)}分计，不计加分${hasPenalty ? "和扣分项" : ""}`);
+    parts.push(`触发单项否决（${vetoReasons.join("；")}），总分按${set.vetoScoreStr}分计，不计加分${hasPenalty ? "和扣分项" : ""}`);
   } else {
     if (hasBonus || set.hasBonusPart) {
       const basisName = gate.part < 0 ? "基础分" : `“${gate.partName}”部分得分`;
-      const value = numStr(gate.value);
+      const value = set.gateValueStr;
       if (gateOpen) {
         const capped = cmp(bonusE_, set.bonusCap) > 0 ? `（加分项合计${str(bonusE_)}分，以${str(set.bonusCap)}分为限）` : "";
         parts.push(`${basisName}${gate.gte ? "不低于" : "高于"}${value}分，计入加分${centsToString(bonusC)}分${capped}`);
@@ -228,7 +227,7 @@ export function scoreUnit(pkg: AssessmentPackage, set: CompiledSet, unit: UnitIn
     }
     if (floored) parts.push(`总分不足0分，按0分计`);
   }
-  parts.push(`总分${centsToString(totalC)}分，按${numStr(settings.opennessWeightPct)}%权重折合年度绩效考核${centsToString(contributionC)}分`);
+  parts.push(`总分${centsToString(totalC)}分，按${set.weightStr}%权重折合年度绩效考核${centsToString(contributionC)}分`);
 
   return {
     id: unit.id,
@@ -237,7 +236,7 @@ export function scoreUnit(pkg: AssessmentPackage, set: CompiledSet, unit: UnitIn
     totalC,
     baseC,
     bonusC,
-    penaltyC: pkg.format === PACKAGE_FORMAT_2 ? penaltyC : null,
+    penaltyC: set.reportsPenalty ? penaltyC : null,
     vetoed,
     vetoReasons,
     contributionC,
