@@ -4,7 +4,7 @@ import { numStr } from "./decimal";
 import { OutcomeTable } from "./outcomes";
 import { add, num, RatSum, type Rat } from "./rational";
 import { RULES, type CompileEnv, type LeafDef, type RuleModule } from "./rules";
-import { DIMENSION_KEYS, PACKAGE_FORMAT_2, type AssessmentPackage, type BonusGate, type Dimension, type Grade, type IndicatorNode, type IndicatorSet, type LeafResult, type NodePart } from "./schema";
+import { DIMENSION_KEYS, PACKAGE_FORMAT_2, type AssessmentPackage, type BonusGate, type Dimension, type Grade, type IndicatorNode, type IndicatorSet, type NodePart } from "./schema";
 
 export const DIM_INDEX = new Map<Dimension, number>(DIMENSION_KEYS.map((k, i) => [k, i]));
 
@@ -20,13 +20,10 @@ export interface CompiledLeaf extends LeafDef {
   /** The rule module that scores this leaf, and its compiled form of the leaf. */
   module: RuleModule<unknown>;
   compiled: unknown;
-  /** Outcomes by input key (RuleModule.key) within one compute() call. */
+  /** Outcomes by input key (RuleModule.key), and of N/A inputs, within one compute() call. */
   outcomes: OutcomeTable;
   /** The leaf's result's `max`: its points, 0 for veto and penalty leaves. */
   max: number;
-  /** The result of the last N/A input with this reason (within one compute() call), reused for the next. */
-  naReason: string;
-  naResult: LeafResult | null;
 }
 
 /** A top-level node (a part of the table). */
@@ -94,8 +91,15 @@ export function compileSet(set: IndicatorSet, env: CompileEnv, pkg: AssessmentPa
     if (!node.rule) return;
     const scope = node.rule.type === "veto" ? node.rule.scope : undefined;
     const def: LeafDef = { id: node.id, name: node.name, points: node.points, part, dimension: d, rule: node.rule };
+    // Every field written out (no spread): all compiled leaves share one hidden class, which keeps
+    // the loads in the scoring loop monomorphic.
     leaves.push({
-      ...def,
+      id: node.id,
+      name: node.name,
+      points: node.points,
+      part,
+      dimension: d,
+      rule: node.rule,
       pointsStr: numStr(node.points),
       pointsRat: num(node.points),
       sum: d === undefined ? DIMENSION_KEYS.length : (DIM_INDEX.get(d) as number),
@@ -105,8 +109,6 @@ export function compileSet(set: IndicatorSet, env: CompileEnv, pkg: AssessmentPa
       compiled: RULES[node.rule.type].compile(def, env),
       outcomes: new OutcomeTable(),
       max: part === "veto" || part === "penalty" ? 0 : node.points,
-      naReason: "",
-      naResult: null,
     });
   };
   let bonusCap = num(0);

@@ -24,6 +24,9 @@ export class OutcomeTable {
   private values: Array<Outcome | undefined> = new Array<Outcome | undefined>(16).fill(undefined);
   private shift = 28;
   size = 0;
+  /** The result of the last N/A input on the leaf, and its reason: reused for the next N/A input with that reason. */
+  naReason = "";
+  naResult: LeafResult | null = null;
 
   private slot(key: number): number {
     const mixed = (key >>> 0) ^ Math.imul((key / TWO_32) >>> 0, 0x85ebca6b);

@@ -41,10 +41,11 @@ function evaluateLeaf(leaf: CompiledLeaf, input: LeafInput, ctx: RuleContext, in
     L_NA = true;
     L_TRIGGERED = false;
     const reason = input.reason ?? "";
-    if (leaf.naReason === reason && leaf.naResult !== null) return leaf.naResult;
+    const outcomes = leaf.outcomes;
+    if (outcomes.naReason === reason && outcomes.naResult !== null) return outcomes.naResult;
     const r: LeafResult = { score: 0, max: leaf.max, na: true, divergent: false, explain: interner.na(reason) };
-    leaf.naReason = reason;
-    leaf.naResult = r;
+    outcomes.naReason = reason;
+    outcomes.naResult = r;
     return r;
   }
   const rule = leaf.module;
