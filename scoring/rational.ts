@@ -373,59 +373,63 @@ export class RatSum {
   }
 
   add(b: Rat): void {
+    if (b.P === null) this.addFraction(b.p, b.q);
+    else this.addBig(b);
+  }
+
+  /** Add p / q (safe integers, q > 0). */
+  addFraction(p: number, q: number): void {
     // The common case first, small enough to be inlined.
-    if (this.big === null && this.q === b.q) {
-      const s = this.p + b.p;
+    if (this.big === null && this.q === q) {
+      const s = this.p + p;
       if (safe(s)) {
         this.p = s;
         return;
       }
     }
-    if (this.big === null && b.P === null) this.addFraction(b.p, b.q);
-    else this.addBig(b);
+    this.addOther(p, q);
   }
 
   /** Add the value of another sum. */
   addSum(o: RatSum): void {
     if (o.big !== null) this.addBig(o.big);
-    else if (o.p === 0) return;
-    else if (this.big === null) this.addFraction(o.p, o.q);
-    else this.addBig(small(o.p, o.q));
+    else if (o.p !== 0) this.addFraction(o.p, o.q);
   }
 
   isZero(): boolean {
     return this.big === null && this.p === 0;
   }
 
-  /** Add p / q (safe integers, q > 0) to a sum held as plain numbers. */
-  private addFraction(bp: number, bq: number): void {
-    const q = this.q;
-    if (bq % q === 0) {
-      const x = this.p * (bq / q);
-      const s = x + bp;
-      if (safe(x) && safe(s)) {
-        this.p = s;
-        this.q = bq;
-        return;
-      }
-    } else if (q % bq === 0) {
-      const y = bp * (q / bq);
-      const s = this.p + y;
-      if (safe(y) && safe(s)) {
-        this.p = s;
-        return;
-      }
-    } else {
-      const g = gcd(q, bq);
-      const m = bq / g;
-      const x = this.p * m;
-      const y = bp * (q / g);
-      const nq = q * m;
-      const s = x + y;
-      if (safe(x) && safe(y) && safe(nq) && safe(s)) {
-        this.p = s;
-        this.q = nq;
-        return;
+  private addOther(bp: number, bq: number): void {
+    if (this.big === null) {
+      const q = this.q;
+      if (bq % q === 0) {
+        const x = this.p * (bq / q);
+        const s = x + bp;
+        if (safe(x) && safe(s)) {
+          this.p = s;
+          this.q = bq;
+          return;
+        }
+      } else if (q % bq === 0) {
+        const y = bp * (q / bq);
+        const s = this.p + y;
+        if (safe(y) && safe(s)) {
+          this.p = s;
+          return;
+        }
+      } else {
+        const g = gcd(q, bq);
+        const m = bq / g;
+        const x = this.p * m;
+        const y = bp * (q / g);
+        const nq = q * m;
+        const s = x + y;
+        if (safe(x) && safe(y) && safe(nq) && safe(s)) {
+          this.p = s;
+          this.q = nq;
+          return;
+        }
       }
     }
     this.addBig(small(bp, bq));

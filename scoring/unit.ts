@@ -5,7 +5,7 @@
 import type { CompiledLeaf, CompiledSet } from "./compile";
 import { centsToString, numStr } from "./decimal";
 import type { Interner } from "./intern";
-import { add, cents, cmp, div, HUNDRED, min, mul, num, RatSum, sign, str, sub, ZERO } from "./rational";
+import { add, cents, cmp, div, HUNDRED, min, mul, num, RatSum, sign, str, sub, ZERO, type Rat } from "./rational";
 import type { UnitCore } from "./rank";
 import type { LeafOut, RuleContext } from "./rules";
 import { DIMENSION_KEYS, type Dimension, type LeafInput, type LeafResult, type UnitInput } from "./schema";
@@ -24,11 +24,32 @@ const baseE = new RatSum();
 const naPoints = new RatSum();
 const bonusE = new RatSum();
 
-/** One leaf's outcome for the unit being scored. */
+/**
+ * One leaf's outcome for the unit being scored: its score as L_P / L_Q (safe integers), or, when
+ * L_Q is 0, as L_SCORE (held as BigInts); L_DEDUCTED is set for penalty leaves.
+ */
+let L_P = 0;
+let L_Q = 1;
 let L_SCORE = ZERO;
 let L_DEDUCTED = ZERO;
 let L_NA = false;
 let L_TRIGGERED = false;
+
+function setScore(score: Rat): void {
+  if (score.P === null) {
+    L_P = score.p;
+    L_Q = score.q;
+  } else {
+    L_Q = 0;
+    L_SCORE = score;
+  }
+}
+
+/** Add the score of the leaf just evaluated to a sum. */
+function addScore(sum: RatSum): void {
+  if (L_Q !== 0) sum.addFraction(L_P, L_Q);
+  else sum.add(L_SCORE);
+}
 
 /**
  * Evaluate a leaf through its rule module (or reuse the outcome of an equal input); returns its result.
@@ -36,7 +57,8 @@ let L_TRIGGERED = false;
  */
 function evaluateLeaf(leaf: CompiledLeaf, input: LeafInput, ctx: RuleContext, interner: Interner): LeafResult {
   if (input.na === true) {
-    L_SCORE = ZERO;
+    L_P = 0;
+    L_Q = 1;
     L_DEDUCTED = ZERO;
     L_NA = true;
     L_TRIGGERED = false;
@@ -51,13 +73,16 @@ function evaluateLeaf(leaf: CompiledLeaf, input: LeafInput, ctx: RuleContext, in
   const rule = leaf.module;
   const key = input.override === undefined ? rule.key(leaf.compiled, input) : -1;
   if (key >= 0) {
-    const o = leaf.outcomes.get(key);
-    if (o !== undefined) {
-      L_SCORE = o.score;
-      L_DEDUCTED = o.deducted;
-      L_NA = o.result.na;
+    const table = leaf.outcomes;
+    const i = table.find(key);
+    if (i >= 0) {
+      L_P = table.numerator(i);
+      L_Q = table.denominator(i);
+      if (L_Q === 0) L_SCORE = table.outcome(i).score;
+      if (leaf.part === "penalty") L_DEDUCTED = table.outcome(i).deducted;
+      L_NA = table.na(i);
       L_TRIGGERED = false;
-      return o.result;
+      return table.result(i);
     }
   }
   let text = rule.evaluate(leaf.compiled, input, ctx, out);
@@ -82,7 +107,7 @@ function evaluateLeaf(leaf: CompiledLeaf, input: LeafInput, ctx: RuleContext, in
   }
   const result: LeafResult = { score: c / 100, max: leaf.max, na, divergent, explain };
   if (key >= 0 && !triggered) leaf.outcomes.add(key, { result, score, deducted });
-  L_SCORE = score;
+  setScore(score);
   L_DEDUCTED = deducted;
   L_NA = na;
   L_TRIGGERED = triggered;
@@ -138,15 +163,11 @@ export function scoreUnit(set: CompiledSet, unit: UnitInput, ctx: RuleContext, i
       }
       continue;
     }
+    if (leaf.part !== "base") hasBonus = true;
     // A leaf of a vetoed part counts 0 of its points.
-    const score = vetoedPart ? ZERO : L_SCORE;
-    if (gate.part >= 0) tops[leaf.top].earned.add(score);
-    if (leaf.part === "base") {
-      dimE[leaf.sum].add(score);
-    } else {
-      hasBonus = true;
-      bonusE.add(score);
-    }
+    if (vetoedPart) continue;
+    if (gate.part >= 0) addScore(tops[leaf.top].earned);
+    addScore(leaf.part === "base" ? dimE[leaf.sum] : bonusE);
   }
 
   const scale = set.scale;
