@@ -33,7 +33,7 @@ export function scorer(pkg: AssessmentPackage): Scorer {
     score(unit) {
       const set = sets.get(unit.category);
       if (set === undefined) throw new Error(`no indicator set for category ${unit.category} (package not validated?)`);
-      return scoreUnit(pkg, set, unit, ctx, interner);
+      return scoreUnit(set, unit, ctx, interner);
     },
   };
 }
