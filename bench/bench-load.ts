@@ -15,6 +15,7 @@ import path from "node:path";
 import { closeDb, getSqlite } from "../db/client";
 import { loginViaHttp, startServer, type TestServer } from "../test/helpers/server";
 import { writeLoadFixture, type LeafRef, type LoadFixture } from "./load-fixture";
+import { CpuMeter } from "./server-cpu";
 
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 60);
 const DEPARTMENTS = Number(process.env.BENCH_LOAD_DEPARTMENTS ?? 200);
@@ -29,6 +30,8 @@ const UPLOAD_BYTES = 1024 * 1024;
 const UPLOADS_PER_DEPARTMENT = 2;
 /** No request may hang the bench: one that takes longer counts as an error. */
 const REQUEST_TIMEOUT_MS = 30_000;
+/** Rounds of the CPU probe after the traffic: each kind of request sent this often, one at a time. */
+const PROBE_ROUNDS = 30;
 
 const log = (s: string) => process.stderr.write(`[bench:load] ${s}\n`);
 
@@ -177,6 +180,61 @@ async function leader(server: TestServer, cookie: string, index: number, year: n
   }
 }
 
+/**
+ * The server's CPU time per kind of request, measured after the traffic with one request at a time
+ * (nothing else running on the server): a department opens a leaf and saves it, an evaluator opens
+ * an entry and saves it, a leader reads the dashboard (after those saves, as on the day), a
+ * department uploads a file. Its saves and uploads are acknowledged like the traffic's and read back.
+ */
+async function cpuProbe(server: TestServer, fixture: LoadFixture, cookies: Map<string, string>, stats: Stats, acks: Acks): Promise<ReturnType<CpuMeter["perRequest"]>> {
+  const meter = new CpuMeter(server.child.pid!);
+  for (let round = 0; round < PROBE_ROUNDS; round++) {
+    const d = fixture.departments[round % fixture.departments.length];
+    const cookie = cookies.get(d.username)!;
+    const leaf = d.leaves[round % d.leaves.length];
+    const page = await meter.measure("leaf page", () => timedRequest(stats, "leaf page", (signal) => fetch(`${server.url}/self/${leaf.nodeId}`, { headers: { Cookie: cookie }, signal })));
+    const version = page.ok ? formVersion(page.body) : null;
+    if (version !== null) {
+      const narrative = `${d.username} 探测第${round}次保存`;
+      const fields = { intent: "save", version: String(version), narrative, selfScore: String(leaf.points) };
+      const saved = await meter.measure("save answer", () => timedRequest(stats, "save answer", (signal) => postFields(server, `/self/${leaf.nodeId}`, fields, cookie, signal)));
+      if (saved.ok) acks.answers.set(`${d.unitId}:${leaf.nodeId}`, { submissionUnit: d.unitId, nodeId: leaf.nodeId, version: version + 1, narrative });
+    }
+
+    const e = fixture.evaluators[round % fixture.evaluators.length];
+    const ecookie = cookies.get(e.username)!;
+    const work = e.work[round % e.work.length];
+    const eleaf = work.leaves[round % work.leaves.length];
+    const review = await meter.measure("review page", () =>
+      timedRequest(stats, "review page", (signal) => fetch(`${server.url}/review/${work.unitId}/${eleaf.nodeId}`, { headers: { Cookie: ecookie }, signal })),
+    );
+    const eversion = review.ok ? formVersion(review.body) : null;
+    if (eversion !== null) {
+      const reason = `${e.username} 探测第${round}次评分`;
+      const score = (Math.round(eleaf.points * (round % 10)) / 10).toFixed(1);
+      const saved = await meter.measure("save entry", () =>
+        timedRequest(stats, "save entry", (signal) => postFields(server, `/review/${work.unitId}/${eleaf.nodeId}`, { version: String(eversion), score, reason }, ecookie, signal)),
+      );
+      if (saved.ok) acks.entries.set(`${e.username}:${work.unitId}:${eleaf.nodeId}`, { username: e.username, unitId: work.unitId, nodeId: eleaf.nodeId, version: eversion + 1, reason });
+    }
+
+    const l = fixture.leaders[round % fixture.leaders.length];
+    await meter.measure("dashboard", () => timedRequest(stats, "dashboard", (signal) => fetch(`${server.url}/dashboard?cycle=${fixture.year}`, { headers: { Cookie: cookies.get(l)! }, signal })));
+
+    if (round % 3 === 0) {
+      const name = `${d.username}-探测${round}.pdf`;
+      const bytes = pdfOf(name);
+      const form = new FormData();
+      form.append("file", new Blob([new Uint8Array(bytes)], { type: "application/pdf" }), name);
+      const r = await meter.measure("upload", () =>
+        timedRequest(stats, "upload", (signal) => fetch(`${server.url}/self/upload/${leaf.nodeId}`, { method: "POST", body: form, headers: { Cookie: cookie, Origin: server.url }, signal })),
+      );
+      if (r.ok) acks.uploads.push({ unitId: d.unitId, name, sha256: crypto.createHash("sha256").update(bytes).digest("hex") });
+    }
+  }
+  return meter.perRequest();
+}
+
 /** Acknowledged saves and uploads that the database (or the disk) no longer holds. */
 function lostSaves(dataDir: string, cycleId: number, acks: Acks): { lost: number; details: string[] } {
   const sqlite = getSqlite();
@@ -233,12 +291,17 @@ async function main() {
     const stats: Stats = { latencies: [], byLabel: new Map(), errors: 0, busy: 0, firstErrors: [] };
     const acks: Acks = { answers: new Map(), entries: new Map(), uploads: [] };
     log(`${SECONDS} s of traffic: ${fixture.departments.length} departments, ${fixture.evaluators.length} evaluators, ${fixture.leaders.length} leaders …`);
+    const loadAtStart = os.loadavg()[0];
     const until = Date.now() + SECONDS * 1000;
     await Promise.all([
       ...fixture.departments.map((d, i) => department(s, cookies.get(d.username)!, d, i, until, stats, acks)),
       ...fixture.evaluators.map((e, i) => evaluator(s, cookies.get(e.username)!, e, i, until, stats, acks)),
       ...fixture.leaders.map((l, i) => leader(s, cookies.get(l)!, i, fixture.year, until, stats)),
     ]);
+    log(`machine load average (1 min): ${loadAtStart.toFixed(2)} at the start of the traffic, ${os.loadavg()[0].toFixed(2)} at its end (${os.cpus().length} cores)`);
+    log(`CPU probe: ${PROBE_ROUNDS} rounds, one request at a time …`);
+    const probeStats: Stats = { latencies: [], byLabel: new Map(), errors: 0, busy: 0, firstErrors: [] };
+    const cpu = await cpuProbe(s, fixture, cookies, probeStats, acks);
     const serverBusy = (s.output().match(/SQLITE_BUSY|database is locked/gi) ?? []).length;
     // What the server said about failed requests (a 500's cause is only in its log).
     const serverErrors = s
@@ -258,14 +321,15 @@ async function main() {
       const l = list.slice().sort((a, b) => a - b);
       log(`${label}: ${l.length} requests, p50 ${percentile(l, 50)} ms, p99 ${percentile(l, 99)} ms`);
     }
-    for (const e of stats.firstErrors) log(`error: ${e}`);
+    for (const c of cpu) log(`server CPU per ${c.label}: ${c.cpuMs} ms (${c.n} requests, one at a time)`);
+    for (const e of [...stats.firstErrors, ...probeStats.firstErrors]) log(`error: ${e}`);
     for (const line of serverErrors) log(`server: ${line.slice(0, 300)}`);
     for (const d of lost.details.slice(0, 10)) log(`lost: ${d}`);
     const report = {
       users: users.length,
       requests: stats.latencies.length,
-      errors: stats.errors,
-      busy: stats.busy + serverBusy,
+      errors: stats.errors + probeStats.errors,
+      busy: stats.busy + probeStats.busy + serverBusy,
       p50Ms: percentile(sorted, 50),
       p99Ms: percentile(sorted, 99),
       savesLost: lost.lost,

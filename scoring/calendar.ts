@@ -70,9 +70,18 @@ function dateAt(s: string, i: number): number | null {
   return daysFromCivil(y, m, d);
 }
 
+/** Texts of recent dates: explanations repeat the same deadlines. */
+const dateTexts = new Map<number, string>();
+
 export function formatDate(day: number): string {
-  const [y, m, d] = civilFromDays(day);
-  return `${String(y).padStart(4, "0")}-${m < 10 ? "0" : ""}${m}-${d < 10 ? "0" : ""}${d}`;
+  let t = dateTexts.get(day);
+  if (t === undefined) {
+    const [y, m, d] = civilFromDays(day);
+    t = `${String(y).padStart(4, "0")}-${m < 10 ? "0" : ""}${m}-${d < 10 ? "0" : ""}${d}`;
+    if (dateTexts.size >= 100_000) dateTexts.clear();
+    dateTexts.set(day, t);
+  }
+  return t;
 }
 
 export interface Instant {
@@ -96,21 +105,27 @@ export const INSTANT_MAX_YEAR = 2199;
  * malformed, out of range, or without an offset.
  */
 export function parseInstant(s: string): Instant | null {
-  if (typeof s !== "string" || s.length < 17 || s[10] !== "T") return null;
+  const v: Instant = { us: 0, day: 0, offsetMin: 0 };
+  return readInstant(s, v) ? v : null;
+}
+
+/** parseInstant() into an existing object (scoring reuses one per event end); false, `into` unspecified, where parseInstant gives null. */
+export function readInstant(s: string, into: Instant): boolean {
+  if (typeof s !== "string" || s.length < 17 || s[10] !== "T") return false;
   const day = dateAt(s, 0);
-  if (day === null) return null;
+  if (day === null) return false;
   const year = digits(s, 0, 4);
-  if (year < INSTANT_MIN_YEAR || year > INSTANT_MAX_YEAR) return null;
-  if (s[13] !== ":") return null;
+  if (year < INSTANT_MIN_YEAR || year > INSTANT_MAX_YEAR) return false;
+  if (s[13] !== ":") return false;
   const hh = digits(s, 11, 2);
   const mi = digits(s, 14, 2);
-  if (hh < 0 || hh > 23 || mi < 0 || mi > 59) return null;
+  if (hh < 0 || hh > 23 || mi < 0 || mi > 59) return false;
   let i = 16;
   let ss = 0;
   let frac = 0;
   if (s[i] === ":") {
     ss = digits(s, i + 1, 2);
-    if (ss < 0 || ss > 59) return null;
+    if (ss < 0 || ss > 59) return false;
     i += 3;
     if (s[i] === "." || s[i] === ",") {
       i++;
@@ -121,7 +136,7 @@ export function parseInstant(s: string): Instant | null {
         n++;
         i++;
       }
-      if (n === 0 || n > 9) return null;
+      if (n === 0 || n > 9) return false;
       frac = v * 10 ** (6 - Math.min(n, 6));
     }
   }
@@ -132,7 +147,7 @@ export function parseInstant(s: string): Instant | null {
     offsetMin = 0;
   } else {
     const sign = s[i] === "+" ? 1 : s[i] === "-" ? -1 : 0;
-    if (sign === 0) return null;
+    if (sign === 0) return false;
     let oh: number;
     let om: number;
     if (restLength === 6 && s[i + 3] === ":") {
@@ -141,12 +156,15 @@ export function parseInstant(s: string): Instant | null {
     } else if (restLength === 5) {
       oh = digits(s, i + 1, 2);
       om = digits(s, i + 3, 2);
-    } else return null;
-    if (oh < 0 || oh > 23 || om < 0 || om > 59) return null;
+    } else return false;
+    if (oh < 0 || oh > 23 || om < 0 || om > 59) return false;
     offsetMin = sign * (oh * 60 + om);
   }
   const us = (day * 86_400 + hh * 3600 + mi * 60 + ss) * 1_000_000 + frac - offsetMin * 60_000_000;
-  return { us, day, offsetMin };
+  into.us = us;
+  into.day = day;
+  into.offsetMin = offsetMin;
+  return true;
 }
 
 /** A compiled calendar with memoised working-day arithmetic. */

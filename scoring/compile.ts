@@ -1,17 +1,18 @@
 // Compile a validated indicator set: its leaves in tree order, each with its rule module's compiled
 // form (what does not depend on a unit's input is prepared once here).
 import { numStr } from "./decimal";
+import { OutcomeTable } from "./outcomes";
 import { add, num, RatSum, type Rat } from "./rational";
 import { RULES, type CompileEnv, type LeafDef, type RuleModule } from "./rules";
-import { DIMENSION_KEYS, type AssessmentPackage, type BonusGate, type Dimension, type Grade, type IndicatorNode, type IndicatorSet, type NodePart } from "./schema";
+import { DIMENSION_KEYS, PACKAGE_FORMAT_2, type AssessmentPackage, type BonusGate, type Dimension, type Grade, type IndicatorNode, type IndicatorSet, type NodePart } from "./schema";
 
 export const DIM_INDEX = new Map<Dimension, number>(DIMENSION_KEYS.map((k, i) => [k, i]));
 
 export interface CompiledLeaf extends LeafDef {
   pointsStr: string;
   pointsRat: Rat;
-  /** Index into DIMENSION_KEYS, or -1. */
-  dim: number;
+  /** Base leaf: the sum its points go to, by dimension: its index in DIMENSION_KEYS, or DIMENSION_KEYS.length without one. */
+  sum: number;
   /** Index of its top-level node in CompiledSet.tops. */
   top: number;
   /** veto rule with a scope: index of the top-level node it zeroes; else -1. */
@@ -19,19 +20,10 @@ export interface CompiledLeaf extends LeafDef {
   /** The rule module that scores this leaf, and its compiled form of the leaf. */
   module: RuleModule<unknown>;
   compiled: unknown;
-  /** Outcomes by input key (RuleModule.key) within one compute() call. */
-  outcomes: Map<number, Outcome>;
-}
-
-/** A leaf's result for one input, reused for inputs with the same key. */
-export interface Outcome {
-  explain: string;
-  score: Rat;
-  deducted: Rat;
-  /** score rounded to integer cents */
-  c: number;
-  na: boolean;
-  divergent: boolean;
+  /** Outcomes by input key (RuleModule.key), and of N/A inputs, within one compute() call. */
+  outcomes: OutcomeTable;
+  /** The leaf's result's `max`: its points, 0 for veto and penalty leaves. */
+  max: number;
 }
 
 /** A top-level node (a part of the table). */
@@ -68,6 +60,20 @@ export interface CompiledSet {
   /** Σ points of the top-level bonus nodes: the most the bonus part can add. */
   bonusCap: Rat;
   hasBonusPart: boolean;
+  /** The figures scoring a unit uses, as exact values and as texts (prepared once, so that scoring reads no package fields). */
+  scale: Rat;
+  scaleStr: string;
+  vetoScore: Rat;
+  vetoScoreStr: string;
+  weight: Rat;
+  weightStr: string;
+  gateValue: Rat;
+  gateValueStr: string;
+  /** zwgk-assessment/2: results state what the penalty part subtracted. */
+  reportsPenalty: boolean;
+  /** Σ points of the base leaves, and by dimension (index into DIMENSION_KEYS). */
+  basePoints: Rat;
+  dimPoints: Rat[];
   /** Leaf ids in tree order with null values, in fast-properties mode; cloned for each unit. */
   template: Record<string, null>;
 }
@@ -85,16 +91,24 @@ export function compileSet(set: IndicatorSet, env: CompileEnv, pkg: AssessmentPa
     if (!node.rule) return;
     const scope = node.rule.type === "veto" ? node.rule.scope : undefined;
     const def: LeafDef = { id: node.id, name: node.name, points: node.points, part, dimension: d, rule: node.rule };
+    // Every field written out (no spread): all compiled leaves share one hidden class, which keeps
+    // the loads in the scoring loop monomorphic.
     leaves.push({
-      ...def,
+      id: node.id,
+      name: node.name,
+      points: node.points,
+      part,
+      dimension: d,
+      rule: node.rule,
       pointsStr: numStr(node.points),
       pointsRat: num(node.points),
-      dim: d === undefined ? -1 : (DIM_INDEX.get(d) as number),
+      sum: d === undefined ? DIMENSION_KEYS.length : (DIM_INDEX.get(d) as number),
       top,
       vetoes: scope === undefined ? -1 : (topIndex.get(scope) as number),
       module: RULES[node.rule.type],
       compiled: RULES[node.rule.type].compile(def, env),
-      outcomes: new Map(),
+      outcomes: new OutcomeTable(),
+      max: part === "veto" || part === "penalty" ? 0 : node.points,
     });
   };
   let bonusCap = num(0);
@@ -112,13 +126,14 @@ export function compileSet(set: IndicatorSet, env: CompileEnv, pkg: AssessmentPa
   }
   const gate: BonusGate = set.bonusGate ?? { value: pkg.bonusGate, comparison: "gt" };
   const gatePart = gate.part === undefined ? -1 : (topIndex.get(gate.part) as number);
+  const weight = set.opennessWeightPct ?? pkg.opennessWeightPct;
   return {
     category: set.category,
     leaves,
     order: [...leaves.filter((l) => l.part === "veto"), ...leaves.filter((l) => l.part !== "veto")],
     tops,
     settings: {
-      opennessWeightPct: set.opennessWeightPct ?? pkg.opennessWeightPct,
+      opennessWeightPct: weight,
       grades: set.grades ?? pkg.grades,
       passMark: set.passMark ?? pkg.passMark,
       gate: { value: gate.value, gte: gate.comparison === "gte", part: gatePart, partName: gatePart < 0 ? "" : tops[gatePart].name },
@@ -126,8 +141,25 @@ export function compileSet(set: IndicatorSet, env: CompileEnv, pkg: AssessmentPa
     hasPenaltyPart: tops.some((t) => t.part === "penalty"),
     bonusCap,
     hasBonusPart,
+    scale: num(pkg.scale),
+    scaleStr: numStr(pkg.scale),
+    vetoScore: num(pkg.vetoScore),
+    vetoScoreStr: numStr(pkg.vetoScore),
+    weight: num(weight),
+    weightStr: numStr(weight),
+    gateValue: num(gate.value),
+    gateValueStr: numStr(gate.value),
+    reportsPenalty: pkg.format === PACKAGE_FORMAT_2,
+    basePoints: sumPoints(leaves.filter((l) => l.part === "base")),
+    dimPoints: DIMENSION_KEYS.map((_, k) => sumPoints(leaves.filter((l) => l.part === "base" && l.sum === k))),
     template: leafTemplate(leaves.map((l) => l.id)),
   };
+}
+
+function sumPoints(leaves: CompiledLeaf[]): Rat {
+  let s = num(0);
+  for (const l of leaves) s = add(s, l.pointsRat);
+  return s;
 }
 
 function addPoints(a: Rat, points: number): Rat {

@@ -18,7 +18,8 @@ export interface Scorer {
   sets: Map<string, CompiledSet>;
   /** Grades and pass mark by category. */
   settings: Map<string, Standing>;
-  score(unit: UnitInput): UnitCore;
+  /** One unit's core figures; `interner` keeps one copy of each explanation within one run. */
+  score(unit: UnitInput, interner: Interner): UnitCore;
 }
 
 export function scorer(pkg: AssessmentPackage): Scorer {
@@ -26,25 +27,29 @@ export function scorer(pkg: AssessmentPackage): Scorer {
   const env = { reconcile: pkg.reconcile, divergence: pkg.divergence };
   for (const s of pkg.indicatorSets) sets.set(s.category, compileSet(s, env, pkg));
   const ctx: RuleContext = { cal: new WorkCalendar(pkg.calendar) };
-  const interner = new Interner();
   return {
     sets,
     settings: new Map([...sets].map(([category, set]) => [category, set.settings])),
-    score(unit) {
+    score(unit, interner) {
       const set = sets.get(unit.category);
       if (set === undefined) throw new Error(`no indicator set for category ${unit.category} (package not validated?)`);
-      return scoreUnit(pkg, set, unit, ctx, interner);
+      return scoreUnit(set, unit, ctx, interner);
     },
   };
 }
 
 /** Score a validated package (see validatePackage). Pure and deterministic. */
 export function compute(pkg: AssessmentPackage): Results {
-  const s = scorer(pkg);
+  return computeWith(scorer(pkg), pkg);
+}
+
+/** compute(pkg) with the package's header already compiled (`s` = scorer of the same header). */
+export function computeWith(s: Scorer, pkg: AssessmentPackage): Results {
   const warnings = packageWarnings(pkg);
+  const interner = new Interner();
   const cores: UnitCore[] = [];
   for (const unit of pkg.units) {
-    const core = s.score(unit);
+    const core = s.score(unit, interner);
     if (core.allNa) warnings.push(allNaWarning(unit));
     cores.push(core);
   }

@@ -16,8 +16,17 @@ export function centsToString(c: number): string {
  * reading the input as the decimal it is written as: formatScore(5.025) === "5.03".
  */
 export function formatScore(n: string | number): string {
+  if (typeof n === "number" && !Object.is(n, -0)) {
+    // A number written with at most 2 decimals (every score in cents) only needs its zeros.
+    const s = String(n);
+    const m = PLAIN_2DP.exec(s);
+    if (m) return m[2] === undefined ? `${s}.00` : m[2].length === 1 ? `${s}0` : s;
+  }
   return new Decimal(n).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2);
 }
+
+/** "-12", "3.5", "0.25" — no exponent, at most 2 decimals. */
+const PLAIN_2DP = /^(-?\d+)(?:\.(\d{1,2}))?$/;
 
 /** Round half up to 2 decimals and return a JSON number. */
 export function roundScore(n: string | number): number {

@@ -1,8 +1,8 @@
 // Public API of the scoring engine, its only entry: app code imports from here alone. Pure: no
 // clock, no randomness, no I/O.
-import { compute } from "./compute";
+import { compute, computeWith, scorer } from "./compute";
 import type { Results, ValidationError } from "./schema";
-import { validatePackage } from "./validate";
+import { validateHeader, validatePackage } from "./validate";
 
 export { assessmentPackageSchema, leafRuleSchema, indicatorNodeSchema, leafInputSchema } from "./schema";
 export { DIMENSIONS, DIMENSION_KEYS, PACKAGE_FORMAT, PACKAGE_FORMAT_2, RESULTS_FORMAT, RESULTS_FORMAT_2, DEFAULT_GRADES, NODE_PARTS } from "./schema";
@@ -33,7 +33,7 @@ export type {
   ValidationError,
 } from "./schema";
 export { validatePackage, validateIndicatorTree } from "./validate";
-export type { ValidationResult, TreeValidationOptions } from "./validate";
+export type { ValidationResult, TreeValidationOptions, HeaderValidation } from "./validate";
 export { compute } from "./compute";
 export { recomputeUnits } from "./recompute";
 export type { RecomputeOutcome } from "./recompute";
@@ -66,4 +66,24 @@ export function scorePackage(
   const v = validatePackage(input);
   if (!v.ok) return { ok: false, errors: v.errors };
   return { ok: true, results: compute(v.pkg) };
+}
+
+export type ScoreOutcome = { ok: true; results: Results } | { ok: false; errors: ValidationError[] };
+
+/**
+ * A package header (a package with `units: []`) validated and compiled once, to score units against
+ * it again and again (e.g. one unit's self-score preview): `score(units)` answers exactly what
+ * scorePackage({ ...header, units }) would.
+ */
+export function headerScorer(header: unknown): { ok: true; score(units: unknown[]): ScoreOutcome } | { ok: false; errors: ValidationError[] } {
+  const h = validateHeader(header);
+  if (!h.ok) return h;
+  const s = scorer(h.header);
+  return {
+    ok: true,
+    score(units) {
+      const v = h.validateUnits(units);
+      return v.ok ? { ok: true, results: computeWith(s, v.pkg) } : { ok: false, errors: v.errors };
+    },
+  };
 }

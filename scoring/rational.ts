@@ -373,40 +373,56 @@ export class RatSum {
   }
 
   add(b: Rat): void {
+    if (b.P === null) this.addFraction(b.p, b.q);
+    else this.addBig(b);
+  }
+
+  /** Add p / q (safe integers, q > 0). */
+  addFraction(p: number, q: number): void {
     // The common case first, small enough to be inlined.
-    if (this.big === null && this.q === b.q) {
-      const s = this.p + b.p;
+    if (this.big === null && this.q === q) {
+      const s = this.p + p;
       if (safe(s)) {
         this.p = s;
         return;
       }
     }
-    this.addOther(b);
+    this.addOther(p, q);
   }
 
-  private addOther(b: Rat): void {
-    if (this.big === null && b.P === null) {
+  /** Add the value of another sum. */
+  addSum(o: RatSum): void {
+    if (o.big !== null) this.addBig(o.big);
+    else if (o.p !== 0) this.addFraction(o.p, o.q);
+  }
+
+  isZero(): boolean {
+    return this.big === null && this.p === 0;
+  }
+
+  private addOther(bp: number, bq: number): void {
+    if (this.big === null) {
       const q = this.q;
-      if (b.q % q === 0) {
-        const x = this.p * (b.q / q);
-        const s = x + b.p;
+      if (bq % q === 0) {
+        const x = this.p * (bq / q);
+        const s = x + bp;
         if (safe(x) && safe(s)) {
           this.p = s;
-          this.q = b.q;
+          this.q = bq;
           return;
         }
-      } else if (q % b.q === 0) {
-        const y = b.p * (q / b.q);
+      } else if (q % bq === 0) {
+        const y = bp * (q / bq);
         const s = this.p + y;
         if (safe(y) && safe(s)) {
           this.p = s;
           return;
         }
       } else {
-        const g = gcd(q, b.q);
-        const m = b.q / g;
+        const g = gcd(q, bq);
+        const m = bq / g;
         const x = this.p * m;
-        const y = b.p * (q / g);
+        const y = bp * (q / g);
         const nq = q * m;
         const s = x + y;
         if (safe(x) && safe(y) && safe(nq) && safe(s)) {
@@ -416,6 +432,10 @@ export class RatSum {
         }
       }
     }
+    this.addBig(small(bp, bq));
+  }
+
+  private addBig(b: Rat): void {
     const r = add(this.value(), b);
     if (r.P === null) {
       this.p = r.p;

@@ -3,6 +3,7 @@
 // other units — so the unchanged units keep their previous results and only the others are
 // scored; then all are ranked together. The results are byte-identical to scoring the whole package.
 import { allNaWarning, scorer } from "./compute";
+import { Interner } from "./intern";
 import { assemble, coreOfResult, type UnitCore } from "./rank";
 import type { Results, UnitResult, ValidationError } from "./schema";
 import { validatePackage } from "./validate";
@@ -53,6 +54,7 @@ export function recomputeUnits(input: unknown, previous: ReadonlyMap<string, Uni
   if (errors.length > 0 || !v.ok) return { ok: false, errors };
 
   const s = scorer(v.pkg);
+  const interner = new Interner();
   const warnings = packageWarnings(v.pkg);
   const cores: UnitCore[] = [];
   let next = 0;
@@ -60,7 +62,7 @@ export function recomputeUnits(input: unknown, previous: ReadonlyMap<string, Uni
     const r = kept.get(i);
     if (r === undefined) {
       const unit = v.pkg.units[next++];
-      const core = s.score(unit);
+      const core = s.score(unit, interner);
       if (core.allNa) warnings.push(allNaWarning(unit));
       cores.push(core);
       continue;

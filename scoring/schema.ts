@@ -175,8 +175,10 @@ export interface IndicatorNode {
   basis?: string;
 }
 
+// z.lazy calls its getter on every parse of every node: build the node schema once, on first use.
+let indicatorNodeObject: z.ZodType<IndicatorNode, z.ZodTypeDef, unknown> | undefined;
 export const indicatorNodeSchema: z.ZodType<IndicatorNode, z.ZodTypeDef, unknown> = z.lazy(() =>
-  z.object({
+  (indicatorNodeObject ??= z.object({
     id: z.string().min(1),
     name: z.string().min(1),
     dimension: z.enum(DIMENSION_KEYS).optional(),
@@ -187,7 +189,7 @@ export const indicatorNodeSchema: z.ZodType<IndicatorNode, z.ZodTypeDef, unknown
     children: z.array(indicatorNodeSchema).optional(),
     description: z.string().optional(),
     basis: z.string().optional(),
-  }),
+  })),
 );
 
 export const gradeSchema = z.object({ name: z.string().min(1), min: num() });

@@ -8,83 +8,118 @@ import type { Interner } from "./intern";
 import { add, cents, cmp, div, HUNDRED, min, mul, num, RatSum, sign, str, sub, ZERO, type Rat } from "./rational";
 import type { UnitCore } from "./rank";
 import type { LeafOut, RuleContext } from "./rules";
-import { DIMENSION_KEYS, PACKAGE_FORMAT_2, type AssessmentPackage, type Dimension, type LeafInput, type LeafResult, type UnitInput } from "./schema";
+import { DIMENSION_KEYS, type Dimension, type LeafInput, type LeafResult, type UnitInput } from "./schema";
 
 function adjustLabel(by: "arbitration" | "appeal"): string {
   return by === "appeal" ? "复核调整" : "仲裁调整";
 }
 
-/** Distinct outcomes kept per leaf; beyond that, explanations are built every time. */
-const OUTCOMES_PER_LEAF = 4096;
-
 // Scratch state of the unit being scored (compute() is synchronous): no allocation per leaf.
 const out: LeafOut = { score: ZERO, deducted: ZERO, na: false, divergent: false, triggered: false, reason: "" };
+// Earned points of the base leaves by dimension (the last: leaves without one); the base is their
+// sum. Maximum points are the set's, less the points of the leaves left out as N/A.
+const dimE = [...DIMENSION_KEYS, null].map(() => new RatSum());
+const dimNa = [...DIMENSION_KEYS, null].map(() => new RatSum());
 const baseE = new RatSum();
-const baseM = new RatSum();
+const naPoints = new RatSum();
 const bonusE = new RatSum();
-const dimE = DIMENSION_KEYS.map(() => new RatSum());
-const dimM = DIMENSION_KEYS.map(() => new RatSum());
 
-/** One leaf's outcome for the unit being scored. */
+/**
+ * One leaf's outcome for the unit being scored: its score as L_P / L_Q (safe integers), or, when
+ * L_Q is 0, as L_SCORE (held as BigInts); L_DEDUCTED is set for penalty leaves.
+ */
+let L_P = 0;
+let L_Q = 1;
 let L_SCORE = ZERO;
 let L_DEDUCTED = ZERO;
 let L_NA = false;
 let L_TRIGGERED = false;
 
-/** Evaluate a leaf through its rule module (or reuse the outcome of an equal input); returns its result. */
-function evaluateLeaf(leaf: CompiledLeaf, input: LeafInput, ctx: RuleContext, interner: Interner): LeafResult {
-  let explain: string;
-  let score = ZERO;
-  let deducted = ZERO;
-  let c = 0;
-  let na: boolean;
-  let divergent = false;
-  let triggered = false;
-  if (input.na === true) {
-    na = true;
-    explain = interner.na(input.reason);
+function setScore(score: Rat): void {
+  if (score.P === null) {
+    L_P = score.p;
+    L_Q = score.q;
   } else {
-    const rule = leaf.module;
-    const key = input.override === undefined ? rule.key(leaf.compiled, input) : -1;
-    const o = key >= 0 ? leaf.outcomes.get(key) : undefined;
-    if (o !== undefined) {
-      ({ explain, score, deducted, c, na, divergent } = o);
-    } else {
-      let text = rule.evaluate(leaf.compiled, input, ctx, out);
-      ({ na, divergent, triggered, deducted } = out);
-      if (leaf.part === "veto" || na) {
-        explain = interner.get(text);
-      } else if (leaf.part === "penalty") {
-        c = -cents(deducted);
-        explain = interner.get(`${text}，倒扣${centsToString(-c)}分`);
-      } else {
-        score = out.score;
-        const ov = input.override;
-        if (ov !== undefined) {
-          text += `；${adjustLabel(ov.by)}：${ov.reason}，由${centsToString(cents(score))}分调整为${numStr(ov.value)}分`;
-          score = num(ov.value);
-        }
-        c = cents(score);
-        explain = interner.get(`${text}，得${centsToString(c)}/${leaf.pointsStr}分`);
-      }
-      if (key >= 0 && !triggered && leaf.outcomes.size < OUTCOMES_PER_LEAF) leaf.outcomes.set(key, { explain, score, deducted, c, na, divergent });
+    L_Q = 0;
+    L_SCORE = score;
+  }
+}
+
+/** Add the score of the leaf just evaluated to a sum. */
+function addScore(sum: RatSum): void {
+  if (L_Q !== 0) sum.addFraction(L_P, L_Q);
+  else sum.add(L_SCORE);
+}
+
+/**
+ * Evaluate a leaf through its rule module (or reuse the outcome of an equal input); returns its result.
+ * Results are shared between units with equal outcomes on the leaf (they are never modified).
+ */
+function evaluateLeaf(leaf: CompiledLeaf, input: LeafInput, ctx: RuleContext, interner: Interner): LeafResult {
+  if (input.na === true) {
+    L_P = 0;
+    L_Q = 1;
+    L_DEDUCTED = ZERO;
+    L_NA = true;
+    L_TRIGGERED = false;
+    const reason = input.reason ?? "";
+    const outcomes = leaf.outcomes;
+    if (outcomes.naReason === reason && outcomes.naResult !== null) return outcomes.naResult;
+    const r: LeafResult = { score: 0, max: leaf.max, na: true, divergent: false, explain: interner.na(reason) };
+    outcomes.naReason = reason;
+    outcomes.naResult = r;
+    return r;
+  }
+  const rule = leaf.module;
+  const key = input.override === undefined ? rule.key(leaf.compiled, input) : -1;
+  if (key >= 0) {
+    const table = leaf.outcomes;
+    const i = table.find(key);
+    if (i >= 0) {
+      L_P = table.numerator(i);
+      L_Q = table.denominator(i);
+      if (L_Q === 0) L_SCORE = table.outcome(i).score;
+      if (leaf.part === "penalty") L_DEDUCTED = table.outcome(i).deducted;
+      L_NA = table.na(i);
+      L_TRIGGERED = false;
+      return table.result(i);
     }
   }
-  L_SCORE = score;
+  let text = rule.evaluate(leaf.compiled, input, ctx, out);
+  const { na, divergent, triggered, deducted } = out;
+  let score = ZERO;
+  let c = 0;
+  let explain: string;
+  if (leaf.part === "veto" || na) {
+    explain = interner.get(text);
+  } else if (leaf.part === "penalty") {
+    c = -cents(deducted);
+    explain = interner.get(`${text}，倒扣${centsToString(-c)}分`);
+  } else {
+    score = out.score;
+    const ov = input.override;
+    if (ov !== undefined) {
+      text += `；${adjustLabel(ov.by)}：${ov.reason}，由${centsToString(cents(score))}分调整为${numStr(ov.value)}分`;
+      score = num(ov.value);
+    }
+    c = cents(score);
+    explain = interner.get(`${text}，得${centsToString(c)}/${leaf.pointsStr}分`);
+  }
+  const result: LeafResult = { score: c / 100, max: leaf.max, na, divergent, explain };
+  if (key >= 0 && !triggered) leaf.outcomes.add(key, { result, score, deducted });
+  setScore(score);
   L_DEDUCTED = deducted;
   L_NA = na;
   L_TRIGGERED = triggered;
-  return { score: c / 100, max: leaf.part === "veto" || leaf.part === "penalty" ? 0 : leaf.points, na, divergent, explain };
+  return result;
 }
 
-export function scoreUnit(pkg: AssessmentPackage, set: CompiledSet, unit: UnitInput, ctx: RuleContext, interner: Interner): UnitCore {
+export function scoreUnit(set: CompiledSet, unit: UnitInput, ctx: RuleContext, interner: Interner): UnitCore {
   const leaves = { ...set.template } as unknown as Record<string, LeafResult>;
   const inputs = unit.inputs;
-  baseE.reset();
-  baseM.reset();
   bonusE.reset();
   for (const d of dimE) d.reset();
-  for (const d of dimM) d.reset();
+  for (const d of dimNa) d.reset();
   const tops = set.tops;
   const gate = set.settings.gate;
   for (const t of tops) {
@@ -122,36 +157,34 @@ export function scoreUnit(pkg: AssessmentPackage, set: CompiledSet, unit: UnitIn
     }
     const vetoedPart = partVetoes !== null && partVetoes.has(leaf.top);
     if (L_NA && !vetoedPart) {
-      if (leaf.part === "base") baseNa++;
+      if (leaf.part === "base") {
+        baseNa++;
+        dimNa[leaf.sum].add(leaf.pointsRat);
+      }
       continue;
     }
+    if (leaf.part !== "base") hasBonus = true;
     // A leaf of a vetoed part counts 0 of its points.
-    const score = vetoedPart ? ZERO : L_SCORE;
-    if (gate.part >= 0) tops[leaf.top].earned.add(score);
-    if (leaf.part === "base") {
-      baseE.add(score);
-      baseM.add(leaf.pointsRat);
-      const k = leaf.dim;
-      if (k >= 0) {
-        dimE[k].add(score);
-        dimM[k].add(leaf.pointsRat);
-      }
-    } else {
-      hasBonus = true;
-      bonusE.add(score);
-    }
+    if (vetoedPart) continue;
+    if (gate.part >= 0) addScore(tops[leaf.top].earned);
+    addScore(leaf.part === "base" ? dimE[leaf.sum] : bonusE);
   }
 
-  const scale = num(pkg.scale);
+  const scale = set.scale;
+  baseE.reset();
+  naPoints.reset();
+  for (let k = 0; k < dimE.length; k++) {
+    baseE.addSum(dimE[k]);
+    naPoints.addSum(dimNa[k]);
+  }
   const E = baseE.value();
-  const M = baseM.value();
+  const M = baseNa === 0 ? set.basePoints : sub(set.basePoints, naPoints.value());
   const allNa = sign(M) === 0;
   const base = allNa ? ZERO : div(mul(scale, E), M);
   const vetoed = vetoReasons.length > 0;
-  const settings = set.settings;
   // The bonus gate compares exact values: the base, or one part's raw earned points (0 when vetoed).
   const basis = gate.part < 0 ? base : tops[gate.part].earned.value();
-  const gateCmp = cmp(basis, num(gate.value));
+  const gateCmp = cmp(basis, set.gateValue);
   const gateOpen = !vetoed && (gate.gte ? gateCmp >= 0 : gateCmp > 0);
   const bonusE_ = bonusE.value();
   const bonusRaw = min(bonusE_, set.bonusCap);
@@ -165,14 +198,14 @@ export function scoreUnit(pkg: AssessmentPackage, set: CompiledSet, unit: UnitIn
     penalty = add(penalty, t.cap === null ? d : min(d, t.cap));
   }
   if (vetoed) penalty = ZERO;
-  const unfloored = vetoed ? num(pkg.vetoScore) : sub(add(base, bonus), penalty);
+  const unfloored = vetoed ? set.vetoScore : sub(add(base, bonus), penalty);
   const floored = sign(unfloored) < 0;
   const total = floored ? ZERO : unfloored;
-  const contribution = div(mul(total, num(settings.opennessWeightPct)), HUNDRED);
+  const contribution = div(mul(total, set.weight), HUNDRED);
 
   const dimensions: Partial<Record<Dimension, number>> = {};
   for (let k = 0; k < DIMENSION_KEYS.length; k++) {
-    const m = dimM[k].value();
+    const m = dimNa[k].isZero() ? set.dimPoints[k] : sub(set.dimPoints[k], dimNa[k].value());
     if (sign(m) > 0) dimensions[DIMENSION_KEYS[k]] = cents(div(mul(HUNDRED, dimE[k].value()), m)) / 100;
   }
 
@@ -194,15 +227,15 @@ export function scoreUnit(pkg: AssessmentPackage, set: CompiledSet, unit: UnitIn
   } else {
     parts.push(
       `基础部分得分${str(E)}/${str(M)}分${naNote}，` +
-        `折算为${numStr(pkg.scale)}分制：${numStr(pkg.scale)}×${str(E)}÷${str(M)}=${centsToString(baseC)}分`,
+        `折算为${set.scaleStr}分制：${set.scaleStr}×${str(E)}÷${str(M)}=${centsToString(baseC)}分`,
     );
   }
   if (vetoed) {
-    parts.push(`触发单项否决（${vetoReasons.join("；")}），总分按${numStr(pkg.vetoScore)}分计，不计加分${hasPenalty ? "和扣分项" : ""}`);
+    parts.push(`触发单项否决（${vetoReasons.join("；")}），总分按${set.vetoScoreStr}分计，不计加分${hasPenalty ? "和扣分项" : ""}`);
   } else {
     if (hasBonus || set.hasBonusPart) {
       const basisName = gate.part < 0 ? "基础分" : `“${gate.partName}”部分得分`;
-      const value = numStr(gate.value);
+      const value = set.gateValueStr;
       if (gateOpen) {
         const capped = cmp(bonusE_, set.bonusCap) > 0 ? `（加分项合计${str(bonusE_)}分，以${str(set.bonusCap)}分为限）` : "";
         parts.push(`${basisName}${gate.gte ? "不低于" : "高于"}${value}分，计入加分${centsToString(bonusC)}分${capped}`);
@@ -216,7 +249,7 @@ export function scoreUnit(pkg: AssessmentPackage, set: CompiledSet, unit: UnitIn
     }
     if (floored) parts.push(`总分不足0分，按0分计`);
   }
-  parts.push(`总分${centsToString(totalC)}分，按${numStr(settings.opennessWeightPct)}%权重折合年度绩效考核${centsToString(contributionC)}分`);
+  parts.push(`总分${centsToString(totalC)}分，按${set.weightStr}%权重折合年度绩效考核${centsToString(contributionC)}分`);
 
   return {
     id: unit.id,
@@ -225,7 +258,7 @@ export function scoreUnit(pkg: AssessmentPackage, set: CompiledSet, unit: UnitIn
     totalC,
     baseC,
     bonusC,
-    penaltyC: pkg.format === PACKAGE_FORMAT_2 ? penaltyC : null,
+    penaltyC: set.reportsPenalty ? penaltyC : null,
     vetoed,
     vetoReasons,
     contributionC,

@@ -13,6 +13,7 @@ import {
   assessmentPackageSchema,
   indicatorNodeSchema,
   leafRuleSchema,
+  unitSchema,
   type AssessmentPackage,
   type ValidationError,
 } from "./schema";
@@ -474,7 +475,8 @@ function checkGradeNames(grades: unknown[], path: string, errors: ValidationErro
   });
 }
 
-function checkPackage(raw: Obj, errors: ValidationError[]): void {
+/** The checks across the header's fields; answers each category's tree for the unit checks. */
+function checkHeader(raw: Obj, errors: ValidationError[]): Map<string, TreeInfo> {
   // calendar: a date cannot be both a holiday and a make-up workday
   if (isObj(raw.calendar) && Array.isArray(raw.calendar.holidays) && Array.isArray(raw.calendar.workdays)) {
     const hol = new Set<number | null>(raw.calendar.holidays.filter(isStr).map(parseDate));
@@ -516,10 +518,13 @@ function checkPackage(raw: Obj, errors: ValidationError[]): void {
     });
   }
 
-  // units
-  if (!Array.isArray(raw.units)) return;
+  return trees;
+}
+
+/** Each unit's id, category and inputs against the trees of its header. */
+function checkUnits(units: unknown[], trees: ReadonlyMap<string, TreeInfo>, v2: boolean, errors: ValidationError[]): void {
   const unitIds = new Map<string, number>();
-  raw.units.forEach((unit, i) => {
+  units.forEach((unit, i) => {
     if (!isObj(unit)) return;
     const up = `units[${i}]`;
     reservedId(unit.id, `${up}.id`, "单位编号", errors);
@@ -578,7 +583,37 @@ export function validatePackage(input: unknown): ValidationResult {
   } else {
     pkg = zodCheck(assessmentPackageSchema, input, "", errors);
   }
-  checkPackage(input, errors);
+  const trees = checkHeader(input, errors);
+  if (Array.isArray(input.units)) checkUnits(input.units, trees, input.format === PACKAGE_FORMAT_2, errors);
   if (errors.length > 0 || pkg === undefined) return { ok: false, errors: dedupe(errors) };
   return { ok: true, pkg, warnings: packageWarnings(pkg) };
+}
+
+const unitsSchema = z.array(unitSchema);
+
+export type HeaderValidation =
+  | { ok: true; header: AssessmentPackage; validateUnits(units: unknown[]): ValidationResult }
+  | { ok: false; errors: ValidationError[] };
+
+/**
+ * Validate a package header (a package with `units: []`) once, then units against it again and
+ * again: `validateUnits(units)` answers exactly what validatePackage({ ...header, units }) would.
+ */
+export function validateHeader(input: unknown): HeaderValidation {
+  const v = validatePackage(input);
+  if (!v.ok) return v;
+  if (v.pkg.units.length > 0) return { ok: false, errors: [{ path: "units", message: "数据包头不应包含单位" }] };
+  const trees = checkHeader(input as Obj, []);
+  return {
+    ok: true,
+    header: v.pkg,
+    validateUnits(units) {
+      const errors: ValidationError[] = [];
+      const parsed = unitsArePlain(units) ? (units as AssessmentPackage["units"]) : zodCheck(unitsSchema, units, "units", errors);
+      checkUnits(units, trees, v.pkg.format === PACKAGE_FORMAT_2, errors);
+      if (errors.length > 0 || parsed === undefined) return { ok: false, errors: dedupe(errors) };
+      const pkg = { ...v.pkg, units: parsed };
+      return { ok: true, pkg, warnings: packageWarnings(pkg) };
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import { scorePackage, type AssessmentPackageInput, type LeafInput, type LeafResult, type LeafRule } from "../../scoring";
+import { headerScorer, scorePackage, type AssessmentPackageInput, type LeafInput, type LeafResult, type LeafRule, type ScoreOutcome, type UnitInput } from "../../scoring";
 import { designatedEntry } from "./designated-source";
 import type { CategoryRules, CycleCalendar, CycleSettings } from "../../db/schema/cycles";
 import { leavesOf, toPackageNodes, type IndicatorSpec } from "./indicator-spec";
@@ -72,6 +72,26 @@ function asOwnSource(rule: LeafRule, input: LeafInput): LeafInput {
   return { ...input, scores: input.scores.map((s) => designatedEntry(designated, designatedKind, typeof s === "number" ? s : s.value)) };
 }
 
+/** Headers validated and compiled for scoring, by their content (a unit's set, as the leaf pages of one category share it). */
+const scorers = new Map<string, ReturnType<typeof headerScorer>>();
+const SCORERS_KEPT = 8;
+
+/**
+ * Score one unit against a package header (`units: []`), compiling each distinct header once. A
+ * header the engine refuses is validated together with the unit, so the unit's own errors still
+ * come back with the header's.
+ */
+function scoreOne(header: AssessmentPackageInput, unit: UnitInput): ScoreOutcome {
+  const key = JSON.stringify(header);
+  let s = scorers.get(key);
+  if (!s) {
+    s = headerScorer(header);
+    if (scorers.size >= SCORERS_KEPT) scorers.delete(scorers.keys().next().value as string);
+    scorers.set(key, s);
+  }
+  return s.ok ? s.score([unit]) : scorePackage({ ...header, units: [unit] });
+}
+
 /**
  * Score the unit's answers. `inputs` maps leaf code → saved input; missing or null = not answered.
  * Returns null if the engine refuses the package (an answer that does not fit its rule).
@@ -90,7 +110,7 @@ export function computeSelfScore(ctx: PreviewContext, inputs: Record<string, Lea
     }
   }
   const indicatorSets = [{ category: "自查", indicators: toPackageNodes(ctx.indicators), ...categoryRulesFields(ctx.categoryRules) }];
-  const pkg: AssessmentPackageInput = {
+  const header: AssessmentPackageInput = {
     format: packageFormatFor(indicatorSets),
     title: ctx.title,
     opennessWeightPct: ctx.opennessWeightPct,
@@ -103,9 +123,9 @@ export function computeSelfScore(ctx: PreviewContext, inputs: Record<string, Lea
     divergence: ctx.settings.divergence,
     calendar: ctx.calendar,
     indicatorSets,
-    units: [{ id: "self", name: "本单位", category: "自查", inputs: unitInputs }],
+    units: [],
   };
-  const scored = scorePackage(pkg);
+  const scored = scoreOne(header, { id: "self", name: "本单位", category: "自查", inputs: unitInputs });
   if (!scored.ok) return null;
   const unit = scored.results.units[0];
   const out: SelfScorePreview["leaves"] = {};
@@ -125,13 +145,10 @@ export function engineInputErrors(ctx: PreviewContext, code: string, input: Leaf
   const unitInputs: Record<string, LeafInput> = {};
   for (const leaf of leaves) if (leaf.rule) unitInputs[leaf.code] = leaf.code === code ? asOwnSource(leaf.rule, input) : zeroInput(leaf.rule, leaf.points);
   const indicatorSets = [{ category: "自查", indicators: toPackageNodes(ctx.indicators) }];
-  const scored = scorePackage({
-    format: packageFormatFor(indicatorSets),
-    opennessWeightPct: ctx.opennessWeightPct,
-    calendar: ctx.calendar,
-    indicatorSets,
-    units: [{ id: "self", name: "本单位", category: "自查", inputs: unitInputs }],
-  });
+  const scored = scoreOne(
+    { format: packageFormatFor(indicatorSets), opennessWeightPct: ctx.opennessWeightPct, calendar: ctx.calendar, indicatorSets, units: [] },
+    { id: "self", name: "本单位", category: "自查", inputs: unitInputs },
+  );
   if (scored.ok) return [];
   const prefix = `units[0].inputs.${code}`;
   const own = scored.errors.filter((e) => e.path === prefix || e.path.startsWith(`${prefix}.`) || e.path.startsWith(`${prefix}[`));

@@ -29,7 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     case "evaluator":
       return { ...who, role: "evaluator" as const, evaluator: evaluatorHome(db, user) };
     case "leader":
-      return { ...who, role: "leader" as const, leader: leaderHome() };
+      return { ...who, role: "leader" as const, leader: leaderHome(db) };
   }
 }
 

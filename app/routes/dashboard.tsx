@@ -14,6 +14,7 @@ import { contributionData, gradeCounts, histogram, radarData, rankingByCategory,
 import { fmt } from "../domain/results-view";
 import { dashboardData } from "../services/dashboard.server";
 import { requireAccess } from "../utils/auth.server";
+import { getDb } from "../utils/db.server";
 import { CategoryFilter } from "../components/CategoryFilter";
 
 export const meta: MetaFunction = () => [{ title: "领导看板 - 政务公开绩效考核平台" }];
@@ -21,7 +22,7 @@ export const meta: MetaFunction = () => [{ title: "领导看板 - 政务公开�
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAccess(request, "read", "dashboard");
   const url = new URL(request.url);
-  const d = dashboardData(url.searchParams.get("cycle"), url.searchParams.get("category"));
+  const d = dashboardData(getDb(), url.searchParams.get("cycle"), url.searchParams.get("category"));
   const unitParam = Number(url.searchParams.get("unit"));
   return { ...d, focusId: Number.isInteger(unitParam) && unitParam > 0 ? unitParam : null };
 }

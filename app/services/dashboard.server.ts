@@ -1,5 +1,5 @@
 import { asc, ne } from "drizzle-orm";
-import { getDb } from "../../db/client";
+import type { Db } from "../../db/client";
 import { cycles } from "../../db/schema";
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
 import type { DashboardUnit, TrendYear } from "../domain/dashboard";
@@ -16,8 +16,7 @@ import { selfScores } from "./self-scores.server";
  * (app/domain/dashboard.ts).
  */
 
-export function dashboardData(yearParam: string | null, categoryParam: string | null) {
-  const db = getDb();
+export function dashboardData(db: Db, yearParam: string | null, categoryParam: string | null) {
   const all = db.select().from(cycles).where(ne(cycles.status, "draft")).orderBy(asc(cycles.year)).all();
   const withResults = all.map((c) => ({ cycle: c, meta: currentResults(c.id) })).filter((x) => x.meta !== null);
   const cycleList = all
@@ -29,7 +28,7 @@ export function dashboardData(yearParam: string | null, categoryParam: string | 
   const meta = chosen.meta!;
   const header = packageHeader(meta);
   const summaries = unitSummaries(meta);
-  const self = selfScores(chosen.cycle.id, header, meta.resultsSha256);
+  const self = selfScores(db, chosen.cycle.id, header, meta.packageSha256);
   const categories = [...new Set(summaries.map((s) => s.category))];
   const category = categoryParam && categories.includes(categoryParam) ? categoryParam : null;
   const units: DashboardUnit[] = summaries

@@ -213,8 +213,8 @@ export function evaluatorHome(db: Reader, user: SessionUser) {
   };
 }
 
-export function leaderHome() {
-  const d = dashboardData(null, null);
+export function leaderHome(db: Db) {
+  const d = dashboardData(db, null, null);
   if (!d.cycle) return { cycle: null };
   const totals = d.units.map((u) => u.total);
   const avg = mean(totals);

@@ -169,7 +169,7 @@ export function scoreCard(user: SessionUser, cycle: CycleRow, unitId: number) {
 
   const header = packageHeader(meta);
   const names = leavesOfCategory(header, result.category);
-  const self = selfScores(cycle.id, header, meta.resultsSha256, [unitId]).get(unitId) ?? null;
+  const self = selfScores(db, cycle.id, header, meta.packageSha256, [unitId]).get(unitId) ?? null;
   const set = setFor(db, cycle.id, unit.categoryId);
   const dbLeaves = new Map((set?.leaves ?? []).map((l) => [l.code, l]));
   const submission = db.select({ id: submissions.id }).from(submissions).where(and(eq(submissions.cycleId, cycle.id), eq(submissions.unitId, unitId))).get();
