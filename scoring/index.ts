@@ -47,6 +47,8 @@ export {
 } from "./calendar";
 export type { CalendarInput, Limit } from "./calendar";
 export { formatScore, roundScore } from "./decimal";
+export { DESIGNATED_KINDS, designatedPhrase, fromDesignated, missingDesignatedMessage } from "./designated";
+export type { DesignatedKind } from "./designated";
 
 /**
  * The results document as text, as `npm run score` writes it and the platform stores and publishes

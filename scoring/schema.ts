@@ -6,6 +6,7 @@
 // checked in validate.ts so that every problem can be reported at once.
 import { z } from "zod";
 import { parseDate } from "./calendar";
+import { DESIGNATED_KINDS } from "./designated";
 
 export const PACKAGE_FORMAT = "zwgk-assessment/1";
 /** The rule language of issue 13 (per-fault caps, penalty part, part veto, gate variants, per-category settings). */
@@ -73,6 +74,8 @@ export const scoreRuleSchema = z.object({
   reconcile: z.enum(["mean", "median"]).optional(),
   /** /2: the leaf takes the value of the score entry `by` this source alone (“以县外网办评价为准”). */
   designated: z.string().min(1).optional(),
+  /** /2: what `designated` names — an outside office's assessment or a spot check; absent: an evaluator. */
+  designatedKind: z.enum(DESIGNATED_KINDS).optional(),
   /** /2: 酌情给分 — each score lies in [0, discretionMax] (which may be below the points), with the input's reason. */
   discretionMax: num().positive().optional(),
 });
@@ -222,6 +225,8 @@ export const scoreEntrySchema = z.union([
     by: z.string().optional(),
     /** Trace back to evidence, e.g. "抽查发现#12". */
     source: z.string().optional(),
+    /** /2: the entry is an outside office's assessment or a spot check's score, not an evaluator's. */
+    kind: z.enum(DESIGNATED_KINDS).optional(),
   }),
 ]);
 

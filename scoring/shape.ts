@@ -36,7 +36,7 @@ const arrayOf =
     return true;
   };
 
-const SCORE_ENTRY = { value: isNum, by: isStr, source: isStr };
+const SCORE_ENTRY = { value: isNum, by: isStr, source: isStr, kind: (v: unknown) => v === "outside" || v === "spotcheck" };
 const scoreEntry = (v: unknown): boolean => isNum(v) || (isPlain(v) && fields(v, SCORE_ENTRY, ["value"]));
 
 const DEDUCTION = { fault: isFilled, count: isNum, points: isNum, reason: isStr, source: isStr };

@@ -5,6 +5,7 @@
 import Decimal from "decimal.js";
 import { INSTANT_MAX_YEAR, INSTANT_MIN_YEAR, parseDate, parseInstant } from "./calendar";
 import { numStr } from "./decimal";
+import { fromDesignated, missingDesignatedMessage, type DesignatedKind } from "./designated";
 import { dedupe, joinPath, zodCheck } from "./messages";
 import {
   PACKAGE_FORMAT,
@@ -76,6 +77,10 @@ function checkRule(rule: unknown, node: Obj, path: string, part: string, ctx: Tr
     errors.push({ path: joinPath(rp, "type"), message: "扣分项部分的指标必须使用 deduction（扣分）规则" });
   }
   if (type === "score" && rule.designated !== undefined) needsV2(ctx, joinPath(rp, "designated"), "designated");
+  if (type === "score" && rule.designatedKind !== undefined) {
+    needsV2(ctx, joinPath(rp, "designatedKind"), "designatedKind");
+    if (rule.designated === undefined) errors.push({ path: joinPath(rp, "designatedKind"), message: "指定评分来源的类型须与来源名称（designated）一同填写" });
+  }
   if ((type === "score" || type === "deduction") && rule.discretionMax !== undefined) {
     needsV2(ctx, joinPath(rp, "discretionMax"), "discretionMax");
     if (isNum(rule.discretionMax) && isNum(node.points) && rule.discretionMax > node.points) {
@@ -272,7 +277,7 @@ function timeMessage(s: unknown): string {
   return `时间“${String(s)}”格式不正确，应为带时区的 ISO 8601 格式（年份${INSTANT_MIN_YEAR}–${INSTANT_MAX_YEAR}），例如 2019-09-27T10:00:00+08:00`;
 }
 
-function checkInput(leaf: RawLeaf, input: unknown, path: string, who: string, errors: ValidationError[]): void {
+function checkInput(leaf: RawLeaf, input: unknown, path: string, who: string, v2: boolean, errors: ValidationError[]): void {
   if (!isObj(input)) return; // zod reports it
   const rule = leaf.rule;
   if (input.na === true) {
@@ -297,6 +302,9 @@ function checkInput(leaf: RawLeaf, input: unknown, path: string, who: string, er
         scores.forEach((s, j) => {
           if (isObj(s)) checkScoreRange(s.value, points, joinPath(path, "scores", j, "value"), "评分", errors);
           else checkScoreRange(s, points, joinPath(path, "scores", j), "评分", errors);
+          if (isObj(s) && s.kind !== undefined && !v2) {
+            errors.push({ path: joinPath(path, "scores", j, "kind"), message: `“kind”属于 ${PACKAGE_FORMAT_2} 格式，请将 format 设为“${PACKAGE_FORMAT_2}”` });
+          }
         });
         const dmax = rule.discretionMax;
         if (isNum(dmax)) {
@@ -309,11 +317,9 @@ function checkInput(leaf: RawLeaf, input: unknown, path: string, who: string, er
           if (!nonEmpty(input.reason)) errors.push({ path: joinPath(path, "reason"), message: "酌情给分须说明理由（reason）" });
         }
         const designated = rule.designated;
-        if (isStr(designated) && !scores.some((s) => isObj(s) && s.by === designated && isNum(s.value))) {
-          errors.push({
-            path: joinPath(path, "scores"),
-            message: `${who}的指标“${leaf.id}”缺少指定来源“${designated}”的评分（该指标以“${designated}”评分为准）`,
-          });
+        const kind = rule.designatedKind as DesignatedKind | undefined;
+        if (isStr(designated) && !scores.some((s) => isObj(s) && fromDesignated(s, designated, kind) && isNum(s.value))) {
+          errors.push({ path: joinPath(path, "scores"), message: missingDesignatedMessage(who, leaf.id, designated, kind) });
         }
       }
       break;
@@ -516,7 +522,7 @@ function checkHeader(raw: Obj, errors: ValidationError[]): Map<string, TreeInfo>
 }
 
 /** Each unit's id, category and inputs against the trees of its header. */
-function checkUnits(units: unknown[], trees: ReadonlyMap<string, TreeInfo>, errors: ValidationError[]): void {
+function checkUnits(units: unknown[], trees: ReadonlyMap<string, TreeInfo>, v2: boolean, errors: ValidationError[]): void {
   const unitIds = new Map<string, number>();
   units.forEach((unit, i) => {
     if (!isObj(unit)) return;
@@ -549,7 +555,7 @@ function checkUnits(units: unknown[], trees: ReadonlyMap<string, TreeInfo>, erro
         });
         continue;
       }
-      checkInput(leaf, inputs[key], ip, nonEmpty(unit.name) ? `单位“${unit.name}”` : "该单位", errors);
+      checkInput(leaf, inputs[key], ip, nonEmpty(unit.name) ? `单位“${unit.name}”` : "该单位", v2, errors);
     }
     const missing = [...tree.leaves.keys()].filter((id) => !Object.prototype.hasOwnProperty.call(inputs, id));
     if (missing.length > 0) {
@@ -578,7 +584,7 @@ export function validatePackage(input: unknown): ValidationResult {
     pkg = zodCheck(assessmentPackageSchema, input, "", errors);
   }
   const trees = checkHeader(input, errors);
-  if (Array.isArray(input.units)) checkUnits(input.units, trees, errors);
+  if (Array.isArray(input.units)) checkUnits(input.units, trees, input.format === PACKAGE_FORMAT_2, errors);
   if (errors.length > 0 || pkg === undefined) return { ok: false, errors: dedupe(errors) };
   return { ok: true, pkg, warnings: packageWarnings(pkg) };
 }
@@ -604,7 +610,7 @@ export function validateHeader(input: unknown): HeaderValidation {
     validateUnits(units) {
       const errors: ValidationError[] = [];
       const parsed = unitsArePlain(units) ? (units as AssessmentPackage["units"]) : zodCheck(unitsSchema, units, "units", errors);
-      checkUnits(units, trees, errors);
+      checkUnits(units, trees, v.pkg.format === PACKAGE_FORMAT_2, errors);
       if (errors.length > 0 || parsed === undefined) return { ok: false, errors: dedupe(errors) };
       const pkg = { ...v.pkg, units: parsed };
       return { ok: true, pkg, warnings: packageWarnings(pkg) };

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "react";
-import type { CalendarInput, LeafRule } from "../../scoring";
+import { designatedPhrase, type CalendarInput, type LeafRule } from "../../scoring";
 import { eventRowStatus, NARRATIVE_MAX, REASON_MAX, type AnswerFormState, type EventRow } from "../domain/answer-input";
 import { FieldError, NumberField } from "./Field";
 import { ChecklistTasks, DiscretionReason } from "./RuleInputParts";
@@ -82,7 +82,7 @@ function RuleFields({ rule, points, state, errors, disabled, calendar, eventLabe
         <>
           {rule.designated ? (
             <p className="notice" data-testid="designated-source">
-              本项以“{rule.designated}”的评分为准，其他评分仅供参考。
+              本项{designatedPhrase(rule.designated, rule.designatedKind)}，其他评分仅供参考。
             </p>
           ) : null}
           {rule.discretionMax !== undefined ? (

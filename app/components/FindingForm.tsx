@@ -22,6 +22,8 @@ interface Leaf {
   points: number;
   ruleType: string;
   faults: readonly { code: string; label: string; points: number }[];
+  /** The leaf takes the spot check's score (以…抽查结果为准), at most this; else null. */
+  scoreMax: number | null;
 }
 
 interface Props {
@@ -36,6 +38,8 @@ interface Props {
   errors: Record<string, string | undefined>;
   busy: boolean;
 }
+
+const KIND_LABELS = { fault: "扣分项（按次数）", deduction: "临时扣分", veto: "单项否决", score: "抽查评分（本项得分以抽查结果为准）" } as const;
 
 export function FindingForm(p: Props) {
   const v: FindingFormValues = { ...p.initial, ...p.typed };
@@ -66,12 +70,22 @@ export function FindingForm(p: Props) {
       ) : null}
       <div className="field">
         <label htmlFor={id("nodeId")}>指标</label>
-        <select id={id("nodeId")} name="nodeId" value={nodeId} onChange={(e) => setNodeId(e.target.value)}>
+        <select
+          id={id("nodeId")}
+          name="nodeId"
+          value={nodeId}
+          onChange={(e) => {
+            setNodeId(e.target.value);
+            const next = p.leaves.find((l) => String(l.nodeId) === e.target.value);
+            if (next?.scoreMax != null) setKind("score");
+            else if (kind === "score") setKind("fault");
+          }}
+        >
           <option value="">请选择</option>
           {p.leaves.map((l) => (
             <option key={l.nodeId} value={l.nodeId}>
               {l.code} {l.name}
-              {l.ruleType === "veto" ? "（单项否决）" : `（${l.points}分）`}
+              {l.ruleType === "veto" ? "（单项否决）" : l.scoreMax !== null ? `（${l.points}分，以抽查结果为准）` : `（${l.points}分）`}
             </option>
           ))}
         </select>
@@ -89,9 +103,9 @@ export function FindingForm(p: Props) {
       </div>
       <fieldset>
         <legend>处理方式</legend>
-        {(["fault", "deduction", "veto"] as const).map((k) => (
+        {(chosen?.scoreMax != null ? (["score"] as const) : (["fault", "deduction", "veto"] as const)).map((k) => (
           <label key={k}>
-            <input type="radio" name="kind" value={k} checked={kind === k} onChange={() => setKind(k)} /> {k === "fault" ? "扣分项（按次数）" : k === "deduction" ? "临时扣分" : "单项否决"}{" "}
+            <input type="radio" name="kind" value={k} checked={kind === k} onChange={() => setKind(k)} /> {KIND_LABELS[k]}{" "}
           </label>
         ))}
         {err("kind")}
@@ -128,6 +142,13 @@ export function FindingForm(p: Props) {
             {err("count")}
           </div>
         </>
+      ) : null}
+      {kind === "score" ? (
+        <div className="field">
+          <label htmlFor={id("points")}>抽查评分{chosen?.scoreMax != null ? `（0至${chosen.scoreMax}分）` : ""}</label>
+          <input id={id("points")} name="points" inputMode="decimal" defaultValue={v.points ?? ""} />
+          {err("points")}
+        </div>
       ) : null}
       {kind === "deduction" ? (
         <div className="field">

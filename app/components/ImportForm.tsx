@@ -8,9 +8,9 @@ export interface ImportOutcome {
 }
 
 /** The multipart form that uploads one .xlsx file to check and import; other fields (children) go before the file. */
-export function XlsxUploadForm({ busy, children }: { busy: boolean; children?: ReactNode }) {
+export function XlsxUploadForm({ busy, action, children }: { busy: boolean; action?: string; children?: ReactNode }) {
   return (
-    <Form method="post" encType="multipart/form-data" className="stack">
+    <Form method="post" action={action} encType="multipart/form-data" className="stack">
       {children}
       <div className="field">
         <label htmlFor="import-file">选择 .xlsx 文件（不超过 5 MB）</label>

@@ -15,6 +15,7 @@ import {
 } from "../domain/indicator-format";
 import { EVIDENCE_KIND_INFO, EVIDENCE_KINDS } from "../utils/evidence-kinds";
 import { NODE_PARTS } from "../../scoring";
+import { DESIGNATED_NAME_MAX, DESIGNATED_SOURCE_KINDS, DESIGNATED_SOURCE_LABELS } from "../domain/designated-source";
 import { Field, FieldError } from "./Field";
 import { RowsEditor } from "./RowsEditor";
 
@@ -233,14 +234,23 @@ function RuleFields({ state, errors, disabled, baseParts }: { state: NodeFormSta
             disabled={disabled}
             hint="如“在2分内酌情给分”填 2：评分不得超过此数，并须说明理由"
           />
+          <SelectField
+            name="designatedKind"
+            label="指定评分来源类型"
+            value={state.designatedKind}
+            disabled={disabled}
+            error={errors.designatedKind}
+            hint="评估人员：取该评估员的评分；外部单位评价：取政务公开办录入的外部单位评价（如县外网办）；抽查结果：取抽查记录的本项评分"
+            options={DESIGNATED_SOURCE_KINDS.map((k) => [k, DESIGNATED_SOURCE_LABELS[k]] as [string, string])}
+          />
           <Field
             name="designated"
             label="以指定来源的评分为准（可留空）"
             defaultValue={state.designated}
             error={errors.designated}
             disabled={disabled}
-            maxLength={50}
-            hint="如“以县外网办评价为准”填 县外网办（须与该评估员的姓名一致）；其他评估员的评分仅供参考"
+            maxLength={DESIGNATED_NAME_MAX}
+            hint="如“以县外网办评价为准”：类型选外部单位评价，填 县外网办；类型为评估人员时须与该评估员的姓名一致。其他评估员的评分仅供参考"
           />
         </div>
       </div>

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import type { LeafRule } from "../../scoring";
+import { designatedPhrase, type LeafRule } from "../../scoring";
 import type { ReviewFormState } from "../domain/review-input";
 import { FieldError, NumberField } from "./Field";
 import { ChecklistTasks, DiscretionReason } from "./RuleInputParts";
@@ -51,7 +51,7 @@ export function ReviewFields({ rule, points, claimsNa, designatedIsMe = false, c
             <>
               {rule.designated ? (
                 <p className="notice" data-testid="designated-source">
-                  本项以“{rule.designated}”的评分为准{designatedIsMe ? "：您的评分即为本项得分" : "，您的评分仅供参考（仍会用于判断评分分歧）"}。
+                  本项{designatedPhrase(rule.designated, rule.designatedKind)}{designatedIsMe ? "：您的评分即为本项得分" : "，您的评分仅供参考（仍会用于判断评分分歧）"}。
                 </p>
               ) : null}
               {rule.discretionMax !== undefined ? (

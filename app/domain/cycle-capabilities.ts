@@ -21,6 +21,8 @@ export const CYCLE_CAPABILITIES = [
   "evaluate",
   /** The office (re)computes the preliminary results. */
   "computeResults",
+  /** The office records outside offices' assessments (外部单位评价) that designated leaves take. */
+  "recordOutsideAssessments",
   /** Results are out: departments see their score cards (初步结果 and later). */
   "resultsOut",
   /** Appeals (复核申请) are filed and decided; the window may be closed early. */
@@ -36,9 +38,9 @@ export type CycleCapability = (typeof CYCLE_CAPABILITIES)[number];
 
 export const CYCLE_STATUS_CAPABILITIES: Record<CycleStatus, readonly CycleCapability[]> = {
   draft: ["editSets", "editCategorySettings"],
-  published: ["visible", "amendIndicators", "editCategorySettings", "selfInspectionShown", "selfInspect", "evaluate", "computeResults"],
-  evaluating: ["visible", "amendIndicators", "editCategorySettings", "selfInspectionShown", "evaluate", "computeResults"],
-  preliminary: ["visible", "editCategorySettings", "selfInspectionShown", "computeResults", "resultsOut", "appeal"],
+  published: ["visible", "amendIndicators", "editCategorySettings", "selfInspectionShown", "selfInspect", "evaluate", "computeResults", "recordOutsideAssessments"],
+  evaluating: ["visible", "amendIndicators", "editCategorySettings", "selfInspectionShown", "evaluate", "computeResults", "recordOutsideAssessments"],
+  preliminary: ["visible", "editCategorySettings", "selfInspectionShown", "computeResults", "resultsOut", "appeal", "recordOutsideAssessments"],
   final: ["visible", "selfInspectionShown", "resultsOut", "resultsFinal", "publicPage", "issueNotice"],
   archived: ["visible", "resultsOut", "resultsFinal", "publicPage"],
 };

@@ -37,6 +37,7 @@ export const CYCLE_PRECONDITIONS = {
   calendarArranged: "工作日历已录入本年度节假日安排（或已确认按无节假日的日历执行）",
   divergencesResolved: "评分分歧均已仲裁",
   allUnitsEvaluated: "所有在用单位均已评估完成（每项指标都有已签署的评估结果）",
+  designatedValuesRecorded: "以指定来源为准的指标均已有该来源的评分（外部单位评价、抽查评分或指定评估员的评分）",
   appealsSettled: "复核申请期限已过（或已提前结束）且全部复核申请已处理",
 } as const;
 
@@ -82,7 +83,7 @@ export const CYCLE_TRANSITIONS: readonly CycleTransition[] = [
     to: "preliminary",
     label: "公布初步结果",
     roles: ["office"],
-    preconditions: ["divergencesResolved"],
+    preconditions: ["designatedValuesRecorded", "divergencesResolved"],
     confirm: "公布初步结果后，各单位可在复核期限内提出复核申请。确定公布吗？",
   },
   {
@@ -90,7 +91,7 @@ export const CYCLE_TRANSITIONS: readonly CycleTransition[] = [
     to: "final",
     label: "结果定稿",
     roles: ["office"],
-    preconditions: ["allUnitsEvaluated", "appealsSettled"],
+    preconditions: ["allUnitsEvaluated", "designatedValuesRecorded", "appealsSettled"],
     confirm: "定稿时将生成不可更改的定稿结果（评估数据包、结果及其 SHA-256），之后考核结果不再变动。确定定稿吗？",
     finalSnapshot: true,
   },

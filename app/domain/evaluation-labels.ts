@@ -12,7 +12,7 @@ export const RECTIFICATION_STATUS_LABELS = {
 
 export const APPEAL_STATUS_LABELS = { pending: "待处理", upheld: "维持", adjusted: "调整" } as const;
 
-export const FINDING_KIND_LABELS = { fault: "扣分项", deduction: "临时扣分", veto: "单项否决" } as const;
+export const FINDING_KIND_LABELS = { fault: "扣分项", deduction: "临时扣分", veto: "单项否决", score: "抽查评分" } as const;
 
 export const ASSIGNMENT_METHOD_LABELS = { manual: "手动分配", random: "随机分配" } as const;
 

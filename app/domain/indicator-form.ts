@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DESIGNATED_NAME_MAX, DESIGNATED_SOURCE_KINDS, DESIGNATED_SOURCE_LABELS, engineKind } from "./designated-source";
 import { DIMENSION_KEYS, NODE_PARTS, type ChecklistTask, type Dimension, type Fault, type LeafRule, type NodePart } from "../../scoring";
 import { FAULT_CODE_MESSAGE, FAULT_CODE_RE, FORBIDDEN_IN_LABEL, parseNumber, RULE_TYPES, TASK_CODE_MESSAGE, withGeneratedCodes } from "./indicator-format";
 import { EVIDENCE_KINDS, type EvidenceKind } from "../utils/evidence-kinds";
@@ -136,6 +137,7 @@ const ruleFieldsSchema = z.object({
   scoreDiscretionMax: z.string().optional().transform((v) => (v ?? "").trim()),
   deductionDiscretionMax: z.string().optional().transform((v) => (v ?? "").trim()),
   designated: z.string().optional().transform((v) => (v ?? "").trim()),
+  designatedKind: z.string().optional().transform((v) => (v ?? "").trim() || "evaluator"),
   vetoScope: z.string().optional().transform((v) => (v ?? "").trim()),
   target: z.string().optional().transform((v) => (v ?? "").trim()),
   tierMin: list,
@@ -169,11 +171,22 @@ function buildRule(raw: RuleFields, nodePoints: number | null, issue: Issue): Le
           ok = false;
         } else rule.reconcile = raw.reconcile;
       }
-      if (raw.designated) {
-        if (raw.designated.length > 50) {
-          issue(["designated"], "指定评分来源不能超过50个字");
+      const kind = DESIGNATED_SOURCE_KINDS.find((k) => k === raw.designatedKind);
+      if (!kind) {
+        issue(["designatedKind"], "请选择指定评分来源的类型（评估人员、外部单位评价或抽查结果）");
+        ok = false;
+      } else if (raw.designated) {
+        if (raw.designated.length > DESIGNATED_NAME_MAX) {
+          issue(["designated"], `指定评分来源不能超过${DESIGNATED_NAME_MAX}个字`);
           ok = false;
-        } else rule.designated = raw.designated;
+        } else {
+          rule.designated = raw.designated;
+          const engine = engineKind(kind);
+          if (engine) rule.designatedKind = engine;
+        }
+      } else if (kind !== "evaluator") {
+        issue(["designated"], `请填写${DESIGNATED_SOURCE_LABELS[kind]}的来源名称，如“县外网办”`);
+        ok = false;
       }
       const dmax = discretion(raw.scoreDiscretionMax, ["scoreDiscretionMax"], "酌情给分上限", nodePoints, issue);
       if (dmax === false) ok = false;

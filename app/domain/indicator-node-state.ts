@@ -1,3 +1,4 @@
+import { DESIGNATED_SOURCE_KINDS, designatedSourceKind, type DesignatedSourceKind } from "./designated-source";
 import type { IndicatorSpec } from "./indicator-spec";
 import { formatNumber, normalizeRule } from "./indicator-format";
 
@@ -16,6 +17,7 @@ export interface NodeFormState {
   ruleType: string;
   reconcile: string;
   designated: string;
+  designatedKind: DesignatedSourceKind;
   scoreDiscretionMax: string;
   deductionDiscretionMax: string;
   vetoScope: string;
@@ -47,6 +49,7 @@ export const EMPTY_NODE_STATE: NodeFormState = {
   ruleType: "",
   reconcile: "",
   designated: "",
+  designatedKind: "evaluator",
   scoreDiscretionMax: "",
   deductionDiscretionMax: "",
   vetoScope: "",
@@ -88,6 +91,7 @@ export function stateFromSpec(spec: IndicatorSpec): NodeFormState {
     case "score":
       s.reconcile = rule.reconcile ?? "";
       s.designated = rule.designated ?? "";
+      s.designatedKind = designatedSourceKind(rule);
       s.scoreDiscretionMax = rule.discretionMax === undefined ? "" : formatNumber(rule.discretionMax);
       break;
     case "deduction":
@@ -155,6 +159,7 @@ export function stateFromValues(v: Values): NodeFormState {
     ruleType: one(v, "ruleType"),
     reconcile: one(v, "reconcile"),
     designated: one(v, "designated"),
+    designatedKind: (DESIGNATED_SOURCE_KINDS as readonly string[]).includes(one(v, "designatedKind")) ? (one(v, "designatedKind") as DesignatedSourceKind) : "evaluator",
     scoreDiscretionMax: one(v, "scoreDiscretionMax"),
     deductionDiscretionMax: one(v, "deductionDiscretionMax"),
     vetoScope: one(v, "vetoScope"),

@@ -1,5 +1,5 @@
 import Decimal from "decimal.js";
-import type { LeafRule, NodePart } from "../../scoring";
+import { designatedPhrase, type LeafRule, type NodePart } from "../../scoring";
 import { formatLimit, formatNumber, RECONCILE_LABELS } from "./indicator-format";
 
 /**
@@ -18,12 +18,16 @@ export function ruleSentence(
   if (!rule) return "";
   switch (rule.type) {
     case "score": {
+      const source = rule.designated ? designatedPhrase(rule.designated, rule.designatedKind) : "";
       if (rule.discretionMax !== undefined) {
         const range = `在${pts(rule.discretionMax)}内酌情给分，须说明理由`;
-        return rule.designated ? `${range}；以“${rule.designated}”的评分为准` : range;
+        return source ? `${range}；${source}` : range;
+      }
+      if (source && rule.designatedKind !== undefined) {
+        return points === undefined ? `${source}；评估员的评分仅供参考` : `${source}，计0至${pts(points)}；评估员的评分仅供参考`;
       }
       const range = points === undefined ? "评估员直接打分" : `评估员在0至${pts(points)}之间打分`;
-      if (rule.designated) return `${range}，以“${rule.designated}”的评分为准（其他评估员的评分仅供参考）`;
+      if (source) return `${range}，${source}（其他评估员的评分仅供参考）`;
       return rule.reconcile ? `${range}，多名评估员的评分取${RECONCILE_LABELS[rule.reconcile]}` : `${range}，多名评估员的评分按考核年度的设置汇总`;
     }
     case "deduction": {

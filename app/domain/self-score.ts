@@ -1,4 +1,5 @@
 import { headerScorer, scorePackage, type AssessmentPackageInput, type LeafInput, type LeafResult, type LeafRule, type ScoreOutcome, type UnitInput } from "../../scoring";
+import { designatedEntry } from "./designated-source";
 import type { CategoryRules, CycleCalendar, CycleSettings } from "../../db/schema/cycles";
 import { leavesOf, toPackageNodes, type IndicatorSpec } from "./indicator-spec";
 import { categoryRulesFields, packageFormatFor } from "./package-format";
@@ -40,7 +41,7 @@ export const UNANSWERED_NOTE = "未填报";
 export function zeroInput(rule: LeafRule, points: number): LeafInput {
   switch (rule.type) {
     case "score":
-      if (rule.designated !== undefined) return { scores: [{ value: 0, by: rule.designated }], ...(rule.discretionMax !== undefined ? { reason: UNANSWERED_NOTE } : {}) };
+      if (rule.designated !== undefined) return { scores: [designatedEntry(rule.designated, rule.designatedKind, 0)], ...(rule.discretionMax !== undefined ? { reason: UNANSWERED_NOTE } : {}) };
       return rule.discretionMax !== undefined ? { scores: [0], reason: UNANSWERED_NOTE } : { scores: [0] };
     case "deduction":
       // A penalty leaf (points 0) loses nothing unanswered; a bounded discretion cannot deduct everything, so 0 is set directly.
@@ -67,7 +68,8 @@ export function zeroInput(rule: LeafRule, points: number): LeafInput {
  */
 function asOwnSource(rule: LeafRule, input: LeafInput): LeafInput {
   if (rule.type !== "score" || rule.designated === undefined || !input.scores) return input;
-  return { ...input, scores: input.scores.map((s) => ({ value: typeof s === "number" ? s : s.value, by: rule.designated })) };
+  const { designated, designatedKind } = rule;
+  return { ...input, scores: input.scores.map((s) => designatedEntry(designated, designatedKind, typeof s === "number" ? s : s.value)) };
 }
 
 /** Headers validated and compiled for scoring, by their content (a unit's set, as the leaf pages of one category share it). */

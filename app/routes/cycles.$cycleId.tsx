@@ -214,6 +214,9 @@ export default function CyclePage() {
           <a className="button secondary" href={`/cycles/${cycle.id}/package.json`} download>
             导出考核包框架（zwgk-assessment/1）
           </a>
+          <Link className="button secondary" to={`/cycles/${cycle.id}/outside`}>
+            外部单位评价
+          </Link>
         </div>
         <div className="table-wrap">
           <table>

@@ -32,7 +32,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       ...page,
       entry: page.entry ? { ...page.entry, updatedAtText: formatBeijingTime(page.entry.updatedAt) } : null,
       // The package names each evaluator's score by the evaluator's name (cycle-package.server.ts).
-      designatedIsMe: rule.type === "score" && rule.designated === user.displayName,
+      designatedIsMe: rule.type === "score" && rule.designatedKind === undefined && rule.designated === user.displayName,
       claimedTasks: Object.fromEntries((page.self.input?.tasks ?? []).map((t) => [t.task, { done: t.done, evidence: t.evidence ?? 0 }])),
     };
   } catch (error) {

@@ -159,7 +159,7 @@ export default function BatchPage() {
                 <article key={f.id} className="card">
                   <h3>
                     {f.source} · {leaf ? `${leaf.code} ${leaf.name}` : `指标#${f.nodeId}`} · {FINDING_KIND_LABELS[f.kind]}
-                    {f.kind === "fault" ? ` ${leaf?.faults.find((x) => x.code === f.faultCode)?.label ?? f.faultCode} × ${f.count}` : f.kind === "deduction" ? ` ${f.points}分` : ""}
+                    {f.kind === "fault" ? ` ${leaf?.faults.find((x) => x.code === f.faultCode)?.label ?? f.faultCode} × ${f.count}` : f.kind === "deduction" || f.kind === "score" ? ` ${f.points}分` : ""}
                   </h3>
                   <p>
                     {f.description} <span className="muted">（发现日期 {f.foundOn}）</span>

@@ -32,6 +32,8 @@ const NAME_SQL: Record<string, string> = {
   spot_check_batch: "SELECT b.id, c.year || '年度 · 抽查批次 ' || b.id AS name FROM spot_check_batches b JOIN cycles c ON c.id = b.cycle_id",
   finding:
     "SELECT f.id, u.name || coalesce(' · ' || n.code, '') AS name FROM findings f JOIN units u ON u.id = f.unit_id LEFT JOIN indicator_nodes n ON n.id = f.node_id",
+  outside_assessment:
+    "SELECT o.id, u.name || ' · ' || n.code || ' · ' || o.source AS name FROM outside_assessments o JOIN units u ON u.id = o.unit_id JOIN indicator_nodes n ON n.id = o.node_id",
   rectification:
     "SELECT r.id, u.name || coalesce(' · ' || n.code, '') AS name FROM rectifications r JOIN findings f ON f.id = r.finding_id JOIN units u ON u.id = f.unit_id LEFT JOIN indicator_nodes n ON n.id = f.node_id",
   appeal: "SELECT p.id, u.name || coalesce(' · ' || n.code, '') AS name FROM appeals p JOIN units u ON u.id = p.unit_id LEFT JOIN indicator_nodes n ON n.id = p.node_id",

@@ -14,7 +14,9 @@ import {
 import { scorePackage, type AssessmentPackageInput, type IndicatorSet, type LeafInput, type Results, type ScoreEntry } from "../../scoring";
 import { toPackageNodes, type ScoredLeaf } from "../domain/indicator-spec";
 import { cycleUnits, getCycle, setFor, type Reader, type SetTree } from "./evaluation-context.server";
+import { applyDesignated } from "./designated-entries.server";
 import { assemblePackage, packageIndicatorSet } from "./indicator-package.server";
+import { outsideValuesByUnit } from "./outside-assessments.server";
 
 /**
  * The assessment package (`zwgk-assessment/1`) of a cycle, built from the database — the seam
@@ -36,6 +38,8 @@ import { assemblePackage, packageIndicatorSet } from "./indicator-package.server
  *   `source: "抽查发现#<id>"` so the score explanation names it: a fault → {fault, count}, an ad-hoc
  *   deduction → {points, reason}, a veto → {triggered: true, reason}. A finding on a leaf the
  *   evaluators took as N/A makes the leaf applicable again (the spot check found it applies).
+ * - A leaf designated to an outside office or a spot check (以县外网办评价为准) gets that source's
+ *   value as one more score entry (designated-entries.server.ts).
  * - An arbitration (仲裁) becomes `override {value, reason, by: "arbitration"}`; an adjusted appeal
  *   (复核调整) becomes `override {…, by: "appeal"}` and wins over an arbitration (its reason keeps the
  *   arbitration's note).
@@ -124,6 +128,7 @@ export function buildCyclePackage(db: Reader, cycleId: number, opts: CyclePackag
           .all()
           .filter((f) => inPopulation.has(f.unitId));
   const arbitrationRows = db.select().from(arbitrations).where(eq(arbitrations.cycleId, cycleId)).all();
+  const outsideByUnit = outsideValuesByUnit(db, cycleId);
   const adjustedAppeals = db
     .select()
     .from(appeals)
@@ -144,6 +149,7 @@ export function buildCyclePackage(db: Reader, cycleId: number, opts: CyclePackag
     const tree = trees.get(unit.categoryId)!;
     const evaluators = (assignmentsByUnit.get(unit.id) ?? []).map((r) => ({ by: r.name, entries: entriesByAssignment.get(r.a.id) }));
     const unitFindings = groupBy(findingsByUnit.get(unit.id) ?? [], (f) => f.nodeId);
+    const unitOutside = outsideByUnit.get(unit.id) ?? [];
     const unitArbitrations = new Map<number, (typeof arbitrationRows)[number]>();
     for (const a of arbitrationsByUnit.get(unit.id) ?? []) if (!unitArbitrations.has(a.nodeId)) unitArbitrations.set(a.nodeId, a);
     const unitAppeals = new Map<number, (typeof adjustedAppeals)[number]>();
@@ -161,7 +167,7 @@ export function buildCyclePackage(db: Reader, cycleId: number, opts: CyclePackag
         missing.push(`${leaf.code} ${leaf.name}`);
         input = { na: true, reason: PLACEHOLDER_REASON };
       } else {
-        input = combineEntries(leaf, given);
+        input = applyDesignated(leaf, combineEntries(leaf, given), unitOutside, unitFindings.get(leaf.nodeId) ?? [], findingSource);
       }
       input = applyFindings(leaf, input, unitFindings.get(leaf.nodeId) ?? []);
       input = applyOverrides(leaf, input, unitArbitrations.get(leaf.nodeId), unitAppeals.get(leaf.nodeId));

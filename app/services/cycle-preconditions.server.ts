@@ -5,7 +5,7 @@ import { categories, indicatorSets, units, type cycles } from "../../db/schema";
 import { calendarCoverage, missingArrangementMessage } from "../domain/calendar-coverage";
 import { CYCLE_PRECONDITIONS, type CyclePreconditionId } from "../domain/cycle-status";
 import { appealsSettled, noUnresolvedDivergences } from "./arbitration.server";
-import { allUnitsEvaluated } from "./evaluation-completeness.server";
+import { allUnitsEvaluated, designatedValuesMissing } from "./evaluation-completeness.server";
 import { checkStoredSet } from "./indicator-tree.server";
 
 export interface PreconditionContext {
@@ -74,6 +74,8 @@ export const PRECONDITION_CHECKS: Record<CyclePreconditionId, PreconditionCheck>
   },
   // Finalising takes the final snapshot, which needs every unit's evaluation complete.
   allUnitsEvaluated: ({ db, cycle }) => allUnitsEvaluated(db, cycle.id),
+  // A leaf scored from one named source (以县外网办评价为准) cannot be computed without its value.
+  designatedValuesRecorded: ({ db, cycle }) => designatedValuesMissing(db, cycle.id),
   appealsSettled: ({ db, cycle }) => appealsSettled(db, cycle.id),
 };
 

@@ -1,4 +1,6 @@
 import { getSqlite } from "../../db/client";
+import { fromDesignated, missingDesignatedMessage } from "../../scoring";
+import { buildCyclePackage } from "./cycle-package.server";
 import { cycleUnits, setFor, type Reader } from "./evaluation-context.server";
 
 export interface UnevaluatedUnit {
@@ -50,4 +52,30 @@ export function allUnitsEvaluated(db: Reader, cycleId: number): string[] {
     .map((u) => `${u.name}（${u.missing}项指标）`)
     .join("、");
   return [`有${open.length}个单位尚未评估完成（指标缺少已签署的评估结果）：${list}${open.length > 10 ? "等" : ""}`];
+}
+
+/**
+ * Why the cycle cannot be computed for lack of a designated source's value (以县外网办评价为准,
+ * 以抽查结果为准, 以某评估员评分为准): each unit evaluated so far whose designated leaf has no entry
+ * from that source, in the engine's own words (the package would be refused with them). Empty when
+ * no set designates a source, without building the package.
+ */
+export function designatedValuesMissing(db: Reader, cycleId: number): string[] {
+  const categories = new Set(cycleUnits(db, cycleId).map((u) => u.categoryId));
+  const designates = [...categories].some((c) => setFor(db, cycleId, c)?.leaves.some((l) => l.rule.type === "score" && l.rule.designated !== undefined));
+  if (!designates) return [];
+  const { pkg, leaves } = buildCyclePackage(db, cycleId);
+  const problems: string[] = [];
+  for (const unit of pkg.units) {
+    for (const leaf of Object.values(leaves[unit.category] ?? {})) {
+      const rule = leaf.rule;
+      if (rule.type !== "score" || rule.designated === undefined) continue;
+      const input = unit.inputs[leaf.code];
+      if (!input || input.na === true) continue;
+      if ((input.scores ?? []).some((s) => typeof s !== "number" && fromDesignated(s, rule.designated!, rule.designatedKind))) continue;
+      problems.push(missingDesignatedMessage(`单位“${unit.name}”`, leaf.code, rule.designated, rule.designatedKind));
+    }
+  }
+  if (problems.length <= 10) return problems;
+  return [...problems.slice(0, 10), `另有${problems.length - 10}处缺少指定来源的评分`];
 }

@@ -3,6 +3,7 @@ import { type Tx } from "../../db/client";
 import { arbitrations, evaluatorEntries, indicatorNodes, submissionAnswers, type CarryMode } from "../../db/schema";
 import type { NodePart } from "../../scoring";
 import { carryInput } from "../domain/indicator-carry";
+import { storedInputRule } from "../domain/designated-source";
 import { inputProblems } from "../domain/leaf-input-check";
 import { normalizeRule } from "../domain/indicator-format";
 import { type Actor } from "../utils/audit.server";
@@ -60,6 +61,7 @@ export function planCarry(
   }
   const mode: CarryMode | null = carry;
   const newRule = normalizeRule(values.rule);
+  const storedRule = newRule && storedInputRule(newRule);
   const ruleType = newRule?.type ?? "score";
   const oldType = normalizeRule(before.rule)?.type;
   const rows: DataRow[] = [];
@@ -69,12 +71,12 @@ export function planCarry(
     mode === null ? input : carryInput(input, oldType ?? ruleType, before.points, values.points, mode);
   for (const a of answers) {
     const after = mode === "reset" ? null : carryOne(a.input);
-    if (after && newRule) bad.push(...inputProblems({ code: values.code, points: values.points, rule: newRule, part: root }, after));
+    if (after && storedRule) bad.push(...inputProblems({ code: values.code, points: values.points, rule: storedRule, part: root }, after));
     rows.push({ table: "answer", id: a.id, before: a.input, after });
   }
   for (const e of entries) {
     const after = mode === "reset" ? null : carryOne(e.input);
-    if (after && newRule) bad.push(...inputProblems({ code: values.code, points: values.points, rule: newRule, part: root }, after));
+    if (after && storedRule) bad.push(...inputProblems({ code: values.code, points: values.points, rule: storedRule, part: root }, after));
     rows.push({ table: "entry", id: e.id, before: e.input, after });
   }
   for (const r of arbitrated) {

@@ -1,4 +1,5 @@
 import Decimal from "decimal.js";
+import { designatedEntry } from "../domain/designated-source";
 import { and, desc, eq, inArray, isNotNull, lt } from "drizzle-orm";
 import type { Db, Tx } from "../../db/client";
 import { categories, cycles, indicatorNodes, indicatorSets, submissionAnswers, submissions, units } from "../../db/schema";
@@ -109,7 +110,7 @@ function events(rule: Extract<LeafRule, { type: "timeliness" }>, year: number, o
 /** A score leaf's sample input: from its designated source when it has one; a reason when scored at discretion. */
 function scoreInput(rule: Extract<LeafRule, { type: "score" }>, value: number): Input {
   const v = rule.discretionMax === undefined ? value : Math.min(value, rule.discretionMax);
-  const input: Input = { scores: [rule.designated === undefined ? v : { value: v, by: rule.designated }] };
+  const input: Input = { scores: [rule.designated === undefined ? v : designatedEntry(rule.designated, rule.designatedKind, v)] };
   if (rule.discretionMax !== undefined) input.reason = "试算：酌情给分";
   return input;
 }

@@ -23,6 +23,7 @@ import {
 import { NODE_CODE_MESSAGE, NODE_CODE_RE } from "../domain/indicator-form";
 import { checkIndicatorSet, MAX_DEPTH, type CoverageGap } from "../domain/indicator-policy";
 import type { IndicatorSpec } from "../domain/indicator-spec";
+import { DESIGNATED_NAME_MAX, engineKind, parseDesignatedCell } from "../domain/designated-source";
 import { header, type Field } from "./indicator-xlsx-columns.server";
 import type { DataSheet, SheetRow } from "./indicator-xlsx-read.server";
 import { nodeAtPath } from "./indicator-structure.server";
@@ -78,9 +79,6 @@ const PARAM_FOR: Record<RuleType, Field[]> = {
   veto: ["vetoScope"],
   checklist: ["tasks"],
 };
-
-/** 指定评分来源: a name such as “县外网办”. */
-const DESIGNATED_MAX = 50;
 
 function numberOf(row: SheetRow, field: Field): number | null {
   return row.numbers[field] ?? parseNumber(row.values[field]);
@@ -204,10 +202,19 @@ function parseRule(type: RuleType, row: SheetRow, points: number | null, err: (m
         } else rule.reconcile = reconcile;
       }
       if (v.designated) {
-        if (v.designated.length > DESIGNATED_MAX) {
-          err(`指定评分来源不能超过${DESIGNATED_MAX}个字`);
+        // 指定评分来源: “县外网办” (an evaluator, as older workbooks wrote it), “外部单位评价：县外网办”, “抽查结果：区级抽查”.
+        const source = parseDesignatedCell(v.designated);
+        if (source.name === "") {
+          err(`指定评分来源“${v.designated}”缺少来源名称，如“外部单位评价：县外网办”`);
           good = false;
-        } else rule.designated = v.designated;
+        } else if (source.name.length > DESIGNATED_NAME_MAX) {
+          err(`指定评分来源不能超过${DESIGNATED_NAME_MAX}个字`);
+          good = false;
+        } else {
+          rule.designated = source.name;
+          const kind = engineKind(source.kind);
+          if (kind) rule.designatedKind = kind;
+        }
       }
       const dmax = discretionOf(row, points, "酌情给分", err);
       if (dmax === false) good = false;

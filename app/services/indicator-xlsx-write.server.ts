@@ -20,6 +20,7 @@ import {
 } from "../domain/indicator-format";
 import type { CoverageGap } from "../domain/indicator-policy";
 import type { IndicatorSpec } from "../domain/indicator-spec";
+import { designatedCell } from "../domain/designated-source";
 import { HELP_SHEET, INDICATOR_COLUMNS, INSTRUCTIONS, sheetNameFor, type Field } from "./indicator-xlsx-columns.server";
 import { settingsRows, SETTINGS_COLUMNS, SETTINGS_SHEET } from "./indicator-xlsx-settings.server";
 import { loadTree, toSpecs } from "./indicator-tree.server";
@@ -52,7 +53,7 @@ function rowsOf(specs: readonly IndicatorSpec[]): Cell[][] {
         reconcile: rule?.type === "score" && rule.reconcile ? RECONCILE_LABELS[rule.reconcile] : null,
         tasks: rule?.type === "checklist" ? formatTasks(rule.tasks) : null,
         discretionMax: (rule?.type === "score" || rule?.type === "deduction") && rule.discretionMax !== undefined ? rule.discretionMax : null,
-        designated: rule?.type === "score" ? (rule.designated ?? null) : null,
+        designated: rule?.type === "score" ? designatedCell(rule) || null : null,
         vetoScope: rule?.type === "veto" ? (rule.scope ?? null) : null,
         cap: level === 1 && n.cap !== undefined ? n.cap : null,
         guidance: n.guidance || null,

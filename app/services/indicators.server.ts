@@ -269,7 +269,10 @@ export function updateNode(actor: Actor, cycleId: number, setId: number, nodeId:
     const parts = [`修订指标“${after.code} ${after.name}”`];
     if (values.points !== before.points) parts.push(`分值${before.points}→${after.points}`);
     if (ruleChanged) parts.push("评分规则已修改");
-    if (carried && carried.count > 0) parts.push(`已有${carried.count}条填报/评分数据按“${CARRY_LABELS[carry!].split("（")[0]}”处理`);
+    if (carried && carried.count > 0) {
+      // A rule change the stored data still fits needs no carry mode: the data stays as it is.
+      parts.push(carry ? `已有${carried.count}条填报/评分数据按“${CARRY_LABELS[carry].split("（")[0]}”处理` : `已有${carried.count}条填报/评分数据符合修订后的规则，保持不变`);
+    }
     const summary = `${parts.join("，")}。${describeAdjustments(adjustments)}`;
     recordAmendment(
       c,

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { getDb, getSqlite } from "../../db/client";
 import { cycles, findings, indicatorNodes, submissions, type CycleStatus } from "../../db/schema";
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
+import { FINDING_KIND_LABELS } from "../domain/evaluation-labels";
 import { dimensionsUsed, gradeColour, hasPenaltyPart, readableExplain } from "../domain/results-view";
 import type { SessionUser } from "../utils/auth.server";
 import { assertCan } from "../utils/auth.server";
@@ -143,8 +144,6 @@ export function rankingPage(user: SessionUser, cycle: Pick<CycleRow, "id" | "yea
     penalty: hasPenaltyPart(header),
   };
 }
-
-const FINDING_KIND_LABELS = { fault: "扣分项", deduction: "临时扣分", veto: "单项否决" } as const;
 
 /**
  * A unit's score card: its headline figures and, for every leaf, the maximum, the self score,

@@ -14,6 +14,7 @@ import { evaluatorPool } from "./assignments.server";
 import { findingSource } from "./cycle-package.server";
 import { assertEvaluationOpen, cycleByYear, cycleUnits, getCycle, getUnit, setFor, STALE_MESSAGE, type Reader } from "./evaluation-context.server";
 import type { ScoredLeaf } from "../domain/indicator-spec";
+import { designatedPhrase } from "../../scoring";
 
 /**
  * Spot checks (抽查，双随机一公开): batches drawn with the shared pure draw (app/domain/spotcheck-draw.ts),
@@ -200,7 +201,7 @@ export function loadBatch(db: Reader, user: SessionUser, batchId: number) {
   for (const u of visibleUnits) {
     const unit = getUnit(db, u.unitId);
     const leaves = (setFor(db, cycle.id, unit.categoryId)?.leaves ?? []).filter(
-      (l) => (l.rule.type === "deduction" || l.rule.type === "veto") && (!batch.nodeCodes || batch.nodeCodes.includes(l.code)),
+      (l) => (l.rule.type === "deduction" || l.rule.type === "veto" || takesSpotCheckScore(l)) && (!batch.nodeCodes || batch.nodeCodes.includes(l.code)),
     );
     leavesByUnit.set(u.unitId, leaves);
   }
@@ -217,6 +218,8 @@ export function loadBatch(db: Reader, user: SessionUser, batchId: number) {
         points: l.points,
         ruleType: l.rule.type,
         faults: l.rule.type === "deduction" ? l.rule.faults : [],
+        /** 抽查评分: the leaf takes the spot check's score (以…抽查结果为准), at most this. */
+        scoreMax: takesSpotCheckScore(l) ? (l.rule.discretionMax ?? l.points) : null,
       })),
       findings: rows
         .filter((x) => x.f.unitId === u.unitId)
@@ -234,7 +237,7 @@ export const findingFormSchema = z
     nodeId: z.coerce.number({ invalid_type_error: "请选择指标" }).int().positive("请选择指标"),
     description: z.string({ required_error: "请描述发现的问题" }).trim().min(1, "请描述发现的问题").max(2000, "问题描述最多2000个字"),
     foundOn: z.string({ required_error: "请填写发现日期" }).trim().refine(isRealDate, "发现日期格式不正确，应为 YYYY-MM-DD"),
-    kind: z.enum(["fault", "deduction", "veto"], { errorMap: () => ({ message: "请选择处理方式（扣分项、临时扣分或单项否决）" }) }),
+    kind: z.enum(["fault", "deduction", "veto", "score"], { errorMap: () => ({ message: "请选择处理方式（扣分项、临时扣分、单项否决或抽查评分）" }) }),
     faultCode: z.string().trim().optional().default(""),
     count: z.string().trim().optional().default(""),
     points: z.string().trim().optional().default(""),
@@ -251,6 +254,9 @@ export const findingFormSchema = z
       if (!v.faultCode) ctx.addIssue({ code: "custom", path: ["faultCode"], message: "请选择扣分项" });
       if (!/^[1-9]\d{0,4}$/.test(v.count)) ctx.addIssue({ code: "custom", path: ["count"], message: "次数须为1至99999之间的整数" });
     }
+    if (v.kind === "score" && !/^\d+(\.\d{1,2})?$/.test(v.points)) {
+      ctx.addIssue({ code: "custom", path: ["points"], message: "抽查评分须为不小于0的数字，最多保留2位小数" });
+    }
     if (v.kind === "deduction" && !/^\d+(\.\d{1,2})?$/.test(v.points)) {
       ctx.addIssue({ code: "custom", path: ["points"], message: "扣分分值须为大于0的数字，最多保留2位小数" });
     } else if (v.kind === "deduction" && Number(v.points) <= 0) {
@@ -263,6 +269,15 @@ export const findingFormSchema = z
   });
 
 export type FindingInput = z.infer<typeof findingFormSchema>;
+
+/**
+ * A score leaf designated to spot checks (以…抽查结果为准): a finding of kind "score" gives its
+ * value for the unit — the inspector's score of the leaf, `points` in [0, the leaf's points (or its
+ * discretion bound)]; see designated-entries.server.ts for how it enters the package.
+ */
+export function takesSpotCheckScore(leaf: ScoredLeaf): leaf is ScoredLeaf & { rule: { type: "score"; designated: string; designatedKind: "spotcheck" } } {
+  return leaf.rule.type === "score" && leaf.rule.designated !== undefined && leaf.rule.designatedKind === "spotcheck";
+}
 
 function checkFindingTarget(db: Reader, user: SessionUser, batch: BatchRow, input: FindingInput) {
   const drawn = db
@@ -277,6 +292,13 @@ function checkFindingTarget(db: Reader, user: SessionUser, batch: BatchRow, inpu
   if (!leaf) throw new DomainError("invalid", "该指标不是该单位的末级指标", "nodeId");
   if (batch.nodeCodes && !batch.nodeCodes.includes(leaf.code)) throw new DomainError("invalid", "该指标不在本批次的抽查指标范围内", "nodeId");
   if (input.kind === "veto" && leaf.rule.type !== "veto") throw new DomainError("invalid", "单项否决只能记录在单项否决指标上", "kind");
+  if (input.kind === "score") {
+    if (!takesSpotCheckScore(leaf)) throw new DomainError("invalid", "抽查评分只能记录在以抽查结果为准的指标上", "kind");
+    const max = leaf.rule.discretionMax ?? leaf.points;
+    if (Number(input.points) > max) throw new DomainError("invalid", `抽查评分须在0至${max}分之间`, "points");
+    return leaf;
+  }
+  if (takesSpotCheckScore(leaf)) throw new DomainError("invalid", `该指标${designatedPhrase(leaf.rule.designated, "spotcheck")}，请选择“抽查评分”记录本项得分`, "kind");
   if (input.kind !== "veto" && leaf.rule.type !== "deduction") throw new DomainError("invalid", "扣分只能记录在扣分类指标上；否决情形请选择单项否决指标", "nodeId");
   if (input.kind === "fault" && leaf.rule.type === "deduction" && !leaf.rule.faults.some((f) => f.code === input.faultCode)) {
     throw new DomainError("invalid", "该扣分项不属于所选指标", "faultCode");
@@ -294,7 +316,7 @@ function findingValues(input: FindingInput) {
     kind: input.kind,
     faultCode: input.kind === "fault" ? input.faultCode : null,
     count: input.kind === "fault" ? Number(input.count) : null,
-    points: input.kind === "deduction" ? Number(input.points) : null,
+    points: input.kind === "deduction" || input.kind === "score" ? Number(input.points) : null,
     requiresRectification: input.requiresRectification,
     rectificationDue: input.requiresRectification ? input.rectificationDue : null,
   };

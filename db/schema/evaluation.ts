@@ -136,7 +136,8 @@ export const spotCheckUnits = sqliteTable(
   (t) => [uniqueIndex("spot_check_units_uq").on(t.batchId, t.unitId)],
 );
 
-export const FINDING_KINDS = ["fault", "deduction", "veto"] as const;
+/** score: a spot check's score of a leaf designated to spot checks (以抽查结果为准); `points` holds the score given. */
+export const FINDING_KINDS = ["fault", "deduction", "veto", "score"] as const;
 
 /** A spot-check finding: flows into the unit's scoring inputs as a deduction or a veto. */
 export const findings = sqliteTable(

@@ -8,3 +8,4 @@ export * from "./results";
 export * from "./notifications";
 export * from "./site-checks";
 export * from "./notices";
+export * from "./outside-assessments";

@@ -1,12 +1,21 @@
 // {"type":"score"}: one score per evaluator, reconciled by mean or median.
 import { numStr } from "../decimal";
 import { add, cmp, div, frac, mul, num, smallCode, str, sub, ZERO, type Rat } from "../rational";
+import { designatedPhrase, fromDesignated, type DesignatedKind } from "../designated";
 import { setOut, sourceNote, type RuleModule } from "./types";
 
 interface Compiled {
   median: boolean;
   /** The source whose score the leaf takes alone, or undefined. */
   designated: string | undefined;
+  /** Its kind (undefined: an evaluator). */
+  designatedKind: DesignatedKind | undefined;
+  /** Before the scores: “以县外网办评价为准：” (an outside office or a spot check), or "". */
+  designatedLead: string;
+  /** After the scores: “，以“李强”评分为准” (an evaluator), or "". */
+  designatedTail: string;
+  /** The text's start without discretion: designatedLead + “评分：”. */
+  head: string;
   /** 酌情给分: “酌情给分（最多x分）：”, or "". */
   discretion: string;
   /** Largest spread between evaluators that is not divergent: divergence × points. */
@@ -22,13 +31,25 @@ export const scoreRule: RuleModule<Compiled> = {
     const method = leaf.rule.type === "score" && leaf.rule.reconcile ? leaf.rule.reconcile : env.reconcile;
     const allowed = mul(num(env.divergence), num(leaf.points));
     const designated = leaf.rule.type === "score" ? leaf.rule.designated : undefined;
+    const designatedKind = leaf.rule.type === "score" ? leaf.rule.designatedKind : undefined;
     const dmax = leaf.rule.type === "score" ? leaf.rule.discretionMax : undefined;
-    return { median: method === "median", designated, discretion: dmax === undefined ? "" : `酌情给分（最多${numStr(dmax)}分）：`, allowed, allowedStr: str(allowed) };
+    const named = designated !== undefined && designatedKind !== undefined;
+    return {
+      median: method === "median",
+      designated,
+      designatedKind,
+      designatedLead: named ? `${designatedPhrase(designated, designatedKind)}：` : "",
+      head: named ? `${designatedPhrase(designated, designatedKind)}：评分：` : "评分：",
+      designatedTail: designated !== undefined && !named ? `，以“${designated}”评分为准` : "",
+      discretion: dmax === undefined ? "" : `酌情给分（最多${numStr(dmax)}分）：`,
+      allowed,
+      allowedStr: str(allowed),
+    };
   },
   evaluate(c, input, _ctx, out) {
     const entries = input.scores ?? [];
     const n = entries.length;
-    let text = c.discretion === "" ? "评分：" : `${c.discretion}${input.reason ?? ""}；评分：`;
+    let text = c.discretion === "" ? c.head : `${c.designatedLead}${c.discretion}${input.reason ?? ""}；评分：`;
     const vals: number[] = new Array(n);
     let sum = ZERO;
     let designated: Rat | undefined;
@@ -44,7 +65,7 @@ export const scoreRule: RuleModule<Compiled> = {
       } else {
         v = e.value;
         part = `${e.by ? e.by : `评估${j + 1}`} ${numStr(e.value)}分${sourceNote(e.source)}`;
-        if (c.designated !== undefined && e.by === c.designated && designated === undefined) designated = num(v);
+        if (c.designated !== undefined && designated === undefined && fromDesignated(e, c.designated, c.designatedKind)) designated = num(v);
       }
       vals[j] = v;
       sum = add(sum, num(v));
@@ -60,7 +81,7 @@ export const scoreRule: RuleModule<Compiled> = {
     }
     if (c.designated !== undefined) {
       if (designated === undefined) throw new Error(`no score by the designated source ${c.designated} (package not validated?)`);
-      text += `，以“${c.designated}”评分为准`;
+      text += c.designatedTail;
       if (n === 1) {
         setOut(out, designated);
         return text;

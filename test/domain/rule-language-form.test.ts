@@ -122,6 +122,23 @@ describe("rule 7: a designated source", () => {
     expect(r.ok && r.data.rule).toEqual({ type: "score", designated: "县外网办" });
     expect(ruleSentence({ type: "score", designated: "县外网办" }, 10)).toBe("评估员在0至10分之间打分，以“县外网办”的评分为准（其他评估员的评分仅供参考）");
   });
+
+  it("takes an outside office's assessment or a spot check as the source, and reads “以县外网办评价为准”", () => {
+    const outside = leaf({ ruleType: "score", designatedKind: "outside", designated: "县外网办" });
+    expect(outside.ok && outside.data.rule).toEqual({ type: "score", designated: "县外网办", designatedKind: "outside" });
+    const spot = leaf({ ruleType: "score", designatedKind: "spotcheck", designated: "区级抽查", scoreDiscretionMax: "4" });
+    expect(spot.ok && spot.data.rule).toEqual({ type: "score", designated: "区级抽查", designatedKind: "spotcheck", discretionMax: 4 });
+    expect(ruleSentence({ type: "score", designated: "县外网办", designatedKind: "outside" }, 10)).toBe("以县外网办评价为准，计0至10分；评估员的评分仅供参考");
+    expect(ruleSentence({ type: "score", designated: "区级抽查", designatedKind: "spotcheck", discretionMax: 4 }, 10)).toBe("在4分内酌情给分，须说明理由；以区级抽查结果为准");
+    expect(packageFormatFor([{ indicators: [{ id: "1", name: "网站", points: 10, rule: { type: "score", designated: "县外网办", designatedKind: "outside" } }] }])).toBe("zwgk-assessment/2");
+  });
+
+  it("refuses an outside office or spot check without its name, and an unknown kind, keeping nothing", () => {
+    const r = leaf({ ruleType: "score", designatedKind: "outside", designated: "" });
+    expect(r.ok ? null : r.fieldErrors).toEqual({ designated: "请填写外部单位评价的来源名称，如“县外网办”" });
+    const k = leaf({ ruleType: "score", designatedKind: "市里", designated: "县外网办" });
+    expect(k.ok ? null : k.fieldErrors).toEqual({ designatedKind: "请选择指定评分来源的类型（评估人员、外部单位评价或抽查结果）" });
+  });
 });
 
 describe("rule 8: checklist tasks", () => {

@@ -55,6 +55,9 @@ describe("the rule language in the indicator editor", () => {
     await sentence.filter({ hasText: "以“县外网办”的评分为准" }).waitFor();
     await page.getByLabel("酌情给分上限（可留空）").fill("2");
     await sentence.filter({ hasText: "在2分内酌情给分，须说明理由；以“县外网办”的评分为准" }).waitFor();
+    // The source is an outside office's assessment, not an evaluator of that name.
+    await page.getByLabel("指定评分来源类型").selectOption("outside");
+    await sentence.filter({ hasText: "在2分内酌情给分，须说明理由；以县外网办评价为准" }).waitFor();
     await save("2.4");
 
     // Rule 8: checklist tasks.
@@ -130,7 +133,7 @@ describe("the rule language in the indicator editor", () => {
     await results.getByRole("columnheader", { name: "扣分项" }).waitFor();
     await expect(results.getByRole("row").nth(1).textContent()).resolves.toContain("−2.00");
     await page.getByLabel("自行填写").check();
-    await page.getByRole("cell", { name: "在2分内酌情给分，须说明理由；以“县外网办”的评分为准" }).waitFor();
+    await page.getByRole("cell", { name: "在2分内酌情给分，须说明理由；以县外网办评价为准" }).waitFor();
     expect(errors).toEqual([]);
   });
 });

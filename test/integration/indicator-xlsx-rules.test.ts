@@ -59,7 +59,7 @@ const DEPARTMENT: IndicatorSpec[] = [
         ],
         discretionMax: 3,
       }),
-      leaf("1.2", "门户网站建设", 10, { type: "score", designated: "县外网办" }),
+      leaf("1.2", "门户网站建设", 10, { type: "score", designated: "县外网办", designatedKind: "outside" }),
       leaf("1.3", "重点任务落实", 10, {
         type: "checklist",
         tasks: [
@@ -72,8 +72,8 @@ const DEPARTMENT: IndicatorSpec[] = [
     { dimension: "disclosure", part: "base" },
   ),
   node("2", "政策解读", 30, [leaf("2.1", "解读质量", 20, { type: "score", reconcile: "median" }), leaf("2.2", "解读形式", 10, { type: "score", discretionMax: 6 })], { dimension: "interpretation", part: "base" }),
-  node("3", "回应关切", 20, [leaf("3.1", "舆情回应", 20, { type: "score" })], { dimension: "response", part: "base" }),
-  node("4", "媒体参与", 10, [leaf("4.1", "媒体参与情况", 10, { type: "score" })], { dimension: "media", part: "base" }),
+  node("3", "回应关切", 20, [leaf("3.1", "舆情回应", 20, { type: "score", designated: "区级抽查", designatedKind: "spotcheck" })], { dimension: "response", part: "base" }),
+  node("4", "媒体参与", 10, [leaf("4.1", "媒体参与情况", 10, { type: "score", designated: "王敏" })], { dimension: "media", part: "base" }),
   node("5", "加分项", 5, [leaf("5.1", "工作创新", 5, { type: "score" })], { part: "bonus" }),
   node("6", "否决项", 0, [leaf("6.1", "解读否决", 0, { type: "veto", scope: "2" }), leaf("6.2", "失泄密", 0, { type: "veto" })], { part: "veto" }),
   node(
@@ -175,7 +175,8 @@ describe("every new rule in the workbook", () => {
     const cell = (code: string, h: string) => rows.find((r) => r[1] === code)![head.indexOf(h)];
     expect(cell("1.1", "扣分项")).toBe("miss:栏目内容缺失:0.5（最多扣2分）; nodir:未编制目录:1（只扣一次）; late:超期公开:1");
     expect(cell("1.1", "酌情上限")).toBe("3");
-    expect(cell("1.2", "指定评分来源")).toBe("县外网办");
+    // The kind of source before its name; an evaluator's name alone, as earlier workbooks wrote it.
+    expect([cell("1.2", "指定评分来源"), cell("3.1", "指定评分来源"), cell("4.1", "指定评分来源")]).toEqual(["外部单位评价：县外网办", "抽查结果：区级抽查", "王敏"]);
     expect(cell("1.3", "评分规则")).toBe("任务清单");
     expect(cell("1.3", "任务")).toBe("ml:编制政府信息公开目录:4; zn:更新政府信息公开指南:3; nb:按时发布年度报告:3");
     expect(cell("2.2", "酌情上限")).toBe("6");
@@ -192,7 +193,8 @@ describe("every new rule in the workbook", () => {
     const notes = sheets["说明"].map((r) => r[2]).join("\n");
     expect(notes).toContain("“（最多扣2分）”表示该项在本指标上合计最多扣2分");
     expect(notes).toContain("“（只扣一次）”表示无论发现几次只扣一次");
-    expect(notes).toContain("如“以县外网办评价为准”填“县外网办”");
+    expect(notes).toContain("外部单位的评价写“外部单位评价：县外网办”（以县外网办评价为准");
+    expect(notes).toContain("抽查结果写“抽查结果：区级抽查”");
     expect(notes).toContain("扣分项（倒扣分）在100分之外");
   });
 
@@ -228,6 +230,7 @@ describe("every new rule in the workbook", () => {
       "1.1": { 扣分项: "miss:栏目内容缺失:0.5（最多扣0.2分）; nodir:未编制目录:1（随便）", 酌情上限: 30 },
       "1.2": { 指定评分来源: "甲".repeat(51) },
       "1.3": { 任务: "ml:编制目录:12" },
+      "2.1": { 指定评分来源: "外部单位评价：" },
       "2.2": { 酌情上限: "很多" },
       "7": { 类别: "倒扣", 扣分项上限: -1 },
       "7.1": { 指定评分来源: "县外网办" },
@@ -239,6 +242,7 @@ describe("every new rule in the workbook", () => {
       "工作表“区级部门”第3行：扣分项第2项“nodir:未编制目录:1（随便）”的扣分“1（随便）”格式不正确，应为数字，可在其后注明“（最多扣2分）”或“（只扣一次）”",
       "工作表“区级部门”第4行：指定评分来源不能超过50个字",
       "工作表“区级部门”第5行：任务“编制目录”的分值(12)超过指标分值(10)",
+      "工作表“区级部门”第7行：指定评分来源“外部单位评价：”缺少来源名称，如“外部单位评价：县外网办”",
       "工作表“区级部门”第8行：酌情上限“很多”不是数字",
       "工作表“区级部门”第18行：类别“倒扣”无效，只能填：基础、加分、否决、扣分项",
       "工作表“区级部门”第18行：扣分项上限必须大于0（不设上限请留空）",

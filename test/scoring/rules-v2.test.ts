@@ -315,6 +315,52 @@ describe("designated source", () => {
   });
 });
 
+describe("designated source of another kind: an outside office's assessment, a spot check", () => {
+  const tree = (designatedKind: string, designated: string) => [
+    { id: "W", name: "政府网站建设", points: 10, rule: { type: "score", designated, designatedKind } },
+    { id: "R", name: "其余", points: 90, rule: { type: "score" } },
+  ];
+  const pkg = (kind: string, name: string, entries: Json[], format = V2) =>
+    pkgWith(tree(kind, name), [{ id: "u", name: "城关镇", inputs: { W: { scores: entries }, R: { scores: [90] } } }], format);
+
+  it("以县外网办评价为准: the outside office's value alone, named first; the evaluators' entries are shown and flag divergence", () => {
+    const entries = [{ value: 9, by: "王敏" }, { value: 6, by: "县外网办", kind: "outside", source: "2026年度网站测评" }];
+    expect(unit(run(pkg("outside", "县外网办", entries)), "u").leaves.W).toEqual({
+      score: 6,
+      max: 10,
+      na: false,
+      divergent: true,
+      explain: "以县外网办评价为准：评分：王敏 9分、县外网办 6分（来源：2026年度网站测评）（最高分与最低分相差3分，超过允许差异2分，需复核），得6.00/10分",
+    });
+  });
+
+  it("以区级抽查结果为准: the spot check's score, whatever an evaluator of the same name entered", () => {
+    const entries = [{ value: 9, by: "区级抽查" }, { value: 8.5, by: "区级抽查", kind: "spotcheck", source: "抽查发现#3" }];
+    expect(unit(run(pkg("spotcheck", "区级抽查", entries)), "u").leaves.W).toMatchObject({
+      score: 8.5,
+      divergent: false,
+      explain: "以区级抽查结果为准：评分：区级抽查 9分、区级抽查 8.5分（来源：抽查发现#3），得8.50/10分",
+    });
+  });
+
+  it("an evaluator's entry of the same name does not stand in for the outside office: the package is refused, naming unit and leaf", () => {
+    expect(errorsOf(pkg("outside", "县外网办", [{ value: 9, by: "县外网办" }]))).toEqual([
+      { path: "units[0].inputs.W.scores", message: "单位“城关镇”的指标“W”缺少“县外网办”的评价（该指标以县外网办评价为准）" },
+    ]);
+    expect(errorsOf(pkg("spotcheck", "区级抽查", [{ value: 9, by: "王敏" }]))).toEqual([
+      { path: "units[0].inputs.W.scores", message: "单位“城关镇”的指标“W”缺少“区级抽查”的抽查评分（该指标以区级抽查结果为准）" },
+    ]);
+  });
+
+  it("is zwgk-assessment/2 only, and a kind needs a source name", () => {
+    const v1 = { format: "zwgk-assessment/1" };
+    const p1 = pkgWith([{ id: "W", name: "网站", points: 100, rule: { type: "score" } }], [{ id: "u", inputs: { W: { scores: [{ value: 9, by: "县外网办", kind: "outside" }] } } }], v1);
+    expect(errorsOf(p1)).toEqual([{ path: "units[0].inputs.W.scores[0].kind", message: "“kind”属于 zwgk-assessment/2 格式，请将 format 设为“zwgk-assessment/2”" }]);
+    const noName = pkgWith([{ id: "W", name: "网站", points: 100, rule: { type: "score", designatedKind: "outside" } }], [{ id: "u", inputs: { W: { scores: [9] } } }], V2);
+    expect(errorsOf(noName)).toEqual([{ path: "indicatorSets[0].indicators[0].rule.designatedKind", message: "指定评分来源的类型须与来源名称（designated）一同填写" }]);
+  });
+});
+
 describe("discretion within a bound", () => {
   it("酌情给分: the leaf scores between 0 and a maximum below its points, with a reason", () => {
     const tree = [

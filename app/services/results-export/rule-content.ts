@@ -1,4 +1,4 @@
-import type { AssessmentPackage, UnitResult } from "../../../scoring";
+import { designatedPhrase, type AssessmentPackage, type UnitResult } from "../../../scoring";
 import { categoryRulesSentences } from "../../domain/category-rules";
 
 /**
@@ -55,5 +55,20 @@ export function categorySettingLines(header: Header): [string, string][] {
       partName,
     );
     return lines.length ? [[set.category, lines.join("；")] as [string, string]] : [];
+  });
+}
+
+/** Each category's leaves scored from one named source: “1.1 政府网站建设：以县外网办评价为准；…”. */
+export function designatedSourceLines(header: Header): [string, string][] {
+  return header.indicatorSets.flatMap((set) => {
+    const out: string[] = [];
+    const walk = (nodes: Header["indicatorSets"][number]["indicators"]) => {
+      for (const n of nodes) {
+        if (n.children?.length) walk(n.children);
+        else if (n.rule?.type === "score" && n.rule.designated !== undefined) out.push(`${n.id} ${n.name}：${designatedPhrase(n.rule.designated, n.rule.designatedKind)}`);
+      }
+    };
+    walk(set.indicators);
+    return out.length ? [[set.category, out.join("；")] as [string, string]] : [];
   });
 }

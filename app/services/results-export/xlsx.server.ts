@@ -9,7 +9,7 @@ import { LossAnalysis, type CategoryLoss } from "../../domain/loss-analysis";
 import { lossDefinitions, lossUnit, unitDeductions } from "../loss-analysis.server";
 import { unitResultChunks, unitSummaries } from "../results.server";
 import { categoryLeaves, type ExportSource, type HeaderLeaf } from "./source.server";
-import { categorySettingLines, partVetoes, penaltyText } from "./rule-content";
+import { categorySettingLines, designatedSourceLines, partVetoes, penaltyText } from "./rule-content";
 
 /**
  * The results workbook (exceljs streaming writer, so 10 000 units × 110 columns never sit in
@@ -285,6 +285,7 @@ export async function writeResultsXlsx(source: ExportSource, stream: Writable): 
     ["分歧阈值", `${Math.round(pkg.divergence * 100)}%`],
     ["政务公开占年度绩效权重", `${pkg.opennessWeightPct}%`],
     ...categorySettingLines(pkg).map(([category, text]): [string, string] => [`${category}类别设置`, text]),
+    ...designatedSourceLines(pkg).map(([category, text]): [string, string] => [`${category}指定评分来源`, text]),
   ];
   for (const set of pkg.indicatorSets) {
     info.push([`${set.category}指标权重`, set.indicators.map((i) => `${i.id} ${i.name} ${i.points}分`).join("；")]);
