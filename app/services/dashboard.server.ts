@@ -29,7 +29,7 @@ export function dashboardData(yearParam: string | null, categoryParam: string | 
   const meta = chosen.meta!;
   const header = packageHeader(meta);
   const summaries = unitSummaries(meta);
-  const self = selfScores(chosen.cycle.id, header, meta.resultsSha256);
+  const self = selfScores(chosen.cycle.id, header, `${meta.id}:${meta.revision}`);
   const categories = [...new Set(summaries.map((s) => s.category))];
   const category = categoryParam && categories.includes(categoryParam) ? categoryParam : null;
   const units: DashboardUnit[] = summaries

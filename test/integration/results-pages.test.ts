@@ -10,7 +10,7 @@ import * as publicDownload from "../../app/routes/public.results.$year.$document
 import { createHash } from "node:crypto";
 import * as dashboard from "../../app/routes/dashboard";
 import { transitionCycle } from "../../app/services/cycles.server";
-import { currentResults } from "../../app/services/results.server";
+import { currentResults, storedDocument } from "../../app/services/results.server";
 import { seedAccounts } from "../../seeds/demo/accounts";
 import { DEMO_UNITS } from "../../seeds/demo/district";
 import { useTempDataDir } from "../helpers/data-dir";
@@ -104,7 +104,7 @@ describe("downloads", () => {
     const dept = await run(exportRoute.loader, makeRequest("/results/2026/export/xlsx", { cookie: cookies["dept-001"] }), params);
     expect(dept.status).toBe(403);
     const json = await exportRoute.loader({ request: makeRequest("/results/2026/export/package", { cookie: cookies.admin }), params: { year: "2026", format: "package" }, context: {} });
-    expect(await json.text()).toBe(getSqlite().prepare("SELECT package_json AS t FROM cycle_results WHERE kind = 'preliminary'").pluck().get());
+    expect(await json.text()).toBe(storedDocument(currentResults(cycleId)!.id, "package"));
   });
 });
 
