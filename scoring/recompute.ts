@@ -104,7 +104,16 @@ export function recomputeUnits(input: unknown, kept: ReadonlyMap<string, KeptUni
   return { ok: true, results: { format: resultsFormat(v.pkg), title: v.pkg.title, warnings }, units, rescored: index.map((i) => (all[i] as { id: string }).id) };
 }
 
-/** A kept result (or its summary) with the ranks an incremental recompute gave it; the rest, key order included, unchanged. */
-export function withRanks<T extends Pick<UnitResult, "rank" | "categoryRank">>(result: T, rank: number, categoryRank: number): T {
-  return { ...result, rank, categoryRank };
+const RANKS = /,"rank":\d+,"categoryRank":\d+,/;
+
+/**
+ * A kept result's entry text (or any object text that JSON.stringify wrote from its leading keys,
+ * such as a summary) with the ranks an incremental recompute gave it: the bytes of serialising the
+ * entry with the new ranks, without parsing it. The first `,"rank":` is the entry's own key: no key
+ * before it holds an object, and a string value cannot hold it unescaped.
+ */
+export function withRanks(text: string, rank: number, categoryRank: number): string {
+  const m = RANKS.exec(text);
+  if (!m) throw new Error(`results entry without its ranks: ${text.slice(0, 80)}`);
+  return `${text.slice(0, m.index)},"rank":${rank},"categoryRank":${categoryRank},${text.slice(m.index + m[0].length)}`;
 }

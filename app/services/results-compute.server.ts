@@ -4,7 +4,7 @@ import { formatScore, recomputeUnits, withRanks, type AssessmentPackageInput, ty
 import { cycleAllows } from "../domain/cycle-capabilities";
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
 import { framedTextPieces, joinPackage, resultsFrame, sortUnits } from "../domain/deterministic-json";
-import { unitSummary, type UnitSummary } from "../domain/results-view";
+import { unitSummary } from "../domain/results-view";
 import type { Actor } from "../utils/audit.server";
 import { canonicalJson } from "../utils/canonical-json";
 import { buildCyclePackage, type CyclePackage } from "./cycle-package.server";
@@ -119,13 +119,14 @@ function wholeSource(pkg: AssessmentPackageInput, unitIds: Record<string, number
  * header changed since (settings, calendar, indicator sets: every unit is built then).
  */
 function incrementalSource(db: Reader, cycleId: number, prev: BasedOn, stored: ReadonlyMap<number, StoredUnitRow>, stale: ReadonlySet<number>): Source | null {
-  const first = buildCyclePackage(db, cycleId, { unitIds: [...stale] });
+  const all = cycleUnits(db, cycleId);
+  const first = buildCyclePackage(db, cycleId, { unitIds: [...stale], population: all });
   const header = headerOf(first.pkg);
   if (sha256(joinPackage(header, []).headerJson) !== prev.headerSha256) return null;
   const categories = new Set(header.indicatorSets.map((s) => s.category));
-  const population = cycleUnits(db, cycleId).filter((u) => categories.has(u.categoryName));
+  const population = all.filter((u) => categories.has(u.categoryName));
   const others = population.filter((u) => !stale.has(u.id) && !stored.has(u.id)).map((u) => u.id);
-  const second = others.length > 0 ? buildCyclePackage(db, cycleId, { unitIds: others }) : null;
+  const second = others.length > 0 ? buildCyclePackage(db, cycleId, { unitIds: others, population: all }) : null;
   const built = new Map<number, AssessmentPackageInput["units"][number]>();
   for (const b of [first, ...(second ? [second] : [])]) for (const u of b.pkg.units) built.set(b.unitIds[u.id], u);
   const out: SourceUnit[] = [];
@@ -216,8 +217,8 @@ function prepare(cycleId: number, opts: ComputeOptions, whole = false): Prepared
     rows.push({
       kind: "moved",
       unitId: m.unitId,
-      result: e ? JSON.stringify(withRanks(JSON.parse(e.result) as UnitResult, m.rank, m.categoryRank)) : null,
-      summary: e ? JSON.stringify(withRanks(JSON.parse(e.summary) as UnitSummary, m.rank, m.categoryRank)) : null,
+      result: e ? withRanks(e.result, m.rank, m.categoryRank) : null,
+      summary: e ? withRanks(e.summary, m.rank, m.categoryRank) : null,
       rank: m.rank,
       categoryRank: m.categoryRank,
       position: m.position,

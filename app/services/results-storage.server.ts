@@ -43,12 +43,16 @@ export interface StoredUnitRow {
 export function storedUnits(cycleResultId: number): Map<number, StoredUnitRow> {
   const rows = getSqlite()
     .prepare(
-      `SELECT unit_id AS unitId, input_sha256 AS inputSha256, rank, category_rank AS categoryRank, position, package_position AS packagePosition,
-              all_na AS allNa, total
+      `SELECT unit_id, input_sha256, rank, category_rank, position, package_position, all_na, total
        FROM unit_results INDEXED BY unit_results_diff_idx WHERE cycle_result_id = ?`,
     )
-    .all(cycleResultId) as (Omit<StoredUnitRow, "allNa"> & { allNa: number | null })[];
-  return new Map(rows.map((r) => [r.unitId, { ...r, allNa: r.allNa === null ? null : r.allNa === 1 }]));
+    .raw()
+    .all(cycleResultId) as [number, string | null, number, number, number | null, number | null, number | null, string][];
+  const out = new Map<number, StoredUnitRow>();
+  for (const [unitId, inputSha256, rank, categoryRank, position, packagePosition, allNa, total] of rows) {
+    out.set(unitId, { unitId, inputSha256, rank, categoryRank, position, packagePosition, allNa: allNa === null ? null : allNa === 1, total });
+  }
+  return out;
 }
 
 /** A stored unit row's results entry and summary, as stored. */

@@ -124,10 +124,9 @@ const summaryMemo = boundedMemo<SummaryRow[]>(8);
  */
 export function unitSummaries(meta: Pick<ResultsMeta, "id" | "revision">): SummaryRow[] {
   return summaryMemo(`${meta.id}:${meta.revision}`, () => {
-    const rows = getSqlite()
-      .prepare("SELECT unit_id AS unitId, summary FROM unit_results WHERE cycle_result_id = ? ORDER BY position")
-      .all(meta.id) as { unitId: number; summary: string }[];
-    const out = rows.map((r) => ({ unitId: r.unitId, ...(JSON.parse(r.summary) as UnitSummary) }));
+    const rows = getSqlite().prepare("SELECT unit_id, summary FROM unit_results WHERE cycle_result_id = ? ORDER BY position").raw().all(meta.id) as [number, string][];
+    const out = rows.map(([unitId, summary]) => Object.assign(JSON.parse(summary) as UnitSummary, { unitId }));
+    // Document order is ranking order already; the sort only confirms it.
     return out.sort((a, b) => a.rank - b.rank || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   });
 }

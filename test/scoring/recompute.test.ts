@@ -25,11 +25,12 @@ function full(p: unknown): Results {
 const keptOf = (r: UnitResult, allNa: boolean): KeptUnit => ({ id: r.id, name: r.name, category: r.category, total: r.total, allNa });
 const ALL_NA = new Set(["u2", "u4"]);
 
-/** The results text an incremental run gives, the kept units' entries taken from `before` with their new ranks. */
+/** The results text an incremental run gives, the kept units' entries taken from `before` (as text) with their new ranks. */
 function incrementalText(before: Results, out: Extract<ReturnType<typeof recomputeUnits>, { ok: true }>): string {
-  const byId = new Map(before.units.map((u) => [u.id, u]));
-  const units = out.units.map((u) => u.result ?? withRanks(byId.get(u.id)!, u.rank, u.categoryRank));
-  return resultsText({ format: out.results.format, title: out.results.title, units, warnings: out.results.warnings });
+  const byId = new Map(before.units.map((u) => [u.id, JSON.stringify(u)]));
+  const units = out.units.map((u) => (u.result ? JSON.stringify(u.result) : withRanks(byId.get(u.id)!, u.rank, u.categoryRank)));
+  const frame = resultsText({ format: out.results.format, title: out.results.title, units: [], warnings: out.results.warnings });
+  return frame.replace('"units":[]', `"units":[${units.join(",")}]`);
 }
 
 describe("recomputeUnits", () => {
