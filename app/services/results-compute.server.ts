@@ -125,16 +125,17 @@ function incrementalSource(db: Reader, cycleId: number, prev: BasedOn, stored: R
   if (sha256(joinPackage(header, []).headerJson) !== prev.headerSha256) return null;
   const categories = new Set(header.indicatorSets.map((s) => s.category));
   const population = all.filter((u) => categories.has(u.categoryName));
-  const others = population.filter((u) => !stale.has(u.id) && !stored.has(u.id)).map((u) => u.id);
+  // A stored row can stand for its unit when it carries what ranking needs (rows written since migration 0018).
+  const reusable = (unitId: number) => !stale.has(unitId) && (stored.get(unitId)?.allNa ?? null) !== null;
+  const others = population.filter((u) => !stale.has(u.id) && !reusable(u.id)).map((u) => u.id);
   const second = others.length > 0 ? buildCyclePackage(db, cycleId, { unitIds: others, population: all }) : null;
   const built = new Map<number, AssessmentPackageInput["units"][number]>();
   for (const b of [first, ...(second ? [second] : [])]) for (const u of b.pkg.units) built.set(b.unitIds[u.id], u);
   const out: SourceUnit[] = [];
   for (const u of population) {
     const input = built.get(u.id);
-    const row = stored.get(u.id);
     if (input) out.push({ id: u.code, unitId: u.id, json: canonicalJson(input), input, kept: null });
-    else if (!stale.has(u.id) && row) out.push({ id: u.code, unitId: u.id, json: null, input: null, kept: { name: u.name, category: u.categoryName } });
+    else if (reusable(u.id)) out.push({ id: u.code, unitId: u.id, json: null, input: null, kept: { name: u.name, category: u.categoryName } });
   }
   // Incomplete units in population order, as a whole build lists them.
   const order = new Map(population.map((u, i) => [u.id, i]));
