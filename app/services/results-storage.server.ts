@@ -8,10 +8,11 @@ import { outcome, refuse, type BasedOn, type ComputeOutcome, type FinalOutcome, 
 
 /**
  * Where results are stored: one `cycle_results` row per kind (the preliminary one updated in
- * place by each recompute; the final one written once, immutable by trigger) holding the package
- * text and the results frame, and one `unit_results` row per unit holding its results entry (the
- * rows joined in `position` order into the frame are the hashed results text: results.server.ts
- * storedDocument). The recompute's reads of the stored rows and its short write transactions.
+ * place by each recompute; the final one written once, immutable by trigger) holding the frames
+ * of the package and of the results, and one `unit_results` row per unit holding its package entry
+ * and its results entry (joined into the frames in `package_position` / `position` order they are
+ * the hashed documents: results.server.ts storedDocument). The recompute's reads of the stored
+ * rows and its short write transactions.
  */
 
 type Reader = Db | Tx;
@@ -61,7 +62,7 @@ export interface StoredEntry {
   summary: string;
 }
 
-/** The stored results entries and summaries of these units (by primary key: only their rows are read). */
+/** The stored results entries and summaries of these units (one indexed lookup each: only their rows are read). */
 export function storedEntries(cycleResultId: number, unitIds: readonly number[]): Map<number, StoredEntry> {
   const stmt = getSqlite().prepare("SELECT result, summary FROM unit_results WHERE cycle_result_id = ? AND unit_id = ?");
   const out = new Map<number, StoredEntry>();
