@@ -35,8 +35,8 @@ export type {
 export { validatePackage, validateIndicatorTree } from "./validate";
 export type { ValidationResult, TreeValidationOptions, HeaderValidation } from "./validate";
 export { compute } from "./compute";
-export { recomputeUnits } from "./recompute";
-export type { RecomputeOutcome } from "./recompute";
+export { recomputeUnits, withRanks } from "./recompute";
+export type { KeptUnit, RankedUnit, RecomputeOutcome } from "./recompute";
 export {
   isWithinLimit,
   addWorkingDays,

@@ -26,26 +26,6 @@ export interface UnitCore {
   allNa: boolean;
 }
 
-/** A unit's stored result back as a core (its figures are whole cents, so × 100 is exact after rounding). */
-export function coreOfResult(u: UnitResult): UnitCore {
-  return {
-    id: u.id,
-    name: u.name,
-    category: u.category,
-    totalC: Math.round(u.total * 100),
-    baseC: Math.round(u.base * 100),
-    bonusC: Math.round(u.bonus * 100),
-    penaltyC: u.penalty === undefined ? null : Math.round(u.penalty * 100),
-    vetoed: u.vetoed,
-    vetoReasons: u.vetoReasons,
-    contributionC: Math.round(u.contribution * 100),
-    dimensions: u.dimensions,
-    leaves: u.leaves,
-    explain: u.explain,
-    allNa: false,
-  };
-}
-
 export function byTotalThenId(a: { totalC: number; id: string }, b: { totalC: number; id: string }): number {
   if (a.totalC !== b.totalC) return b.totalC - a.totalC;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
@@ -70,51 +50,42 @@ export function gradeFor(totalC: number, vetoed: boolean, grades: Grade[]): stri
   return lowest.name;
 }
 
-export function assemble(pkg: AssessmentPackage, standings: ReadonlyMap<string, Standing>, cores: UnitCore[], warnings: string[]): Results {
-  const sorted = cores.slice().sort(byTotalThenId);
+/** What ranking needs of a unit: its id, category and rounded total in cents. */
+export interface Rankable {
+  id: string;
+  category: string;
+  totalC: number;
+}
+
+/**
+ * Units in results order (total descending, then id) with their competition ranks overall and in
+ * their category (1, 2, 2, 4): the one ranking of the engine, for a whole run and an incremental one.
+ */
+export function rankUnits<T extends Rankable>(units: readonly T[]): { unit: T; rank: number; categoryRank: number }[] {
+  const sorted = units.slice().sort(byTotalThenId);
   const ranks = competitionRanks(sorted);
-
-  const byCategory = new Map<string, UnitCore[]>();
-  for (const c of sorted) {
+  const byCategory = new Map<string, number[]>();
+  sorted.forEach((c, i) => {
     const list = byCategory.get(c.category);
-    if (list) list.push(c);
-    else byCategory.set(c.category, [c]);
-  }
-  const categoryRank = new Map<UnitCore, number>();
+    if (list) list.push(i);
+    else byCategory.set(c.category, [i]);
+  });
+  const categoryRanks: number[] = new Array(sorted.length);
   for (const list of byCategory.values()) {
-    const r = competitionRanks(list);
-    list.forEach((c, i) => categoryRank.set(c, r[i]));
+    const r = competitionRanks(list.map((i) => sorted[i]));
+    list.forEach((i, k) => (categoryRanks[i] = r[k]));
   }
+  return sorted.map((unit, i) => ({ unit, rank: ranks[i], categoryRank: categoryRanks[i] }));
+}
 
-  const desc = new Map([...standings].map(([category, s]) => [category, s.grades.slice().sort((a, b) => b.min - a.min)]));
-  const units: UnitResult[] = sorted.map((c, i) => {
-    const total = c.totalC / 100;
-    const standing = standings.get(c.category);
-    if (standing === undefined) throw new Error(`no indicator set for category ${c.category}`);
-    const grade = gradeFor(c.totalC, c.vetoed, desc.get(c.category) as Grade[]);
-    const pass = !c.vetoed && total >= standing.passMark;
-    // Two literals (not spreads): results keep one compact layout per format.
-    if (c.penaltyC !== null) {
-      return {
-        id: c.id,
-        name: c.name,
-        category: c.category,
-        total,
-        base: c.baseC / 100,
-        bonus: c.bonusC / 100,
-        penalty: c.penaltyC / 100,
-        vetoed: c.vetoed,
-        vetoReasons: c.vetoReasons,
-        grade,
-        pass,
-        rank: ranks[i],
-        categoryRank: categoryRank.get(c) as number,
-        contribution: c.contributionC / 100,
-        dimensions: c.dimensions,
-        leaves: c.leaves,
-        explain: c.explain,
-      };
-    }
+/** A unit's result: its core with grade, pass and ranks. */
+export function unitResult(c: UnitCore, standing: Standing | undefined, descGrades: Grade[] | undefined, rank: number, categoryRank: number): UnitResult {
+  const total = c.totalC / 100;
+  if (standing === undefined || descGrades === undefined) throw new Error(`no indicator set for category ${c.category}`);
+  const grade = gradeFor(c.totalC, c.vetoed, descGrades);
+  const pass = !c.vetoed && total >= standing.passMark;
+  // Two literals (not spreads): results keep one compact layout per format.
+  if (c.penaltyC !== null) {
     return {
       id: c.id,
       name: c.name,
@@ -122,17 +93,51 @@ export function assemble(pkg: AssessmentPackage, standings: ReadonlyMap<string, 
       total,
       base: c.baseC / 100,
       bonus: c.bonusC / 100,
+      penalty: c.penaltyC / 100,
       vetoed: c.vetoed,
       vetoReasons: c.vetoReasons,
       grade,
       pass,
-      rank: ranks[i],
-      categoryRank: categoryRank.get(c) as number,
+      rank,
+      categoryRank,
       contribution: c.contributionC / 100,
       dimensions: c.dimensions,
       leaves: c.leaves,
       explain: c.explain,
     };
-  });
-  return { format: pkg.format === PACKAGE_FORMAT_2 ? RESULTS_FORMAT_2 : RESULTS_FORMAT, title: pkg.title, units, warnings };
+  }
+  return {
+    id: c.id,
+    name: c.name,
+    category: c.category,
+    total,
+    base: c.baseC / 100,
+    bonus: c.bonusC / 100,
+    vetoed: c.vetoed,
+    vetoReasons: c.vetoReasons,
+    grade,
+    pass,
+    rank,
+    categoryRank,
+    contribution: c.contributionC / 100,
+    dimensions: c.dimensions,
+    leaves: c.leaves,
+    explain: c.explain,
+  };
+}
+
+/** Each category's grades, highest minimum first. */
+export function descendingGrades(standings: ReadonlyMap<string, Standing>): Map<string, Grade[]> {
+  return new Map([...standings].map(([category, s]) => [category, s.grades.slice().sort((a, b) => b.min - a.min)]));
+}
+
+/** The results format a package's results take. */
+export function resultsFormat(pkg: AssessmentPackage): Results["format"] {
+  return pkg.format === PACKAGE_FORMAT_2 ? RESULTS_FORMAT_2 : RESULTS_FORMAT;
+}
+
+export function assemble(pkg: AssessmentPackage, standings: ReadonlyMap<string, Standing>, cores: UnitCore[], warnings: string[]): Results {
+  const desc = descendingGrades(standings);
+  const units = rankUnits(cores).map((r) => unitResult(r.unit, standings.get(r.unit.category), desc.get(r.unit.category), r.rank, r.categoryRank));
+  return { format: resultsFormat(pkg), title: pkg.title, units, warnings };
 }

@@ -1,10 +1,11 @@
 // Incremental recompute: a package in which most units are unchanged since their results were
 // computed. Each unit is scored on its own — only ranks (overall and in the category) depend on the
-// other units — so the unchanged units keep their previous results and only the others are
-// scored; then all are ranked together. The results are byte-identical to scoring the whole package.
+// other units — so an unchanged unit needs no inputs and no previous leaves, only what ranking and
+// the warnings read of it (KeptUnit); the other units are scored, then all are ranked together. The
+// ranks, the new results and the warnings are exactly those of scoring the whole package.
 import { allNaWarning, scorer } from "./compute";
 import { Interner } from "./intern";
-import { assemble, coreOfResult, type UnitCore } from "./rank";
+import { descendingGrades, rankUnits, resultsFormat, unitResult } from "./rank";
 import type { Results, UnitResult, ValidationError } from "./schema";
 import { validatePackage } from "./validate";
 import { packageWarnings } from "./warnings";
@@ -12,19 +13,42 @@ import { packageWarnings } from "./warnings";
 type Obj = Record<string, unknown>;
 const isObj = (x: unknown): x is Obj => typeof x === "object" && x !== null && !Array.isArray(x);
 
+/** What an incremental recompute needs of a unit whose earlier result is kept (its package entry and the header unchanged since). */
+export interface KeptUnit {
+  id: string;
+  name: string;
+  category: string;
+  /** The kept result's total (2 decimals). */
+  total: number;
+  /** Whether all its base leaves were not applicable (the kept result's warning). */
+  allNa: boolean;
+}
+
+/** A unit of the recomputed results, in results order: its ranks, and its new result when it was scored in this run. */
+export interface RankedUnit {
+  id: string;
+  rank: number;
+  categoryRank: number;
+  /** The result of a unit scored in this run (ranks included); null for a kept unit. */
+  result: UnitResult | null;
+  allNa: boolean;
+}
+
 export type RecomputeOutcome =
-  | { ok: true; results: Results; /** Ids of the units scored in this run. */ rescored: string[] }
+  | { ok: true; results: Omit<Results, "units">; units: RankedUnit[]; /** Ids of the units scored in this run. */ rescored: string[] }
   | { ok: false; errors: ValidationError[] };
 
 /**
- * Score `input` (a whole package) reusing `previous`: results, by unit id, of units whose package
- * entry and whose package header (everything but the units) are unchanged since those results were
- * computed (the caller knows, e.g. by hashing them). The header and the units without a previous
- * result are validated (error paths index `input.units`); the units with one are not scored again.
+ * Score `input` (a whole package, units in package order) reusing `kept`: by unit id, units whose
+ * package entry and package header (everything but the units) are unchanged since their kept
+ * results were computed (the caller knows, e.g. by hashing them); such a unit may stand in `input`
+ * as its id alone. The header and the units without a kept result are validated (error paths
+ * index `input.units`). Answers the results without their units array (format, title, warnings),
+ * and every unit in results order with its ranks.
  */
-export function recomputeUnits(input: unknown, previous: ReadonlyMap<string, UnitResult>): RecomputeOutcome {
+export function recomputeUnits(input: unknown, kept: ReadonlyMap<string, KeptUnit>): RecomputeOutcome {
   const all: unknown[] = isObj(input) && Array.isArray(input.units) ? input.units : [];
-  const kept = new Map<number, UnitResult>();
+  const keptAt = new Map<number, KeptUnit>();
   const toScore: unknown[] = [];
   const index: number[] = [];
   const errors: ValidationError[] = [];
@@ -36,8 +60,8 @@ export function recomputeUnits(input: unknown, previous: ReadonlyMap<string, Uni
       if (first !== undefined) errors.push({ path: `units[${i}].id`, message: `单位编号“${id}”重复（与 units[${first}] 相同）` });
       else seen.set(id, i);
     }
-    const r = id === undefined ? undefined : previous.get(id);
-    if (r !== undefined) kept.set(i, r);
+    const k = id === undefined ? undefined : kept.get(id);
+    if (k !== undefined) keptAt.set(i, k);
     else {
       toScore.push(u);
       index.push(i);
@@ -56,28 +80,42 @@ export function recomputeUnits(input: unknown, previous: ReadonlyMap<string, Uni
   const s = scorer(v.pkg);
   const interner = new Interner();
   const warnings = packageWarnings(v.pkg);
-  const cores: UnitCore[] = [];
+  const cores = new Map<string, ReturnType<typeof s.score>>();
+  const rankable: { id: string; category: string; totalC: number; allNa: boolean }[] = [];
   let next = 0;
   for (let i = 0; i < all.length; i++) {
-    const r = kept.get(i);
-    if (r === undefined) {
+    const k = keptAt.get(i);
+    if (k === undefined) {
       const unit = v.pkg.units[next++];
       const core = s.score(unit, interner);
       if (core.allNa) warnings.push(allNaWarning(unit));
-      cores.push(core);
+      cores.set(core.id, core);
+      rankable.push({ id: core.id, category: core.category, totalC: core.totalC, allNa: core.allNa });
       continue;
     }
-    const set = s.sets.get(r.category);
-    if (set === undefined) throw new Error(`previous result of unit ${r.id} names category ${r.category}, which the package does not define`);
-    let allNa = true;
-    for (const leaf of set.leaves) {
-      if (leaf.part !== "base") continue;
-      const lr = Object.prototype.hasOwnProperty.call(r.leaves, leaf.id) ? r.leaves[leaf.id] : undefined;
-      if (lr === undefined) throw new Error(`previous result of unit ${r.id} has no leaf ${leaf.id}: it was not computed from this package header`);
-      if (!lr.na) allNa = false;
-    }
-    if (allNa) warnings.push(allNaWarning(r));
-    cores.push(coreOfResult(r));
+    if (!s.sets.has(k.category)) throw new Error(`kept result of unit ${k.id} names category ${k.category}, which the package does not define`);
+    if (k.allNa) warnings.push(allNaWarning(k));
+    rankable.push({ id: k.id, category: k.category, totalC: Math.round(k.total * 100), allNa: k.allNa });
   }
-  return { ok: true, results: assemble(v.pkg, s.settings, cores, warnings), rescored: index.map((i) => (all[i] as { id: string }).id) };
+  const desc = descendingGrades(s.settings);
+  const units = rankUnits(rankable).map(({ unit, rank, categoryRank }): RankedUnit => {
+    const core = cores.get(unit.id);
+    const result = core === undefined ? null : unitResult(core, s.settings.get(core.category), desc.get(core.category), rank, categoryRank);
+    return { id: unit.id, rank, categoryRank, result, allNa: unit.allNa };
+  });
+  return { ok: true, results: { format: resultsFormat(v.pkg), title: v.pkg.title, warnings }, units, rescored: index.map((i) => (all[i] as { id: string }).id) };
+}
+
+const RANKS = /,"rank":\d+,"categoryRank":\d+,/;
+
+/**
+ * A kept result's entry text (or any object text that JSON.stringify wrote from its leading keys,
+ * such as a summary) with the ranks an incremental recompute gave it: the bytes of serialising the
+ * entry with the new ranks, without parsing it. The first `,"rank":` is the entry's own key: no key
+ * before it holds an object, and a string value cannot hold it unescaped.
+ */
+export function withRanks(text: string, rank: number, categoryRank: number): string {
+  const m = RANKS.exec(text);
+  if (!m) throw new Error(`results entry without its ranks: ${text.slice(0, 80)}`);
+  return `${text.slice(0, m.index)},"rank":${rank},"categoryRank":${categoryRank},${text.slice(m.index + m[0].length)}`;
 }

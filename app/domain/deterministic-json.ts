@@ -67,30 +67,35 @@ export function serialiseResults(results: Results): string {
   return resultsText(results);
 }
 
-/**
- * The results text in pieces, so it need not be built (or stored) as one string: the document
- * around its units array (the frame: the results text with `"units":[]`) and each unit's entry as
- * it stands there (JSON.stringify of the entry). joinResults(frame, entries) === serialiseResults(results).
- */
-const UNITS_KEY = '"units":[';
+// Both documents in pieces, so neither need be built (or stored) as one string: the document
+// around its units array (the frame: the text with `"units":[]`) and each unit's entry as it stands
+// there (the results: JSON.stringify of the entry; the package: its canonical text).
+// joinFramed(resultsFrame(r), entries) === serialiseResults(r), and
+// joinFramed(joinPackage(header, []).json, entries) === joinPackage(header, entries).json.
 
 /** The results text with an empty units array: the frame of the results text in pieces. */
 export function resultsFrame(results: Results): string {
   return serialiseResults({ ...results, units: [] });
 }
 
+/** The first `units` key and its array's opening bracket (compact, or as a two-space indented document writes it). */
+const UNITS_OPEN = /"units":\s*\[/;
+
 /**
- * Where the unit entries go in a frame. A string value in the frame cannot hold `"units":[` (its
- * quotes would be escaped), so the first match is the key itself.
+ * Where the unit entries go in a frame: right after the opening bracket of its `units` array. A
+ * string value cannot hold `"units":` (its quotes would be escaped), and no key before the
+ * top-level `units` holds a `units` array, so the first match is the key itself. A final snapshot
+ * stored before the split layout keeps its indented document this way (migration 0017): its frame
+ * holds `"units": [` and the line break before `]`, each unit row the line break before its entry.
  */
 function unitsAt(frame: string): number {
-  const at = frame.indexOf(`${UNITS_KEY}]`);
-  if (at < 0) throw new Error("results frame has no empty units array");
-  return at + UNITS_KEY.length;
+  const m = UNITS_OPEN.exec(frame);
+  if (!m) throw new Error("frame has no empty units array");
+  return m.index + m[0].length;
 }
 
-/** The pieces of the results text in order (frame head, entries with their commas, frame tail). */
-export function* resultsTextPieces(frame: string, units: Iterable<string>): Generator<string> {
+/** The pieces of a document in order (frame head, entries with their commas, frame tail). */
+export function* framedTextPieces(frame: string, units: Iterable<string>): Generator<string> {
   const at = unitsAt(frame);
   yield frame.slice(0, at);
   let first = true;
@@ -101,6 +106,6 @@ export function* resultsTextPieces(frame: string, units: Iterable<string>): Gene
   yield frame.slice(at);
 }
 
-export function joinResults(frame: string, units: Iterable<string>): string {
-  return [...resultsTextPieces(frame, units)].join("");
+export function joinFramed(frame: string, units: Iterable<string>): string {
+  return [...framedTextPieces(frame, units)].join("");
 }

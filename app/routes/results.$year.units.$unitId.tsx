@@ -174,7 +174,7 @@ export default function ScoreCardPage() {
               </ul>
             </section>
           ) : null}
-          <p className="muted small">评估数据包 SHA-256：{card.packageSha256}</p>
+          <p className="muted small">{card.packageSha256 ? `评估数据包 SHA-256：${card.packageSha256}` : "评估数据包 SHA-256 在导出时生成"}</p>
         </>
       )}
     </article>

@@ -141,7 +141,14 @@ export default function ResultsPage() {
         {d.meta ? (
           <p className="muted">
             计算于 {formatBeijingTime(d.meta.computedAt)}
-            {d.meta.computedByName ? `（${d.meta.computedByName}）` : ""}；评估数据包 SHA-256：<code>{d.meta.packageSha256}</code>
+            {d.meta.computedByName ? `（${d.meta.computedByName}）` : ""}
+            {d.meta.packageSha256 ? (
+              <>
+                ；评估数据包 SHA-256：<code>{d.meta.packageSha256}</code>
+              </>
+            ) : (
+              "；评估数据包 SHA-256 在导出时生成"
+            )}
           </p>
         ) : (
           <p className="muted">本年度尚未计算考核结果{d.cycle.status === "draft" ? "（发布后方可计算）" : ""}。</p>

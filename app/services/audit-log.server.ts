@@ -184,6 +184,7 @@ const FIELD_LABELS: Record<string, string> = {
   rescored: "重新计分",
   respondedAt: "整改提交时间",
   respondedBy: "整改提交人编号",
+  revision: "第几次计算",
   rowsWritten: "写入的结果行数",
   sha256: "SHA-256",
   signedOffAt: "签字确认时间",

@@ -13,7 +13,7 @@ import {
 } from "../../db/schema";
 import { scorePackage, type AssessmentPackageInput, type IndicatorSet, type LeafInput, type Results, type ScoreEntry } from "../../scoring";
 import { toPackageNodes, type ScoredLeaf } from "../domain/indicator-spec";
-import { cycleUnits, getCycle, setFor, type Reader, type SetTree } from "./evaluation-context.server";
+import { cycleUnits, getCycle, setFor, type CycleUnit, type Reader, type SetTree } from "./evaluation-context.server";
 import { applyDesignated } from "./designated-entries.server";
 import { assemblePackage, packageIndicatorSet } from "./indicator-package.server";
 import { outsideValuesByUnit } from "./outside-assessments.server";
@@ -48,6 +48,8 @@ import { outsideValuesByUnit } from "./outside-assessments.server";
 export interface CyclePackageOptions {
   /** Only these units. */
   unitIds?: readonly number[];
+  /** The cycle's units as cycleUnits lists them, when the caller has read them already (an incremental recompute reads them once). */
+  population?: readonly CycleUnit[];
   /** Also use entries of evaluators who have not signed off yet (default: signed-off entries only). */
   includeUnsigned?: boolean;
   /**
@@ -94,7 +96,7 @@ export function buildCyclePackage(db: Reader, cycleId: number, opts: CyclePackag
     leavesByCategory[s.categoryName] = Object.fromEntries(t.leaves.map((l) => [l.code, l]));
   }
 
-  let population = cycleUnits(db, cycleId).filter((u) => trees.has(u.categoryId));
+  let population = (opts.population ?? cycleUnits(db, cycleId)).filter((u) => trees.has(u.categoryId));
   if (opts.unitIds) {
     const wanted = new Set(opts.unitIds);
     population = population.filter((u) => wanted.has(u.id));

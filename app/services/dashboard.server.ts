@@ -28,7 +28,7 @@ export function dashboardData(db: Db, yearParam: string | null, categoryParam: s
   const meta = chosen.meta!;
   const header = packageHeader(meta);
   const summaries = unitSummaries(meta);
-  const self = selfScores(db, chosen.cycle.id, header, meta.packageSha256);
+  const self = selfScores(db, chosen.cycle.id, header, `${meta.id}:${meta.revision}`);
   const categories = [...new Set(summaries.map((s) => s.category))];
   const category = categoryParam && categories.includes(categoryParam) ? categoryParam : null;
   const units: DashboardUnit[] = summaries

@@ -32,42 +32,29 @@ export function lossDefinitions(header: Pick<AssessmentPackage, "indicatorSets">
   });
 }
 
-const UNIT_PATH = /^\$\.units\[(\d+)\]$/;
-const INPUT_PATH = /^\$\.units\[(\d+)\]\.inputs\.(?:"((?:[^"\\]|\\.)*)"|([^."[]+))$/;
+const INPUT_PATH = /^\$\.inputs\.(?:"((?:[^"\\]|\\.)*)"|([^."[]+))$/;
 
 /**
- * Unit code → leaf id → the deductions of its input, read from the stored package by one walk of
- * SQLite's json_tree (the package is never parsed whole in JavaScript): the units' `id` nodes and
- * the inputs' `deductions` nodes, told apart by their paths.
+ * Unit code → leaf id → the deductions of its input, read from the stored package entries by
+ * SQLite's json_tree (the package is never parsed whole in JavaScript): the inputs' `deductions`
+ * nodes, told apart by their paths.
  */
 export function unitDeductions(meta: Pick<ResultsMeta, "id">): Map<string, Record<string, LossDeduction[]>> {
   const rows = getSqlite()
     .prepare(
-      `SELECT t.key AS key, t.path AS path, t.value AS value
-       FROM cycle_results r, json_tree(r.package_json, '$.units') t
-       WHERE r.id = ? AND t.key IN ('id', 'deductions')`,
+      `SELECT json_extract(u.package_entry, '$.id') AS code, t.path AS path, t.value AS value
+       FROM unit_results u, json_tree(u.package_entry, '$.inputs') t
+       WHERE u.cycle_result_id = ? AND t.key = 'deductions'`,
     )
-    .all(meta.id) as { key: string; path: string; value: string }[];
-  const codes = new Map<number, string>();
-  const byIndex = new Map<number, Record<string, LossDeduction[]>>();
-  for (const r of rows) {
-    if (r.key === "id") {
-      const m = UNIT_PATH.exec(r.path);
-      if (m) codes.set(Number(m[1]), r.value);
-      continue;
-    }
-    const m = INPUT_PATH.exec(r.path);
-    if (!m) throw new Error(`unexpected deductions at ${r.path} in package of results row ${meta.id}`);
-    const leaf = m[2] !== undefined ? (JSON.parse(`"${m[2]}"`) as string) : m[3];
-    const leaves = byIndex.get(Number(m[1])) ?? {};
-    leaves[leaf] = JSON.parse(r.value) as LossDeduction[];
-    byIndex.set(Number(m[1]), leaves);
-  }
+    .all(meta.id) as { code: string; path: string; value: string }[];
   const out = new Map<string, Record<string, LossDeduction[]>>();
-  for (const [i, leaves] of byIndex) {
-    const code = codes.get(i);
-    if (code === undefined) throw new Error(`package unit ${i} has no id`);
-    out.set(code, leaves);
+  for (const r of rows) {
+    const m = INPUT_PATH.exec(r.path);
+    if (!m) throw new Error(`unexpected deductions at ${r.path} in package entry of unit ${r.code}, results row ${meta.id}`);
+    const leaf = m[1] !== undefined ? (JSON.parse(`"${m[1]}"`) as string) : m[2];
+    const leaves = out.get(r.code) ?? {};
+    leaves[leaf] = JSON.parse(r.value) as LossDeduction[];
+    out.set(r.code, leaves);
   }
   return out;
 }
@@ -79,9 +66,9 @@ export function lossUnit(result: UnitResult, deductions: Map<string, Record<stri
 
 const memo = boundedMemo<CategoryLoss[]>(4);
 
-/** The analysis of a results row (categories with units only); cached per row and results hash. */
-export function cycleLossAnalysis(meta: Pick<ResultsMeta, "id" | "cycleId" | "kind" | "resultsSha256" | "packageSha256">): CategoryLoss[] {
-  return memo(`${meta.id}:${meta.resultsSha256}`, () => {
+/** The analysis of a results row (categories with units only); cached per row and revision. */
+export function cycleLossAnalysis(meta: Pick<ResultsMeta, "id" | "cycleId" | "kind" | "revision">): CategoryLoss[] {
+  return memo(`${meta.id}:${meta.revision}`, () => {
     const analysis = new LossAnalysis(lossDefinitions(packageHeader(meta)));
     const deductions = unitDeductions(meta);
     for (const chunk of unitResultChunks(meta, 250)) for (const { result } of chunk) analysis.add(lossUnit(result, deductions));

@@ -12,7 +12,7 @@ import { beijingToday } from "../utils/beijing-time";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import { cycleLossAnalysis } from "./loss-analysis.server";
 import { packageHeader } from "./results-export/source.server";
-import { resultsMeta, unitSummaries, type ResultsMeta } from "./results.server";
+import { resultsHashes, resultsMeta, unitSummaries, type ResultsMeta } from "./results.server";
 
 /**
  * The formal 通报 of a finalised cycle: the office writes its heading and text (saved with the
@@ -68,8 +68,9 @@ export function saveNotice(actor: Actor, cycleId: number, form: NoticeForm): voi
     const cycle = tx.select().from(cycles).where(eq(cycles.id, cycleId)).get();
     if (!cycle) throw new DomainError("notFound", "该考核年度不存在");
     if (!cycleAllows(cycle.status, "issueNotice")) throw new DomainError("conflict", "只有已定稿的考核年度才能编写考核结果通报");
-    const meta = resultsMeta(cycleId, "final");
-    if (!meta) throw new DomainError("conflict", "该考核年度尚无定稿结果，不能编写通报");
+    const final = resultsMeta(cycleId, "final");
+    if (!final) throw new DomainError("conflict", "该考核年度尚无定稿结果，不能编写通报");
+    const meta = resultsHashes(final);
     const before = tx.select().from(resultNotices).where(eq(resultNotices.cycleId, cycleId)).get();
     const values = { ...form, packageSha256: meta.packageSha256, resultsSha256: meta.resultsSha256, updatedBy: actor.id, updatedAt: new Date().toISOString() };
     if (before) tx.update(resultNotices).set(values).where(eq(resultNotices.cycleId, cycleId)).run();
@@ -107,8 +108,9 @@ export interface NoticeDocument extends NoticeForm {
 
 /** The issued notice of a cycle with its final snapshot's figures; refused when there is none or it no longer matches the final results. */
 export function noticeDocument(cycle: Pick<CycleRow, "id" | "year" | "status">): NoticeDocument {
-  const meta = cycleAllows(cycle.status, "resultsFinal") ? resultsMeta(cycle.id, "final") : null;
-  if (!meta) throw new DomainError("notFound", `${cycle.year}年度尚无定稿结果，没有考核结果通报`);
+  const final = cycleAllows(cycle.status, "resultsFinal") ? resultsMeta(cycle.id, "final") : null;
+  if (!final) throw new DomainError("notFound", `${cycle.year}年度尚无定稿结果，没有考核结果通报`);
+  const meta = resultsHashes(final);
   const row = noticeRow(cycle.id);
   if (!row) throw new DomainError("notFound", `${cycle.year}年度的考核结果通报尚未编写`);
   if (!matches(row, meta)) throw new DomainError("conflict", "考核结果已变化，通报须由政务公开办重新保存后才能下载");

@@ -7,7 +7,7 @@ import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import { preparedStatement } from "../utils/prepared-statement.server";
 import { issuingBody } from "../config.server";
 import { packageHeader, type ExportSource } from "./results-export/source.server";
-import { resultsMeta, unitSummaries } from "./results.server";
+import { resultsHashes, resultsMeta, unitSummaries } from "./results.server";
 
 /**
  * The public 通报 page of a finalised cycle: off until the office enables it (audited), and only
@@ -64,7 +64,8 @@ function publishedCycle(year: number) {
   if (!page?.enabled) return null;
   const meta = resultsMeta(cycle.id, "final");
   if (!meta) return null;
-  return { cycle, page, meta };
+  // A final snapshot's hashes are stored with it.
+  return { cycle, page, meta: resultsHashes(meta) };
 }
 
 /** The final snapshot's package and results, downloadable from the public page (the same bytes the office downloads). */

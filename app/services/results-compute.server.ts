@@ -1,23 +1,21 @@
-import crypto from "node:crypto";
 import { getDb, type Db, type Tx } from "../../db/client";
 import { units } from "../../db/schema";
-import { formatScore, recomputeUnits, type AssessmentPackageInput, type Results, type UnitResult, type ValidationError } from "../../scoring";
+import { formatScore, recomputeUnits, withRanks, type AssessmentPackageInput, type KeptUnit, type UnitResult, type ValidationError } from "../../scoring";
 import { cycleAllows } from "../domain/cycle-capabilities";
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
-import { joinPackage, resultsFrame, resultsTextPieces, sortUnits } from "../domain/deterministic-json";
+import { framedTextPieces, joinPackage, resultsFrame, sortUnits } from "../domain/deterministic-json";
 import { unitSummary } from "../domain/results-view";
 import type { Actor } from "../utils/audit.server";
 import { canonicalJson } from "../utils/canonical-json";
 import { buildCyclePackage, type CyclePackage } from "./cycle-package.server";
 import { cycleUnits } from "./evaluation-context.server";
 import { refuse, type BasedOn, type ComputeOutcome, type FinalSnapshot, type PreparedWrite, type Refusal, type UnitRowValues } from "./results-outcome.server";
-import { sha256 } from "./results.server";
+import { sha256, sha256Of } from "./results.server";
 import {
   cycleRow,
   resultRow,
   staleUnits,
-  storedPackageEntries,
-  storedResults,
+  storedEntries,
   storedUnits,
   writePrepared,
   type StoredEntry,
@@ -26,25 +24,25 @@ import {
 
 /**
  * Computing the results of a cycle (考核结果): the package built from the database
- * (cycle-package.server.ts), serialised deterministically and hashed, scored by the engine and
- * stored (results-storage.server.ts). In the web app the whole recompute, its short write
- * transaction included, runs in a worker thread (results-worker.server.ts).
+ * (cycle-package.server.ts), serialised deterministically, scored by the engine and stored
+ * (results-storage.server.ts) per unit — each unit row holds the unit's package entry and results
+ * entry; the results row holds both documents' frames. In the web app the whole recompute, its
+ * short write transaction included, runs in a worker thread (results-worker.server.ts).
  *
  * Recompute never holds the write lock for long and is incremental:
- * 1. everything heavy — building the package from the database, serialising, hashing, validating,
- *    scoring, serialising the results and every unit row — happens before the write transaction
- *    (reads in WAL mode block nobody);
+ * 1. everything heavy — building the package from the database, validating, scoring, serialising
+ *    every changed unit row — happens before the write transaction (reads in WAL mode block nobody);
  * 2. each unit's row carries the SHA-256 of the package header plus its own canonical entry. When the
- *    header is unchanged, only units whose entry changed are scored again and merged with the
- *    kept results by the engine (recomputeUnits, byte-identical to a full run); a change in settings,
- *    calendar or indicator sets re-scores every unit;
- * 3. the write transaction updates the preliminary row in place and rewrites only the unit rows
- *    whose result changed (their own scores or their ranks), inserts new units and deletes units
- *    that left the package — one unit's change writes that unit plus the units whose rank moved.
- *    If another recompute was stored meanwhile, the diff no longer applies and the write is refused
- *    (409, nothing written).
- * The cycle-level `package_json` and results frame are always rewritten whole (the package is
- * the published document, and every rank can move).
+ *    header is unchanged, only the units marked stale (results_stale_units) are built from the
+ *    database and only those whose entry changed are scored; every other unit is ranked from its
+ *    stored figures (total, category, all-N/A) through the engine's recomputeUnits, its entries never
+ *    read. A change in settings, calendar or indicator sets builds and scores every unit;
+ * 3. the write transaction updates the preliminary row in place and writes only the unit rows that
+ *    changed: re-scored and new units whole, units whose rank or place moved by their ranks and
+ *    places alone; it deletes units that left the package. If another recompute was stored
+ *    meanwhile, the diff no longer applies and the write is refused (409, nothing written).
+ * The documents' SHA-256 are not computed here for the preliminary results (results.server.ts
+ * resultsHashes computes them when first asked for); a final snapshot is hashed when it is taken.
  */
 
 type Reader = Db | Tx;
@@ -56,53 +54,39 @@ export interface ComputeOptions {
   unitIds?: Record<string, number>;
 }
 
-/** SHA-256 of the concatenated pieces (the text itself is never built). */
-function sha256Of(pieces: Iterable<string>): string {
-  const h = crypto.createHash("sha256");
-  for (const p of pieces) h.update(p, "utf8");
-  return h.digest("hex");
-}
-
-interface PreparedUnit {
-  unitId: number;
-  result: UnitResult;
-  /** The unit's entry as it stands in the results text (stored as the row's `result`). */
-  text: string;
-  /** The unit's canonical entry in the package. */
-  packageEntry: string;
-  inputSha256: string;
-  rescored: boolean;
-}
-
-interface Prepared {
-  packageJson: string;
-  packageSha256: string;
-  headerSha256: string | null;
-  /** The results document without its unit entries (see resultsFrame). */
-  resultsFrame: string;
-  resultsSha256: string;
-  results: Results;
-  units: PreparedUnit[];
-  rescored: number;
-  /** The stored row the diff was made against (null: none). */
-  basedOn: BasedOn | null;
-  stored: Map<number, StoredUnitRow>;
-  staleIds: number[];
-  incomplete: CyclePackage["incomplete"];
-}
-
-/** A unit of the package to score: built now (`input`), or kept from the stored results (its entry text as stored). */
+/**
+ * A unit of the package to score: built now (`input`, `json` its canonical entry), or kept from the
+ * stored results (`kept`: its name and category as the package would hold them — unchanged, or the
+ * unit would be marked stale; its stored entries are neither built nor read).
+ */
 interface SourceUnit {
   id: string;
   unitId: number;
-  json: string;
+  json: string | null;
   input: AssessmentPackageInput["units"][number] | null;
+  kept: { name: string; category: string } | null;
 }
 
 /** The package a recompute scores: its header, its units in package order, and the units left out. */
 interface Source {
   header: Omit<AssessmentPackageInput, "units">;
   units: SourceUnit[];
+  incomplete: CyclePackage["incomplete"];
+}
+
+interface Prepared {
+  packageFrame: string;
+  headerSha256: string;
+  resultsFrame: string;
+  /** Every unit row that differs from the stored ones. */
+  rows: UnitRowValues[];
+  units: number;
+  rescored: number;
+  /** The stored row the diff was made against (null: none). */
+  basedOn: BasedOn | null;
+  removed: number[];
+  staleIds: number[];
+  warnings: string[];
   incomplete: CyclePackage["incomplete"];
 }
 
@@ -126,35 +110,32 @@ function headerOf(pkg: AssessmentPackageInput): Source["header"] {
 }
 
 function wholeSource(pkg: AssessmentPackageInput, unitIds: Record<string, number>, incomplete: CyclePackage["incomplete"]): Source {
-  return { header: headerOf(pkg), units: sortUnits(pkg.units).map((u) => ({ id: u.id, unitId: unitIds[u.id], json: canonicalJson(u), input: u })), incomplete };
+  return { header: headerOf(pkg), units: sortUnits(pkg.units).map((u) => ({ id: u.id, unitId: unitIds[u.id], json: canonicalJson(u), input: u, kept: null })), incomplete };
 }
 
 /**
  * The package built from the database for the units marked stale since `prev` (and units not in
- * it: new, or incomplete then), the others' entries taken from their stored rows — or null when
- * the package header changed since (settings, calendar, indicator sets: every unit is built then).
+ * it: new, or incomplete then), the others kept as their stored rows — or null when the package
+ * header changed since (settings, calendar, indicator sets: every unit is built then).
  */
 function incrementalSource(db: Reader, cycleId: number, prev: BasedOn, stored: ReadonlyMap<number, StoredUnitRow>, stale: ReadonlySet<number>): Source | null {
-  const first = buildCyclePackage(db, cycleId, { unitIds: [...stale] });
+  const all = cycleUnits(db, cycleId);
+  const first = buildCyclePackage(db, cycleId, { unitIds: [...stale], population: all });
   const header = headerOf(first.pkg);
   if (sha256(joinPackage(header, []).headerJson) !== prev.headerSha256) return null;
   const categories = new Set(header.indicatorSets.map((s) => s.category));
-  const population = cycleUnits(db, cycleId).filter((u) => categories.has(u.categoryName));
-  const others = population.filter((u) => !stale.has(u.id) && !stored.has(u.id)).map((u) => u.id);
-  const second = others.length > 0 ? buildCyclePackage(db, cycleId, { unitIds: others }) : null;
+  const population = all.filter((u) => categories.has(u.categoryName));
+  // A stored row can stand for its unit when it carries what ranking needs (rows written since migration 0018).
+  const reusable = (unitId: number) => !stale.has(unitId) && (stored.get(unitId)?.allNa ?? null) !== null;
+  const others = population.filter((u) => !stale.has(u.id) && !reusable(u.id)).map((u) => u.id);
+  const second = others.length > 0 ? buildCyclePackage(db, cycleId, { unitIds: others, population: all }) : null;
   const built = new Map<number, AssessmentPackageInput["units"][number]>();
   for (const b of [first, ...(second ? [second] : [])]) for (const u of b.pkg.units) built.set(b.unitIds[u.id], u);
-  const entries = storedPackageEntries(prev.id);
   const out: SourceUnit[] = [];
   for (const u of population) {
     const input = built.get(u.id);
-    if (input) {
-      out.push({ id: u.code, unitId: u.id, json: canonicalJson(input), input });
-    } else if (!stale.has(u.id) && stored.has(u.id)) {
-      const json = entries.get(u.id);
-      if (json == null) throw new Error(`unit_results row of unit ${u.id} has no package entry although its results row has a header hash`);
-      out.push({ id: u.code, unitId: u.id, json, input: null });
-    }
+    if (input) out.push({ id: u.code, unitId: u.id, json: canonicalJson(input), input, kept: null });
+    else if (reusable(u.id)) out.push({ id: u.code, unitId: u.id, json: null, input: null, kept: { name: u.name, category: u.categoryName } });
   }
   // Incomplete units in population order, as a whole build lists them.
   const order = new Map(population.map((u, i) => [u.id, i]));
@@ -162,17 +143,8 @@ function incrementalSource(db: Reader, cycleId: number, prev: BasedOn, stored: R
   return { header, units: sortUnits(out), incomplete };
 }
 
-/**
- * Build (or take) the package, diff it against the stored preliminary results and score what
- * changed. Read-only. `whole`: build every unit from the database (the final snapshot).
- */
-function prepare(cycleId: number, opts: ComputeOptions, whole = false): Prepared | Refusal {
-  const db = getDb();
-  // The stale marks are read before anything is built: a change made meanwhile keeps its mark.
-  const stale = opts.pkg ? { ids: [], unitIds: new Set<number>() } : staleUnits(cycleId);
-  const prev = resultRow(db, cycleId, "preliminary") ?? null;
-  const stored = prev ? storedUnits(prev.id) : new Map<number, StoredUnitRow>();
-  let source: Source | null = null;
+/** The package a recompute scores: given, built incrementally, or built whole (`whole`: the final snapshot). */
+function sourceOf(db: Reader, cycleId: number, opts: ComputeOptions, whole: boolean, prev: BasedOn | null, stored: ReadonlyMap<number, StoredUnitRow>, stale: ReadonlySet<number>): Source | Refusal {
   if (opts.pkg) {
     const resolved = opts.unitIds ?? resolveUnitIds(db, opts.pkg);
     if (Array.isArray(resolved)) return refuse(400, `数据包中的单位编码不存在：${resolved.slice(0, 10).join("、")}`);
@@ -182,81 +154,101 @@ function prepare(cycleId: number, opts: ComputeOptions, whole = false): Prepared
       seen.add(u.id);
       if (resolved[u.id] === undefined) return refuse(400, `数据包中的单位“${u.id}”没有对应的单位`);
     }
-    source = wholeSource(opts.pkg, resolved, []);
-  } else {
-    if (!whole && prev?.headerSha256) source = incrementalSource(db, cycleId, prev, stored, stale.unitIds);
-    if (!source) {
-      const build = buildCyclePackage(db, cycleId);
-      source = wholeSource(build.pkg, build.unitIds, build.incomplete);
-    }
+    return wholeSource(opts.pkg, resolved, []);
   }
+  const incremental = !whole && prev?.headerSha256 ? incrementalSource(db, cycleId, prev, stored, stale) : null;
+  if (incremental) return incremental;
+  const build = buildCyclePackage(db, cycleId);
+  return wholeSource(build.pkg, build.unitIds, build.incomplete);
+}
+
+/**
+ * Build (or take) the package, diff it against the stored preliminary results, score what changed
+ * and rank every unit. Read-only. `whole`: build and score every unit (the final snapshot).
+ */
+function prepare(cycleId: number, opts: ComputeOptions, whole = false): Prepared | Refusal {
+  const db = getDb();
+  // The stale marks are read before anything is built: a change made meanwhile keeps its mark.
+  const stale = opts.pkg ? { ids: [], unitIds: new Set<number>() } : staleUnits(cycleId);
+  const prev = resultRow(db, cycleId, "preliminary") ?? null;
+  const stored = prev ? storedUnits(prev.id) : new Map<number, StoredUnitRow>();
+  const source = sourceOf(db, cycleId, opts, whole, prev, stored, stale.unitIds);
+  if ("ok" in source) return source;
   const { header, units: sourceUnits, incomplete } = source;
   if (sourceUnits.length === 0) {
     return refuse(409, incomplete.length > 0 ? `尚无评估完成的单位（${incomplete.length}个单位仍有指标未评估签署），暂不能计算结果` : "本考核年度没有可计算结果的单位");
   }
 
-  const ser = joinPackage(header, sourceUnits.map((u) => u.json));
-  const packageSha256 = sha256(ser.json);
-  const headerSha = sha256(ser.headerJson);
-  // A unit not built now is unchanged since its row was stored (same header, not stale): its inputs' hash is the stored one.
-  const inputSha = new Map<string, string>(
-    sourceUnits.map((u) => [u.id, u.input === null ? stored.get(u.unitId)!.inputSha256! : sha256(`${headerSha}\n${u.json}`)]),
-  );
-
-  // Which units the engine must score: new units and units whose inputs (or the header) changed.
-  const keptIds = new Set<number>();
-  for (const u of sourceUnits) {
-    const row = stored.get(u.unitId);
-    if (row && row.inputSha256 === inputSha.get(u.id)) keptIds.add(u.unitId);
+  const frame = joinPackage(header, []);
+  const headerSha = sha256(frame.headerJson);
+  // A unit's inputs: the header and its own entry (a kept unit's are unchanged since its row was stored).
+  const inputSha = new Map(sourceUnits.map((u) => [u.unitId, u.json === null ? stored.get(u.unitId)!.inputSha256! : sha256(`${headerSha}\n${u.json}`)]));
+  // Kept: units whose inputs are those of their stored row (only in an incremental build, where stored rows carry all_na).
+  const kept = new Map<string, KeptUnit>();
+  if (!opts.pkg && !whole && prev?.headerSha256 === headerSha) {
+    for (const u of sourceUnits) {
+      const row = stored.get(u.unitId);
+      if (!row || row.inputSha256 !== inputSha.get(u.unitId) || row.allNa === null) continue;
+      const named = u.kept ?? { name: u.input!.name, category: u.input!.category };
+      kept.set(u.id, { id: u.id, name: named.name, category: named.category, total: Number(row.total), allNa: row.allNa });
+    }
   }
-  const kept = keptIds.size > 0 && prev ? storedResults(prev.id, keptIds) : new Map<number, StoredEntry>();
 
-  // The engine scores the units without a kept result and ranks all of them together (a kept unit's inputs are not read).
-  const scored = recomputeUnits(
-    { ...header, units: sourceUnits.map((u) => u.input ?? { id: u.id }) },
-    new Map([...kept.values()].map((k) => [k.result.id, k.result])),
-  );
+  const scored = recomputeUnits({ ...header, units: sourceUnits.map((u) => (kept.has(u.id) ? { id: u.id } : u.input)) }, kept);
   if (!scored.ok) return refuse(400, "数据包校验未通过", renumberErrors(scored.errors, sourceUnits, opts.pkg?.units ?? sourceUnits));
-  const results = scored.results;
 
-  const rescoredIds = new Set(scored.rescored);
-  const byId = new Map(sourceUnits.map((u) => [u.id, u]));
-  const prepared = results.units.map((r): PreparedUnit => {
-    const u = byId.get(r.id)!;
-    const rescored = rescoredIds.has(r.id);
-    return {
-      unitId: u.unitId,
-      result: r,
-      text: entryText(r, rescored ? undefined : kept.get(u.unitId), stored.get(u.unitId)),
-      packageEntry: u.json,
-      inputSha256: inputSha.get(r.id)!,
-      rescored,
-    };
+  const byId = new Map(sourceUnits.map((u, packagePosition) => [u.id, { u, packagePosition }]));
+  const rows: UnitRowValues[] = [];
+  const moved: { unitId: number; rank: number; categoryRank: number; position: number; packagePosition: number }[] = [];
+  scored.units.forEach((r, position) => {
+    const { u, packagePosition } = byId.get(r.id)!;
+    if (r.result) {
+      rows.push(wholeRow(u, r.result, r.allNa, inputSha.get(u.unitId)!, position, packagePosition));
+      return;
+    }
+    const s = stored.get(u.unitId)!;
+    if (s.rank !== r.rank || s.categoryRank !== r.categoryRank || s.position !== position || s.packagePosition !== packagePosition) {
+      moved.push({ unitId: u.unitId, rank: r.rank, categoryRank: r.categoryRank, position, packagePosition });
+    }
   });
-  const frame = resultsFrame(results);
+  // A kept unit whose ranks moved: its stored entry and summary with the new ranks (only these rows are read).
+  const reranked = prev ? storedEntries(prev.id, moved.filter((m) => { const s = stored.get(m.unitId)!; return s.rank !== m.rank || s.categoryRank !== m.categoryRank; }).map((m) => m.unitId)) : new Map<number, StoredEntry>();
+  for (const m of moved) {
+    const e = reranked.get(m.unitId);
+    rows.push({
+      kind: "moved",
+      unitId: m.unitId,
+      result: e ? withRanks(e.result, m.rank, m.categoryRank) : null,
+      summary: e ? withRanks(e.summary, m.rank, m.categoryRank) : null,
+      rank: m.rank,
+      categoryRank: m.categoryRank,
+      position: m.position,
+      packagePosition: m.packagePosition,
+    });
+  }
+  const present = new Set(sourceUnits.map((u) => u.unitId));
+  const results = scored.results;
   return {
-    packageJson: ser.json,
-    packageSha256,
-    headerSha256: opts.pkg ? null : headerSha,
-    resultsFrame: frame,
-    resultsSha256: sha256Of(resultsTextPieces(frame, prepared.map((u) => u.text))),
-    results,
-    units: prepared,
+    packageFrame: frame.json,
+    headerSha256: headerSha,
+    resultsFrame: resultsFrame({ format: results.format, title: results.title, units: [], warnings: results.warnings }),
+    rows,
+    units: sourceUnits.length,
     rescored: scored.rescored.length,
     basedOn: prev,
-    stored,
+    removed: [...stored.keys()].filter((id) => !present.has(id)),
     staleIds: stale.ids,
+    warnings: results.warnings,
     incomplete,
   };
 }
 
-/**
- * A unit's entry as it stands in the results text: the stored text of a kept result whose ranks
- * did not move (the engine assembled the same entry from it), else serialised anew.
- */
-function entryText(r: UnitResult, kept: StoredEntry | undefined, row: StoredUnitRow | undefined): string {
-  if (kept && row && row.rank === r.rank && row.categoryRank === r.categoryRank) return kept.text;
-  return JSON.stringify(r);
+function wholeRow(u: SourceUnit, r: UnitResult, allNa: boolean, inputSha256: string, position: number, packagePosition: number): UnitRowValues {
+  return {
+    kind: "whole",
+    unitId: u.unitId,
+    values: [JSON.stringify(r), formatScore(r.total), r.rank, r.categoryRank, inputSha256, JSON.stringify(unitSummary(r)), position, u.json!, packagePosition, allNa ? 1 : 0],
+  };
 }
 
 /** Error paths name units by their index in the sorted package; map them to the package as given. */
@@ -269,37 +261,6 @@ function renumberErrors(errors: ValidationError[], sub: readonly { id: string }[
     const i = unit ? index.get(unit.id) : undefined;
     return i === undefined ? e : { ...e, path: `units[${i}]${e.path.slice(m[0].length)}` };
   });
-}
-
-function rowValues(u: PreparedUnit, position: number): UnitRowValues {
-  const r = u.result;
-  return {
-    unitId: u.unitId,
-    values: [u.text, formatScore(r.total), r.rank, r.categoryRank, u.inputSha256, JSON.stringify(unitSummary(r)), position, u.packageEntry],
-  };
-}
-
-/**
- * Unit rows that differ from the stored ones (re-scored, new, moved in the ranking or in the
- * document); every row when the stored rows may lack their package entries (header hash null).
- */
-function changedRows(p: Prepared): UnitRowValues[] {
-  if (p.basedOn && p.basedOn.headerSha256 === null) return p.units.map((u, position) => rowValues(u, position));
-  const out: UnitRowValues[] = [];
-  p.units.forEach((u, position) => {
-    const s = p.stored.get(u.unitId);
-    if (
-      !s ||
-      u.rescored ||
-      s.rank !== u.result.rank ||
-      s.categoryRank !== u.result.categoryRank ||
-      s.inputSha256 !== u.inputSha256 ||
-      s.position !== position
-    ) {
-      out.push(rowValues(u, position));
-    }
-  });
-  return out;
 }
 
 /** Why the cycle's preliminary results may not be (re)computed now, or null. */
@@ -321,21 +282,20 @@ export function checkComputable(cycleId: number): Refusal | null {
 function preparePreliminary(cycleId: number, opts: ComputeOptions): PreparedWrite | Refusal {
   const p = prepare(cycleId, opts);
   if ("ok" in p) return p;
-  const unchanged = !!p.basedOn && p.basedOn.packageSha256 === p.packageSha256 && p.basedOn.headerSha256 === p.headerSha256;
-  const present = new Set(p.units.map((u) => u.unitId));
+  // Nothing changed: same header, no unit row to write or delete (the frames follow from them).
+  const unchanged = !!p.basedOn && !opts.pkg && p.basedOn.headerSha256 === p.headerSha256 && p.rows.length === 0 && p.removed.length === 0;
   return {
-    packageJson: p.packageJson,
-    packageSha256: p.packageSha256,
-    headerSha256: p.headerSha256,
+    packageFrame: p.packageFrame,
+    headerSha256: opts.pkg ? null : p.headerSha256,
     resultsFrame: p.resultsFrame,
-    resultsSha256: p.resultsSha256,
+    hashes: null,
     basedOn: p.basedOn,
     staleIds: p.staleIds,
-    rows: unchanged ? [] : changedRows(p),
-    removed: [...p.stored.keys()].filter((id) => !present.has(id)),
-    units: p.units.length,
+    rows: p.rows,
+    removed: p.removed,
+    units: p.units,
     rescored: unchanged ? 0 : p.rescored,
-    warnings: p.results.warnings,
+    warnings: p.warnings,
     incomplete: p.incomplete,
     unchanged,
   };
@@ -364,19 +324,22 @@ export function computeCycleResults(cycleId: number, actor: Actor, opts: Compute
 export function prepareFinalSnapshot(cycleId: number, opts: ComputeOptions = {}): FinalSnapshot | Refusal {
   const p = prepare(cycleId, opts, true);
   if ("ok" in p) return p;
+  // Every unit was scored: every row is whole, its package entry and results entry at its places.
+  const whole = p.rows.filter((r) => r.kind === "whole");
+  const inPackageOrder = whole.slice().sort((a, b) => a.values[8] - b.values[8]).map((r) => r.values[7]);
+  const inResultsOrder = whole.slice().sort((a, b) => a.values[6] - b.values[6]).map((r) => r.values[0]);
   return {
-    packageJson: p.packageJson,
-    packageSha256: p.packageSha256,
+    packageFrame: p.packageFrame,
     headerSha256: p.headerSha256,
     resultsFrame: p.resultsFrame,
-    resultsSha256: p.resultsSha256,
+    hashes: { packageSha256: sha256Of(framedTextPieces(p.packageFrame, inPackageOrder)), resultsSha256: sha256Of(framedTextPieces(p.resultsFrame, inResultsOrder)) },
     basedOn: p.basedOn,
     staleIds: [],
-    rows: p.units.map((u, position) => rowValues(u, position)),
+    rows: whole,
     removed: [],
-    units: p.units.length,
+    units: p.units,
     rescored: p.rescored,
-    warnings: p.results.warnings,
+    warnings: p.warnings,
     incomplete: p.incomplete,
     unchanged: false,
   };

@@ -12,8 +12,9 @@ export type ComputeOutcome =
       ok: true;
       kind: "preliminary" | "final";
       cycleResultId: number;
-      packageSha256: string;
-      resultsSha256: string;
+      /** The documents' SHA-256: a final snapshot's; null for preliminary results (computed when first asked for). */
+      packageSha256: string | null;
+      resultsSha256: string | null;
       /** Units in the results. */
       units: number;
       /** Units the engine scored in this run (the others were unchanged and kept). */
@@ -30,34 +31,58 @@ export type ComputeOutcome =
 
 export type Refusal = Extract<ComputeOutcome, { ok: false }>;
 
+/** A stored final snapshot: its hashes are computed when it is taken. */
+export type FinalOutcome = Extract<ComputeOutcome, { ok: true }> & { packageSha256: string; resultsSha256: string };
+
 export const refuse = (status: Refusal["status"], message: string, errors: ValidationError[] = []): Refusal => ({ ok: false, status, message, errors });
 
 /** The stored preliminary row a recompute's diff was made against. */
 export interface BasedOn {
   id: number;
-  packageSha256: string;
+  /** The recompute stored in it (a later one makes the diff stale). */
+  revision: number;
   /** Null: the row's units may lack their package entries, or came from a given package (no incremental build from it). */
   headerSha256: string | null;
 }
 
-/** One unit_results row's values after its unit id (see UPSERT_UNIT in results-storage.server.ts). */
-export interface UnitRowValues {
-  unitId: number;
-  values: [result: string, total: string, rank: number, categoryRank: number, inputSha256: string, summary: string, position: number, packageEntry: string];
-}
+/**
+ * A unit_results row to write: a re-scored or new unit whole (its values after its unit id, see
+ * UPSERT_UNIT in results-storage.server.ts), or a kept unit whose ranks or places moved (its
+ * entry and summary anew only when its ranks moved, else null: unchanged).
+ */
+export type UnitRowValues =
+  | {
+      kind: "whole";
+      unitId: number;
+      values: [
+        result: string,
+        total: string,
+        rank: number,
+        categoryRank: number,
+        inputSha256: string,
+        summary: string,
+        position: number,
+        packageEntry: string,
+        packagePosition: number,
+        allNa: 0 | 1,
+      ];
+    }
+  | { kind: "moved"; unitId: number; result: string | null; summary: string | null; rank: number; categoryRank: number; position: number; packagePosition: number };
 
 /** What the write transaction needs: plain data (crosses a worker boundary cheaply). */
 export interface PreparedWrite {
-  packageJson: string;
-  packageSha256: string;
+  /** The package text with an empty units array. */
+  packageFrame: string;
   /** Stored for the next recompute's incremental build; null when the package was given (not built from the database). */
   headerSha256: string | null;
+  /** The results text with an empty units array. */
   resultsFrame: string;
-  resultsSha256: string;
+  /** Both documents' SHA-256 (a final snapshot); null: computed when first asked for. */
+  hashes: { packageSha256: string; resultsSha256: string } | null;
   basedOn: BasedOn | null;
   /** results_stale_units rows this recompute has taken into account (deleted with its write). */
   staleIds: number[];
-  /** Unit rows to upsert (every unit when there is no previous row). */
+  /** Unit rows to write (every unit when there is no previous row). */
   rows: UnitRowValues[];
   /** Unit ids to delete (left the package). */
   removed: number[];
@@ -74,16 +99,16 @@ export type FinalSnapshot = PreparedWrite;
 export function outcome(
   kind: "preliminary" | "final",
   id: number,
-  p: Pick<PreparedWrite, "packageSha256" | "resultsSha256" | "units" | "rescored" | "incomplete" | "warnings">,
+  p: Pick<PreparedWrite, "hashes" | "units" | "rescored" | "incomplete" | "warnings">,
   written: number,
   unchanged: boolean,
-): ComputeOutcome {
+): Extract<ComputeOutcome, { ok: true }> {
   return {
     ok: true,
     kind,
     cycleResultId: id,
-    packageSha256: p.packageSha256,
-    resultsSha256: p.resultsSha256,
+    packageSha256: p.hashes?.packageSha256 ?? null,
+    resultsSha256: p.hashes?.resultsSha256 ?? null,
     units: p.units,
     rescored: unchanged ? 0 : p.rescored,
     rowsWritten: written,

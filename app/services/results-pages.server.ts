@@ -118,6 +118,7 @@ export function rankingPage(user: SessionUser, cycle: Pick<CycleRow, "id" | "yea
     page,
     pages,
     ...base,
+    // The package's hash as stored: a final snapshot's, or preliminary results' once exported (a recompute does not hash).
     meta: { kind: meta.kind, computedAt: meta.computedAt, computedByName: meta.computedByName, packageSha256: meta.packageSha256 },
     rows: rows.map((r) => ({
       unitId: r.unitId,
@@ -169,7 +170,7 @@ export function scoreCard(user: SessionUser, cycle: CycleRow, unitId: number) {
 
   const header = packageHeader(meta);
   const names = leavesOfCategory(header, result.category);
-  const self = selfScores(db, cycle.id, header, meta.packageSha256, [unitId]).get(unitId) ?? null;
+  const self = selfScores(db, cycle.id, header, `${meta.id}:${meta.revision}`, [unitId]).get(unitId) ?? null;
   const set = setFor(db, cycle.id, unit.categoryId);
   const dbLeaves = new Map((set?.leaves ?? []).map((l) => [l.code, l]));
   const submission = db.select({ id: submissions.id }).from(submissions).where(and(eq(submissions.cycleId, cycle.id), eq(submissions.unitId, unitId))).get();

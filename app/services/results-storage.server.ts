@@ -1,18 +1,18 @@
 import { and, eq } from "drizzle-orm";
 import { getDb, getSqlite, type Db, type Tx } from "../../db/client";
 import { cycleResults, cycles, users } from "../../db/schema";
-import type { UnitResult } from "../../scoring";
 import { cycleAllows } from "../domain/cycle-capabilities";
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
-import { outcome, refuse, type BasedOn, type ComputeOutcome, type FinalSnapshot, type PreparedWrite, type UnitRowValues } from "./results-outcome.server";
+import { outcome, refuse, type BasedOn, type ComputeOutcome, type FinalOutcome, type FinalSnapshot, type PreparedWrite, type Refusal, type UnitRowValues } from "./results-outcome.server";
 
 /**
  * Where results are stored: one `cycle_results` row per kind (the preliminary one updated in
- * place by each recompute; the final one written once, immutable by trigger) holding the package
- * text and the results frame, and one `unit_results` row per unit holding its results entry (the
- * rows joined in `position` order into the frame are the hashed results text: results.server.ts
- * storedDocument). The recompute's reads of the stored rows and its short write transactions.
+ * place by each recompute; the final one written once, immutable by trigger) holding the frames
+ * of the package and of the results, and one `unit_results` row per unit holding its package entry
+ * and its results entry (joined into the frames in `package_position` / `position` order they are
+ * the hashed documents: results.server.ts storedDocument). The recompute's reads of the stored
+ * rows and its short write transactions.
  */
 
 type Reader = Db | Tx;
@@ -23,48 +23,55 @@ export function cycleRow(db: Reader, cycleId: number) {
 
 export function resultRow(db: Reader, cycleId: number, kind: "preliminary" | "final"): BasedOn | undefined {
   return db
-    .select({ id: cycleResults.id, packageSha256: cycleResults.packageSha256, headerSha256: cycleResults.headerSha256 })
+    .select({ id: cycleResults.id, revision: cycleResults.revision, headerSha256: cycleResults.headerSha256 })
     .from(cycleResults)
     .where(and(eq(cycleResults.cycleId, cycleId), eq(cycleResults.kind, kind)))
     .get();
 }
 
-/** What a recompute's diff compares: a stored unit row's small columns (from the covering index unit_results_diff_idx). */
+/** What a recompute's diff compares and ranks a kept unit by: a stored unit row's small columns (from the covering index unit_results_diff_idx). */
 export interface StoredUnitRow {
   unitId: number;
   inputSha256: string | null;
   rank: number;
   categoryRank: number;
   position: number | null;
+  packagePosition: number | null;
+  allNa: boolean | null;
+  total: string;
 }
 
 export function storedUnits(cycleResultId: number): Map<number, StoredUnitRow> {
   const rows = getSqlite()
-    .prepare("SELECT unit_id AS unitId, input_sha256 AS inputSha256, rank, category_rank AS categoryRank, position FROM unit_results WHERE cycle_result_id = ?")
-    .all(cycleResultId) as StoredUnitRow[];
-  return new Map(rows.map((r) => [r.unitId, r]));
-}
-
-/** A stored unit row's results entry: its text as it stands in the results document, and parsed. */
-export interface StoredEntry {
-  text: string;
-  result: UnitResult;
-}
-
-/** The stored results entries of these units. */
-export function storedResults(cycleResultId: number, unitIds: ReadonlySet<number>): Map<number, StoredEntry> {
-  const out = new Map<number, StoredEntry>();
-  const stmt = getSqlite().prepare("SELECT unit_id AS unitId, result FROM unit_results WHERE cycle_result_id = ?");
-  for (const r of stmt.iterate(cycleResultId) as Iterable<{ unitId: number; result: string }>) {
-    if (unitIds.has(r.unitId)) out.set(r.unitId, { text: r.result, result: JSON.parse(r.result) as UnitResult });
+    .prepare(
+      `SELECT unit_id, input_sha256, rank, category_rank, position, package_position, all_na, total
+       FROM unit_results INDEXED BY unit_results_diff_idx WHERE cycle_result_id = ?`,
+    )
+    .raw()
+    .all(cycleResultId) as [number, string | null, number, number, number | null, number | null, number | null, string][];
+  const out = new Map<number, StoredUnitRow>();
+  for (const [unitId, inputSha256, rank, categoryRank, position, packagePosition, allNa, total] of rows) {
+    out.set(unitId, { unitId, inputSha256, rank, categoryRank, position, packagePosition, allNa: allNa === null ? null : allNa === 1, total });
   }
   return out;
 }
 
-/** The stored package entries of a results row's units. */
-export function storedPackageEntries(cycleResultId: number): Map<number, string | null> {
-  const rows = getSqlite().prepare("SELECT unit_id, package_entry FROM unit_results WHERE cycle_result_id = ?").raw().all(cycleResultId) as [number, string | null][];
-  return new Map(rows);
+/** A stored unit row's results entry and summary, as stored. */
+export interface StoredEntry {
+  result: string;
+  summary: string;
+}
+
+/** The stored results entries and summaries of these units (one indexed lookup each: only their rows are read). */
+export function storedEntries(cycleResultId: number, unitIds: readonly number[]): Map<number, StoredEntry> {
+  const stmt = getSqlite().prepare("SELECT result, summary FROM unit_results WHERE cycle_result_id = ? AND unit_id = ?");
+  const out = new Map<number, StoredEntry>();
+  for (const unitId of unitIds) {
+    const row = stmt.get(cycleResultId, unitId) as StoredEntry | undefined;
+    if (!row) throw new Error(`no unit_results row of unit ${unitId} in results row ${cycleResultId}`);
+    out.set(unitId, row);
+  }
+  return out;
 }
 
 /** The units marked stale in a cycle since its results were computed (results_stale_units), with the marks' ids. */
@@ -73,15 +80,25 @@ export function staleUnits(cycleId: number): { ids: number[]; unitIds: Set<numbe
   return { ids: rows.map((r) => r[0]), unitIds: new Set(rows.map((r) => r[1])) };
 }
 
-const UPSERT_UNIT = `INSERT INTO unit_results (cycle_result_id, unit_id, result, total, rank, category_rank, input_sha256, summary, position, package_entry)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+const UPSERT_UNIT = `INSERT INTO unit_results (cycle_result_id, unit_id, result, total, rank, category_rank, input_sha256, summary, position, package_entry, package_position, all_na)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
   ON CONFLICT (cycle_result_id, unit_id) DO UPDATE SET result = excluded.result, total = excluded.total, rank = excluded.rank,
     category_rank = excluded.category_rank, input_sha256 = excluded.input_sha256, summary = excluded.summary, position = excluded.position,
-    package_entry = excluded.package_entry`;
+    package_entry = excluded.package_entry, package_position = excluded.package_position, all_na = excluded.all_na`;
+
+/** A kept unit's row moved: new ranks and places; its entry and summary rewritten only when given. */
+const MOVE_UNIT = `UPDATE unit_results SET result = coalesce(?, result), summary = coalesce(?, summary), rank = ?, category_rank = ?, position = ?, package_position = ?
+  WHERE cycle_result_id = ? AND unit_id = ?`;
 
 function writeUnitRows(cycleResultId: number, rows: readonly UnitRowValues[]): void {
-  const stmt = getSqlite().prepare(UPSERT_UNIT);
-  for (const r of rows) stmt.run(cycleResultId, r.unitId, ...r.values);
+  const upsert = getSqlite().prepare(UPSERT_UNIT);
+  const move = getSqlite().prepare(MOVE_UNIT);
+  for (const r of rows) {
+    if (r.kind === "whole") upsert.run(cycleResultId, r.unitId, ...r.values);
+    else if (move.run(r.result, r.summary, r.rank, r.categoryRank, r.position, r.packagePosition, cycleResultId, r.unitId).changes !== 1) {
+      throw new Error(`no unit_results row of unit ${r.unitId} to move in results row ${cycleResultId}`);
+    }
+  }
 }
 
 /** The stale marks a recompute took into account; a unit marked again meanwhile has a new mark and stays stale. */
@@ -111,22 +128,22 @@ export function writePrepared(cycleId: number, actor: Actor, p: PreparedWrite): 
     const now = cycleRow(tx, cycleId)!;
     if (!cycleAllows(now.status, "computeResults")) return refuse(409, `考核状态已变为“${CYCLE_STATUS_LABELS[now.status]}”，未保存本次计算结果`);
     const current = resultRow(tx, cycleId, "preliminary");
-    const same = current && p.basedOn && current.id === p.basedOn.id && current.packageSha256 === p.basedOn.packageSha256;
+    const same = current && p.basedOn && current.id === p.basedOn.id && current.revision === p.basedOn.revision;
     // Someone else recomputed meanwhile: our diff no longer applies to the stored rows.
     if (current && !same) return refuse(409, "考核结果刚被他人重新计算，请刷新后查看或再次计算");
     const values = {
-      packageJson: p.packageJson,
-      packageSha256: p.packageSha256,
+      packageJson: p.packageFrame,
+      packageSha256: null,
       headerSha256: p.headerSha256,
       resultsJson: p.resultsFrame,
-      resultsSha256: p.resultsSha256,
+      resultsSha256: null,
       computedBy: actorUserId(tx, actor),
       computedAt: new Date().toISOString(),
     };
     let id: number;
     if (current) {
       id = current.id;
-      tx.update(cycleResults).set(values).where(eq(cycleResults.id, id)).run();
+      tx.update(cycleResults).set({ ...values, revision: current.revision + 1 }).where(eq(cycleResults.id, id)).run();
       const del = getSqlite().prepare("DELETE FROM unit_results WHERE cycle_result_id = ? AND unit_id = ?");
       for (const unitId of p.removed) del.run(id, unitId);
     } else {
@@ -139,11 +156,10 @@ export function writePrepared(cycleId: number, actor: Actor, p: PreparedWrite): 
       action: "results.compute",
       entityType: "cycle",
       entityId: cycleId,
-      before: current ? { packageSha256: current.packageSha256 } : undefined,
+      before: current ? { revision: current.revision } : undefined,
       after: {
         kind: "preliminary",
-        packageSha256: p.packageSha256,
-        resultsSha256: p.resultsSha256,
+        revision: current ? current.revision + 1 : 0,
         units: p.units,
         rescored: p.rescored,
         rowsWritten: written,
@@ -159,21 +175,22 @@ export function writePrepared(cycleId: number, actor: Actor, p: PreparedWrite): 
  * A database trigger refuses any later UPDATE or DELETE of it. Refused, with nothing written, when
  * a unit is still incomplete or the cycle already has one.
  */
-export function insertFinalSnapshot(tx: Tx, cycleId: number, actor: Actor, p: FinalSnapshot, at: string): ComputeOutcome {
+export function insertFinalSnapshot(tx: Tx, cycleId: number, actor: Actor, p: FinalSnapshot, at: string): FinalOutcome | Refusal {
   if (p.incomplete.length > 0) {
     return refuse(409, `仍有${p.incomplete.length}个单位的指标未评估签署（${p.incomplete.slice(0, 5).map((u) => u.name).join("、")}${p.incomplete.length > 5 ? "等" : ""}），不能生成定稿结果`);
   }
   if (resultRow(tx, cycleId, "final")) return refuse(409, "定稿结果已生成，不能更改");
+  if (!p.hashes) throw new Error("a final snapshot is hashed when it is prepared");
   const id = tx
     .insert(cycleResults)
     .values({
       cycleId,
       kind: "final",
-      packageJson: p.packageJson,
-      packageSha256: p.packageSha256,
+      packageJson: p.packageFrame,
+      packageSha256: p.hashes.packageSha256,
       headerSha256: p.headerSha256,
       resultsJson: p.resultsFrame,
-      resultsSha256: p.resultsSha256,
+      resultsSha256: p.hashes.resultsSha256,
       computedBy: actorUserId(tx, actor),
       computedAt: at,
     })
@@ -184,7 +201,7 @@ export function insertFinalSnapshot(tx: Tx, cycleId: number, actor: Actor, p: Fi
     action: "results.finalise",
     entityType: "cycle",
     entityId: cycleId,
-    after: { kind: "final", packageSha256: p.packageSha256, resultsSha256: p.resultsSha256, units: p.units },
+    after: { kind: "final", packageSha256: p.hashes.packageSha256, resultsSha256: p.hashes.resultsSha256, units: p.units },
   });
-  return outcome("final", id, p, p.rows.length, false);
+  return { ...outcome("final", id, p, p.rows.length, false), packageSha256: p.hashes.packageSha256, resultsSha256: p.hashes.resultsSha256 };
 }

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { getSqlite } from "../../db/client";
 import type { UnitResult } from "../../scoring";
-import { joinResults, resultsTextPieces } from "../domain/deterministic-json";
+import { framedTextPieces, joinFramed } from "../domain/deterministic-json";
 import type { UnitSummary } from "../domain/results-view";
 import { boundedMemo } from "../utils/bounded-memo.server";
 import { preparedStatement } from "../utils/prepared-statement.server";
@@ -9,9 +9,10 @@ import { preparedStatement } from "../utils/prepared-statement.server";
 /**
  * Reading the stored results of a cycle (考核结果; computed by results-compute.server.ts, stored by
  * results-storage.server.ts): which rows a cycle has, their byte-exact package and results texts,
- * every unit's headline figures and one unit's full entry, and consistent chunks for exports. The
- * results text is stored once: its frame in `cycle_results.results_json` and each unit's entry in
- * its `unit_results` row (joined in `position` order they are the hashed text; storedDocument).
+ * every unit's headline figures and one unit's full entry, consistent chunks for exports, and the
+ * documents' SHA-256. Both documents are stored once, in pieces: their frames in
+ * `cycle_results.package_json` / `results_json` and each unit's entries in its `unit_results` row
+ * (joined in `package_position` / `position` order they are the hashed texts; storedDocument).
  */
 
 export function sha256(text: string): string {
@@ -22,11 +23,17 @@ export interface ResultsMeta {
   id: number;
   cycleId: number;
   kind: "preliminary" | "final";
-  packageSha256: string;
-  resultsSha256: string;
+  /** Counts the recomputes stored in the row: (id, revision) names one computation (caches, consistent reads). */
+  revision: number;
+  /** Null until first asked for after a recompute (resultsHashes); a final snapshot's always set. */
+  packageSha256: string | null;
+  resultsSha256: string | null;
   computedAt: string;
   computedByName: string | null;
 }
+
+/** A results row's meta with both documents' SHA-256 (resultsHashes). */
+export type HashedResultsMeta = ResultsMeta & { packageSha256: string; resultsSha256: string };
 
 /**
  * Both results rows of a cycle (small columns only: the planner answers from the covering index
@@ -36,7 +43,7 @@ export interface ResultsMeta {
  */
 function metaRows(cycleId: number): ResultsMeta[] {
   return preparedStatement(
-    `SELECT r.id, r.cycle_id AS cycleId, r.kind, r.package_sha256 AS packageSha256, r.results_sha256 AS resultsSha256,
+    `SELECT r.id, r.cycle_id AS cycleId, r.kind, r.revision, r.package_sha256 AS packageSha256, r.results_sha256 AS resultsSha256,
             r.computed_at AS computedAt, u.display_name AS computedByName
      FROM cycle_results r LEFT JOIN users u ON u.id = r.computed_by
      WHERE r.cycle_id = ?`,
@@ -54,26 +61,55 @@ export function resultsMeta(cycleId: number, kind: "preliminary" | "final"): Res
 }
 
 /**
- * The stored package or results text of a results row (byte-exact, as hashed): the results are
- * joined from their frame and the unit rows' entries in document order.
+ * The stored package or results text of a results row (byte-exact, as hashed): joined from its
+ * frame and the unit rows' entries in document order.
  */
 export function storedDocument(cycleResultId: number, which: "package" | "results"): string {
   const sqlite = getSqlite();
   // One read transaction: the frame and the entries from the same snapshot.
-  return sqlite.transaction(() => {
-    const text = storedText(cycleResultId, which);
-    if (which === "package") return text;
-    const entries = sqlite.prepare("SELECT result FROM unit_results WHERE cycle_result_id = ? ORDER BY position").pluck();
-    return joinResults(text, entries.iterate(cycleResultId) as Iterable<string>);
-  })();
+  return sqlite.transaction(() => joinFramed(storedFrame(cycleResultId, which), sqlite.prepare(ENTRIES[which]).pluck().iterate(cycleResultId) as Iterable<string>))();
 }
 
-/** A results row's stored package text, or its results frame. */
-function storedText(cycleResultId: number, which: "package" | "results"): string {
+/** A document's unit entries in document order. */
+const ENTRIES = {
+  package: "SELECT package_entry FROM unit_results INDEXED BY unit_results_package_idx WHERE cycle_result_id = ? ORDER BY package_position",
+  results: "SELECT result FROM unit_results WHERE cycle_result_id = ? ORDER BY position",
+} as const;
+
+/** A results row's stored package frame or results frame. */
+function storedFrame(cycleResultId: number, which: "package" | "results"): string {
   const col = which === "package" ? "package_json" : "results_json";
   const text = getSqlite().prepare(`SELECT ${col} FROM cycle_results WHERE id = ?`).pluck().get(cycleResultId) as string | undefined;
   if (text === undefined) throw new Error(`no cycle_results row ${cycleResultId}`);
   return text;
+}
+
+/** SHA-256 of the concatenated pieces (the text itself is never built). */
+export function sha256Of(pieces: Iterable<string>): string {
+  const h = crypto.createHash("sha256");
+  for (const p of pieces) h.update(p, "utf8");
+  return h.digest("hex");
+}
+
+/**
+ * A results row's meta with both documents' SHA-256: as stored, or — preliminary results after a
+ * recompute — computed now from the stored documents (one read snapshot) and stored for the next
+ * asker, unless another recompute was stored meanwhile (then the hashes answered are still those of
+ * the computation `meta` names). Publishing, exporting and verifying ask; a recompute does not hash.
+ * Filling the hashes changes no result (bookkeeping, not data: no audit row).
+ */
+export function resultsHashes(meta: ResultsMeta): HashedResultsMeta {
+  if (meta.packageSha256 !== null && meta.resultsSha256 !== null) return { ...meta, packageSha256: meta.packageSha256, resultsSha256: meta.resultsSha256 };
+  const sqlite = getSqlite();
+  const hashes = readConsistent(meta, () => {
+    const hash = (which: "package" | "results") =>
+      sha256Of(framedTextPieces(storedFrame(meta.id, which), sqlite.prepare(ENTRIES[which]).pluck().iterate(meta.id) as Iterable<string>));
+    return { packageSha256: hash("package"), resultsSha256: hash("results") };
+  });
+  sqlite
+    .prepare("UPDATE cycle_results SET package_sha256 = ?, results_sha256 = ? WHERE id = ? AND revision = ? AND package_sha256 IS NULL")
+    .run(hashes.packageSha256, hashes.resultsSha256, meta.id, meta.revision);
+  return { ...meta, ...hashes };
 }
 
 export interface SummaryRow extends UnitSummary {
@@ -84,14 +120,13 @@ const summaryMemo = boundedMemo<SummaryRow[]>(8);
 
 /**
  * Every unit's headline figures of a results row, in ranking order (rank, then package id).
- * Cached per row and results hash (a recompute changes the hash).
+ * Cached per row and revision (a recompute counts it up).
  */
-export function unitSummaries(meta: Pick<ResultsMeta, "id" | "resultsSha256">): SummaryRow[] {
-  return summaryMemo(`${meta.id}:${meta.resultsSha256}`, () => {
-    const rows = getSqlite()
-      .prepare("SELECT unit_id AS unitId, summary FROM unit_results WHERE cycle_result_id = ? ORDER BY position")
-      .all(meta.id) as { unitId: number; summary: string }[];
-    const out = rows.map((r) => ({ unitId: r.unitId, ...(JSON.parse(r.summary) as UnitSummary) }));
+export function unitSummaries(meta: Pick<ResultsMeta, "id" | "revision">): SummaryRow[] {
+  return summaryMemo(`${meta.id}:${meta.revision}`, () => {
+    const rows = getSqlite().prepare("SELECT unit_id, summary FROM unit_results WHERE cycle_result_id = ? ORDER BY position").raw().all(meta.id) as [number, string][];
+    const out = rows.map(([unitId, summary]) => Object.assign(JSON.parse(summary) as UnitSummary, { unitId }));
+    // Document order is ranking order already; the sort only confirms it.
     return out.sort((a, b) => a.rank - b.rank || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   });
 }
@@ -120,17 +155,17 @@ export class ResultsChangedError extends Error {
 function readConsistent<T>(meta: ConsistentMeta, read: () => T): T {
   const sqlite = getSqlite();
   return sqlite.transaction(() => {
-    // From the covering index: the row's own page would walk the package text before the hash.
+    // From the covering index: the row's own page would walk the frames first.
     const now = preparedStatement(
-      "SELECT id, results_sha256 AS sha FROM cycle_results INDEXED BY cycle_results_meta_idx WHERE cycle_id = ? AND kind = ?",
-    ).get(meta.cycleId, meta.kind) as { id: number; sha: string } | undefined;
-    if (now?.id !== meta.id || now.sha !== meta.resultsSha256) throw new ResultsChangedError();
+      "SELECT id, revision FROM cycle_results INDEXED BY cycle_results_meta_idx WHERE cycle_id = ? AND kind = ?",
+    ).get(meta.cycleId, meta.kind) as { id: number; revision: number } | undefined;
+    if (now?.id !== meta.id || now.revision !== meta.revision) throw new ResultsChangedError();
     return read();
   })();
 }
 
 /** What an export knows of the results it reads (a ResultsMeta). */
-type ConsistentMeta = Pick<ResultsMeta, "id" | "cycleId" | "kind" | "resultsSha256">;
+type ConsistentMeta = Pick<ResultsMeta, "id" | "cycleId" | "kind" | "revision">;
 
 /**
  * Every unit's full results entry in document order (rank, then package id), in chunks (for
@@ -173,7 +208,7 @@ export function* unitResultChunks(meta: ConsistentMeta, size = 250, only?: Reado
 export function* storedResultsPieces(meta: ConsistentMeta, size = 500): Generator<string> {
   const sqlite = getSqlite();
   const stored = readConsistent(meta, () => ({
-    frame: storedText(meta.id, "results"),
+    frame: storedFrame(meta.id, "results"),
     count: sqlite.prepare("SELECT COUNT(*) FROM unit_results WHERE cycle_result_id = ?").pluck().get(meta.id) as number,
   }));
   const range = sqlite.prepare("SELECT result FROM unit_results WHERE cycle_result_id = ? AND position >= ? AND position < ? ORDER BY position").pluck();
@@ -182,6 +217,6 @@ export function* storedResultsPieces(meta: ConsistentMeta, size = 500): Generato
       yield readConsistent(meta, () => (range.all(meta.id, from, from + size) as string[]).join(","));
     }
   }
-  // The chunks are already comma-joined inside; resultsTextPieces puts the commas between them.
-  yield* resultsTextPieces(stored.frame, entries());
+  // The chunks are already comma-joined inside; framedTextPieces puts the commas between them.
+  yield* framedTextPieces(stored.frame, entries());
 }

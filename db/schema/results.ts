@@ -15,9 +15,19 @@ export const cycleResults = sqliteTable(
       .notNull()
       .references(() => cycles.id),
     kind: text("kind", { enum: ["preliminary", "final"] }).notNull(),
-    /** The exact `zwgk-assessment/1` JSON the results came from (deterministic serialisation). */
+    /**
+     * The `zwgk-assessment/1` JSON the results came from (deterministic serialisation) with an
+     * empty units array (the frame): its unit entries are the rows' `unit_results.package_entry`
+     * texts in `package_position` order — joined, they are the hashed package.
+     */
     packageJson: text("package_json").notNull(),
-    packageSha256: text("package_sha256").notNull(),
+    /**
+     * SHA-256 of the package and of the results text. Written with a final snapshot; for the
+     * preliminary results computed only when first asked for (publishing, exporting, verifying:
+     * results.server.ts resultsHashes), so a recompute never hashes the whole documents. Null: not
+     * yet asked for since the last recompute.
+     */
+    packageSha256: text("package_sha256"),
     /**
      * SHA-256 of the package header (everything but the units): a recompute whose header is
      * unchanged scores only the units marked in results_stale_units (results-compute.server.ts).
@@ -29,7 +39,9 @@ export const cycleResults = sqliteTable(
      * rows' `unit_results.result` texts in `position` order — joined, they are the hashed document.
      */
     resultsJson: text("results_json").notNull(),
-    resultsSha256: text("results_sha256").notNull(),
+    resultsSha256: text("results_sha256"),
+    /** Counts the recomputes stored in this row: caches and consistent reads key on (id, revision). */
+    revision: integer("revision").notNull().default(0),
     computedBy: integer("computed_by").references(() => users.id),
     computedAt: text("computed_at").notNull(),
   },
@@ -37,7 +49,7 @@ export const cycleResults = sqliteTable(
     uniqueIndex("cycle_results_cycle_kind_uq").on(t.cycleId, t.kind),
     // Covering index for the small columns: they sit after the large JSON texts in each row, so
     // reading them from the table walks megabytes of overflow pages (every results page asks).
-    index("cycle_results_meta_idx").on(t.cycleId, t.kind, t.packageSha256, t.resultsSha256, t.computedAt, t.computedBy),
+    index("cycle_results_meta_idx").on(t.cycleId, t.kind, t.revision, t.packageSha256, t.resultsSha256, t.computedAt, t.computedBy),
   ],
 );
 
@@ -67,16 +79,27 @@ export const unitResults = sqliteTable(
     summary: text("summary", { mode: "json" }).$type<Record<string, unknown>>(),
     /** Index of the unit's entry in the results document's units array. */
     position: integer("position"),
-    /** The unit's canonical entry in the package (null in rows stored before migration 0017). */
+    /** The unit's canonical entry in the package. */
     packageEntry: text("package_entry"),
+    /** Index of the unit's entry in the package's units array. */
+    packagePosition: integer("package_position"),
+    /**
+     * Whether all the unit's base leaves were not applicable (its warning in the results), so an
+     * incremental recompute ranks and warns without parsing the entry. Null in rows stored before
+     * migration 0018 (their results row's header hash is null: the next recompute rewrites them).
+     */
+    allNa: integer("all_na", { mode: "boolean" }),
   },
   (t) => [
     uniqueIndex("unit_results_uq").on(t.cycleResultId, t.unitId),
     // Covering indexes for the small columns (they sit after the large `result` text in each row,
     // so reading them from the table walks its overflow pages): the recompute's diff, and the
-    // document order with the headline figures (ranking pages, exports).
-    index("unit_results_diff_idx").on(t.cycleResultId, t.unitId, t.inputSha256, t.rank, t.categoryRank, t.position),
+    // document order with the headline figures (ranking pages, exports). The diff's holds what
+    // an incremental recompute ranks a kept unit by (total, all_na).
+    index("unit_results_diff_idx").on(t.cycleResultId, t.unitId, t.inputSha256, t.rank, t.categoryRank, t.position, t.packagePosition, t.allNa, t.total),
     index("unit_results_order_idx").on(t.cycleResultId, t.position, t.rank, t.unitId, t.summary),
+    // The package's order (its entries joined for export and hashing).
+    index("unit_results_package_idx").on(t.cycleResultId, t.packagePosition),
   ],
 );
 

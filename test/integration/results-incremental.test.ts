@@ -4,7 +4,7 @@ import { scorePackage } from "../../scoring";
 import { serialisePackage, serialiseResults } from "../../app/domain/deterministic-json";
 import { buildCyclePackage } from "../../app/services/cycle-package.server";
 import { computeCycleResults } from "../../app/services/results-compute.server";
-import { currentResults, sha256, storedDocument } from "../../app/services/results.server";
+import { currentResults, resultsHashes, sha256, storedDocument, unitResultOf, unitSummaries } from "../../app/services/results.server";
 import { seedAccounts, SEED_ACTOR } from "../../seeds/demo/accounts";
 import { DEMO_UNITS } from "../../seeds/demo/district";
 import { useTempDataDir } from "../helpers/data-dir";
@@ -31,8 +31,9 @@ function recomputeMatchesWholeBuild(): { rescored: number; units: number } {
   if (!scored.ok) throw new Error("invalid package");
   expect(storedDocument(meta.id, "package")).toBe(serialisePackage(build.pkg).json);
   expect(storedDocument(meta.id, "results")).toBe(serialiseResults(scored.results));
-  expect(sha256(storedDocument(meta.id, "package"))).toBe(meta.packageSha256);
-  expect(sha256(storedDocument(meta.id, "results"))).toBe(meta.resultsSha256);
+  const hashed = resultsHashes(meta);
+  expect(sha256(storedDocument(meta.id, "package"))).toBe(hashed.packageSha256);
+  expect(sha256(storedDocument(meta.id, "results"))).toBe(hashed.resultsSha256);
   expect(out.incomplete.map((u) => u.code)).toEqual(build.incomplete.map((u) => u.code));
   return { rescored: out.rescored, units: out.units };
 }
@@ -100,6 +101,64 @@ describe("an incremental recompute", () => {
       .run(code);
     expect(staleCount()).toBe(1);
     expect(recomputeMatchesWholeBuild()).toEqual({ rescored: 1, units: CODES.length });
+  });
+
+  it("moves the other units' ranks when one unit's entry lifts it past them, in their stored rows too", () => {
+    const before = unitSummaries(currentResults(cycleId)!);
+    const last = before.at(-1)!;
+    const lastCode = last.id;
+    // The last unit's lead evaluator now gives full marks on 1.1 and 2.2 and no deductions: it overtakes others.
+    setLeadEntry(cycleId, lastCode, "1.1", { scores: [{ value: 20 }] });
+    setLeadEntry(cycleId, lastCode, "1.2", { deductions: [] });
+    setLeadEntry(cycleId, lastCode, "2.2", { scores: [{ value: 20 }] });
+    const out = computeCycleResults(cycleId, SEED_ACTOR);
+    expect(out).toMatchObject({ ok: true, rescored: 1 });
+    const meta = currentResults(cycleId)!;
+    const after = new Map(unitSummaries(meta).map((s) => [s.id, s]));
+    expect(after.get(lastCode)!.rank).toBeLessThan(last.rank);
+    const overtaken = before.filter((s) => s.id !== lastCode && after.get(s.id)!.rank !== s.rank);
+    expect(overtaken.length).toBeGreaterThan(0);
+    // Each overtaken unit's own entry (what its score card and exports read) carries its new rank.
+    for (const s of overtaken) expect(unitResultOf(meta.id, s.unitId)!.rank).toBe(after.get(s.id)!.rank);
+    expect(out.ok && out.rowsWritten).toBeGreaterThan(1);
+    recomputeMatchesWholeBuild();
+  });
+
+  it("ranks a tie made by one unit's change as 1, 2, 2, 4 does: both share the rank, the next skips it", () => {
+    const [a, b] = ["JD004", "JD005"];
+    // b's evaluators now enter exactly what a's did, leaf by leaf.
+    getSqlite()
+      .prepare(
+        `UPDATE evaluator_entries SET input = (
+           SELECT e2.input FROM evaluator_entries e2 JOIN evaluator_assignments a2 ON a2.id = e2.assignment_id
+           WHERE a2.cycle_id = ? AND a2.unit_id = ? AND e2.node_id = evaluator_entries.node_id
+             AND a2.lead = (SELECT lead FROM evaluator_assignments WHERE id = evaluator_entries.assignment_id))
+         WHERE assignment_id IN (SELECT id FROM evaluator_assignments WHERE cycle_id = ? AND unit_id = ?)`,
+      )
+      .run(cycleId, unitIdOf(a), cycleId, unitIdOf(b));
+    expect(recomputeMatchesWholeBuild().rescored).toBe(1);
+    const ranking = unitSummaries(currentResults(cycleId)!);
+    const ra = ranking.find((s) => s.id === a)!;
+    const rb = ranking.find((s) => s.id === b)!;
+    expect(rb.total).toBe(ra.total);
+    expect([rb.rank, rb.categoryRank]).toEqual([ra.rank, ra.categoryRank]);
+    const tied = ranking.filter((s) => s.total === ra.total).length;
+    const next = ranking.find((s) => s.total < ra.total);
+    if (next) expect(next.rank).toBe(ra.rank + tied);
+    const nextInCategory = ranking.find((s) => s.category === ra.category && s.total < ra.total);
+    if (nextInCategory) expect(nextInCategory.categoryRank).toBe(ra.categoryRank + ranking.filter((s) => s.category === ra.category && s.total === ra.total).length);
+  });
+
+  it("hashes the documents only when first asked for, once per recompute", () => {
+    setLeadEntry(cycleId, "JD003", "1.4", { value: 0 });
+    expect(computeCycleResults(cycleId, SEED_ACTOR)).toMatchObject({ ok: true, unchanged: false, packageSha256: null, resultsSha256: null });
+    const meta = currentResults(cycleId)!;
+    expect([meta.packageSha256, meta.resultsSha256]).toEqual([null, null]);
+    const hashed = resultsHashes(meta);
+    expect(currentResults(cycleId)).toMatchObject({ revision: meta.revision, packageSha256: hashed.packageSha256, resultsSha256: hashed.resultsSha256 });
+    setLeadEntry(cycleId, "JD003", "1.4", { value: 1 });
+    expect(computeCycleResults(cycleId, SEED_ACTOR)).toMatchObject({ ok: true, unchanged: false });
+    expect(currentResults(cycleId)).toMatchObject({ revision: meta.revision + 1, packageSha256: null, resultsSha256: null });
   });
 
   it("scores every unit again when the package header changed (here: an indicator's name)", () => {

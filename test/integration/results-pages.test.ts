@@ -10,14 +10,15 @@ import * as publicDownload from "../../app/routes/public.results.$year.$document
 import { createHash } from "node:crypto";
 import * as dashboard from "../../app/routes/dashboard";
 import { transitionCycle } from "../../app/services/cycles.server";
-import { currentResults } from "../../app/services/results.server";
-import { seedAccounts } from "../../seeds/demo/accounts";
+import { computeCycleResults } from "../../app/services/results-compute.server";
+import { currentResults, storedDocument } from "../../app/services/results.server";
+import { seedAccounts, SEED_ACTOR } from "../../seeds/demo/accounts";
 import { DEMO_UNITS } from "../../seeds/demo/district";
 import { useTempDataDir } from "../helpers/data-dir";
 import { createCycle, setCycleStatus, submitSelfInspection, unitIdOf, userIdOf } from "../helpers/evaluation-fixtures";
 import { pdfText } from "../helpers/pdf-text";
 import { makeRequest, run, sessionCookieFor } from "../helpers/remix";
-import { addFinding, evaluateUnits } from "../helpers/results-fixtures";
+import { addFinding, evaluateUnits, setLeadEntry } from "../helpers/results-fixtures";
 
 useTempDataDir();
 
@@ -96,6 +97,11 @@ describe("the unit score card", () => {
 
 describe("downloads", () => {
   it("serve office and leaders, never departments", async () => {
+    // A recompute does not hash the documents: the ranking page names the package's SHA-256 once an export has computed it.
+    setLeadEntry(cycleId, "JD002", "1.4", { value: 2 });
+    expect(computeCycleResults(cycleId, SEED_ACTOR)).toMatchObject({ ok: true, unchanged: false });
+    const ranking = () => run(resultsIndex.loader, makeRequest("/results?cycle=2026", { cookie: cookies.leader }));
+    expect((await ranking()).data.meta.packageSha256).toBeNull();
     const params = { year: "2026", format: "xlsx" };
     const leader = await exportRoute.loader({ request: makeRequest("/results/2026/export/xlsx", { cookie: cookies.leader }), params, context: {} });
     expect(leader.status).toBe(200);
@@ -104,7 +110,9 @@ describe("downloads", () => {
     const dept = await run(exportRoute.loader, makeRequest("/results/2026/export/xlsx", { cookie: cookies["dept-001"] }), params);
     expect(dept.status).toBe(403);
     const json = await exportRoute.loader({ request: makeRequest("/results/2026/export/package", { cookie: cookies.admin }), params: { year: "2026", format: "package" }, context: {} });
-    expect(await json.text()).toBe(getSqlite().prepare("SELECT package_json AS t FROM cycle_results WHERE kind = 'preliminary'").pluck().get());
+    const text = await json.text();
+    expect(text).toBe(storedDocument(currentResults(cycleId)!.id, "package"));
+    expect((await ranking()).data.meta.packageSha256).toBe(createHash("sha256").update(text, "utf8").digest("hex"));
   });
 });
 

@@ -5,7 +5,7 @@ import { serialiseResults } from "../../app/domain/deterministic-json";
 import { buildCyclePackage } from "../../app/services/cycle-package.server";
 import { transitionCycle } from "../../app/services/cycles.server";
 import { computeCycleResults } from "../../app/services/results-compute.server";
-import { currentResults, storedDocument, unitResultOf, sha256 } from "../../app/services/results.server";
+import { currentResults, resultsHashes, storedDocument, unitResultOf, sha256 } from "../../app/services/results.server";
 import { seedAccounts, SEED_ACTOR } from "../../seeds/demo/accounts";
 import { DEMO_UNITS } from "../../seeds/demo/district";
 import { useTempDataDir } from "../helpers/data-dir";
@@ -47,13 +47,13 @@ describe("the assessment package built from the database", () => {
     expect(out.units).toBe(CODES.length);
     const meta = currentResults(cycleId)!;
     const pkgText = storedDocument(meta.id, "package");
-    expect(sha256(pkgText)).toBe(meta.packageSha256);
+    expect(sha256(pkgText)).toBe(resultsHashes(meta).packageSha256);
     // By hand: run the engine on the stored package.
     const byHand = scorePackage(JSON.parse(pkgText));
     if (!byHand.ok) throw new Error("package invalid");
     const stored = JSON.parse(storedDocument(meta.id, "results")) as Results;
     expect(stored).toEqual(byHand.results);
-    expect(sha256(storedDocument(meta.id, "results"))).toBe(meta.resultsSha256);
+    expect(sha256(storedDocument(meta.id, "results"))).toBe(resultsHashes(meta).resultsSha256);
     // JD002 (index 1): 1.1 mean of 15 and 16; 1.2 loses 2 (late×1) + 3 (error×3 from the finding).
     const jd2 = unitResultOf(meta.id, unitIdOf("JD002"))!;
     expect(jd2.leaves["1.1"].score).toBe(15.5);
@@ -77,7 +77,7 @@ describe("the assessment package built from the database", () => {
     if (!full.ok) throw new Error("invalid");
     // Byte-exact: the unchanged units' stored entries and the rewritten ones join in document order.
     expect(storedDocument(meta.id, "results")).toBe(serialiseResults(full.results));
-    expect(sha256(storedDocument(meta.id, "results"))).toBe(meta.resultsSha256);
+    expect(sha256(storedDocument(meta.id, "results"))).toBe(resultsHashes(meta).resultsSha256);
     expect(unitResultOf(meta.id, unitIdOf("JD001"))!.leaves["1.4"].score).toBe(10);
     // Rows in unit_results agree with the published results document.
     for (const r of full.results.units) {
@@ -106,7 +106,7 @@ describe("stored results layout", () => {
     const rows = rowsOf(meta.id);
     expect(rows.map((r) => r.position)).toEqual(doc.units.map((_, i) => i));
     expect(rows.map((r) => JSON.parse(r.result) as unknown)).toEqual(doc.units);
-    expect(sha256(storedDocument(meta.id, "results"))).toBe(meta.resultsSha256);
+    expect(sha256(storedDocument(meta.id, "results"))).toBe(resultsHashes(meta).resultsSha256);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { joinResults, resultsFrame, resultsTextPieces, serialiseResults } from "../../app/domain/deterministic-json";
+import { joinFramed, resultsFrame, framedTextPieces, serialiseResults } from "../../app/domain/deterministic-json";
 import type { Results } from "../../scoring";
 
 const unit = (id: string, explain: string) => ({
@@ -39,15 +39,15 @@ describe("results text in pieces (frame + one entry per unit)", () => {
     const r = results([unit("A", '扣1分："units":[]'), unit("B", "{}"), unit("C", "")], '标题 "units":[] ,"units":[');
     const split = pieces(r);
     expect(split.units.map((u) => JSON.parse(u) as unknown)).toEqual(r.units);
-    expect(joinResults(split.frame, split.units)).toBe(serialiseResults(r));
-    expect([...resultsTextPieces(split.frame, split.units)].join("")).toBe(serialiseResults(r));
+    expect(joinFramed(split.frame, split.units)).toBe(serialiseResults(r));
+    expect([...framedTextPieces(split.frame, split.units)].join("")).toBe(serialiseResults(r));
   });
 
   it("handles no units, and refuses a frame without an empty units array", () => {
     const empty = results([]);
     const split = pieces(empty);
     expect(split.units).toEqual([]);
-    expect(joinResults(split.frame, [])).toBe(serialiseResults(empty));
-    expect(() => joinResults('{"format":"zwgk-results/1"}\n', [])).toThrow(/no empty units array/);
+    expect(joinFramed(split.frame, [])).toBe(serialiseResults(empty));
+    expect(() => joinFramed('{"format":"zwgk-results/1"}\n', [])).toThrow(/no empty units array/);
   });
 });

@@ -3,18 +3,19 @@ import { getDb, getSqlite } from "../../../db/client";
 import { cycles } from "../../../db/schema";
 import { validatePackage, type AssessmentPackage } from "../../../scoring";
 import { DomainError } from "../../domain/domain-error";
-import { currentResults, type ResultsMeta } from "../results.server";
+import { currentResults, resultsHashes, type HashedResultsMeta, type ResultsMeta } from "../results.server";
 import { boundedMemo } from "../../utils/bounded-memo.server";
 
 /**
  * What every export starts from: a cycle's current results row (the final snapshot when there is
  * one, else the preliminary results) and the header of the package it came from (settings,
- * grades, calendar, indicator sets — the units are left out by SQLite's json_remove, so a cycle of
- * 10 000 units is never parsed whole).
+ * grades, calendar, indicator sets — the stored package frame, whose units array is empty, so a
+ * cycle of 10 000 units is never parsed whole).
  */
 
 export interface ExportSource {
-  meta: ResultsMeta;
+  /** With both documents' SHA-256 (computed now if not yet: an export names them). */
+  meta: HashedResultsMeta;
   cycle: { id: number; year: number; title: string; status: string };
   /** The validated package header (defaults applied), `units` empty. */
   header: AssessmentPackage;
@@ -23,9 +24,9 @@ export interface ExportSource {
 
 const headerMemo = boundedMemo<AssessmentPackage>(16);
 
-/** The validated header of a results row's package; cached per row and package hash (pages ask on every request). */
-export function packageHeader(meta: Pick<ResultsMeta, "id" | "packageSha256">): AssessmentPackage {
-  return headerMemo(`${meta.id}:${meta.packageSha256}`, () => {
+/** The validated header of a results row's package; cached per row and revision (pages ask on every request). */
+export function packageHeader(meta: Pick<ResultsMeta, "id" | "revision">): AssessmentPackage {
+  return headerMemo(`${meta.id}:${meta.revision}`, () => {
     const row = getSqlite().prepare("SELECT json_remove(package_json, '$.units') AS header FROM cycle_results WHERE id = ?").get(meta.id) as
       | { header: string }
       | undefined;
@@ -41,7 +42,7 @@ export function exportSource(cycleId: number): ExportSource {
   if (!cycle) throw new DomainError("notFound", "该考核年度不存在，无法导出。");
   const meta = currentResults(cycleId);
   if (!meta) throw new DomainError("notFound", `${cycle.year}年度尚未计算考核结果，无法导出。`);
-  return { meta, cycle: { id: cycle.id, year: cycle.year, title: cycle.title, status: cycle.status }, header: packageHeader(meta) };
+  return { meta: resultsHashes(meta), cycle: { id: cycle.id, year: cycle.year, title: cycle.title, status: cycle.status }, header: packageHeader(meta) };
 }
 
 export function exportSourceForYear(year: number): ExportSource {
