@@ -14,12 +14,13 @@ import { actorOf, requireAccess } from "../utils/auth.server";
 import { formValues, parseForm } from "../utils/form.server";
 import { badRequest, parseId } from "../utils/http.server";
 import { ORG_KINDS } from "../utils/org-kinds";
+import { getDb } from "../utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "评估机构 - 政务公开绩效考核平台" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAccess(request, "read", "administration");
-  return { orgs: listOrganizations() };
+  return { orgs: listOrganizations(getDb()) };
 }
 
 const intentSchema = z.enum(["create", "update", "deactivate", "activate"]);
@@ -34,7 +35,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (intent.data === "create") {
     const form = parseForm(orgFormSchema, formData);
     if (!form.ok) return data({ intent: "create", id: null, fieldErrors: form.fieldErrors, values: form.values, message: null }, { status: 400 });
-    const result = createOrganization(actor, form.data);
+    const result = createOrganization(getDb(), actor, form.data);
     if (!result.ok) return data({ intent: "create", id: null, fieldErrors: result.fieldErrors, values: formValues(formData), message: null }, { status: 400 });
     return { intent: "create", id: result.id, fieldErrors: {}, values: {}, message: `已添加评估机构“${form.data.name}”。` };
   }
@@ -43,12 +44,12 @@ export async function action({ request }: ActionFunctionArgs) {
   if (intent.data === "update") {
     const form = parseForm(orgFormSchema, formData);
     if (!form.ok) return data({ intent: "update", id, fieldErrors: form.fieldErrors, values: form.values, message: null }, { status: 400 });
-    const result = updateOrganization(actor, id, form.data);
+    const result = updateOrganization(getDb(), actor, id, form.data);
     if (!result.ok) return data({ intent: "update", id, fieldErrors: result.fieldErrors, values: formValues(formData), message: null }, { status: 400 });
     return { intent: "update", id, fieldErrors: {}, values: {}, message: "已保存。" };
   }
   const active = intent.data === "activate";
-  setOrganizationActive(actor, id, active);
+  setOrganizationActive(getDb(), actor, id, active);
   return { intent: intent.data, id, fieldErrors: {}, values: {}, message: active ? "评估机构已启用。" : "评估机构已停用，其评估员的历史记录保留。" };
 }
 

@@ -9,6 +9,7 @@ import { createUnit, listParentOptions, listUnits, unitFormSchema } from "../ser
 import { actorOf, requireAccess } from "../utils/auth.server";
 import { formValues, parseForm } from "../utils/form.server";
 import { UNIT_STATUS_FILTERS } from "../utils/unit-status-filters";
+import { getDb } from "../utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "单位管理 - 政务公开绩效考核平台" }];
 
@@ -27,10 +28,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
     q: params.get("q") || undefined,
   });
   return {
-    units: listUnits({ categoryId: filter.category, status: filter.status ?? "all", q: filter.q }),
+    units: listUnits(getDb(), { categoryId: filter.category, status: filter.status ?? "all", q: filter.q }),
     filter: { category: filter.category ? String(filter.category) : "", status: filter.status ?? "all", q: filter.q ?? "" },
     categories: listCategories().map(({ id, name }) => ({ id, name })),
-    parents: listParentOptions(),
+    parents: listParentOptions(getDb()),
   };
 }
 
@@ -39,7 +40,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const formData = await request.formData();
   const form = parseForm(unitFormSchema, formData);
   if (!form.ok) return data({ ok: false as const, fieldErrors: form.fieldErrors, values: form.values, created: null }, { status: 400 });
-  const result = createUnit(actorOf(user), form.data);
+  const result = createUnit(getDb(), actorOf(user), form.data);
   if (!result.ok) return data({ ok: false as const, fieldErrors: result.fieldErrors, values: formValues(formData), created: null }, { status: 400 });
   return { ok: true as const, fieldErrors: {}, values: {}, created: { id: result.id, code: form.data.code, name: form.data.name } };
 }

@@ -5,6 +5,7 @@ import { ImportForm } from "../components/ImportForm";
 import { importUnits } from "../services/imports/units-import.server";
 import { readXlsxUpload } from "../services/imports/xlsx-upload.server";
 import { actorOf, requireAccess } from "../utils/auth.server";
+import { getDb } from "../utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "批量导入单位 - 政务公开绩效考核平台" }];
 
@@ -17,7 +18,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireAccess(request, "write", "administration");
   const upload = await readXlsxUpload(request);
   if (!upload.ok) return data({ ok: false, message: upload.message, errors: [], byCategory: [] }, { status: 400 });
-  const result = await importUnits(upload.buffer, actorOf(user), upload.fileName);
+  const result = await importUnits(getDb(), upload.buffer, actorOf(user), upload.fileName);
   if (!result.ok) return data({ ok: false, message: result.message, errors: result.errors, byCategory: [] }, { status: 400 });
   return { ok: true, message: `已从“${upload.fileName}”导入 ${result.created} 个单位。`, errors: [], byCategory: result.byCategory };
 }

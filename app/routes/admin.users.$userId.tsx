@@ -19,18 +19,19 @@ import { actorOf, ROLE_LABELS, requireAccess } from "../utils/auth.server";
 import { formValues, parseForm } from "../utils/form.server";
 import { badRequest, parseId } from "../utils/http.server";
 import { MIN_PASSWORD_LENGTH } from "../utils/password.server";
+import { getDb } from "../utils/db.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `用户 ${data?.user.displayName ?? ""} - 政务公开绩效考核平台` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const me = await requireAccess(request, "read", "administration");
-  const user = getUserDetail(parseId(params.userId));
+  const user = getUserDetail(getDb(), parseId(params.userId));
   return {
     user: { ...user, roleLabel: ROLE_LABELS[user.role] },
     isSelf: user.id === me.id,
     roles: roleOptions(),
     minPasswordLength: MIN_PASSWORD_LENGTH,
-    ...bindingOptions(),
+    ...bindingOptions(getDb()),
   };
 }
 
@@ -40,7 +41,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const me = await requireAccess(request, "write", "administration");
   const actor = actorOf(me);
   const id = parseId(params.userId);
-  getUserDetail(id); // 404 for an unknown user, before anything else
+  getUserDetail(getDb(), id); // 404 for an unknown user, before anything else
   const formData = await request.formData();
   const intent = userIntentSchema.safeParse(formData.get("intent"));
   if (!intent.success) throw badRequest("未知的操作。");
@@ -50,19 +51,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
     case "update": {
       const form = parseForm(updateUserSchema, formData);
       if (!form.ok) return reply({ ok: false, message: null, fieldErrors: form.fieldErrors, values: form.values }, 400);
-      const result = updateUser(actor, id, form.data);
+      const result = updateUser(getDb(), actor, id, form.data);
       if (!result.ok) return reply({ ok: false, message: null, fieldErrors: result.fieldErrors, values: formValues(formData) }, 400);
       return reply({ ok: true, message: "已保存。", fieldErrors: {}, values: {} });
     }
     case "reset-password": {
       const form = parseForm(resetPasswordSchema, formData);
       if (!form.ok) return reply({ ok: false, message: null, fieldErrors: form.fieldErrors, values: {} }, 400);
-      const result = await resetUserPassword(actor, id, form.data.password);
+      const result = await resetUserPassword(getDb(), actor, id, form.data.password);
       return reply({ ok: result.ok, message: result.message, fieldErrors: {}, values: {} }, result.ok ? 200 : 400);
     }
     case "deactivate":
     case "activate": {
-      const result = setUserActive(actor, id, intent.data === "activate");
+      const result = setUserActive(getDb(), actor, id, intent.data === "activate");
       return reply({ ok: result.ok, message: result.message, fieldErrors: {}, values: {} }, result.ok ? 200 : 400);
     }
   }

@@ -12,7 +12,7 @@ import { notFound, parseId } from "../utils/http.server";
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireAccess(request, "read", "cycle");
-  const cycle = cycleOr404(parseId(params.cycleId));
+  const cycle = cycleOr404(parseId(params.cycleId), getDb());
   const raw = new URL(request.url).searchParams.get("category");
   const categoryId = raw ? parseId(raw) : undefined;
   const sets = cycleExportSets(getDb(), cycle.id, categoryId);

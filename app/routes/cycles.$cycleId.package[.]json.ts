@@ -11,7 +11,7 @@ import { parseId } from "../utils/http.server";
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireAccess(request, "read", "cycle");
-  const cycle = cycleOr404(parseId(params.cycleId));
+  const cycle = cycleOr404(parseId(params.cycleId), getDb());
   const body = `${JSON.stringify(packageSkeleton(getDb(), cycle.id), null, 2)}\n`;
   return new Response(body, {
     headers: {

@@ -192,7 +192,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (intent.data === "coverage") {
     const parsed = coverageReasonSchema.safeParse({ coverageReason: formData.get("coverageReason") ?? undefined });
     if (!parsed.success) return refuse(zodFieldErrors(parsed.error));
-    const result = recordCoverageReason(actor, cycleId, setId, parsed.data.coverageReason);
+    const result = recordCoverageReason(getDb(), actor, cycleId, setId, parsed.data.coverageReason);
     return result.ok ? done({ ...result, nodeId: null }) : refuse(result.fieldErrors);
   }
   if (intent.data === "categoryRules") {
@@ -200,7 +200,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     for (const key of new Set(formData.keys())) raw[key] = formData.getAll(key).filter((v): v is string => typeof v === "string");
     const parsed = parseCategoryRules(raw, { scale: set.cycle.scale, baseParts: baseParts(loadTree(db, setId)).map((p) => p.code) });
     if (!parsed.ok) return refuse(parsed.fieldErrors);
-    const result = saveCategoryRules(actor, cycleId, setId, parsed.rules);
+    const result = saveCategoryRules(getDb(), actor, cycleId, setId, parsed.rules);
     return result.ok ? done({ ...result, nodeId: null }) : refuse(result.fieldErrors);
   }
   let amendment: AmendmentInput | null = null;
@@ -221,30 +221,30 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const detail = getNodeDetail(db, setId, nodeId);
       const form = parseNodeForm(formData, { isLeaf: detail.isLeaf });
       if (!form.ok) return refuse(form.fieldErrors);
-      return done(updateNode(actor, cycleId, setId, nodeId, form.data, amendment));
+      return done(updateNode(getDb(), actor, cycleId, setId, nodeId, form.data, amendment));
     }
     case "add": {
       const position = parseAdd(String(formData.get("position") ?? ""));
       if (!position) throw badRequest("未指定添加位置。");
       const form = parseNodeForm(formData, { isLeaf: true });
       if (!form.ok) return refuse(form.fieldErrors);
-      const result = addNode(actor, cycleId, setId, position, form.data, amendment);
+      const result = addNode(getDb(), actor, cycleId, setId, position, form.data, amendment);
       if (!result.ok) return refuse(result.fieldErrors, result.problems);
       throw redirect(`/cycles/${cycleId}/sets/${setId}?node=${result.nodeId}&added=1`);
     }
     case "reorder": {
       const direction = z.enum(["up", "down"]).safeParse(formData.get("direction"));
       if (!direction.success) throw badRequest("未指定移动方向。");
-      return done(reorderNode(actor, cycleId, setId, nodeIdOf(), direction.data, amendment));
+      return done(reorderNode(getDb(), actor, cycleId, setId, nodeIdOf(), direction.data, amendment));
     }
     case "move": {
       const raw = String(formData.get("parentId") ?? "");
       const parent = raw === "" ? null : idField.safeParse(raw);
       if (parent && !parent.success) return refuse({ parentId: "请选择有效的上级指标" });
-      return done(moveNode(actor, cycleId, setId, nodeIdOf(), parent ? parent.data : null, amendment));
+      return done(moveNode(getDb(), actor, cycleId, setId, nodeIdOf(), parent ? parent.data : null, amendment));
     }
     case "delete":
-      return done(deleteNode(actor, cycleId, setId, nodeIdOf(), amendment));
+      return done(deleteNode(getDb(), actor, cycleId, setId, nodeIdOf(), amendment));
   }
 }
 

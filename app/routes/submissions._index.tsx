@@ -23,10 +23,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const cycleParam = url.searchParams.get("cycle");
   const cycleId = cycleParam && /^[1-9][0-9]{0,15}$/.test(cycleParam) ? Number(cycleParam) : null;
-  const overview = officeOverview({ cycleId, filter: url.searchParams.get("filter") });
+  const overview = officeOverview(getDb(), { cycleId, filter: url.searchParams.get("filter") });
   if (!overview.cycle) return { ...overview, extensionRequests: [], batch: null };
   const batchKind = url.searchParams.get("batch");
-  const allRows = batchKind ? officeOverview({ cycleId: overview.cycle.id, filter: "all" }).rows : [];
+  const allRows = batchKind ? officeOverview(getDb(), { cycleId: overview.cycle.id, filter: "all" }).rows : [];
   return {
     ...overview,
     extensionRequests: pendingExtensionRequests(getDb(), overview.cycle.id),
@@ -87,7 +87,7 @@ export async function action({ request }: ActionFunctionArgs) {
     return data<ActionResult>({ intent: "extend", ok: false, fieldErrors: { unitId: "请选择单位" }, values: { until: String(form.get("until") ?? ""), reason: String(form.get("reason") ?? "") } }, { status: 400 });
   }
   try {
-    const r = grantExtension({ actor: actorOf(user), cycleId, unitId: Number(unitRaw), form });
+    const r = grantExtension(getDb(), { actor: actorOf(user), cycleId, unitId: Number(unitRaw), form });
     if (!r.ok) return data<ActionResult>({ intent: "extend", ok: false, fieldErrors: r.fieldErrors, values: { ...r.values, unitId: unitRaw } }, { status: 400 });
     return data<ActionResult>({ intent: "extend", ok: true, message: `已批准延期至 ${String(form.get("until")).trim()}。`, fieldErrors: {}, values: {} });
   } catch (error) {

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { getDb } from "../../db/client";
+import { type Db } from "../../db/client";
 import { indicatorSets } from "../../db/schema";
 import { dimensionList, uncoveredDimensions } from "../domain/indicator-policy";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
@@ -17,8 +17,8 @@ import { loadTree, toSpecs } from "./indicator-tree.server";
 
 export type CoverageResult = { ok: true; message: string } | { ok: false; fieldErrors: FieldErrors };
 
-export function recordCoverageReason(actor: Actor, cycleId: number, setId: number, reason: string): CoverageResult {
-  return mutate(getDb(), (tx): CoverageResult => {
+export function recordCoverageReason(db: Db, actor: Actor, cycleId: number, setId: number, reason: string): CoverageResult {
+  return mutate(db, (tx): CoverageResult => {
     const set = getSetInfo(tx, cycleId, setId);
     if (editModeOf(set.cycle.status) === "frozen") return { ok: false, fieldErrors: { _form: FROZEN_MESSAGE } };
     const missing = uncoveredDimensions(toSpecs(loadTree(tx, setId)));

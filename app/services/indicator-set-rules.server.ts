@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { getDb, type Db, type Tx } from "../../db/client";
+import { type Db, type Tx } from "../../db/client";
 import { cycles } from "../../db/schema";
 import { editModeOf } from "../domain/cycle-capabilities";
 import type { CategoryRules } from "../domain/category-rules";
@@ -20,8 +20,8 @@ export function categoryRulesOf(db: Db | Tx, cycleId: number, categoryId: number
   return row?.settings.categoryRules?.[String(categoryId)];
 }
 
-export function saveCategoryRules(actor: Actor, cycleId: number, setId: number, rules: CategoryRules): CategoryRulesSaveResult {
-  return mutate(getDb(), (tx): CategoryRulesSaveResult => {
+export function saveCategoryRules(db: Db, actor: Actor, cycleId: number, setId: number, rules: CategoryRules): CategoryRulesSaveResult {
+  return mutate(db, (tx): CategoryRulesSaveResult => {
     const set = getSetInfo(tx, cycleId, setId);
     const mode = editModeOf(set.cycle.status);
     if (mode === "frozen") return { ok: false, fieldErrors: { _form: FROZEN_MESSAGE } };

@@ -1,5 +1,5 @@
 import { and, asc, eq } from "drizzle-orm";
-import { getDb } from "../../db/client";
+import { type Db } from "../../db/client";
 import { categories, cycles, indicatorSets } from "../../db/schema";
 import type { CategoryRules } from "../domain/category-rules";
 import { cycleAllows } from "../domain/cycle-capabilities";
@@ -104,13 +104,13 @@ type CreateDraft = (actor: Actor, year: number) => { ok: true; id: number } | { 
  * a new draft cycle (created by `createDraft` only after the whole file has passed its checks).
  */
 export async function importIndicators(
+    db: Db,
   buffer: Uint8Array,
   target: ImportTarget,
   actor: Actor,
   fileName: string,
   createDraft?: CreateDraft,
 ): Promise<IndicatorImportResult> {
-  const db = getDb();
   const refuse = (message: string, problems: ImportProblem[] = []): IndicatorImportResult => ({ ok: false, message, problems });
   let cycle = "cycleId" in target ? db.select().from(cycles).where(eq(cycles.id, target.cycleId)).get() : db.select().from(cycles).where(eq(cycles.year, target.year)).get();
   if (!cycle && "cycleId" in target) return refuse("该考核年度不存在。");

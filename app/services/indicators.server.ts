@@ -2,7 +2,7 @@ import Decimal from "decimal.js";
 import { editModeOf } from "../domain/cycle-capabilities";
 import { DomainError } from "../domain/domain-error";
 import { and, eq } from "drizzle-orm";
-import { getDb, type Tx } from "../../db/client";
+import { type Db, type Tx } from "../../db/client";
 import { indicatorAmendments, indicatorNodes, indicatorSets, type CarryMode } from "../../db/schema";
 import { normalizeRule } from "../domain/indicator-format";
 import { MAX_DEPTH } from "../domain/indicator-policy";
@@ -53,9 +53,9 @@ interface OpContext {
 }
 
 /** Common frame of every operation: mode check, reason check, refusal rollback. */
-function run(actor: Actor, cycleId: number, setId: number, amendment: AmendmentInput | null, op: (c: OpContext) => OpResult): OpResult {
+function run(db: Db, actor: Actor, cycleId: number, setId: number, amendment: AmendmentInput | null, op: (c: OpContext) => OpResult): OpResult {
   try {
-    return mutate(getDb(), (tx) => {
+    return mutate(db, (tx) => {
       const set = getSetInfo(tx, cycleId, setId);
       const mode = editModeOf(set.cycle.status);
       if (mode === "frozen") return fail({ _form: FROZEN_MESSAGE });
@@ -171,6 +171,7 @@ export type NodePosition = { kind: "top" } | { kind: "child"; parentId: number }
 
 /** Add a node (a new leaf) at the top level, as the last child of a node, or right after a sibling. */
 export function addNode(
+  db: Db,
   actor: Actor,
   cycleId: number,
   setId: number,
@@ -178,7 +179,7 @@ export function addNode(
   input: NodeInput,
   amendment: AmendmentInput | null = null
 ): OpResult {
-  return run(actor, cycleId, setId, amendment, (c) => {
+  return run(db, actor, cycleId, setId, amendment, (c) => {
     const { tx, s } = c;
     let parentId: number | null = null;
     let index: number;
@@ -231,8 +232,8 @@ export function addNode(
 }
 
 /** Edit a node's fields. For a published set, points or rule changes carry existing data over. */
-export function updateNode(actor: Actor, cycleId: number, setId: number, nodeId: number, input: NodeInput, amendment: AmendmentInput | null = null): OpResult {
-  return run(actor, cycleId, setId, amendment, (c) => {
+export function updateNode(db: Db, actor: Actor, cycleId: number, setId: number, nodeId: number, input: NodeInput, amendment: AmendmentInput | null = null): OpResult {
+  return run(db, actor, cycleId, setId, amendment, (c) => {
     const { tx, s } = c;
     const before = s.rows.get(nodeId);
     if (!before) throw notFound("该指标不存在。");
@@ -290,6 +291,7 @@ export function updateNode(actor: Actor, cycleId: number, setId: number, nodeId:
 
 /** Move a node one place up or down among its siblings. */
 export function reorderNode(
+  db: Db,
   actor: Actor,
   cycleId: number,
   setId: number,
@@ -297,7 +299,7 @@ export function reorderNode(
   direction: "up" | "down",
   amendment: AmendmentInput | null = null
 ): OpResult {
-  return run(actor, cycleId, setId, amendment, (c) => {
+  return run(db, actor, cycleId, setId, amendment, (c) => {
     const row = c.s.rows.get(nodeId);
     if (!row) throw notFound("该指标不存在。");
     const siblings = [...(c.s.children.get(row.parentId) ?? [])];
@@ -328,6 +330,7 @@ export function reorderNode(
 
 /** Move a node (with its subtree) under another parent, as its last child; null = top level. */
 export function moveNode(
+  db: Db,
   actor: Actor,
   cycleId: number,
   setId: number,
@@ -335,7 +338,7 @@ export function moveNode(
   newParentId: number | null,
   amendment: AmendmentInput | null = null
 ): OpResult {
-  return run(actor, cycleId, setId, amendment, (c) => {
+  return run(db, actor, cycleId, setId, amendment, (c) => {
     const { tx, s } = c;
     const row = s.rows.get(nodeId);
     if (!row) throw notFound("该指标不存在。");
@@ -380,8 +383,8 @@ export function moveNode(
 }
 
 /** Delete a node and everything below it. Nodes that hold submitted data cannot be deleted. */
-export function deleteNode(actor: Actor, cycleId: number, setId: number, nodeId: number, amendment: AmendmentInput | null = null): OpResult {
-  return run(actor, cycleId, setId, amendment, (c) => {
+export function deleteNode(db: Db, actor: Actor, cycleId: number, setId: number, nodeId: number, amendment: AmendmentInput | null = null): OpResult {
+  return run(db, actor, cycleId, setId, amendment, (c) => {
     const { tx, s } = c;
     const row = s.rows.get(nodeId);
     if (!row) throw notFound("该指标不存在。");

@@ -1,6 +1,6 @@
 import { and, asc, count, eq } from "drizzle-orm";
 import { z } from "zod";
-import { getDb, type Tx } from "../../db/client";
+import { type Db, type Tx } from "../../db/client";
 import { organizations, users } from "../../db/schema";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import type { FieldErrors } from "../utils/form.server";
@@ -23,8 +23,8 @@ export const orgFormSchema = z.object({
 export type OrgInput = z.output<typeof orgFormSchema>;
 export type OrgResult = { ok: true; id: number } | { ok: false; fieldErrors: FieldErrors };
 
-export function listOrganizations() {
-  return getDb()
+export function listOrganizations(db: Db) {
+  return db
     .select({
       id: organizations.id,
       name: organizations.name,
@@ -44,8 +44,8 @@ function nameTaken(tx: Tx, name: string, exceptId?: number): boolean {
   return !!row && row.id !== exceptId;
 }
 
-export function createOrganization(actor: Actor, input: OrgInput): OrgResult {
-  return mutate(getDb(), (tx): OrgResult => {
+export function createOrganization(db: Db, actor: Actor, input: OrgInput): OrgResult {
+  return mutate(db, (tx): OrgResult => {
     if (nameTaken(tx, input.name)) return { ok: false, fieldErrors: { name: `评估机构“${input.name}”已存在` } };
     const row = tx.insert(organizations).values({ name: input.name, kind: input.kind }).returning().get();
     writeAudit(tx, actor, { action: "org.create", entityType: "organization", entityId: row.id, after: row });
@@ -53,8 +53,8 @@ export function createOrganization(actor: Actor, input: OrgInput): OrgResult {
   });
 }
 
-export function updateOrganization(actor: Actor, id: number, input: OrgInput): OrgResult {
-  return mutate(getDb(), (tx): OrgResult => {
+export function updateOrganization(db: Db, actor: Actor, id: number, input: OrgInput): OrgResult {
+  return mutate(db, (tx): OrgResult => {
     const before = tx.select().from(organizations).where(eq(organizations.id, id)).get();
     if (!before) throw notFound("该评估机构不存在。");
     if (nameTaken(tx, input.name, id)) return { ok: false, fieldErrors: { name: `评估机构“${input.name}”已存在` } };
@@ -66,8 +66,8 @@ export function updateOrganization(actor: Actor, id: number, input: OrgInput): O
 }
 
 /** Organisations are never deleted: deactivating keeps their evaluators' history intact. */
-export function setOrganizationActive(actor: Actor, id: number, active: boolean): void {
-  mutate(getDb(), (tx) => {
+export function setOrganizationActive(db: Db, actor: Actor, id: number, active: boolean): void {
+  mutate(db, (tx) => {
     const before = tx.select().from(organizations).where(eq(organizations.id, id)).get();
     if (!before) throw notFound("该评估机构不存在。");
     if (before.active === active) return;

@@ -36,6 +36,7 @@ export interface ResultsMeta {
  */
 function metaRows(cycleId: number): ResultsMeta[] {
   return preparedStatement(
+    getSqlite(),
     `SELECT r.id, r.cycle_id AS cycleId, r.kind, r.package_sha256 AS packageSha256, r.results_sha256 AS resultsSha256,
             r.computed_at AS computedAt, u.display_name AS computedByName
      FROM cycle_results r LEFT JOIN users u ON u.id = r.computed_by
@@ -122,6 +123,7 @@ function readConsistent<T>(meta: ConsistentMeta, read: () => T): T {
   return sqlite.transaction(() => {
     // From the covering index: the row's own page would walk the package text before the hash.
     const now = preparedStatement(
+    getSqlite(),
       "SELECT id, results_sha256 AS sha FROM cycle_results INDEXED BY cycle_results_meta_idx WHERE cycle_id = ? AND kind = ?",
     ).get(meta.cycleId, meta.kind) as { id: number; sha: string } | undefined;
     if (now?.id !== meta.id || now.sha !== meta.resultsSha256) throw new ResultsChangedError();

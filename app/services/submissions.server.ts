@@ -4,7 +4,7 @@ import { cycleAllows } from "../domain/cycle-capabilities";
 import { can, may } from "../policy.server";
 import type { SessionUser } from "../utils/auth.server";
 import { z } from "zod";
-import { getDb, type Tx } from "../../db/client";
+import { type Db, type Tx } from "../../db/client";
 import { cycles, deadlineExtensions, returnItems, submissionAnswers, submissionEvents, submissions, type SubmissionStatus } from "../../db/schema";
 import { parseDate, type LeafInput } from "../../scoring";
 import { parseAnswerForm, formStateFrom, type AnswerFormState, type FormLike } from "../domain/answer-input";
@@ -91,8 +91,8 @@ export function assertLeafEditable(db: Reader, ctx: UnitContext, leaf: LeafInfo)
 }
 
 /** The submission a department's evidence goes to, created (as a draft) on first use. */
-export function ensureSubmission(actor: Actor, ctx: UnitContext, leaf: LeafInfo, now = new Date()): SubmissionRow {
-  return mutate(getDb(), (tx) => {
+export function ensureSubmission(db: Db, actor: Actor, ctx: UnitContext, leaf: LeafInfo, now = new Date()): SubmissionRow {
+  return mutate(db, (tx) => {
     const fresh = { ...ctx, cycle: tx.select().from(cycles).where(eq(cycles.id, ctx.cycle.id)).get()! };
     const existing = assertLeafEditable(tx, fresh, leaf);
     return existing ?? getOrCreateSubmission(tx, actor, fresh, now.toISOString());
@@ -110,9 +110,8 @@ export type SaveAnswerResult =
  * field messages and the typed text; a stale `version` is refused. Throws SubmissionError when the
  * leaf is locked or not the unit's.
  */
-export function saveAnswer(args: { actor: Actor; user: DeptUser; nodeId: number; form: FormLike; now?: Date }): SaveAnswerResult {
+export function saveAnswer(db: Db, args: { actor: Actor; user: DeptUser; nodeId: number; form: FormLike; now?: Date }): SaveAnswerResult {
   const now = args.now ?? new Date();
-  const db = getDb();
   const ctx = resolveDepartmentContext(db, args.user, args.form.get("submissionId"));
   const leaf = findLeaf(ctx, args.nodeId);
   const state = formStateFrom(args.form);
@@ -214,9 +213,9 @@ function applyTransition(
  * are listed); a first submission also needs to be before the deadline or the unit's extension.
  * Locks the answers (by status) and all current evidence.
  */
-export function submitSelfInspection(args: { actor: Actor; user: DeptUser; postedSubmissionId?: unknown; now?: Date }): SubmissionRow {
+export function submitSelfInspection(db: Db, args: { actor: Actor; user: DeptUser; postedSubmissionId?: unknown; now?: Date }): SubmissionRow {
   const now = args.now ?? new Date();
-  return mutate(getDb(), (tx) => {
+  return mutate(db, (tx) => {
     const ctx = resolveDepartmentContext(tx, args.user, args.postedSubmissionId);
     assertCycleOpen(ctx.cycle);
     const submission = findSubmission(tx, ctx.cycle.id, ctx.unit.id);
@@ -270,9 +269,9 @@ export type OfficeResult = { ok: true } | { ok: false; fieldErrors: Record<strin
  * 退回修改: per-indicator comments from the fields `comment.<nodeId>` (the non-empty ones are
  * returned) and an optional general `comment`.
  */
-export function returnSubmission(args: { actor: Actor; role: SessionUser["role"]; submissionId: number; form: FormLike; now?: Date }): OfficeResult {
+export function returnSubmission(db: Db, args: { actor: Actor; role: SessionUser["role"]; submissionId: number; form: FormLike; now?: Date }): OfficeResult {
   const now = args.now ?? new Date();
-  return mutate(getDb(), (tx): OfficeResult => {
+  return mutate(db, (tx): OfficeResult => {
     const { submission, ctx } = officeSubmission(tx, args.submissionId);
     const t = transitionOrRefuse("return", submission, args.role);
     const fieldErrors: Record<string, string> = {};
@@ -353,12 +352,12 @@ export function returnMany(tx: Tx, actor: Actor, role: SessionUser["role"], cycl
 }
 
 /** 撤回为草稿 (office), with a required reason. */
-export function reopenSubmission(args: { actor: Actor; role: SessionUser["role"]; submissionId: number; comment: unknown; now?: Date }): OfficeResult {
+export function reopenSubmission(db: Db, args: { actor: Actor; role: SessionUser["role"]; submissionId: number; comment: unknown; now?: Date }): OfficeResult {
   const now = args.now ?? new Date();
   const raw = typeof args.comment === "string" ? args.comment : "";
   const parsed = commentSchema.min(1, "请填写撤回原因").safeParse(raw);
   if (!parsed.success) return { ok: false, fieldErrors: { reopenComment: parsed.error.issues[0].message }, values: { reopenComment: raw } };
-  return mutate(getDb(), (tx) => {
+  return mutate(db, (tx) => {
     const { submission } = officeSubmission(tx, args.submissionId);
     const t = transitionOrRefuse("reopen", submission, args.role);
     applyTransition(tx, args.actor, submission, t, now.toISOString(), parsed.data);
@@ -429,7 +428,7 @@ export function writeExtension(tx: Tx, actor: Actor, cycle: CycleRow, unitId: nu
  * Grant one unit a later deadline (with a reason, audited, on the unit's timeline). The date must
  * be after the unit's current deadline and not before today.
  */
-export function grantExtension(args: { actor: Actor; cycleId: number; unitId: number; form: FormLike; now?: Date }): OfficeResult {
+export function grantExtension(db: Db, args: { actor: Actor; cycleId: number; unitId: number; form: FormLike; now?: Date }): OfficeResult {
   const now = args.now ?? new Date();
   const rawUntil = args.form.get("until");
   const rawReason = args.form.get("reason");
@@ -441,7 +440,7 @@ export function grantExtension(args: { actor: Actor; cycleId: number; unitId: nu
     return { ok: false, fieldErrors, values };
   }
   const { until, reason } = parsed.data;
-  return mutate(getDb(), (tx): OfficeResult => {
+  return mutate(db, (tx): OfficeResult => {
     const cycle = tx.select().from(cycles).where(eq(cycles.id, args.cycleId)).get();
     if (!cycle) throw new DomainError("notFound", "考核年度不存在");
     assertCycleOpen(cycle);

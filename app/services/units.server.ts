@@ -1,6 +1,6 @@
 import { aliasedTable, and, asc, eq, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { getDb, type Tx } from "../../db/client";
+import { type Db, type Tx } from "../../db/client";
 import { categories, units } from "../../db/schema";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import type { FieldErrors } from "../utils/form.server";
@@ -73,11 +73,11 @@ export interface UnitListRow {
 
 const parentUnits = aliasedTable(units, "parent_units");
 
-export function listUnits(filter: UnitFilter = {}): UnitListRow[] {
+export function listUnits(db: Db, filter: UnitFilter = {}): UnitListRow[] {
   const conditions: SQL[] = [];
   if (filter.categoryId) conditions.push(eq(units.categoryId, filter.categoryId));
   for (const c of [activeStatus(units.active, filter.status), containsText(filter.q, units.code, units.name)]) if (c) conditions.push(c);
-  return getDb()
+  return db
     .select({
       id: units.id,
       code: units.code,
@@ -97,8 +97,8 @@ export function listUnits(filter: UnitFilter = {}): UnitListRow[] {
     .all();
 }
 
-export function unitOr404(id: number) {
-  const unit = getDb().select().from(units).where(eq(units.id, id)).get();
+export function unitOr404(db: Db, id: number) {
+  const unit = db.select().from(units).where(eq(units.id, id)).get();
   if (!unit) throw notFound("该单位不存在。");
   return unit;
 }
@@ -107,8 +107,8 @@ export function unitOr404(id: number) {
  * Units offered as a parent (inactive ones included, marked). When editing, the unit itself and
  * everything below it are left out: choosing one of them would close a loop.
  */
-export function listParentOptions(forUnitId?: number) {
-  const all = getDb()
+export function listParentOptions(db: Db, forUnitId?: number) {
+  const all = db
     .select({ id: units.id, code: units.code, name: units.name, active: units.active, parentId: units.parentId })
     .from(units)
     .orderBy(asc(units.code))
@@ -168,8 +168,8 @@ function checkUnit(tx: Tx, input: UnitInput, selfId?: number): FieldErrors {
   return errors;
 }
 
-export function createUnit(actor: Actor, input: UnitInput): UnitResult {
-  return mutate(getDb(), (tx): UnitResult => {
+export function createUnit(db: Db, actor: Actor, input: UnitInput): UnitResult {
+  return mutate(db, (tx): UnitResult => {
     const fieldErrors = checkUnit(tx, input);
     if (Object.keys(fieldErrors).length) return { ok: false, fieldErrors };
     const { max } = tx.select({ max: sql<number>`coalesce(max(${units.sortOrder}), 0)` }).from(units).get()!;
@@ -183,8 +183,8 @@ export function createUnit(actor: Actor, input: UnitInput): UnitResult {
   });
 }
 
-export function updateUnit(actor: Actor, id: number, input: UnitInput): UnitResult {
-  return mutate(getDb(), (tx): UnitResult => {
+export function updateUnit(db: Db, actor: Actor, id: number, input: UnitInput): UnitResult {
+  return mutate(db, (tx): UnitResult => {
     const before = tx.select().from(units).where(eq(units.id, id)).get();
     if (!before) throw notFound("该单位不存在。");
     const fieldErrors = checkUnit(tx, input, id);

@@ -1,6 +1,6 @@
 import { and, asc, eq, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { getDb, type Tx } from "../../db/client";
+import { type Db, type Tx } from "../../db/client";
 import { organizations, ROLES, sessions, units, users, type Role } from "../../db/schema";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import { ROLE_LABELS } from "../utils/auth.server";
@@ -232,12 +232,12 @@ export type UserRow = {
   updatedAt: string;
 };
 
-export function listUsers(filter: UserFilter = {}): UserRow[] {
+export function listUsers(db: Db, filter: UserFilter = {}): UserRow[] {
   const conditions: SQL[] = [];
   if (filter.role) conditions.push(eq(users.role, filter.role));
   if (filter.unitId) conditions.push(eq(users.unitId, filter.unitId));
   for (const c of [activeStatus(users.active, filter.status), containsText(filter.q, users.username, users.displayName)]) if (c) conditions.push(c);
-  return getDb()
+  return db
     .select(publicColumns)
     .from(users)
     .leftJoin(units, eq(units.id, users.unitId))
@@ -247,8 +247,8 @@ export function listUsers(filter: UserFilter = {}): UserRow[] {
     .all();
 }
 
-export function getUserDetail(id: number): UserRow {
-  const row = getDb()
+export function getUserDetail(db: Db, id: number): UserRow {
+  const row = db
     .select(publicColumns)
     .from(users)
     .leftJoin(units, eq(units.id, users.unitId))
@@ -260,8 +260,7 @@ export function getUserDetail(id: number): UserRow {
 }
 
 /** Units and organisations offered by the user forms (inactive ones included, marked). */
-export function bindingOptions() {
-  const db = getDb();
+export function bindingOptions(db: Db) {
   return {
     units: db.select({ id: units.id, code: units.code, name: units.name, active: units.active }).from(units).orderBy(asc(units.sortOrder), asc(units.code)).all(),
     orgs: db.select({ id: organizations.id, name: organizations.name, active: organizations.active }).from(organizations).orderBy(asc(organizations.id)).all(),
@@ -289,10 +288,10 @@ function endSessions(tx: Tx, userId: number): number {
   return tx.delete(sessions).where(eq(sessions.userId, userId)).run().changes;
 }
 
-export async function createUser(actor: Actor, input: CreateUserInput): Promise<UserResult> {
+export async function createUser(db: Db, actor: Actor, input: CreateUserInput): Promise<UserResult> {
   // Hash outside the write transaction: scrypt is deliberately slow.
   const passwordHash = await hashPassword(input.password);
-  return mutate(getDb(), (tx): UserResult => {
+  return mutate(db, (tx): UserResult => {
     const fieldErrors = resolveBindings(tx, input);
     if (findUserByUsername(tx, input.username)) fieldErrors.username = usernameTakenMessage(input.username);
     if (Object.keys(fieldErrors).length) return { ok: false, fieldErrors };
@@ -306,8 +305,8 @@ export async function createUser(actor: Actor, input: CreateUserInput): Promise<
   });
 }
 
-export function updateUser(actor: Actor, id: number, input: UpdateUserInput): UserResult {
-  return mutate(getDb(), (tx): UserResult => {
+export function updateUser(db: Db, actor: Actor, id: number, input: UpdateUserInput): UserResult {
+  return mutate(db, (tx): UserResult => {
     const before = loadUser(tx, id);
     const fieldErrors = resolveBindings(tx, input);
     if (id === actor.id && input.role !== before.role) fieldErrors.role = "不能修改自己的角色";
@@ -331,10 +330,10 @@ export function updateUser(actor: Actor, id: number, input: UpdateUserInput): Us
 }
 
 /** Office sets a new password for someone else; every session of that user ends. */
-export async function resetUserPassword(actor: Actor, id: number, password: string): Promise<UserActionResult> {
+export async function resetUserPassword(db: Db, actor: Actor, id: number, password: string): Promise<UserActionResult> {
   if (id === actor.id) return { ok: false, message: "不能在这里重置自己的密码，请使用“修改密码”页面。" };
   const passwordHash = await hashPassword(password);
-  return mutate(getDb(), (tx): UserActionResult => {
+  return mutate(db, (tx): UserActionResult => {
     const user = loadUser(tx, id);
     const now = new Date().toISOString();
     tx.update(users).set({ passwordHash, passwordChangedAt: now, updatedAt: now }).where(eq(users.id, id)).run();
@@ -345,9 +344,9 @@ export async function resetUserPassword(actor: Actor, id: number, password: stri
 }
 
 /** Deactivated users cannot log in and their sessions end at once; reactivation checks the role's bindings again. */
-export function setUserActive(actor: Actor, id: number, active: boolean): UserActionResult {
+export function setUserActive(db: Db, actor: Actor, id: number, active: boolean): UserActionResult {
   if (!active && id === actor.id) return { ok: false, message: "不能停用自己的账号。" };
-  return mutate(getDb(), (tx): UserActionResult => {
+  return mutate(db, (tx): UserActionResult => {
     const before = loadUser(tx, id);
     const who = `${before.displayName}（${before.username}）`;
     if (before.active === active) return { ok: true, message: active ? `${who}已是启用状态。` : `${who}已是停用状态。` };

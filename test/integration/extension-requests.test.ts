@@ -94,7 +94,7 @@ const decide = (form: Record<string, string>, cookie = cookies.admin) =>
 
 describe("extension requests (申请延期)", () => {
   it("a department asks, the office grants with a date: that date is the unit's deadline everywhere, both sides told, audited", async () => {
-    const cycle = findCycleByYear(2026)!;
+    const cycle = findCycleByYear(2026, getDb())!;
     const unit = unitOf("JD003");
     const wanted = later(5);
     const granted = later(3);

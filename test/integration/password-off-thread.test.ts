@@ -26,14 +26,14 @@ async function loopTurnsDuring<T>(start: () => Promise<T>): Promise<{ value: T; 
 describe("passwords are hashed and checked off the server's thread", () => {
   it("login (authenticate) lets other work run while the password is checked, and still logs in", async () => {
     seedAccounts(getDb());
-    const ok = await loopTurnsDuring(() => authenticate("admin", DEMO_PASSWORD, "127.0.0.1"));
+    const ok = await loopTurnsDuring(() => authenticate(getDb(), "admin", DEMO_PASSWORD, "127.0.0.1"));
     expect(ok.turned).toBe(true);
     expect(ok.value.ok).toBe(true);
-    const wrong = await loopTurnsDuring(() => authenticate("admin", "wrong-password", "127.0.0.1"));
+    const wrong = await loopTurnsDuring(() => authenticate(getDb(), "admin", "wrong-password", "127.0.0.1"));
     expect(wrong.turned).toBe(true);
     expect(wrong.value).toEqual({ ok: false, message: "用户名或密码错误" });
     // An unknown user costs a (dummy) check too, off the thread as well.
-    const unknown = await loopTurnsDuring(() => authenticate("nobody", "wrong-password", "127.0.0.1"));
+    const unknown = await loopTurnsDuring(() => authenticate(getDb(), "nobody", "wrong-password", "127.0.0.1"));
     expect(unknown.turned).toBe(true);
     expect(unknown.value.ok).toBe(false);
   });

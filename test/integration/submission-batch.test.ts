@@ -38,7 +38,7 @@ let cycleId = 0;
 beforeAll(async () => {
   await seedDemo();
   admin = await sessionCookieFor("admin");
-  cycleId = findCycleByYear(2026)!.id;
+  cycleId = findCycleByYear(2026, getDb())!.id;
 }, 120_000);
 
 const post = (form: Record<string, string | string[]>) =>
