@@ -9,6 +9,7 @@ import { actorOf, ROLE_LABELS, requireAccess } from "../utils/auth.server";
 import { formValues, parseForm } from "../utils/form.server";
 import { MIN_PASSWORD_LENGTH } from "../utils/password.server";
 import { getDb } from "../utils/db.server";
+import { actionRefusal } from "../utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "用户管理 - 政务公开绩效考核平台" }];
 
@@ -37,14 +38,13 @@ export async function action({ request }: ActionFunctionArgs) {
   const formData = await request.formData();
   const form = parseForm(createUserSchema, formData);
   if (!form.ok) return data({ ok: false as const, fieldErrors: form.fieldErrors, values: form.values, created: null }, { status: 400 });
-  const result = await createUser(getDb(), actorOf(user), form.data);
-  if (!result.ok) return data({ ok: false as const, fieldErrors: result.fieldErrors, values: formValues(formData), created: null }, { status: 400 });
-  return {
-    ok: true as const,
-    fieldErrors: {},
-    values: {},
-    created: { id: result.id, username: form.data.username, displayName: form.data.displayName },
-  };
+  try {
+    const id = await createUser(getDb(), actorOf(user), form.data);
+    return { ok: true as const, fieldErrors: {}, values: {}, created: { id, username: form.data.username, displayName: form.data.displayName } };
+  } catch (error) {
+    const r = actionRefusal(error);
+    return data({ ok: false as const, fieldErrors: r.fieldErrors, values: formValues(formData), created: null }, { status: r.status });
+  }
 }
 
 export default function UsersPage() {

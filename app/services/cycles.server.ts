@@ -18,12 +18,12 @@ import {
 import { leavesOf, type IndicatorSpec, type StoredIndicator } from "../domain/indicator-spec";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import { zodFieldErrors, type FieldErrors } from "../utils/form.server";
-import { notFound } from "../utils/http.server";
 import { auditMark, finaliseWithSnapshot, finaliseWithSnapshotInWorker, snapshotRefused, type PreparedFinal } from "./cycle-finalise.server";
 import { evaluatePreconditions } from "./cycle-preconditions.server";
 import { checkStoredSet, loadTree, replaceTree, toSpecs } from "./indicator-tree.server";
 import { notifyUnits } from "./notifications.server";
 import { insertFinalSnapshot } from "./results-storage.server";
+import { DomainError } from "../domain/domain-error";
 
 /**
  * Assessment cycles (考核年度): creation from the default template, a previous cycle or empty;
@@ -65,7 +65,7 @@ function statusPhrase(status: CycleStatus): string {
 
 export function cycleOr404(id: number, db: Reader): CycleRow {
   const row = db.select().from(cycles).where(eq(cycles.id, id)).get();
-  if (!row) throw notFound("该考核年度不存在。");
+  if (!row) throw new DomainError("notFound", "该考核年度不存在。");
   return row;
 }
 

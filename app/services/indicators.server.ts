@@ -8,7 +8,6 @@ import { normalizeRule } from "../domain/indicator-format";
 import { MAX_DEPTH } from "../domain/indicator-policy";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import type { FieldErrors } from "../utils/form.server";
-import { notFound } from "../utils/http.server";
 import type { AmendmentInput, NodeInput } from "../domain/indicator-form";
 import { CARRY_LABELS } from "../domain/indicator-form";
 import { checkStoredSet, ruleColumn } from "./indicator-tree.server";
@@ -186,12 +185,12 @@ export function addNode(
     if (position.kind === "top") {
       index = (s.children.get(null) ?? []).length;
     } else if (position.kind === "child") {
-      if (!s.rows.has(position.parentId)) throw notFound("上级指标不存在。");
+      if (!s.rows.has(position.parentId)) throw new DomainError("notFound", "上级指标不存在。");
       parentId = position.parentId;
       index = (s.children.get(parentId) ?? []).length;
     } else {
       const sibling = s.rows.get(position.siblingId);
-      if (!sibling) throw notFound("该指标不存在。");
+      if (!sibling) throw new DomainError("notFound", "该指标不存在。");
       parentId = sibling.parentId;
       index = (s.children.get(parentId) ?? []).findIndex((r) => r.id === sibling.id) + 1;
     }
@@ -236,7 +235,7 @@ export function updateNode(db: Db, actor: Actor, cycleId: number, setId: number,
   return run(db, actor, cycleId, setId, amendment, (c) => {
     const { tx, s } = c;
     const before = s.rows.get(nodeId);
-    if (!before) throw notFound("该指标不存在。");
+    if (!before) throw new DomainError("notFound", "该指标不存在。");
     const isLeaf = (s.children.get(nodeId) ?? []).length === 0;
     const clash = codeTaken(s, input.code, nodeId);
     if (clash) return fail({ code: `编码“${input.code}”已被指标“${clash.name}”使用` });
@@ -301,7 +300,7 @@ export function reorderNode(
 ): OpResult {
   return run(db, actor, cycleId, setId, amendment, (c) => {
     const row = c.s.rows.get(nodeId);
-    if (!row) throw notFound("该指标不存在。");
+    if (!row) throw new DomainError("notFound", "该指标不存在。");
     const siblings = [...(c.s.children.get(row.parentId) ?? [])];
     const index = siblings.findIndex((r) => r.id === nodeId);
     const target = direction === "up" ? index - 1 : index + 1;
@@ -341,7 +340,7 @@ export function moveNode(
   return run(db, actor, cycleId, setId, amendment, (c) => {
     const { tx, s } = c;
     const row = s.rows.get(nodeId);
-    if (!row) throw notFound("该指标不存在。");
+    if (!row) throw new DomainError("notFound", "该指标不存在。");
     if (row.parentId === newParentId) return fail({ parentId: "指标已在该位置。" });
     if (newParentId !== null) {
       if (!s.rows.has(newParentId)) return fail({ parentId: "所选上级指标不存在。" });
@@ -387,7 +386,7 @@ export function deleteNode(db: Db, actor: Actor, cycleId: number, setId: number,
   return run(db, actor, cycleId, setId, amendment, (c) => {
     const { tx, s } = c;
     const row = s.rows.get(nodeId);
-    if (!row) throw notFound("该指标不存在。");
+    if (!row) throw new DomainError("notFound", "该指标不存在。");
     const ids = subtreeIds(s, nodeId);
     if (referenced(tx, ids)) {
       return fail({ _form: `指标“${row.code} ${row.name}”（或其下级指标）已有单位填报或评分数据，不能删除。` });

@@ -20,6 +20,13 @@ export function refusalOf(error: unknown): { status: (typeof HTTP_STATUS)[ErrorC
   return { status: HTTP_STATUS[error.code], message: error.message, field: error.field };
 }
 
+/** The messages a refusal puts beside a form's fields: every field of DomainError.fields, else its one field (or `_form`). */
+export function refusalFieldErrors(error: DomainError): Record<string, string> {
+  const details: object | undefined = error.details;
+  if (details && "fieldErrors" in details) return details.fieldErrors as Record<string, string>;
+  return { [error.field ?? "_form"]: error.message };
+}
+
 /** For loaders: a refusal becomes its Response; anything else is rethrown as it is. */
 export function throwAsResponse(error: unknown): never {
   if (error instanceof DomainError) throw errorResponse(error);
@@ -27,20 +34,21 @@ export function throwAsResponse(error: unknown): never {
 }
 
 /**
- * For actions that answer in the page: a thrown Response passes through; a forbidden refusal becomes
- * the page's error (like a loader's); any other refusal its field errors and status; anything else is rethrown.
+ * For actions that answer in the page: a thrown Response passes through; a refusal whose code is one
+ * of `pageCodes` (forbidden, unless told otherwise — e.g. also notFound for an object named by the
+ * URL) becomes the page's error, like a loader's; any other refusal its field errors and status;
+ * anything else is rethrown.
  */
-export function actionRefusal(error: unknown): { status: number; fieldErrors: Record<string, string> } {
+export function actionRefusal(error: unknown, pageCodes: readonly ErrorCode[] = ["forbidden"]): { status: number; fieldErrors: Record<string, string> } {
   if (error instanceof Response) throw error;
-  if (error instanceof DomainError && error.code === "forbidden") throw errorResponse(error);
+  if (error instanceof DomainError && pageCodes.includes(error.code)) throw errorResponse(error);
   return refusalErrors(error);
 }
 
-/** For actions: the refusal as field errors (its field, else `_form`) with its status; anything else is rethrown. */
+/** For actions: the refusal as field errors (refusalFieldErrors) with its status; anything else is rethrown. */
 export function refusalErrors(error: unknown): { status: number; fieldErrors: Record<string, string> } {
-  const r = refusalOf(error);
-  if (!r) throw error;
-  return { status: r.status, fieldErrors: { [r.field ?? "_form"]: r.message } };
+  if (!(error instanceof DomainError)) throw error;
+  return { status: HTTP_STATUS[error.code], fieldErrors: refusalFieldErrors(error) };
 }
 
 /** Responses thrown by guards in routes, built from the same mapping. */
