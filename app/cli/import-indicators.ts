@@ -32,10 +32,7 @@ async function main(): Promise<number> {
     { year: args.year!, categoryName: args.category, createIfMissing: true, createCategories: args.createCategories },
     CLI_IMPORT_ACTOR,
     file.name,
-    (actor, year) => {
-      const created = createCycle(getDb(), actor, { year, source: "empty" });
-      return created.ok ? created : { ok: false, message: `无法创建${year}年度考核：${Object.values(created.fieldErrors).join("；")}` };
-    },
+    (actor, year) => createCycle(getDb(), actor, { year, source: "empty" }),
   );
   if (!result.ok) {
     console.error(`导入失败：${result.message}`);

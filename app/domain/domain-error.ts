@@ -17,6 +17,12 @@ export class DomainError<Details extends object = object> extends Error {
     return new DomainError("invalid", message, field === "_form" ? undefined : field, { fieldErrors });
   }
 
+  /** The messages a form shows beside its fields: every field of `fields`, else its one field's (or `_form`'s). */
+  fieldErrors(): Record<string, string> {
+    const details: object | undefined = this.details;
+    if (details && "fieldErrors" in details) return details.fieldErrors as Record<string, string>;
+    return { [this.field ?? "_form"]: this.message };
+  }
 
   constructor(
     readonly code: ErrorCode,

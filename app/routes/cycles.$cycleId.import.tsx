@@ -9,14 +9,14 @@ import { formatProblem, importIndicators } from "../services/indicator-xlsx.serv
 import { readXlsxUpload } from "../services/imports/xlsx-upload.server";
 import { listCategories } from "../services/categories.server";
 import { actorOf, requireAccess } from "../utils/auth.server";
-import { parseId } from "../utils/http.server";
+import { orRefusalResponse, parseId } from "../utils/http.server";
 import { getDb } from "../utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "导入指标体系 - 政务公开绩效考核平台" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireAccess(request, "write", "cycle");
-  const cycle = cycleOr404(parseId(params.cycleId), getDb());
+  const cycle = orRefusalResponse(() => cycleOr404(parseId(params.cycleId), getDb()));
   return {
     cycle: { id: cycle.id, year: cycle.year, title: cycle.title, statusLabel: CYCLE_STATUS_LABELS[cycle.status] },
     editable: cycleAllows(cycle.status, "editSets"),
@@ -35,7 +35,7 @@ interface ImportOutcome {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireAccess(request, "write", "cycle");
   const cycleId = parseId(params.cycleId);
-  cycleOr404(cycleId, getDb());
+  orRefusalResponse(() => cycleOr404(cycleId, getDb()));
   const upload = await readXlsxUpload(request);
   if (!upload.ok) return data({ ok: false, message: upload.message, problems: [], sets: [] } satisfies ImportOutcome, { status: 400 });
   const category = String(upload.fields.get("category") ?? "").trim();

@@ -17,7 +17,7 @@ import {
 } from "../domain/cycle-status";
 import { leavesOf, type IndicatorSpec, type StoredIndicator } from "../domain/indicator-spec";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
-import { zodFieldErrors, type FieldErrors } from "../utils/form.server";
+import { parseOrRefuse, type FieldErrors } from "../utils/form.server";
 import { auditMark, finaliseWithSnapshot, finaliseWithSnapshotInWorker, snapshotRefused, type PreparedFinal } from "./cycle-finalise.server";
 import { evaluatePreconditions } from "./cycle-preconditions.server";
 import { checkStoredSet, loadTree, replaceTree, toSpecs } from "./indicator-tree.server";
@@ -37,7 +37,10 @@ type Reader = Db | Tx;
 /** The acting user with the role the status machine checks. */
 export type CycleActor = Actor & { role: Role };
 
-export type CycleResult = { ok: true; id: number } | { ok: false; fieldErrors: FieldErrors };
+/**
+ * A status step's answer. Deliberately a result, not a thrown refusal: a refused step lists every
+ * unmet precondition (`errors`), which the cycle page shows as a list under the message.
+ */
 export type TransitionResult =
   | { ok: true; cycle: CycleRow; /** The final snapshot the step stored (结果定稿), else null. */ snapshot: { packageSha256: string; resultsSha256: string; units: number } | null }
   | { ok: false; message: string; errors: string[] };
@@ -218,16 +221,14 @@ function insertSet(tx: Tx, cycleId: number, categoryId: number, specs: readonly 
  * active units gets a set, empty where nothing fits, so the office sees what is still missing.
  * The calendar is always prefilled for the new year.
  */
-export function createCycle(db: Db, actor: Actor, input: unknown): CycleResult {
-  const parsed = createCycleSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, fieldErrors: zodFieldErrors(parsed.error) };
-  const v = parsed.data;
-  return mutate(db, (tx): CycleResult => {
-    if (findCycleByYear(v.year, tx)) return { ok: false, fieldErrors: { year: `${v.year}年度的考核已存在，不能重复创建` } };
+export function createCycle(db: Db, actor: Actor, input: unknown): number {
+  const v = parseOrRefuse(createCycleSchema, input);
+  return mutate(db, (tx) => {
+    if (findCycleByYear(v.year, tx)) throw new DomainError("invalid", `${v.year}年度的考核已存在，不能重复创建`, "year");
     let source: CycleRow | undefined;
     if (v.source === "copy") {
       source = tx.select().from(cycles).where(eq(cycles.id, v.copyFromCycleId!)).get();
-      if (!source) return { ok: false, fieldErrors: { copyFromCycleId: "所选的考核年度不存在" } };
+      if (!source) throw new DomainError("invalid", "所选的考核年度不存在", "copyFromCycleId");
     }
     const delta = source ? v.year - source.year : 0;
     const spot = defaultSpotCheck(v.year);
@@ -275,7 +276,7 @@ export function createCycle(db: Db, actor: Actor, input: unknown): CycleResult {
       entityId: cycle.id,
       after: { ...cycle, source: v.source as CycleSource, indicatorSets: created },
     });
-    return { ok: true, id: cycle.id };
+    return cycle.id;
   });
 }
 
@@ -287,17 +288,17 @@ function countNodes(specs: readonly IndicatorSpec[]): number {
  * Add an indicator set for a category that has none (e.g. a category created after the cycle),
  * from the default template when it fits the category, otherwise empty. Drafts only.
  */
-export function addIndicatorSet(db: Db, actor: Actor, cycleId: number, categoryId: number, from: "template" | "empty"): CycleResult {
-  return mutate(db, (tx): CycleResult => {
+export function addIndicatorSet(db: Db, actor: Actor, cycleId: number, categoryId: number, from: "template" | "empty"): number {
+  return mutate(db, (tx) => {
     const cycle = cycleOr404(cycleId, tx);
     if (!cycleAllows(cycle.status, "editSets")) {
-      return { ok: false, fieldErrors: { categoryId: `${statusPhrase(cycle.status)}，不能再新增指标体系` } };
+      throw new DomainError("conflict", `${statusPhrase(cycle.status)}，不能再新增指标体系`, "categoryId");
     }
     const category = tx.select().from(categories).where(eq(categories.id, categoryId)).get();
-    if (!category) return { ok: false, fieldErrors: { categoryId: "所选单位类别不存在" } };
-    if (getIndicatorSet(cycleId, categoryId, tx)) return { ok: false, fieldErrors: { categoryId: `类别“${category.name}”已有指标体系` } };
+    if (!category) throw new DomainError("invalid", "所选单位类别不存在", "categoryId");
+    if (getIndicatorSet(cycleId, categoryId, tx)) throw new DomainError("conflict", `类别“${category.name}”已有指标体系`, "categoryId");
     const t = from === "template" ? templateSetFor(category.name) : null;
-    if (from === "template" && !t) return { ok: false, fieldErrors: { from: `默认模板中没有适用于“${category.name}”的指标体系，请选择空白` } };
+    if (from === "template" && !t) throw new DomainError("invalid", `默认模板中没有适用于“${category.name}”的指标体系，请选择空白`, "from");
     const specs = t ? cloneSpecs(t.indicators) : [];
     const id = insertSet(tx, cycleId, categoryId, specs);
     writeAudit(tx, actor, {
@@ -307,7 +308,7 @@ export function addIndicatorSet(db: Db, actor: Actor, cycleId: number, categoryI
       after: { cycleId, categoryId, category: category.name, from: t ? `默认模板“${t.category}”` : "空白", nodes: countNodes(specs) },
     });
     tx.update(cycles).set({ updatedAt: nowIso() }).where(eq(cycles.id, cycleId)).run();
-    return { ok: true, id };
+    return id;
   });
 }
 
@@ -334,15 +335,13 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
  * only the title, deadlines and calendar; nothing once final. The whole result is validated;
  * a refused field names why, and nothing is written. Changes are audited with before and after.
  */
-export function updateCycle(db: Db, actor: Actor, cycleId: number, patch: Partial<Record<CycleField, unknown>>): CycleResult {
-  return mutate(db, (tx): CycleResult => {
+export function updateCycle(db: Db, actor: Actor, cycleId: number, patch: Partial<Record<CycleField, unknown>>): void {
+  mutate(db, (tx) => {
     const before = cycleOr404(cycleId, tx);
     const current = fieldsOf(before);
     const merged: Record<string, unknown> = { ...current };
     for (const key of CYCLE_FIELDS) if (key in patch) merged[key] = patch[key];
-    const parsed = cycleFieldsSchema.safeParse(merged);
-    if (!parsed.success) return { ok: false, fieldErrors: zodFieldErrors(parsed.error) };
-    const next = parsed.data;
+    const next = parseOrRefuse(cycleFieldsSchema, merged);
 
     const changed = CYCLE_FIELDS.filter((k) => !same(next[k], current[k]));
     const fieldErrors: FieldErrors = {};
@@ -351,8 +350,8 @@ export function updateCycle(db: Db, actor: Actor, cycleId: number, patch: Partia
         fieldErrors[k] = `${statusPhrase(before.status)}，${CYCLE_FIELD_LABELS[k]}不能再修改`;
       }
     }
-    if (Object.keys(fieldErrors).length > 0) return { ok: false, fieldErrors };
-    if (changed.length === 0) return { ok: true, id: cycleId };
+    if (Object.keys(fieldErrors).length > 0) throw DomainError.fields(fieldErrors);
+    if (changed.length === 0) return;
 
     const set: Partial<typeof cycles.$inferInsert> = { updatedAt: nowIso() };
     const beforeAudit: Record<string, unknown> = {};
@@ -364,7 +363,6 @@ export function updateCycle(db: Db, actor: Actor, cycleId: number, patch: Partia
     }
     tx.update(cycles).set(set).where(eq(cycles.id, cycleId)).run();
     writeAudit(tx, actor, { action: "cycle.update", entityType: "cycle", entityId: cycleId, before: beforeAudit, after: afterAudit });
-    return { ok: true, id: cycleId };
   });
 }
 

@@ -4,8 +4,8 @@ import { cycles } from "../../db/schema";
 import { editModeOf } from "../domain/cycle-capabilities";
 import type { CategoryRules } from "../domain/category-rules";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
-import type { FieldErrors } from "../utils/form.server";
 import { FROZEN_MESSAGE, getSetInfo } from "./indicator-structure.server";
+import { DomainError } from "../domain/domain-error";
 
 /**
  * A unit category's own settings (政务公开 weight, grades, pass mark, bonus gate — zwgk-assessment/2),
@@ -13,19 +13,19 @@ import { FROZEN_MESSAGE, getSetInfo } from "./indicator-structure.server";
  * Like the cycle's own scoring settings they may change only while the cycle is a draft.
  */
 
-export type CategoryRulesSaveResult = { ok: true; message: string } | { ok: false; fieldErrors: FieldErrors };
 
 export function categoryRulesOf(db: Db | Tx, cycleId: number, categoryId: number): CategoryRules | undefined {
   const row = db.select({ settings: cycles.settings }).from(cycles).where(eq(cycles.id, cycleId)).get();
   return row?.settings.categoryRules?.[String(categoryId)];
 }
 
-export function saveCategoryRules(db: Db, actor: Actor, cycleId: number, setId: number, rules: CategoryRules): CategoryRulesSaveResult {
-  return mutate(db, (tx): CategoryRulesSaveResult => {
+/** Answers what it saved, in Chinese; refused (conflict) once the cycle is no longer a draft. */
+export function saveCategoryRules(db: Db, actor: Actor, cycleId: number, setId: number, rules: CategoryRules): string {
+  return mutate(db, (tx) => {
     const set = getSetInfo(tx, cycleId, setId);
     const mode = editModeOf(set.cycle.status);
-    if (mode === "frozen") return { ok: false, fieldErrors: { _form: FROZEN_MESSAGE } };
-    if (mode !== "draft") return { ok: false, fieldErrors: { _form: "考核已发布，本类别的权重、等次、合格线和加分门槛不能再修改。" } };
+    if (mode === "frozen") throw new DomainError("conflict", FROZEN_MESSAGE);
+    if (mode !== "draft") throw new DomainError("conflict", "考核已发布，本类别的权重、等次、合格线和加分门槛不能再修改。");
     const cycle = tx.select().from(cycles).where(eq(cycles.id, cycleId)).get()!;
     const key = String(set.categoryId);
     const before = cycle.settings.categoryRules?.[key];
@@ -43,7 +43,7 @@ export function saveCategoryRules(db: Db, actor: Actor, cycleId: number, setId: 
       before: before ?? {},
       after: { ...rules, category: set.categoryName, cycleId },
     });
-    return { ok: true, message: Object.keys(rules).length > 0 ? `已保存“${set.categoryName}”的类别考核设置。` : `“${set.categoryName}”改为沿用考核年度的设置。` };
+    return Object.keys(rules).length > 0 ? `已保存“${set.categoryName}”的类别考核设置。` : `“${set.categoryName}”改为沿用考核年度的设置。`;
   });
 }
 

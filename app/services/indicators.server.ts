@@ -37,6 +37,11 @@ import { type CarryOutcome, planCarry, applyCarry } from "./indicator-carry.serv
 
 // ---------------------------------------------------------------- operations
 
+/**
+ * A tree operation's answer. Deliberately a result, not a thrown refusal: a refused edit carries
+ * every problem the live check of the whole set found (`problems`), listed on the page beside the
+ * form's field messages. A missing set or node is a thrown DomainError (notFound).
+ */
 export type OpResult = { ok: true; message: string; nodeId: number | null } | { ok: false; fieldErrors: FieldErrors; problems: string[] };
 
 const fail = (fieldErrors: FieldErrors, problems: string[] = []): OpResult => ({ ok: false, fieldErrors, problems });

@@ -20,17 +20,20 @@ export function refusalOf(error: unknown): { status: (typeof HTTP_STATUS)[ErrorC
   return { status: HTTP_STATUS[error.code], message: error.message, field: error.field };
 }
 
-/** The messages a refusal puts beside a form's fields: every field of DomainError.fields, else its one field (or `_form`). */
-export function refusalFieldErrors(error: DomainError): Record<string, string> {
-  const details: object | undefined = error.details;
-  if (details && "fieldErrors" in details) return details.fieldErrors as Record<string, string>;
-  return { [error.field ?? "_form"]: error.message };
-}
 
 /** For loaders: a refusal becomes its Response; anything else is rethrown as it is. */
 export function throwAsResponse(error: unknown): never {
   if (error instanceof DomainError) throw errorResponse(error);
   throw error;
+}
+
+/** For loaders: the answer of one service call that may refuse (e.g. an object that is not there); a refusal becomes its Response. */
+export function orRefusalResponse<T>(call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    throwAsResponse(error);
+  }
 }
 
 /**
@@ -45,10 +48,10 @@ export function actionRefusal(error: unknown, pageCodes: readonly ErrorCode[] = 
   return refusalErrors(error);
 }
 
-/** For actions: the refusal as field errors (refusalFieldErrors) with its status; anything else is rethrown. */
+/** For actions: the refusal as field errors (DomainError.fieldErrors) with its status; anything else is rethrown. */
 export function refusalErrors(error: unknown): { status: number; fieldErrors: Record<string, string> } {
   if (!(error instanceof DomainError)) throw error;
-  return { status: HTTP_STATUS[error.code], fieldErrors: refusalFieldErrors(error) };
+  return { status: HTTP_STATUS[error.code], fieldErrors: error.fieldErrors() };
 }
 
 /** Responses thrown by guards in routes, built from the same mapping. */

@@ -51,9 +51,7 @@ export function seedDemoCycles(db: Db, hooks: DemoCycleHooks = {}): void {
   for (const demo of DEMO_CYCLES) {
     let cycle = findCycleByYear(demo.year, db);
     if (!cycle) {
-      const created = createCycle(db, SEED_ACTOR, { year: demo.year, title: demo.title, source: "template" });
-      if (!created.ok) throw new Error(`演示考核年度${demo.year}创建失败：${JSON.stringify(created.fieldErrors)}`);
-      cycle = cycleOr404(created.id, db);
+      cycle = cycleOr404(createCycle(db, SEED_ACTOR, { year: demo.year, title: demo.title, source: "template" }), db);
     }
     advanceTo(db, { id: cycle.id, year: demo.year }, demo, hooks);
   }

@@ -25,6 +25,7 @@ import { seedAccounts } from "../../seeds/demo/accounts";
 import { DEFAULT_TEMPLATE } from "../../app/templates/default-indicators";
 import { useTempDataDir } from "../helpers/data-dir";
 import { makeRequest, run, sessionCookieFor } from "../helpers/remix";
+import { refused } from "../helpers/refusal";
 import { evaluateEveryUnit } from "../helpers/results-fixtures";
 
 useTempDataDir();
@@ -333,8 +334,8 @@ describe("the status machine", () => {
     const reset = await post(cycle.id, { intent: "calendar", reset: "1" });
     expect(reset.status).toBe(200);
     expect(cycleOf(2028)).toMatchObject({ title: "2028年度考核", selfInspectionDue: "2028-12-05", opennessWeightPct: 4, calendar: defaultCalendar(2028) });
-    expect(addIndicatorSet(getDb(), { id: null, name: "测试" }, cycle.id, categoryId("区级部门"), "empty")).toEqual({
-      ok: false,
+    expect(refused(() => addIndicatorSet(getDb(), { id: null, name: "测试" }, cycle.id, categoryId("区级部门"), "empty"))).toEqual({
+      code: "conflict",
       fieldErrors: { categoryId: "考核已发布，不能再新增指标体系" },
     });
   });
@@ -351,8 +352,8 @@ describe("the status machine", () => {
     expect(unevaluated).toMatchObject({ ok: false, message: "不能结果定稿：未满足“所有在用单位均已评估完成（每项指标都有已签署的评估结果）”" });
     evaluateEveryUnit(cycle.id);
     expect(transitionCycle(getDb(), cycle.id, "final", office)).toMatchObject({ ok: true, snapshot: { units: db().select().from(units).where(eq(units.active, true)).all().length } });
-    expect(updateCycle(getDb(), office, cycle.id, { selfInspectionDue: "2028-12-10" })).toEqual({
-      ok: false,
+    expect(refused(() => updateCycle(getDb(), office, cycle.id, { selfInspectionDue: "2028-12-10" }))).toEqual({
+      code: "invalid",
       fieldErrors: { selfInspectionDue: "考核已定稿，自查截止日期不能再修改" },
     });
     expect(currentCycle(getDb())?.year).toBe(2028);

@@ -115,10 +115,9 @@ const SETS: ExportSet[] = [
 ];
 
 function importInto(year: number, buffer: Uint8Array) {
-  return importIndicators(getDb(), buffer, { year, createIfMissing: true, createCategories: true }, office(), "考核细则.xlsx", (actor, y) => {
-    const created = createCycle(getDb(), actor, { year: y, source: "empty" });
-    return created.ok ? created : { ok: false, message: JSON.stringify(created.fieldErrors) };
-  });
+  return importIndicators(getDb(), buffer, { year, createIfMissing: true, createCategories: true }, office(), "考核细则.xlsx", (actor, y) =>
+    createCycle(getDb(), actor, { year: y, source: "empty" }),
+  );
 }
 
 /** Every sheet's cells as text, row by row. */
