@@ -64,8 +64,12 @@ export async function action({ request }: ActionFunctionArgs) {
     }
     case "publish":
     case "unpublish": {
-      const out = setPublicPage(getDb(), actor, cycle.id, parsed.data.intent === "publish");
-      if (!out.ok) return data({ ok: false, message: out.message }, { status: 409 });
+      try {
+        setPublicPage(getDb(), actor, cycle.id, parsed.data.intent === "publish");
+      } catch (error) {
+        const r = actionRefusal(error);
+        return data({ ok: false, message: r.fieldErrors._form }, { status: r.status });
+      }
       return { ok: true, message: parsed.data.intent === "publish" ? "公开通报页面已开启。" : "公开通报页面已关闭。" };
     }
     case "notice": {

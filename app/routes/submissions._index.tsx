@@ -14,7 +14,7 @@ import { officeOverview } from "../services/submissions-overview.server";
 import { getDb } from "../utils/db.server";
 import { actorOf, requireAccess } from "../utils/auth.server";
 import { formValues } from "../utils/form.server";
-import { badRequest, parseId, refusalOf } from "../utils/http.server";
+import { actionRefusal, badRequest, parseId, refusalOf } from "../utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "自查审核 - 政务公开绩效考核平台" }];
 
@@ -76,9 +76,13 @@ export async function action({ request }: ActionFunctionArgs) {
   if (intent === "remind") {
     const cycleId = parseId(String(form.get("cycleId") ?? ""));
     const message = typeof form.get("message") === "string" ? String(form.get("message")) : undefined;
-    const r = remindUnits(getDb(), actorOf(user), cycleId, { unitIds: form.getAll("unitId"), message }, new Date());
-    if (!r.ok) return data<ActionResult>({ intent: "remind", ok: false, fieldErrors: r.fieldErrors, values: { message: message ?? "" } }, { status: 400 });
-    return data<ActionResult>({ intent: "remind", ok: true, message: `已向${r.units}个单位发送催办（${r.recipients}位填报员收到消息）。`, fieldErrors: {}, values: {} });
+    try {
+      const r = remindUnits(getDb(), actorOf(user), cycleId, { unitIds: form.getAll("unitId"), message }, new Date());
+      return data<ActionResult>({ intent: "remind", ok: true, message: `已向${r.units}个单位发送催办（${r.recipients}位填报员收到消息）。`, fieldErrors: {}, values: {} });
+    } catch (error) {
+      const r = actionRefusal(error);
+      return data<ActionResult>({ intent: "remind", ok: false, fieldErrors: r.fieldErrors, values: { message: message ?? "" } }, { status: r.status });
+    }
   }
   if (intent !== "extend") throw badRequest("未知的操作。");
   const cycleId = parseId(String(form.get("cycleId") ?? ""));

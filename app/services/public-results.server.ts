@@ -8,6 +8,7 @@ import { preparedStatement } from "../utils/prepared-statement.server";
 import { issuingBody } from "../config.server";
 import { packageHeader, type ExportSource } from "./results-export/source.server";
 import { resultsMeta, unitSummaries } from "./results.server";
+import { DomainError } from "../domain/domain-error";
 
 /**
  * The public 通报 page of a finalised cycle: off until the office enables it (audited), and only
@@ -16,7 +17,6 @@ import { resultsMeta, unitSummaries } from "./results.server";
  * spot-check draws (双随机一公开). No login.
  */
 
-export type PublicPageResult = { ok: true } | { ok: false; message: string };
 
 /** Asked by the ranking page on every request: a prepared statement, not a drizzle query built each time. */
 export function publicPageEnabled(db: Db, cycleId: number): boolean {
@@ -25,9 +25,10 @@ export function publicPageEnabled(db: Db, cycleId: number): boolean {
 }
 
 /** Turn the public page on or off (the page names the units: a 通报 is public by nature). */
-export function setPublicPage(db: Db, actor: Actor, cycleId: number, enabled: boolean): PublicPageResult {
-  if (enabled && !resultsMeta(cycleId, "final")) return { ok: false, message: "只有已生成定稿结果的考核年度才能公开通报" };
-  return mutate(db, (tx) => {
+/** Refused (conflict) while the cycle has no final results. */
+export function setPublicPage(db: Db, actor: Actor, cycleId: number, enabled: boolean): void {
+  if (enabled && !resultsMeta(cycleId, "final")) throw new DomainError("conflict", "只有已生成定稿结果的考核年度才能公开通报");
+  mutate(db, (tx) => {
     const before = tx.select().from(publicPages).where(eq(publicPages.cycleId, cycleId)).get();
     const values = { enabled, anonymise: false, updatedBy: actor.id, updatedAt: new Date().toISOString() };
     if (before) tx.update(publicPages).set(values).where(eq(publicPages.cycleId, cycleId)).run();
@@ -39,7 +40,6 @@ export function setPublicPage(db: Db, actor: Actor, cycleId: number, enabled: bo
       before: before ? { enabled: before.enabled } : undefined,
       after: { enabled },
     });
-    return { ok: true as const };
   });
 }
 

@@ -164,7 +164,7 @@ describe("催办 (reminding overdue units)", () => {
       submissionsPage.action,
       makeRequest("/submissions", { cookie: await sessionCookieFor("admin"), form: { intent: "remind", cycleId: String(cycle.id), unitId: [String(unitOf(code).id)] } }),
     );
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(409);
     expect(res.data.fieldErrors.unitIds).toBe(`${unitOf(code).name}已提交自查，无需催办`);
     const none = await run(submissionsPage.action, makeRequest("/submissions", { cookie: await sessionCookieFor("admin"), form: { intent: "remind", cycleId: String(cycle.id) } }));
     expect(none.data.fieldErrors.unitIds).toBe("请至少选择一个单位");
