@@ -14,7 +14,7 @@ import { officeOverview } from "../services/submissions-overview.server";
 import { getDb } from "../utils/db.server";
 import { actorOf, requireAccess } from "../utils/auth.server";
 import { formValues } from "../utils/form.server";
-import { actionRefusal, badRequest, parseId, refusalOf } from "../utils/http.server";
+import { actionRefusal, badRequest, parseId, refusalErrors, refusalOf } from "../utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "自查审核 - 政务公开绩效考核平台" }];
 
@@ -59,18 +59,16 @@ export async function action({ request }: ActionFunctionArgs) {
       const now = new Date();
       const batch = () => ({ unitIds: form.getAll("unitId"), until: field("until"), reason: field("reason"), comment: field("comment"), codes: field("codes") });
       const cycleId = () => parseId(String(form.get("cycleId") ?? ""));
-      const r =
+      const message =
         intent === "decideExtension"
           ? decideExtensionRequest(db, actorOf(user), user, { decision: field("decision"), requestId: field("requestId"), until: field("until"), comment: field("comment") }, now)
           : intent === "batchExtend"
             ? batchExtend(db, actorOf(user), user, cycleId(), batch(), now)
             : batchReturn(db, actorOf(user), user, cycleId(), batch(), now);
-      if (!r.ok) return data<ActionResult>({ intent, requestId, ok: false, fieldErrors: r.fieldErrors, values }, { status: 400 });
-      return data<ActionResult>({ intent, ok: true, message: r.message, fieldErrors: {}, values: {} });
+      return data<ActionResult>({ intent, ok: true, message, fieldErrors: {}, values: {} });
     } catch (error) {
-      const refusal = refusalOf(error);
-      if (!refusal) throw error;
-      return data<ActionResult>({ intent, requestId, ok: false, fieldErrors: { _form: refusal.message }, values }, { status: refusal.status });
+      const r = refusalErrors(error);
+      return data<ActionResult>({ intent, requestId, ok: false, fieldErrors: r.fieldErrors, values }, { status: r.status });
     }
   }
   if (intent === "remind") {
