@@ -13,7 +13,7 @@ import { addLeafLink, deleteLeafEvidence } from "../services/submission-evidence
 import { leafPage } from "../services/submission-views.server";
 import { saveAnswer } from "../services/submissions.server";
 import { actorOf, requireAccess, type SessionUser } from "../utils/auth.server";
-import { forbidden, parseId, refusalOf, throwAsResponse } from "../utils/http.server";
+import { forbidden, parseId, refusalErrors, refusalOf, throwAsResponse } from "../utils/http.server";
 import { getDb } from "../utils/db.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data ? `${data.leaf.code} ${data.leaf.name}` : "指标填报"} - 年度自查 - 政务公开绩效考核平台` }];
@@ -54,13 +54,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   try {
     switch (intent) {
       case "save": {
-        const r = saveAnswer(getDb(), { actor, user, nodeId, form });
-        if (!r.ok) return reply(r.status, { ok: false, fieldErrors: r.fieldErrors, state: r.state });
+        saveAnswer(getDb(), { actor, user, nodeId, form });
         return reply(200, { ok: true, message: "已保存草稿。", fieldErrors: {} });
       }
       case "addLink": {
-        const r = addLeafLink(getDb(), { actor, user, nodeId, form });
-        if (!r.ok) return reply(r.status, { ok: false, fieldErrors: r.fieldErrors, values: r.values });
+        addLeafLink(getDb(), { actor, user, nodeId, form });
         return reply(200, { ok: true, message: "已添加链接。", fieldErrors: {} });
       }
       case "deleteFile":
@@ -73,10 +71,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
         return reply(400, { ok: false, fieldErrors: { _form: "未知的操作" } });
     }
   } catch (error) {
-    const refusal = refusalOf(error);
-    if (!refusal) throw error;
+    const r = refusalErrors(error);
     const state = intent === "save" ? formStateFrom(form) : undefined;
-    return reply(refusal.status, { ok: false, fieldErrors: { _form: refusal.message }, state });
+    const values = intent === "addLink" ? { url: String(form.get("url") ?? ""), title: String(form.get("title") ?? "") } : undefined;
+    return reply(r.status, { ok: false, fieldErrors: r.fieldErrors, state, values });
   }
 }
 

@@ -1,4 +1,3 @@
-import { refusalOf } from "../utils/http.server";
 import { DomainError } from "../domain/domain-error";
 import { eq } from "drizzle-orm";
 import { type Db } from "../../db/client";
@@ -20,7 +19,7 @@ import {
   type EvidenceLink,
   type ReceivedEvidenceForm,
 } from "./evidence.server";
-import { EVIDENCE_OWNER_TYPE, findSubmission, leafOwnerId, type LeafInfo, type UnitContext } from "./self-inspection-context.server";
+import { EVIDENCE_OWNER_TYPE, findSubmission, leafOwnerId, type LeafInfo } from "./self-inspection-context.server";
 import { assertLeafEditable, ensureSubmission, findLeaf, resolveDepartmentContext } from "./submissions.server";
 
 /**
@@ -31,17 +30,8 @@ import { assertLeafEditable, ensureSubmission, findLeaf, resolveDepartmentContex
 
 type DeptUser = Pick<SessionUser, "id" | "role" | "unitId">;
 
-export type LeafEvidenceResult = { ok: true; message: string } | { ok: false; status: 400 | 403 | 404 | 409 | 413; error: string };
-
 function kindsMessage(leaf: LeafInfo): string {
   return leaf.evidenceKinds.map((k) => (isEvidenceKind(k) ? EVIDENCE_KIND_INFO[k].label : k)).join("、");
-}
-
-/** Refusals from services as a result (Chinese message + HTTP status). Anything else is rethrown. */
-function asResult(error: unknown): LeafEvidenceResult {
-  const refusal = refusalOf(error);
-  if (refusal) return { ok: false, status: refusal.status, error: refusal.message };
-  throw error;
 }
 
 /**
@@ -58,19 +48,13 @@ function undoIfLockedMeanwhile(db: Db, actor: Actor, submissionId: number, owner
 
 /**
  * Stream the files of a multipart request to a leaf. The whole request is refused (nothing kept)
- * if any file is refused: wrong type, spoofed content, empty, too large, over the submission's
- * total, a kind the indicator does not accept, or the leaf is locked.
+ * if any file is refused (a DomainError): wrong type, spoofed content, empty, too large, over the
+ * submission's total, a kind the indicator does not accept, or the leaf is locked. Answers what it kept.
  */
-export async function uploadLeafEvidence(db: Db, args: { request: Request; actor: Actor; user: DeptUser; nodeId: number; now?: Date }): Promise<LeafEvidenceResult> {
-  let ctx: UnitContext;
-  let leaf: LeafInfo;
-  try {
-    ctx = resolveDepartmentContext(db, args.user);
-    leaf = findLeaf(ctx, args.nodeId);
-    assertLeafEditable(db, ctx, leaf);
-  } catch (error) {
-    return asResult(error);
-  }
+export async function uploadLeafEvidence(db: Db, args: { request: Request; actor: Actor; user: DeptUser; nodeId: number; now?: Date }): Promise<string> {
+  const ctx = resolveDepartmentContext(db, args.user);
+  const leaf = findLeaf(ctx, args.nodeId);
+  assertLeafEditable(db, ctx, leaf);
   const existing = findSubmission(db, ctx.cycle.id, ctx.unit.id);
   const used = existing
     ? usedEvidenceBytes(db, 
@@ -95,20 +79,16 @@ export async function uploadLeafEvidence(db: Db, args: { request: Request; actor
       entries: upload.uploads.map((u) => ({ ownerType: EVIDENCE_OWNER_TYPE, ownerId, upload: u })),
     });
     if (undoIfLockedMeanwhile(db, args.actor, submission.id, ownerId, rows, [])) {
-      return { ok: false, status: 409, error: "自查已提交，佐证材料已锁定，本次上传未保存" };
+      throw new DomainError("conflict", "自查已提交，佐证材料已锁定，本次上传未保存");
     }
-    return { ok: true, message: `已上传 ${rows.length} 个文件` };
-  } catch (error) {
-    return asResult(error);
+    return `已上传 ${rows.length} 个文件`;
   } finally {
     upload?.discard();
   }
 }
 
-export type LinkResult = { ok: true } | { ok: false; status: 400 | 403 | 404 | 409; fieldErrors: Record<string, string>; values: Record<string, string> };
-
-/** Add a link (http/https) as evidence of a leaf. */
-export function addLeafLink(db: Db, args: { actor: Actor; user: DeptUser; nodeId: number; form: FormData; now?: Date }): LinkResult {
+/** Add a link (http/https) as evidence of a leaf; a bad address or a locked leaf is refused (DomainError). */
+export function addLeafLink(db: Db, args: { actor: Actor; user: DeptUser; nodeId: number; form: FormData; now?: Date }): void {
   const values = { url: String(args.form.get("url") ?? ""), title: String(args.form.get("title") ?? "") };
   const ctx = resolveDepartmentContext(db, args.user, args.form.get("submissionId"));
   const leaf = findLeaf(ctx, args.nodeId);
@@ -117,15 +97,14 @@ export function addLeafLink(db: Db, args: { actor: Actor; user: DeptUser; nodeId
   if (!parsed.success) {
     const fieldErrors: Record<string, string> = {};
     for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0])] ??= issue.message;
-    return { ok: false, status: 400, fieldErrors, values };
+    throw DomainError.fields(fieldErrors);
   }
   const submission = ensureSubmission(db, args.actor, ctx, leaf, args.now);
   const ownerId = leafOwnerId(submission.id, leaf.nodeId);
   const link = addLink(db, { actor: args.actor, unitId: ctx.unit.id, ownerType: EVIDENCE_OWNER_TYPE, ownerId, ...parsed.data });
   if (undoIfLockedMeanwhile(db, args.actor, submission.id, ownerId, [], [link])) {
-    return { ok: false, status: 409, fieldErrors: { _form: "自查已提交，佐证材料已锁定，链接未保存" }, values };
+    throw new DomainError("conflict", "自查已提交，佐证材料已锁定，链接未保存");
   }
-  return { ok: true };
 }
 
 /** Delete (soft) a file or link of a leaf: only the leaf's own, only while unlocked. */
@@ -145,5 +124,3 @@ export function deleteLeafEvidence(db: Db, args: { actor: Actor; user: DeptUser;
   if (args.kind === "file") deleteEvidence(db, { actor: args.actor, fileId: args.id, ...owner });
   else deleteEvidenceLink(db, { actor: args.actor, linkId: args.id, ...owner });
 }
-
-export { asResult as evidenceRefusal };

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { type Db, type Tx } from "../../db/client";
 import { cycles, deadlineExtensions, returnItems, submissionAnswers, submissionEvents, submissions, type SubmissionStatus } from "../../db/schema";
 import { parseDate, type LeafInput } from "../../scoring";
-import { parseAnswerForm, formStateFrom, type AnswerFormState, type FormLike } from "../domain/answer-input";
+import { parseAnswerForm, type FormLike } from "../domain/answer-input";
 import { engineInputErrors } from "../domain/self-score";
 import { deadlineLabel, effectiveDue, isPastDue } from "../domain/self-inspection-deadline";
 import { beijingToday } from "../utils/beijing-time";
@@ -101,30 +101,25 @@ export function ensureSubmission(db: Db, actor: Actor, ctx: UnitContext, leaf: L
 
 // ---------------------------------------------------------------- answers
 
-export type SaveAnswerResult =
-  | { ok: true; submissionId: number; version: number }
-  | { ok: false; status: 400 | 409; fieldErrors: Record<string, string>; state: AnswerFormState };
 
 /**
  * Save one leaf's answer (a draft save). Bad input changes nothing and comes back with Chinese
- * field messages and the typed text; a stale `version` is refused. Throws SubmissionError when the
- * leaf is locked or not the unit's.
+ * field messages (DomainError); a stale `version` is refused (conflict), and so is a leaf that is
+ * locked or not the unit's.
  */
-export function saveAnswer(db: Db, args: { actor: Actor; user: DeptUser; nodeId: number; form: FormLike; now?: Date }): SaveAnswerResult {
+export function saveAnswer(db: Db, args: { actor: Actor; user: DeptUser; nodeId: number; form: FormLike; now?: Date }): { submissionId: number; version: number } {
   const now = args.now ?? new Date();
   const ctx = resolveDepartmentContext(db, args.user, args.form.get("submissionId"));
   const leaf = findLeaf(ctx, args.nodeId);
-  const state = formStateFrom(args.form);
-  const refuse = (status: 400 | 409, fieldErrors: Record<string, string>): SaveAnswerResult => ({ ok: false, status, fieldErrors, state });
 
   // Refuse a locked leaf before looking at the input.
   assertLeafEditable(db, ctx, leaf);
   const parsed = parseAnswerForm({ points: leaf.points, rule: leaf.rule, part: leaf.part }, args.form);
-  if (!parsed.ok) return refuse(400, parsed.fieldErrors);
+  if (!parsed.ok) throw DomainError.fields(parsed.fieldErrors);
   const engineErrors = engineInputErrors(previewContext(ctx), leaf.code, parsed.input);
-  if (engineErrors.length > 0) return refuse(400, { _form: engineErrors.join("；") });
+  if (engineErrors.length > 0) throw new DomainError("invalid", engineErrors.join("；"));
   const versionRaw = args.form.get("version");
-  if (typeof versionRaw !== "string" || !/^(0|[1-9][0-9]{0,9})$/.test(versionRaw)) return refuse(400, { _form: "页面缺少版本信息，请刷新后再试" });
+  if (typeof versionRaw !== "string" || !/^(0|[1-9][0-9]{0,9})$/.test(versionRaw)) throw new DomainError("invalid", "页面缺少版本信息，请刷新后再试");
   const expectedVersion = Number(versionRaw);
 
   return mutate(db, (tx) => {
@@ -140,7 +135,7 @@ export function saveAnswer(db: Db, args: { actor: Actor; user: DeptUser; nodeId:
           .where(and(eq(submissionAnswers.submissionId, existingSubmission.id), eq(submissionAnswers.nodeId, leaf.nodeId)))
           .get()
       : undefined;
-    if ((before?.version ?? 0) !== expectedVersion) return refuse(409, { _form: STALE_MESSAGE });
+    if ((before?.version ?? 0) !== expectedVersion) throw new DomainError("conflict", STALE_MESSAGE);
     const submission = existingSubmission ?? getOrCreateSubmission(tx, args.actor, fresh, at);
     const values = {
       input: parsed.input as Record<string, unknown>,
@@ -164,7 +159,7 @@ export function saveAnswer(db: Db, args: { actor: Actor; user: DeptUser; nodeId:
       before: before ?? undefined,
       after: { ...after, code: leaf.code },
     });
-    return { ok: true as const, submissionId: submission.id, version: after.version };
+    return { submissionId: submission.id, version: after.version };
   });
 }
 
