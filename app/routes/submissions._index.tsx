@@ -14,7 +14,7 @@ import { officeOverview } from "../services/submissions-overview.server";
 import { getDb } from "../utils/db.server";
 import { actorOf, requireAccess } from "../utils/auth.server";
 import { formValues } from "../utils/form.server";
-import { actionRefusal, badRequest, parseId, refusalErrors, refusalOf } from "../utils/http.server";
+import { actionRefusal, badRequest, parseId, refusalErrors } from "../utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "自查审核 - 政务公开绩效考核平台" }];
 
@@ -89,13 +89,11 @@ export async function action({ request }: ActionFunctionArgs) {
     return data<ActionResult>({ intent: "extend", ok: false, fieldErrors: { unitId: "请选择单位" }, values: { until: String(form.get("until") ?? ""), reason: String(form.get("reason") ?? "") } }, { status: 400 });
   }
   try {
-    const r = grantExtension(getDb(), { actor: actorOf(user), cycleId, unitId: Number(unitRaw), form });
-    if (!r.ok) return data<ActionResult>({ intent: "extend", ok: false, fieldErrors: r.fieldErrors, values: { ...r.values, unitId: unitRaw } }, { status: 400 });
+    grantExtension(getDb(), { actor: actorOf(user), cycleId, unitId: Number(unitRaw), form });
     return data<ActionResult>({ intent: "extend", ok: true, message: `已批准延期至 ${String(form.get("until")).trim()}。`, fieldErrors: {}, values: {} });
   } catch (error) {
-    const refusal = refusalOf(error);
-    if (!refusal) throw error;
-    return data<ActionResult>({ intent: "extend", ok: false, fieldErrors: { _form: refusal.message }, values: {} }, { status: refusal.status });
+    const r = refusalErrors(error);
+    return data<ActionResult>({ intent: "extend", ok: false, fieldErrors: r.fieldErrors, values: { until: String(form.get("until") ?? ""), reason: String(form.get("reason") ?? ""), unitId: unitRaw } }, { status: r.status });
   }
 }
 

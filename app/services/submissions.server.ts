@@ -258,38 +258,32 @@ function officeSubmission(tx: Tx, submissionId: number): { submission: Submissio
 
 const commentSchema = z.string().trim().max(COMMENT_MAX, `意见最多${COMMENT_MAX}个字`);
 
-export type OfficeResult = { ok: true } | { ok: false; fieldErrors: Record<string, string>; values: Record<string, string> };
-
 /**
  * 退回修改: per-indicator comments from the fields `comment.<nodeId>` (the non-empty ones are
- * returned) and an optional general `comment`.
+ * returned) and an optional general `comment`. Bad comments are refused together (DomainError.fields).
  */
-export function returnSubmission(db: Db, args: { actor: Actor; role: SessionUser["role"]; submissionId: number; form: FormLike; now?: Date }): OfficeResult {
+export function returnSubmission(db: Db, args: { actor: Actor; role: SessionUser["role"]; submissionId: number; form: FormLike; now?: Date }): void {
   const now = args.now ?? new Date();
-  return mutate(db, (tx): OfficeResult => {
+  mutate(db, (tx) => {
     const { submission, ctx } = officeSubmission(tx, args.submissionId);
     const t = transitionOrRefuse("return", submission, args.role);
     const fieldErrors: Record<string, string> = {};
-    const values: Record<string, string> = {};
     const items: { leaf: LeafInfo; comment: string }[] = [];
     for (const leaf of ctx.leaves) {
       const raw = args.form.get(`comment.${leaf.nodeId}`);
       if (typeof raw !== "string") continue;
-      values[`comment.${leaf.nodeId}`] = raw;
       const c = commentSchema.safeParse(raw);
       if (!c.success) fieldErrors[`comment.${leaf.nodeId}`] = `${leaf.code}：${c.error.issues[0].message}`;
       else if (c.data) items.push({ leaf, comment: c.data });
     }
     const generalRaw = args.form.get("comment");
     const general = commentSchema.safeParse(typeof generalRaw === "string" ? generalRaw : "");
-    if (typeof generalRaw === "string") values.comment = generalRaw;
     if (!general.success) fieldErrors.comment = general.error.issues[0].message;
     if (t.preconditions.includes("returnItems") && items.length === 0 && Object.keys(fieldErrors).length === 0) {
       fieldErrors._form = "请至少为一项需要修改的指标填写退回意见";
     }
-    if (Object.keys(fieldErrors).length > 0) return { ok: false as const, fieldErrors, values };
+    if (Object.keys(fieldErrors).length > 0) throw DomainError.fields(fieldErrors);
     writeReturn(tx, args.actor, submission, ctx, t, items, general.success && general.data ? general.data : null, now);
-    return { ok: true as const };
   });
 }
 
@@ -347,16 +341,15 @@ export function returnMany(tx: Tx, actor: Actor, role: SessionUser["role"], cycl
 }
 
 /** 撤回为草稿 (office), with a required reason. */
-export function reopenSubmission(db: Db, args: { actor: Actor; role: SessionUser["role"]; submissionId: number; comment: unknown; now?: Date }): OfficeResult {
+export function reopenSubmission(db: Db, args: { actor: Actor; role: SessionUser["role"]; submissionId: number; comment: unknown; now?: Date }): void {
   const now = args.now ?? new Date();
   const raw = typeof args.comment === "string" ? args.comment : "";
   const parsed = commentSchema.min(1, "请填写撤回原因").safeParse(raw);
-  if (!parsed.success) return { ok: false, fieldErrors: { reopenComment: parsed.error.issues[0].message }, values: { reopenComment: raw } };
-  return mutate(db, (tx) => {
+  if (!parsed.success) throw new DomainError("invalid", parsed.error.issues[0].message, "reopenComment");
+  mutate(db, (tx) => {
     const { submission } = officeSubmission(tx, args.submissionId);
     const t = transitionOrRefuse("reopen", submission, args.role);
     applyTransition(tx, args.actor, submission, t, now.toISOString(), parsed.data);
-    return { ok: true as const };
   });
 }
 
@@ -423,7 +416,7 @@ export function writeExtension(tx: Tx, actor: Actor, cycle: CycleRow, unitId: nu
  * Grant one unit a later deadline (with a reason, audited, on the unit's timeline). The date must
  * be after the unit's current deadline and not before today.
  */
-export function grantExtension(db: Db, args: { actor: Actor; cycleId: number; unitId: number; form: FormLike; now?: Date }): OfficeResult {
+export function grantExtension(db: Db, args: { actor: Actor; cycleId: number; unitId: number; form: FormLike; now?: Date }): void {
   const now = args.now ?? new Date();
   const rawUntil = args.form.get("until");
   const rawReason = args.form.get("reason");
@@ -432,18 +425,18 @@ export function grantExtension(db: Db, args: { actor: Actor; cycleId: number; un
   if (!parsed.success) {
     const fieldErrors: Record<string, string> = {};
     for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0])] ??= issue.message;
-    return { ok: false, fieldErrors, values };
+    throw DomainError.fields(fieldErrors);
   }
   const { until, reason } = parsed.data;
-  return mutate(db, (tx): OfficeResult => {
+  mutate(db, (tx) => {
     const cycle = tx.select().from(cycles).where(eq(cycles.id, args.cycleId)).get();
     if (!cycle) throw new DomainError("notFound", "考核年度不存在");
     assertCycleOpen(cycle);
     loadUnitContext(tx, cycle, args.unitId);
     const refusal = extensionRefusal(tx, cycle, args.unitId, until, now);
-    if (refusal) return { ok: false as const, fieldErrors: { [refusal.field]: refusal.message }, values };
+    if (refusal?.field === "until") throw new DomainError("invalid", refusal.message, "until");
+    if (refusal) throw new DomainError("conflict", refusal.message);
     writeExtension(tx, args.actor, cycle, args.unitId, until, reason, now);
-    return { ok: true as const };
   });
 }
 
