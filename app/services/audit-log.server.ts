@@ -65,6 +65,7 @@ export const auditFilterSchema = z
 
 export type AuditFilter = z.output<typeof auditFilterSchema>;
 
+/** The list's filter from the query, like parseForm: bad values come back per field, shown beside the filter inputs. */
 export function parseAuditFilter(params: URLSearchParams): { ok: true; filter: AuditFilter } | { ok: false; fieldErrors: FieldErrors } {
   const raw: Record<string, string> = {};
   for (const key of ["actor", "action", "entityType", "entityId", "from", "to", "page"]) {
@@ -348,6 +349,7 @@ export function auditActions(): { value: string; label: string }[] {
   return Object.entries(AUDIT_ACTION_LABELS).map(([value, label]) => ({ value, label }));
 }
 
+/** The verification's report (a broken chain is a finding shown to the office, not a refusal of the request). */
 export type AuditVerifyOutcome =
   | { ok: true; message: string }
   | { ok: false; message: string; badId: number };

@@ -51,6 +51,7 @@ export interface UnitPreview {
   notes: string[];
 }
 
+/** Deliberately a result: a set that cannot be previewed shows every reason (`errors`) on the preview page. */
 export type PreviewResult =
   | {
       ok: true;

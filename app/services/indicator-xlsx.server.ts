@@ -40,6 +40,10 @@ export type ImportTarget =
 /** The flag of `npm run import:indicators` that creates missing unit categories. */
 export const CREATE_CATEGORIES_FLAG = "--create-categories";
 
+/**
+ * Deliberately a result, not a thrown refusal: a refused import lists every problem by sheet and
+ * row (`problems`), shown on the import page and printed by `npm run import:indicators`.
+ */
 export type IndicatorImportResult =
   | {
       ok: true;

@@ -36,6 +36,10 @@ interface ParsedUnit {
   active: boolean;
 }
 
+/**
+ * Deliberately a result, not a thrown refusal: a refused import lists every bad row (`errors`),
+ * shown to the office as a table and printed by the command-line import, one line each.
+ */
 export type UnitImportResult =
   | { ok: true; created: number; byCategory: { category: string; count: number }[] }
   | { ok: false; message: string; errors: RowError[] };

@@ -32,6 +32,10 @@ interface ParsedUser {
   password: string;
 }
 
+/**
+ * Deliberately a result, not a thrown refusal: a refused import lists every bad row (`errors`),
+ * shown to the office as a table and printed by the command-line import, one line each.
+ */
 export type UserImportResult =
   | { ok: true; created: number; byRole: { role: string; count: number }[] }
   | { ok: false; message: string; errors: RowError[] };
