@@ -20,7 +20,6 @@ export function refusalOf(error: unknown): { status: (typeof HTTP_STATUS)[ErrorC
   return { status: HTTP_STATUS[error.code], message: error.message, field: error.field };
 }
 
-
 /** For loaders: a refusal becomes its Response; anything else is rethrown as it is. */
 export function throwAsResponse(error: unknown): never {
   if (error instanceof DomainError) throw errorResponse(error);
