@@ -6,6 +6,7 @@ import { noticeDocument, noticeFileName } from "../services/notices.server";
 import { cycleByYearOr404 } from "../services/results-pages.server";
 import { requireAccess } from "../utils/auth.server";
 import { notFound, throwAsResponse } from "../utils/http.server";
+import { getDb } from "../utils/db.server";
 
 const CONTENT_TYPES = {
   docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -20,7 +21,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (format !== "docx" && format !== "pdf") throw notFound("不支持的通报格式");
   let doc;
   try {
-    doc = noticeDocument(cycle);
+    doc = noticeDocument(getDb(), cycle);
   } catch (e) {
     throwAsResponse(e);
   }

@@ -16,6 +16,7 @@ import { actionRefusal } from "../utils/http.server";
 import { CategoryFilter } from "../components/CategoryFilter";
 import { NoticePanel } from "../components/NoticePanel";
 import { RankingTable } from "../components/RankingTable";
+import { getDb } from "../utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "考核结果 - 政务公开绩效考核平台" }];
 
@@ -30,7 +31,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (!year) return { mode: "empty" as const };
   const cycle = listedCycleOr404(cycles, year);
   const query = { category: url.searchParams.get("category"), q: url.searchParams.get("q"), page: url.searchParams.get("page") };
-  const notice = noticeState(cycle);
+  const notice = noticeState(getDb(), cycle);
   const office = user.role === "office";
   return {
     mode: "ranking" as const,
@@ -63,15 +64,19 @@ export async function action({ request }: ActionFunctionArgs) {
     }
     case "publish":
     case "unpublish": {
-      const out = setPublicPage(actor, cycle.id, parsed.data.intent === "publish");
-      if (!out.ok) return data({ ok: false, message: out.message }, { status: 409 });
+      try {
+        setPublicPage(getDb(), actor, cycle.id, parsed.data.intent === "publish");
+      } catch (error) {
+        const r = actionRefusal(error);
+        return data({ ok: false, message: r.fieldErrors._form }, { status: r.status });
+      }
       return { ok: true, message: parsed.data.intent === "publish" ? "公开通报页面已开启。" : "公开通报页面已关闭。" };
     }
     case "notice": {
       const form = parseForm(noticeFormSchema, formData);
       if (!form.ok) return data({ ok: false, message: "通报未保存，请按提示修改。", fieldErrors: form.fieldErrors, values: form.values }, { status: 400 });
       try {
-        saveNotice(actor, cycle.id, form.data);
+        saveNotice(getDb(), actor, cycle.id, form.data);
       } catch (error) {
         const r = actionRefusal(error);
         return data({ ok: false, message: "通报未保存。", fieldErrors: r.fieldErrors, values: formValues(formData) }, { status: r.status });

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import { DomainError } from "../domain/domain-error";
 import { cycleAllows, statusesAllowing } from "../domain/cycle-capabilities";
-import type { Db, Tx } from "../../db/client";
+import { getSqlite, type Db, type Tx } from "../../db/client";
 import {
   categories,
   cycles,
@@ -95,6 +95,7 @@ export function cycleUnits(db: Reader, cycleId: number): CycleUnit[] {
  */
 export function cycleUnitCount(cycleId: number, categoryName: string | null = null): number {
   const row = preparedStatement(
+    getSqlite(),
     `SELECT COUNT(*) AS n FROM units u
      WHERE u.active = 1 AND u.category_id IN (
        SELECT s.category_id FROM indicator_sets s JOIN categories c ON c.id = s.category_id

@@ -44,11 +44,11 @@ export async function uploadEvaluationEvidence(request: Request, user: SessionUs
   const type: EvidenceOwnerType = ownerType;
   let upload: ReceivedEvidenceForm | null = null;
   try {
-    upload = await receiveEvidenceForm(request, { budget: createUploadBudget(usedEvidenceBytes(type, [String(ownerId)])) });
+    upload = await receiveEvidenceForm(request, { budget: createUploadBudget(usedEvidenceBytes(getDb(), type, [String(ownerId)])) });
     if (upload.uploads.length === 0) throw uploadRejected("no_file", "请选择要上传的文件");
     // Re-check after the (slow) upload: the record may have moved on meanwhile.
     ownerUnit(user, ownerType, ownerId);
-    const rows = commitEvidenceUploads({ actor: actorOf(user), unitId, entries: upload.uploads.map((u) => ({ ownerType: type, ownerId: String(ownerId), upload: u })) });
+    const rows = commitEvidenceUploads(getDb(), { actor: actorOf(user), unitId, entries: upload.uploads.map((u) => ({ ownerType: type, ownerId: String(ownerId), upload: u })) });
     return { ok: true, message: `已上传 ${rows.length} 个文件` };
   } catch (error) {
     const r = refusalOf(error);

@@ -94,7 +94,7 @@ export function officeHome(db: Reader, user: SessionUser, now: Date) {
   if (!cycle) return { cycle: null, steps: [], deadlines: [], todos: [], siteCheck: null };
   const todos: TodoItem[] = [];
   if (SELF_VISIBLE.includes(cycle.status)) {
-    const rows = officeOverview({ cycleId: cycle.id, now }).rows;
+    const rows = officeOverview(db, { cycleId: cycle.id, now }).rows;
     const submissionsLink = (filter: string) => `/submissions?cycle=${cycle.id}&filter=${filter}`;
     const open = cycle.status === "published";
     todos.push(todo("notStarted", "尚未开始填报的单位", submissionsLink("not_started"), open ? rows.filter((r) => r.notStarted).map((r) => r.unitName) : []));

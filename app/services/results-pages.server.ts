@@ -35,6 +35,7 @@ export function cycleByYearOr404(year: string | undefined): CycleRow {
 /** Non-draft cycles, newest first, with the kind of results each has. */
 export function resultCycles() {
   const rows = preparedStatement(
+    getSqlite(),
     `SELECT c.id, c.year, c.title, c.status,
             EXISTS (SELECT 1 FROM cycle_results r WHERE r.cycle_id = c.id AND r.kind = 'final') AS final,
             EXISTS (SELECT 1 FROM cycle_results r WHERE r.cycle_id = c.id AND r.kind = 'preliminary') AS preliminary
@@ -93,7 +94,7 @@ export function rankingPage(user: SessionUser, cycle: Pick<CycleRow, "id" | "yea
   const base = {
     cycle: { id: cycle.id, year: cycle.year, title: cycle.title, status: cycle.status, statusLabel: CYCLE_STATUS_LABELS[cycle.status] },
     canCompute: office && cycleAllows(cycle.status as CycleStatus, "computeResults"),
-    publicEnabled: publicPageEnabled(cycle.id),
+    publicEnabled: publicPageEnabled(getDb(), cycle.id),
     // currentResults prefers the final snapshot: the cycle has one exactly when it is shown.
     canPublish: office && meta?.kind === "final",
     q: filters.q,
@@ -175,7 +176,7 @@ export function scoreCard(user: SessionUser, cycle: CycleRow, unitId: number) {
   const dbLeaves = new Map((set?.leaves ?? []).map((l) => [l.code, l]));
   const submission = db.select({ id: submissions.id }).from(submissions).where(and(eq(submissions.cycleId, cycle.id), eq(submissions.unitId, unitId))).get();
   const evidence = submission
-    ? listEvidence(
+    ? listEvidence(getDb(), 
         "submission_leaf",
         [...dbLeaves.values()].map((l) => leafOwnerId(submission.id, l.nodeId)),
       )
@@ -218,7 +219,7 @@ export function scoreCard(user: SessionUser, cycle: CycleRow, unitId: number) {
     .where(and(eq(findings.cycleId, cycle.id), eq(findings.unitId, unitId)))
     .orderBy(asc(findings.id))
     .all();
-  const findingEvidence = listEvidence(
+  const findingEvidence = listEvidence(getDb(), 
     "finding",
     unitFindings.map((x) => String(x.f.id)),
   );

@@ -43,6 +43,7 @@ export type HashedResultsMeta = ResultsMeta & { packageSha256: string; resultsSh
  */
 function metaRows(cycleId: number): ResultsMeta[] {
   return preparedStatement(
+    getSqlite(),
     `SELECT r.id, r.cycle_id AS cycleId, r.kind, r.revision, r.package_sha256 AS packageSha256, r.results_sha256 AS resultsSha256,
             r.computed_at AS computedAt, u.display_name AS computedByName
      FROM cycle_results r LEFT JOIN users u ON u.id = r.computed_by
@@ -157,6 +158,7 @@ function readConsistent<T>(meta: ConsistentMeta, read: () => T): T {
   return sqlite.transaction(() => {
     // From the covering index: the row's own page would walk the frames first.
     const now = preparedStatement(
+      getSqlite(),
       "SELECT id, revision FROM cycle_results INDEXED BY cycle_results_meta_idx WHERE cycle_id = ? AND kind = ?",
     ).get(meta.cycleId, meta.kind) as { id: number; revision: number } | undefined;
     if (now?.id !== meta.id || now.revision !== meta.revision) throw new ResultsChangedError();

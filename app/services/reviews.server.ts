@@ -186,7 +186,7 @@ export function loadReviewLeaf(db: Reader, user: SessionUser, unitId: number, no
   const self = selfAssessment(db, cycle.id, unitId);
   const answer = self.answers.get(nodeId);
   const selfInput = answer?.input ?? null;
-  const evidence = self.submission ? listEvidence("submission_leaf", leafOwnerId(self.submission.id, nodeId)) : { files: [], links: [] };
+  const evidence = self.submission ? listEvidence(db, "submission_leaf", leafOwnerId(self.submission.id, nodeId)) : { files: [], links: [] };
   const entry = db
     .select()
     .from(evaluatorEntries)

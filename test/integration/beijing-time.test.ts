@@ -49,7 +49,7 @@ beforeAll(async () => {
   if (!r.ok) throw new Error(r.message);
   const upload = await receiveUpload((async function* () { yield pdfBytes("时间"); })(), { fileName: "公开目录.pdf" });
   findingId = addFinding(cycleId, "JD001", "1.2", { kind: "fault", description: "栏目更新不及时", faultCode: "late", count: 1 });
-  commitEvidenceUploads({ actor: SEED_ACTOR, unitId: unitIdOf("JD001"), entries: [{ ownerType: "finding", ownerId: String(findingId), upload }] });
+  commitEvidenceUploads(getDb(), { actor: SEED_ACTOR, unitId: unitIdOf("JD001"), entries: [{ ownerType: "finding", ownerId: String(findingId), upload }] });
 });
 
 afterAll(() => {
@@ -71,7 +71,7 @@ describe("the one Beijing-time formatter", () => {
 
 describe("a fixed instant reads the same on every surface", () => {
   it("the evidence list on a page", () => {
-    const { files, links } = listEvidence("finding", String(findingId));
+    const { files, links } = listEvidence(getDb(), "finding", String(findingId));
     const html = renderToStaticMarkup(createElement(EvidenceList, { files, links }));
     expect(html).toContain("2026-01-26 09:30");
     expect(html).not.toContain("01:30");

@@ -261,7 +261,7 @@ describe("amending a published leaf to take an outside office's value", () => {
     const nodeId = leafNodeId(other, "BM001", "1.2");
     getDb().insert(evaluatorEntries).values({ assignmentId: a.id, nodeId, input: { scores: [30] }, reason: "", updatedAt: at }).run();
     const categoryId = getDb().select().from(categories).where(eq(categories.name, "区级部门")).get()!.id;
-    const setId = getIndicatorSet(other, categoryId)!.id;
+    const setId = getIndicatorSet(other, categoryId, getDb())!.id;
     const form = { intent: "save", nodeId: String(nodeId), code: "1.2", name: "专栏维护", points: "40", ruleType: "score", designatedKind: "outside", designated: "县外网办", reason: "以县外网办评价为准", guidance: "", criteria: "", basis: "", dimension: "" };
     const res = await run(setPage.action, makeRequest(`/cycles/${other}/sets/${setId}`, { cookie: cookies.admin, form }), { cycleId: String(other), setId: String(setId) });
     expect([res.status, res.data.message]).toEqual([200, "修订已保存：修订指标“1.2 专栏维护”，评分规则已修改，已有1条填报/评分数据符合修订后的规则，保持不变。"]);

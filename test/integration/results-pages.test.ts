@@ -136,7 +136,7 @@ describe("the public 通报 page", () => {
     expect((await post("admin", { intent: "publish", year: "2026" })).status).toBe(409);
     // 结果定稿 (every unit evaluated; 初步结果 entered long ago, so the appeal window is over) takes the final snapshot.
     setCycleStatus(cycleId, "preliminary", "2026-01-05T02:00:00.000Z");
-    expect(transitionCycle(cycleId, "final", { id: userIdOf("admin"), name: "admin", role: "office" })).toMatchObject({ ok: true, snapshot: { units: DEMO_UNITS.length } });
+    expect(transitionCycle(getDb(), cycleId, "final", { id: userIdOf("admin"), name: "admin", role: "office" })).toMatchObject({ ok: true, snapshot: { units: DEMO_UNITS.length } });
     expect((await get()).status).toBe(404);
     getSqlite().prepare("UPDATE spot_check_batches SET published = 1 WHERE cycle_id = ?").run(cycleId);
     expect((await post("leader", { intent: "publish", year: "2026" })).status).toBe(403);

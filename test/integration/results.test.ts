@@ -114,7 +114,7 @@ describe("the final snapshot", () => {
   it("is stored once, by 结果定稿, and can never change afterwards", () => {
     // 初步结果 published long ago: the appeal window has closed.
     setCycleStatus(cycleId, "preliminary", "2026-01-05T02:00:00.000Z");
-    const fin = transitionCycle(cycleId, "final", { id: userIdOf("admin"), name: "admin", role: "office" });
+    const fin = transitionCycle(getDb(), cycleId, "final", { id: userIdOf("admin"), name: "admin", role: "office" });
     if (!fin.ok || !fin.snapshot) throw new Error(fin.ok ? "no snapshot" : fin.message);
     const meta = currentResults(cycleId)!;
     expect(meta.kind).toBe("final");
@@ -124,7 +124,7 @@ describe("the final snapshot", () => {
     // Later edits of the inputs do not touch it; recompute and a second snapshot are refused.
     setLeadEntry(cycleId, "JD003", "1.4", { value: 0 });
     expect(computeCycleResults(cycleId, SEED_ACTOR)).toMatchObject({ ok: false, status: 409 });
-    expect(transitionCycle(cycleId, "final", { id: userIdOf("admin"), name: "admin", role: "office" })).toMatchObject({ ok: false, message: "考核已是“已定稿”状态" });
+    expect(transitionCycle(getDb(), cycleId, "final", { id: userIdOf("admin"), name: "admin", role: "office" })).toMatchObject({ ok: false, message: "考核已是“已定稿”状态" });
     // Not even SQL can change it.
     const sqlite = getSqlite();
     expect(() => sqlite.prepare("UPDATE cycle_results SET results_json = '{}' WHERE id = ?").run(meta.id)).toThrow(/immutable/);
