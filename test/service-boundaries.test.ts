@@ -13,29 +13,6 @@ const RULES: { name: string; pattern: RegExp }[] = [
   { name: "throws an HTTP Response instead of a DomainError", pattern: /throw\s+(?:new\s+Response\b|(?:notFound|forbidden|badRequest|errorResponse|redirect|json)\s*\()|throwAsResponse\s*\(/ },
 ];
 
-/**
- * Services still being converted on other branches (issue 16), by rule. Each entry must still break
- * its rule — the test fails once it no longer does, so the list only shrinks.
- */
-const PENDING: Record<string, string[]> = {
-  "reaches the global database (getDb/getSqlite)": [
-    "categories.server.ts",
-    "cycle-package.server.ts",
-    "dashboard.server.ts",
-    "evaluation-completeness.server.ts",
-    "evaluation-context.server.ts",
-    "evaluation-evidence.server.ts",
-    "loss-analysis.server.ts",
-    "results-compute.server.ts",
-    "results-export/source.server.ts",
-    "results-pages.server.ts",
-    "results-storage.server.ts",
-    "results.server.ts",
-    "self-scores.server.ts",
-  ],
-  "throws an HTTP Response instead of a DomainError": ["categories.server.ts", "results-pages.server.ts"],
-};
-
 function serviceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const full = path.join(dir, e.name);
@@ -60,8 +37,8 @@ describe("service boundaries", () => {
 
   for (const rule of RULES) {
     it(`no service ${rule.name}`, () => {
-      const breaking = files.filter((f) => rule.pattern.test(f.source)).map((f) => f.name).sort();
-      expect(breaking).toEqual([...(PENDING[rule.name] ?? [])].sort());
+      const breaking = files.filter((f) => rule.pattern.test(f.source)).map((f) => f.name);
+      expect(breaking).toEqual([]);
     });
   }
 });

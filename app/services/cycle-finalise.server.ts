@@ -52,7 +52,7 @@ function stale(label: string): TransitionResult {
 export function finaliseWithSnapshot(db: Db, cycleId: number, label: string, apply: ApplyFinal): TransitionResult {
   for (let i = 0; i < ATTEMPTS; i++) {
     const mark = auditMark(db);
-    const snapshot = prepareFinalSnapshot(cycleId);
+    const snapshot = prepareFinalSnapshot(db, cycleId);
     if ("ok" in snapshot) return snapshotRefused(label, snapshot);
     const result = apply({ snapshot, auditMark: mark });
     if (result !== "stale") return result;
@@ -64,7 +64,7 @@ export function finaliseWithSnapshot(db: Db, cycleId: number, label: string, app
 export async function finaliseWithSnapshotInWorker(db: Db, cycleId: number, label: string, apply: ApplyFinal): Promise<TransitionResult> {
   for (let i = 0; i < ATTEMPTS; i++) {
     const mark = auditMark(db);
-    const snapshot = await prepareFinalSnapshotInWorker(cycleId);
+    const snapshot = await prepareFinalSnapshotInWorker(db, cycleId);
     if ("ok" in snapshot) return snapshotRefused(label, snapshot);
     const result = apply({ snapshot, auditMark: mark });
     if (result !== "stale") return result;

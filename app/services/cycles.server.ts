@@ -371,7 +371,7 @@ export function updateCycle(db: Db, actor: Actor, cycleId: number, patch: Partia
 type StepCheck = { ok: true; step: CycleTransition } | Extract<TransitionResult, { ok: false }>;
 
 /** Whether `actor` may move `cycle` to `to` now: the step is listed, the role allowed, every precondition met. */
-function checkStep(db: Reader, cycle: CycleRow, to: CycleStatus, actor: CycleActor): StepCheck {
+function checkStep(db: Db, cycle: CycleRow, to: CycleStatus, actor: CycleActor): StepCheck {
   const step = findTransition(cycle.status, to);
   if (!step) {
     const message =
@@ -438,7 +438,7 @@ function planStep(db: Db, cycleId: number, to: CycleStatus, actor: CycleActor): 
 function applyStep(db: Db, cycleId: number, to: CycleStatus, actor: CycleActor, comment: string | undefined, at: string | undefined, prepared: PreparedFinal | null): TransitionResult | "stale" {
   return mutate(db, (tx): TransitionResult | "stale" => {
     const cycle = cycleOr404(cycleId, tx);
-    const checked = checkStep(tx, cycle, to, actor);
+    const checked = checkStep(db, cycle, to, actor);
     if (!checked.ok) return checked;
     const step = checked.step;
     const when = at ?? nowIso();
@@ -447,7 +447,7 @@ function applyStep(db: Db, cycleId: number, to: CycleStatus, actor: CycleActor, 
       // The status changed after the caller looked (a race): the snapshot was not prepared.
       if (!prepared) return { ok: false, message: "考核状态刚刚发生变化，请刷新页面后重试", errors: [] };
       if (auditMark(tx) !== prepared.auditMark) return "stale";
-      const out = insertFinalSnapshot(tx, cycleId, actor, prepared.snapshot, when);
+      const out = insertFinalSnapshot(db, tx, cycleId, actor, prepared.snapshot, when);
       if (!out.ok) return snapshotRefused(step.label, out);
       snapshot = { packageSha256: out.packageSha256, resultsSha256: out.resultsSha256, units: out.units };
     }
@@ -532,7 +532,7 @@ export function categoriesWithoutSet(cycleId: number, db: Reader) {
 }
 
 /** The preconditions of each step out of the cycle's current status, evaluated now (read-only). */
-export function nextSteps(cycle: CycleRow, db: Reader) {
+export function nextSteps(cycle: CycleRow, db: Db) {
   return transitionsFrom(cycle.status).map((t) => ({
     to: t.to,
     toLabel: CYCLE_STATUS_LABELS[t.to],

@@ -27,7 +27,7 @@ export function publicPageEnabled(db: Db, cycleId: number): boolean {
 /** Turn the public page on or off (the page names the units: a 通报 is public by nature). */
 /** Refused (conflict) while the cycle has no final results. */
 export function setPublicPage(db: Db, actor: Actor, cycleId: number, enabled: boolean): void {
-  if (enabled && !resultsMeta(cycleId, "final")) throw new DomainError("conflict", "只有已生成定稿结果的考核年度才能公开通报");
+  if (enabled && !resultsMeta(db, cycleId, "final")) throw new DomainError("conflict", "只有已生成定稿结果的考核年度才能公开通报");
   mutate(db, (tx) => {
     const before = tx.select().from(publicPages).where(eq(publicPages.cycleId, cycleId)).get();
     const values = { enabled, anonymise: false, updatedBy: actor.id, updatedAt: new Date().toISOString() };
@@ -60,10 +60,10 @@ function publishedCycle(db: Db, year: number) {
   if (!cycle || !cycleAllows(cycle.status, "publicPage")) return null;
   const page = db.select().from(publicPages).where(eq(publicPages.cycleId, cycle.id)).get();
   if (!page?.enabled) return null;
-  const meta = resultsMeta(cycle.id, "final");
+  const meta = resultsMeta(db, cycle.id, "final");
   if (!meta) return null;
   // A final snapshot's hashes are stored with it.
-  return { cycle, page, meta: resultsHashes(meta) };
+  return { cycle, page, meta: resultsHashes(db, meta) };
 }
 
 /** The final snapshot's package and results, downloadable from the public page (the same bytes the office downloads). */
@@ -71,7 +71,7 @@ export function publicExportSource(db: Db, year: number): ExportSource | null {
   const published = publishedCycle(db, year);
   if (!published) return null;
   const { cycle, meta } = published;
-  return { meta, cycle: { id: cycle.id, year: cycle.year, title: cycle.title, status: cycle.status }, header: packageHeader(meta) };
+  return { db, meta, cycle: { id: cycle.id, year: cycle.year, title: cycle.title, status: cycle.status }, header: packageHeader(db, meta) };
 }
 
 /** The public page of a year, or null when there is none to show (not enabled, not final). */
@@ -79,8 +79,8 @@ export function publicResults(db: Db, year: number) {
   const published = publishedCycle(db, year);
   if (!published) return null;
   const { cycle, page, meta } = published;
-  const header = packageHeader(meta);
-  const rows = unitSummaries(meta);
+  const header = packageHeader(db, meta);
+  const rows = unitSummaries(db, meta);
   const batches = db
     .select({ seed: spotCheckBatches.seed, size: spotCheckBatches.size, category: categories.name, createdAt: spotCheckBatches.createdAt })
     .from(spotCheckBatches)

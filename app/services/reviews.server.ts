@@ -316,7 +316,7 @@ export function signOff(db: Db, actor: Actor, user: SessionUser, unitId: number,
     }
     const after = tx.update(evaluatorAssignments).set({ signedOffAt: now.toISOString() }).where(eq(evaluatorAssignments.id, a.id)).returning().get();
     writeAudit(tx, actor, { action: "evaluation.signoff", entityType: "evaluator_assignment", entityId: a.id, before: a, after });
-    notifyDivergences(tx, cycle, unit);
+    notifyDivergences(db, tx, cycle, unit);
   });
 }
 
@@ -324,8 +324,8 @@ export function signOff(db: Db, actor: Actor, user: SessionUser, unitId: number,
  * Once the evaluators' entries disagree beyond the threshold, the office and the unit's lead
  * evaluator are told that arbitration is needed (once per set of divergent leaves).
  */
-function notifyDivergences(tx: Tx, cycle: CycleRow, unit: { id: number; name: string }): void {
-  const open = listDivergences(tx, cycle.id, { unitId: unit.id }).filter((d) => d.arbitration === null);
+function notifyDivergences(db: Db, tx: Tx, cycle: CycleRow, unit: { id: number; name: string }): void {
+  const open = listDivergences(db, cycle.id, { unitId: unit.id }).filter((d) => d.arbitration === null);
   if (open.length === 0) return;
   const leads = tx
     .select({ id: evaluatorAssignments.evaluatorId })
