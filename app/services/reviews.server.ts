@@ -237,13 +237,12 @@ export function loadReviewLeaf(db: Reader, user: SessionUser, unitId: number, no
   };
 }
 
-export type SaveEntryResult = { ok: true; version: number } | { ok: false; fieldErrors: Record<string, string> };
-
 /**
  * Save the evaluator's entry for a leaf. `version` is the version the form was loaded with (0 for
- * a new entry); a stale one is refused with STALE_MESSAGE (409) — never a silent overwrite.
+ * a new entry); a stale one is refused with STALE_MESSAGE (409) — never a silent overwrite; a bad
+ * form with every field's message (DomainError.fields). Answers the new version.
  */
-export function saveEntry(db: Db, actor: Actor, user: SessionUser, unitId: number, nodeId: number, form: FormLike): SaveEntryResult {
+export function saveEntry(db: Db, actor: Actor, user: SessionUser, unitId: number, nodeId: number, form: FormLike): number {
   const { cycle, leaf } = leafFor(db, unitId, nodeId);
   const a = requireAssignment(db, user.id, unitId, cycle.id);
   const versionRaw = String(form.get("version") ?? "");
@@ -251,8 +250,8 @@ export function saveEntry(db: Db, actor: Actor, user: SessionUser, unitId: numbe
   const version = Number(versionRaw);
   const self = selfAssessment(db, cycle.id, unitId).answers.get(nodeId)?.input ?? null;
   const parsed = parseReviewForm(leaf, self, form);
-  if (!parsed.ok) return parsed;
-  return mutate(db, (tx) => ({ ok: true as const, version: writeEntry(tx, actor, a, cycle.id, nodeId, version, parsed, false) }));
+  if (!parsed.ok) throw DomainError.fields(parsed.fieldErrors);
+  return mutate(db, (tx) => writeEntry(tx, actor, a, cycle.id, nodeId, version, parsed, false));
 }
 
 /**
