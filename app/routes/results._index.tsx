@@ -22,10 +22,10 @@ export const meta: MetaFunction = () => [{ title: "考核结果 - 政务公开�
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireAccess(request, "read", "unitResults");
-  if (user.role === "department") {
-    return { mode: "department" as const, unitId: user.unitId, unitName: user.unitName, cycles: departmentCycles(getDb(), user) };
-  }
   const db = getDb();
+  if (user.role === "department") {
+    return { mode: "department" as const, unitId: user.unitId, unitName: user.unitName, cycles: departmentCycles(db, user) };
+  }
   const url = new URL(request.url);
   const cycles = resultCycles(db);
   const year = url.searchParams.get("cycle") ?? String(cycles.find((c) => c.kind !== null)?.year ?? cycles[0]?.year ?? "");
