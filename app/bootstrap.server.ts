@@ -1,5 +1,5 @@
-import { getDb } from "../db/client";
 import { config, sessionSecret, type Config } from "./config.server";
+import { getDb } from "./utils/db.server";
 import { startNotificationTimer } from "./services/notification-jobs.server";
 import { startSiteCheckTimer } from "./services/site-check/monitor-job.server";
 import { cleanupTempUploads } from "./utils/upload-stream.server";
@@ -15,7 +15,7 @@ import { cleanupTempUploads } from "./utils/upload-stream.server";
 export async function bootstrap(): Promise<Config> {
   const settings = config();
   sessionSecret();
-  getDb(); // opens and migrates the database
+  getDb(); // opens and migrates the configured database
   const removed = cleanupTempUploads();
   if (removed > 0) console.log(`已清理 ${removed} 个未完成上传留下的临时文件`);
   startNotificationTimer(getDb);

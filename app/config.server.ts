@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { dataDirOf } from "../db/client";
 
 /**
  * Runtime configuration (documented in README.md → Configuration): read from the environment by
@@ -28,10 +29,7 @@ const positiveNumber = (name: string, fallback: number) =>
 
 const configSchema = z
   .object({
-    DATA_DIR: z
-      .string()
-      .optional()
-      .transform((v) => path.resolve(v?.trim() || "data")),
+    DATA_DIR: z.string().optional().transform(dataDirOf),
     PORT: z
       .string()
       .trim()

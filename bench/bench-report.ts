@@ -72,7 +72,7 @@ async function main() {
     log(`seeding ${UNITS} units × ${LEAVES} leaves …`);
     const seeded = await seedSynthetic(getDb(), { units: UNITS, leaves: LEAVES, year: 2030, selfAssessment: false });
     log(`seeded ${seeded.entries} evaluator entries`);
-    const full = await timed(() => computeCycleResults(seeded.cycleId, SYNTHETIC_ACTOR));
+    const full = await timed(() => computeCycleResults(getDb(), seeded.cycleId, SYNTHETIC_ACTOR));
     if (!full.value.ok) throw new Error(full.value.message);
     log(`full path ${full.ms} ms (CPU ${full.cpuMs} ms)`);
     const floorSql = getSqlite().prepare(
@@ -104,7 +104,7 @@ async function main() {
     const small = path.join(base, "small");
     useDataDir(small);
     const pageSeed = await seedSynthetic(getDb(), { units: PAGE_UNITS, leaves: 30, year: 2030, selfAssessment: false });
-    const pageResults = computeCycleResults(pageSeed.cycleId, SYNTHETIC_ACTOR);
+    const pageResults = computeCycleResults(getDb(), pageSeed.cycleId, SYNTHETIC_ACTOR);
     if (!pageResults.ok) throw new Error(pageResults.message);
     const password = "Bench#2030pw";
     getDb().insert(users).values({ username: "bench-leader", displayName: "压测领导", role: "leader", passwordHash: await hashPassword(password) }).run();
@@ -115,7 +115,7 @@ async function main() {
         cb();
       },
     });
-    const pdf = await timed(() => writeRankingPdf(exportSource(pageSeed.cycleId), sink));
+    const pdf = await timed(() => writeRankingPdf(exportSource(getDb(), pageSeed.cycleId), sink));
     log(`pdf ${pdf.ms} ms, ${bytes} bytes`);
     closeDb();
 

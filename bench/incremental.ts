@@ -1,7 +1,7 @@
 // An incremental recompute as the office meets it: one evaluator changes one entry of one unit, the
 // results are recomputed, and that unit's results and every unit's rank are read back. Timed from
 // the recompute until both reads have answered (the entry's own save is not part of it).
-import { getSqlite } from "../db/client";
+import { getDb, getSqlite } from "../db/client";
 import { computeCycleResults } from "../app/services/results-compute.server";
 import { currentResults, unitResultOf, unitSummaries } from "../app/services/results.server";
 import type { Actor } from "../app/utils/audit.server";
@@ -24,11 +24,11 @@ export function measureIncremental(cycleId: number, actor: Actor): { ms: number;
 
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  const out = computeCycleResults(cycleId, actor);
+  const out = computeCycleResults(getDb(), cycleId, actor);
   if (!out.ok) throw new Error(out.message);
-  const meta = currentResults(cycleId)!;
-  const result = unitResultOf(meta.id, unitId);
-  const ranks = unitSummaries(meta);
+  const meta = currentResults(getDb(), cycleId)!;
+  const result = unitResultOf(getDb(), meta.id, unitId);
+  const ranks = unitSummaries(getDb(), meta);
   const ms = Math.round(performance.now() - t0);
   const cpu = process.cpuUsage(c0);
   if (!result || ranks.length !== out.units) throw new Error("incremental results not readable");

@@ -4,7 +4,7 @@
 // Printed next to the full path so the fullPathRatio goal can be judged against what the formats
 // themselves cost on this machine.
 import crypto from "node:crypto";
-import { getSqlite } from "../db/client";
+import { getDb, getSqlite } from "../db/client";
 import type { Results } from "../scoring";
 import { serialiseResults } from "../app/domain/deterministic-json";
 import { storedDocument } from "../app/services/results.server";
@@ -25,8 +25,8 @@ function timed(fn: () => void): number {
 
 export function measureIoFloor(cycleId: number, cycleResultId: number): IoFloor {
   const sqlite = getSqlite();
-  const packageText = storedDocument(cycleResultId, "package");
-  const results = JSON.parse(storedDocument(cycleResultId, "results")) as Results;
+  const packageText = storedDocument(getDb(), cycleResultId, "package");
+  const results = JSON.parse(storedDocument(getDb(), cycleResultId, "results")) as Results;
   const readMs = timed(() => {
     const inputs = sqlite
       .prepare("SELECT e.input FROM evaluator_entries e JOIN evaluator_assignments a ON a.id = e.assignment_id WHERE a.cycle_id = ? AND e.input IS NOT NULL")

@@ -94,7 +94,7 @@ export async function writeLoadFixture(opts: LoadFixtureOptions): Promise<LoadFi
       fixture.leaders.push(username);
     }
   })();
-  const results = computeCycleResults(cycleId, SYNTHETIC_ACTOR);
+  const results = computeCycleResults(getDb(), cycleId, SYNTHETIC_ACTOR);
   if (!results.ok) throw new Error(results.message);
   return fixture;
 }

@@ -5,7 +5,7 @@ import { finished } from "node:stream/promises";
 import ExcelJS from "exceljs";
 import { exportSource } from "../app/services/results-export/source.server";
 import { writeResultsXlsx } from "../app/services/results-export/xlsx.server";
-import { closeDb, getSqlite } from "../db/client";
+import { closeDb, getDb, getSqlite } from "../db/client";
 
 let peak = process.memoryUsage().rss;
 const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
@@ -50,7 +50,7 @@ async function main() {
   const cycleId = Number(cycle);
   const out = fs.createWriteStream(file);
   const t0 = performance.now();
-  if (mode === "app") await writeResultsXlsx(exportSource(cycleId), out);
+  if (mode === "app") await writeResultsXlsx(exportSource(getDb(), cycleId), out);
   else await bare(cycleId, out);
   await finished(out);
   const ms = performance.now() - t0;

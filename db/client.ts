@@ -5,7 +5,8 @@ import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3"
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import * as schema from "./schema";
 
-export type Db = BetterSQLite3Database<typeof schema>;
+/** A drizzle database; `$client` is its raw better-sqlite3 connection (prepared statements, backups). */
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 /** A drizzle transaction handle (same query API as Db). */
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
@@ -17,11 +18,12 @@ interface Open {
 
 let current: Open | null = null;
 
-export function resolveDataDir(): string {
-  return path.resolve(process.env.DATA_DIR || "data");
+/** The data directory a DATA_DIR value names (`./data` when unset): the one home of that default. */
+export function dataDirOf(value: string | undefined): string {
+  return path.resolve(value?.trim() || "data");
 }
 
-export function databaseFile(dir = resolveDataDir()): string {
+export function databaseFile(dir: string): string {
   return path.join(dir, "app.db");
 }
 
@@ -41,26 +43,32 @@ export function openSqlite(file: string): Database.Database {
 }
 
 /**
- * The process-wide database for DATA_DIR, opened (and migrated) on first use.
- * Re-opens when DATA_DIR changes, which is how tests get a fresh temporary database.
+ * Opens (and migrates) the database in `dir` as the process-wide one, closing any other first;
+ * when that directory is already open it is returned as it is. The server opens its configured
+ * DATA_DIR at start-up (app/bootstrap.server.ts); tests switch to a fresh directory with this.
+ */
+export function openDb(dir: string): Db {
+  const resolved = path.resolve(dir);
+  if (current?.dir === resolved) return current.db;
+  closeDb();
+  const sqlite = openSqlite(databaseFile(resolved));
+  const db = drizzle(sqlite, { schema });
+  migrate(db, { migrationsFolder: migrationsFolder() });
+  current = { dir: resolved, sqlite, db };
+  return db;
+}
+
+/**
+ * The open database. A script that did not open one explicitly gets DATA_DIR's, read once here;
+ * after that the handle stays until `openDb` switches or `closeDb` closes it.
  */
 export function getDb(): Db {
-  return open().db;
+  return current?.db ?? openDb(dataDirOf(process.env.DATA_DIR));
 }
 
 export function getSqlite(): Database.Database {
-  return open().sqlite;
-}
-
-function open(): Open {
-  const dir = resolveDataDir();
-  if (current && current.dir === dir) return current;
-  closeDb();
-  const sqlite = openSqlite(databaseFile(dir));
-  const db = drizzle(sqlite, { schema });
-  migrate(db, { migrationsFolder: migrationsFolder() });
-  current = { dir, sqlite, db };
-  return current;
+  getDb();
+  return current!.sqlite;
 }
 
 export function closeDb(): void {

@@ -6,12 +6,12 @@
  */
 import fs from "node:fs";
 import Database from "better-sqlite3";
-import { databaseFile } from "../../db/client";
 import { verifyAuditChain } from "../utils/audit.server";
 import { formatBeijingTime } from "../utils/beijing-time";
+import { configuredDatabaseFile } from "../utils/db.server";
 
 function main(): number {
-  const file = databaseFile();
+  const file = configuredDatabaseFile();
   if (!fs.existsSync(file)) {
     console.error(`找不到数据库文件：${file}（请检查 DATA_DIR）`);
     return 2;

@@ -4,7 +4,7 @@
  * archive with a manifest of SHA-256 sums. Safe while the server runs. Exit 0 on success, 1 on failure.
  */
 import { parseArgs } from "node:util";
-import { resolveDataDir } from "../../db/client";
+import { config } from "../config.server";
 import { createBackup } from "../services/backup.server";
 import { DomainError } from "../domain/domain-error";
 
@@ -30,7 +30,7 @@ async function main(): Promise<number> {
     console.error(USAGE);
     return 1;
   }
-  const dataDir = resolveDataDir();
+  const dataDir = config().dataDir;
   const result = await createBackup({ dataDir, out });
   const uploadBytes = result.manifest.uploads.reduce((sum, u) => sum + u.size, 0);
   console.log(`备份完成：${result.file}（${formatBytes(result.bytes)}）`);

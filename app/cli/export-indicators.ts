@@ -5,7 +5,7 @@
  */
 import path from "node:path";
 import { eq } from "drizzle-orm";
-import { getDb } from "../../db/client";
+import { getDb } from "../utils/db.server";
 import { categories, cycles } from "../../db/schema";
 import { buildIndicatorWorkbook, cycleExportSets } from "../services/indicator-xlsx.server";
 import { parseIndicatorArgs } from "./indicator-args";

@@ -8,6 +8,7 @@ import path from "node:path";
 import { EXPORT_FORMATS, isExportFormat } from "../domain/export-formats";
 import { writeExport } from "../services/results-export/export.server";
 import { exportSourceForYear } from "../services/results-export/source.server";
+import { getDb } from "../utils/db.server";
 import { refusalOf } from "../utils/http.server";
 import { writeFileAtomically } from "../utils/atomic-file.server";
 import { runCli } from "./run-cli";
@@ -42,7 +43,7 @@ async function main(argv: string[]): Promise<number> {
   }
   let source;
   try {
-    source = exportSourceForYear(year!);
+    source = exportSourceForYear(getDb(), year!);
   } catch (e) {
     const refusal = refusalOf(e);
     if (refusal) {

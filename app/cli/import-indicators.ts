@@ -8,12 +8,12 @@
  * Every row is checked first: on any error nothing is written, every problem is listed and the
  * exit code is 1.
  */
-import { databaseFile } from "../../db/client";
 import { createCycle } from "../services/cycles.server";
 import { CREATE_CATEGORIES_FLAG, formatProblem, importIndicators } from "../services/indicator-xlsx.server";
 import { CLI_IMPORT_ACTOR, readImportFile } from "./import-file";
 import { parseIndicatorArgs } from "./indicator-args";
 import { runCli } from "./run-cli";
+import { getDb, configuredDatabaseFile } from "../utils/db.server";
 
 const USAGE = `npm run import:indicators -- --cycle <年份> [--category <单位类别>] [${CREATE_CATEGORIES_FLAG}] <文件.xlsx>`;
 
@@ -27,15 +27,12 @@ async function main(): Promise<number> {
   }
   const file = readImportFile(args.files, USAGE);
   if (!file) return 1;
-  const result = await importIndicators(
+  const result = await importIndicators(getDb(), 
     file.buffer,
     { year: args.year!, categoryName: args.category, createIfMissing: true, createCategories: args.createCategories },
     CLI_IMPORT_ACTOR,
     file.name,
-    (actor, year) => {
-      const created = createCycle(actor, { year, source: "empty" });
-      return created.ok ? created : { ok: false, message: `无法创建${year}年度考核：${Object.values(created.fieldErrors).join("；")}` };
-    },
+    (actor, year) => createCycle(getDb(), actor, { year, source: "empty" }),
   );
   if (!result.ok) {
     console.error(`导入失败：${result.message}`);
@@ -44,7 +41,7 @@ async function main(): Promise<number> {
   }
   if (result.createdCycle) console.log(`${result.year}年度考核不存在，已新建为草稿。`);
   if (result.createdCategories.length) console.log(`已新建单位类别：${result.createdCategories.join("、")}`);
-  console.log(`导入成功：${result.sets.length} 套指标体系已写入 ${result.year}年度考核（${databaseFile()}）`);
+  console.log(`导入成功：${result.sets.length} 套指标体系已写入 ${result.year}年度考核（${configuredDatabaseFile()}）`);
   for (const s of result.sets) {
     console.log(`  ${s.category}：${s.nodes} 个指标`);
     for (const w of s.warnings) console.log(`    提示：${w}`);

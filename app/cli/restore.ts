@@ -6,7 +6,7 @@
  */
 import { formatBeijingTime } from "../utils/beijing-time";
 import { parseArgs } from "node:util";
-import { resolveDataDir } from "../../db/client";
+import { config } from "../config.server";
 import { restoreBackup } from "../services/restore.server";
 import { DomainError } from "../domain/domain-error";
 
@@ -28,7 +28,7 @@ async function main(): Promise<number> {
     console.error(USAGE);
     return 1;
   }
-  const result = await restoreBackup({ archive, dataDir: resolveDataDir(), force });
+  const result = await restoreBackup({ archive, dataDir: config().dataDir, force });
   console.log(`恢复完成：数据已恢复到 ${result.dataDir}`);
   console.log(`  备份时间：${formatBeijingTime(result.manifest.createdAt)}（北京时间，版本 ${result.manifest.appVersion}）`);
   console.log(`  佐证文件：${result.manifest.uploads.length} 个，均已通过 SHA-256 校验`);

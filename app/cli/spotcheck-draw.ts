@@ -7,9 +7,9 @@
  */
 import fs from "node:fs";
 import { parseArgs } from "node:util";
-import { databaseFile, getDb } from "../../db/client";
 import { publishedDraw } from "../domain/spotcheck-draw";
 import { drawForYear } from "../services/spot-checks.server";
+import { configuredDatabaseFile, getDb } from "../utils/db.server";
 
 const USAGE = "用法：npm run spotcheck:draw -- --cycle <年度> --seed <随机种子> --size <数量或百分比> [--category <单位类别>]";
 
@@ -51,7 +51,7 @@ function main(argv: string[]): number {
     console.error(`请用 --size 指定抽查数量（如 3）或比例（如 20%）\n${USAGE}`);
     return 2;
   }
-  const file = databaseFile();
+  const file = configuredDatabaseFile();
   if (!fs.existsSync(file)) {
     console.error(`找不到数据库文件：${file}（请检查 DATA_DIR）`);
     return 2;

@@ -8,6 +8,22 @@ export const ERROR_CODES = ["invalid", "tooLarge", "forbidden", "notFound", "con
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export class DomainError<Details extends object = object> extends Error {
+  /**
+   * A form refused on several fields at once (each field's own message, e.g. every zod issue):
+   * the error's message and field are the first of them.
+   */
+  static fields(fieldErrors: Record<string, string>): DomainError<{ fieldErrors: Record<string, string> }> {
+    const [field, message] = Object.entries(fieldErrors)[0] ?? ["_form", "提交的内容有误"];
+    return new DomainError("invalid", message, field === "_form" ? undefined : field, { fieldErrors });
+  }
+
+  /** The messages a form shows beside its fields: every field of `fields`, else its one field's (or `_form`'s). */
+  fieldErrors(): Record<string, string> {
+    const details: object | undefined = this.details;
+    if (details && "fieldErrors" in details) return details.fieldErrors as Record<string, string>;
+    return { [this.field ?? "_form"]: this.message };
+  }
+
   constructor(
     readonly code: ErrorCode,
     message: string,

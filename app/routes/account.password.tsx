@@ -8,6 +8,8 @@ import { actorOf, requireAccess } from "../utils/auth.server";
 import { parseForm } from "../utils/form.server";
 import { MIN_PASSWORD_LENGTH } from "../domain/password-policy";
 import { destroyUserSessions } from "../utils/session.server";
+import { getDb } from "../utils/db.server";
+import { actionRefusal } from "../utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "修改密码 - 政务公开绩效考核平台" }];
 
@@ -31,8 +33,12 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireAccess(request, "write", "account");
   const form = parseForm(schema, await request.formData());
   if (!form.ok) return data({ ok: false as const, fieldErrors: form.fieldErrors }, { status: 400 });
-  const result = await changeOwnPassword(user.id, actorOf(user).name, form.data.currentPassword, form.data.newPassword);
-  if (!result.ok) return data({ ok: false as const, fieldErrors: { [result.field]: result.message } }, { status: 400 });
+  try {
+    await changeOwnPassword(getDb(), user.id, actorOf(user).name, form.data.currentPassword, form.data.newPassword);
+  } catch (error) {
+    const r = actionRefusal(error);
+    return data({ ok: false as const, fieldErrors: r.fieldErrors }, { status: r.status });
+  }
   // Other sessions of this account end; this one stays.
   destroyUserSessions(user.id, user.sessionId);
   return { ok: true as const, fieldErrors: {} };

@@ -5,6 +5,7 @@ import { auditActions, auditEntityTypes, listAuditLog, parseAuditFilter, verifyA
 import { FieldError } from "../components/Field";
 import { requireAccess } from "../utils/auth.server";
 import { badRequest } from "../utils/http.server";
+import { getDb } from "../utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "审计日志 - 政务公开绩效考核平台" }];
 
@@ -14,20 +15,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requireAccess(request, "read", "administration");
   const params = new URL(request.url).searchParams;
   const typed = Object.fromEntries(FILTER_KEYS.map((k) => [k, params.get(k) ?? ""])) as Record<(typeof FILTER_KEYS)[number], string>;
-  const entityTypes = auditEntityTypes();
+  const entityTypes = auditEntityTypes(getDb());
   const actions = auditActions();
   const parsed = parseAuditFilter(params);
   if (!parsed.ok) {
     return data({ typed, entityTypes, actions, fieldErrors: parsed.fieldErrors, log: null }, { status: 400 });
   }
-  return { typed, entityTypes, actions, fieldErrors: {} as Record<string, string>, log: listAuditLog(parsed.filter) };
+  return { typed, entityTypes, actions, fieldErrors: {} as Record<string, string>, log: listAuditLog(getDb(), parsed.filter) };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   await requireAccess(request, "read", "administration");
   const formData = await request.formData();
   if (formData.get("intent") !== "verify") throw badRequest("未知的操作。");
-  return verifyAuditLog();
+  return verifyAuditLog(getDb());
 }
 
 function filterQuery(typed: Record<string, string>): URLSearchParams {

@@ -7,6 +7,7 @@ import { deliveryProblems } from "../services/notification-delivery.server";
 import { notificationSettingsOf, saveNotificationSettings } from "../services/notifications.server";
 import { actorOf, requireAccess } from "../utils/auth.server";
 import { getDb } from "../utils/db.server";
+import { actionRefusal } from "../utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "消息提醒设置 - 政务公开绩效考核平台" }];
 
@@ -24,8 +25,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireAccess(request, "write", "administration");
   const form = await request.formData();
-  const r = saveNotificationSettings(getDb(), actorOf(user), Object.fromEntries(form), new Date());
-  if (!r.ok) return data({ ok: false as const, fieldErrors: r.fieldErrors as Record<string, string> }, { status: 400 });
+  try {
+    saveNotificationSettings(getDb(), actorOf(user), Object.fromEntries(form), new Date());
+  } catch (error) {
+    const r = actionRefusal(error);
+    return data({ ok: false as const, fieldErrors: r.fieldErrors }, { status: r.status });
+  }
   return { ok: true as const, fieldErrors: {} as Record<string, string> };
 }
 

@@ -12,14 +12,15 @@ import {
 } from "../services/organizations.server";
 import { actorOf, requireAccess } from "../utils/auth.server";
 import { formValues, parseForm } from "../utils/form.server";
-import { badRequest, parseId } from "../utils/http.server";
+import { actionRefusal, badRequest, parseId } from "../utils/http.server";
 import { ORG_KINDS } from "../utils/org-kinds";
+import { getDb } from "../utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "评估机构 - 政务公开绩效考核平台" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAccess(request, "read", "administration");
-  return { orgs: listOrganizations() };
+  return { orgs: listOrganizations(getDb()) };
 }
 
 const intentSchema = z.enum(["create", "update", "deactivate", "activate"]);
@@ -31,25 +32,27 @@ export async function action({ request }: ActionFunctionArgs) {
   const intent = intentSchema.safeParse(formData.get("intent"));
   if (!intent.success) throw badRequest("未知的操作。");
 
-  if (intent.data === "create") {
-    const form = parseForm(orgFormSchema, formData);
-    if (!form.ok) return data({ intent: "create", id: null, fieldErrors: form.fieldErrors, values: form.values, message: null }, { status: 400 });
-    const result = createOrganization(actor, form.data);
-    if (!result.ok) return data({ intent: "create", id: null, fieldErrors: result.fieldErrors, values: formValues(formData), message: null }, { status: 400 });
-    return { intent: "create", id: result.id, fieldErrors: {}, values: {}, message: `已添加评估机构“${form.data.name}”。` };
+  const id = intent.data === "create" ? null : parseId(String(formData.get("id") ?? ""));
+  const refused = (fieldErrors: Record<string, string>, status: number) =>
+    data({ intent: intent.data, id, fieldErrors, values: formValues(formData), message: null }, { status });
+  try {
+    if (intent.data === "create" || intent.data === "update") {
+      const form = parseForm(orgFormSchema, formData);
+      if (!form.ok) return refused(form.fieldErrors, 400);
+      if (id === null) {
+        const created = createOrganization(getDb(), actor, form.data);
+        return { intent: intent.data, id: created, fieldErrors: {}, values: {}, message: `已添加评估机构“${form.data.name}”。` };
+      }
+      updateOrganization(getDb(), actor, id, form.data);
+      return { intent: intent.data, id, fieldErrors: {}, values: {}, message: "已保存。" };
+    }
+    const active = intent.data === "activate";
+    setOrganizationActive(getDb(), actor, id!, active);
+    return { intent: intent.data, id, fieldErrors: {}, values: {}, message: active ? "评估机构已启用。" : "评估机构已停用，其评估员的历史记录保留。" };
+  } catch (error) {
+    const r = actionRefusal(error, ["forbidden", "notFound"]);
+    return refused(r.fieldErrors, r.status);
   }
-
-  const id = parseId(String(formData.get("id") ?? ""));
-  if (intent.data === "update") {
-    const form = parseForm(orgFormSchema, formData);
-    if (!form.ok) return data({ intent: "update", id, fieldErrors: form.fieldErrors, values: form.values, message: null }, { status: 400 });
-    const result = updateOrganization(actor, id, form.data);
-    if (!result.ok) return data({ intent: "update", id, fieldErrors: result.fieldErrors, values: formValues(formData), message: null }, { status: 400 });
-    return { intent: "update", id, fieldErrors: {}, values: {}, message: "已保存。" };
-  }
-  const active = intent.data === "activate";
-  setOrganizationActive(actor, id, active);
-  return { intent: intent.data, id, fieldErrors: {}, values: {}, message: active ? "评估机构已启用。" : "评估机构已停用，其评估员的历史记录保留。" };
 }
 
 function OrgFields({

@@ -7,18 +7,22 @@ import { unitOr404, listParentOptions, unitFormSchema, updateUnit } from "../ser
 import { actorOf, requireAccess } from "../utils/auth.server";
 import { getDb } from "../utils/db.server";
 import { formValues, parseForm } from "../utils/form.server";
-import { parseId } from "../utils/http.server";
+import { actionRefusal, parseId, throwAsResponse } from "../utils/http.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `编辑单位 ${data?.unit.name ?? ""} - 政务公开绩效考核平台` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireAccess(request, "read", "administration");
-  const unit = unitOr404(parseId(params.unitId));
-  return {
-    unit,
-    categories: listCategories(getDb()).map(({ id, name }) => ({ id, name })),
-    parents: listParentOptions(unit.id),
-  };
+  try {
+    const unit = unitOr404(getDb(), parseId(params.unitId));
+    return {
+      unit,
+      categories: listCategories(getDb()).map(({ id, name }) => ({ id, name })),
+      parents: listParentOptions(getDb(), unit.id),
+    };
+  } catch (error) {
+    throwAsResponse(error);
+  }
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -27,9 +31,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const formData = await request.formData();
   const form = parseForm(unitFormSchema, formData);
   if (!form.ok) return data({ ok: false as const, fieldErrors: form.fieldErrors, values: form.values }, { status: 400 });
-  const result = updateUnit(actorOf(user), id, form.data);
-  if (!result.ok) return data({ ok: false as const, fieldErrors: result.fieldErrors, values: formValues(formData) }, { status: 400 });
-  return { ok: true as const, fieldErrors: {}, values: {} };
+  try {
+    updateUnit(getDb(), actorOf(user), id, form.data);
+    return { ok: true as const, fieldErrors: {}, values: {} };
+  } catch (error) {
+    const r = actionRefusal(error, ["forbidden", "notFound"]);
+    return data({ ok: false as const, fieldErrors: r.fieldErrors, values: formValues(formData) }, { status: r.status });
+  }
 }
 
 export default function EditUnitPage() {

@@ -10,6 +10,7 @@ import { actorOf, requireAccess } from "../utils/auth.server";
 import { getDb } from "../utils/db.server";
 import { formValues, parseForm } from "../utils/form.server";
 import { UNIT_STATUS_FILTERS } from "../utils/unit-status-filters";
+import { actionRefusal } from "../utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "单位管理 - 政务公开绩效考核平台" }];
 
@@ -28,10 +29,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
     q: params.get("q") || undefined,
   });
   return {
-    units: listUnits({ categoryId: filter.category, status: filter.status ?? "all", q: filter.q }),
+    units: listUnits(getDb(), { categoryId: filter.category, status: filter.status ?? "all", q: filter.q }),
     filter: { category: filter.category ? String(filter.category) : "", status: filter.status ?? "all", q: filter.q ?? "" },
     categories: listCategories(getDb()).map(({ id, name }) => ({ id, name })),
-    parents: listParentOptions(),
+    parents: listParentOptions(getDb()),
   };
 }
 
@@ -40,9 +41,13 @@ export async function action({ request }: ActionFunctionArgs) {
   const formData = await request.formData();
   const form = parseForm(unitFormSchema, formData);
   if (!form.ok) return data({ ok: false as const, fieldErrors: form.fieldErrors, values: form.values, created: null }, { status: 400 });
-  const result = createUnit(actorOf(user), form.data);
-  if (!result.ok) return data({ ok: false as const, fieldErrors: result.fieldErrors, values: formValues(formData), created: null }, { status: 400 });
-  return { ok: true as const, fieldErrors: {}, values: {}, created: { id: result.id, code: form.data.code, name: form.data.name } };
+  try {
+    const id = createUnit(getDb(), actorOf(user), form.data);
+    return { ok: true as const, fieldErrors: {}, values: {}, created: { id, code: form.data.code, name: form.data.name } };
+  } catch (error) {
+    const r = actionRefusal(error);
+    return data({ ok: false as const, fieldErrors: r.fieldErrors, values: formValues(formData), created: null }, { status: r.status });
+  }
 }
 
 export default function UnitsPage() {

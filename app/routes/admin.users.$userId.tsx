@@ -17,21 +17,26 @@ import {
 } from "../services/users.server";
 import { actorOf, ROLE_LABELS, requireAccess } from "../utils/auth.server";
 import { formValues, parseForm } from "../utils/form.server";
-import { badRequest, parseId } from "../utils/http.server";
+import { actionRefusal, badRequest, parseId, throwAsResponse } from "../utils/http.server";
 import { MIN_PASSWORD_LENGTH } from "../utils/password.server";
+import { getDb } from "../utils/db.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `用户 ${data?.user.displayName ?? ""} - 政务公开绩效考核平台` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const me = await requireAccess(request, "read", "administration");
-  const user = getUserDetail(parseId(params.userId));
-  return {
-    user: { ...user, roleLabel: ROLE_LABELS[user.role] },
-    isSelf: user.id === me.id,
-    roles: roleOptions(),
-    minPasswordLength: MIN_PASSWORD_LENGTH,
-    ...bindingOptions(),
-  };
+  try {
+    const user = getUserDetail(getDb(), parseId(params.userId));
+    return {
+      user: { ...user, roleLabel: ROLE_LABELS[user.role] },
+      isSelf: user.id === me.id,
+      roles: roleOptions(),
+      minPasswordLength: MIN_PASSWORD_LENGTH,
+      ...bindingOptions(getDb()),
+    };
+  } catch (error) {
+    throwAsResponse(error);
+  }
 }
 
 type Outcome = { intent: string; ok: boolean; message: string | null; fieldErrors: Record<string, string>; values: Record<string, string> };
@@ -40,31 +45,33 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const me = await requireAccess(request, "write", "administration");
   const actor = actorOf(me);
   const id = parseId(params.userId);
-  getUserDetail(id); // 404 for an unknown user, before anything else
   const formData = await request.formData();
   const intent = userIntentSchema.safeParse(formData.get("intent"));
   if (!intent.success) throw badRequest("未知的操作。");
   const reply = (outcome: Omit<Outcome, "intent">, status = 200) => data<Outcome>({ intent: intent.data, ...outcome }, { status });
-
-  switch (intent.data) {
-    case "update": {
-      const form = parseForm(updateUserSchema, formData);
-      if (!form.ok) return reply({ ok: false, message: null, fieldErrors: form.fieldErrors, values: form.values }, 400);
-      const result = updateUser(actor, id, form.data);
-      if (!result.ok) return reply({ ok: false, message: null, fieldErrors: result.fieldErrors, values: formValues(formData) }, 400);
-      return reply({ ok: true, message: "已保存。", fieldErrors: {}, values: {} });
+  try {
+    getUserDetail(getDb(), id); // 404 for an unknown user, before anything else
+    switch (intent.data) {
+      case "update": {
+        const form = parseForm(updateUserSchema, formData);
+        if (!form.ok) return reply({ ok: false, message: null, fieldErrors: form.fieldErrors, values: form.values }, 400);
+        updateUser(getDb(), actor, id, form.data);
+        return reply({ ok: true, message: "已保存。", fieldErrors: {}, values: {} });
+      }
+      case "reset-password": {
+        const form = parseForm(resetPasswordSchema, formData);
+        if (!form.ok) return reply({ ok: false, message: null, fieldErrors: form.fieldErrors, values: {} }, 400);
+        return reply({ ok: true, message: await resetUserPassword(getDb(), actor, id, form.data.password), fieldErrors: {}, values: {} });
+      }
+      case "deactivate":
+      case "activate":
+        return reply({ ok: true, message: setUserActive(getDb(), actor, id, intent.data === "activate"), fieldErrors: {}, values: {} });
     }
-    case "reset-password": {
-      const form = parseForm(resetPasswordSchema, formData);
-      if (!form.ok) return reply({ ok: false, message: null, fieldErrors: form.fieldErrors, values: {} }, 400);
-      const result = await resetUserPassword(actor, id, form.data.password);
-      return reply({ ok: result.ok, message: result.message, fieldErrors: {}, values: {} }, result.ok ? 200 : 400);
-    }
-    case "deactivate":
-    case "activate": {
-      const result = setUserActive(actor, id, intent.data === "activate");
-      return reply({ ok: result.ok, message: result.message, fieldErrors: {}, values: {} }, result.ok ? 200 : 400);
-    }
+  } catch (error) {
+    // A refusal about the whole form is the page's message; one about fields stands beside them.
+    const r = actionRefusal(error, ["forbidden", "notFound"]);
+    const { _form, ...fieldErrors } = r.fieldErrors;
+    return reply({ ok: false, message: _form ?? null, fieldErrors, values: intent.data === "update" ? formValues(formData) : {} }, r.status);
   }
 }
 

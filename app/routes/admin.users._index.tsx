@@ -8,6 +8,8 @@ import { bindingOptions, createUser, createUserSchema, listUsers, roleOptions, u
 import { actorOf, ROLE_LABELS, requireAccess } from "../utils/auth.server";
 import { formValues, parseForm } from "../utils/form.server";
 import { MIN_PASSWORD_LENGTH } from "../utils/password.server";
+import { getDb } from "../utils/db.server";
+import { actionRefusal } from "../utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "用户管理 - 政务公开绩效考核平台" }];
 
@@ -22,12 +24,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   });
   const status = filter.status ?? "all";
   return {
-    users: listUsers({ role: filter.role, unitId: filter.unit, status, q: filter.q }).map((u) => ({ ...u, roleLabel: ROLE_LABELS[u.role] })),
+    users: listUsers(getDb(), { role: filter.role, unitId: filter.unit, status, q: filter.q }).map((u) => ({ ...u, roleLabel: ROLE_LABELS[u.role] })),
     filter: { role: filter.role ?? "", unit: filter.unit ? String(filter.unit) : "", status, q: filter.q ?? "" },
     roles: roleOptions(),
     statuses: Object.entries(USER_STATUS_FILTERS).map(([value, label]) => ({ value, label })),
     minPasswordLength: MIN_PASSWORD_LENGTH,
-    ...bindingOptions(),
+    ...bindingOptions(getDb()),
   };
 }
 
@@ -36,14 +38,13 @@ export async function action({ request }: ActionFunctionArgs) {
   const formData = await request.formData();
   const form = parseForm(createUserSchema, formData);
   if (!form.ok) return data({ ok: false as const, fieldErrors: form.fieldErrors, values: form.values, created: null }, { status: 400 });
-  const result = await createUser(actorOf(user), form.data);
-  if (!result.ok) return data({ ok: false as const, fieldErrors: result.fieldErrors, values: formValues(formData), created: null }, { status: 400 });
-  return {
-    ok: true as const,
-    fieldErrors: {},
-    values: {},
-    created: { id: result.id, username: form.data.username, displayName: form.data.displayName },
-  };
+  try {
+    const id = await createUser(getDb(), actorOf(user), form.data);
+    return { ok: true as const, fieldErrors: {}, values: {}, created: { id, username: form.data.username, displayName: form.data.displayName } };
+  } catch (error) {
+    const r = actionRefusal(error);
+    return data({ ok: false as const, fieldErrors: r.fieldErrors, values: formValues(formData), created: null }, { status: r.status });
+  }
 }
 
 export default function UsersPage() {

@@ -41,7 +41,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     ? { at: formatBeijingTime(cycle.appealsClosedAt), by: userName(db, cycle.appealsClosedBy), reason: cycle.appealsClosedReason ?? "" }
     : null;
   const withEvidence = <T extends { id: number; createdAt: string; decidedAt: string | null }>(rows: T[]) =>
-    rows.map((r) => ({ ...r, createdAtText: formatBeijingTime(r.createdAt), decidedAtText: r.decidedAt ? formatBeijingTime(r.decidedAt) : null, evidence: listEvidence("appeal", String(r.id)) }));
+    rows.map((r) => ({ ...r, createdAtText: formatBeijingTime(r.createdAt), decidedAtText: r.decidedAt ? formatBeijingTime(r.decidedAt) : null, evidence: listEvidence(getDb(), "appeal", String(r.id)) }));
   if (may(user, "decide", "appeal")) {
     return {
       role: user.role,
@@ -117,7 +117,7 @@ export async function action({ request }: ActionFunctionArgs) {
       }
       case "addLink": {
         const appeal = appealForEvidence(db, user, parseId(String(form.get("appealId") ?? "")));
-        addLink({ actor, unitId: appeal.unitId, ownerType: "appeal", ownerId: String(appeal.id), url: String(form.get("url") ?? ""), title: String(form.get("title") ?? "") });
+        addLink(getDb(), { actor, unitId: appeal.unitId, ownerType: "appeal", ownerId: String(appeal.id), url: String(form.get("url") ?? ""), title: String(form.get("title") ?? "") });
         return reply(200, { ok: true, message: "已添加佐证链接。", fieldErrors: {} });
       }
       default:

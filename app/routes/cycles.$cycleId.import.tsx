@@ -6,22 +6,22 @@ import { XlsxUploadForm } from "../components/ImportForm";
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
 import { cycleOr404, listCycleSets } from "../services/cycles.server";
 import { formatProblem, importIndicators } from "../services/indicator-xlsx.server";
-import { readXlsxUpload } from "../services/imports/xlsx-upload.server";
+import { readXlsxUpload, type XlsxUpload } from "../services/imports/xlsx-upload.server";
 import { listCategories } from "../services/categories.server";
 import { actorOf, requireAccess } from "../utils/auth.server";
+import { orRefusalResponse, parseId, refusalOf } from "../utils/http.server";
 import { getDb } from "../utils/db.server";
-import { parseId } from "../utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "导入指标体系 - 政务公开绩效考核平台" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireAccess(request, "write", "cycle");
-  const cycle = cycleOr404(parseId(params.cycleId));
+  const cycle = orRefusalResponse(() => cycleOr404(parseId(params.cycleId), getDb()));
   return {
     cycle: { id: cycle.id, year: cycle.year, title: cycle.title, statusLabel: CYCLE_STATUS_LABELS[cycle.status] },
     editable: cycleAllows(cycle.status, "editSets"),
     categories: listCategories(getDb()).map((c) => ({ id: c.id, name: c.name })),
-    sets: listCycleSets(cycle.id).map((s) => s.categoryName),
+    sets: listCycleSets(cycle.id, getDb()).map((s) => s.categoryName),
   };
 }
 
@@ -35,11 +35,17 @@ interface ImportOutcome {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireAccess(request, "write", "cycle");
   const cycleId = parseId(params.cycleId);
-  cycleOr404(cycleId);
-  const upload = await readXlsxUpload(request);
-  if (!upload.ok) return data({ ok: false, message: upload.message, problems: [], sets: [] } satisfies ImportOutcome, { status: 400 });
+  orRefusalResponse(() => cycleOr404(cycleId, getDb()));
+  let upload: XlsxUpload;
+  try {
+    upload = await readXlsxUpload(request);
+  } catch (error) {
+    const refusal = refusalOf(error);
+    if (!refusal) throw error;
+    return data({ ok: false, message: refusal.message, problems: [], sets: [] } satisfies ImportOutcome, { status: refusal.status });
+  }
   const category = String(upload.fields.get("category") ?? "").trim();
-  const result = await importIndicators(upload.buffer, { cycleId, categoryName: category || undefined }, actorOf(user), upload.fileName);
+  const result = await importIndicators(getDb(), upload.buffer, { cycleId, categoryName: category || undefined }, actorOf(user), upload.fileName);
   if (!result.ok) {
     return data(
       { ok: false, message: result.message, problems: result.problems.map(formatProblem), sets: [] } satisfies ImportOutcome,

@@ -4,7 +4,7 @@ import { cycleOr404 } from "../services/cycles.server";
 import { buildIndicatorWorkbook, cycleExportSets } from "../services/indicator-xlsx.server";
 import { xlsxDownload } from "../services/imports/xlsx-template.server";
 import { requireAccess } from "../utils/auth.server";
-import { notFound, parseId } from "../utils/http.server";
+import { notFound, orRefusalResponse, parseId } from "../utils/http.server";
 
 /**
  * GET /cycles/:cycleId/indicators.xlsx[?category=<categoryId>]: the cycle's indicator sets (all, or
@@ -12,7 +12,7 @@ import { notFound, parseId } from "../utils/http.server";
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireAccess(request, "read", "cycle");
-  const cycle = cycleOr404(parseId(params.cycleId));
+  const cycle = orRefusalResponse(() => cycleOr404(parseId(params.cycleId), getDb()));
   const raw = new URL(request.url).searchParams.get("category");
   const categoryId = raw ? parseId(raw) : undefined;
   const sets = cycleExportSets(getDb(), cycle.id, categoryId);

@@ -14,14 +14,14 @@ import { importOutsideAssessments } from "../services/outside-assessments-xlsx.s
 import { actorOf, requireAccess } from "../utils/auth.server";
 import { getDb } from "../utils/db.server";
 import { parseForm } from "../utils/form.server";
-import { actionRefusal, parseId } from "../utils/http.server";
+import { actionRefusal, orRefusalResponse, parseId } from "../utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "外部单位评价 - 政务公开绩效考核平台" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireAccess(request, "read", "evaluationManagement");
-  const cycle = cycleOr404(parseId(params.cycleId));
   const db = getDb();
+  const cycle = orRefusalResponse(() => cycleOr404(parseId(params.cycleId), db));
   const sources = outsideSources(outsideLeaves(db, cycle.id));
   const wanted = new URL(request.url).searchParams.get("source");
   const source = wanted && sources.includes(wanted) ? wanted : (sources[0] ?? null);
@@ -57,12 +57,11 @@ interface Outcome {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireAccess(request, "write", "evaluationManagement");
-  const cycle = cycleOr404(parseId(params.cycleId));
+  const cycle = orRefusalResponse(() => cycleOr404(parseId(params.cycleId), getDb()));
   // The Excel upload posts to ?import (the value forms to the page itself).
   if (new URL(request.url).searchParams.has("import")) {
-    const upload = await readXlsxUpload(request);
-    if (!upload.ok) return data({ ok: false, message: upload.message } satisfies Outcome, { status: 400 });
     try {
+      const upload = await readXlsxUpload(request);
       const result = await importOutsideAssessments(getDb(), actorOf(user), cycle.id, upload.buffer, upload.fileName);
       if (!result.ok) return data({ ok: false, message: result.message, problems: result.errors.map(formatRowError) } satisfies Outcome, { status: 400 });
       return { ok: true, message: `已从“${upload.fileName}”导入 ${result.rows} 行，其中 ${result.changed} 项评价有变化。` } satisfies Outcome;

@@ -3,7 +3,7 @@ import { getDb } from "../utils/db.server";
 import { cycleOr404 } from "../services/cycles.server";
 import { packageSkeleton } from "../services/indicator-package.server";
 import { requireAccess } from "../utils/auth.server";
-import { parseId } from "../utils/http.server";
+import { orRefusalResponse, parseId } from "../utils/http.server";
 
 /**
  * GET /cycles/:cycleId/package.json: the cycle as a `zwgk-assessment/1` package skeleton — settings,
@@ -11,7 +11,7 @@ import { parseId } from "../utils/http.server";
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireAccess(request, "read", "cycle");
-  const cycle = cycleOr404(parseId(params.cycleId));
+  const cycle = orRefusalResponse(() => cycleOr404(parseId(params.cycleId), getDb()));
   const body = `${JSON.stringify(packageSkeleton(getDb(), cycle.id), null, 2)}\n`;
   return new Response(body, {
     headers: {

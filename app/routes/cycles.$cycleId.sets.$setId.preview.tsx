@@ -9,7 +9,7 @@ import { loadTree, toSpecs } from "../services/indicator-tree.server";
 import { coverageSentence, coverageView } from "../domain/indicator-coverage";
 import { previewLeaves, previewSet } from "../services/indicator-preview.server";
 import { requireAccess } from "../utils/auth.server";
-import { parseId } from "../utils/http.server";
+import { orRefusalResponse, parseId } from "../utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "指标体系试算 - 政务公开绩效考核平台" }];
 
@@ -18,7 +18,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const cycleId = parseId(params.cycleId);
   const setId = parseId(params.setId);
   const db = getDb();
-  const set = getSetInfo(db, cycleId, setId);
+  const set = orRefusalResponse(() => getSetInfo(db, cycleId, setId));
   const query = new URL(request.url).searchParams;
   const modeParam = query.get("mode");
   const mode: SampleMode = (SAMPLE_MODES as readonly string[]).includes(modeParam ?? "") ? (modeParam as SampleMode) : "full";

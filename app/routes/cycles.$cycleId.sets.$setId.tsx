@@ -27,7 +27,7 @@ import { addNode, deleteNode, moveNode, reorderNode, updateNode, type NodePositi
 import { actorOf, requireAccess } from "../utils/auth.server";
 import { formatBeijingTime } from "../utils/beijing-time";
 import { zodFieldErrors } from "../utils/form.server";
-import { actionRefusal, badRequest, parseId } from "../utils/http.server";
+import { actionRefusal, badRequest, orRefusalResponse, parseId } from "../utils/http.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data ? `${data.cycle.year}年度 ${data.set.categoryName} 指标体系` : "指标体系"} - 政务公开绩效考核平台` },
@@ -85,7 +85,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const cycleId = parseId(params.cycleId);
   const setId = parseId(params.setId);
   const db = getDb();
-  const set = getSetInfo(db, cycleId, setId);
+  const set = orRefusalResponse(() => getSetInfo(db, cycleId, setId));
   const mode = editModeOf(set.cycle.status);
   const canEdit = user.role === "office" && mode !== "frozen";
   const tree = loadTree(db, setId);
@@ -99,7 +99,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const row = rows.find((r) => r.nodeId === nodeParam) ?? null;
   const selected = row
     ? (() => {
-        const detail = getNodeDetail(db, setId, row.nodeId);
+        const detail = orRefusalResponse(() => getNodeDetail(db, setId, row.nodeId));
         return {
           ...detail,
           row,
@@ -183,80 +183,79 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const formData = await request.formData();
   const intent = z.enum(INTENTS).safeParse(formData.get("intent"));
   if (!intent.success) throw badRequest("未知的操作。");
-  const db = getDb();
-  const set = getSetInfo(db, cycleId, setId);
-  const mode = editModeOf(set.cycle.status);
   const values = nodeFormValues(formData);
-  const refuse = (fieldErrors: Record<string, string>, problems: string[] = [], status = 400) =>
-    data({ intent: intent.data, ok: false, message: null, fieldErrors, problems, values } satisfies SetActionResult, { status });
-  const done = (result: OpResult) =>
-    result.ok
-      ? ({ intent: intent.data, ok: true, message: result.message, fieldErrors: {}, problems: [], values: {} } satisfies SetActionResult)
-      : refuse(result.fieldErrors, result.problems);
+  try {
+    const db = getDb();
+    const set = getSetInfo(db, cycleId, setId);
+    const mode = editModeOf(set.cycle.status);
+    const refuse = (fieldErrors: Record<string, string>, problems: string[] = []) =>
+      data({ intent: intent.data, ok: false, message: null, fieldErrors, problems, values } satisfies SetActionResult, { status: 400 });
+    const done = (result: OpResult) =>
+      result.ok
+        ? ({ intent: intent.data, ok: true, message: result.message, fieldErrors: {}, problems: [], values: {} } satisfies SetActionResult)
+        : refuse(result.fieldErrors, result.problems);
 
-  // A category's settings follow their own phase rule (editCategorySettings), not the tree's.
-  if (intent.data === "categoryRules") {
-    const raw: Record<string, unknown> = {};
-    for (const key of new Set(formData.keys())) raw[key] = formData.getAll(key).filter((v): v is string => typeof v === "string");
-    const parsed = parseCategoryRules(raw, { scale: set.cycle.scale, baseParts: baseParts(loadTree(db, setId)).map((p) => p.code) });
-    const reason = settingsReasonSchema.safeParse({ settingsReason: formData.get("settingsReason") ?? undefined });
-    if (!parsed.ok || !reason.success) return refuse({ ...(parsed.ok ? {} : parsed.fieldErrors), ...(reason.success ? {} : zodFieldErrors(reason.error)) });
-    try {
+    // A category's settings follow their own phase rule (editCategorySettings), not the tree's.
+    if (intent.data === "categoryRules") {
+      const raw: Record<string, unknown> = {};
+      for (const key of new Set(formData.keys())) raw[key] = formData.getAll(key).filter((v): v is string => typeof v === "string");
+      const parsed = parseCategoryRules(raw, { scale: set.cycle.scale, baseParts: baseParts(loadTree(db, setId)).map((p) => p.code) });
+      const reason = settingsReasonSchema.safeParse({ settingsReason: formData.get("settingsReason") ?? undefined });
+      if (!parsed.ok || !reason.success) return refuse({ ...(parsed.ok ? {} : parsed.fieldErrors), ...(reason.success ? {} : zodFieldErrors(reason.error)) });
       return done({ ok: true, message: saveCategoryRules(db, actor, cycleId, setId, parsed.rules, reason.data.settingsReason), nodeId: null });
-    } catch (error) {
-      const r = actionRefusal(error);
-      return refuse(r.fieldErrors, [], r.status);
     }
-  }
-  if (mode === "frozen") return refuse({ _form: FROZEN_MESSAGE });
-  if (intent.data === "coverage") {
-    const parsed = coverageReasonSchema.safeParse({ coverageReason: formData.get("coverageReason") ?? undefined });
-    if (!parsed.success) return refuse(zodFieldErrors(parsed.error));
-    const result = recordCoverageReason(actor, cycleId, setId, parsed.data.coverageReason);
-    return result.ok ? done({ ...result, nodeId: null }) : refuse(result.fieldErrors);
-  }
-  let amendment: AmendmentInput | null = null;
-  if (mode === "amend") {
-    const parsed = amendmentSchema.safeParse({ reason: formData.get("reason") ?? undefined, carry: formData.get("carry") ?? undefined });
-    if (!parsed.success) return refuse(zodFieldErrors(parsed.error));
-    amendment = parsed.data;
-  }
-  const nodeIdOf = () => {
-    const id = idField.safeParse(formData.get("nodeId"));
-    if (!id.success) throw badRequest("未指定指标。");
-    return id.data;
-  };
+    if (mode === "frozen") return refuse({ _form: FROZEN_MESSAGE });
+    if (intent.data === "coverage") {
+      const parsed = coverageReasonSchema.safeParse({ coverageReason: formData.get("coverageReason") ?? undefined });
+      if (!parsed.success) return refuse(zodFieldErrors(parsed.error));
+      return done({ ok: true, message: recordCoverageReason(db, actor, cycleId, setId, parsed.data.coverageReason), nodeId: null });
+    }
+    let amendment: AmendmentInput | null = null;
+    if (mode === "amend") {
+      const parsed = amendmentSchema.safeParse({ reason: formData.get("reason") ?? undefined, carry: formData.get("carry") ?? undefined });
+      if (!parsed.success) return refuse(zodFieldErrors(parsed.error));
+      amendment = parsed.data;
+    }
+    const nodeIdOf = () => {
+      const id = idField.safeParse(formData.get("nodeId"));
+      if (!id.success) throw badRequest("未指定指标。");
+      return id.data;
+    };
 
-  switch (intent.data) {
-    case "save": {
-      const nodeId = nodeIdOf();
-      const detail = getNodeDetail(db, setId, nodeId);
-      const form = parseNodeForm(formData, { isLeaf: detail.isLeaf });
-      if (!form.ok) return refuse(form.fieldErrors);
-      return done(updateNode(actor, cycleId, setId, nodeId, form.data, amendment));
+    switch (intent.data) {
+      case "save": {
+        const nodeId = nodeIdOf();
+        const detail = getNodeDetail(db, setId, nodeId);
+        const form = parseNodeForm(formData, { isLeaf: detail.isLeaf });
+        if (!form.ok) return refuse(form.fieldErrors);
+        return done(updateNode(db, actor, cycleId, setId, nodeId, form.data, amendment));
+      }
+      case "add": {
+        const position = parseAdd(String(formData.get("position") ?? ""));
+        if (!position) throw badRequest("未指定添加位置。");
+        const form = parseNodeForm(formData, { isLeaf: true });
+        if (!form.ok) return refuse(form.fieldErrors);
+        const result = addNode(db, actor, cycleId, setId, position, form.data, amendment);
+        if (!result.ok) return refuse(result.fieldErrors, result.problems);
+        throw redirect(`/cycles/${cycleId}/sets/${setId}?node=${result.nodeId}&added=1`);
+      }
+      case "reorder": {
+        const direction = z.enum(["up", "down"]).safeParse(formData.get("direction"));
+        if (!direction.success) throw badRequest("未指定移动方向。");
+        return done(reorderNode(db, actor, cycleId, setId, nodeIdOf(), direction.data, amendment));
+      }
+      case "move": {
+        const raw = String(formData.get("parentId") ?? "");
+        const parent = raw === "" ? null : idField.safeParse(raw);
+        if (parent && !parent.success) return refuse({ parentId: "请选择有效的上级指标" });
+        return done(moveNode(db, actor, cycleId, setId, nodeIdOf(), parent ? parent.data : null, amendment));
+      }
+      case "delete":
+        return done(deleteNode(db, actor, cycleId, setId, nodeIdOf(), amendment));
     }
-    case "add": {
-      const position = parseAdd(String(formData.get("position") ?? ""));
-      if (!position) throw badRequest("未指定添加位置。");
-      const form = parseNodeForm(formData, { isLeaf: true });
-      if (!form.ok) return refuse(form.fieldErrors);
-      const result = addNode(actor, cycleId, setId, position, form.data, amendment);
-      if (!result.ok) return refuse(result.fieldErrors, result.problems);
-      throw redirect(`/cycles/${cycleId}/sets/${setId}?node=${result.nodeId}&added=1`);
-    }
-    case "reorder": {
-      const direction = z.enum(["up", "down"]).safeParse(formData.get("direction"));
-      if (!direction.success) throw badRequest("未指定移动方向。");
-      return done(reorderNode(actor, cycleId, setId, nodeIdOf(), direction.data, amendment));
-    }
-    case "move": {
-      const raw = String(formData.get("parentId") ?? "");
-      const parent = raw === "" ? null : idField.safeParse(raw);
-      if (parent && !parent.success) return refuse({ parentId: "请选择有效的上级指标" });
-      return done(moveNode(actor, cycleId, setId, nodeIdOf(), parent ? parent.data : null, amendment));
-    }
-    case "delete":
-      return done(deleteNode(actor, cycleId, setId, nodeIdOf(), amendment));
+  } catch (error) {
+    const r = actionRefusal(error, ["forbidden", "notFound"]);
+    return data({ intent: intent.data, ok: false, message: null, fieldErrors: r.fieldErrors, problems: [], values } satisfies SetActionResult, { status: r.status });
   }
 }
 

@@ -24,11 +24,14 @@ import {
   summarizeCycleSets,
   transitionCycleInWorker,
   updateCycle,
-  type CycleResult,
+  type CycleRow,
+  type TransitionResult,
 } from "../services/cycles.server";
-import { actorOf, requireAccess } from "../utils/auth.server";
+import { actorOf, requireAccess, type SessionUser } from "../utils/auth.server";
 import { formValues } from "../utils/form.server";
-import { badRequest, parseId } from "../utils/http.server";
+import { actionRefusal, badRequest, parseId, throwAsResponse } from "../utils/http.server";
+import { getDb } from "../utils/db.server";
+import { DomainError } from "../domain/domain-error";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data ? `${data.cycle.year}年度考核` : "考核年度"} - 政务公开绩效考核平台` },
@@ -36,9 +39,16 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireAccess(request, "read", "cycle");
-  const cycle = cycleOr404(parseId(params.cycleId));
+  try {
+    return overview(user, cycleOr404(parseId(params.cycleId), getDb()));
+  } catch (error) {
+    throwAsResponse(error);
+  }
+}
+
+function overview(user: SessionUser, cycle: CycleRow) {
   const canEdit = user.role === "office";
-  const copiedFrom = cycle.copiedFromId ? cycleOr404(cycle.copiedFromId) : null;
+  const copiedFrom = cycle.copiedFromId ? cycleOr404(cycle.copiedFromId, getDb()) : null;
   return {
     cycle: {
       id: cycle.id,
@@ -66,22 +76,28 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     canEdit,
     editable: Object.fromEntries(CYCLE_FIELDS.map((f) => [f, canEdit && isEditable(cycle.status, f)])) as Record<string, boolean>,
     // Leaders see the next steps and their preconditions, without the buttons.
-    transitions: nextSteps(cycle).map(({ roles, ...t }) => ({ ...t, allowed: roles.includes(user.role) })),
-    history: listTransitions(cycle.id),
-    sets: summarizeCycleSets(cycle),
+    transitions: nextSteps(cycle, getDb()).map(({ roles, ...t }) => ({ ...t, allowed: roles.includes(user.role) })),
+    history: listTransitions(cycle.id, getDb()),
+    sets: summarizeCycleSets(cycle, getDb()),
     canAddSets: canEdit && cycleAllows(cycle.status, "editSets"),
     canAmend: canEdit && cycleAllows(cycle.status, "amendIndicators"),
-    missingCategories: canEdit && cycleAllows(cycle.status, "editSets") ? categoriesWithoutSet(cycle.id) : [],
+    missingCategories: canEdit && cycleAllows(cycle.status, "editSets") ? categoriesWithoutSet(cycle.id, getDb()) : [],
   };
 }
 
 const intentSchema = z.enum(["basics", "settings", "schedule", "calendar", "transition", "addSet"]);
 
-function reply(intent: string, result: CycleResult, formData: FormData, message: string, extra: Partial<CycleActionResult> = {}) {
-  if (result.ok) return { intent, ok: true, message, fieldErrors: {}, values: {}, errors: [] } satisfies CycleActionResult;
-  return data({ intent, ok: false, message: null, fieldErrors: result.fieldErrors, values: formValues(formData), errors: [], ...extra } satisfies CycleActionResult, {
-    status: 400,
-  });
+/** Runs one change and answers its message, or the refusal beside the form's fields. */
+function reply(intent: string, change: () => unknown, formData: FormData, message: string, extra: Partial<CycleActionResult> = {}) {
+  try {
+    change();
+    return { intent, ok: true, message, fieldErrors: {}, values: {}, errors: [] } satisfies CycleActionResult;
+  } catch (error) {
+    const r = actionRefusal(error, ["forbidden", "notFound"]);
+    return data({ intent, ok: false, message: null, fieldErrors: r.fieldErrors, values: formValues(formData), errors: [], ...extra } satisfies CycleActionResult, {
+      status: r.status,
+    });
+  }
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -95,7 +111,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
   switch (intent.data) {
     case "basics":
-      return reply("basics", updateCycle(actor, cycleId, { title: get("title"), opennessWeightPct: get("opennessWeightPct") }), formData, "基本信息已保存。");
+      return reply("basics", () => updateCycle(getDb(), actor, cycleId, { title: get("title"), opennessWeightPct: get("opennessWeightPct") }), formData, "基本信息已保存。");
     case "settings": {
       const names = formData.getAll("gradeName").map(String);
       const mins = formData.getAll("gradeMin").map(String);
@@ -110,37 +126,47 @@ export async function action({ request, params }: ActionFunctionArgs) {
         evaluatorsPerUnit: get("evaluatorsPerUnit"),
         grades,
       };
-      return reply("settings", updateCycle(actor, cycleId, { settings }), formData, "评分设置已保存。", { grades });
+      return reply("settings", () => updateCycle(getDb(), actor, cycleId, { settings }), formData, "评分设置已保存。", { grades });
     }
     case "schedule":
       return reply(
         "schedule",
-        updateCycle(actor, cycleId, {
-          selfInspectionDue: get("selfInspectionDue"),
-          spotCheckStart: get("spotCheckStart"),
-          spotCheckEnd: get("spotCheckEnd"),
-          appealWindowDays: get("appealWindowDays"),
-        }),
+        () =>
+          updateCycle(getDb(), actor, cycleId, {
+            selfInspectionDue: get("selfInspectionDue"),
+            spotCheckStart: get("spotCheckStart"),
+            spotCheckEnd: get("spotCheckEnd"),
+            appealWindowDays: get("appealWindowDays"),
+          }),
         formData,
         "时间节点已保存。",
       );
     case "calendar": {
-      const calendar = formData.get("reset") === "1" ? defaultCalendar(cycleOr404(cycleId).year) : { holidays: get("holidays"), workdays: get("workdays"), emptyConfirmed: get("emptyConfirmed") };
-      return reply("calendar", updateCycle(actor, cycleId, { calendar }), formData, formData.get("reset") === "1" ? "工作日历已恢复为预置的节假日安排。" : "工作日历已保存。");
+      const calendar = () =>
+        formData.get("reset") === "1" ? defaultCalendar(cycleOr404(cycleId, getDb()).year) : { holidays: get("holidays"), workdays: get("workdays"), emptyConfirmed: get("emptyConfirmed") };
+      return reply("calendar", () => updateCycle(getDb(), actor, cycleId, { calendar: calendar() }), formData, formData.get("reset") === "1" ? "工作日历已恢复为预置的节假日安排。" : "工作日历已保存。");
     }
     case "addSet": {
       const categoryId = z.coerce.number().int().positive().safeParse(formData.get("categoryId"));
       if (!categoryId.success) {
-        return reply("addSet", { ok: false, fieldErrors: { categoryId: "请选择单位类别" } }, formData, "");
+        const refuse = () => {
+          throw new DomainError("invalid", "请选择单位类别", "categoryId");
+        };
+        return reply("addSet", refuse, formData, "");
       }
       const from = formData.get("from") === "template" ? "template" : "empty";
-      return reply("addSet", addIndicatorSet(actor, cycleId, categoryId.data, from), formData, "已新增指标体系。");
+      return reply("addSet", () => addIndicatorSet(getDb(), actor, cycleId, categoryId.data, from), formData, "已新增指标体系。");
     }
     case "transition": {
       const to = z.enum(CYCLE_STATUSES).safeParse(formData.get("to"));
       if (!to.success) throw badRequest("未知的目标状态。");
       const comment = String(formData.get("comment") ?? "").slice(0, 200);
-      const result = await transitionCycleInWorker(cycleId, to.data, { ...actor, role: user.role }, comment);
+      let result: TransitionResult;
+      try {
+        result = await transitionCycleInWorker(getDb(), cycleId, to.data, { ...actor, role: user.role }, comment);
+      } catch (error) {
+        throwAsResponse(error);
+      }
       if (result.ok) {
         const snapshot = result.snapshot ? `已生成定稿结果（${result.snapshot.units}个单位，评估数据包 SHA-256：${result.snapshot.packageSha256}）。` : "";
         return {

@@ -9,12 +9,14 @@ import { DEFAULT_OPENNESS_WEIGHT_PCT } from "../domain/cycle-defaults";
 import { createCycle, listCycles } from "../services/cycles.server";
 import { actorOf, requireAccess } from "../utils/auth.server";
 import { formValues } from "../utils/form.server";
+import { getDb } from "../utils/db.server";
+import { actionRefusal } from "../utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "考核年度 - 政务公开绩效考核平台" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireAccess(request, "read", "cycle");
-  const cycles = listCycles().map((c) => ({
+  const cycles = listCycles(getDb()).map((c) => ({
     id: c.id,
     year: c.year,
     title: c.title,
@@ -32,15 +34,20 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireAccess(request, "write", "cycle");
   const formData = await request.formData();
   const values = formValues(formData);
-  const result = createCycle(actorOf(user), {
-    year: values.year,
-    title: values.title,
-    opennessWeightPct: values.opennessWeightPct,
-    source: values.source,
-    copyFromCycleId: values.source === "copy" ? values.copyFromCycleId : undefined,
-  });
-  if (!result.ok) return data({ fieldErrors: result.fieldErrors, values }, { status: 400 });
-  throw redirect(`/cycles/${result.id}`);
+  let id: number;
+  try {
+    id = createCycle(getDb(), actorOf(user), {
+      year: values.year,
+      title: values.title,
+      opennessWeightPct: values.opennessWeightPct,
+      source: values.source,
+      copyFromCycleId: values.source === "copy" ? values.copyFromCycleId : undefined,
+    });
+  } catch (error) {
+    const r = actionRefusal(error);
+    return data({ fieldErrors: r.fieldErrors, values }, { status: r.status });
+  }
+  throw redirect(`/cycles/${id}`);
 }
 
 const STATUS_BADGE: Record<string, string> = { draft: "warn", published: "ok", evaluating: "ok", preliminary: "ok", final: "", archived: "" };

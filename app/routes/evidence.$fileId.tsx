@@ -10,7 +10,7 @@ import { notFound, parseId } from "../utils/http.server";
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireAccess(request, "read", "evidence");
-  const file = getEvidenceFile(parseId(params.fileId));
+  const file = getEvidenceFile(getDb(), parseId(params.fileId));
   if (!file || file.deletedAt) throw notFound("佐证材料不存在或已删除。");
   assertCan(getDb(), user, "read", { kind: "evidence", unitId: file.unitId });
   // Stored content never changes, so its SHA-256 is the ETag.

@@ -7,6 +7,8 @@ import { authenticate } from "../services/auth.server";
 import { clientIp, getUser } from "../utils/auth.server";
 import { parseForm } from "../utils/form.server";
 import { createUserSession } from "../utils/session.server";
+import { getDb } from "../utils/db.server";
+import { refusalErrors } from "../utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "登录 - 政务公开绩效考核平台" }];
 
@@ -32,9 +34,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!form.ok) return data({ fieldErrors: form.fieldErrors, formError: null, username: form.values.username ?? "" }, { status: 400 });
   const { username, password, redirectTo } = form.data;
   const ip = clientIp(request, context);
-  const result = await authenticate(username, password, ip);
-  if (!result.ok) return data({ fieldErrors: {}, formError: result.message, username }, { status: 400 });
-  const cookie = await createUserSession(result.userId, ip);
+  let userId: number;
+  try {
+    userId = await authenticate(getDb(), username, password, ip);
+  } catch (error) {
+    const r = refusalErrors(error);
+    return data({ fieldErrors: {}, formError: r.fieldErrors._form, username }, { status: r.status });
+  }
+  const cookie = await createUserSession(userId, ip);
   throw redirect(safeRedirect(redirectTo), { headers: { "Set-Cookie": cookie } });
 }
 

@@ -5,13 +5,14 @@ import { fmt } from "../domain/results-view";
 import { publicResults } from "../services/public-results.server";
 import { beijingToday, formatBeijingTime } from "../utils/beijing-time";
 import { notFound } from "../utils/http.server";
+import { getDb } from "../utils/db.server";
 
 /** GET /public/results/<year>: the public 通报 of a finalised cycle, when the office enabled it. No login. */
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.title ?? "考核结果"} 公开通报` }];
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const year = params.year && /^\d{4}$/.test(params.year) ? Number(params.year) : null;
-  const view = year === null ? null : publicResults(year);
+  const view = year === null ? null : publicResults(getDb(), year);
   if (!view) throw notFound("本年度考核结果尚未公开。");
   return view;
 }

@@ -1,12 +1,13 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { publicCycles } from "../services/public-results.server";
+import { getDb } from "../utils/db.server";
 
 /** GET /public/results: the cycles whose results the office has published (公开通报). No login. */
 export const meta: MetaFunction = () => [{ title: "考核结果公开通报 - 政务公开绩效考核平台" }];
 
 export async function loader() {
-  return { cycles: publicCycles() };
+  return { cycles: publicCycles(getDb()) };
 }
 
 export default function PublicResultsIndex() {

@@ -64,7 +64,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       }
       case "addLink": {
         const { unitId } = rectificationForEvidence(db, user, rectId);
-        addLink({ actor, unitId, ownerType: "rectification", ownerId: String(rectId), url: String(form.get("url") ?? ""), title: String(form.get("title") ?? "") });
+        addLink(getDb(), { actor, unitId, ownerType: "rectification", ownerId: String(rectId), url: String(form.get("url") ?? ""), title: String(form.get("title") ?? "") });
         return reply(200, { ok: true, message: "已添加整改佐证链接。", fieldErrors: {} });
       }
       default:

@@ -8,17 +8,20 @@ import { cycleByYearOr404 } from "../services/results-pages.server";
 import { currentResults } from "../services/results.server";
 import { formatBeijingTime } from "../utils/beijing-time";
 import { requireAccess } from "../utils/auth.server";
+import { getDb } from "../utils/db.server";
+import { orRefusalResponse } from "../utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "失分分析 - 政务公开绩效考核平台" }];
 
 /** GET /results/<year>/losses[?category=…]: the loss analysis (共性问题分析) of a cycle's current results, office and leaders. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireAccess(request, "read", "results");
-  const cycle = cycleByYearOr404(params.year);
+  const db = getDb();
+  const cycle = orRefusalResponse(() => cycleByYearOr404(db, params.year));
   const head = { year: cycle.year, title: cycle.title };
-  const meta = currentResults(cycle.id);
+  const meta = currentResults(db, cycle.id);
   if (!meta) return { ...head, results: null, categories: [], category: null, analysis: [] };
-  const analysis = cycleLossAnalysis(meta);
+  const analysis = cycleLossAnalysis(db, meta);
   const categories = analysis.map((c) => c.category);
   const asked = new URL(request.url).searchParams.get("category");
   const category = asked && categories.includes(asked) ? asked : null;

@@ -5,7 +5,8 @@ import { writeNoticePdf } from "../services/notice-pdf.server";
 import { noticeDocument, noticeFileName } from "../services/notices.server";
 import { cycleByYearOr404 } from "../services/results-pages.server";
 import { requireAccess } from "../utils/auth.server";
-import { notFound, throwAsResponse } from "../utils/http.server";
+import { notFound, orRefusalResponse, throwAsResponse } from "../utils/http.server";
+import { getDb } from "../utils/db.server";
 
 const CONTENT_TYPES = {
   docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -15,12 +16,13 @@ const CONTENT_TYPES = {
 /** GET /results/<year>/notice/<docx|pdf>: the cycle's formal 通报 (office and leaders). */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireAccess(request, "read", "results");
-  const cycle = cycleByYearOr404(params.year);
+  const db = getDb();
+  const cycle = orRefusalResponse(() => cycleByYearOr404(db, params.year));
   const format = params.format;
   if (format !== "docx" && format !== "pdf") throw notFound("不支持的通报格式");
   let doc;
   try {
-    doc = noticeDocument(cycle);
+    doc = noticeDocument(db, cycle);
   } catch (e) {
     throwAsResponse(e);
   }

@@ -6,15 +6,19 @@ import { fmt, KIND_LABELS, selfLeafText } from "../domain/results-view";
 import { cycleByYearOr404, scoreCard } from "../services/results-pages.server";
 import { formatBeijingTime } from "../utils/beijing-time";
 import { requireAccess } from "../utils/auth.server";
-import { parseId } from "../utils/http.server";
+import { getDb } from "../utils/db.server";
+import { orRefusalResponse, parseId } from "../utils/http.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.unit.name ?? ""} 得分明细 - 政务公开绩效考核平台` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireAccess(request, "read", "unitResults");
   const unitId = parseId(params.unitId);
-  const cycle = cycleByYearOr404(params.year);
-  const view = scoreCard(user, cycle, unitId);
+  const db = getDb();
+  const { cycle, view } = orRefusalResponse(() => {
+    const cycle = cycleByYearOr404(db, params.year);
+    return { cycle, view: scoreCard(db, user, cycle, unitId) };
+  });
   // A department appeals its preliminary results on the appeals page (复核申请), linked from here.
   const appealHref = may(user, "write", "appeal") && cycleAllows(cycle.status, "appeal") ? `/appeals?cycle=${cycle.year}` : null;
   return { ...view, canDownload: may(user, "read", "unitResults"), appealHref };

@@ -12,30 +12,32 @@ import { computeCycleResultsInWorker } from "../services/results-worker.server";
 import { formatBeijingTime } from "../utils/beijing-time";
 import { actorOf, requireAccess } from "../utils/auth.server";
 import { formValues, parseForm } from "../utils/form.server";
-import { actionRefusal } from "../utils/http.server";
+import { actionRefusal, orRefusalResponse } from "../utils/http.server";
 import { CategoryFilter } from "../components/CategoryFilter";
 import { NoticePanel } from "../components/NoticePanel";
 import { RankingTable } from "../components/RankingTable";
+import { getDb } from "../utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "考核结果 - 政务公开绩效考核平台" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireAccess(request, "read", "unitResults");
+  const db = getDb();
   if (user.role === "department") {
-    return { mode: "department" as const, unitId: user.unitId, unitName: user.unitName, cycles: departmentCycles(user) };
+    return { mode: "department" as const, unitId: user.unitId, unitName: user.unitName, cycles: departmentCycles(db, user) };
   }
   const url = new URL(request.url);
-  const cycles = resultCycles();
+  const cycles = resultCycles(db);
   const year = url.searchParams.get("cycle") ?? String(cycles.find((c) => c.kind !== null)?.year ?? cycles[0]?.year ?? "");
   if (!year) return { mode: "empty" as const };
-  const cycle = listedCycleOr404(cycles, year);
+  const cycle = orRefusalResponse(() => listedCycleOr404(cycles, year));
   const query = { category: url.searchParams.get("category"), q: url.searchParams.get("q"), page: url.searchParams.get("page") };
-  const notice = noticeState(cycle);
+  const notice = noticeState(db, cycle);
   const office = user.role === "office";
   return {
     mode: "ranking" as const,
     cycles,
-    ...rankingPage(user, cycle, query),
+    ...rankingPage(db, user, cycle, query),
     // Leaders see the downloads; the office also the form while the cycle is 已定稿.
     notice: notice && { saved: notice.saved, form: office && notice.editable ? notice.form : null },
   };
@@ -51,11 +53,12 @@ export async function action({ request }: ActionFunctionArgs) {
   const formData = await request.formData();
   const parsed = actionSchema.safeParse(Object.fromEntries(formData));
   if (!parsed.success) return data({ ok: false, message: parsed.error.issues[0].message }, { status: 400 });
-  const cycle = cycleByYearOr404(parsed.data.year);
+  const db = getDb();
+  const cycle = orRefusalResponse(() => cycleByYearOr404(db, parsed.data.year));
   const actor = actorOf(user);
   switch (parsed.data.intent) {
     case "compute": {
-      const out = await computeCycleResultsInWorker(cycle.id, actor);
+      const out = await computeCycleResultsInWorker(db, cycle.id, actor);
       if (!out.ok) return data({ ok: false, message: [out.message, ...out.errors.slice(0, 5).map((e) => `${e.path}：${e.message}`)].join("；") }, { status: out.status });
       const tail = out.incomplete.length > 0 ? `；${out.incomplete.length}个单位尚未评估完成，未计入` : "";
       const what = out.unchanged ? "数据未变化，结果保持不变" : `已计算 ${out.units} 个单位（重新评分 ${out.rescored} 个）`;
@@ -63,15 +66,19 @@ export async function action({ request }: ActionFunctionArgs) {
     }
     case "publish":
     case "unpublish": {
-      const out = setPublicPage(actor, cycle.id, parsed.data.intent === "publish");
-      if (!out.ok) return data({ ok: false, message: out.message }, { status: 409 });
+      try {
+        setPublicPage(db, actor, cycle.id, parsed.data.intent === "publish");
+      } catch (error) {
+        const r = actionRefusal(error);
+        return data({ ok: false, message: r.fieldErrors._form }, { status: r.status });
+      }
       return { ok: true, message: parsed.data.intent === "publish" ? "公开通报页面已开启。" : "公开通报页面已关闭。" };
     }
     case "notice": {
       const form = parseForm(noticeFormSchema, formData);
       if (!form.ok) return data({ ok: false, message: "通报未保存，请按提示修改。", fieldErrors: form.fieldErrors, values: form.values }, { status: 400 });
       try {
-        saveNotice(actor, cycle.id, form.data);
+        saveNotice(db, actor, cycle.id, form.data);
       } catch (error) {
         const r = actionRefusal(error);
         return data({ ok: false, message: "通报未保存。", fieldErrors: r.fieldErrors, values: formValues(formData) }, { status: r.status });

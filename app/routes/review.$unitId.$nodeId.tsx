@@ -72,8 +72,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const nodeId = parseId(params.nodeId);
   const form = await request.formData();
   try {
-    const r = saveEntry(getDb(), actorOf(user), user, unitId, nodeId, form);
-    if (!r.ok) return data<ActionResult>({ ok: false, fieldErrors: r.fieldErrors, state: stateFromForm(form) }, { status: 400 });
+    saveEntry(getDb(), actorOf(user), user, unitId, nodeId, form);
     return data<ActionResult>({ ok: true, message: "已保存。", fieldErrors: {} });
   } catch (error) {
     const r = refusalErrors(error);

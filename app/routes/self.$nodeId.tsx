@@ -13,7 +13,8 @@ import { addLeafLink, deleteLeafEvidence } from "../services/submission-evidence
 import { leafPage } from "../services/submission-views.server";
 import { saveAnswer } from "../services/submissions.server";
 import { actorOf, requireAccess, type SessionUser } from "../utils/auth.server";
-import { forbidden, parseId, refusalOf, throwAsResponse } from "../utils/http.server";
+import { forbidden, parseId, refusalErrors, refusalOf, throwAsResponse } from "../utils/http.server";
+import { getDb } from "../utils/db.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data ? `${data.leaf.code} ${data.leaf.name}` : "指标填报"} - 年度自查 - 政务公开绩效考核平台` }];
 
@@ -26,7 +27,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = departmentUser(await requireAccess(request, "read", "selfInspection"));
   const nodeId = parseId(params.nodeId);
   try {
-    return leafPage(user, nodeId);
+    return leafPage(getDb(), user, nodeId);
   } catch (error) {
     throwAsResponse(error);
   }
@@ -53,29 +54,27 @@ export async function action({ request, params }: ActionFunctionArgs) {
   try {
     switch (intent) {
       case "save": {
-        const r = saveAnswer({ actor, user, nodeId, form });
-        if (!r.ok) return reply(r.status, { ok: false, fieldErrors: r.fieldErrors, state: r.state });
+        saveAnswer(getDb(), { actor, user, nodeId, form });
         return reply(200, { ok: true, message: "已保存草稿。", fieldErrors: {} });
       }
       case "addLink": {
-        const r = addLeafLink({ actor, user, nodeId, form });
-        if (!r.ok) return reply(r.status, { ok: false, fieldErrors: r.fieldErrors, values: r.values });
+        addLeafLink(getDb(), { actor, user, nodeId, form });
         return reply(200, { ok: true, message: "已添加链接。", fieldErrors: {} });
       }
       case "deleteFile":
       case "deleteLink": {
         const id = parseId(String(form.get("id") ?? ""));
-        deleteLeafEvidence({ actor, user, nodeId, kind: intent === "deleteFile" ? "file" : "link", id, postedSubmissionId: form.get("submissionId") });
+        deleteLeafEvidence(getDb(), { actor, user, nodeId, kind: intent === "deleteFile" ? "file" : "link", id, postedSubmissionId: form.get("submissionId") });
         return reply(200, { ok: true, message: intent === "deleteFile" ? "已删除文件。" : "已删除链接。", fieldErrors: {} });
       }
       default:
         return reply(400, { ok: false, fieldErrors: { _form: "未知的操作" } });
     }
   } catch (error) {
-    const refusal = refusalOf(error);
-    if (!refusal) throw error;
+    const r = refusalErrors(error);
     const state = intent === "save" ? formStateFrom(form) : undefined;
-    return reply(refusal.status, { ok: false, fieldErrors: { _form: refusal.message }, state });
+    const values = intent === "addLink" ? { url: String(form.get("url") ?? ""), title: String(form.get("title") ?? "") } : undefined;
+    return reply(r.status, { ok: false, fieldErrors: r.fieldErrors, state, values });
   }
 }
 

@@ -8,13 +8,14 @@ import { submitSelfInspection } from "../services/submissions.server";
 import { departmentHome } from "../services/submission-views.server";
 import { actorOf, requireAccess } from "../utils/auth.server";
 import { forbidden, refusalOf } from "../utils/http.server";
+import { getDb } from "../utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "年度自查 - 政务公开绩效考核平台" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireAccess(request, "read", "selfInspection");
   if (!user.unitId) throw forbidden("您的账号未关联被考核单位，不能填报自查。");
-  return departmentHome(user);
+  return departmentHome(getDb(), user);
 }
 
 type ActionResult = { ok: true; message: string; error?: undefined; missing?: undefined } | { ok: false; message?: undefined; error: string; missing: MissingReport | null };
@@ -25,7 +26,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await request.formData();
   if (form.get("intent") !== "submit") return data<ActionResult>({ ok: false, error: "未知的操作", missing: null }, { status: 400 });
   try {
-    const after = submitSelfInspection({ actor: actorOf(user), user, postedSubmissionId: form.get("submissionId") });
+    const after = submitSelfInspection(getDb(), { actor: actorOf(user), user, postedSubmissionId: form.get("submissionId") });
     return data<ActionResult>({ ok: true, message: after.status === "submitted" ? "自查已提交，填报内容和佐证材料已锁定。" : "已提交。" });
   } catch (error) {
     const refusal = refusalOf(error);

@@ -47,7 +47,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await request.formData();
   const values = formValues(form);
   try {
-    const r = requestExtension(
+    const message = requestExtension(
       getDb(),
       actorOf(user),
       user,
@@ -57,14 +57,9 @@ export async function action({ request }: ActionFunctionArgs) {
       },
       new Date()
     );
-    if (!r.ok)
-      return data<ActionResult>(
-        { ok: false, fieldErrors: r.fieldErrors, values },
-        { status: 400 }
-      );
     return data<ActionResult>({
       ok: true,
-      message: r.message,
+      message,
       fieldErrors: {},
       values: {},
     });

@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { uploadLeafEvidence } from "../services/submission-evidence.server";
 import { actorOf, requireAccess } from "../utils/auth.server";
-import { forbidden, parseId } from "../utils/http.server";
+import { forbidden, parseId, refusalOf } from "../utils/http.server";
+import { getDb } from "../utils/db.server";
 
 /**
  * POST /self/upload/:nodeId — multipart evidence upload for one leaf of the department's own
@@ -12,7 +13,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireAccess(request, "write", "selfInspection");
   if (!user.unitId) throw forbidden("您的账号未关联被考核单位，不能上传佐证材料。");
   const nodeId = parseId(params.nodeId);
-  const result = await uploadLeafEvidence({ request, actor: actorOf(user), user, nodeId });
-  if (result.ok) return Response.json(result);
-  return Response.json({ ok: false, error: result.error }, { status: result.status });
+  try {
+    return Response.json({ ok: true, message: await uploadLeafEvidence(getDb(), { request, actor: actorOf(user), user, nodeId }) });
+  } catch (error) {
+    const refusal = refusalOf(error);
+    if (!refusal) throw error;
+    return Response.json({ ok: false, error: refusal.message }, { status: refusal.status });
+  }
 }

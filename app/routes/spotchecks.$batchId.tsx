@@ -39,7 +39,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       check: user.role === "office" ? rederiveBatch(db, batchId) : null,
       units: page.units.map((u) => ({
         ...u,
-        findings: u.findings.map((f) => ({ ...f, evidence: listEvidence("finding", String(f.id)) })),
+        findings: u.findings.map((f) => ({ ...f, evidence: listEvidence(getDb(), "finding", String(f.id)) })),
       })),
     };
   } catch (error) {
@@ -90,7 +90,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         return reply(200, { ok: true, message: intent === "publish" ? "已公开本批次的抽取结果与随机种子。" : "已取消公开。", fieldErrors: {} });
       case "addLink": {
         const f = findingOfBatch(db, user, batchId, String(form.get("findingId") ?? ""));
-        addLink({ actor, unitId: f.unitId, ownerType: "finding", ownerId: String(f.id), url: String(form.get("url") ?? ""), title: String(form.get("title") ?? "") });
+        addLink(getDb(), { actor, unitId: f.unitId, ownerType: "finding", ownerId: String(f.id), url: String(form.get("url") ?? ""), title: String(form.get("title") ?? "") });
         return reply(200, { ok: true, message: "已添加佐证链接。", fieldErrors: {} });
       }
       default:

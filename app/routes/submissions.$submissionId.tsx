@@ -7,7 +7,9 @@ import { Timeline } from "../components/SubmissionTimeline";
 import { submissionDetail } from "../services/submission-views.server";
 import { grantExtension, reopenSubmission, returnSubmission } from "../services/submissions.server";
 import { actorOf, requireAccess } from "../utils/auth.server";
-import { parseId, refusalOf, throwAsResponse } from "../utils/http.server";
+import { parseId, refusalErrors, throwAsResponse } from "../utils/http.server";
+import { getDb } from "../utils/db.server";
+import { formValues } from "../utils/form.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.unit.name ?? ""}自查 - 自查审核 - 政务公开绩效考核平台` }];
 
@@ -15,7 +17,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireAccess(request, "read", "submissionReview");
   const id = parseId(params.submissionId);
   try {
-    return submissionDetail(id);
+    return submissionDetail(getDb(), id);
   } catch (error) {
     throwAsResponse(error);
   }
@@ -41,19 +43,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const intent: Intent | null = raw === "return" || raw === "reopen" || raw === "extend" ? raw : null;
   const reply = (status: number, body: Omit<ActionResult, "intent">) => data<ActionResult>({ intent, ...body }, { status });
   try {
-    let r;
-    if (intent === "return") r = returnSubmission({ actor, role: user.role, submissionId: id, form });
-    else if (intent === "reopen") r = reopenSubmission({ actor, role: user.role, submissionId: id, comment: form.get("reopenComment") });
+    if (intent === "return") returnSubmission(getDb(), { actor, role: user.role, submissionId: id, form });
+    else if (intent === "reopen") reopenSubmission(getDb(), { actor, role: user.role, submissionId: id, comment: form.get("reopenComment") });
     else if (intent === "extend") {
-      const detail = submissionDetail(id);
-      r = grantExtension({ actor, cycleId: detail.cycle.id, unitId: detail.unit.id, form });
+      const detail = submissionDetail(getDb(), id);
+      grantExtension(getDb(), { actor, cycleId: detail.cycle.id, unitId: detail.unit.id, form });
     } else return reply(400, { ok: false, fieldErrors: { _form: "未知的操作" }, values: {} });
-    if (!r.ok) return reply(400, { ok: false, fieldErrors: r.fieldErrors, values: r.values });
     return reply(200, { ok: true, message: DONE[intent], fieldErrors: {}, values: {} });
   } catch (error) {
-    const refusal = refusalOf(error);
-    if (!refusal) throw error;
-    return reply(refusal.status, { ok: false, fieldErrors: { _form: refusal.message }, values: {} });
+    const r = refusalErrors(error);
+    return reply(r.status, { ok: false, fieldErrors: r.fieldErrors, values: formValues(form) });
   }
 }
 

@@ -14,7 +14,7 @@ import { officeOverview } from "../services/submissions-overview.server";
 import { getDb } from "../utils/db.server";
 import { actorOf, requireAccess } from "../utils/auth.server";
 import { formValues } from "../utils/form.server";
-import { badRequest, parseId, refusalOf } from "../utils/http.server";
+import { actionRefusal, badRequest, parseId, refusalErrors } from "../utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "自查审核 - 政务公开绩效考核平台" }];
 
@@ -23,10 +23,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const cycleParam = url.searchParams.get("cycle");
   const cycleId = cycleParam && /^[1-9][0-9]{0,15}$/.test(cycleParam) ? Number(cycleParam) : null;
-  const overview = officeOverview({ cycleId, filter: url.searchParams.get("filter") });
+  const overview = officeOverview(getDb(), { cycleId, filter: url.searchParams.get("filter") });
   if (!overview.cycle) return { ...overview, extensionRequests: [], batch: null };
   const batchKind = url.searchParams.get("batch");
-  const allRows = batchKind ? officeOverview({ cycleId: overview.cycle.id, filter: "all" }).rows : [];
+  const allRows = batchKind ? officeOverview(getDb(), { cycleId: overview.cycle.id, filter: "all" }).rows : [];
   return {
     ...overview,
     extensionRequests: pendingExtensionRequests(getDb(), overview.cycle.id),
@@ -59,26 +59,28 @@ export async function action({ request }: ActionFunctionArgs) {
       const now = new Date();
       const batch = () => ({ unitIds: form.getAll("unitId"), until: field("until"), reason: field("reason"), comment: field("comment"), codes: field("codes") });
       const cycleId = () => parseId(String(form.get("cycleId") ?? ""));
-      const r =
+      const message =
         intent === "decideExtension"
           ? decideExtensionRequest(db, actorOf(user), user, { decision: field("decision"), requestId: field("requestId"), until: field("until"), comment: field("comment") }, now)
           : intent === "batchExtend"
             ? batchExtend(db, actorOf(user), user, cycleId(), batch(), now)
             : batchReturn(db, actorOf(user), user, cycleId(), batch(), now);
-      if (!r.ok) return data<ActionResult>({ intent, requestId, ok: false, fieldErrors: r.fieldErrors, values }, { status: 400 });
-      return data<ActionResult>({ intent, ok: true, message: r.message, fieldErrors: {}, values: {} });
+      return data<ActionResult>({ intent, ok: true, message, fieldErrors: {}, values: {} });
     } catch (error) {
-      const refusal = refusalOf(error);
-      if (!refusal) throw error;
-      return data<ActionResult>({ intent, requestId, ok: false, fieldErrors: { _form: refusal.message }, values }, { status: refusal.status });
+      const r = refusalErrors(error);
+      return data<ActionResult>({ intent, requestId, ok: false, fieldErrors: r.fieldErrors, values }, { status: r.status });
     }
   }
   if (intent === "remind") {
     const cycleId = parseId(String(form.get("cycleId") ?? ""));
     const message = typeof form.get("message") === "string" ? String(form.get("message")) : undefined;
-    const r = remindUnits(getDb(), actorOf(user), cycleId, { unitIds: form.getAll("unitId"), message }, new Date());
-    if (!r.ok) return data<ActionResult>({ intent: "remind", ok: false, fieldErrors: r.fieldErrors, values: { message: message ?? "" } }, { status: 400 });
-    return data<ActionResult>({ intent: "remind", ok: true, message: `已向${r.units}个单位发送催办（${r.recipients}位填报员收到消息）。`, fieldErrors: {}, values: {} });
+    try {
+      const r = remindUnits(getDb(), actorOf(user), cycleId, { unitIds: form.getAll("unitId"), message }, new Date());
+      return data<ActionResult>({ intent: "remind", ok: true, message: `已向${r.units}个单位发送催办（${r.recipients}位填报员收到消息）。`, fieldErrors: {}, values: {} });
+    } catch (error) {
+      const r = actionRefusal(error);
+      return data<ActionResult>({ intent: "remind", ok: false, fieldErrors: r.fieldErrors, values: { message: message ?? "" } }, { status: r.status });
+    }
   }
   if (intent !== "extend") throw badRequest("未知的操作。");
   const cycleId = parseId(String(form.get("cycleId") ?? ""));
@@ -87,13 +89,11 @@ export async function action({ request }: ActionFunctionArgs) {
     return data<ActionResult>({ intent: "extend", ok: false, fieldErrors: { unitId: "请选择单位" }, values: { until: String(form.get("until") ?? ""), reason: String(form.get("reason") ?? "") } }, { status: 400 });
   }
   try {
-    const r = grantExtension({ actor: actorOf(user), cycleId, unitId: Number(unitRaw), form });
-    if (!r.ok) return data<ActionResult>({ intent: "extend", ok: false, fieldErrors: r.fieldErrors, values: { ...r.values, unitId: unitRaw } }, { status: 400 });
+    grantExtension(getDb(), { actor: actorOf(user), cycleId, unitId: Number(unitRaw), form });
     return data<ActionResult>({ intent: "extend", ok: true, message: `已批准延期至 ${String(form.get("until")).trim()}。`, fieldErrors: {}, values: {} });
   } catch (error) {
-    const refusal = refusalOf(error);
-    if (!refusal) throw error;
-    return data<ActionResult>({ intent: "extend", ok: false, fieldErrors: { _form: refusal.message }, values: {} }, { status: refusal.status });
+    const r = refusalErrors(error);
+    return data<ActionResult>({ intent: "extend", ok: false, fieldErrors: r.fieldErrors, values: { until: String(form.get("until") ?? ""), reason: String(form.get("reason") ?? ""), unitId: unitRaw } }, { status: r.status });
   }
 }
 

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { xlsxDownload } from "../services/imports/xlsx-template.server";
 import { progressWorkbook } from "../services/submissions-progress-xlsx.server";
+import { getDb } from "../utils/db.server";
 import { requireAccess } from "../utils/auth.server";
 import { beijingToday } from "../utils/beijing-time";
 import { parseId, throwAsResponse } from "../utils/http.server";
@@ -13,7 +14,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   );
   const now = new Date();
   try {
-    const { buffer, year } = await progressWorkbook(cycleId, now);
+    const { buffer, year } = await progressWorkbook(getDb(), cycleId, now);
     return xlsxDownload(
       buffer,
       `${year}年度自查进度-${beijingToday(now)}.xlsx`,

@@ -119,7 +119,7 @@ export function decideAppeal(db: Db, actor: Actor, appealId: number, input: z.in
       if (leaf.rule.type === "veto") throw new DomainError("invalid", "单项否决指标没有分值，不能调整；请选择维持或通过抽查发现更正", "value");
       value = Number(input.value);
       if (value > leaf.points) throw new DomainError("invalid", `调整后的分值须在0到${leaf.points}分之间`, "value");
-      const built = buildCyclePackage(tx, cycle.id, { unitIds: [unit.id], missing: "placeholder" });
+      const built = buildCyclePackage(db, cycle.id, { unitIds: [unit.id], missing: "placeholder" });
       if (built.pkg.units[0]?.inputs[leaf.code]?.na === true) throw new DomainError("invalid", "该指标按不适用处理，不能调整分值", "value");
     }
     const after = tx

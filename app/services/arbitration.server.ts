@@ -36,7 +36,7 @@ export interface Divergence {
   arbitration: { value: number; reason: string; decidedBy: string; decidedAt: string } | null;
 }
 
-export function listDivergences(db: Reader, cycleId: number, opts: { unitId?: number } = {}): Divergence[] {
+export function listDivergences(db: Db, cycleId: number, opts: { unitId?: number } = {}): Divergence[] {
   const cycle = getCycle(db, cycleId);
   const { build, results } = scoreCycle(db, cycleId, { missing: "placeholder", unitIds: opts.unitId !== undefined ? [opts.unitId] : undefined });
   const arbs = db
@@ -74,7 +74,7 @@ export function listDivergences(db: Reader, cycleId: number, opts: { unitId?: nu
   return out;
 }
 
-export function unresolvedDivergences(db: Reader, cycleId: number): Divergence[] {
+export function unresolvedDivergences(db: Db, cycleId: number): Divergence[] {
   return listDivergences(db, cycleId).filter((d) => d.arbitration === null);
 }
 
@@ -129,7 +129,7 @@ export function arbitrate(db: Db, actor: Actor, user: SessionUser, cycleId: numb
 // ---------------------------------------------------------------- gates for the cycle status machine
 
 /** Why the cycle cannot go to 初步结果 (empty = it may): unresolved divergences. */
-export function noUnresolvedDivergences(db: Reader, cycleId: number): string[] {
+export function noUnresolvedDivergences(db: Db, cycleId: number): string[] {
   const open = unresolvedDivergences(db, cycleId);
   if (open.length === 0) return [];
   const list = open

@@ -1,6 +1,7 @@
 import ExcelJS from "exceljs";
 import { escapeCell } from "../domain/cell-escape";
 import { allAuditRows, type AuditFilter, type AuditLogRow } from "./audit-log.server";
+import type { Db } from "../../db/client";
 
 /** The audit log as the office filtered it, as an Excel workbook (times in Beijing time). */
 
@@ -16,7 +17,7 @@ function changeText(row: AuditLogRow): string {
 /** Excel keeps at most 32 767 characters in a cell; a longer change (an imported tree) is cut with a note. */
 const CELL_LIMIT = 32_000;
 
-export async function auditLogWorkbook(filter: AuditFilter): Promise<Buffer> {
+export async function auditLogWorkbook(db: Db, filter: AuditFilter): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet("审计日志");
   sheet.columns = [
@@ -31,7 +32,7 @@ export async function auditLogWorkbook(filter: AuditFilter): Promise<Buffer> {
   ];
   sheet.getRow(1).font = { bold: true };
   sheet.views = [{ state: "frozen", ySplit: 1 }];
-  for (const r of allAuditRows(filter)) {
+  for (const r of allAuditRows(db, filter)) {
     const change = changeText(r);
     sheet.addRow([
       r.id,

@@ -1,6 +1,6 @@
 import { and, count, desc, eq, gte, lt, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { getDb, getSqlite } from "../../db/client";
+import { type Db } from "../../db/client";
 import { auditLog } from "../../db/schema";
 import { actionLabel, AUDIT_ACTION_LABELS, entityTypeLabel } from "../domain/audit-labels";
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
@@ -65,6 +65,7 @@ export const auditFilterSchema = z
 
 export type AuditFilter = z.output<typeof auditFilterSchema>;
 
+/** The list's filter from the query, like parseForm: bad values come back per field, shown beside the filter inputs. */
 export function parseAuditFilter(params: URLSearchParams): { ok: true; filter: AuditFilter } | { ok: false; fieldErrors: FieldErrors } {
   const raw: Record<string, string> = {};
   for (const key of ["actor", "action", "entityType", "entityId", "from", "to", "page"]) {
@@ -288,8 +289,8 @@ function conditions(filter: AuditFilter): SQL[] {
 type AuditRow = typeof auditLog.$inferSelect;
 
 /** Rows as a person reads them: Beijing time, Chinese action and object type, the object named, the change listed. */
-function present(rows: AuditRow[]) {
-  const names = auditObjectNames(rows);
+function present(db: Db, rows: AuditRow[]) {
+  const names = auditObjectNames(db, rows);
   return rows.map((r) => ({
     id: r.id,
     at: r.at,
@@ -312,8 +313,7 @@ function whereOf(filter: AuditFilter): SQL | undefined {
   return where.length ? and(...where) : undefined;
 }
 
-export function listAuditLog(filter: AuditFilter) {
-  const db = getDb();
+export function listAuditLog(db: Db, filter: AuditFilter) {
   const whereSql = whereOf(filter);
   const { total } = db.select({ total: count() }).from(auditLog).where(whereSql).get()!;
   const pages = Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE));
@@ -326,17 +326,17 @@ export function listAuditLog(filter: AuditFilter) {
     .limit(AUDIT_PAGE_SIZE)
     .offset((page - 1) * AUDIT_PAGE_SIZE)
     .all();
-  return { rows: present(rows), total, page, pages };
+  return { rows: present(db, rows), total, page, pages };
 }
 
 /** Every row the filter selects (the page number ignored), newest first: the Excel export. */
-export function allAuditRows(filter: AuditFilter): AuditLogRow[] {
-  return present(getDb().select().from(auditLog).where(whereOf(filter)).orderBy(desc(auditLog.id)).all());
+export function allAuditRows(db: Db, filter: AuditFilter): AuditLogRow[] {
+  return present(db, db.select().from(auditLog).where(whereOf(filter)).orderBy(desc(auditLog.id)).all());
 }
 
 /** Object types present in the log, for the filter, in Chinese. */
-export function auditEntityTypes(): { value: string; label: string }[] {
-  return getDb()
+export function auditEntityTypes(db: Db): { value: string; label: string }[] {
+  return db
     .selectDistinct({ t: auditLog.entityType })
     .from(auditLog)
     .orderBy(auditLog.entityType)
@@ -350,12 +350,13 @@ export function auditActions(): { value: string; label: string }[] {
   return Object.entries(AUDIT_ACTION_LABELS).map(([value, label]) => ({ value, label }));
 }
 
+/** The verification's report (a broken chain is a finding shown to the office, not a refusal of the request). */
 export type AuditVerifyOutcome =
   | { ok: true; message: string }
   | { ok: false; message: string; badId: number };
 
-export function verifyAuditLog(): AuditVerifyOutcome {
-  const result = verifyAuditChain(getSqlite());
+export function verifyAuditLog(db: Db): AuditVerifyOutcome {
+  const result = verifyAuditChain(db.$client);
   if (result.ok) return { ok: true, message: `审计链校验通过：${result.rows} 条记录` };
   return {
     ok: false,

@@ -1,4 +1,4 @@
-import { getSqlite } from "../../db/client";
+import type { Db } from "../../db/client";
 
 /**
  * What an audit row is about, named as a person reads it ("2026年度", "城关街道办事处 · 1.1")
@@ -49,7 +49,7 @@ function evidenceOwnerName(entityId: string, submissionUnits: Map<string, string
 }
 
 /** Names of the objects of these rows, keyed `${entityType}:${entityId}`; objects since removed stay unnamed. */
-export function auditObjectNames(rows: readonly { entityType: string; entityId: string | null }[]): Map<string, string> {
+export function auditObjectNames(db: Db, rows: readonly { entityType: string; entityId: string | null }[]): Map<string, string> {
   const wanted = new Map<string, Set<string>>();
   const want = (type: string, id: string) => {
     if (!wanted.has(type)) wanted.set(type, new Set());
@@ -64,7 +64,7 @@ export function auditObjectNames(rows: readonly { entityType: string; entityId: 
   }
   const found = new Map<string, Map<string, string>>();
   for (const [type, ids] of wanted) {
-    const stmt = getSqlite().prepare(`SELECT id, name FROM (${NAME_SQL[type]}) WHERE id IN (SELECT value FROM json_each(?))`);
+    const stmt = db.$client.prepare(`SELECT id, name FROM (${NAME_SQL[type]}) WHERE id IN (SELECT value FROM json_each(?))`);
     const rowsOfType = stmt.all(JSON.stringify([...ids].map(Number))) as { id: number; name: string }[];
     found.set(type, new Map(rowsOfType.map((r) => [String(r.id), r.name])));
   }

@@ -1,4 +1,6 @@
-import { getSqlite } from "../../db/client";
+import { max } from "drizzle-orm";
+import type { Db, Tx } from "../../db/client";
+import { auditLog } from "../../db/schema";
 import type { TransitionResult } from "./cycles.server";
 import { prepareFinalSnapshot } from "./results-compute.server";
 import type { ComputeOutcome, FinalSnapshot } from "./results-outcome.server";
@@ -29,8 +31,8 @@ export type ApplyFinal = (prepared: PreparedFinal) => TransitionResult | "stale"
 
 const ATTEMPTS = 2;
 
-export function auditMark(): number {
-  return getSqlite().prepare("SELECT COALESCE(MAX(id), 0) FROM audit_log").pluck().get() as number;
+export function auditMark(db: Db | Tx): number {
+  return db.select({ id: max(auditLog.id) }).from(auditLog).get()?.id ?? 0;
 }
 
 /** A refused snapshot as the step's refusal (in Chinese, with the engine's messages). */
@@ -47,10 +49,10 @@ function stale(label: string): TransitionResult {
 }
 
 /** Prepare the snapshot on this thread and make the step (CLI, seeds, tests). */
-export function finaliseWithSnapshot(cycleId: number, label: string, apply: ApplyFinal): TransitionResult {
+export function finaliseWithSnapshot(db: Db, cycleId: number, label: string, apply: ApplyFinal): TransitionResult {
   for (let i = 0; i < ATTEMPTS; i++) {
-    const mark = auditMark();
-    const snapshot = prepareFinalSnapshot(cycleId);
+    const mark = auditMark(db);
+    const snapshot = prepareFinalSnapshot(db, cycleId);
     if ("ok" in snapshot) return snapshotRefused(label, snapshot);
     const result = apply({ snapshot, auditMark: mark });
     if (result !== "stale") return result;
@@ -59,10 +61,10 @@ export function finaliseWithSnapshot(cycleId: number, label: string, apply: Appl
 }
 
 /** The same with the snapshot prepared in a worker thread (the web app). */
-export async function finaliseWithSnapshotInWorker(cycleId: number, label: string, apply: ApplyFinal): Promise<TransitionResult> {
+export async function finaliseWithSnapshotInWorker(db: Db, cycleId: number, label: string, apply: ApplyFinal): Promise<TransitionResult> {
   for (let i = 0; i < ATTEMPTS; i++) {
-    const mark = auditMark();
-    const snapshot = await prepareFinalSnapshotInWorker(cycleId);
+    const mark = auditMark(db);
+    const snapshot = await prepareFinalSnapshotInWorker(db, cycleId);
     if ("ok" in snapshot) return snapshotRefused(label, snapshot);
     const result = apply({ snapshot, auditMark: mark });
     if (result !== "stale") return result;

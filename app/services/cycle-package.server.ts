@@ -1,6 +1,6 @@
 import { and, asc, eq, getTableName, inArray } from "drizzle-orm";
 import { DomainError } from "../domain/domain-error";
-import { getSqlite } from "../../db/client";
+import type { Db } from "../../db/client";
 import {
   appeals,
   arbitrations,
@@ -76,7 +76,7 @@ export function findingSource(findingId: number): string {
   return `抽查发现#${findingId}`;
 }
 
-export function buildCyclePackage(db: Reader, cycleId: number, opts: CyclePackageOptions = {}): CyclePackage {
+export function buildCyclePackage(db: Db, cycleId: number, opts: CyclePackageOptions = {}): CyclePackage {
   const cycle = getCycle(db, cycleId);
   const sets = db
     .select({ id: indicatorSets.id, categoryId: indicatorSets.categoryId, categoryName: categories.name })
@@ -117,7 +117,7 @@ export function buildCyclePackage(db: Reader, cycleId: number, opts: CyclePackag
           .filter((r) => (opts.includeUnsigned || r.a.signedOffAt !== null) && inPopulation.has(r.a.unitId))
           .sort((x, y) => Number(y.a.lead) - Number(x.a.lead) || cmpNullable(x.a.signedOffAt, y.a.signedOffAt) || x.a.id - y.a.id);
   const assignmentsByUnit = groupBy(assignmentRows, (r) => r.a.unitId);
-  const entriesByAssignment = readEntries(population, assignmentsByUnit, trees);
+  const entriesByAssignment = readEntries(db, population, assignmentsByUnit, trees);
 
   const findingRows =
     unitIdList.length === 0
@@ -201,12 +201,13 @@ type AssignmentRow = { a: typeof evaluatorAssignments.$inferSelect; name: string
  * used) — the others would be ignored by combineEntries, so they are not read.
  */
 function readEntries(
+  db: Db,
   population: readonly { id: number; categoryId: number }[],
   assignmentsByUnit: ReadonlyMap<number, AssignmentRow[]>,
   trees: ReadonlyMap<number, SetTree>,
 ): Map<number, Record<number, LeafInput>> {
   const out = new Map<number, Record<number, LeafInput>>();
-  const sqlite = getSqlite();
+  const sqlite = db.$client;
   const table = getTableName(evaluatorEntries);
   const concat = `'{' || group_concat('"' || node_id || '":' || input, ',') || '}'`;
   const whole = sqlite.prepare(`SELECT ${concat} FROM ${table} WHERE assignment_id = ? AND input IS NOT NULL`).pluck();
@@ -336,7 +337,7 @@ export function applyOverrides(
 }
 
 /** Build and score: the engine's results for the package (throws with the engine's messages if invalid). */
-export function scoreCycle(db: Reader, cycleId: number, opts: CyclePackageOptions = {}): { build: CyclePackage; results: Results } {
+export function scoreCycle(db: Db, cycleId: number, opts: CyclePackageOptions = {}): { build: CyclePackage; results: Results } {
   const build = buildCyclePackage(db, cycleId, opts);
   if (build.pkg.units.length === 0) {
     return { build, results: { format: "zwgk-results/1", title: build.pkg.title ?? "", units: [], warnings: [] } };

@@ -9,7 +9,8 @@ import { allUnitsEvaluated, designatedValuesMissing } from "./evaluation-complet
 import { checkStoredSet } from "./indicator-tree.server";
 
 export interface PreconditionContext {
-  db: Db | Tx;
+  /** The connection (inside a step's transaction, its reads see the transaction's writes): some checks run raw SQL. */
+  db: Db;
   cycle: typeof cycles.$inferSelect;
 }
 

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq } from "drizzle-orm";
 import { cycleAllows } from "../domain/cycle-capabilities";
-import { getDb, type Db, type Tx } from "../../db/client";
+import { type Db, type Tx } from "../../db/client";
 import { categories, cycles, cycleTransitions, indicatorSets, units, users, type CycleStatus, type Role } from "../../db/schema";
 import { cloneSpecs, templateSetFor } from "../templates/default-indicators";
 import { defaultCycleSettings, defaultSelfInspectionDue, DEFAULT_OPENNESS_WEIGHT_PCT } from "../domain/cycle-defaults";
@@ -17,13 +17,13 @@ import {
 } from "../domain/cycle-status";
 import { leavesOf, type IndicatorSpec, type StoredIndicator } from "../domain/indicator-spec";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
-import { zodFieldErrors, type FieldErrors } from "../utils/form.server";
-import { notFound } from "../utils/http.server";
+import { parseOrRefuse, type FieldErrors } from "../utils/form.server";
 import { auditMark, finaliseWithSnapshot, finaliseWithSnapshotInWorker, snapshotRefused, type PreparedFinal } from "./cycle-finalise.server";
 import { evaluatePreconditions } from "./cycle-preconditions.server";
 import { checkStoredSet, loadTree, replaceTree, toSpecs } from "./indicator-tree.server";
 import { notifyUnits } from "./notifications.server";
 import { insertFinalSnapshot } from "./results-storage.server";
+import { DomainError } from "../domain/domain-error";
 
 /**
  * Assessment cycles (考核年度): creation from the default template, a previous cycle or empty;
@@ -37,7 +37,10 @@ type Reader = Db | Tx;
 /** The acting user with the role the status machine checks. */
 export type CycleActor = Actor & { role: Role };
 
-export type CycleResult = { ok: true; id: number } | { ok: false; fieldErrors: FieldErrors };
+/**
+ * A status step's answer. Deliberately a result, not a thrown refusal: a refused step lists every
+ * unmet precondition (`errors`), which the cycle page shows as a list under the message.
+ */
 export type TransitionResult =
   | { ok: true; cycle: CycleRow; /** The final snapshot the step stored (结果定稿), else null. */ snapshot: { packageSha256: string; resultsSha256: string; units: number } | null }
   | { ok: false; message: string; errors: string[] };
@@ -63,13 +66,13 @@ function statusPhrase(status: CycleStatus): string {
 
 // ---------------------------------------------------------------- reading
 
-export function cycleOr404(id: number, db: Reader = getDb()): CycleRow {
+export function cycleOr404(id: number, db: Reader): CycleRow {
   const row = db.select().from(cycles).where(eq(cycles.id, id)).get();
-  if (!row) throw notFound("该考核年度不存在。");
+  if (!row) throw new DomainError("notFound", "该考核年度不存在。");
   return row;
 }
 
-export function findCycleByYear(year: number, db: Reader = getDb()): CycleRow | undefined {
+export function findCycleByYear(year: number, db: Reader): CycleRow | undefined {
   return db.select().from(cycles).where(eq(cycles.year, year)).get();
 }
 
@@ -79,7 +82,7 @@ export interface CycleListRow extends CycleRow {
 }
 
 /** All cycles, newest year first. */
-export function listCycles(db: Reader = getDb()): CycleListRow[] {
+export function listCycles(db: Reader): CycleListRow[] {
   const rows = db.select().from(cycles).orderBy(desc(cycles.year)).all();
   const setCounts = new Map(
     db
@@ -100,7 +103,7 @@ export interface IndicatorSetWithTree {
 }
 
 /** A category's indicator set in a cycle with its tree, or null when the cycle has none for it. */
-export function getIndicatorSet(cycleId: number, categoryId: number, db: Reader = getDb()): IndicatorSetWithTree | null {
+export function getIndicatorSet(cycleId: number, categoryId: number, db: Reader): IndicatorSetWithTree | null {
   const set = db
     .select()
     .from(indicatorSets)
@@ -119,7 +122,7 @@ export interface CycleSetRow {
 }
 
 /** The indicator sets of a cycle in category order, with the category's active unit count. */
-export function listCycleSets(cycleId: number, db: Reader = getDb()): CycleSetRow[] {
+export function listCycleSets(cycleId: number, db: Reader): CycleSetRow[] {
   const sets = db
     .select({ id: indicatorSets.id, categoryId: indicatorSets.categoryId, categoryName: categories.name, updatedAt: indicatorSets.updatedAt })
     .from(indicatorSets)
@@ -155,7 +158,7 @@ export interface TransitionHistoryRow {
 }
 
 /** Every status change of a cycle, oldest first. */
-export function listTransitions(cycleId: number, db: Reader = getDb()): TransitionHistoryRow[] {
+export function listTransitions(cycleId: number, db: Reader): TransitionHistoryRow[] {
   return db
     .select({
       id: cycleTransitions.id,
@@ -218,17 +221,14 @@ function insertSet(tx: Tx, cycleId: number, categoryId: number, specs: readonly 
  * active units gets a set, empty where nothing fits, so the office sees what is still missing.
  * The calendar is always prefilled for the new year.
  */
-export function createCycle(actor: Actor, input: unknown): CycleResult {
-  const parsed = createCycleSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, fieldErrors: zodFieldErrors(parsed.error) };
-  const v = parsed.data;
-  const db = getDb();
-  return mutate(db, (tx): CycleResult => {
-    if (findCycleByYear(v.year, tx)) return { ok: false, fieldErrors: { year: `${v.year}年度的考核已存在，不能重复创建` } };
+export function createCycle(db: Db, actor: Actor, input: unknown): number {
+  const v = parseOrRefuse(createCycleSchema, input);
+  return mutate(db, (tx) => {
+    if (findCycleByYear(v.year, tx)) throw new DomainError("invalid", `${v.year}年度的考核已存在，不能重复创建`, "year");
     let source: CycleRow | undefined;
     if (v.source === "copy") {
       source = tx.select().from(cycles).where(eq(cycles.id, v.copyFromCycleId!)).get();
-      if (!source) return { ok: false, fieldErrors: { copyFromCycleId: "所选的考核年度不存在" } };
+      if (!source) throw new DomainError("invalid", "所选的考核年度不存在", "copyFromCycleId");
     }
     const delta = source ? v.year - source.year : 0;
     const spot = defaultSpotCheck(v.year);
@@ -276,7 +276,7 @@ export function createCycle(actor: Actor, input: unknown): CycleResult {
       entityId: cycle.id,
       after: { ...cycle, source: v.source as CycleSource, indicatorSets: created },
     });
-    return { ok: true, id: cycle.id };
+    return cycle.id;
   });
 }
 
@@ -288,17 +288,17 @@ function countNodes(specs: readonly IndicatorSpec[]): number {
  * Add an indicator set for a category that has none (e.g. a category created after the cycle),
  * from the default template when it fits the category, otherwise empty. Drafts only.
  */
-export function addIndicatorSet(actor: Actor, cycleId: number, categoryId: number, from: "template" | "empty"): CycleResult {
-  return mutate(getDb(), (tx): CycleResult => {
+export function addIndicatorSet(db: Db, actor: Actor, cycleId: number, categoryId: number, from: "template" | "empty"): number {
+  return mutate(db, (tx) => {
     const cycle = cycleOr404(cycleId, tx);
     if (!cycleAllows(cycle.status, "editSets")) {
-      return { ok: false, fieldErrors: { categoryId: `${statusPhrase(cycle.status)}，不能再新增指标体系` } };
+      throw new DomainError("conflict", `${statusPhrase(cycle.status)}，不能再新增指标体系`, "categoryId");
     }
     const category = tx.select().from(categories).where(eq(categories.id, categoryId)).get();
-    if (!category) return { ok: false, fieldErrors: { categoryId: "所选单位类别不存在" } };
-    if (getIndicatorSet(cycleId, categoryId, tx)) return { ok: false, fieldErrors: { categoryId: `类别“${category.name}”已有指标体系` } };
+    if (!category) throw new DomainError("invalid", "所选单位类别不存在", "categoryId");
+    if (getIndicatorSet(cycleId, categoryId, tx)) throw new DomainError("conflict", `类别“${category.name}”已有指标体系`, "categoryId");
     const t = from === "template" ? templateSetFor(category.name) : null;
-    if (from === "template" && !t) return { ok: false, fieldErrors: { from: `默认模板中没有适用于“${category.name}”的指标体系，请选择空白` } };
+    if (from === "template" && !t) throw new DomainError("invalid", `默认模板中没有适用于“${category.name}”的指标体系，请选择空白`, "from");
     const specs = t ? cloneSpecs(t.indicators) : [];
     const id = insertSet(tx, cycleId, categoryId, specs);
     writeAudit(tx, actor, {
@@ -308,7 +308,7 @@ export function addIndicatorSet(actor: Actor, cycleId: number, categoryId: numbe
       after: { cycleId, categoryId, category: category.name, from: t ? `默认模板“${t.category}”` : "空白", nodes: countNodes(specs) },
     });
     tx.update(cycles).set({ updatedAt: nowIso() }).where(eq(cycles.id, cycleId)).run();
-    return { ok: true, id };
+    return id;
   });
 }
 
@@ -335,15 +335,13 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
  * only the title, deadlines and calendar; nothing once final. The whole result is validated;
  * a refused field names why, and nothing is written. Changes are audited with before and after.
  */
-export function updateCycle(actor: Actor, cycleId: number, patch: Partial<Record<CycleField, unknown>>): CycleResult {
-  return mutate(getDb(), (tx): CycleResult => {
+export function updateCycle(db: Db, actor: Actor, cycleId: number, patch: Partial<Record<CycleField, unknown>>): void {
+  mutate(db, (tx) => {
     const before = cycleOr404(cycleId, tx);
     const current = fieldsOf(before);
     const merged: Record<string, unknown> = { ...current };
     for (const key of CYCLE_FIELDS) if (key in patch) merged[key] = patch[key];
-    const parsed = cycleFieldsSchema.safeParse(merged);
-    if (!parsed.success) return { ok: false, fieldErrors: zodFieldErrors(parsed.error) };
-    const next = parsed.data;
+    const next = parseOrRefuse(cycleFieldsSchema, merged);
 
     const changed = CYCLE_FIELDS.filter((k) => !same(next[k], current[k]));
     const fieldErrors: FieldErrors = {};
@@ -352,8 +350,8 @@ export function updateCycle(actor: Actor, cycleId: number, patch: Partial<Record
         fieldErrors[k] = `${statusPhrase(before.status)}，${CYCLE_FIELD_LABELS[k]}不能再修改`;
       }
     }
-    if (Object.keys(fieldErrors).length > 0) return { ok: false, fieldErrors };
-    if (changed.length === 0) return { ok: true, id: cycleId };
+    if (Object.keys(fieldErrors).length > 0) throw DomainError.fields(fieldErrors);
+    if (changed.length === 0) return;
 
     const set: Partial<typeof cycles.$inferInsert> = { updatedAt: nowIso() };
     const beforeAudit: Record<string, unknown> = {};
@@ -365,7 +363,6 @@ export function updateCycle(actor: Actor, cycleId: number, patch: Partial<Record
     }
     tx.update(cycles).set(set).where(eq(cycles.id, cycleId)).run();
     writeAudit(tx, actor, { action: "cycle.update", entityType: "cycle", entityId: cycleId, before: beforeAudit, after: afterAudit });
-    return { ok: true, id: cycleId };
   });
 }
 
@@ -374,7 +371,7 @@ export function updateCycle(actor: Actor, cycleId: number, patch: Partial<Record
 type StepCheck = { ok: true; step: CycleTransition } | Extract<TransitionResult, { ok: false }>;
 
 /** Whether `actor` may move `cycle` to `to` now: the step is listed, the role allowed, every precondition met. */
-function checkStep(db: Reader, cycle: CycleRow, to: CycleStatus, actor: CycleActor): StepCheck {
+function checkStep(db: Db, cycle: CycleRow, to: CycleStatus, actor: CycleActor): StepCheck {
   const step = findTransition(cycle.status, to);
   if (!step) {
     const message =
@@ -407,19 +404,19 @@ function checkStep(db: Reader, cycle: CycleRow, to: CycleStatus, actor: CycleAct
  * A step that takes the final snapshot (结果定稿) prepares it on this thread first, then stores it
  * in the step's transaction (cycle-finalise.server.ts); the web app uses transitionCycleInWorker.
  */
-export function transitionCycle(cycleId: number, to: CycleStatus, actor: CycleActor, comment?: string, opts: { at?: string } = {}): TransitionResult {
-  const plan = planStep(cycleId, to, actor);
+export function transitionCycle(db: Db, cycleId: number, to: CycleStatus, actor: CycleActor, comment?: string, opts: { at?: string } = {}): TransitionResult {
+  const plan = planStep(db, cycleId, to, actor);
   if (plan.kind === "refused") return plan.result;
-  const apply = (prepared: PreparedFinal | null) => applyStep(cycleId, to, actor, comment, opts.at, prepared);
-  return plan.kind === "plain" ? (apply(null) as TransitionResult) : finaliseWithSnapshot(cycleId, plan.label, apply);
+  const apply = (prepared: PreparedFinal | null) => applyStep(db, cycleId, to, actor, comment, opts.at, prepared);
+  return plan.kind === "plain" ? (apply(null) as TransitionResult) : finaliseWithSnapshot(db, cycleId, plan.label, apply);
 }
 
 /** The same for the web app: a final snapshot is prepared in a worker thread, so the server keeps serving. */
-export async function transitionCycleInWorker(cycleId: number, to: CycleStatus, actor: CycleActor, comment?: string): Promise<TransitionResult> {
-  const plan = planStep(cycleId, to, actor);
+export async function transitionCycleInWorker(db: Db, cycleId: number, to: CycleStatus, actor: CycleActor, comment?: string): Promise<TransitionResult> {
+  const plan = planStep(db, cycleId, to, actor);
   if (plan.kind === "refused") return plan.result;
-  const apply = (prepared: PreparedFinal | null) => applyStep(cycleId, to, actor, comment, undefined, prepared);
-  return plan.kind === "plain" ? (apply(null) as TransitionResult) : finaliseWithSnapshotInWorker(cycleId, plan.label, apply);
+  const apply = (prepared: PreparedFinal | null) => applyStep(db, cycleId, to, actor, comment, undefined, prepared);
+  return plan.kind === "plain" ? (apply(null) as TransitionResult) : finaliseWithSnapshotInWorker(db, cycleId, plan.label, apply);
 }
 
 type StepPlan = { kind: "plain" } | { kind: "final"; label: string } | { kind: "refused"; result: Extract<TransitionResult, { ok: false }> };
@@ -430,18 +427,18 @@ type StepPlan = { kind: "plain" } | { kind: "final"; label: string } | { kind: "
  * here, before the heavy preparation, when it is not allowed anyway — and checked again in the
  * transaction, where a status changed meanwhile is caught.
  */
-function planStep(cycleId: number, to: CycleStatus, actor: CycleActor): StepPlan {
-  const cycle = cycleOr404(cycleId);
+function planStep(db: Db, cycleId: number, to: CycleStatus, actor: CycleActor): StepPlan {
+  const cycle = cycleOr404(cycleId, db);
   if (!findTransition(cycle.status, to)?.finalSnapshot) return { kind: "plain" };
-  const checked = checkStep(getDb(), cycle, to, actor);
+  const checked = checkStep(db, cycle, to, actor);
   return checked.ok ? { kind: "final", label: checked.step.label } : { kind: "refused", result: checked };
 }
 
 /** The step's transaction: checks again, stores the snapshot (if the step takes one), status, transition row, audit. */
-function applyStep(cycleId: number, to: CycleStatus, actor: CycleActor, comment: string | undefined, at: string | undefined, prepared: PreparedFinal | null): TransitionResult | "stale" {
-  return mutate(getDb(), (tx): TransitionResult | "stale" => {
+function applyStep(db: Db, cycleId: number, to: CycleStatus, actor: CycleActor, comment: string | undefined, at: string | undefined, prepared: PreparedFinal | null): TransitionResult | "stale" {
+  return mutate(db, (tx): TransitionResult | "stale" => {
     const cycle = cycleOr404(cycleId, tx);
-    const checked = checkStep(tx, cycle, to, actor);
+    const checked = checkStep(db, cycle, to, actor);
     if (!checked.ok) return checked;
     const step = checked.step;
     const when = at ?? nowIso();
@@ -449,8 +446,8 @@ function applyStep(cycleId: number, to: CycleStatus, actor: CycleActor, comment:
     if (step.finalSnapshot) {
       // The status changed after the caller looked (a race): the snapshot was not prepared.
       if (!prepared) return { ok: false, message: "考核状态刚刚发生变化，请刷新页面后重试", errors: [] };
-      if (auditMark() !== prepared.auditMark) return "stale";
-      const out = insertFinalSnapshot(tx, cycleId, actor, prepared.snapshot, when);
+      if (auditMark(tx) !== prepared.auditMark) return "stale";
+      const out = insertFinalSnapshot(db, tx, cycleId, actor, prepared.snapshot, when);
       if (!out.ok) return snapshotRefused(step.label, out);
       snapshot = { packageSha256: out.packageSha256, resultsSha256: out.resultsSha256, units: out.units };
     }
@@ -505,7 +502,7 @@ export interface CycleSetSummary extends CycleSetRow {
 }
 
 /** Each indicator set of a cycle with its size and the policy check (as publishing runs it). */
-export function summarizeCycleSets(cycle: CycleRow, db: Reader = getDb()): CycleSetSummary[] {
+export function summarizeCycleSets(cycle: CycleRow, db: Reader): CycleSetSummary[] {
   return listCycleSets(cycle.id, db).map((s) => {
     const specs = toSpecs(loadTree(db, s.id));
     const report = checkStoredSet(db, s.id, { scale: cycle.settings.scale });
@@ -522,7 +519,7 @@ export function summarizeCycleSets(cycle: CycleRow, db: Reader = getDb()): Cycle
 }
 
 /** Categories that have no indicator set in the cycle, and whether the default template fits them. */
-export function categoriesWithoutSet(cycleId: number, db: Reader = getDb()) {
+export function categoriesWithoutSet(cycleId: number, db: Reader) {
   const has = new Set(listCycleSets(cycleId, db).map((s) => s.categoryId));
   const active = activeUnitCounts(db);
   return db
@@ -535,7 +532,7 @@ export function categoriesWithoutSet(cycleId: number, db: Reader = getDb()) {
 }
 
 /** The preconditions of each step out of the cycle's current status, evaluated now (read-only). */
-export function nextSteps(cycle: CycleRow, db: Reader = getDb()) {
+export function nextSteps(cycle: CycleRow, db: Db) {
   return transitionsFrom(cycle.status).map((t) => ({
     to: t.to,
     toLabel: CYCLE_STATUS_LABELS[t.to],

@@ -18,7 +18,7 @@ import { selfScores } from "./self-scores.server";
 
 export function dashboardData(db: Db, yearParam: string | null, categoryParam: string | null) {
   const all = db.select().from(cycles).where(ne(cycles.status, "draft")).orderBy(asc(cycles.year)).all();
-  const withResults = all.map((c) => ({ cycle: c, meta: currentResults(c.id) })).filter((x) => x.meta !== null);
+  const withResults = all.map((c) => ({ cycle: c, meta: currentResults(db, c.id) })).filter((x) => x.meta !== null);
   const cycleList = all
     .slice()
     .reverse()
@@ -26,8 +26,8 @@ export function dashboardData(db: Db, yearParam: string | null, categoryParam: s
   const chosen = withResults.find((x) => String(x.cycle.year) === yearParam) ?? withResults.at(-1);
   if (!chosen) return { cycles: cycleList, cycle: null };
   const meta = chosen.meta!;
-  const header = packageHeader(meta);
-  const summaries = unitSummaries(meta);
+  const header = packageHeader(db, meta);
+  const summaries = unitSummaries(db, meta);
   const self = selfScores(db, chosen.cycle.id, header, `${meta.id}:${meta.revision}`);
   const categories = [...new Set(summaries.map((s) => s.category))];
   const category = categoryParam && categories.includes(categoryParam) ? categoryParam : null;
@@ -51,7 +51,7 @@ export function dashboardData(db: Db, yearParam: string | null, categoryParam: s
     year: x.cycle.year,
     kind: x.meta!.kind,
     population: Object.fromEntries(listCycleSets(x.cycle.id, db).map((set) => [set.categoryName, set.activeUnits])),
-    totals: Object.fromEntries(unitSummaries(x.meta!).map((s) => [s.id, { total: s.total, category: s.category }])),
+    totals: Object.fromEntries(unitSummaries(db, x.meta!).map((s) => [s.id, { total: s.total, category: s.category }])),
   }));
   return {
     cycles: cycleList,

@@ -1,7 +1,7 @@
-import { getSqlite } from "../../db/client";
+import type { Db } from "../../db/client";
 import { fromDesignated, missingDesignatedMessage } from "../../scoring";
 import { buildCyclePackage } from "./cycle-package.server";
-import { cycleUnits, setFor, type Reader } from "./evaluation-context.server";
+import { cycleUnits, setFor } from "./evaluation-context.server";
 
 export interface UnevaluatedUnit {
   unitId: number;
@@ -18,10 +18,10 @@ export interface UnevaluatedUnit {
  * counts as "not yet evaluated" — counted here with one grouped query per category, so the cycle
  * page can show it without building the package. Categories whose set is empty are not assessed.
  */
-export function unevaluatedUnits(db: Reader, cycleId: number): UnevaluatedUnit[] {
+export function unevaluatedUnits(db: Db, cycleId: number): UnevaluatedUnit[] {
   const population = cycleUnits(db, cycleId);
   const out: UnevaluatedUnit[] = [];
-  const count = getSqlite().prepare(
+  const count = db.$client.prepare(
     `SELECT a.unit_id AS unitId, COUNT(DISTINCT e.node_id) AS n
        FROM evaluator_entries e JOIN evaluator_assignments a ON a.id = e.assignment_id
       WHERE a.cycle_id = ? AND a.signed_off_at IS NOT NULL AND e.input IS NOT NULL
@@ -44,7 +44,7 @@ export function unevaluatedUnits(db: Reader, cycleId: number): UnevaluatedUnit[]
 }
 
 /** Why a cycle cannot be finalised for lack of evaluation (empty = every unit is evaluated). */
-export function allUnitsEvaluated(db: Reader, cycleId: number): string[] {
+export function allUnitsEvaluated(db: Db, cycleId: number): string[] {
   const open = unevaluatedUnits(db, cycleId);
   if (open.length === 0) return [];
   const list = open
@@ -60,7 +60,7 @@ export function allUnitsEvaluated(db: Reader, cycleId: number): string[] {
  * from that source, in the engine's own words (the package would be refused with them). Empty when
  * no set designates a source, without building the package.
  */
-export function designatedValuesMissing(db: Reader, cycleId: number): string[] {
+export function designatedValuesMissing(db: Db, cycleId: number): string[] {
   const categories = new Set(cycleUnits(db, cycleId).map((u) => u.categoryId));
   const designates = [...categories].some((c) => setFor(db, cycleId, c)?.leaves.some((l) => l.rule.type === "score" && l.rule.designated !== undefined));
   if (!designates) return [];

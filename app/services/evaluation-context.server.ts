@@ -93,8 +93,9 @@ export function cycleUnits(db: Reader, cycleId: number): CycleUnit[] {
  * How many units cycleUnits lists (optionally only those of one category), without reading them:
  * the index units_category_active_idx answers the count (the ranking page asks on every request).
  */
-export function cycleUnitCount(cycleId: number, categoryName: string | null = null): number {
+export function cycleUnitCount(db: Db, cycleId: number, categoryName: string | null = null): number {
   const row = preparedStatement(
+    db.$client,
     `SELECT COUNT(*) AS n FROM units u
      WHERE u.active = 1 AND u.category_id IN (
        SELECT s.category_id FROM indicator_sets s JOIN categories c ON c.id = s.category_id

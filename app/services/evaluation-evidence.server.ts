@@ -1,5 +1,4 @@
-import { refusalOf } from "../utils/http.server";
-import { getDb } from "../../db/client";
+import type { Db } from "../../db/client";
 import type { SessionUser } from "../utils/auth.server";
 import { actorOf } from "../utils/auth.server";
 import { appealForEvidence } from "./appeals.server";
@@ -17,9 +16,8 @@ import { findingForEvidence } from "./spot-checks.server";
 
 export type EvaluationEvidenceOwner = "finding" | "rectification" | "appeal";
 
-/** The unit the owner belongs to, if this user may attach evidence to it (else throws a refusal). */
-function ownerUnit(user: SessionUser, ownerType: EvaluationEvidenceOwner, ownerId: number): number {
-  const db = getDb();
+/** The unit the owner belongs to, if this user may attach evidence to it (else a DomainError). */
+function ownerUnit(db: Db, user: SessionUser, ownerType: EvaluationEvidenceOwner, ownerId: number): number {
   switch (ownerType) {
     case "finding":
       return findingForEvidence(db, user, ownerId).unitId;
@@ -30,30 +28,18 @@ function ownerUnit(user: SessionUser, ownerType: EvaluationEvidenceOwner, ownerI
   }
 }
 
-export type UploadResult = { ok: true; message: string } | { ok: false; status: number; error: string };
-
-export async function uploadEvaluationEvidence(request: Request, user: SessionUser, ownerType: EvaluationEvidenceOwner, ownerId: number): Promise<UploadResult> {
-  let unitId: number;
-  try {
-    unitId = ownerUnit(user, ownerType, ownerId);
-  } catch (error) {
-    const r = refusalOf(error);
-    if (!r) throw error;
-    return { ok: false, status: r.status, error: r.message };
-  }
+/** Store the request's files as the owner's evidence; answers the message to show. Refusals (the owner's guard, the upload's limits) are DomainErrors. */
+export async function uploadEvaluationEvidence(db: Db, request: Request, user: SessionUser, ownerType: EvaluationEvidenceOwner, ownerId: number): Promise<string> {
+  const unitId = ownerUnit(db, user, ownerType, ownerId);
   const type: EvidenceOwnerType = ownerType;
   let upload: ReceivedEvidenceForm | null = null;
   try {
-    upload = await receiveEvidenceForm(request, { budget: createUploadBudget(usedEvidenceBytes(type, [String(ownerId)])) });
+    upload = await receiveEvidenceForm(request, { budget: createUploadBudget(usedEvidenceBytes(db, type, [String(ownerId)])) });
     if (upload.uploads.length === 0) throw uploadRejected("no_file", "请选择要上传的文件");
     // Re-check after the (slow) upload: the record may have moved on meanwhile.
-    ownerUnit(user, ownerType, ownerId);
-    const rows = commitEvidenceUploads({ actor: actorOf(user), unitId, entries: upload.uploads.map((u) => ({ ownerType: type, ownerId: String(ownerId), upload: u })) });
-    return { ok: true, message: `已上传 ${rows.length} 个文件` };
-  } catch (error) {
-    const r = refusalOf(error);
-    if (!r) throw error;
-    return { ok: false, status: r.status, error: r.message };
+    ownerUnit(db, user, ownerType, ownerId);
+    const rows = commitEvidenceUploads(db, { actor: actorOf(user), unitId, entries: upload.uploads.map((u) => ({ ownerType: type, ownerId: String(ownerId), upload: u })) });
+    return `已上传 ${rows.length} 个文件`;
   } finally {
     upload?.discard();
   }

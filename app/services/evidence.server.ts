@@ -3,7 +3,7 @@ import { DomainError } from "../domain/domain-error";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
-import { getDb, type Db, type Tx } from "../../db/client";
+import { type Db, type Tx } from "../../db/client";
 import { evidenceBlobs, evidenceFiles, evidenceLinks, EVIDENCE_OWNER_TYPES, type EvidenceOwnerType } from "../../db/schema";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import { EVIDENCE_KIND_INFO, isEvidenceKind } from "../utils/evidence-kinds";
@@ -72,7 +72,7 @@ export interface CommitEntry extends EvidenceOwner {
  * every blob this call created is removed again unless a row already referenced it, and every temp
  * file is deleted — nothing partial is left.
  */
-export function commitEvidenceUploads(args: { actor: Actor; unitId: number; entries: CommitEntry[]; /** Upload time (default now; the demo seed backdates). */ at?: string }): EvidenceFile[] {
+export function commitEvidenceUploads(db: Db, args: { actor: Actor; unitId: number; entries: CommitEntry[]; /** Upload time (default now; the demo seed backdates). */ at?: string }): EvidenceFile[] {
   const entries = args.entries.map((e) => ({ ...e, ...checkOwner(e) }));
   /** Blobs this call put on disk that no row referenced before. */
   const created: string[] = [];
@@ -106,7 +106,7 @@ export function commitEvidenceUploads(args: { actor: Actor; unitId: number; entr
   };
 
   try {
-    return mutate(getDb(), (tx) => {
+    return mutate(db, (tx) => {
       const at = args.at ?? nowIso();
       try {
         return entries.map((entry) => insertOne(tx, at, entry));
@@ -130,7 +130,7 @@ export function commitEvidenceUploads(args: { actor: Actor; unitId: number; entr
  * row + audit row in one transaction. Throws a DomainError (uploadRejected, Chinese message) for a refused
  * file; nothing is left behind on any failure.
  */
-export async function saveUploadedEvidence(args: {
+export async function saveUploadedEvidence(db: Db, args: {
   actor: Actor;
   unitId: number;
   ownerType: EvidenceOwnerType;
@@ -141,7 +141,7 @@ export async function saveUploadedEvidence(args: {
   const owner = checkOwner(args);
   if (!args.part.filename) throw uploadRejected("no_file", "请选择要上传的文件");
   const upload = await receiveUpload(args.part.data, { fileName: args.part.filename, budget: args.budget });
-  const [row] = commitEvidenceUploads({ actor: args.actor, unitId: args.unitId, entries: [{ ...owner, upload }] });
+  const [row] = commitEvidenceUploads(db, { actor: args.actor, unitId: args.unitId, entries: [{ ...owner, upload }] });
   return row;
 }
 
@@ -192,9 +192,9 @@ export async function receiveEvidenceForm(request: Request, opts: { budget?: Upl
 }
 
 /** Bytes of evidence (not deleted) already held by these owners — for `createUploadBudget(used)`. */
-export function usedEvidenceBytes(ownerType: EvidenceOwnerType, ownerIds: readonly string[]): number {
+export function usedEvidenceBytes(db: Db, ownerType: EvidenceOwnerType, ownerIds: readonly string[]): number {
   if (ownerIds.length === 0) return 0;
-  const row = getDb()
+  const row = db
     .select({ total: sql<number>`coalesce(sum(${evidenceFiles.size}), 0)` })
     .from(evidenceFiles)
     .where(and(eq(evidenceFiles.ownerType, ownerType), inArray(evidenceFiles.ownerId, [...ownerIds]), isNull(evidenceFiles.deletedAt)))
@@ -206,12 +206,12 @@ export function usedEvidenceBytes(ownerType: EvidenceOwnerType, ownerIds: readon
 
 /** Files and links (not deleted) of one owner or several, oldest first. */
 export function listEvidence(
+  db: Db | Tx,
   ownerType: EvidenceOwnerType,
   ownerId: string | readonly string[],
 ): { files: EvidenceFile[]; links: EvidenceLink[] } {
   const ids = typeof ownerId === "string" ? [ownerId] : [...ownerId];
   if (ids.length === 0) return { files: [], links: [] };
-  const db = getDb();
   const files = db
     .select()
     .from(evidenceFiles)
@@ -227,8 +227,8 @@ export function listEvidence(
   return { files, links };
 }
 
-export function getEvidenceFile(fileId: number): EvidenceFile | undefined {
-  return getDb().select().from(evidenceFiles).where(eq(evidenceFiles.id, fileId)).get();
+export function getEvidenceFile(db: Db, fileId: number): EvidenceFile | undefined {
+  return db.select().from(evidenceFiles).where(eq(evidenceFiles.id, fileId)).get();
 }
 
 // ---------------------------------------------------------------- changes
@@ -237,9 +237,9 @@ export function getEvidenceFile(fileId: number): EvidenceFile | undefined {
  * Soft-delete a file of this owner (the owner is required so a posted id cannot reach another
  * owner's file). Refused once locked.
  */
-export function deleteEvidence(args: { actor: Actor; fileId: number } & EvidenceOwner): EvidenceFile {
+export function deleteEvidence(db: Db, args: { actor: Actor; fileId: number } & EvidenceOwner): EvidenceFile {
   const owner = checkOwner(args);
-  return mutate(getDb(), (tx) => {
+  return mutate(db, (tx) => {
     const row = tx.select().from(evidenceFiles).where(eq(evidenceFiles.id, args.fileId)).get();
     if (!row || row.deletedAt || row.ownerType !== owner.ownerType || row.ownerId !== owner.ownerId) {
       throw new DomainError("notFound", "佐证材料不存在或已删除");
@@ -251,9 +251,9 @@ export function deleteEvidence(args: { actor: Actor; fileId: number } & Evidence
   });
 }
 
-export function deleteEvidenceLink(args: { actor: Actor; linkId: number } & EvidenceOwner): EvidenceLink {
+export function deleteEvidenceLink(db: Db, args: { actor: Actor; linkId: number } & EvidenceOwner): EvidenceLink {
   const owner = checkOwner(args);
-  return mutate(getDb(), (tx) => {
+  return mutate(db, (tx) => {
     const row = tx.select().from(evidenceLinks).where(eq(evidenceLinks.id, args.linkId)).get();
     if (!row || row.deletedAt || row.ownerType !== owner.ownerType || row.ownerId !== owner.ownerId) {
       throw new DomainError("notFound", "链接不存在或已删除");
@@ -314,12 +314,12 @@ export const evidenceLinkSchema = z.object({
 });
 export type EvidenceLinkInput = z.input<typeof evidenceLinkSchema>;
 
-export function addLink(args: { actor: Actor; unitId: number; ownerType: EvidenceOwnerType; ownerId: string } & EvidenceLinkInput): EvidenceLink {
+export function addLink(db: Db, args: { actor: Actor; unitId: number; ownerType: EvidenceOwnerType; ownerId: string } & EvidenceLinkInput): EvidenceLink {
   const owner = checkOwner(args);
   const parsed = evidenceLinkSchema.safeParse({ url: args.url, title: args.title });
   if (!parsed.success) throw new DomainError("invalid", parsed.error.issues[0].message);
   const { url, title } = parsed.data;
-  return mutate(getDb(), (tx) => {
+  return mutate(db, (tx) => {
     const row = tx
       .insert(evidenceLinks)
       .values({ ...owner, unitId: args.unitId, url, title: title || url, createdBy: args.actor.id, createdAt: nowIso() })

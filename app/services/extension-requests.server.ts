@@ -26,7 +26,7 @@ import { can, may } from "../policy.server";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import type { SessionUser } from "../utils/auth.server";
 import { formatBeijingTime } from "../utils/beijing-time";
-import { zodFieldErrors, type FieldErrors } from "../utils/form.server";
+import { parseOrRefuse } from "../utils/form.server";
 import { notifyUnits, notifyUsers, roleUserIds } from "./notifications.server";
 import {
   currentCycle,
@@ -48,9 +48,6 @@ type User = Pick<SessionUser, "id" | "role" | "unitId">;
 type RequestRow = typeof extensionRequests.$inferSelect;
 type CycleRow = typeof cycles.$inferSelect;
 
-export type ExtensionRequestResult =
-  | { ok: true; message: string }
-  | { ok: false; fieldErrors: FieldErrors };
 
 const dateField = (missing: string) =>
   z
@@ -137,7 +134,7 @@ function openRequest(
     .get();
 }
 
-/** The preconditions of a transition, in order: the first that fails answers (field, message). */
+/** The preconditions of a transition, in order: the first that fails is thrown (conflict; invalid on the date field). */
 function checkPreconditions(
   tx: Tx,
   t: ExtensionRequestTransition,
@@ -145,24 +142,24 @@ function checkPreconditions(
   unitId: number,
   until: string | null,
   now: Date
-): FieldErrors | null {
+): void {
   for (const p of t.preconditions) {
     if (p === "selfInspectionOpen" && !cycleAllows(cycle.status, "selfInspect"))
-      return { _form: `${cycle.year}年度自查已结束，不能申请或批准延期` };
+      throw new DomainError("conflict", `${cycle.year}年度自查已结束，不能申请或批准延期`);
     if (p === "notSubmitted") {
       const status = findSubmission(tx, cycle.id, unitId)?.status;
-      if (status === "submitted") return { _form: "自查已提交，无需延期" };
+      if (status === "submitted") throw new DomainError("conflict", "自查已提交，无需延期");
       if (status === "returned")
-        return { _form: "自查已退回修改，重新提交不受截止时间限制，无需延期" };
+        throw new DomainError("conflict", "自查已退回修改，重新提交不受截止时间限制，无需延期");
     }
     if (p === "noOpenRequest" && openRequest(tx, cycle.id, unitId))
-      return { _form: "本单位已有一份待审批的延期申请，请等待政务公开办处理" };
+      throw new DomainError("conflict", "本单位已有一份待审批的延期申请，请等待政务公开办处理");
     if (p === "dateAfterDeadline" && until !== null) {
       const refusal = extensionRefusal(tx, cycle, unitId, until, now);
-      if (refusal) return { [refusal.field]: refusal.message };
+      if (refusal?.field === "until") throw new DomainError("invalid", refusal.message, "until");
+      if (refusal) throw new DomainError("conflict", refusal.message);
     }
   }
-  return null;
 }
 
 /** 申请延期: the department user's own unit, in the current cycle. */
@@ -172,22 +169,18 @@ export function requestExtension(
   user: User,
   input: unknown,
   now: Date
-): ExtensionRequestResult {
+): string {
   if (!may(user, "write", "extensionRequest") || user.unitId === null)
     throw new DomainError("forbidden", "只有被考核单位的填报员可以申请延期。");
   const unitId = user.unitId;
-  const parsed = requestSchema.safeParse(input);
-  if (!parsed.success)
-    return { ok: false, fieldErrors: zodFieldErrors(parsed.error) };
-  const { until, reason } = parsed.data;
-  return mutate(db, (tx): ExtensionRequestResult => {
+  const { until, reason } = parseOrRefuse(requestSchema, input);
+  return mutate(db, (tx) => {
     const cycle = currentCycle(tx);
     if (!cycle) throw new DomainError("notFound", "当前没有进行中的考核年度");
     if (!can(tx, user, "write", { kind: "extensionRequest", unitId }))
       throw new DomainError("forbidden", "您无权访问其他单位的数据。");
     const t = transitionOrRefuse("request", null, user.role);
-    const refused = checkPreconditions(tx, t, cycle, unitId, until, now);
-    if (refused) return { ok: false, fieldErrors: refused };
+    checkPreconditions(tx, t, cycle, unitId, until, now);
     const unit = tx.select().from(units).where(eq(units.id, unitId)).get()!;
     const at = now.toISOString();
     const row = tx
@@ -224,10 +217,7 @@ export function requestExtension(
       },
       now
     );
-    return {
-      ok: true,
-      message: `已提交延期申请（希望延期至${until}），请等待政务公开办审批。`,
-    };
+    return `已提交延期申请（希望延期至${until}），请等待政务公开办审批。`;
   });
 }
 
@@ -238,14 +228,11 @@ export function decideExtensionRequest(
   user: User,
   input: unknown,
   now: Date
-): ExtensionRequestResult {
+): string {
   if (!may(user, "decide", "extensionRequest"))
     throw new DomainError("forbidden", "您无权执行此操作");
-  const parsed = decisionSchema.safeParse(input);
-  if (!parsed.success)
-    return { ok: false, fieldErrors: zodFieldErrors(parsed.error) };
-  const d = parsed.data;
-  return mutate(db, (tx): ExtensionRequestResult => {
+  const d = parseOrRefuse(decisionSchema, input);
+  return mutate(db, (tx) => {
     const request = tx
       .select()
       .from(extensionRequests)
@@ -266,15 +253,7 @@ export function decideExtensionRequest(
       .where(eq(cycles.id, request.cycleId))
       .get()!;
     const until = d.decision === "grant" ? d.until : null;
-    const refused = checkPreconditions(
-      tx,
-      t,
-      cycle,
-      request.unitId,
-      until,
-      now
-    );
-    if (refused) return { ok: false, fieldErrors: refused };
+    checkPreconditions(tx, t, cycle, request.unitId, until, now);
     const unit = tx
       .select()
       .from(units)
@@ -336,13 +315,9 @@ export function decideExtensionRequest(
         now
       );
     }
-    return {
-      ok: true,
-      message:
-        until !== null
-          ? `已批准${unit.name}延期至${until}。`
-          : `已不予批准${unit.name}的延期申请。`,
-    };
+    return until !== null
+      ? `已批准${unit.name}延期至${until}。`
+      : `已不予批准${unit.name}的延期申请。`;
   });
 }
 

@@ -89,12 +89,12 @@ function officeCycle(db: Reader): CycleRow | null {
 
 const SELF_VISIBLE: readonly CycleStatus[] = ["published", "evaluating", "preliminary", "final"];
 
-export function officeHome(db: Reader, user: SessionUser, now: Date) {
+export function officeHome(db: Db, user: SessionUser, now: Date) {
   const cycle = officeCycle(db);
   if (!cycle) return { cycle: null, steps: [], deadlines: [], todos: [], siteCheck: null };
   const todos: TodoItem[] = [];
   if (SELF_VISIBLE.includes(cycle.status)) {
-    const rows = officeOverview({ cycleId: cycle.id, now }).rows;
+    const rows = officeOverview(db, { cycleId: cycle.id, now }).rows;
     const submissionsLink = (filter: string) => `/submissions?cycle=${cycle.id}&filter=${filter}`;
     const open = cycle.status === "published";
     todos.push(todo("notStarted", "尚未开始填报的单位", submissionsLink("not_started"), open ? rows.filter((r) => r.notStarted).map((r) => r.unitName) : []));
@@ -131,14 +131,14 @@ export function officeHome(db: Reader, user: SessionUser, now: Date) {
   };
 }
 
-export function departmentHome(db: Reader, user: SessionUser, now: Date) {
+export function departmentHome(db: Db, user: SessionUser, now: Date) {
   const unitId = user.unitId;
   const cycle = currentCycle(db);
   const today = beijingToday(now);
   const rectifications = listRectifications(db, user, { openOnly: true })
     .filter((r) => r.status === "pending" || r.status === "failed")
     .map((r) => ({ id: r.id, year: r.year, nodeCode: r.nodeCode, nodeName: r.nodeName, due: r.due, overdue: r.due !== null && r.due < today, statusLabel: r.statusLabel }));
-  const released = departmentCycles(user).at(0) ?? null;
+  const released = departmentCycles(db, user).at(0) ?? null;
   const results = (() => {
     if (!released || unitId === null) return null;
     const row = db.select().from(cycles).where(eq(cycles.id, released.id)).get()!;
@@ -179,7 +179,7 @@ export function departmentHome(db: Reader, user: SessionUser, now: Date) {
   };
 }
 
-export function evaluatorHome(db: Reader, user: SessionUser) {
+export function evaluatorHome(db: Db, user: SessionUser) {
   const queue = reviewQueue(db, user.id);
   const openAssignments = queue.assignments.filter((a) => cycleAllows(a.cycleStatus, "evaluate"));
   const units = openAssignments.map((a) => ({

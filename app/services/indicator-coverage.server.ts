@@ -1,12 +1,12 @@
 import { eq } from "drizzle-orm";
-import { getDb } from "../../db/client";
+import { type Db } from "../../db/client";
 import { indicatorSets } from "../../db/schema";
 import { dimensionList, uncoveredDimensions } from "../domain/indicator-policy";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
-import type { FieldErrors } from "../utils/form.server";
 import { editModeOf } from "../domain/cycle-capabilities";
 import { FROZEN_MESSAGE, getSetInfo } from "./indicator-structure.server";
 import { loadTree, toSpecs } from "./indicator-tree.server";
+import { DomainError } from "../domain/domain-error";
 
 /**
  * The office's recorded reason for a set that leaves some of the four mandated dimensions
@@ -15,14 +15,13 @@ import { loadTree, toSpecs } from "./indicator-tree.server";
  * the preview and the 说明 sheet of the workbook. Recording it is audited.
  */
 
-export type CoverageResult = { ok: true; message: string } | { ok: false; fieldErrors: FieldErrors };
-
-export function recordCoverageReason(actor: Actor, cycleId: number, setId: number, reason: string): CoverageResult {
-  return mutate(getDb(), (tx): CoverageResult => {
+/** Answers what it recorded, in Chinese; refused once the set is frozen (conflict) or covers every dimension (invalid). */
+export function recordCoverageReason(db: Db, actor: Actor, cycleId: number, setId: number, reason: string): string {
+  return mutate(db, (tx) => {
     const set = getSetInfo(tx, cycleId, setId);
-    if (editModeOf(set.cycle.status) === "frozen") return { ok: false, fieldErrors: { _form: FROZEN_MESSAGE } };
+    if (editModeOf(set.cycle.status) === "frozen") throw new DomainError("conflict", FROZEN_MESSAGE);
     const missing = uncoveredDimensions(toSpecs(loadTree(tx, setId)));
-    if (missing.length === 0) return { ok: false, fieldErrors: { coverageReason: "本指标体系已覆盖四个维度，无需记录原因" } };
+    if (missing.length === 0) throw new DomainError("invalid", "本指标体系已覆盖四个维度，无需记录原因", "coverageReason");
     const after = { dimensions: [...missing], reason };
     tx.update(indicatorSets).set({ coverageGap: after }).where(eq(indicatorSets.id, setId)).run();
     writeAudit(tx, actor, {
@@ -32,6 +31,6 @@ export function recordCoverageReason(actor: Actor, cycleId: number, setId: numbe
       before: set.coverageGap ?? undefined,
       after: { ...after, category: set.categoryName, cycleId },
     });
-    return { ok: true, message: `已记录指标体系未覆盖${dimensionList(missing)}维度的原因。` };
+    return `已记录指标体系未覆盖${dimensionList(missing)}维度的原因。`;
   });
 }

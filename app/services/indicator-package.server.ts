@@ -4,8 +4,8 @@ import { categories, cycles, indicatorSets } from "../../db/schema";
 import type { AssessmentPackageInput, IndicatorNode, IndicatorSet } from "../../scoring";
 import { toPackageNodes } from "../domain/indicator-spec";
 import { categoryRulesFields, packageFormatFor } from "../domain/package-format";
-import { notFound } from "../utils/http.server";
 import { loadTree, toSpecs } from "./indicator-tree.server";
+import { DomainError } from "../domain/domain-error";
 
 type CycleRow = typeof cycles.$inferSelect;
 
@@ -45,7 +45,7 @@ function packageSettings(cycle: CycleRow): Omit<AssessmentPackageInput, "indicat
  */
 export function packageSkeleton(db: Db | Tx, cycleId: number): AssessmentPackageInput {
   const cycle = db.select().from(cycles).where(eq(cycles.id, cycleId)).get();
-  if (!cycle) throw notFound("该考核年度不存在。");
+  if (!cycle) throw new DomainError("notFound", "该考核年度不存在。");
   const sets = db
     .select({ id: indicatorSets.id, categoryId: indicatorSets.categoryId, category: categories.name })
     .from(indicatorSets)

@@ -7,12 +7,12 @@ import { DIMENSIONS, scorePackage, type Dimension, type LeafRule, type NodePart 
 import { normalizeRule, parseNumber } from "../domain/indicator-format";
 import { leavesOf, toPackageNodes } from "../domain/indicator-spec";
 import { inputProblems } from "../domain/leaf-input-check";
-import { notFound } from "../utils/http.server";
 import { customField, SAMPLE_MODE_LABELS, type SampleMode } from "../domain/preview-sample";
 
 export { customField, SAMPLE_MODE_LABELS, SAMPLE_MODES, type SampleMode } from "../domain/preview-sample";
 import { assemblePackage, packageIndicatorSet } from "./indicator-package.server";
 import { loadTree, toSpecs } from "./indicator-tree.server";
+import { DomainError } from "../domain/domain-error";
 
 /**
  * Preview (试算): how the current tree of a set would score a sample unit — full marks, half marks,
@@ -52,6 +52,7 @@ export interface UnitPreview {
   notes: string[];
 }
 
+/** Deliberately a result: a set that cannot be previewed shows every reason (`errors`) on the preview page. */
 export type PreviewResult =
   | {
       ok: true;
@@ -295,7 +296,7 @@ export function previewSet(
 ): PreviewResult {
   const cycle = db.select().from(cycles).where(eq(cycles.id, cycleId)).get();
   const set = db.select().from(indicatorSets).where(and(eq(indicatorSets.id, setId), eq(indicatorSets.cycleId, cycleId))).get();
-  if (!cycle || !set) throw notFound("该指标体系不存在。");
+  if (!cycle || !set) throw new DomainError("notFound", "该指标体系不存在。");
   const tree = loadTree(db, setId);
   const leaves = previewLeaves(db, setId);
   const problems: string[] = [];

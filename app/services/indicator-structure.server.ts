@@ -17,8 +17,8 @@ import {
 } from "../../db/schema";
 import { checkIndicatorSet, MAX_DEPTH, type CoverageGap } from "../domain/indicator-policy";
 import type { IndicatorSpec, StoredIndicator } from "../domain/indicator-spec";
-import { notFound } from "../utils/http.server";
 import { rowToSpec, toSpecs } from "./indicator-tree.server";
+import { DomainError } from "../domain/domain-error";
 
 /**
  * The read side of an indicator set: its cycle and mode, the validation panel, one node with its
@@ -49,7 +49,7 @@ export function getSetInfo(db: Reader, cycleId: number, setId: number): SetInfo 
     .innerJoin(cycles, eq(cycles.id, indicatorSets.cycleId))
     .where(and(eq(indicatorSets.id, setId), eq(indicatorSets.cycleId, cycleId)))
     .get();
-  if (!row) throw notFound("该指标体系不存在。");
+  if (!row) throw new DomainError("notFound", "该指标体系不存在。");
   return {
     id: row.set.id,
     cycleId: row.set.cycleId,
@@ -194,7 +194,7 @@ export interface NodeDetail {
 export function getNodeDetail(db: Reader, setId: number, nodeId: number): NodeDetail {
   const s = readStructure(db, setId);
   const row = s.rows.get(nodeId);
-  if (!row) throw notFound("该指标不存在。");
+  if (!row) throw new DomainError("notFound", "该指标不存在。");
   const isLeaf = (s.children.get(nodeId) ?? []).length === 0;
   return { nodeId, parentId: row.parentId, level: levelOf(s, nodeId), isLeaf, spec: specOf(row, !isLeaf), dataCount: isLeaf ? dataCount(db, [nodeId]) : 0 };
 }
@@ -202,7 +202,7 @@ export function getNodeDetail(db: Reader, setId: number, nodeId: number): NodeDe
 /** Where a node may be moved: the top level or any node of a level that leaves the subtree within three levels. */
 export function moveTargets(db: Reader, setId: number, nodeId: number): { id: number | null; label: string }[] {
   const s = readStructure(db, setId);
-  if (!s.rows.has(nodeId)) throw notFound("该指标不存在。");
+  if (!s.rows.has(nodeId)) throw new DomainError("notFound", "该指标不存在。");
   const excluded = new Set(subtreeIds(s, nodeId));
   const height = heightOf(s, nodeId);
   const out: { id: number | null; label: string }[] = [{ id: null, label: "（作为一级指标）" }];

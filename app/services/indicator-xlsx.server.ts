@@ -1,5 +1,5 @@
 import { and, asc, eq } from "drizzle-orm";
-import { getDb } from "../../db/client";
+import { type Db } from "../../db/client";
 import { categories, cycles, indicatorSets } from "../../db/schema";
 import type { CategoryRules } from "../domain/category-rules";
 import { cycleAllows } from "../domain/cycle-capabilities";
@@ -13,6 +13,7 @@ import { readIndicatorWorkbook, type DataSheet } from "./indicator-xlsx-read.ser
 import { sheetToSpecs, type ImportProblem } from "./indicator-xlsx-rows.server";
 import { parseSettingsRow, SETTINGS_SHEET, type SettingsRow } from "./indicator-xlsx-settings.server";
 import { loadTree, replaceTree, toSpecs } from "./indicator-tree.server";
+import { DomainError } from "../domain/domain-error";
 
 /**
  * Indicator systems as Excel workbooks: one sheet per unit category (named after it), one row per
@@ -39,6 +40,10 @@ export type ImportTarget =
 /** The flag of `npm run import:indicators` that creates missing unit categories. */
 export const CREATE_CATEGORIES_FLAG = "--create-categories";
 
+/**
+ * Deliberately a result, not a thrown refusal: a refused import lists every problem by sheet and
+ * row (`problems`), shown on the import page and printed by `npm run import:indicators`.
+ */
 export type IndicatorImportResult =
   | {
       ok: true;
@@ -95,7 +100,8 @@ function settingsBySheet(
 
 const countNodes = (specs: readonly IndicatorSpec[]): number => specs.reduce((n, s) => n + 1 + countNodes(s.children ?? []), 0);
 
-type CreateDraft = (actor: Actor, year: number) => { ok: true; id: number } | { ok: false; message: string };
+/** Creates the draft cycle of a year, answering its id; a refusal is a DomainError. */
+type CreateDraft = (actor: Actor, year: number) => number;
 
 /**
  * Import an indicator workbook into a cycle: each data sheet replaces the set of the category it
@@ -104,13 +110,13 @@ type CreateDraft = (actor: Actor, year: number) => { ok: true; id: number } | { 
  * a new draft cycle (created by `createDraft` only after the whole file has passed its checks).
  */
 export async function importIndicators(
+    db: Db,
   buffer: Uint8Array,
   target: ImportTarget,
   actor: Actor,
   fileName: string,
   createDraft?: CreateDraft,
 ): Promise<IndicatorImportResult> {
-  const db = getDb();
   const refuse = (message: string, problems: ImportProblem[] = []): IndicatorImportResult => ({ ok: false, message, problems });
   let cycle = "cycleId" in target ? db.select().from(cycles).where(eq(cycles.id, target.cycleId)).get() : db.select().from(cycles).where(eq(cycles.year, target.year)).get();
   if (!cycle && "cycleId" in target) return refuse("该考核年度不存在。");
@@ -174,10 +180,16 @@ export async function importIndicators(
   let createdCycle = false;
   if (!cycle) {
     if (!createDraft) return refuse("该考核年度不存在。");
-    const created = createDraft(actor, (target as { year: number }).year);
-    if (!created.ok) return refuse(created.message);
+    const year = (target as { year: number }).year;
+    let createdId: number;
+    try {
+      createdId = createDraft(actor, year);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return refuse(`无法创建${year}年度考核：${Object.values(error.fieldErrors()).join("；")}`);
+    }
     createdCycle = true;
-    cycle = db.select().from(cycles).where(eq(cycles.id, created.id)).get()!;
+    cycle = db.select().from(cycles).where(eq(cycles.id, createdId)).get()!;
   }
   const cycleRow = cycle;
 

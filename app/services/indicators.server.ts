@@ -2,13 +2,12 @@ import Decimal from "decimal.js";
 import { editModeOf } from "../domain/cycle-capabilities";
 import { DomainError } from "../domain/domain-error";
 import { and, eq } from "drizzle-orm";
-import { getDb, type Tx } from "../../db/client";
+import { type Db, type Tx } from "../../db/client";
 import { indicatorAmendments, indicatorNodes, indicatorSets, type CarryMode } from "../../db/schema";
 import { normalizeRule } from "../domain/indicator-format";
 import { MAX_DEPTH } from "../domain/indicator-policy";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import type { FieldErrors } from "../utils/form.server";
-import { notFound } from "../utils/http.server";
 import type { AmendmentInput, NodeInput } from "../domain/indicator-form";
 import { CARRY_LABELS } from "../domain/indicator-form";
 import { checkStoredSet, ruleColumn } from "./indicator-tree.server";
@@ -38,6 +37,11 @@ import { type CarryOutcome, planCarry, applyCarry } from "./indicator-carry.serv
 
 // ---------------------------------------------------------------- operations
 
+/**
+ * A tree operation's answer. Deliberately a result, not a thrown refusal: a refused edit carries
+ * every problem the live check of the whole set found (`problems`), listed on the page beside the
+ * form's field messages. A missing set or node is a thrown DomainError (notFound).
+ */
 export type OpResult = { ok: true; message: string; nodeId: number | null } | { ok: false; fieldErrors: FieldErrors; problems: string[] };
 
 const fail = (fieldErrors: FieldErrors, problems: string[] = []): OpResult => ({ ok: false, fieldErrors, problems });
@@ -53,9 +57,9 @@ interface OpContext {
 }
 
 /** Common frame of every operation: mode check, reason check, refusal rollback. */
-function run(actor: Actor, cycleId: number, setId: number, amendment: AmendmentInput | null, op: (c: OpContext) => OpResult): OpResult {
+function run(db: Db, actor: Actor, cycleId: number, setId: number, amendment: AmendmentInput | null, op: (c: OpContext) => OpResult): OpResult {
   try {
-    return mutate(getDb(), (tx) => {
+    return mutate(db, (tx) => {
       const set = getSetInfo(tx, cycleId, setId);
       const mode = editModeOf(set.cycle.status);
       if (mode === "frozen") return fail({ _form: FROZEN_MESSAGE });
@@ -171,6 +175,7 @@ export type NodePosition = { kind: "top" } | { kind: "child"; parentId: number }
 
 /** Add a node (a new leaf) at the top level, as the last child of a node, or right after a sibling. */
 export function addNode(
+  db: Db,
   actor: Actor,
   cycleId: number,
   setId: number,
@@ -178,19 +183,19 @@ export function addNode(
   input: NodeInput,
   amendment: AmendmentInput | null = null
 ): OpResult {
-  return run(actor, cycleId, setId, amendment, (c) => {
+  return run(db, actor, cycleId, setId, amendment, (c) => {
     const { tx, s } = c;
     let parentId: number | null = null;
     let index: number;
     if (position.kind === "top") {
       index = (s.children.get(null) ?? []).length;
     } else if (position.kind === "child") {
-      if (!s.rows.has(position.parentId)) throw notFound("上级指标不存在。");
+      if (!s.rows.has(position.parentId)) throw new DomainError("notFound", "上级指标不存在。");
       parentId = position.parentId;
       index = (s.children.get(parentId) ?? []).length;
     } else {
       const sibling = s.rows.get(position.siblingId);
-      if (!sibling) throw notFound("该指标不存在。");
+      if (!sibling) throw new DomainError("notFound", "该指标不存在。");
       parentId = sibling.parentId;
       index = (s.children.get(parentId) ?? []).findIndex((r) => r.id === sibling.id) + 1;
     }
@@ -231,11 +236,11 @@ export function addNode(
 }
 
 /** Edit a node's fields. For a published set, points or rule changes carry existing data over. */
-export function updateNode(actor: Actor, cycleId: number, setId: number, nodeId: number, input: NodeInput, amendment: AmendmentInput | null = null): OpResult {
-  return run(actor, cycleId, setId, amendment, (c) => {
+export function updateNode(db: Db, actor: Actor, cycleId: number, setId: number, nodeId: number, input: NodeInput, amendment: AmendmentInput | null = null): OpResult {
+  return run(db, actor, cycleId, setId, amendment, (c) => {
     const { tx, s } = c;
     const before = s.rows.get(nodeId);
-    if (!before) throw notFound("该指标不存在。");
+    if (!before) throw new DomainError("notFound", "该指标不存在。");
     const isLeaf = (s.children.get(nodeId) ?? []).length === 0;
     const clash = codeTaken(s, input.code, nodeId);
     if (clash) return fail({ code: `编码“${input.code}”已被指标“${clash.name}”使用` });
@@ -293,6 +298,7 @@ export function updateNode(actor: Actor, cycleId: number, setId: number, nodeId:
 
 /** Move a node one place up or down among its siblings. */
 export function reorderNode(
+  db: Db,
   actor: Actor,
   cycleId: number,
   setId: number,
@@ -300,9 +306,9 @@ export function reorderNode(
   direction: "up" | "down",
   amendment: AmendmentInput | null = null
 ): OpResult {
-  return run(actor, cycleId, setId, amendment, (c) => {
+  return run(db, actor, cycleId, setId, amendment, (c) => {
     const row = c.s.rows.get(nodeId);
-    if (!row) throw notFound("该指标不存在。");
+    if (!row) throw new DomainError("notFound", "该指标不存在。");
     const siblings = [...(c.s.children.get(row.parentId) ?? [])];
     const index = siblings.findIndex((r) => r.id === nodeId);
     const target = direction === "up" ? index - 1 : index + 1;
@@ -331,6 +337,7 @@ export function reorderNode(
 
 /** Move a node (with its subtree) under another parent, as its last child; null = top level. */
 export function moveNode(
+  db: Db,
   actor: Actor,
   cycleId: number,
   setId: number,
@@ -338,10 +345,10 @@ export function moveNode(
   newParentId: number | null,
   amendment: AmendmentInput | null = null
 ): OpResult {
-  return run(actor, cycleId, setId, amendment, (c) => {
+  return run(db, actor, cycleId, setId, amendment, (c) => {
     const { tx, s } = c;
     const row = s.rows.get(nodeId);
-    if (!row) throw notFound("该指标不存在。");
+    if (!row) throw new DomainError("notFound", "该指标不存在。");
     if (row.parentId === newParentId) return fail({ parentId: "指标已在该位置。" });
     if (newParentId !== null) {
       if (!s.rows.has(newParentId)) return fail({ parentId: "所选上级指标不存在。" });
@@ -383,11 +390,11 @@ export function moveNode(
 }
 
 /** Delete a node and everything below it. Nodes that hold submitted data cannot be deleted. */
-export function deleteNode(actor: Actor, cycleId: number, setId: number, nodeId: number, amendment: AmendmentInput | null = null): OpResult {
-  return run(actor, cycleId, setId, amendment, (c) => {
+export function deleteNode(db: Db, actor: Actor, cycleId: number, setId: number, nodeId: number, amendment: AmendmentInput | null = null): OpResult {
+  return run(db, actor, cycleId, setId, amendment, (c) => {
     const { tx, s } = c;
     const row = s.rows.get(nodeId);
-    if (!row) throw notFound("该指标不存在。");
+    if (!row) throw new DomainError("notFound", "该指标不存在。");
     const ids = subtreeIds(s, nodeId);
     if (referenced(tx, ids)) {
       return fail({ _form: `指标“${row.code} ${row.name}”（或其下级指标）已有单位填报或评分数据，不能删除。` });

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { getDb } from "../../db/client";
+import { type Db } from "../../db/client";
 import { loginAttempts } from "../../db/schema";
 
 export const MAX_FAILURES = 5;
@@ -10,8 +10,7 @@ function keys(username: string, ip: string): string[] {
 }
 
 /** Minutes left on a lock for this account or client address, or 0 when login may be tried. */
-export function lockedMinutesLeft(username: string, ip: string, now = Date.now()): number {
-  const db = getDb();
+export function lockedMinutesLeft(db: Db, username: string, ip: string, now = Date.now()): number {
   let left = 0;
   for (const key of keys(username, ip)) {
     const row = db.select().from(loginAttempts).where(eq(loginAttempts.key, key)).get();
@@ -23,8 +22,7 @@ export function lockedMinutesLeft(username: string, ip: string, now = Date.now()
   return left;
 }
 
-export function recordFailure(username: string, ip: string, now = Date.now()): void {
-  const db = getDb();
+export function recordFailure(db: Db, username: string, ip: string, now = Date.now()): void {
   db.transaction(
     (tx) => {
       for (const key of keys(username, ip)) {
@@ -42,6 +40,6 @@ export function recordFailure(username: string, ip: string, now = Date.now()): v
   );
 }
 
-export function clearFailures(username: string): void {
-  getDb().delete(loginAttempts).where(eq(loginAttempts.key, keys(username, "")[0])).run();
+export function clearFailures(db: Db, username: string): void {
+  db.delete(loginAttempts).where(eq(loginAttempts.key, keys(username, "")[0])).run();
 }

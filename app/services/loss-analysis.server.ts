@@ -1,5 +1,5 @@
 import type { AssessmentPackage, UnitResult } from "../../scoring";
-import { getSqlite } from "../../db/client";
+import type { Db } from "../../db/client";
 import { LossAnalysis, type CategoryLoss, type LossCategoryDef, type LossDeduction, type LossIndicatorDef, type LossUnit } from "../domain/loss-analysis";
 import { boundedMemo } from "../utils/bounded-memo.server";
 import { packageHeader } from "./results-export/source.server";
@@ -39,8 +39,8 @@ const INPUT_PATH = /^\$\.inputs\.(?:"((?:[^"\\]|\\.)*)"|([^."[]+))$/;
  * SQLite's json_tree (the package is never parsed whole in JavaScript): the inputs' `deductions`
  * nodes, told apart by their paths.
  */
-export function unitDeductions(meta: Pick<ResultsMeta, "id">): Map<string, Record<string, LossDeduction[]>> {
-  const rows = getSqlite()
+export function unitDeductions(db: Db, meta: Pick<ResultsMeta, "id">): Map<string, Record<string, LossDeduction[]>> {
+  const rows = db.$client
     .prepare(
       `SELECT json_extract(u.package_entry, '$.id') AS code, t.path AS path, t.value AS value
        FROM unit_results u, json_tree(u.package_entry, '$.inputs') t
@@ -67,11 +67,11 @@ export function lossUnit(result: UnitResult, deductions: Map<string, Record<stri
 const memo = boundedMemo<CategoryLoss[]>(4);
 
 /** The analysis of a results row (categories with units only); cached per row and revision. */
-export function cycleLossAnalysis(meta: Pick<ResultsMeta, "id" | "cycleId" | "kind" | "revision">): CategoryLoss[] {
+export function cycleLossAnalysis(db: Db, meta: Pick<ResultsMeta, "id" | "cycleId" | "kind" | "revision">): CategoryLoss[] {
   return memo(`${meta.id}:${meta.revision}`, () => {
-    const analysis = new LossAnalysis(lossDefinitions(packageHeader(meta)));
-    const deductions = unitDeductions(meta);
-    for (const chunk of unitResultChunks(meta, 250)) for (const { result } of chunk) analysis.add(lossUnit(result, deductions));
+    const analysis = new LossAnalysis(lossDefinitions(packageHeader(db, meta)));
+    const deductions = unitDeductions(db, meta);
+    for (const chunk of unitResultChunks(db, meta, 250)) for (const { result } of chunk) analysis.add(lossUnit(result, deductions));
     return analysis.result().filter((c) => c.units > 0);
   });
 }

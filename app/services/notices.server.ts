@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { getDb } from "../../db/client";
+import { type Db } from "../../db/client";
 import { cycles, resultNotices } from "../../db/schema";
 import type { Grade } from "../../scoring";
 import { issuingBody } from "../config.server";
@@ -33,8 +33,8 @@ export interface NoticeState {
   editable: boolean;
 }
 
-function noticeRow(cycleId: number): NoticeRow | undefined {
-  return getDb().select().from(resultNotices).where(eq(resultNotices.cycleId, cycleId)).get();
+function noticeRow(db: Db, cycleId: number): NoticeRow | undefined {
+  return db.select().from(resultNotices).where(eq(resultNotices.cycleId, cycleId)).get();
 }
 
 const formOf = (row: NoticeRow): NoticeForm => ({
@@ -49,11 +49,11 @@ const formOf = (row: NoticeRow): NoticeForm => ({
 const matches = (row: NoticeRow, meta: ResultsMeta | null) => !!meta && row.packageSha256 === meta.packageSha256 && row.resultsSha256 === meta.resultsSha256;
 
 /** The notice of a cycle as the results page shows it (null when the cycle has no final results). */
-export function noticeState(cycle: Pick<CycleRow, "id" | "year" | "status">): NoticeState | null {
+export function noticeState(db: Db, cycle: Pick<CycleRow, "id" | "year" | "status">): NoticeState | null {
   if (!cycleAllows(cycle.status, "resultsFinal")) return null;
-  const meta = resultsMeta(cycle.id, "final");
+  const meta = resultsMeta(db, cycle.id, "final");
   if (!meta) return null;
-  const row = noticeRow(cycle.id);
+  const row = noticeRow(db, cycle.id);
   return {
     form: row ? formOf(row) : defaultNotice(cycle.year, issuingBody(), beijingToday()),
     saved: row ? { updatedAt: row.updatedAt, current: matches(row, meta) } : null,
@@ -62,15 +62,14 @@ export function noticeState(cycle: Pick<CycleRow, "id" | "year" | "status">): No
 }
 
 /** Save the notice of a finalised cycle, bound to its final snapshot (audited, one transaction). */
-export function saveNotice(actor: Actor, cycleId: number, form: NoticeForm): void {
-  const db = getDb();
+export function saveNotice(db: Db, actor: Actor, cycleId: number, form: NoticeForm): void {
   mutate(db, (tx) => {
     const cycle = tx.select().from(cycles).where(eq(cycles.id, cycleId)).get();
     if (!cycle) throw new DomainError("notFound", "该考核年度不存在");
     if (!cycleAllows(cycle.status, "issueNotice")) throw new DomainError("conflict", "只有已定稿的考核年度才能编写考核结果通报");
-    const final = resultsMeta(cycleId, "final");
+    const final = resultsMeta(db, cycleId, "final");
     if (!final) throw new DomainError("conflict", "该考核年度尚无定稿结果，不能编写通报");
-    const meta = resultsHashes(final);
+    const meta = resultsHashes(db, final);
     const before = tx.select().from(resultNotices).where(eq(resultNotices.cycleId, cycleId)).get();
     const values = { ...form, packageSha256: meta.packageSha256, resultsSha256: meta.resultsSha256, updatedBy: actor.id, updatedAt: new Date().toISOString() };
     if (before) tx.update(resultNotices).set(values).where(eq(resultNotices.cycleId, cycleId)).run();
@@ -107,15 +106,15 @@ export interface NoticeDocument extends NoticeForm {
 }
 
 /** The issued notice of a cycle with its final snapshot's figures; refused when there is none or it no longer matches the final results. */
-export function noticeDocument(cycle: Pick<CycleRow, "id" | "year" | "status">): NoticeDocument {
-  const final = cycleAllows(cycle.status, "resultsFinal") ? resultsMeta(cycle.id, "final") : null;
+export function noticeDocument(db: Db, cycle: Pick<CycleRow, "id" | "year" | "status">): NoticeDocument {
+  const final = cycleAllows(cycle.status, "resultsFinal") ? resultsMeta(db, cycle.id, "final") : null;
   if (!final) throw new DomainError("notFound", `${cycle.year}年度尚无定稿结果，没有考核结果通报`);
-  const meta = resultsHashes(final);
-  const row = noticeRow(cycle.id);
+  const meta = resultsHashes(db, final);
+  const row = noticeRow(db, cycle.id);
   if (!row) throw new DomainError("notFound", `${cycle.year}年度的考核结果通报尚未编写`);
   if (!matches(row, meta)) throw new DomainError("conflict", "考核结果已变化，通报须由政务公开办重新保存后才能下载");
-  const rows = unitSummaries(meta);
-  const header = packageHeader(meta);
+  const rows = unitSummaries(db, meta);
+  const header = packageHeader(db, meta);
   const dims = dimensionsUsed(rows);
   // Categories in the order of their indicator sets.
   const byCategory = new Map<string, NoticeUnitRow[]>(header.indicatorSets.map((s) => [s.category, []]));
@@ -131,7 +130,7 @@ export function noticeDocument(cycle: Pick<CycleRow, "id" | "year" | "status">):
     grades: header.grades,
     dimensions: dims.map((d) => d.label),
     categories: [...byCategory].filter(([, units]) => units.length > 0).map(([category, units]) => ({ category, units: units.sort((a, b) => a.categoryRank - b.categoryRank || a.rank - b.rank) })),
-    commonProblems: commonProblemsText(cycleLossAnalysis(meta)),
+    commonProblems: commonProblemsText(cycleLossAnalysis(db, meta)),
   };
 }
 

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Db, Tx } from "../../db/client";
 import { notificationDeliveries, notifications, notificationSettings, units, users, type NotificationKind, type Role } from "../../db/schema";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
-import { zodFieldErrors, type FieldErrors } from "../utils/form.server";
+import { parseOrRefuse } from "../utils/form.server";
 
 /**
  * Notifications (消息提醒): one row per recipient in the in-app centre, written in the transaction of
@@ -194,18 +194,16 @@ export const settingsSchema = z
   });
 
 /** Save the office's delivery settings (validated, audited with before and after). */
-export function saveNotificationSettings(db: Db, actor: Actor, input: unknown, now: Date): { ok: true } | { ok: false; fieldErrors: FieldErrors } {
-  const parsed = settingsSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, fieldErrors: zodFieldErrors(parsed.error) };
-  return mutate(db, (tx) => {
+export function saveNotificationSettings(db: Db, actor: Actor, input: unknown, now: Date): void {
+  const settings = parseOrRefuse(settingsSchema, input);
+  mutate(db, (tx) => {
     const before = notificationSettingsOf(tx);
-    const values = { ...parsed.data, updatedAt: now.toISOString() };
+    const values = { ...settings, updatedAt: now.toISOString() };
     tx.insert(notificationSettings)
       .values({ id: 1, ...values })
       .onConflictDoUpdate({ target: notificationSettings.id, set: values })
       .run();
     const { updatedAt: _b, id: _i, ...beforeAudit } = before;
-    writeAudit(tx, actor, { action: "notification.settings", entityType: "notification_settings", entityId: 1, before: beforeAudit, after: parsed.data });
-    return { ok: true as const };
+    writeAudit(tx, actor, { action: "notification.settings", entityType: "notification_settings", entityId: 1, before: beforeAudit, after: settings });
   });
 }

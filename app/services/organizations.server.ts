@@ -1,11 +1,10 @@
 import { and, asc, count, eq } from "drizzle-orm";
 import { z } from "zod";
-import { getDb, type Tx } from "../../db/client";
+import { type Db, type Tx } from "../../db/client";
 import { organizations, users } from "../../db/schema";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
-import type { FieldErrors } from "../utils/form.server";
-import { notFound } from "../utils/http.server";
 import { ORG_KINDS } from "../utils/org-kinds";
+import { DomainError } from "../domain/domain-error";
 
 export { ORG_KINDS };
 
@@ -21,10 +20,9 @@ export const orgFormSchema = z.object({
 });
 
 export type OrgInput = z.output<typeof orgFormSchema>;
-export type OrgResult = { ok: true; id: number } | { ok: false; fieldErrors: FieldErrors };
 
-export function listOrganizations() {
-  return getDb()
+export function listOrganizations(db: Db) {
+  return db
     .select({
       id: organizations.id,
       name: organizations.name,
@@ -39,37 +37,37 @@ export function listOrganizations() {
     .all();
 }
 
-function nameTaken(tx: Tx, name: string, exceptId?: number): boolean {
+function refuseTakenName(tx: Tx, name: string, exceptId?: number): void {
   const row = tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.name, name)).get();
-  return !!row && row.id !== exceptId;
+  if (row && row.id !== exceptId) throw new DomainError("invalid", `评估机构“${name}”已存在`, "name");
 }
 
-export function createOrganization(actor: Actor, input: OrgInput): OrgResult {
-  return mutate(getDb(), (tx): OrgResult => {
-    if (nameTaken(tx, input.name)) return { ok: false, fieldErrors: { name: `评估机构“${input.name}”已存在` } };
+/** Refused (invalid, on the name) when another organisation has that name; answers the new id. */
+export function createOrganization(db: Db, actor: Actor, input: OrgInput): number {
+  return mutate(db, (tx) => {
+    refuseTakenName(tx, input.name);
     const row = tx.insert(organizations).values({ name: input.name, kind: input.kind }).returning().get();
     writeAudit(tx, actor, { action: "org.create", entityType: "organization", entityId: row.id, after: row });
-    return { ok: true, id: row.id };
+    return row.id;
   });
 }
 
-export function updateOrganization(actor: Actor, id: number, input: OrgInput): OrgResult {
-  return mutate(getDb(), (tx): OrgResult => {
+export function updateOrganization(db: Db, actor: Actor, id: number, input: OrgInput): void {
+  mutate(db, (tx) => {
     const before = tx.select().from(organizations).where(eq(organizations.id, id)).get();
-    if (!before) throw notFound("该评估机构不存在。");
-    if (nameTaken(tx, input.name, id)) return { ok: false, fieldErrors: { name: `评估机构“${input.name}”已存在` } };
-    if (before.name === input.name && before.kind === input.kind) return { ok: true, id };
+    if (!before) throw new DomainError("notFound", "该评估机构不存在。");
+    refuseTakenName(tx, input.name, id);
+    if (before.name === input.name && before.kind === input.kind) return;
     const after = tx.update(organizations).set({ name: input.name, kind: input.kind }).where(eq(organizations.id, id)).returning().get();
     writeAudit(tx, actor, { action: "org.update", entityType: "organization", entityId: id, before, after });
-    return { ok: true, id };
   });
 }
 
 /** Organisations are never deleted: deactivating keeps their evaluators' history intact. */
-export function setOrganizationActive(actor: Actor, id: number, active: boolean): void {
-  mutate(getDb(), (tx) => {
+export function setOrganizationActive(db: Db, actor: Actor, id: number, active: boolean): void {
+  mutate(db, (tx) => {
     const before = tx.select().from(organizations).where(eq(organizations.id, id)).get();
-    if (!before) throw notFound("该评估机构不存在。");
+    if (!before) throw new DomainError("notFound", "该评估机构不存在。");
     if (before.active === active) return;
     const after = tx.update(organizations).set({ active }).where(eq(organizations.id, id)).returning().get();
     writeAudit(tx, actor, { action: active ? "org.activate" : "org.deactivate", entityType: "organization", entityId: id, before, after });

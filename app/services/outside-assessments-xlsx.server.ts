@@ -72,6 +72,7 @@ export function outsideAssessmentsXlsx(db: Db, cycleId: number): Promise<Buffer>
   return buildTemplate(spec(rows));
 }
 
+/** An import refused lists every bad row (RowError) as data, so it stays a result; other refusals are DomainErrors. */
 export type OutsideImportResult = { ok: true; rows: number; changed: number } | { ok: false; message: string; errors: RowError[] };
 
 interface ParsedRow {

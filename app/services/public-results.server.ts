@@ -1,6 +1,6 @@
 import { and, asc, eq } from "drizzle-orm";
 import { cycleAllows } from "../domain/cycle-capabilities";
-import { getDb } from "../../db/client";
+import { type Db } from "../../db/client";
 import { categories, cycles, publicPages, spotCheckBatches } from "../../db/schema";
 import { dimensionsUsed } from "../domain/results-view";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
@@ -8,6 +8,7 @@ import { preparedStatement } from "../utils/prepared-statement.server";
 import { issuingBody } from "../config.server";
 import { packageHeader, type ExportSource } from "./results-export/source.server";
 import { resultsHashes, resultsMeta, unitSummaries } from "./results.server";
+import { DomainError } from "../domain/domain-error";
 
 /**
  * The public 通报 page of a finalised cycle: off until the office enables it (audited), and only
@@ -16,19 +17,18 @@ import { resultsHashes, resultsMeta, unitSummaries } from "./results.server";
  * spot-check draws (双随机一公开). No login.
  */
 
-export type PublicPageResult = { ok: true } | { ok: false; message: string };
 
 /** Asked by the ranking page on every request: a prepared statement, not a drizzle query built each time. */
-export function publicPageEnabled(cycleId: number): boolean {
-  const row = preparedStatement("SELECT enabled FROM public_pages WHERE cycle_id = ?").get(cycleId) as { enabled: number } | undefined;
+export function publicPageEnabled(db: Db, cycleId: number): boolean {
+  const row = preparedStatement(db.$client, "SELECT enabled FROM public_pages WHERE cycle_id = ?").get(cycleId) as { enabled: number } | undefined;
   return row?.enabled === 1;
 }
 
 /** Turn the public page on or off (the page names the units: a 通报 is public by nature). */
-export function setPublicPage(actor: Actor, cycleId: number, enabled: boolean): PublicPageResult {
-  const db = getDb();
-  if (enabled && !resultsMeta(cycleId, "final")) return { ok: false, message: "只有已生成定稿结果的考核年度才能公开通报" };
-  return mutate(db, (tx) => {
+/** Refused (conflict) while the cycle has no final results. */
+export function setPublicPage(db: Db, actor: Actor, cycleId: number, enabled: boolean): void {
+  if (enabled && !resultsMeta(db, cycleId, "final")) throw new DomainError("conflict", "只有已生成定稿结果的考核年度才能公开通报");
+  mutate(db, (tx) => {
     const before = tx.select().from(publicPages).where(eq(publicPages.cycleId, cycleId)).get();
     const values = { enabled, anonymise: false, updatedBy: actor.id, updatedAt: new Date().toISOString() };
     if (before) tx.update(publicPages).set(values).where(eq(publicPages.cycleId, cycleId)).run();
@@ -40,13 +40,12 @@ export function setPublicPage(actor: Actor, cycleId: number, enabled: boolean): 
       before: before ? { enabled: before.enabled } : undefined,
       after: { enabled },
     });
-    return { ok: true as const };
   });
 }
 
 /** Cycles whose public page is on, newest first. */
-export function publicCycles(): { year: number; title: string }[] {
-  return getDb()
+export function publicCycles(db: Db): { year: number; title: string }[] {
+  return db
     .select({ year: cycles.year, title: cycles.title })
     .from(publicPages)
     .innerJoin(cycles, eq(cycles.id, publicPages.cycleId))
@@ -56,34 +55,32 @@ export function publicCycles(): { year: number; title: string }[] {
 }
 
 /** The published cycle of a year and its final snapshot, or null when its page is not public. */
-function publishedCycle(year: number) {
-  const db = getDb();
+function publishedCycle(db: Db, year: number) {
   const cycle = db.select().from(cycles).where(eq(cycles.year, year)).get();
   if (!cycle || !cycleAllows(cycle.status, "publicPage")) return null;
   const page = db.select().from(publicPages).where(eq(publicPages.cycleId, cycle.id)).get();
   if (!page?.enabled) return null;
-  const meta = resultsMeta(cycle.id, "final");
+  const meta = resultsMeta(db, cycle.id, "final");
   if (!meta) return null;
   // A final snapshot's hashes are stored with it.
-  return { cycle, page, meta: resultsHashes(meta) };
+  return { cycle, page, meta: resultsHashes(db, meta) };
 }
 
 /** The final snapshot's package and results, downloadable from the public page (the same bytes the office downloads). */
-export function publicExportSource(year: number): ExportSource | null {
-  const published = publishedCycle(year);
+export function publicExportSource(db: Db, year: number): ExportSource | null {
+  const published = publishedCycle(db, year);
   if (!published) return null;
   const { cycle, meta } = published;
-  return { meta, cycle: { id: cycle.id, year: cycle.year, title: cycle.title, status: cycle.status }, header: packageHeader(meta) };
+  return { db, meta, cycle: { id: cycle.id, year: cycle.year, title: cycle.title, status: cycle.status }, header: packageHeader(db, meta) };
 }
 
 /** The public page of a year, or null when there is none to show (not enabled, not final). */
-export function publicResults(year: number) {
-  const db = getDb();
-  const published = publishedCycle(year);
+export function publicResults(db: Db, year: number) {
+  const published = publishedCycle(db, year);
   if (!published) return null;
   const { cycle, page, meta } = published;
-  const header = packageHeader(meta);
-  const rows = unitSummaries(meta);
+  const header = packageHeader(db, meta);
+  const rows = unitSummaries(db, meta);
   const batches = db
     .select({ seed: spotCheckBatches.seed, size: spotCheckBatches.size, category: categories.name, createdAt: spotCheckBatches.createdAt })
     .from(spotCheckBatches)

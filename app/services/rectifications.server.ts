@@ -140,8 +140,8 @@ export function loadRectification(db: Reader, user: SessionUser, rectId: number)
     rectification: row,
     canRespond: isUnit && rectificationAllows(row.status, "respond"),
     canVerify: verifier && rectificationAllows(row.status, "verify"),
-    findingEvidence: listEvidence("finding", String(f.id)),
-    evidence: listEvidence("rectification", String(rectId)),
+    findingEvidence: listEvidence(db, "finding", String(f.id)),
+    evidence: listEvidence(db, "rectification", String(rectId)),
   };
 }
 

@@ -5,9 +5,10 @@ import type { Db } from "../../db/client";
 import { cycles, findings, rectifications, submissions, units } from "../../db/schema";
 import { daysLeft, deadlineLabel, effectiveDue } from "../domain/self-inspection-deadline";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
-import { zodFieldErrors } from "../utils/form.server";
+import { parseOrRefuse } from "../utils/form.server";
 import { notificationSettingsOf, notifyUnits } from "./notifications.server";
 import { latestExtension } from "./self-inspection-context.server";
+import { DomainError } from "../domain/domain-error";
 
 /**
  * Scheduled reminders, run by the server's timer: N days before the self-inspection deadline (N =
@@ -96,7 +97,6 @@ export const remindSchema = z.object({
   message: z.string().trim().max(500, "催办说明不能超过500字").optional().default(""),
 });
 
-export type RemindResult = { ok: true; units: number; recipients: number } | { ok: false; fieldErrors: Record<string, string> };
 
 /**
  * 催办: the office reminds the selected units that have not submitted, in one action. Each unit's
@@ -104,16 +104,14 @@ export type RemindResult = { ok: true; units: number; recipients: number } | { o
  * row, and the reminder appears on the unit's timeline. A submitted unit or a cycle that is not
  * open for self-inspection is refused, and nothing is sent.
  */
-export function remindUnits(db: Db, actor: Actor, cycleId: number, input: unknown, now: Date): RemindResult {
-  const parsed = remindSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, fieldErrors: zodFieldErrors(parsed.error) };
-  const { unitIds, message } = parsed.data;
-  return mutate(db, (tx): RemindResult => {
+export function remindUnits(db: Db, actor: Actor, cycleId: number, input: unknown, now: Date): { units: number; recipients: number } {
+  const { unitIds, message } = parseOrRefuse(remindSchema, input);
+  return mutate(db, (tx) => {
     const cycle = tx.select().from(cycles).where(eq(cycles.id, cycleId)).get();
-    if (!cycle) return { ok: false, fieldErrors: { _form: "考核年度不存在" } };
-    if (cycle.status !== "published") return { ok: false, fieldErrors: { _form: "只有自查进行中的考核年度才能催办" } };
+    if (!cycle) throw new DomainError("notFound", "考核年度不存在");
+    if (cycle.status !== "published") throw new DomainError("conflict", "只有自查进行中的考核年度才能催办");
     const rows = tx.select().from(units).where(and(inArray(units.id, unitIds), eq(units.active, true))).all();
-    if (rows.length !== new Set(unitIds).size) return { ok: false, fieldErrors: { unitIds: "所选单位不存在或已停用" } };
+    if (rows.length !== new Set(unitIds).size) throw new DomainError("invalid", "所选单位不存在或已停用", "unitIds");
     const submitted = new Set(
       tx
         .select({ unitId: submissions.unitId })
@@ -123,7 +121,7 @@ export function remindUnits(db: Db, actor: Actor, cycleId: number, input: unknow
         .map((s) => s.unitId),
     );
     const done = rows.filter((u) => submitted.has(u.id));
-    if (done.length > 0) return { ok: false, fieldErrors: { unitIds: `${done.map((u) => u.name).join("、")}已提交自查，无需催办` } };
+    if (done.length > 0) throw new DomainError("conflict", `${done.map((u) => u.name).join("、")}已提交自查，无需催办`, "unitIds");
     let recipients = 0;
     for (const unit of rows) {
       const due = effectiveDue(cycle.selfInspectionDue, latestExtension(tx, cycle.id, unit.id)?.until);
@@ -147,6 +145,6 @@ export function remindUnits(db: Db, actor: Actor, cycleId: number, input: unknow
         after: { unit: unit.name, cycle: cycle.year, message: message || null, recipients: sent.length },
       });
     }
-    return { ok: true, units: rows.length, recipients };
+    return { units: rows.length, recipients };
   });
 }

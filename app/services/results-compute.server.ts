@@ -1,4 +1,4 @@
-import { getDb, type Db, type Tx } from "../../db/client";
+import type { Db, Tx } from "../../db/client";
 import { units } from "../../db/schema";
 import { formatScore, recomputeUnits, withRanks, type AssessmentPackageInput, type KeptUnit, type UnitResult, type ValidationError } from "../../scoring";
 import { cycleAllows } from "../domain/cycle-capabilities";
@@ -118,7 +118,7 @@ function wholeSource(pkg: AssessmentPackageInput, unitIds: Record<string, number
  * it: new, or incomplete then), the others kept as their stored rows — or null when the package
  * header changed since (settings, calendar, indicator sets: every unit is built then).
  */
-function incrementalSource(db: Reader, cycleId: number, prev: BasedOn, stored: ReadonlyMap<number, StoredUnitRow>, stale: ReadonlySet<number>): Source | null {
+function incrementalSource(db: Db, cycleId: number, prev: BasedOn, stored: ReadonlyMap<number, StoredUnitRow>, stale: ReadonlySet<number>): Source | null {
   const all = cycleUnits(db, cycleId);
   const first = buildCyclePackage(db, cycleId, { unitIds: [...stale], population: all });
   const header = headerOf(first.pkg);
@@ -144,7 +144,7 @@ function incrementalSource(db: Reader, cycleId: number, prev: BasedOn, stored: R
 }
 
 /** The package a recompute scores: given, built incrementally, or built whole (`whole`: the final snapshot). */
-function sourceOf(db: Reader, cycleId: number, opts: ComputeOptions, whole: boolean, prev: BasedOn | null, stored: ReadonlyMap<number, StoredUnitRow>, stale: ReadonlySet<number>): Source | Refusal {
+function sourceOf(db: Db, cycleId: number, opts: ComputeOptions, whole: boolean, prev: BasedOn | null, stored: ReadonlyMap<number, StoredUnitRow>, stale: ReadonlySet<number>): Source | Refusal {
   if (opts.pkg) {
     const resolved = opts.unitIds ?? resolveUnitIds(db, opts.pkg);
     if (Array.isArray(resolved)) return refuse(400, `数据包中的单位编码不存在：${resolved.slice(0, 10).join("、")}`);
@@ -166,12 +166,11 @@ function sourceOf(db: Reader, cycleId: number, opts: ComputeOptions, whole: bool
  * Build (or take) the package, diff it against the stored preliminary results, score what changed
  * and rank every unit. Read-only. `whole`: build and score every unit (the final snapshot).
  */
-function prepare(cycleId: number, opts: ComputeOptions, whole = false): Prepared | Refusal {
-  const db = getDb();
+function prepare(db: Db, cycleId: number, opts: ComputeOptions, whole = false): Prepared | Refusal {
   // The stale marks are read before anything is built: a change made meanwhile keeps its mark.
-  const stale = opts.pkg ? { ids: [], unitIds: new Set<number>() } : staleUnits(cycleId);
+  const stale = opts.pkg ? { ids: [], unitIds: new Set<number>() } : staleUnits(db, cycleId);
   const prev = resultRow(db, cycleId, "preliminary") ?? null;
-  const stored = prev ? storedUnits(prev.id) : new Map<number, StoredUnitRow>();
+  const stored = prev ? storedUnits(db, prev.id) : new Map<number, StoredUnitRow>();
   const source = sourceOf(db, cycleId, opts, whole, prev, stored, stale.unitIds);
   if ("ok" in source) return source;
   const { header, units: sourceUnits, incomplete } = source;
@@ -212,7 +211,7 @@ function prepare(cycleId: number, opts: ComputeOptions, whole = false): Prepared
     }
   });
   // A kept unit whose ranks moved: its stored entry and summary with the new ranks (only these rows are read).
-  const reranked = prev ? storedEntries(prev.id, moved.filter((m) => { const s = stored.get(m.unitId)!; return s.rank !== m.rank || s.categoryRank !== m.categoryRank; }).map((m) => m.unitId)) : new Map<number, StoredEntry>();
+  const reranked = prev ? storedEntries(db, prev.id, moved.filter((m) => { const s = stored.get(m.unitId)!; return s.rank !== m.rank || s.categoryRank !== m.categoryRank; }).map((m) => m.unitId)) : new Map<number, StoredEntry>();
   for (const m of moved) {
     const e = reranked.get(m.unitId);
     rows.push({
@@ -264,8 +263,8 @@ function renumberErrors(errors: ValidationError[], sub: readonly { id: string }[
 }
 
 /** Why the cycle's preliminary results may not be (re)computed now, or null. */
-export function checkComputable(cycleId: number): Refusal | null {
-  const cycle = cycleRow(getDb(), cycleId);
+export function checkComputable(db: Db, cycleId: number): Refusal | null {
+  const cycle = cycleRow(db, cycleId);
   if (!cycle) return refuse(404, "该考核年度不存在");
   if (!cycleAllows(cycle.status, "computeResults")) {
     return refuse(
@@ -279,8 +278,8 @@ export function checkComputable(cycleId: number): Refusal | null {
 }
 
 /** Everything heavy of a recompute (read-only): the rows that changed since the stored results. */
-function preparePreliminary(cycleId: number, opts: ComputeOptions): PreparedWrite | Refusal {
-  const p = prepare(cycleId, opts);
+function preparePreliminary(db: Db, cycleId: number, opts: ComputeOptions): PreparedWrite | Refusal {
+  const p = prepare(db, cycleId, opts);
   if ("ok" in p) return p;
   // Nothing changed: same header, no unit row to write or delete (the frames follow from them).
   const unchanged = !!p.basedOn && !opts.pkg && p.basedOn.headerSha256 === p.headerSha256 && p.rows.length === 0 && p.removed.length === 0;
@@ -307,12 +306,12 @@ function preparePreliminary(cycleId: number, opts: ComputeOptions): PreparedWrit
  * does not validate. Runs on the calling thread (CLI, seeds, tests, the worker thread); the web app
  * uses computeCycleResultsInWorker.
  */
-export function computeCycleResults(cycleId: number, actor: Actor, opts: ComputeOptions = {}): ComputeOutcome {
-  const refused = checkComputable(cycleId);
+export function computeCycleResults(db: Db, cycleId: number, actor: Actor, opts: ComputeOptions = {}): ComputeOutcome {
+  const refused = checkComputable(db, cycleId);
   if (refused) return refused;
-  const p = preparePreliminary(cycleId, opts);
+  const p = preparePreliminary(db, cycleId, opts);
   if ("ok" in p) return p;
-  return writePrepared(cycleId, actor, p);
+  return writePrepared(db, cycleId, actor, p);
 }
 
 /**
@@ -321,8 +320,8 @@ export function computeCycleResults(cycleId: number, actor: Actor, opts: Compute
  * 初步结果 → 已定稿 (app/services/cycle-finalise.server.ts) stores it with insertFinalSnapshot in
  * the same transaction as the step itself, so a cycle is never 已定稿 without its snapshot.
  */
-export function prepareFinalSnapshot(cycleId: number, opts: ComputeOptions = {}): FinalSnapshot | Refusal {
-  const p = prepare(cycleId, opts, true);
+export function prepareFinalSnapshot(db: Db, cycleId: number, opts: ComputeOptions = {}): FinalSnapshot | Refusal {
+  const p = prepare(db, cycleId, opts, true);
   if ("ok" in p) return p;
   // Every unit was scored: every row is whole, its package entry and results entry at its places.
   const whole = p.rows.filter((r) => r.kind === "whole");

@@ -29,6 +29,10 @@ export type ComputeOutcome =
     }
   | { ok: false; status: 400 | 404 | 409; message: string; errors: ValidationError[] };
 
+/**
+ * A recompute or snapshot refused: stays a result, not a DomainError — it lists every validation
+ * error of the engine as data (the page shows them), and it crosses the worker thread as a message.
+ */
 export type Refusal = Extract<ComputeOutcome, { ok: false }>;
 
 /** A stored final snapshot: its hashes are computed when it is taken. */

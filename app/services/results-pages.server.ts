@@ -1,15 +1,15 @@
 import { and, asc, eq } from "drizzle-orm";
 import { cycleAllows } from "../domain/cycle-capabilities";
+import { DomainError } from "../domain/domain-error";
 import { accessRefusal, may, OTHER_UNIT } from "../policy.server";
 import { z } from "zod";
-import { getDb, getSqlite } from "../../db/client";
+import type { Db } from "../../db/client";
 import { cycles, findings, indicatorNodes, submissions, type CycleStatus } from "../../db/schema";
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
 import { FINDING_KIND_LABELS } from "../domain/evaluation-labels";
 import { dimensionsUsed, gradeColour, hasPenaltyPart, readableExplain } from "../domain/results-view";
 import type { SessionUser } from "../utils/auth.server";
 import { assertCan } from "../utils/auth.server";
-import { forbidden, notFound, throwAsResponse } from "../utils/http.server";
 import { preparedStatement } from "../utils/prepared-statement.server";
 import { listAppeals } from "./appeals.server";
 import { findingSource } from "./cycle-package.server";
@@ -25,16 +25,18 @@ import { selfScores } from "./self-scores.server";
 
 type CycleRow = typeof cycles.$inferSelect;
 
-export function cycleByYearOr404(year: string | undefined): CycleRow {
-  if (!year || !/^\d{4}$/.test(year)) throw notFound("该考核年度不存在");
-  const c = getDb().select().from(cycles).where(eq(cycles.year, Number(year))).get();
-  if (!c || !cycleAllows(c.status, "visible")) throw notFound("该考核年度不存在");
+/** The visible cycle of a URL's year; refused (notFound) otherwise. */
+export function cycleByYearOr404(db: Db, year: string | undefined): CycleRow {
+  if (!year || !/^\d{4}$/.test(year)) throw new DomainError("notFound", "该考核年度不存在");
+  const c = db.select().from(cycles).where(eq(cycles.year, Number(year))).get();
+  if (!c || !cycleAllows(c.status, "visible")) throw new DomainError("notFound", "该考核年度不存在");
   return c;
 }
 
 /** Non-draft cycles, newest first, with the kind of results each has. */
-export function resultCycles() {
+export function resultCycles(db: Db) {
   const rows = preparedStatement(
+    db.$client,
     `SELECT c.id, c.year, c.title, c.status,
             EXISTS (SELECT 1 FROM cycle_results r WHERE r.cycle_id = c.id AND r.kind = 'final') AS final,
             EXISTS (SELECT 1 FROM cycle_results r WHERE r.cycle_id = c.id AND r.kind = 'preliminary') AS preliminary
@@ -55,14 +57,14 @@ export type ResultCycle = ReturnType<typeof resultCycles>[number];
 /** The cycle of a `?cycle=` year among resultCycles() — 404 as cycleByYearOr404, without reading it again. */
 export function listedCycleOr404(cycles: ResultCycle[], year: string): ResultCycle {
   const cycle = /^\d{4}$/.test(year) ? cycles.find((c) => c.year === Number(year)) : undefined;
-  if (!cycle) throw notFound("该考核年度不存在");
+  if (!cycle) throw new DomainError("notFound", "该考核年度不存在");
   return cycle;
 }
 
 /** Which results a department sees: none before 初步结果, then the final snapshot or the preliminary results. */
-function departmentMeta(cycle: CycleRow): ResultsMeta | null {
+function departmentMeta(db: Db, cycle: CycleRow): ResultsMeta | null {
   if (!cycleAllows(cycle.status, "resultsOut")) return null;
-  return cycleAllows(cycle.status, "resultsFinal") ? (resultsMeta(cycle.id, "final") ?? resultsMeta(cycle.id, "preliminary")) : resultsMeta(cycle.id, "preliminary");
+  return cycleAllows(cycle.status, "resultsFinal") ? (resultsMeta(db, cycle.id, "final") ?? resultsMeta(db, cycle.id, "preliminary")) : resultsMeta(db, cycle.id, "preliminary");
 }
 
 /** Rows per page of the ranking (a district may have thousands of units; downloads hold them all). */
@@ -86,28 +88,28 @@ function derived(all: SummaryRow[]) {
   return d;
 }
 
-export function rankingPage(user: SessionUser, cycle: Pick<CycleRow, "id" | "year" | "title" | "status">, query: RankingQuery = {}) {
+export function rankingPage(db: Db, user: SessionUser, cycle: Pick<CycleRow, "id" | "year" | "title" | "status">, query: RankingQuery = {}) {
   const filters = rankingQuerySchema.parse({ category: query.category ?? null, q: query.q ?? "", page: query.page ?? 1 });
-  const meta = currentResults(cycle.id);
+  const meta = currentResults(db, cycle.id);
   const office = user.role === "office";
   const base = {
     cycle: { id: cycle.id, year: cycle.year, title: cycle.title, status: cycle.status, statusLabel: CYCLE_STATUS_LABELS[cycle.status] },
     canCompute: office && cycleAllows(cycle.status as CycleStatus, "computeResults"),
-    publicEnabled: publicPageEnabled(cycle.id),
+    publicEnabled: publicPageEnabled(db, cycle.id),
     // currentResults prefers the final snapshot: the cycle has one exactly when it is shown.
     canPublish: office && meta?.kind === "final",
     q: filters.q,
   };
   if (!meta) return { ...base, meta: null, rows: [], total: 0, notEvaluated: 0, page: 1, pages: 1, categories: [], grades: [], dimensions: [], category: null, penalty: false };
-  const header = packageHeader(meta);
-  const all = unitSummaries(meta);
+  const header = packageHeader(db, meta);
+  const all = unitSummaries(db, meta);
   const { categories, dimensions } = derived(all);
   const chosen = filters.category && categories.includes(filters.category) ? filters.category : null;
   const inCategory = chosen ? all.filter((r) => r.category === chosen) : all;
   const needle = filters.q.toLowerCase();
   const matching = needle ? inCategory.filter((r) => r.name.toLowerCase().includes(needle) || r.id.toLowerCase().includes(needle)) : inCategory;
   // Units of the cycle not in these results (evaluation not complete when they were computed).
-  const population = cycleUnitCount(cycle.id, chosen);
+  const population = cycleUnitCount(db, cycle.id, chosen);
   const pages = Math.max(1, Math.ceil(matching.length / RANKING_PAGE_SIZE));
   const page = Math.min(pages, filters.page);
   const rows = matching.slice((page - 1) * RANKING_PAGE_SIZE, page * RANKING_PAGE_SIZE);
@@ -150,25 +152,19 @@ export function rankingPage(user: SessionUser, cycle: Pick<CycleRow, "id" | "yea
  * A unit's score card: its headline figures and, for every leaf, the maximum, the self score,
  * the final score and the reason for every lost point (the engine's explanation, which names each
  * fault, finding, evaluator, arbitration and appeal), with the unit's evidence for the leaf.
- * Departments only their own unit, and only from 初步结果 on; evaluators never.
+ * Departments only their own unit, and only from 初步结果 on; evaluators never (refused: forbidden).
  */
-export function scoreCard(user: SessionUser, cycle: CycleRow, unitId: number) {
-  const db = getDb();
-  if (!may(user, "read", "unitResults")) throw forbidden(accessRefusal("unitResults"));
+export function scoreCard(db: Db, user: SessionUser, cycle: CycleRow, unitId: number) {
+  if (!may(user, "read", "unitResults")) throw new DomainError("forbidden", accessRefusal("unitResults"));
   assertCan(db, user, "read", { kind: "unitResults", unitId }, OTHER_UNIT);
-  let unit: ReturnType<typeof getUnit>;
-  try {
-    unit = getUnit(db, unitId);
-  } catch (error) {
-    throwAsResponse(error);
-  }
+  const unit = getUnit(db, unitId);
   const head = { cycle: { id: cycle.id, year: cycle.year, title: cycle.title, status: cycle.status, statusLabel: CYCLE_STATUS_LABELS[cycle.status] }, unit: { id: unit.id, code: unit.code, name: unit.name, category: unit.categoryName } };
-  const meta = user.role === "department" ? departmentMeta(cycle) : currentResults(cycle.id);
+  const meta = user.role === "department" ? departmentMeta(db, cycle) : currentResults(db, cycle.id);
   if (!meta) return { ...head, card: null, reason: user.role === "department" && !cycleAllows(cycle.status, "resultsOut") ? "初步结果公布后可查看本单位得分明细。" : "本考核年度尚未计算考核结果。" };
-  const result = unitResultOf(meta.id, unitId);
+  const result = unitResultOf(db, meta.id, unitId);
   if (!result) return { ...head, card: null, reason: "本单位不在本次考核结果中（尚未评估完成）。" };
 
-  const header = packageHeader(meta);
+  const header = packageHeader(db, meta);
   const names = leavesOfCategory(header, result.category);
   const self = selfScores(db, cycle.id, header, `${meta.id}:${meta.revision}`, [unitId]).get(unitId) ?? null;
   const set = setFor(db, cycle.id, unit.categoryId);
@@ -176,13 +172,14 @@ export function scoreCard(user: SessionUser, cycle: CycleRow, unitId: number) {
   const submission = db.select({ id: submissions.id }).from(submissions).where(and(eq(submissions.cycleId, cycle.id), eq(submissions.unitId, unitId))).get();
   const evidence = submission
     ? listEvidence(
+        db,
         "submission_leaf",
         [...dbLeaves.values()].map((l) => leafOwnerId(submission.id, l.nodeId)),
       )
     : { files: [], links: [] };
 
   // The evaluators' own reasons (signed-off entries), e.g. why a value differs from the self-assessment.
-  const reasonRows = getSqlite()
+  const reasonRows = db.$client
     .prepare(
       `SELECT e.node_id AS nodeId, e.reason AS reason, u.display_name AS name FROM evaluator_entries e
        JOIN evaluator_assignments a ON a.id = e.assignment_id JOIN users u ON u.id = a.evaluator_id
@@ -219,6 +216,7 @@ export function scoreCard(user: SessionUser, cycle: CycleRow, unitId: number) {
     .orderBy(asc(findings.id))
     .all();
   const findingEvidence = listEvidence(
+    db,
     "finding",
     unitFindings.map((x) => String(x.f.id)),
   );
@@ -260,9 +258,9 @@ export function scoreCard(user: SessionUser, cycle: CycleRow, unitId: number) {
 }
 
 /** Cycles a department may see its results of (from 初步结果 on, with results). */
-export function departmentCycles(user: SessionUser) {
+export function departmentCycles(db: Db, user: SessionUser) {
   if (!user.unitId) return [];
-  return resultCycles().filter((c) => c.kind !== null && cycleAllows(c.status, "resultsOut"));
+  return resultCycles(db).filter((c) => c.kind !== null && cycleAllows(c.status, "resultsOut"));
 }
 
 

@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { getDb, getSqlite, type Db, type Tx } from "../../db/client";
+import type { Db, Tx } from "../../db/client";
 import { cycleResults, cycles, users } from "../../db/schema";
 import { cycleAllows } from "../domain/cycle-capabilities";
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
@@ -41,8 +41,8 @@ export interface StoredUnitRow {
   total: string;
 }
 
-export function storedUnits(cycleResultId: number): Map<number, StoredUnitRow> {
-  const rows = getSqlite()
+export function storedUnits(db: Db, cycleResultId: number): Map<number, StoredUnitRow> {
+  const rows = db.$client
     .prepare(
       `SELECT unit_id, input_sha256, rank, category_rank, position, package_position, all_na, total
        FROM unit_results INDEXED BY unit_results_diff_idx WHERE cycle_result_id = ?`,
@@ -63,8 +63,8 @@ export interface StoredEntry {
 }
 
 /** The stored results entries and summaries of these units (one indexed lookup each: only their rows are read). */
-export function storedEntries(cycleResultId: number, unitIds: readonly number[]): Map<number, StoredEntry> {
-  const stmt = getSqlite().prepare("SELECT result, summary FROM unit_results WHERE cycle_result_id = ? AND unit_id = ?");
+export function storedEntries(db: Db, cycleResultId: number, unitIds: readonly number[]): Map<number, StoredEntry> {
+  const stmt = db.$client.prepare("SELECT result, summary FROM unit_results WHERE cycle_result_id = ? AND unit_id = ?");
   const out = new Map<number, StoredEntry>();
   for (const unitId of unitIds) {
     const row = stmt.get(cycleResultId, unitId) as StoredEntry | undefined;
@@ -75,8 +75,8 @@ export function storedEntries(cycleResultId: number, unitIds: readonly number[])
 }
 
 /** The units marked stale in a cycle since its results were computed (results_stale_units), with the marks' ids. */
-export function staleUnits(cycleId: number): { ids: number[]; unitIds: Set<number> } {
-  const rows = getSqlite().prepare("SELECT id, unit_id FROM results_stale_units WHERE cycle_id = ?").raw().all(cycleId) as [number, number][];
+export function staleUnits(db: Db, cycleId: number): { ids: number[]; unitIds: Set<number> } {
+  const rows = db.$client.prepare("SELECT id, unit_id FROM results_stale_units WHERE cycle_id = ?").raw().all(cycleId) as [number, number][];
   return { ids: rows.map((r) => r[0]), unitIds: new Set(rows.map((r) => r[1])) };
 }
 
@@ -90,9 +90,9 @@ const UPSERT_UNIT = `INSERT INTO unit_results (cycle_result_id, unit_id, result,
 const MOVE_UNIT = `UPDATE unit_results SET result = coalesce(?, result), summary = coalesce(?, summary), rank = ?, category_rank = ?, position = ?, package_position = ?
   WHERE cycle_result_id = ? AND unit_id = ?`;
 
-function writeUnitRows(cycleResultId: number, rows: readonly UnitRowValues[]): void {
-  const upsert = getSqlite().prepare(UPSERT_UNIT);
-  const move = getSqlite().prepare(MOVE_UNIT);
+function writeUnitRows(db: Db, cycleResultId: number, rows: readonly UnitRowValues[]): void {
+  const upsert = db.$client.prepare(UPSERT_UNIT);
+  const move = db.$client.prepare(MOVE_UNIT);
   for (const r of rows) {
     if (r.kind === "whole") upsert.run(cycleResultId, r.unitId, ...r.values);
     else if (move.run(r.result, r.summary, r.rank, r.categoryRank, r.position, r.packagePosition, cycleResultId, r.unitId).changes !== 1) {
@@ -102,8 +102,8 @@ function writeUnitRows(cycleResultId: number, rows: readonly UnitRowValues[]): v
 }
 
 /** The stale marks a recompute took into account; a unit marked again meanwhile has a new mark and stays stale. */
-function deleteStaleMarks(ids: readonly number[]): void {
-  const del = getSqlite().prepare("DELETE FROM results_stale_units WHERE id = ?");
+function deleteStaleMarks(db: Db, ids: readonly number[]): void {
+  const del = db.$client.prepare("DELETE FROM results_stale_units WHERE id = ?");
   for (const id of ids) del.run(id);
 }
 
@@ -118,13 +118,13 @@ function actorUserId(tx: Reader, actor: Actor): number | null {
  * the cycle moved on, or when another recompute was stored since `p` was prepared (its diff no
  * longer applies).
  */
-export function writePrepared(cycleId: number, actor: Actor, p: PreparedWrite): ComputeOutcome {
+export function writePrepared(db: Db, cycleId: number, actor: Actor, p: PreparedWrite): ComputeOutcome {
   if (p.unchanged && p.basedOn) {
     // Nothing to store; the stale marks taken into account are settled (bookkeeping, not data: no audit row).
-    if (p.staleIds.length > 0) getSqlite().transaction(() => deleteStaleMarks(p.staleIds))();
+    if (p.staleIds.length > 0) db.$client.transaction(() => deleteStaleMarks(db, p.staleIds))();
     return outcome("preliminary", p.basedOn.id, p, 0, true);
   }
-  return mutate(getDb(), (tx): ComputeOutcome => {
+  return mutate(db, (tx): ComputeOutcome => {
     const now = cycleRow(tx, cycleId)!;
     if (!cycleAllows(now.status, "computeResults")) return refuse(409, `考核状态已变为“${CYCLE_STATUS_LABELS[now.status]}”，未保存本次计算结果`);
     const current = resultRow(tx, cycleId, "preliminary");
@@ -144,13 +144,13 @@ export function writePrepared(cycleId: number, actor: Actor, p: PreparedWrite): 
     if (current) {
       id = current.id;
       tx.update(cycleResults).set({ ...values, revision: current.revision + 1 }).where(eq(cycleResults.id, id)).run();
-      const del = getSqlite().prepare("DELETE FROM unit_results WHERE cycle_result_id = ? AND unit_id = ?");
+      const del = db.$client.prepare("DELETE FROM unit_results WHERE cycle_result_id = ? AND unit_id = ?");
       for (const unitId of p.removed) del.run(id, unitId);
     } else {
       id = tx.insert(cycleResults).values({ cycleId, kind: "preliminary", ...values }).returning({ id: cycleResults.id }).get().id;
     }
-    writeUnitRows(id, p.rows);
-    deleteStaleMarks(p.staleIds);
+    writeUnitRows(db, id, p.rows);
+    deleteStaleMarks(db, p.staleIds);
     const written = p.rows.length + (current ? p.removed.length : 0);
     writeAudit(tx, actor, {
       action: "results.compute",
@@ -171,11 +171,11 @@ export function writePrepared(cycleId: number, actor: Actor, p: PreparedWrite): 
 }
 
 /**
- * Store a prepared final snapshot inside the caller's transaction (the status change), audited.
+ * Store a prepared final snapshot inside the caller's transaction `tx` (the status change) on `db`, audited.
  * A database trigger refuses any later UPDATE or DELETE of it. Refused, with nothing written, when
  * a unit is still incomplete or the cycle already has one.
  */
-export function insertFinalSnapshot(tx: Tx, cycleId: number, actor: Actor, p: FinalSnapshot, at: string): FinalOutcome | Refusal {
+export function insertFinalSnapshot(db: Db, tx: Tx, cycleId: number, actor: Actor, p: FinalSnapshot, at: string): FinalOutcome | Refusal {
   if (p.incomplete.length > 0) {
     return refuse(409, `仍有${p.incomplete.length}个单位的指标未评估签署（${p.incomplete.slice(0, 5).map((u) => u.name).join("、")}${p.incomplete.length > 5 ? "等" : ""}），不能生成定稿结果`);
   }
@@ -196,7 +196,7 @@ export function insertFinalSnapshot(tx: Tx, cycleId: number, actor: Actor, p: Fi
     })
     .returning({ id: cycleResults.id })
     .get().id;
-  writeUnitRows(id, p.rows);
+  writeUnitRows(db, id, p.rows);
   writeAudit(tx, actor, {
     action: "results.finalise",
     entityType: "cycle",

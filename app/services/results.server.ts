@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { getSqlite } from "../../db/client";
+import type { Db } from "../../db/client";
 import type { UnitResult } from "../../scoring";
 import { framedTextPieces, joinFramed } from "../domain/deterministic-json";
 import type { UnitSummary } from "../domain/results-view";
@@ -41,8 +41,9 @@ export type HashedResultsMeta = ResultsMeta & { packageSha256: string; resultsSh
  * connection: every results page asks. It runs on the thread's one connection, so inside a
  * transaction it sees the transaction's writes.
  */
-function metaRows(cycleId: number): ResultsMeta[] {
+function metaRows(db: Db, cycleId: number): ResultsMeta[] {
   return preparedStatement(
+    db.$client,
     `SELECT r.id, r.cycle_id AS cycleId, r.kind, r.revision, r.package_sha256 AS packageSha256, r.results_sha256 AS resultsSha256,
             r.computed_at AS computedAt, u.display_name AS computedByName
      FROM cycle_results r LEFT JOIN users u ON u.id = r.computed_by
@@ -51,23 +52,23 @@ function metaRows(cycleId: number): ResultsMeta[] {
 }
 
 /** The results pages show: the final snapshot when there is one, else the preliminary results. */
-export function currentResults(cycleId: number): ResultsMeta | null {
-  const rows = metaRows(cycleId);
+export function currentResults(db: Db, cycleId: number): ResultsMeta | null {
+  const rows = metaRows(db, cycleId);
   return rows.find((r) => r.kind === "final") ?? rows.find((r) => r.kind === "preliminary") ?? null;
 }
 
-export function resultsMeta(cycleId: number, kind: "preliminary" | "final"): ResultsMeta | null {
-  return metaRows(cycleId).find((r) => r.kind === kind) ?? null;
+export function resultsMeta(db: Db, cycleId: number, kind: "preliminary" | "final"): ResultsMeta | null {
+  return metaRows(db, cycleId).find((r) => r.kind === kind) ?? null;
 }
 
 /**
  * The stored package or results text of a results row (byte-exact, as hashed): joined from its
  * frame and the unit rows' entries in document order.
  */
-export function storedDocument(cycleResultId: number, which: "package" | "results"): string {
-  const sqlite = getSqlite();
+export function storedDocument(db: Db, cycleResultId: number, which: "package" | "results"): string {
+  const sqlite = db.$client;
   // One read transaction: the frame and the entries from the same snapshot.
-  return sqlite.transaction(() => joinFramed(storedFrame(cycleResultId, which), sqlite.prepare(ENTRIES[which]).pluck().iterate(cycleResultId) as Iterable<string>))();
+  return sqlite.transaction(() => joinFramed(storedFrame(db, cycleResultId, which), sqlite.prepare(ENTRIES[which]).pluck().iterate(cycleResultId) as Iterable<string>))();
 }
 
 /** A document's unit entries in document order. */
@@ -77,9 +78,9 @@ const ENTRIES = {
 } as const;
 
 /** A results row's stored package frame or results frame. */
-function storedFrame(cycleResultId: number, which: "package" | "results"): string {
+function storedFrame(db: Db, cycleResultId: number, which: "package" | "results"): string {
   const col = which === "package" ? "package_json" : "results_json";
-  const text = getSqlite().prepare(`SELECT ${col} FROM cycle_results WHERE id = ?`).pluck().get(cycleResultId) as string | undefined;
+  const text = db.$client.prepare(`SELECT ${col} FROM cycle_results WHERE id = ?`).pluck().get(cycleResultId) as string | undefined;
   if (text === undefined) throw new Error(`no cycle_results row ${cycleResultId}`);
   return text;
 }
@@ -98,12 +99,12 @@ export function sha256Of(pieces: Iterable<string>): string {
  * the computation `meta` names). Publishing, exporting and verifying ask; a recompute does not hash.
  * Filling the hashes changes no result (bookkeeping, not data: no audit row).
  */
-export function resultsHashes(meta: ResultsMeta): HashedResultsMeta {
+export function resultsHashes(db: Db, meta: ResultsMeta): HashedResultsMeta {
   if (meta.packageSha256 !== null && meta.resultsSha256 !== null) return { ...meta, packageSha256: meta.packageSha256, resultsSha256: meta.resultsSha256 };
-  const sqlite = getSqlite();
-  const hashes = readConsistent(meta, () => {
+  const sqlite = db.$client;
+  const hashes = readConsistent(db, meta, () => {
     const hash = (which: "package" | "results") =>
-      sha256Of(framedTextPieces(storedFrame(meta.id, which), sqlite.prepare(ENTRIES[which]).pluck().iterate(meta.id) as Iterable<string>));
+      sha256Of(framedTextPieces(storedFrame(db, meta.id, which), sqlite.prepare(ENTRIES[which]).pluck().iterate(meta.id) as Iterable<string>));
     return { packageSha256: hash("package"), resultsSha256: hash("results") };
   });
   sqlite
@@ -122,9 +123,9 @@ const summaryMemo = boundedMemo<SummaryRow[]>(8);
  * Every unit's headline figures of a results row, in ranking order (rank, then package id).
  * Cached per row and revision (a recompute counts it up).
  */
-export function unitSummaries(meta: Pick<ResultsMeta, "id" | "revision">): SummaryRow[] {
+export function unitSummaries(db: Db, meta: Pick<ResultsMeta, "id" | "revision">): SummaryRow[] {
   return summaryMemo(`${meta.id}:${meta.revision}`, () => {
-    const rows = getSqlite().prepare("SELECT unit_id, summary FROM unit_results WHERE cycle_result_id = ? ORDER BY position").raw().all(meta.id) as [number, string][];
+    const rows = db.$client.prepare("SELECT unit_id, summary FROM unit_results WHERE cycle_result_id = ? ORDER BY position").raw().all(meta.id) as [number, string][];
     const out = rows.map(([unitId, summary]) => Object.assign(JSON.parse(summary) as UnitSummary, { unitId }));
     // Document order is ranking order already; the sort only confirms it.
     return out.sort((a, b) => a.rank - b.rank || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -132,8 +133,8 @@ export function unitSummaries(meta: Pick<ResultsMeta, "id" | "revision">): Summa
 }
 
 /** One unit's full results entry (leaves and explanations), or null when it has none. */
-export function unitResultOf(cycleResultId: number, unitId: number): UnitResult | null {
-  const row = getSqlite().prepare("SELECT result FROM unit_results WHERE cycle_result_id = ? AND unit_id = ?").get(cycleResultId, unitId) as
+export function unitResultOf(db: Db, cycleResultId: number, unitId: number): UnitResult | null {
+  const row = db.$client.prepare("SELECT result FROM unit_results WHERE cycle_result_id = ? AND unit_id = ?").get(cycleResultId, unitId) as
     | { result: string }
     | undefined;
   return row ? (JSON.parse(row.result) as UnitResult) : null;
@@ -152,11 +153,12 @@ export class ResultsChangedError extends Error {
  * `meta` names: each chunk of an export then comes from one consistent snapshot, and an export
  * never mixes two computations (a recompute may commit between chunks, from the worker thread).
  */
-function readConsistent<T>(meta: ConsistentMeta, read: () => T): T {
-  const sqlite = getSqlite();
+function readConsistent<T>(db: Db, meta: ConsistentMeta, read: () => T): T {
+  const sqlite = db.$client;
   return sqlite.transaction(() => {
     // From the covering index: the row's own page would walk the frames first.
     const now = preparedStatement(
+      sqlite,
       "SELECT id, revision FROM cycle_results INDEXED BY cycle_results_meta_idx WHERE cycle_id = ? AND kind = ?",
     ).get(meta.cycleId, meta.kind) as { id: number; revision: number } | undefined;
     if (now?.id !== meta.id || now.revision !== meta.revision) throw new ResultsChangedError();
@@ -176,9 +178,10 @@ type ConsistentMeta = Pick<ResultsMeta, "id" | "cycleId" | "kind" | "revision">;
  * else); a recompute stored meanwhile ends the export with ResultsChangedError. `only`: just these
  * units (still in document order).
  */
-export function* unitResultChunks(meta: ConsistentMeta, size = 250, only?: ReadonlySet<number>): Generator<{ unitId: number; result: UnitResult }[]> {
-  const sqlite = getSqlite();
+export function* unitResultChunks(db: Db, meta: ConsistentMeta, size = 250, only?: ReadonlySet<number>): Generator<{ unitId: number; result: UnitResult }[]> {
+  const sqlite = db.$client;
   const all = readConsistent(
+    db,
     meta,
     () =>
       sqlite
@@ -189,7 +192,7 @@ export function* unitResultChunks(meta: ConsistentMeta, size = 250, only?: Reado
   const order = only ? all.filter((id) => only.has(id)) : all;
   const one = sqlite.prepare("SELECT result FROM unit_results WHERE cycle_result_id = ? AND unit_id = ?").pluck();
   for (let i = 0; i < order.length; i += size) {
-    yield readConsistent(meta, () => {
+    yield readConsistent(db, meta, () => {
       const chunk: { unitId: number; result: UnitResult }[] = [];
       for (const unitId of order.slice(i, i + size)) {
         const text = one.get(meta.id, unitId) as string | undefined;
@@ -203,18 +206,18 @@ export function* unitResultChunks(meta: ConsistentMeta, size = 250, only?: Reado
 /**
  * The stored results text of a results row in pieces (frame head, entries joined a chunk at a
  * time, frame tail), for streaming a download without building the whole text; checked against
- * `meta` like unitResultChunks. Joined, the pieces are storedDocument(id, "results").
+ * `meta` like unitResultChunks. Joined, the pieces are storedDocument(db, id, "results").
  */
-export function* storedResultsPieces(meta: ConsistentMeta, size = 500): Generator<string> {
-  const sqlite = getSqlite();
-  const stored = readConsistent(meta, () => ({
-    frame: storedFrame(meta.id, "results"),
+export function* storedResultsPieces(db: Db, meta: ConsistentMeta, size = 500): Generator<string> {
+  const sqlite = db.$client;
+  const stored = readConsistent(db, meta, () => ({
+    frame: storedFrame(db, meta.id, "results"),
     count: sqlite.prepare("SELECT COUNT(*) FROM unit_results WHERE cycle_result_id = ?").pluck().get(meta.id) as number,
   }));
   const range = sqlite.prepare("SELECT result FROM unit_results WHERE cycle_result_id = ? AND position >= ? AND position < ? ORDER BY position").pluck();
   function* entries(): Generator<string> {
     for (let from = 0; from < stored.count; from += size) {
-      yield readConsistent(meta, () => (range.all(meta.id, from, from + size) as string[]).join(","));
+      yield readConsistent(db, meta, () => (range.all(meta.id, from, from + size) as string[]).join(","));
     }
   }
   // The chunks are already comma-joined inside; framedTextPieces puts the commas between them.

@@ -250,6 +250,7 @@ export function loadReviewSheet(
   };
 }
 
+/** A sheet refused lists every bad row's field messages as data (the sheet shows them beside each row), so it stays a result. */
 export type SheetSaveResult =
   | { ok: true; saved: number }
   | { ok: false; rowErrors: Record<string, Record<string, string>> };

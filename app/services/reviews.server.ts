@@ -186,7 +186,7 @@ export function loadReviewLeaf(db: Reader, user: SessionUser, unitId: number, no
   const self = selfAssessment(db, cycle.id, unitId);
   const answer = self.answers.get(nodeId);
   const selfInput = answer?.input ?? null;
-  const evidence = self.submission ? listEvidence("submission_leaf", leafOwnerId(self.submission.id, nodeId)) : { files: [], links: [] };
+  const evidence = self.submission ? listEvidence(db, "submission_leaf", leafOwnerId(self.submission.id, nodeId)) : { files: [], links: [] };
   const entry = db
     .select()
     .from(evaluatorEntries)
@@ -237,13 +237,12 @@ export function loadReviewLeaf(db: Reader, user: SessionUser, unitId: number, no
   };
 }
 
-export type SaveEntryResult = { ok: true; version: number } | { ok: false; fieldErrors: Record<string, string> };
-
 /**
  * Save the evaluator's entry for a leaf. `version` is the version the form was loaded with (0 for
- * a new entry); a stale one is refused with STALE_MESSAGE (409) — never a silent overwrite.
+ * a new entry); a stale one is refused with STALE_MESSAGE (409) — never a silent overwrite; a bad
+ * form with every field's message (DomainError.fields). Answers the new version.
  */
-export function saveEntry(db: Db, actor: Actor, user: SessionUser, unitId: number, nodeId: number, form: FormLike): SaveEntryResult {
+export function saveEntry(db: Db, actor: Actor, user: SessionUser, unitId: number, nodeId: number, form: FormLike): number {
   const { cycle, leaf } = leafFor(db, unitId, nodeId);
   const a = requireAssignment(db, user.id, unitId, cycle.id);
   const versionRaw = String(form.get("version") ?? "");
@@ -251,8 +250,8 @@ export function saveEntry(db: Db, actor: Actor, user: SessionUser, unitId: numbe
   const version = Number(versionRaw);
   const self = selfAssessment(db, cycle.id, unitId).answers.get(nodeId)?.input ?? null;
   const parsed = parseReviewForm(leaf, self, form);
-  if (!parsed.ok) return parsed;
-  return mutate(db, (tx) => ({ ok: true as const, version: writeEntry(tx, actor, a, cycle.id, nodeId, version, parsed, false) }));
+  if (!parsed.ok) throw DomainError.fields(parsed.fieldErrors);
+  return mutate(db, (tx) => writeEntry(tx, actor, a, cycle.id, nodeId, version, parsed, false));
 }
 
 /**
@@ -316,7 +315,7 @@ export function signOff(db: Db, actor: Actor, user: SessionUser, unitId: number,
     }
     const after = tx.update(evaluatorAssignments).set({ signedOffAt: now.toISOString() }).where(eq(evaluatorAssignments.id, a.id)).returning().get();
     writeAudit(tx, actor, { action: "evaluation.signoff", entityType: "evaluator_assignment", entityId: a.id, before: a, after });
-    notifyDivergences(tx, cycle, unit);
+    notifyDivergences(db, tx, cycle, unit);
   });
 }
 
@@ -324,8 +323,8 @@ export function signOff(db: Db, actor: Actor, user: SessionUser, unitId: number,
  * Once the evaluators' entries disagree beyond the threshold, the office and the unit's lead
  * evaluator are told that arbitration is needed (once per set of divergent leaves).
  */
-function notifyDivergences(tx: Tx, cycle: CycleRow, unit: { id: number; name: string }): void {
-  const open = listDivergences(tx, cycle.id, { unitId: unit.id }).filter((d) => d.arbitration === null);
+function notifyDivergences(db: Db, tx: Tx, cycle: CycleRow, unit: { id: number; name: string }): void {
+  const open = listDivergences(db, cycle.id, { unitId: unit.id }).filter((d) => d.arbitration === null);
   if (open.length === 0) return;
   const leads = tx
     .select({ id: evaluatorAssignments.evaluatorId })

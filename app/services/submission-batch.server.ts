@@ -7,7 +7,7 @@ import { DomainError } from "../domain/domain-error";
 import { may } from "../policy.server";
 import { mutate, type Actor } from "../utils/audit.server";
 import type { SessionUser } from "../utils/auth.server";
-import { zodFieldErrors, type FieldErrors } from "../utils/form.server";
+import { parseOrRefuse } from "../utils/form.server";
 import {
   assertCycleOpen,
   extensionRefusal,
@@ -31,9 +31,6 @@ export const BATCH_LABELS: Record<BatchKind, string> = {
 };
 
 type Office = Pick<SessionUser, "role">;
-export type BatchResult =
-  | { ok: true; message: string }
-  | { ok: false; fieldErrors: FieldErrors };
 
 const unitIdsField = z
   .array(z.coerce.number().int().positive(), {
@@ -73,40 +70,28 @@ export const batchReturnSchema = z.object({
     ]),
 });
 
-/** Thrown inside the transaction to roll it back when any unit is refused. */
-class Refused extends Error {
-  constructor(readonly refusals: string[]) {
-    super(refusals.join("；"));
-  }
-}
-
+/**
+ * Runs a batch in one transaction: `write` answers each refused unit's reason; any refusal is
+ * thrown (conflict, naming every refused unit), which rolls the whole batch back.
+ */
 function inBatch(
   db: Db,
   cycleId: number,
   write: (tx: Tx, cycle: typeof cycles.$inferSelect) => string[]
-): string[] {
-  try {
-    return mutate(db, (tx) => {
-      const cycle = tx
-        .select()
-        .from(cycles)
-        .where(eq(cycles.id, cycleId))
-        .get();
-      if (!cycle) throw new DomainError("notFound", "考核年度不存在");
-      assertCycleOpen(cycle);
-      const refusals = write(tx, cycle);
-      if (refusals.length > 0) throw new Refused(refusals);
-      return [];
-    });
-  } catch (error) {
-    if (error instanceof Refused) return error.refusals;
-    throw error;
-  }
+): void {
+  mutate(db, (tx) => {
+    const cycle = tx
+      .select()
+      .from(cycles)
+      .where(eq(cycles.id, cycleId))
+      .get();
+    if (!cycle) throw new DomainError("notFound", "考核年度不存在");
+    assertCycleOpen(cycle);
+    const refusals = write(tx, cycle);
+    if (refusals.length > 0)
+      throw new DomainError("conflict", `以下单位不能执行此操作，所有单位均未处理：${refusals.join("；")}`);
+  });
 }
-
-const refusedErrors = (refusals: string[]): FieldErrors => ({
-  _form: `以下单位不能执行此操作，所有单位均未处理：${refusals.join("；")}`,
-});
 
 /** 批量延期: one date and reason for every selected unit (each audited, notified, on its timeline). */
 export function batchExtend(
@@ -116,14 +101,11 @@ export function batchExtend(
   cycleId: number,
   input: unknown,
   now: Date
-): BatchResult {
+): string {
   if (!may(user, "write", "submissionReview"))
     throw new DomainError("forbidden", "您无权执行此操作");
-  const parsed = batchExtendSchema.safeParse(input);
-  if (!parsed.success)
-    return { ok: false, fieldErrors: zodFieldErrors(parsed.error) };
-  const { unitIds, until, reason } = parsed.data;
-  const refusals = inBatch(db, cycleId, (tx, cycle) => {
+  const { unitIds, until, reason } = parseOrRefuse(batchExtendSchema, input);
+  inBatch(db, cycleId, (tx, cycle) => {
     const out: string[] = [];
     for (const unitId of unitIds) {
       const unit = tx
@@ -145,9 +127,7 @@ export function batchExtend(
       });
     return [];
   });
-  if (refusals.length > 0)
-    return { ok: false, fieldErrors: refusedErrors(refusals) };
-  return { ok: true, message: `已批准${unitIds.length}个单位延期至${until}。` };
+  return `已批准${unitIds.length}个单位延期至${until}。`;
 }
 
 /** 批量退回: one comment for every selected unit's submitted self-inspection. */
@@ -158,24 +138,16 @@ export function batchReturn(
   cycleId: number,
   input: unknown,
   now: Date
-): BatchResult {
+): string {
   if (!may(user, "write", "submissionReview"))
     throw new DomainError("forbidden", "您无权执行此操作");
-  const parsed = batchReturnSchema.safeParse(input);
-  if (!parsed.success)
-    return { ok: false, fieldErrors: zodFieldErrors(parsed.error) };
-  const { unitIds, comment, codes } = parsed.data;
-  const refusals = inBatch(db, cycleId, (tx, cycle) =>
+  const { unitIds, comment, codes } = parseOrRefuse(batchReturnSchema, input);
+  inBatch(db, cycleId, (tx, cycle) =>
     returnMany(tx, actor, user.role, cycle, unitIds, codes, comment, now)
   );
-  if (refusals.length > 0)
-    return { ok: false, fieldErrors: refusedErrors(refusals) };
-  return {
-    ok: true,
-    message: `已退回${unitIds.length}个单位的自查${
-      codes.length > 0 ? `（${codes.join("、")}）` : "（全部指标）"
-    }。`,
-  };
+  return `已退回${unitIds.length}个单位的自查${
+    codes.length > 0 ? `（${codes.join("、")}）` : "（全部指标）"
+  }。`;
 }
 
 /** Which of the selected rows a batch action applies to (the confirmation lists both). */

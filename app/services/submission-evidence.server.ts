@@ -1,7 +1,6 @@
-import { refusalOf } from "../utils/http.server";
 import { DomainError } from "../domain/domain-error";
 import { eq } from "drizzle-orm";
-import { getDb } from "../../db/client";
+import { type Db } from "../../db/client";
 import { submissions } from "../../db/schema";
 import type { Actor } from "../utils/audit.server";
 import type { SessionUser } from "../utils/auth.server";
@@ -20,7 +19,7 @@ import {
   type EvidenceLink,
   type ReceivedEvidenceForm,
 } from "./evidence.server";
-import { EVIDENCE_OWNER_TYPE, findSubmission, leafOwnerId, type LeafInfo, type UnitContext } from "./self-inspection-context.server";
+import { EVIDENCE_OWNER_TYPE, findSubmission, leafOwnerId, type LeafInfo } from "./self-inspection-context.server";
 import { assertLeafEditable, ensureSubmission, findLeaf, resolveDepartmentContext } from "./submissions.server";
 
 /**
@@ -31,49 +30,34 @@ import { assertLeafEditable, ensureSubmission, findLeaf, resolveDepartmentContex
 
 type DeptUser = Pick<SessionUser, "id" | "role" | "unitId">;
 
-export type LeafEvidenceResult = { ok: true; message: string } | { ok: false; status: 400 | 403 | 404 | 409 | 413; error: string };
-
 function kindsMessage(leaf: LeafInfo): string {
   return leaf.evidenceKinds.map((k) => (isEvidenceKind(k) ? EVIDENCE_KIND_INFO[k].label : k)).join("、");
-}
-
-/** Refusals from services as a result (Chinese message + HTTP status). Anything else is rethrown. */
-function asResult(error: unknown): LeafEvidenceResult {
-  const refusal = refusalOf(error);
-  if (refusal) return { ok: false, status: refusal.status, error: refusal.message };
-  throw error;
 }
 
 /**
  * If the submission was submitted between our check and our commit, the new rows would sit
  * unlocked in a locked submission: take them back out and refuse.
  */
-function undoIfLockedMeanwhile(actor: Actor, submissionId: number, ownerId: string, files: EvidenceFile[], links: EvidenceLink[]): boolean {
-  const now = getDb().select({ status: submissions.status }).from(submissions).where(eq(submissions.id, submissionId)).get();
+function undoIfLockedMeanwhile(db: Db, actor: Actor, submissionId: number, ownerId: string, files: EvidenceFile[], links: EvidenceLink[]): boolean {
+  const now = db.select({ status: submissions.status }).from(submissions).where(eq(submissions.id, submissionId)).get();
   if (now?.status !== "submitted") return false;
-  for (const f of files) if (!f.lockedAt) deleteEvidence({ actor, fileId: f.id, ownerType: EVIDENCE_OWNER_TYPE, ownerId });
-  for (const l of links) if (!l.lockedAt) deleteEvidenceLink({ actor, linkId: l.id, ownerType: EVIDENCE_OWNER_TYPE, ownerId });
+  for (const f of files) if (!f.lockedAt) deleteEvidence(db, { actor, fileId: f.id, ownerType: EVIDENCE_OWNER_TYPE, ownerId });
+  for (const l of links) if (!l.lockedAt) deleteEvidenceLink(db, { actor, linkId: l.id, ownerType: EVIDENCE_OWNER_TYPE, ownerId });
   return true;
 }
 
 /**
  * Stream the files of a multipart request to a leaf. The whole request is refused (nothing kept)
- * if any file is refused: wrong type, spoofed content, empty, too large, over the submission's
- * total, a kind the indicator does not accept, or the leaf is locked.
+ * if any file is refused (a DomainError): wrong type, spoofed content, empty, too large, over the
+ * submission's total, a kind the indicator does not accept, or the leaf is locked. Answers what it kept.
  */
-export async function uploadLeafEvidence(args: { request: Request; actor: Actor; user: DeptUser; nodeId: number; now?: Date }): Promise<LeafEvidenceResult> {
-  let ctx: UnitContext;
-  let leaf: LeafInfo;
-  try {
-    ctx = resolveDepartmentContext(getDb(), args.user);
-    leaf = findLeaf(ctx, args.nodeId);
-    assertLeafEditable(getDb(), ctx, leaf);
-  } catch (error) {
-    return asResult(error);
-  }
-  const existing = findSubmission(getDb(), ctx.cycle.id, ctx.unit.id);
+export async function uploadLeafEvidence(db: Db, args: { request: Request; actor: Actor; user: DeptUser; nodeId: number; now?: Date }): Promise<string> {
+  const ctx = resolveDepartmentContext(db, args.user);
+  const leaf = findLeaf(ctx, args.nodeId);
+  assertLeafEditable(db, ctx, leaf);
+  const existing = findSubmission(db, ctx.cycle.id, ctx.unit.id);
   const used = existing
-    ? usedEvidenceBytes(
+    ? usedEvidenceBytes(db, 
         EVIDENCE_OWNER_TYPE,
         ctx.leaves.map((l) => leafOwnerId(existing.id, l.nodeId)),
       )
@@ -81,69 +65,62 @@ export async function uploadLeafEvidence(args: { request: Request; actor: Actor;
   let upload: ReceivedEvidenceForm | null = null;
   try {
     upload = await receiveEvidenceForm(args.request, { budget: createUploadBudget(used) });
-    resolveDepartmentContext(getDb(), args.user, upload.fields.get("submissionId"));
+    resolveDepartmentContext(db, args.user, upload.fields.get("submissionId"));
     if (upload.uploads.length === 0) throw uploadRejected("no_file", "请选择要上传的文件");
     if (leaf.evidenceKinds.length > 0) {
       const bad = upload.uploads.find((u) => !leaf.evidenceKinds.includes(u.kind));
       if (bad) throw uploadRejected("unsupported_type", `该指标只接受以下类型的佐证材料：${kindsMessage(leaf)}；文件“${bad.originalName}”是${evidenceKindLabel(bad.kind)}，已拒绝上传`);
     }
-    const submission = ensureSubmission(args.actor, ctx, leaf, args.now);
+    const submission = ensureSubmission(db, args.actor, ctx, leaf, args.now);
     const ownerId = leafOwnerId(submission.id, leaf.nodeId);
-    const rows = commitEvidenceUploads({
+    const rows = commitEvidenceUploads(db, {
       actor: args.actor,
       unitId: ctx.unit.id,
       entries: upload.uploads.map((u) => ({ ownerType: EVIDENCE_OWNER_TYPE, ownerId, upload: u })),
     });
-    if (undoIfLockedMeanwhile(args.actor, submission.id, ownerId, rows, [])) {
-      return { ok: false, status: 409, error: "自查已提交，佐证材料已锁定，本次上传未保存" };
+    if (undoIfLockedMeanwhile(db, args.actor, submission.id, ownerId, rows, [])) {
+      throw new DomainError("conflict", "自查已提交，佐证材料已锁定，本次上传未保存");
     }
-    return { ok: true, message: `已上传 ${rows.length} 个文件` };
-  } catch (error) {
-    return asResult(error);
+    return `已上传 ${rows.length} 个文件`;
   } finally {
     upload?.discard();
   }
 }
 
-export type LinkResult = { ok: true } | { ok: false; status: 400 | 403 | 404 | 409; fieldErrors: Record<string, string>; values: Record<string, string> };
-
-/** Add a link (http/https) as evidence of a leaf. */
-export function addLeafLink(args: { actor: Actor; user: DeptUser; nodeId: number; form: FormData; now?: Date }): LinkResult {
+/** Add a link (http/https) as evidence of a leaf; a bad address or a locked leaf is refused (DomainError). */
+export function addLeafLink(db: Db, args: { actor: Actor; user: DeptUser; nodeId: number; form: FormData; now?: Date }): void {
   const values = { url: String(args.form.get("url") ?? ""), title: String(args.form.get("title") ?? "") };
-  const ctx = resolveDepartmentContext(getDb(), args.user, args.form.get("submissionId"));
+  const ctx = resolveDepartmentContext(db, args.user, args.form.get("submissionId"));
   const leaf = findLeaf(ctx, args.nodeId);
-  assertLeafEditable(getDb(), ctx, leaf);
+  assertLeafEditable(db, ctx, leaf);
   const parsed = evidenceLinkSchema.safeParse(values);
   if (!parsed.success) {
     const fieldErrors: Record<string, string> = {};
     for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0])] ??= issue.message;
-    return { ok: false, status: 400, fieldErrors, values };
+    throw DomainError.fields(fieldErrors);
   }
-  const submission = ensureSubmission(args.actor, ctx, leaf, args.now);
+  const submission = ensureSubmission(db, args.actor, ctx, leaf, args.now);
   const ownerId = leafOwnerId(submission.id, leaf.nodeId);
-  const link = addLink({ actor: args.actor, unitId: ctx.unit.id, ownerType: EVIDENCE_OWNER_TYPE, ownerId, ...parsed.data });
-  if (undoIfLockedMeanwhile(args.actor, submission.id, ownerId, [], [link])) {
-    return { ok: false, status: 409, fieldErrors: { _form: "自查已提交，佐证材料已锁定，链接未保存" }, values };
+  const link = addLink(db, { actor: args.actor, unitId: ctx.unit.id, ownerType: EVIDENCE_OWNER_TYPE, ownerId, ...parsed.data });
+  if (undoIfLockedMeanwhile(db, args.actor, submission.id, ownerId, [], [link])) {
+    throw new DomainError("conflict", "自查已提交，佐证材料已锁定，链接未保存");
   }
-  return { ok: true };
 }
 
 /** Delete (soft) a file or link of a leaf: only the leaf's own, only while unlocked. */
-export function deleteLeafEvidence(args: { actor: Actor; user: DeptUser; nodeId: number; kind: "file" | "link"; id: number; postedSubmissionId?: unknown }): void {
-  const ctx = resolveDepartmentContext(getDb(), args.user, args.postedSubmissionId);
+export function deleteLeafEvidence(db: Db, args: { actor: Actor; user: DeptUser; nodeId: number; kind: "file" | "link"; id: number; postedSubmissionId?: unknown }): void {
+  const ctx = resolveDepartmentContext(db, args.user, args.postedSubmissionId);
   const leaf = findLeaf(ctx, args.nodeId);
-  const submission = findSubmission(getDb(), ctx.cycle.id, ctx.unit.id);
+  const submission = findSubmission(db, ctx.cycle.id, ctx.unit.id);
   if (!submission) throw new DomainError("notFound", args.kind === "file" ? "佐证材料不存在或已删除" : "链接不存在或已删除");
   const owner = { ownerType: EVIDENCE_OWNER_TYPE, ownerId: leafOwnerId(submission.id, leaf.nodeId) };
   try {
-    assertLeafEditable(getDb(), ctx, leaf);
+    assertLeafEditable(db, ctx, leaf);
   } catch (error) {
     // Locked evidence gets the evidence library's own message.
     if (error instanceof DomainError && submission.status === "submitted") throw new DomainError("conflict", LOCKED_MESSAGE);
     throw error;
   }
-  if (args.kind === "file") deleteEvidence({ actor: args.actor, fileId: args.id, ...owner });
-  else deleteEvidenceLink({ actor: args.actor, linkId: args.id, ...owner });
+  if (args.kind === "file") deleteEvidence(db, { actor: args.actor, fileId: args.id, ...owner });
+  else deleteEvidenceLink(db, { actor: args.actor, linkId: args.id, ...owner });
 }
-
-export { asResult as evidenceRefusal };

@@ -1,7 +1,7 @@
 import { asc, eq } from "drizzle-orm";
 import { DomainError } from "../domain/domain-error";
 import { cycleAllows } from "../domain/cycle-capabilities";
-import { getDb } from "../../db/client";
+import { type Db } from "../../db/client";
 import { cycles, returnItems, submissionEvents, submissions, users } from "../../db/schema";
 import type { LeafInput } from "../../scoring";
 import {
@@ -133,8 +133,7 @@ export interface HomeLeaf {
   explain: string;
 }
 
-export function departmentHome(user: DeptUser, now = new Date()) {
-  const db = getDb();
+export function departmentHome(db: Db, user: DeptUser, now = new Date()) {
   let ctx: UnitContext;
   try {
     ctx = resolveDepartmentContext(db, user);
@@ -206,8 +205,7 @@ export interface LeafEvidenceView {
   links: EvidenceLink[];
 }
 
-export function leafPage(user: DeptUser, nodeId: number, now = new Date()) {
-  const db = getDb();
+export function leafPage(db: Db, user: DeptUser, nodeId: number, now = new Date()) {
   const ctx = resolveDepartmentContext(db, user);
   const leaf = findLeaf(ctx, nodeId);
   const submission = findSubmission(db, ctx.cycle.id, ctx.unit.id) ?? null;
@@ -221,7 +219,7 @@ export function leafPage(user: DeptUser, nodeId: number, now = new Date()) {
   const inputs = inputsByCode(ctx.leaves, state.answers);
   const preview = computeSelfScore(pctx, inputs);
   const formState: AnswerFormState = formStateFromAnswer(leaf.rule, input, answer?.narrative ?? "");
-  const evidence: LeafEvidenceView = submission ? listEvidence(EVIDENCE_OWNER_TYPE, leafOwnerId(submission.id, leaf.nodeId)) : { files: [], links: [] };
+  const evidence: LeafEvidenceView = submission ? listEvidence(db, EVIDENCE_OWNER_TYPE, leafOwnerId(submission.id, leaf.nodeId)) : { files: [], links: [] };
   const index = ctx.leaves.findIndex((l) => l.nodeId === leaf.nodeId);
   const updatedBy = answer?.updatedBy ? db.select({ name: users.displayName }).from(users).where(eq(users.id, answer.updatedBy)).get()?.name : null;
   const leafResult = preview?.leaves[leaf.code];
@@ -290,8 +288,7 @@ export interface ReviewLeaf {
   explain: string;
 }
 
-export function submissionDetail(submissionId: number, now = new Date()) {
-  const db = getDb();
+export function submissionDetail(db: Db, submissionId: number, now = new Date()) {
   const submission = db.select().from(submissions).where(eq(submissions.id, submissionId)).get();
   if (!submission) throw new DomainError("notFound", "自查记录不存在");
   const cycle = db.select().from(cycles).where(eq(cycles.id, submission.cycleId)).get()!;
@@ -300,7 +297,7 @@ export function submissionDetail(submissionId: number, now = new Date()) {
   const completeness: Completeness = completenessOf(ctx.leaves, state);
   const preview = ctx.leaves.length > 0 ? computeSelfScore(previewContext(ctx), inputsByCode(ctx.leaves, state.answers)) : null;
   const ownerIds = ctx.leaves.map((l) => leafOwnerId(submission.id, l.nodeId));
-  const evidence = listEvidence(EVIDENCE_OWNER_TYPE, ownerIds);
+  const evidence = listEvidence(db, EVIDENCE_OWNER_TYPE, ownerIds);
   const leaves: ReviewLeaf[] = ctx.leaves.map((l) => {
     const answer = state.answers.get(l.nodeId);
     const input = (answer?.input as LeafInput | null | undefined) ?? null;

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
 import { cycleAllows, statusesAllowing } from "../domain/cycle-capabilities";
-import { getDb } from "../../db/client";
+import { type Db, type Tx } from "../../db/client";
 import { categories, cycles, deadlineExtensions, indicatorSets, returnItems, submissionAnswers, submissions, units, type SubmissionStatus } from "../../db/schema";
 import { formatBeijingTime } from "../utils/beijing-time";
 import { daysLeft, daysLeftLabel, deadlineLabel, isPastDue, REMINDER_DAYS } from "../domain/self-inspection-deadline";
@@ -59,8 +59,8 @@ function matches(row: OverviewRow, filter: OverviewFilter): boolean {
   }
 }
 
-export function visibleCycles(): { id: number; year: number; title: string }[] {
-  return getDb()
+export function visibleCycles(db: Db | Tx): { id: number; year: number; title: string }[] {
+  return db
     .select({ id: cycles.id, year: cycles.year, title: cycles.title })
     .from(cycles)
     .where(inArray(cycles.status, statusesAllowing("selfInspectionShown")))
@@ -68,8 +68,7 @@ export function visibleCycles(): { id: number; year: number; title: string }[] {
     .all();
 }
 
-function overviewRows(cycle: CycleRow, now: Date): OverviewRow[] {
-  const db = getDb();
+function overviewRows(db: Db | Tx, cycle: CycleRow, now: Date): OverviewRow[] {
   const unitRows = db
     .select({ unit: units, categoryName: categories.name })
     .from(units)
@@ -163,9 +162,8 @@ function officeReminder(cycle: CycleRow, rows: OverviewRow[], now: Date): string
   return `距自查截止还有${d === 0 ? "不到1" : d}天（${deadlineLabel(due)}），以下${pending.length}个单位尚未提交：${names(pending)}。`;
 }
 
-export function officeOverview(args: { cycleId?: number | null; filter?: string | null; now?: Date }) {
+export function officeOverview(db: Db | Tx, args: { cycleId?: number | null; filter?: string | null; now?: Date }) {
   const now = args.now ?? new Date();
-  const db = getDb();
   const cycle = args.cycleId
     ? db
         .select()
@@ -174,8 +172,8 @@ export function officeOverview(args: { cycleId?: number | null; filter?: string 
         .get()
     : currentCycle(db);
   const filter: OverviewFilter = (OVERVIEW_FILTERS as readonly string[]).includes(args.filter ?? "") ? (args.filter as OverviewFilter) : "all";
-  if (!cycle) return { cycle: null, cycles: visibleCycles(), filter, rows: [], extendable: [], counts: null, reminder: null };
-  const all = overviewRows(cycle, now);
+  if (!cycle) return { cycle: null, cycles: visibleCycles(db), filter, rows: [], extendable: [], counts: null, reminder: null };
+  const all = overviewRows(db, cycle, now);
   const counts = Object.fromEntries(OVERVIEW_FILTERS.map((f) => [f, all.filter((r) => matches(r, f)).length])) as Record<OverviewFilter, number>;
   return {
     cycle: {
@@ -187,7 +185,7 @@ export function officeOverview(args: { cycleId?: number | null; filter?: string 
       deadlineText: deadlineLabel(cycle.selfInspectionDue),
       daysLeftText: daysLeftLabel(cycle.selfInspectionDue, now),
     },
-    cycles: visibleCycles(),
+    cycles: visibleCycles(db),
     filter,
     rows: all.filter((r) => matches(r, filter)),
     /** Units an extension can still be granted to (not submitted). */

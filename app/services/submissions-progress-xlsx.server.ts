@@ -1,4 +1,5 @@
 import ExcelJS from "exceljs";
+import type { Db } from "../../db/client";
 import { escapeCell } from "../domain/cell-escape";
 import {
   OVERVIEW_FILTER_LABELS,
@@ -63,10 +64,11 @@ function printReady(sheet: ExcelJS.Worksheet, titleRows: string): void {
 }
 
 export async function progressWorkbook(
+  db: Db,
   cycleId: number,
   now: Date
 ): Promise<{ buffer: Buffer; year: number }> {
-  const overview = officeOverview({ cycleId, filter: "all", now });
+  const overview = officeOverview(db, { cycleId, filter: "all", now });
   if (!overview.cycle || overview.cycle.id !== cycleId)
     throw new DomainError("notFound", "该考核年度没有自查进度可导出");
   const { cycle, rows, counts } = overview;

@@ -4,10 +4,10 @@ import { cycleAllows } from "../domain/cycle-capabilities";
 import { can, may } from "../policy.server";
 import type { SessionUser } from "../utils/auth.server";
 import { z } from "zod";
-import { getDb, type Tx } from "../../db/client";
+import { type Db, type Tx } from "../../db/client";
 import { cycles, deadlineExtensions, returnItems, submissionAnswers, submissionEvents, submissions, type SubmissionStatus } from "../../db/schema";
 import { parseDate, type LeafInput } from "../../scoring";
-import { parseAnswerForm, formStateFrom, type AnswerFormState, type FormLike } from "../domain/answer-input";
+import { parseAnswerForm, type FormLike } from "../domain/answer-input";
 import { engineInputErrors } from "../domain/self-score";
 import { deadlineLabel, effectiveDue, isPastDue } from "../domain/self-inspection-deadline";
 import { beijingToday } from "../utils/beijing-time";
@@ -91,8 +91,8 @@ export function assertLeafEditable(db: Reader, ctx: UnitContext, leaf: LeafInfo)
 }
 
 /** The submission a department's evidence goes to, created (as a draft) on first use. */
-export function ensureSubmission(actor: Actor, ctx: UnitContext, leaf: LeafInfo, now = new Date()): SubmissionRow {
-  return mutate(getDb(), (tx) => {
+export function ensureSubmission(db: Db, actor: Actor, ctx: UnitContext, leaf: LeafInfo, now = new Date()): SubmissionRow {
+  return mutate(db, (tx) => {
     const fresh = { ...ctx, cycle: tx.select().from(cycles).where(eq(cycles.id, ctx.cycle.id)).get()! };
     const existing = assertLeafEditable(tx, fresh, leaf);
     return existing ?? getOrCreateSubmission(tx, actor, fresh, now.toISOString());
@@ -101,31 +101,25 @@ export function ensureSubmission(actor: Actor, ctx: UnitContext, leaf: LeafInfo,
 
 // ---------------------------------------------------------------- answers
 
-export type SaveAnswerResult =
-  | { ok: true; submissionId: number; version: number }
-  | { ok: false; status: 400 | 409; fieldErrors: Record<string, string>; state: AnswerFormState };
 
 /**
  * Save one leaf's answer (a draft save). Bad input changes nothing and comes back with Chinese
- * field messages and the typed text; a stale `version` is refused. Throws SubmissionError when the
- * leaf is locked or not the unit's.
+ * field messages (DomainError); a stale `version` is refused (conflict), and so is a leaf that is
+ * locked or not the unit's.
  */
-export function saveAnswer(args: { actor: Actor; user: DeptUser; nodeId: number; form: FormLike; now?: Date }): SaveAnswerResult {
+export function saveAnswer(db: Db, args: { actor: Actor; user: DeptUser; nodeId: number; form: FormLike; now?: Date }): { submissionId: number; version: number } {
   const now = args.now ?? new Date();
-  const db = getDb();
   const ctx = resolveDepartmentContext(db, args.user, args.form.get("submissionId"));
   const leaf = findLeaf(ctx, args.nodeId);
-  const state = formStateFrom(args.form);
-  const refuse = (status: 400 | 409, fieldErrors: Record<string, string>): SaveAnswerResult => ({ ok: false, status, fieldErrors, state });
 
   // Refuse a locked leaf before looking at the input.
   assertLeafEditable(db, ctx, leaf);
   const parsed = parseAnswerForm({ points: leaf.points, rule: leaf.rule, part: leaf.part }, args.form);
-  if (!parsed.ok) return refuse(400, parsed.fieldErrors);
+  if (!parsed.ok) throw DomainError.fields(parsed.fieldErrors);
   const engineErrors = engineInputErrors(previewContext(ctx), leaf.code, parsed.input);
-  if (engineErrors.length > 0) return refuse(400, { _form: engineErrors.join("；") });
+  if (engineErrors.length > 0) throw new DomainError("invalid", engineErrors.join("；"));
   const versionRaw = args.form.get("version");
-  if (typeof versionRaw !== "string" || !/^(0|[1-9][0-9]{0,9})$/.test(versionRaw)) return refuse(400, { _form: "页面缺少版本信息，请刷新后再试" });
+  if (typeof versionRaw !== "string" || !/^(0|[1-9][0-9]{0,9})$/.test(versionRaw)) throw new DomainError("invalid", "页面缺少版本信息，请刷新后再试");
   const expectedVersion = Number(versionRaw);
 
   return mutate(db, (tx) => {
@@ -141,7 +135,7 @@ export function saveAnswer(args: { actor: Actor; user: DeptUser; nodeId: number;
           .where(and(eq(submissionAnswers.submissionId, existingSubmission.id), eq(submissionAnswers.nodeId, leaf.nodeId)))
           .get()
       : undefined;
-    if ((before?.version ?? 0) !== expectedVersion) return refuse(409, { _form: STALE_MESSAGE });
+    if ((before?.version ?? 0) !== expectedVersion) throw new DomainError("conflict", STALE_MESSAGE);
     const submission = existingSubmission ?? getOrCreateSubmission(tx, args.actor, fresh, at);
     const values = {
       input: parsed.input as Record<string, unknown>,
@@ -165,7 +159,7 @@ export function saveAnswer(args: { actor: Actor; user: DeptUser; nodeId: number;
       before: before ?? undefined,
       after: { ...after, code: leaf.code },
     });
-    return { ok: true as const, submissionId: submission.id, version: after.version };
+    return { submissionId: submission.id, version: after.version };
   });
 }
 
@@ -214,9 +208,9 @@ function applyTransition(
  * are listed); a first submission also needs to be before the deadline or the unit's extension.
  * Locks the answers (by status) and all current evidence.
  */
-export function submitSelfInspection(args: { actor: Actor; user: DeptUser; postedSubmissionId?: unknown; now?: Date }): SubmissionRow {
+export function submitSelfInspection(db: Db, args: { actor: Actor; user: DeptUser; postedSubmissionId?: unknown; now?: Date }): SubmissionRow {
   const now = args.now ?? new Date();
-  return mutate(getDb(), (tx) => {
+  return mutate(db, (tx) => {
     const ctx = resolveDepartmentContext(tx, args.user, args.postedSubmissionId);
     assertCycleOpen(ctx.cycle);
     const submission = findSubmission(tx, ctx.cycle.id, ctx.unit.id);
@@ -264,38 +258,32 @@ function officeSubmission(tx: Tx, submissionId: number): { submission: Submissio
 
 const commentSchema = z.string().trim().max(COMMENT_MAX, `意见最多${COMMENT_MAX}个字`);
 
-export type OfficeResult = { ok: true } | { ok: false; fieldErrors: Record<string, string>; values: Record<string, string> };
-
 /**
  * 退回修改: per-indicator comments from the fields `comment.<nodeId>` (the non-empty ones are
- * returned) and an optional general `comment`.
+ * returned) and an optional general `comment`. Bad comments are refused together (DomainError.fields).
  */
-export function returnSubmission(args: { actor: Actor; role: SessionUser["role"]; submissionId: number; form: FormLike; now?: Date }): OfficeResult {
+export function returnSubmission(db: Db, args: { actor: Actor; role: SessionUser["role"]; submissionId: number; form: FormLike; now?: Date }): void {
   const now = args.now ?? new Date();
-  return mutate(getDb(), (tx): OfficeResult => {
+  mutate(db, (tx) => {
     const { submission, ctx } = officeSubmission(tx, args.submissionId);
     const t = transitionOrRefuse("return", submission, args.role);
     const fieldErrors: Record<string, string> = {};
-    const values: Record<string, string> = {};
     const items: { leaf: LeafInfo; comment: string }[] = [];
     for (const leaf of ctx.leaves) {
       const raw = args.form.get(`comment.${leaf.nodeId}`);
       if (typeof raw !== "string") continue;
-      values[`comment.${leaf.nodeId}`] = raw;
       const c = commentSchema.safeParse(raw);
       if (!c.success) fieldErrors[`comment.${leaf.nodeId}`] = `${leaf.code}：${c.error.issues[0].message}`;
       else if (c.data) items.push({ leaf, comment: c.data });
     }
     const generalRaw = args.form.get("comment");
     const general = commentSchema.safeParse(typeof generalRaw === "string" ? generalRaw : "");
-    if (typeof generalRaw === "string") values.comment = generalRaw;
     if (!general.success) fieldErrors.comment = general.error.issues[0].message;
     if (t.preconditions.includes("returnItems") && items.length === 0 && Object.keys(fieldErrors).length === 0) {
       fieldErrors._form = "请至少为一项需要修改的指标填写退回意见";
     }
-    if (Object.keys(fieldErrors).length > 0) return { ok: false as const, fieldErrors, values };
+    if (Object.keys(fieldErrors).length > 0) throw DomainError.fields(fieldErrors);
     writeReturn(tx, args.actor, submission, ctx, t, items, general.success && general.data ? general.data : null, now);
-    return { ok: true as const };
   });
 }
 
@@ -353,16 +341,15 @@ export function returnMany(tx: Tx, actor: Actor, role: SessionUser["role"], cycl
 }
 
 /** 撤回为草稿 (office), with a required reason. */
-export function reopenSubmission(args: { actor: Actor; role: SessionUser["role"]; submissionId: number; comment: unknown; now?: Date }): OfficeResult {
+export function reopenSubmission(db: Db, args: { actor: Actor; role: SessionUser["role"]; submissionId: number; comment: unknown; now?: Date }): void {
   const now = args.now ?? new Date();
   const raw = typeof args.comment === "string" ? args.comment : "";
   const parsed = commentSchema.min(1, "请填写撤回原因").safeParse(raw);
-  if (!parsed.success) return { ok: false, fieldErrors: { reopenComment: parsed.error.issues[0].message }, values: { reopenComment: raw } };
-  return mutate(getDb(), (tx) => {
+  if (!parsed.success) throw new DomainError("invalid", parsed.error.issues[0].message, "reopenComment");
+  mutate(db, (tx) => {
     const { submission } = officeSubmission(tx, args.submissionId);
     const t = transitionOrRefuse("reopen", submission, args.role);
     applyTransition(tx, args.actor, submission, t, now.toISOString(), parsed.data);
-    return { ok: true as const };
   });
 }
 
@@ -429,7 +416,7 @@ export function writeExtension(tx: Tx, actor: Actor, cycle: CycleRow, unitId: nu
  * Grant one unit a later deadline (with a reason, audited, on the unit's timeline). The date must
  * be after the unit's current deadline and not before today.
  */
-export function grantExtension(args: { actor: Actor; cycleId: number; unitId: number; form: FormLike; now?: Date }): OfficeResult {
+export function grantExtension(db: Db, args: { actor: Actor; cycleId: number; unitId: number; form: FormLike; now?: Date }): void {
   const now = args.now ?? new Date();
   const rawUntil = args.form.get("until");
   const rawReason = args.form.get("reason");
@@ -438,18 +425,18 @@ export function grantExtension(args: { actor: Actor; cycleId: number; unitId: nu
   if (!parsed.success) {
     const fieldErrors: Record<string, string> = {};
     for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0])] ??= issue.message;
-    return { ok: false, fieldErrors, values };
+    throw DomainError.fields(fieldErrors);
   }
   const { until, reason } = parsed.data;
-  return mutate(getDb(), (tx): OfficeResult => {
+  mutate(db, (tx) => {
     const cycle = tx.select().from(cycles).where(eq(cycles.id, args.cycleId)).get();
     if (!cycle) throw new DomainError("notFound", "考核年度不存在");
     assertCycleOpen(cycle);
     loadUnitContext(tx, cycle, args.unitId);
     const refusal = extensionRefusal(tx, cycle, args.unitId, until, now);
-    if (refusal) return { ok: false as const, fieldErrors: { [refusal.field]: refusal.message }, values };
+    if (refusal?.field === "until") throw new DomainError("invalid", refusal.message, "until");
+    if (refusal) throw new DomainError("conflict", refusal.message);
     writeExtension(tx, args.actor, cycle, args.unitId, until, reason, now);
-    return { ok: true as const };
   });
 }
 

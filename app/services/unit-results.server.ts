@@ -1,4 +1,5 @@
 import { and, asc, eq } from "drizzle-orm";
+import type { Db } from "../../db/client";
 import { DomainError } from "../domain/domain-error";
 import { cycleAllows } from "../domain/cycle-capabilities";
 import { accessRefusal, can, may, OTHER_UNIT } from "../policy.server";
@@ -9,7 +10,7 @@ import { readableExplain } from "../domain/results-view";
 import type { SessionUser } from "../utils/auth.server";
 import { listAppeals } from "./appeals.server";
 import { findingSource, scoreCycle } from "./cycle-package.server";
-import { appealWindow, getCycle, getUnit, setFor, type Reader } from "./evaluation-context.server";
+import { appealWindow, getCycle, getUnit, setFor } from "./evaluation-context.server";
 
 /**
  * A unit's own results by phase: nothing of the evaluation (entries, findings, scores) before
@@ -18,7 +19,7 @@ import { appealWindow, getCycle, getUnit, setFor, type Reader } from "./evaluati
  * engine scores the unit's package live (no rank then: a rank needs the whole cycle).
  */
 
-export function unitResultsView(db: Reader, user: SessionUser, cycleId: number, unitId: number) {
+export function unitResultsView(db: Db, user: SessionUser, cycleId: number, unitId: number) {
   if (!may(user, "read", "unitResults")) throw new DomainError("forbidden", accessRefusal("unitResults"));
   if (!can(db, user, "read", { kind: "unitResults", unitId })) throw new DomainError("forbidden", OTHER_UNIT);
   const cycle = getCycle(db, cycleId);

@@ -1,11 +1,11 @@
 import { aliasedTable, and, asc, eq, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { getDb, type Tx } from "../../db/client";
+import { type Db, type Tx } from "../../db/client";
 import { categories, units } from "../../db/schema";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import type { FieldErrors } from "../utils/form.server";
-import { notFound } from "../utils/http.server";
 import { activeStatus, containsText } from "../utils/list-filters.server";
+import { DomainError } from "../domain/domain-error";
 
 export const unitCodeSchema = z
   .string({ required_error: "请输入单位编码" })
@@ -51,7 +51,6 @@ export const unitFormSchema = z.object({
 });
 
 export type UnitInput = z.output<typeof unitFormSchema>;
-export type UnitResult = { ok: true; id: number } | { ok: false; fieldErrors: FieldErrors };
 
 export interface UnitFilter {
   categoryId?: number | null;
@@ -73,11 +72,11 @@ export interface UnitListRow {
 
 const parentUnits = aliasedTable(units, "parent_units");
 
-export function listUnits(filter: UnitFilter = {}): UnitListRow[] {
+export function listUnits(db: Db, filter: UnitFilter = {}): UnitListRow[] {
   const conditions: SQL[] = [];
   if (filter.categoryId) conditions.push(eq(units.categoryId, filter.categoryId));
   for (const c of [activeStatus(units.active, filter.status), containsText(filter.q, units.code, units.name)]) if (c) conditions.push(c);
-  return getDb()
+  return db
     .select({
       id: units.id,
       code: units.code,
@@ -97,9 +96,9 @@ export function listUnits(filter: UnitFilter = {}): UnitListRow[] {
     .all();
 }
 
-export function unitOr404(id: number) {
-  const unit = getDb().select().from(units).where(eq(units.id, id)).get();
-  if (!unit) throw notFound("该单位不存在。");
+export function unitOr404(db: Db, id: number) {
+  const unit = db.select().from(units).where(eq(units.id, id)).get();
+  if (!unit) throw new DomainError("notFound", "该单位不存在。");
   return unit;
 }
 
@@ -107,8 +106,8 @@ export function unitOr404(id: number) {
  * Units offered as a parent (inactive ones included, marked). When editing, the unit itself and
  * everything below it are left out: choosing one of them would close a loop.
  */
-export function listParentOptions(forUnitId?: number) {
-  const all = getDb()
+export function listParentOptions(db: Db, forUnitId?: number) {
+  const all = db
     .select({ id: units.id, code: units.code, name: units.name, active: units.active, parentId: units.parentId })
     .from(units)
     .orderBy(asc(units.code))
@@ -168,10 +167,11 @@ function checkUnit(tx: Tx, input: UnitInput, selfId?: number): FieldErrors {
   return errors;
 }
 
-export function createUnit(actor: Actor, input: UnitInput): UnitResult {
-  return mutate(getDb(), (tx): UnitResult => {
+/** Refused (DomainError.fields) when the code, category or parent does not fit; answers the new id. */
+export function createUnit(db: Db, actor: Actor, input: UnitInput): number {
+  return mutate(db, (tx) => {
     const fieldErrors = checkUnit(tx, input);
-    if (Object.keys(fieldErrors).length) return { ok: false, fieldErrors };
+    if (Object.keys(fieldErrors).length) throw DomainError.fields(fieldErrors);
     const { max } = tx.select({ max: sql<number>`coalesce(max(${units.sortOrder}), 0)` }).from(units).get()!;
     const row = tx
       .insert(units)
@@ -179,23 +179,23 @@ export function createUnit(actor: Actor, input: UnitInput): UnitResult {
       .returning()
       .get();
     writeAudit(tx, actor, { action: "unit.create", entityType: "unit", entityId: row.id, after: row });
-    return { ok: true, id: row.id };
+    return row.id;
   });
 }
 
-export function updateUnit(actor: Actor, id: number, input: UnitInput): UnitResult {
-  return mutate(getDb(), (tx): UnitResult => {
+export function updateUnit(db: Db, actor: Actor, id: number, input: UnitInput): void {
+  mutate(db, (tx) => {
     const before = tx.select().from(units).where(eq(units.id, id)).get();
-    if (!before) throw notFound("该单位不存在。");
+    if (!before) throw new DomainError("notFound", "该单位不存在。");
     const fieldErrors = checkUnit(tx, input, id);
-    if (Object.keys(fieldErrors).length) return { ok: false, fieldErrors };
+    if (Object.keys(fieldErrors).length) throw DomainError.fields(fieldErrors);
     const changed =
       before.code !== input.code ||
       before.name !== input.name ||
       before.categoryId !== input.categoryId ||
       before.parentId !== input.parentId ||
       before.active !== input.active;
-    if (!changed) return { ok: true, id };
+    if (!changed) return;
     const after = tx
       .update(units)
       .set({
@@ -210,7 +210,6 @@ export function updateUnit(actor: Actor, id: number, input: UnitInput): UnitResu
       .returning()
       .get();
     writeAudit(tx, actor, { action: "unit.update", entityType: "unit", entityId: id, before, after });
-    return { ok: true, id };
   });
 }
 

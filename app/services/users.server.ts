@@ -1,13 +1,13 @@
 import { and, asc, eq, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { getDb, type Tx } from "../../db/client";
+import { type Db, type Tx } from "../../db/client";
 import { organizations, ROLES, sessions, units, users, type Role } from "../../db/schema";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import { ROLE_LABELS } from "../utils/auth.server";
 import type { FieldErrors } from "../utils/form.server";
-import { notFound } from "../utils/http.server";
 import { hashPassword, MIN_PASSWORD_LENGTH } from "../utils/password.server";
 import { activeStatus, containsText } from "../utils/list-filters.server";
+import { DomainError } from "../domain/domain-error";
 
 /**
  * The one place where user accounts are validated and written: the users admin pages and the
@@ -232,12 +232,12 @@ export type UserRow = {
   updatedAt: string;
 };
 
-export function listUsers(filter: UserFilter = {}): UserRow[] {
+export function listUsers(db: Db, filter: UserFilter = {}): UserRow[] {
   const conditions: SQL[] = [];
   if (filter.role) conditions.push(eq(users.role, filter.role));
   if (filter.unitId) conditions.push(eq(users.unitId, filter.unitId));
   for (const c of [activeStatus(users.active, filter.status), containsText(filter.q, users.username, users.displayName)]) if (c) conditions.push(c);
-  return getDb()
+  return db
     .select(publicColumns)
     .from(users)
     .leftJoin(units, eq(units.id, users.unitId))
@@ -247,21 +247,20 @@ export function listUsers(filter: UserFilter = {}): UserRow[] {
     .all();
 }
 
-export function getUserDetail(id: number): UserRow {
-  const row = getDb()
+export function getUserDetail(db: Db, id: number): UserRow {
+  const row = db
     .select(publicColumns)
     .from(users)
     .leftJoin(units, eq(units.id, users.unitId))
     .leftJoin(organizations, eq(organizations.id, users.orgId))
     .where(eq(users.id, id))
     .get();
-  if (!row) throw notFound("该用户不存在。");
+  if (!row) throw new DomainError("notFound", "该用户不存在。");
   return row;
 }
 
 /** Units and organisations offered by the user forms (inactive ones included, marked). */
-export function bindingOptions() {
-  const db = getDb();
+export function bindingOptions(db: Db) {
   return {
     units: db.select({ id: units.id, code: units.code, name: units.name, active: units.active }).from(units).orderBy(asc(units.sortOrder), asc(units.code)).all(),
     orgs: db.select({ id: organizations.id, name: organizations.name, active: organizations.active }).from(organizations).orderBy(asc(organizations.id)).all(),
@@ -270,8 +269,6 @@ export function bindingOptions() {
 
 // ---------------------------------------------------------------- writing
 
-export type UserResult = { ok: true; id: number } | { ok: false; fieldErrors: FieldErrors };
-export type UserActionResult = { ok: true; message: string } | { ok: false; message: string };
 
 /** A user row as it goes into the audit log: never with its password hash. */
 function auditable(row: typeof users.$inferSelect) {
@@ -281,7 +278,7 @@ function auditable(row: typeof users.$inferSelect) {
 
 function loadUser(tx: Tx, id: number) {
   const row = tx.select().from(users).where(eq(users.id, id)).get();
-  if (!row) throw notFound("该用户不存在。");
+  if (!row) throw new DomainError("notFound", "该用户不存在。");
   return row;
 }
 
@@ -289,36 +286,38 @@ function endSessions(tx: Tx, userId: number): number {
   return tx.delete(sessions).where(eq(sessions.userId, userId)).run().changes;
 }
 
-export async function createUser(actor: Actor, input: CreateUserInput): Promise<UserResult> {
+/** Refused (DomainError.fields) when a binding or the username does not fit; answers the new id. */
+export async function createUser(db: Db, actor: Actor, input: CreateUserInput): Promise<number> {
   // Hash outside the write transaction: scrypt is deliberately slow.
   const passwordHash = await hashPassword(input.password);
-  return mutate(getDb(), (tx): UserResult => {
+  return mutate(db, (tx) => {
     const fieldErrors = resolveBindings(tx, input);
     if (findUserByUsername(tx, input.username)) fieldErrors.username = usernameTakenMessage(input.username);
-    if (Object.keys(fieldErrors).length) return { ok: false, fieldErrors };
+    if (Object.keys(fieldErrors).length) throw DomainError.fields(fieldErrors);
     const row = tx
       .insert(users)
       .values({ username: input.username, displayName: input.displayName, role: input.role, unitId: input.unitId, orgId: input.orgId, passwordHash })
       .returning()
       .get();
     writeAudit(tx, actor, { action: "user.create", entityType: "user", entityId: row.id, after: auditable(row) });
-    return { ok: true, id: row.id };
+    return row.id;
   });
 }
 
-export function updateUser(actor: Actor, id: number, input: UpdateUserInput): UserResult {
-  return mutate(getDb(), (tx): UserResult => {
+/** Refused (DomainError.fields) when a binding does not fit or the office would change its own role. */
+export function updateUser(db: Db, actor: Actor, id: number, input: UpdateUserInput): void {
+  mutate(db, (tx) => {
     const before = loadUser(tx, id);
     const fieldErrors = resolveBindings(tx, input);
     if (id === actor.id && input.role !== before.role) fieldErrors.role = "不能修改自己的角色";
-    if (Object.keys(fieldErrors).length) return { ok: false, fieldErrors };
+    if (Object.keys(fieldErrors).length) throw DomainError.fields(fieldErrors);
     const changed =
       before.displayName !== input.displayName ||
       before.email !== input.email ||
       before.role !== input.role ||
       before.unitId !== input.unitId ||
       before.orgId !== input.orgId;
-    if (!changed) return { ok: true, id };
+    if (!changed) return;
     const after = tx
       .update(users)
       .set({ displayName: input.displayName, email: input.email, role: input.role, unitId: input.unitId, orgId: input.orgId, updatedAt: new Date().toISOString() })
@@ -326,36 +325,35 @@ export function updateUser(actor: Actor, id: number, input: UpdateUserInput): Us
       .returning()
       .get();
     writeAudit(tx, actor, { action: "user.update", entityType: "user", entityId: id, before: auditable(before), after: auditable(after) });
-    return { ok: true, id };
   });
 }
 
-/** Office sets a new password for someone else; every session of that user ends. */
-export async function resetUserPassword(actor: Actor, id: number, password: string): Promise<UserActionResult> {
-  if (id === actor.id) return { ok: false, message: "不能在这里重置自己的密码，请使用“修改密码”页面。" };
+/** Office sets a new password for someone else; every session of that user ends. Answers what it did, in Chinese. */
+export async function resetUserPassword(db: Db, actor: Actor, id: number, password: string): Promise<string> {
+  if (id === actor.id) throw new DomainError("invalid", "不能在这里重置自己的密码，请使用“修改密码”页面。");
   const passwordHash = await hashPassword(password);
-  return mutate(getDb(), (tx): UserActionResult => {
+  return mutate(db, (tx) => {
     const user = loadUser(tx, id);
     const now = new Date().toISOString();
     tx.update(users).set({ passwordHash, passwordChangedAt: now, updatedAt: now }).where(eq(users.id, id)).run();
     const ended = endSessions(tx, id);
     writeAudit(tx, actor, { action: "user.password.reset", entityType: "user", entityId: id, after: { username: user.username, sessionsEnded: ended } });
-    return { ok: true, message: `已重置 ${user.displayName}（${user.username}）的密码，其所有登录已失效。请通过安全渠道告知新密码。` };
+    return `已重置 ${user.displayName}（${user.username}）的密码，其所有登录已失效。请通过安全渠道告知新密码。`;
   });
 }
 
 /** Deactivated users cannot log in and their sessions end at once; reactivation checks the role's bindings again. */
-export function setUserActive(actor: Actor, id: number, active: boolean): UserActionResult {
-  if (!active && id === actor.id) return { ok: false, message: "不能停用自己的账号。" };
-  return mutate(getDb(), (tx): UserActionResult => {
+export function setUserActive(db: Db, actor: Actor, id: number, active: boolean): string {
+  if (!active && id === actor.id) throw new DomainError("invalid", "不能停用自己的账号。");
+  return mutate(db, (tx) => {
     const before = loadUser(tx, id);
     const who = `${before.displayName}（${before.username}）`;
-    if (before.active === active) return { ok: true, message: active ? `${who}已是启用状态。` : `${who}已是停用状态。` };
+    if (before.active === active) return active ? `${who}已是启用状态。` : `${who}已是停用状态。`;
     if (active) {
       const unit = before.unitId === null ? null : (tx.select().from(units).where(eq(units.id, before.unitId)).get() ?? null);
       const org = before.orgId === null ? null : (tx.select().from(organizations).where(eq(organizations.id, before.orgId)).get() ?? null);
       const problems = roleBindingProblems(before.role, unit, org, "form");
-      if (problems.length) return { ok: false, message: `无法启用${who}：${problems.map((p) => p.message).join("；")}。请先修改其所属单位或评估机构。` };
+      if (problems.length) throw new DomainError("conflict", `无法启用${who}：${problems.map((p) => p.message).join("；")}。请先修改其所属单位或评估机构。`);
     }
     const after = tx.update(users).set({ active, updatedAt: new Date().toISOString() }).where(eq(users.id, id)).returning().get();
     const ended = active ? 0 : endSessions(tx, id);
@@ -366,6 +364,6 @@ export function setUserActive(actor: Actor, id: number, active: boolean): UserAc
       before: auditable(before),
       after: active ? auditable(after) : { ...auditable(after), sessionsEnded: ended },
     });
-    return { ok: true, message: active ? `已启用${who}。` : `已停用${who}，其所有登录已失效，历史记录完整保留。` };
+    return active ? `已启用${who}。` : `已停用${who}，其所有登录已失效，历史记录完整保留。`;
   });
 }

@@ -5,6 +5,7 @@ import type { Db, Tx } from "../../db/client";
 import { can, may, accessRefusal, type Action, type Resource, type ResourceKind } from "../policy.server";
 import { forbidden } from "./http.server";
 import { preparedStatement } from "./prepared-statement.server";
+import { getSqlite } from "./db.server";
 import { readSessionId, touchSession } from "./session.server";
 
 type Reader = Db | Tx;
@@ -34,6 +35,7 @@ export async function getUser(request: Request): Promise<SessionUser | null> {
   const session = touchSession(sessionId);
   if (!session) return null;
   const row = preparedStatement(
+    getSqlite(),
     `SELECT u.id, u.username, u.display_name AS displayName, u.role, u.unit_id AS unitId, un.name AS unitName,
             u.org_id AS orgId, o.name AS orgName, u.active
      FROM users u LEFT JOIN units un ON un.id = u.unit_id LEFT JOIN organizations o ON o.id = u.org_id

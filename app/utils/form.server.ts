@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { DomainError } from "../domain/domain-error";
 
 export type FieldErrors = Record<string, string>;
 
@@ -34,4 +35,11 @@ export function zodFieldErrors(error: z.ZodError): FieldErrors {
     fieldErrors[key] ??= issue.message;
   }
   return fieldErrors;
+}
+
+/** Parse a service's input with zod: invalid input is refused (DomainError.fields) with each field's first message. */
+export function parseOrRefuse<S extends z.ZodTypeAny>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw DomainError.fields(zodFieldErrors(result.error));
+  return result.data;
 }

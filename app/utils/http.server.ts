@@ -26,21 +26,31 @@ export function throwAsResponse(error: unknown): never {
   throw error;
 }
 
+/** For loaders: the answer of one service call that may refuse (e.g. an object that is not there); a refusal becomes its Response. */
+export function orRefusalResponse<T>(call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    throwAsResponse(error);
+  }
+}
+
 /**
- * For actions that answer in the page: a thrown Response passes through; a forbidden refusal becomes
- * the page's error (like a loader's); any other refusal its field errors and status; anything else is rethrown.
+ * For actions that answer in the page: a thrown Response passes through; a refusal whose code is one
+ * of `pageCodes` (forbidden, unless told otherwise — e.g. also notFound for an object named by the
+ * URL) becomes the page's error, like a loader's; any other refusal its field errors and status;
+ * anything else is rethrown.
  */
-export function actionRefusal(error: unknown): { status: number; fieldErrors: Record<string, string> } {
+export function actionRefusal(error: unknown, pageCodes: readonly ErrorCode[] = ["forbidden"]): { status: number; fieldErrors: Record<string, string> } {
   if (error instanceof Response) throw error;
-  if (error instanceof DomainError && error.code === "forbidden") throw errorResponse(error);
+  if (error instanceof DomainError && pageCodes.includes(error.code)) throw errorResponse(error);
   return refusalErrors(error);
 }
 
-/** For actions: the refusal as field errors (its field, else `_form`) with its status; anything else is rethrown. */
+/** For actions: the refusal as field errors (DomainError.fieldErrors) with its status; anything else is rethrown. */
 export function refusalErrors(error: unknown): { status: number; fieldErrors: Record<string, string> } {
-  const r = refusalOf(error);
-  if (!r) throw error;
-  return { status: r.status, fieldErrors: { [r.field ?? "_form"]: r.message } };
+  if (!(error instanceof DomainError)) throw error;
+  return { status: HTTP_STATUS[error.code], fieldErrors: error.fieldErrors() };
 }
 
 /** Responses thrown by guards in routes, built from the same mapping. */

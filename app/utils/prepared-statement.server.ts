@@ -1,5 +1,4 @@
 import type Database from "better-sqlite3";
-import { getSqlite } from "../../db/client";
 
 /**
  * SQL statements compiled once per database connection, for the few reads every page request makes
@@ -8,8 +7,7 @@ import { getSqlite } from "../../db/client";
  */
 const byConnection = new WeakMap<Database.Database, Map<string, Database.Statement>>();
 
-export function preparedStatement(sql: string): Database.Statement {
-  const sqlite = getSqlite();
+export function preparedStatement(sqlite: Database.Database, sql: string): Database.Statement {
   let statements = byConnection.get(sqlite);
   if (!statements) byConnection.set(sqlite, (statements = new Map()));
   let statement = statements.get(sql);

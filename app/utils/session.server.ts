@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { createCookie } from "@remix-run/node";
 import { eq, lt } from "drizzle-orm";
-import { getDb } from "../../db/client";
+import { getDb, getSqlite } from "./db.server";
 import { sessions } from "../../db/schema";
 import { config, isProduction, sessionSecret } from "../config.server";
 import { boundedMemo } from "./bounded-memo.server";
@@ -49,7 +49,7 @@ export async function createUserSession(userId: number, ip: string | null): Prom
 /** Look up a live session, sliding its idle expiry; expired sessions are deleted. */
 export function touchSession(id: string): { userId: number } | null {
   const db = getDb();
-  const row = preparedStatement("SELECT user_id AS userId, last_seen_at AS lastSeenAt FROM sessions WHERE id = ?").get(id) as
+  const row = preparedStatement(getSqlite(), "SELECT user_id AS userId, last_seen_at AS lastSeenAt FROM sessions WHERE id = ?").get(id) as
     | { userId: number; lastSeenAt: string }
     | undefined;
   if (!row) return null;

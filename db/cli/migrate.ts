@@ -1,5 +1,6 @@
-import { getDb, closeDb, databaseFile } from "../client";
+import { closeDb, dataDirOf, databaseFile, openDb } from "../client";
 
-getDb();
-console.log(`数据库已迁移：${databaseFile()}`);
+const dir = dataDirOf(process.env.DATA_DIR);
+openDb(dir);
+console.log(`数据库已迁移：${databaseFile(dir)}`);
 closeDb();

@@ -1,5 +1,5 @@
 import { count } from "drizzle-orm";
-import { closeDb, databaseFile, getDb } from "../../db/client";
+import { closeDb, dataDirOf, databaseFile, getDb } from "../../db/client";
 import { users } from "../../db/schema";
 import { seedDemo } from "../demo/index";
 
@@ -20,5 +20,5 @@ if (ifEmpty && getDb().select({ n: count() }).from(users).get()!.n > 0) {
 }
 if (ifEmpty) console.log("数据库为空：正在写入演示数据…");
 await seedDemo();
-console.log(`演示数据已写入：${databaseFile()}`);
+console.log(`演示数据已写入：${databaseFile(dataDirOf(process.env.DATA_DIR))}`);
 closeDb();

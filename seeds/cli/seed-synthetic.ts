@@ -38,7 +38,7 @@ async function main(argv: string[]): Promise<number> {
   const started = Date.now();
   const made = await seedSynthetic(getDb(), { units, leaves, year, seed });
   console.log(`已生成 ${made.year} 年度合成考核：${made.units} 个单位 × ${made.leaves} 项指标，评估录入 ${made.entries} 条（${Date.now() - started} ms）`);
-  const out = computeCycleResults(made.cycleId, SYNTHETIC_ACTOR);
+  const out = computeCycleResults(getDb(), made.cycleId, SYNTHETIC_ACTOR);
   if (!out.ok) {
     console.error(`结果计算失败：${out.message}`);
     for (const e of out.errors.slice(0, 10)) console.error(`  ${e.path}：${e.message}`);

@@ -51,9 +51,7 @@ export function seedDemoCycles(db: Db, hooks: DemoCycleHooks = {}): void {
   for (const demo of DEMO_CYCLES) {
     let cycle = findCycleByYear(demo.year, db);
     if (!cycle) {
-      const created = createCycle(SEED_ACTOR, { year: demo.year, title: demo.title, source: "template" });
-      if (!created.ok) throw new Error(`演示考核年度${demo.year}创建失败：${JSON.stringify(created.fieldErrors)}`);
-      cycle = cycleOr404(created.id, db);
+      cycle = cycleOr404(createCycle(db, SEED_ACTOR, { year: demo.year, title: demo.title, source: "template" }), db);
     }
     advanceTo(db, { id: cycle.id, year: demo.year }, demo, hooks);
   }
@@ -67,7 +65,7 @@ function advanceTo(db: Db, cycle: { id: number; year: number }, demo: (typeof DE
     const step = transitionsFrom(status)[0];
     if (!step) return;
     for (const hook of [...(BUILT_IN_HOOKS[step.to] ?? []), ...(hooks[step.to] ?? [])]) hook(db, cycle);
-    const result = transitionCycle(cycle.id, step.to, SEED_OFFICE, "演示数据", { at: demo.steps[step.to] });
+    const result = transitionCycle(db, cycle.id, step.to, SEED_OFFICE, "演示数据", { at: demo.steps[step.to] });
     if (!result.ok) throw new Error(`演示考核年度状态变更失败：${result.message}\n${result.errors.join("\n")}`);
   }
 }

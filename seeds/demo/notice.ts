@@ -22,5 +22,5 @@ export function seedDemoNotice(db: Db): void {
   if (!cycle || !cycleAllows(cycle.status, "issueNotice")) return;
   if (db.select({ id: resultNotices.cycleId }).from(resultNotices).where(eq(resultNotices.cycleId, cycle.id)).get()) return;
   const form = noticeFormSchema.parse({ ...defaultNotice(cycle.year, DEMO_NOTICE.issuingBody, DEMO_NOTICE.issuedOn), ...DEMO_NOTICE });
-  saveNotice(SEED_ACTOR, cycle.id, form);
+  saveNotice(db, SEED_ACTOR, cycle.id, form);
 }

@@ -15,8 +15,8 @@ import { SEED_ACTOR } from "./accounts";
  */
 export function seedDemoResults(db: Db): void {
   for (const cycle of db.select().from(cycles).orderBy(asc(cycles.year)).all()) {
-    if (!cycleAllows(cycle.status, "computeResults") || resultsMeta(cycle.id, "preliminary")) continue;
-    const out = computeCycleResults(cycle.id, SEED_ACTOR);
+    if (!cycleAllows(cycle.status, "computeResults") || resultsMeta(db, cycle.id, "preliminary")) continue;
+    const out = computeCycleResults(db, cycle.id, SEED_ACTOR);
     if (!out.ok) console.warn(`演示数据：${cycle.year}年度考核结果未生成：${out.message}`);
   }
 }

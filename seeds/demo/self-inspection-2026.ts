@@ -180,7 +180,7 @@ async function ensureEvidence(db: Db, plan: UnitPlan, submissionId: number): Pro
     const upload = await receiveUpload(once(bytes), { fileName: `${plan.ctx.unit.name}${leaf.code}佐证材料.pdf` });
     entries.push({ ownerType: EVIDENCE_OWNER_TYPE, ownerId: leafOwnerId(submissionId, leaf.nodeId), upload });
   }
-  commitEvidenceUploads({ actor: plan.filler, unitId: plan.ctx.unit.id, entries, at: plan.target === "draft" ? plan.lastDraftAt : plan.submittedAt });
+  commitEvidenceUploads(db, { actor: plan.filler, unitId: plan.ctx.unit.id, entries, at: plan.target === "draft" ? plan.lastDraftAt : plan.submittedAt });
 }
 
 function ensureTransitions(db: Db, plan: UnitPlan, submissionId: number, office: Actor): void {

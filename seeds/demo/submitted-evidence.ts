@@ -39,7 +39,7 @@ export async function seedSubmittedEvidence(db: Db, year: number): Promise<void>
       const upload = await receiveUpload(once(bytes), { fileName: `${ctx.unit.name}${leaf.code}佐证材料.pdf` });
       entries.push({ ownerType: EVIDENCE_OWNER_TYPE, ownerId: leafOwnerId(submission.id, leaf.nodeId), upload });
     }
-    commitEvidenceUploads({ actor, unitId: ctx.unit.id, entries, at });
+    commitEvidenceUploads(db, { actor, unitId: ctx.unit.id, entries, at });
     mutate(db, (tx) => lockEvidence(tx, actor, EVIDENCE_OWNER_TYPE, entries.map((e) => e.ownerId), at));
   }
 }

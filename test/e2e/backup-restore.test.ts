@@ -110,7 +110,7 @@ beforeAll(async () => {
     ["网站截图.png", PNG_BYTES],
     ["解读材料.pdf", pdfBytes("政策解读 三同步")],
   ] as const).entries()) {
-    await saveUploadedEvidence({ actor, unitId: dept.unitId!, ownerType: "submission_leaf", ownerId: leafOwnerOf(dept.unitId!), part: { filename: name, data: chunksOf(bytes) } });
+    await saveUploadedEvidence(getDb(), { actor, unitId: dept.unitId!, ownerType: "submission_leaf", ownerId: leafOwnerOf(dept.unitId!), part: { filename: name, data: chunksOf(bytes) } });
   }
   closeDb();
 }, 180_000);

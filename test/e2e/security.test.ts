@@ -47,8 +47,8 @@ beforeAll(async () => {
   const actor = { id: dept.id, name: dept.displayName };
   const owner = { ownerType: "submission_leaf" as const, ownerId: leafOwnerOf(dept.unitId!) };
   const pdf = await pdfkitBytes("Evidence preview");
-  pdfId = (await saveUploadedEvidence({ actor, unitId: dept.unitId!, ...owner, part: { filename: "公开目录.pdf", data: chunksOf(pdf) } })).id;
-  pngId = (await saveUploadedEvidence({ actor, unitId: dept.unitId!, ...owner, part: { filename: "截图.png", data: chunksOf(PNG_BYTES) } })).id;
+  pdfId = (await saveUploadedEvidence(getDb(), { actor, unitId: dept.unitId!, ...owner, part: { filename: "公开目录.pdf", data: chunksOf(pdf) } })).id;
+  pngId = (await saveUploadedEvidence(getDb(), { actor, unitId: dept.unitId!, ...owner, part: { filename: "截图.png", data: chunksOf(PNG_BYTES) } })).id;
 }, 120_000);
 
 afterAll(async () => {

@@ -156,7 +156,7 @@ beforeAll(async () => {
   const bmLeaf = firstLeaf(current.id, "BM001");
   const jd002Sub = submission(current.id, "JD002", jdLeaf, M.jd002Narrative);
   submission(current.id, "BM001", bmLeaf, M.bm001Narrative);
-  const file = await saveUploadedEvidence({
+  const file = await saveUploadedEvidence(getDb(), {
     actor: { id: userId("dept-002"), name: "东湖街道办事处填报员（dept-002）" },
     unitId: unitId("JD002"),
     ownerType: "submission_leaf",

@@ -97,7 +97,7 @@ describe("提前结束复核期", () => {
     // A second close is refused; appealsSettled is satisfied, so the cycle may be finalised.
     expect((await close("admin")).data.fieldErrors._form).toBe("复核期已经提前结束");
     expect(appealsSettled(db(), cycleId)).toEqual([]);
-    expect(transitionCycle(cycleId, "final", { id: userIdOf("admin"), name: "admin", role: "office" })).toMatchObject({ ok: true });
+    expect(transitionCycle(getDb(), cycleId, "final", { id: userIdOf("admin"), name: "admin", role: "office" })).toMatchObject({ ok: true });
     expect((await close("admin")).data.fieldErrors._form).toBe("只有在初步结果阶段才能提前结束复核期");
   });
 });

@@ -167,7 +167,7 @@ describe("audit log in Chinese, objects named, long payloads folded, Excel expor
 
   it("names actions and objects as a person reads them: 启用公开通报 · 2025年度; 城关街道办事处 · 1.1", async () => {
     const cycle = cycleOf(2025);
-    expect(setPublicPage({ id: null, name: "审计测试" }, cycle.id, true)).toEqual({ ok: true });
+    setPublicPage(getDb(), { id: null, name: "审计测试" }, cycle.id, true);
     const answer = getSqlite()
       .prepare(
         "SELECT a.id FROM submission_answers a JOIN submissions s ON s.id = a.submission_id JOIN units u ON u.id = s.unit_id JOIN indicator_nodes n ON n.id = a.node_id WHERE u.name = '城关街道办事处' AND n.code = '1.1' LIMIT 1",

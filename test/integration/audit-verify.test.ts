@@ -37,7 +37,7 @@ let rows = 0;
 
 beforeAll(async () => {
   await seedDemo();
-  const created = await createUser(OFFICE, {
+  const id = await createUser(getDb(), OFFICE, {
     username: "audit-probe",
     displayName: "审计测试用户",
     role: "leader",
@@ -46,8 +46,7 @@ beforeAll(async () => {
     password: "Probe#20261",
     passwordConfirm: "Probe#20261",
   });
-  if (!created.ok) throw new Error(JSON.stringify(created.fieldErrors));
-  setUserActive(OFFICE, created.id, false);
+  setUserActive(getDb(), OFFICE, id, false);
   rows = getDb().select().from(auditLog).all().length;
 });
 

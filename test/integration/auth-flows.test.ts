@@ -49,8 +49,8 @@ describe("login throttle", () => {
     expect(sixth.headers.get("Set-Cookie")).toBeNull();
     expect(sessionCount("dept-001")).toBe(0);
     // The lock lasts LOCK_MINUTES, then lifts.
-    expect(lockedMinutesLeft("dept-001", "10.1.0.99")).toBe(LOCK_MINUTES);
-    expect(lockedMinutesLeft("dept-001", "10.1.0.99", Date.now() + (LOCK_MINUTES + 1) * 60_000)).toBe(0);
+    expect(lockedMinutesLeft(getDb(), "dept-001", "10.1.0.99")).toBe(LOCK_MINUTES);
+    expect(lockedMinutesLeft(getDb(), "dept-001", "10.1.0.99", Date.now() + (LOCK_MINUTES + 1) * 60_000)).toBe(0);
   });
 
   it("locks the account whatever letter case the name is typed in", async () => {

@@ -45,11 +45,11 @@ beforeAll(async () => {
   cycleId = createCycle(2026, "evaluating").cycleId;
   evaluateUnits(cycleId, DEMO_UNITS.map((u) => u.code));
   vi.useFakeTimers({ toFake: ["Date"], now: new Date(INSTANT) });
-  const r = computeCycleResults(cycleId, SEED_ACTOR);
+  const r = computeCycleResults(getDb(), cycleId, SEED_ACTOR);
   if (!r.ok) throw new Error(r.message);
   const upload = await receiveUpload((async function* () { yield pdfBytes("时间"); })(), { fileName: "公开目录.pdf" });
   findingId = addFinding(cycleId, "JD001", "1.2", { kind: "fault", description: "栏目更新不及时", faultCode: "late", count: 1 });
-  commitEvidenceUploads({ actor: SEED_ACTOR, unitId: unitIdOf("JD001"), entries: [{ ownerType: "finding", ownerId: String(findingId), upload }] });
+  commitEvidenceUploads(getDb(), { actor: SEED_ACTOR, unitId: unitIdOf("JD001"), entries: [{ ownerType: "finding", ownerId: String(findingId), upload }] });
 });
 
 afterAll(() => {
@@ -71,7 +71,7 @@ describe("the one Beijing-time formatter", () => {
 
 describe("a fixed instant reads the same on every surface", () => {
   it("the evidence list on a page", () => {
-    const { files, links } = listEvidence("finding", String(findingId));
+    const { files, links } = listEvidence(getDb(), "finding", String(findingId));
     const html = renderToStaticMarkup(createElement(EvidenceList, { files, links }));
     expect(html).toContain("2026-01-26 09:30");
     expect(html).not.toContain("01:30");
@@ -79,7 +79,7 @@ describe("a fixed instant reads the same on every surface", () => {
 
   it("the Excel workbook's 说明 sheet", async () => {
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load((await bytesOf((out) => writeResultsXlsx(exportSource(cycleId), out))) as unknown as ExcelJS.Buffer);
+    await wb.xlsx.load((await bytesOf((out) => writeResultsXlsx(exportSource(getDb(), cycleId), out))) as unknown as ExcelJS.Buffer);
     const about = wb.getWorksheet("说明")!;
     const row = about.getColumn(1).values.findIndex((v) => v === "计算时间");
     expect(row).toBeGreaterThan(0);
@@ -87,7 +87,7 @@ describe("a fixed instant reads the same on every surface", () => {
   });
 
   it("the PDF ranking report", async () => {
-    const text = await pdfText(await bytesOf((out) => writeRankingPdf(exportSource(cycleId), out)));
+    const text = await pdfText(await bytesOf((out) => writeRankingPdf(exportSource(getDb(), cycleId), out)));
     expect(text).toContain(`计算于 ${BEIJING}`);
   });
 

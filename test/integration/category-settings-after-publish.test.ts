@@ -61,7 +61,7 @@ const written = () => ({
 });
 const setStatus = (status: CycleStatus) => db().update(cycles).set({ status }).where(eq(cycles.id, cycleId)).run();
 const bm001 = () => {
-  const doc = JSON.parse(storedDocument(currentResults(cycleId)!.id, "results")) as { units: UnitResult[] };
+  const doc = JSON.parse(storedDocument(getDb(), currentResults(getDb(), cycleId)!.id, "results")) as { units: UnitResult[] };
   return doc.units.find((u) => u.id === "BM001")!;
 };
 
@@ -82,7 +82,7 @@ beforeAll(async () => {
       db().insert(evaluatorEntries).values({ assignmentId: a.id, nodeId: leafNodeId(cycleId, "BM001", leaf), input: { scores: [score] }, reason: "", updatedAt: at }).run();
     }
   });
-  const computed = computeCycleResults(cycleId, SEED_ACTOR);
+  const computed = computeCycleResults(getDb(), cycleId, SEED_ACTOR);
   if (!computed.ok) throw new Error(computed.message);
 });
 
@@ -125,7 +125,7 @@ describe("a category's settings after publishing", () => {
     ]);
     expect(shown.amendments[0]).toMatchObject({ reason: "区政府常务会议决定街道权重调整为5分", summary: "类别考核设置：政务公开工作分值权重：4% → 5%" });
 
-    const recomputed = computeCycleResults(cycleId, SEED_ACTOR);
+    const recomputed = computeCycleResults(getDb(), cycleId, SEED_ACTOR);
     if (!recomputed.ok) throw new Error(recomputed.message);
     expect(recomputed.rescored).toBe(recomputed.units);
     expect([bm001().total, bm001().contribution]).toEqual([85, 4.25]);

@@ -75,7 +75,7 @@ beforeAll(async () => {
 beforeEach(() => {
   cycleId = createCycle(year++, "evaluating").cycleId;
   evaluateUnits(cycleId, CODES);
-  const pre = computeCycleResults(cycleId, SEED_ACTOR);
+  const pre = computeCycleResults(getDb(), cycleId, SEED_ACTOR);
   if (!pre.ok) throw new Error(pre.message);
   setCycleStatus(cycleId, "preliminary", "2026-01-05T02:00:00.000Z");
   Object.assign(changes, { remaining: 0, made: 0, prepared: 0, change: correctScore });
@@ -89,7 +89,7 @@ describe("结果定稿 while the data is still changing", () => {
     expect(changes).toMatchObject({ made: 1, prepared: 2 });
     expect(status()).toBe("final");
     // The stored package is the one the database holds now, correction included.
-    const stored = storedDocument(finalRow()!.id, "package");
+    const stored = storedDocument(getDb(), finalRow()!.id, "package");
     expect(stored).toBe(serialisePackage(buildCyclePackage(db(), cycleId).pkg).json);
     expect(stored).toContain(`"value":${score}`);
   });

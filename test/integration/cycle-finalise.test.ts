@@ -49,7 +49,7 @@ beforeAll(async () => {
   cycleId = createCycle(2026, "evaluating").cycleId;
   // Every unit but the last two is evaluated and signed off.
   evaluateUnits(cycleId, CODES.slice(0, -2));
-  const pre = computeCycleResults(cycleId, SEED_ACTOR);
+  const pre = computeCycleResults(getDb(), cycleId, SEED_ACTOR);
   if (!pre.ok) throw new Error(pre.message);
   // 初步结果 published long ago: the appeal window has run out.
   setCycleStatus(cycleId, "preliminary", "2026-01-05T02:00:00.000Z");
@@ -107,8 +107,8 @@ describe("结果定稿", () => {
     expect(status()).toBe("final");
 
     // The package is the database's data at this moment; the results are the engine's on it.
-    const pkgText = storedDocument(fin.id, "package");
-    const resText = storedDocument(fin.id, "results");
+    const pkgText = storedDocument(getDb(), fin.id, "package");
+    const resText = storedDocument(getDb(), fin.id, "results");
     expect(sha256(pkgText)).toBe(fin.packageSha256);
     expect(sha256(resText)).toBe(fin.resultsSha256);
     expect(serialisePackage(buildCyclePackage(db(), cycleId).pkg).json).toBe(pkgText);
@@ -118,7 +118,7 @@ describe("结果定稿", () => {
     expect(byHand.results.units.map((u) => u.id).sort()).toEqual([...CODES].sort());
     expect(db().select().from(unitResults).where(eq(unitResults.cycleResultId, fin.id)).all()).toHaveLength(CODES.length);
     // The late unit's corrected ratio is in it.
-    expect(unitResultOf(fin.id, unitIdOf(LATE[0]))!.leaves["1.3"].score).toBeGreaterThan(0);
+    expect(unitResultOf(getDb(), fin.id, unitIdOf(LATE[0]))!.leaves["1.3"].score).toBeGreaterThan(0);
 
     // The step's record and the audit rows of the one transaction: snapshot, then the step.
     const step = db().select().from(cycleTransitions).where(and(eq(cycleTransitions.cycleId, cycleId), eq(cycleTransitions.toStatus, "final"))).get()!;
@@ -143,12 +143,12 @@ describe("结果定稿", () => {
 
   it("never changes afterwards: later edits, recomputes and a second 定稿 leave it byte-identical", async () => {
     const fin = finalRow()!;
-    const pkgBefore = storedDocument(fin.id, "package");
-    const resBefore = storedDocument(fin.id, "results");
+    const pkgBefore = storedDocument(getDb(), fin.id, "package");
+    const resBefore = storedDocument(getDb(), fin.id, "results");
     const rowsBefore = db().select().from(unitResults).where(eq(unitResults.cycleResultId, fin.id)).all();
 
     setLeadEntry(cycleId, CODES[0], "1.4", { value: 0 });
-    expect(computeCycleResults(cycleId, SEED_ACTOR)).toMatchObject({ ok: false, status: 409 });
+    expect(computeCycleResults(getDb(), cycleId, SEED_ACTOR)).toMatchObject({ ok: false, status: 409 });
     const recompute = await run(resultsPage.action, makeRequest("/results", { cookie: admin, form: { intent: "compute", year: "2026" } }));
     expect(recompute.status).toBe(409);
     expect((await finalise()).data.message).toBe("考核已是“已定稿”状态");
@@ -156,9 +156,9 @@ describe("结果定稿", () => {
     expect(() => getSqlite().prepare("DELETE FROM unit_results WHERE cycle_result_id = ?").run(fin.id)).toThrow(/immutable/);
 
     expect(db().select().from(cycleResults).where(and(eq(cycleResults.cycleId, cycleId), eq(cycleResults.kind, "final"))).all()).toHaveLength(1);
-    expect(storedDocument(fin.id, "package")).toBe(pkgBefore);
-    expect(storedDocument(fin.id, "results")).toBe(resBefore);
+    expect(storedDocument(getDb(), fin.id, "package")).toBe(pkgBefore);
+    expect(storedDocument(getDb(), fin.id, "results")).toBe(resBefore);
     expect(db().select().from(unitResults).where(eq(unitResults.cycleResultId, fin.id)).all()).toEqual(rowsBefore);
-    expect(currentResults(cycleId)).toMatchObject({ id: fin.id, kind: "final", packageSha256: fin.packageSha256, resultsSha256: fin.resultsSha256 });
+    expect(currentResults(getDb(), cycleId)).toMatchObject({ id: fin.id, kind: "final", packageSha256: fin.packageSha256, resultsSha256: fin.resultsSha256 });
   });
 });

@@ -25,6 +25,7 @@ import { seedAccounts } from "../../seeds/demo/accounts";
 import { DEFAULT_TEMPLATE } from "../../app/templates/default-indicators";
 import { useTempDataDir } from "../helpers/data-dir";
 import { makeRequest, run, sessionCookieFor } from "../helpers/remix";
+import { refused } from "../helpers/refusal";
 import { evaluateEveryUnit } from "../helpers/results-fixtures";
 
 useTempDataDir();
@@ -33,7 +34,7 @@ let admin = "";
 const db = () => getDb();
 const auditCount = () => db().select().from(auditLog).all().length;
 const cycleCount = () => db().select().from(cycles).all().length;
-const cycleOf = (year: number) => findCycleByYear(year)!;
+const cycleOf = (year: number) => findCycleByYear(year, getDb())!;
 const categoryId = (name: string) => db().select().from(categories).where(eq(categories.name, name)).get()!.id;
 const userId = (username: string) => db().select().from(users).where(eq(users.username, username)).get()!.id;
 
@@ -46,7 +47,7 @@ function post(cycleId: number, form: Record<string, string | string[]>, cookie =
 function page(cycleId: number, cookie = admin) {
   return run(cyclePage.loader, makeRequest(`/cycles/${cycleId}`, { cookie }), { cycleId: String(cycleId) });
 }
-const packageTree = (cycleId: number, category: string) => toPackageNodes(loadTree(db(), getIndicatorSet(cycleId, categoryId(category))!.id));
+const packageTree = (cycleId: number, category: string) => toPackageNodes(loadTree(db(), getIndicatorSet(cycleId, categoryId(category), getDb())!.id));
 
 const SETTINGS_FORM = {
   intent: "settings",
@@ -87,9 +88,9 @@ describe("creating a cycle", () => {
     expect(cycle.calendar).toEqual(defaultCalendar(2026));
     expect(cycle.calendar.holidays).toContain("2026-10-01");
 
-    expect(listCycleSets(cycle.id).map((s) => s.categoryName)).toEqual(["街道办事处", "区级部门"]);
+    expect(listCycleSets(cycle.id, getDb()).map((s) => s.categoryName)).toEqual(["街道办事处", "区级部门"]);
     for (const t of DEFAULT_TEMPLATE) expect(packageTree(cycle.id, t.category)).toEqual(toPackageNodes(t.indicators));
-    const leaf = getIndicatorSet(cycle.id, categoryId("区级部门"))!.tree[0].children![0];
+    const leaf = getIndicatorSet(cycle.id, categoryId("区级部门"), getDb())!.tree[0].children![0];
     expect(leaf).toMatchObject({ name: "公文公开属性标注率", evidenceRequired: true });
     expect(leaf.basis).toContain("《官渡区全面推进政务公开工作实施细则》一（一）");
 
@@ -132,7 +133,7 @@ describe("creating a cycle", () => {
     expect(copy.data.fieldErrors.copyFromCycleId).toBe("请选择要复制的考核年度");
     const missing = await create({ year: "2027", opennessWeightPct: "5", source: "copy", copyFromCycleId: "9999" });
     expect(missing.data.fieldErrors.copyFromCycleId).toBe("所选的考核年度不存在");
-    expect(findCycleByYear(2027)).toBeUndefined();
+    expect(findCycleByYear(2027, getDb())).toBeUndefined();
   });
 
   it("copies a previous cycle's trees and settings, not its submissions; the calendar is the new year's", async () => {
@@ -160,7 +161,7 @@ describe("creating a cycle", () => {
     for (const c of ["街道办事处", "区级部门"]) expect(packageTree(copy.id, c)).toEqual(packageTree(source.id, c));
     expect(packageTree(copy.id, "区级部门")[0].name).toBe("信息公开（本年度重点）");
     // Different node rows: editing the copy never touches last year's tree.
-    expect(getIndicatorSet(copy.id, categoryId("区级部门"))!.tree[0].nodeId).not.toBe(getIndicatorSet(source.id, categoryId("区级部门"))!.tree[0].nodeId);
+    expect(getIndicatorSet(copy.id, categoryId("区级部门"), getDb())!.tree[0].nodeId).not.toBe(getIndicatorSet(source.id, categoryId("区级部门"), getDb())!.tree[0].nodeId);
     expect(db().select().from(submissions).where(eq(submissions.cycleId, copy.id)).all()).toHaveLength(0);
     expect(db().select().from(submissions).where(eq(submissions.cycleId, source.id)).all()).toHaveLength(1);
   });
@@ -168,7 +169,7 @@ describe("creating a cycle", () => {
   it("starts blank with an empty set for every category that has active units", async () => {
     const res = await create({ year: "2028", opennessWeightPct: "4", source: "empty" });
     expect(res.status).toBe(302);
-    const sets = listCycleSets(cycleOf(2028).id);
+    const sets = listCycleSets(cycleOf(2028).id, getDb());
     expect(sets.map((s) => [s.categoryName, s.activeUnits])).toEqual([
       ["街道办事处", 6],
       ["区级部门", 8],
@@ -316,7 +317,7 @@ describe("the status machine", () => {
     expect(cycleOf(2028).status).toBe("published");
     // A role the step does not list is refused even when the service is called directly.
     const leader: CycleActor = { id: userId("leader"), name: "领导", role: "leader" };
-    expect(transitionCycle(cycle.id, "evaluating", leader)).toMatchObject({ ok: false, message: "您无权执行“进入评审”操作" });
+    expect(transitionCycle(getDb(), cycle.id, "evaluating", leader)).toMatchObject({ ok: false, message: "您无权执行“进入评审”操作" });
   });
 
   it("after publishing freezes the weight, settings and sets but keeps the title, deadlines and calendar editable", async () => {
@@ -333,8 +334,8 @@ describe("the status machine", () => {
     const reset = await post(cycle.id, { intent: "calendar", reset: "1" });
     expect(reset.status).toBe(200);
     expect(cycleOf(2028)).toMatchObject({ title: "2028年度考核", selfInspectionDue: "2028-12-05", opennessWeightPct: 4, calendar: defaultCalendar(2028) });
-    expect(addIndicatorSet({ id: null, name: "测试" }, cycle.id, categoryId("区级部门"), "empty")).toEqual({
-      ok: false,
+    expect(refused(() => addIndicatorSet(getDb(), { id: null, name: "测试" }, cycle.id, categoryId("区级部门"), "empty"))).toEqual({
+      code: "conflict",
       fieldErrors: { categoryId: "考核已发布，不能再新增指标体系" },
     });
   });
@@ -343,20 +344,20 @@ describe("the status machine", () => {
     const office: CycleActor = { id: userId("admin"), name: "admin", role: "office" };
     const cycle = cycleOf(2028);
     expect(currentCycle(getDb())?.year).toBe(2028);
-    for (const to of ["evaluating", "preliminary"] as CycleStatus[]) expect(transitionCycle(cycle.id, to, office).ok).toBe(true);
+    for (const to of ["evaluating", "preliminary"] as CycleStatus[]) expect(transitionCycle(getDb(), cycle.id, to, office).ok).toBe(true);
     // 定稿 waits for the appeal window (issue 6): let 初步结果 lie long enough in the past.
     db().update(cycleTransitions).set({ at: "2020-01-01T00:00:00.000Z" }).where(and(eq(cycleTransitions.cycleId, cycle.id), eq(cycleTransitions.toStatus, "preliminary"))).run();
     // …and for every unit's evaluation (it takes the final snapshot).
-    const unevaluated = transitionCycle(cycle.id, "final", office);
+    const unevaluated = transitionCycle(getDb(), cycle.id, "final", office);
     expect(unevaluated).toMatchObject({ ok: false, message: "不能结果定稿：未满足“所有在用单位均已评估完成（每项指标都有已签署的评估结果）”" });
     evaluateEveryUnit(cycle.id);
-    expect(transitionCycle(cycle.id, "final", office)).toMatchObject({ ok: true, snapshot: { units: db().select().from(units).where(eq(units.active, true)).all().length } });
-    expect(updateCycle(office, cycle.id, { selfInspectionDue: "2028-12-10" })).toEqual({
-      ok: false,
+    expect(transitionCycle(getDb(), cycle.id, "final", office)).toMatchObject({ ok: true, snapshot: { units: db().select().from(units).where(eq(units.active, true)).all().length } });
+    expect(refused(() => updateCycle(getDb(), office, cycle.id, { selfInspectionDue: "2028-12-10" }))).toEqual({
+      code: "invalid",
       fieldErrors: { selfInspectionDue: "考核已定稿，自查截止日期不能再修改" },
     });
     expect(currentCycle(getDb())?.year).toBe(2028);
-    expect(transitionCycle(cycle.id, "archived", office).ok).toBe(true);
+    expect(transitionCycle(getDb(), cycle.id, "archived", office).ok).toBe(true);
     // 2026 and 2027 are still drafts: nothing is in progress.
     expect(currentCycle(getDb())).toBeNull();
     expect(db().select().from(cycleTransitions).where(eq(cycleTransitions.cycleId, cycle.id)).all().map((t) => t.toStatus)).toEqual([

@@ -24,10 +24,10 @@ beforeAll(() => {
 describe("demo cycle seeding for other modules", () => {
   it("runs each module's hook just before the cycle takes that step, and records the steps at their historical dates", () => {
     expect(calls).toEqual(["published:2025", "preliminary:2025:evaluating", "final:2025", "published:2026"]);
-    expect(findCycleByYear(2025)!.status).toBe("final");
-    expect(findCycleByYear(2026)!.status).toBe("published");
-    expect(findCycleByYear(2026)!.publishedAt).toBe("2026-03-02T01:30:00.000Z");
-    expect(listTransitions(findCycleByYear(2025)!.id).map((t) => [t.toLabel, t.at])).toEqual(
+    expect(findCycleByYear(2025, getDb())!.status).toBe("final");
+    expect(findCycleByYear(2026, getDb())!.status).toBe("published");
+    expect(findCycleByYear(2026, getDb())!.publishedAt).toBe("2026-03-02T01:30:00.000Z");
+    expect(listTransitions(findCycleByYear(2025, getDb())!.id, getDb()).map((t) => [t.toLabel, t.at])).toEqual(
       expect.arrayContaining([
         ["已发布", "2025-03-03T01:30:00.000Z"],
         ["评审中", "2025-12-01T01:30:00.000Z"],

@@ -19,7 +19,7 @@ const counts = () =>
 
 /** The 2025 cycle as a `zwgk-assessment/1` package, from the seeded answers. */
 function package2025() {
-  const cycle = findCycleByYear(2025)!;
+  const cycle = findCycleByYear(2025, getDb())!;
   const code = new Map(db().select().from(indicatorNodes).all().map((n) => [n.id, n.code]));
   const rows = db()
     .select({ s: submissions, u: units, c: categories })
@@ -34,7 +34,7 @@ function package2025() {
     opennessWeightPct: cycle.opennessWeightPct,
     ...cycle.settings,
     calendar: cycle.calendar,
-    indicatorSets: listCycleSets(cycle.id).map((s) => ({ category: s.categoryName, indicators: toPackageNodes(loadTree(db(), s.id)) })),
+    indicatorSets: listCycleSets(cycle.id, getDb()).map((s) => ({ category: s.categoryName, indicators: toPackageNodes(loadTree(db(), s.id)) })),
     units: rows.map(({ s, u, c }) => ({
       id: u.code,
       name: u.name,
@@ -61,13 +61,13 @@ beforeAll(async () => {
 
 describe("demo cycles", () => {
   it("seeds a finalised 2025 and a published 2026 cycle from the template, with their steps recorded", () => {
-    const y2025 = findCycleByYear(2025)!;
-    const y2026 = findCycleByYear(2026)!;
+    const y2025 = findCycleByYear(2025, getDb())!;
+    const y2026 = findCycleByYear(2026, getDb())!;
     expect(y2025.status).toBe("final");
     expect(y2026.status).toBe("published");
-    expect(listTransitions(y2025.id).map((t) => `${t.fromLabel}→${t.toLabel}`)).toEqual(["草稿→已发布", "已发布→评审中", "评审中→初步结果", "初步结果→已定稿"]);
-    expect(listTransitions(y2026.id).map((t) => t.toStatus)).toEqual(["published"]);
-    for (const c of [y2025, y2026]) expect(listCycleSets(c.id).map((s) => s.categoryName)).toEqual(["街道办事处", "区级部门"]);
+    expect(listTransitions(y2025.id, getDb()).map((t) => `${t.fromLabel}→${t.toLabel}`)).toEqual(["草稿→已发布", "已发布→评审中", "评审中→初步结果", "初步结果→已定稿"]);
+    expect(listTransitions(y2026.id, getDb()).map((t) => t.toStatus)).toEqual(["published"]);
+    for (const c of [y2025, y2026]) expect(listCycleSets(c.id, getDb()).map((s) => s.categoryName)).toEqual(["街道办事处", "区级部门"]);
     const actions = db().select({ a: auditLog.action }).from(auditLog).all().map((r) => r.a);
     expect(actions.filter((a) => a === "cycle.create")).toHaveLength(2);
     expect(actions.filter((a) => a === "cycle.transition")).toHaveLength(5);
@@ -80,14 +80,14 @@ describe("demo cycles", () => {
   });
 
   it("gives every 2025 unit a submitted self-inspection answering every leaf", () => {
-    const y2025 = findCycleByYear(2025)!;
+    const y2025 = findCycleByYear(2025, getDb())!;
     const subs = db().select().from(submissions).where(eq(submissions.cycleId, y2025.id)).all();
     expect(subs).toHaveLength(DEMO_UNITS.length);
     for (const s of subs) {
       expect(s.status).toBe("submitted");
       expect(s.submittedAt! <= "2025-11-30T16:00:00.000Z").toBe(true);
       const unit = db().select().from(units).where(eq(units.id, s.unitId)).get()!;
-      const set = listCycleSets(y2025.id).find((x) => x.categoryId === unit.categoryId)!;
+      const set = listCycleSets(y2025.id, getDb()).find((x) => x.categoryId === unit.categoryId)!;
       const leafIds = leavesOf(loadTree(db(), set.id)).map((l) => l.nodeId).sort();
       const answered = db().select().from(submissionAnswers).where(eq(submissionAnswers.submissionId, s.id)).all();
       expect(answered.map((a) => a.nodeId).sort()).toEqual(leafIds);

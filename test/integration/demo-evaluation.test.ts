@@ -163,7 +163,7 @@ describe("demo evaluation data", () => {
 
   it("2025 explanations read as one sentence: an arbitration or appeal reason is never followed by “。，”", () => {
     const c = cycle(2025);
-    const results = storedDocument(currentResults(c.id)!.id, "results");
+    const results = storedDocument(getDb(), currentResults(getDb(), c.id)!.id, "results");
     expect(results).toMatch(/仲裁调整：[^"]*取中间值，由/);
     expect(results).toMatch(/复核调整：[^"]*予以调整（此前仲裁：[^"]*取中间值，2分），由/);
     expect(results).not.toMatch(/[。；，！？][，；]/);

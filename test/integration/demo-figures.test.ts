@@ -71,7 +71,7 @@ describe("self scores (自评) come from the department's own submitted answers"
     let unitsWithGap = 0;
     for (const u of DEMO_UNITS) {
       const c = await card(u.code);
-      const detail = submissionDetail(submissionOf(u.code));
+      const detail = submissionDetail(getDb(), submissionOf(u.code));
       const page = new Map(detail.leaves.map((l) => [l.code, l]));
       for (const l of c.leaves) {
         const own = page.get(l.code)!;

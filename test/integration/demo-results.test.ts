@@ -17,11 +17,11 @@ beforeAll(async () => {
 
 describe("the demo's results", () => {
   it("2025 has its final snapshot, computed by the engine from the seeded evaluation", () => {
-    const meta = currentResults(cycleByYear(getDb(), 2025)!.id)!;
+    const meta = currentResults(getDb(), cycleByYear(getDb(), 2025)!.id)!;
     expect(meta.kind).toBe("final");
-    const scored = scorePackage(JSON.parse(storedDocument(meta.id, "package")));
+    const scored = scorePackage(JSON.parse(storedDocument(getDb(), meta.id, "package")));
     if (!scored.ok) throw new Error("invalid package");
-    expect(storedDocument(meta.id, "results")).toBe(`${JSON.stringify(scored.results)}\n`);
+    expect(storedDocument(getDb(), meta.id, "results")).toBe(`${JSON.stringify(scored.results)}\n`);
     expect(scored.results.units).toHaveLength(14);
   });
 

@@ -33,8 +33,8 @@ describe("demo seed: the 2026 self-inspection in every state", () => {
   });
 
   it("has units not started, drafting, submitted and returned, as the office overview shows them", () => {
-    const cycle = findCycleByYear(2026)!;
-    const overview = officeOverview({ cycleId: cycle.id, now: new Date("2026-11-23T02:00:00Z") });
+    const cycle = findCycleByYear(2026, getDb())!;
+    const overview = officeOverview(getDb(), { cycleId: cycle.id, now: new Date("2026-11-23T02:00:00Z") });
     const byCode = Object.fromEntries(overview.rows.map((r) => [r.unitCode, r]));
     expect(overview.rows).toHaveLength(DEMO_UNITS.length);
     const labels = { submitted: "已提交", returned: "退回修改", draft: "草稿" } as const;
@@ -49,7 +49,7 @@ describe("demo seed: the 2026 self-inspection in every state", () => {
   });
 
   it("submitted and returned units are complete, with their evidence locked; drafts are partial; every preview scores", () => {
-    const cycle = findCycleByYear(2026)!;
+    const cycle = findCycleByYear(2026, getDb())!;
     for (const [code, target] of Object.entries(DEMO_2026_STATES)) {
       const unit = db().select().from(units).where(eq(units.code, code)).get()!;
       const ctx = loadUnitContext(db(), cycle, unit.id);

@@ -107,10 +107,10 @@ describe("a designated outside office or spot check", () => {
     const step = cycle.data.transitions.find((t: { to: string }) => t.to === "preliminary");
     expect(step.preconditions.find((p: { id: string }) => p.id === "designatedValuesRecorded").problems).toEqual([MISSING_OUTSIDE, MISSING_SPOT]);
 
-    const r = computeCycleResults(cycleId, SEED_ACTOR);
+    const r = computeCycleResults(getDb(), cycleId, SEED_ACTOR);
     expect(r.ok).toBe(false);
     expect(!r.ok && r.errors.map((e) => e.message)).toEqual([MISSING_OUTSIDE, MISSING_SPOT]);
-    expect(currentResults(cycleId)).toBeNull();
+    expect(currentResults(getDb(), cycleId)).toBeNull();
   });
 
   it("records the outside office's value by form: beyond the leaf's points or from another office refused, nothing saved; each save audited", async () => {
@@ -153,9 +153,9 @@ describe("a designated outside office or spot check", () => {
   });
 
   it("scores each leaf from its source, naming it in the explanation beside the evaluators' scores, also in 扣分明细", async () => {
-    const r = computeCycleResults(cycleId, SEED_ACTOR);
+    const r = computeCycleResults(getDb(), cycleId, SEED_ACTOR);
     if (!r.ok) throw new Error(`${r.message} ${JSON.stringify(r.errors)}`);
-    const results = JSON.parse(storedDocument(currentResults(cycleId)!.id, "results")) as { units: UnitResult[] };
+    const results = JSON.parse(storedDocument(getDb(), currentResults(getDb(), cycleId)!.id, "results")) as { units: UnitResult[] };
     const u = results.units.find((x) => x.id === "BM001")!;
     // 1.1 = 6 (县外网办), 1.2 = mean(70, 72) = 71, 1.3 = 7.5 (the spot check): 84.5.
     expect(u.total).toBe(84.5);
@@ -163,7 +163,7 @@ describe("a designated outside office or spot check", () => {
     expect(u.leaves["1.3"].explain).toMatch(/^以区级抽查结果为准：评分：评估员 王敏 9分、评估员 李强 8分、区级抽查 7.5分（来源：抽查发现#\d+），得7.50\/10分$/);
 
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load((await collect((s) => writeResultsXlsx(exportSource(cycleId), s))) as unknown as ExcelJS.Buffer);
+    await wb.xlsx.load((await collect((s) => writeResultsXlsx(exportSource(getDb(), cycleId), s))) as unknown as ExcelJS.Buffer);
     const reasons: string[] = [];
     wb.getWorksheet("扣分明细")!.eachRow((row) => {
       const v = (row.values as unknown[]).slice(1);
@@ -221,9 +221,9 @@ describe("a designated outside office or spot check", () => {
     expect(changed.data.message).toContain("其中 1 项评价有变化");
     expect(stored().map((r) => [r.value, r.version])).toEqual([[6.5, 2]]);
     // The change marks the unit for the next (incremental) recompute.
-    const again = computeCycleResults(cycleId, SEED_ACTOR);
+    const again = computeCycleResults(getDb(), cycleId, SEED_ACTOR);
     expect(again.ok && again.rescored).toBe(1);
-    const results = JSON.parse(storedDocument(currentResults(cycleId)!.id, "results")) as { units: UnitResult[] };
+    const results = JSON.parse(storedDocument(getDb(), currentResults(getDb(), cycleId)!.id, "results")) as { units: UnitResult[] };
     expect(results.units.find((x) => x.id === "BM001")!.leaves["1.1"].score).toBe(6.5);
     expect(audits().slice(auditsBefore).map((a) => a.action)).toEqual(["outside.assessment.import", "outside.assessment.save", "outside.assessment.import"]);
   });
@@ -261,7 +261,7 @@ describe("amending a published leaf to take an outside office's value", () => {
     const nodeId = leafNodeId(other, "BM001", "1.2");
     getDb().insert(evaluatorEntries).values({ assignmentId: a.id, nodeId, input: { scores: [30] }, reason: "", updatedAt: at }).run();
     const categoryId = getDb().select().from(categories).where(eq(categories.name, "区级部门")).get()!.id;
-    const setId = getIndicatorSet(other, categoryId)!.id;
+    const setId = getIndicatorSet(other, categoryId, getDb())!.id;
     const form = { intent: "save", nodeId: String(nodeId), code: "1.2", name: "专栏维护", points: "40", ruleType: "score", designatedKind: "outside", designated: "县外网办", reason: "以县外网办评价为准", guidance: "", criteria: "", basis: "", dimension: "" };
     const res = await run(setPage.action, makeRequest(`/cycles/${other}/sets/${setId}`, { cookie: cookies.admin, form }), { cycleId: String(other), setId: String(setId) });
     expect([res.status, res.data.message]).toEqual([200, "修订已保存：修订指标“1.2 专栏维护”，评分规则已修改，已有1条填报/评分数据符合修订后的规则，保持不变。"]);

@@ -228,7 +228,7 @@ describe("reconciliation and divergence through to arbitration", () => {
     expect(page.data.divergences[0]).toMatchObject({ code: "1.1", spread: 8, allowed: 4, arbitration: null });
     expect(page.data.divergences[0].scores.map((s: { value: number }) => s.value)).toEqual([18, 10]);
 
-    const blocked = transitionCycle(c.cycleId, "preliminary", office);
+    const blocked = transitionCycle(getDb(), c.cycleId, "preliminary", office);
     expect(blocked.ok).toBe(false);
     if (!blocked.ok) expect(blocked.errors[0]).toBe("有1项评分分歧尚未仲裁：城关街道办事处 1.1 主动公开");
 
@@ -254,7 +254,7 @@ describe("reconciliation and divergence through to arbitration", () => {
     const leaf = scoreCycle(db(), c.cycleId).results.units[0].leaves["1.1"];
     expect(leaf.score).toBe(14);
     expect(leaf.explain).toContain("依据佐证材料折中评定");
-    expect(transitionCycle(c.cycleId, "preliminary", office).ok).toBe(true);
+    expect(transitionCycle(getDb(), c.cycleId, "preliminary", office).ok).toBe(true);
   });
 });
 

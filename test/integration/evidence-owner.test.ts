@@ -115,7 +115,7 @@ describe("migration 0012", () => {
 describe("evidence owners after 0012", () => {
   const dept = () => getDb().select().from(users).where(eq(users.username, "dept-001")).get()!;
   const upload = (ownerType: "submission_leaf" | "finding", ownerId: string, name: string) =>
-    saveUploadedEvidence({ actor: { id: dept().id, name: "填报员" }, unitId: dept().unitId!, ownerType, ownerId, part: { filename: name, data: chunksOf(pdfBytes(name)) } });
+    saveUploadedEvidence(getDb(), { actor: { id: dept().id, name: "填报员" }, unitId: dept().unitId!, ownerType, ownerId, part: { filename: name, data: chunksOf(pdfBytes(name)) } });
 
   it("an upload records its owner's references", async () => {
     const row = await upload("submission_leaf", `${submissionId}:${nodeId}`, "新材料.pdf");

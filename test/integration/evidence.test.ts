@@ -114,7 +114,7 @@ function counts() {
 }
 
 function save(bytes: Uint8Array, filename: string, owner = newOwner(), unitId = unitA) {
-  return saveUploadedEvidence({ actor, unitId, ...owner, part: { filename, data: chunksOf(bytes) } });
+  return saveUploadedEvidence(getDb(), { actor, unitId, ...owner, part: { filename, data: chunksOf(bytes) } });
 }
 
 async function refusal(promise: Promise<unknown>): Promise<UploadRefusal> {
@@ -220,7 +220,7 @@ describe("upload refusals leave nothing behind", () => {
       }
     }
     const before = counts();
-    const error = await refusal(saveUploadedEvidence({ actor, unitId: unitA, ...newOwner(), part: { filename: "大文件.pdf", data: big() } }));
+    const error = await refusal(saveUploadedEvidence(getDb(), { actor, unitId: unitA, ...newOwner(), part: { filename: "大文件.pdf", data: big() } }));
     expect(error.message).toBe("文件“大文件.pdf”超过1MB上限，已拒绝上传");
     expect(pulled).toBe(1024 * 1024 + 64 * 1024); // stopped at the first chunk past 1 MB, not after 4 MB
     expect(tempFiles()).toEqual([]);
@@ -233,11 +233,11 @@ describe("upload refusals leave nothing behind", () => {
     const owner = newOwner();
     const first = pdfBytes("x".repeat(6000));
     await save(first, "一.pdf", owner);
-    const budget = createUploadBudget(usedEvidenceBytes(owner.ownerType, [owner.ownerId]));
+    const budget = createUploadBudget(usedEvidenceBytes(getDb(), owner.ownerType, [owner.ownerId]));
     expect(budget.remainingBytes).toBe(Math.floor(0.01 * 1024 * 1024) - first.length);
     const before = counts();
     const error = await refusal(
-      saveUploadedEvidence({ actor, unitId: unitA, ...owner, part: { filename: "二.pdf", data: chunksOf(pdfBytes("y".repeat(6000)), 1024) }, budget }),
+      saveUploadedEvidence(getDb(), { actor, unitId: unitA, ...owner, part: { filename: "二.pdf", data: chunksOf(pdfBytes("y".repeat(6000)), 1024) }, budget }),
     );
     expect(error.message).toBe("本次提交的佐证材料合计超过0.01MB上限，文件“二.pdf”未能上传");
     expect(counts()).toEqual(before);
@@ -251,7 +251,7 @@ describe("upload refusals leave nothing behind", () => {
       throw new Error("connection reset");
     }
     const before = counts();
-    await expect(saveUploadedEvidence({ actor, unitId: unitA, ...newOwner(), part: { filename: "断线.pdf", data: broken() } })).rejects.toThrow(
+    await expect(saveUploadedEvidence(getDb(), { actor, unitId: unitA, ...newOwner(), part: { filename: "断线.pdf", data: broken() } })).rejects.toThrow(
       "connection reset",
     );
     expect(tempFiles()).toEqual([]);
@@ -342,9 +342,9 @@ describe("content-addressed storage", () => {
       ["evidence", "现场照片.png", "png"],
     ]);
     const owner = newOwner();
-    const rows = commitEvidenceUploads({ actor, unitId: unitA, entries: upload.uploads.map((u) => ({ ...owner, upload: u })) });
+    const rows = commitEvidenceUploads(getDb(), { actor, unitId: unitA, entries: upload.uploads.map((u) => ({ ...owner, upload: u })) });
     expect(rows).toHaveLength(2);
-    expect(listEvidence(owner.ownerType, owner.ownerId).files.map((f) => f.originalName)).toEqual(["自查报告.pdf", "现场照片.png"]);
+    expect(listEvidence(getDb(), owner.ownerType, owner.ownerId).files.map((f) => f.originalName)).toEqual(["自查报告.pdf", "现场照片.png"]);
     expect(tempFiles()).toEqual([]);
   });
 
@@ -366,17 +366,17 @@ describe("locking, deleting and links", () => {
     const owner = newOwner();
     const a = await save(pdfBytes("可删除"), "a.pdf", owner);
     const b = await save(pdfBytes("将锁定"), "b.pdf", owner);
-    const link = addLink({ actor, unitId: unitA, ...owner, url: "https://www.gov.cn/zhengce/", title: "政策文件库" });
+    const link = addLink(getDb(), { actor, unitId: unitA, ...owner, url: "https://www.gov.cn/zhengce/", title: "政策文件库" });
 
-    deleteEvidence({ actor, fileId: a.id, ...owner });
-    expect(listEvidence(owner.ownerType, owner.ownerId).files.map((f) => f.id)).toEqual([b.id]);
+    deleteEvidence(getDb(), { actor, fileId: a.id, ...owner });
+    expect(listEvidence(getDb(), owner.ownerType, owner.ownerId).files.map((f) => f.id)).toEqual([b.id]);
     expect(fs.existsSync(blobPath(a.sha256))).toBe(true); // soft delete keeps the content
 
     const locked = mutate(getDb(), (tx) => lockEvidence(tx, actor, owner.ownerType, [owner.ownerId]));
     expect(locked).toEqual({ files: 1, links: 1 });
     const err = (() => {
       try {
-        deleteEvidence({ actor, fileId: b.id, ...owner });
+        deleteEvidence(getDb(), { actor, fileId: b.id, ...owner });
       } catch (e) {
         return e;
       }
@@ -384,14 +384,14 @@ describe("locking, deleting and links", () => {
     expect(err).toBeInstanceOf(DomainError);
     expect((err as DomainError).message).toBe(LOCKED_MESSAGE);
     expect((err as DomainError).code).toBe("conflict");
-    expect(() => deleteEvidenceLink({ actor, linkId: link.id, ...owner })).toThrow(LOCKED_MESSAGE);
+    expect(() => deleteEvidenceLink(getDb(), { actor, linkId: link.id, ...owner })).toThrow(LOCKED_MESSAGE);
     expect(getDb().select().from(evidenceFiles).where(eq(evidenceFiles.id, b.id)).get()!.deletedAt).toBeNull();
     expect(getDb().select().from(evidenceLinks).where(eq(evidenceLinks.id, link.id)).get()!.deletedAt).toBeNull();
 
     // Evidence added after a return (revision) is new and unlocked; the earlier files stay locked.
     const c = await save(pdfBytes("退回后补充"), "c.pdf", owner);
     expect(c.lockedAt).toBeNull();
-    expect(listEvidence(owner.ownerType, owner.ownerId).files.map((f) => [f.id, !!f.lockedAt])).toEqual([
+    expect(listEvidence(getDb(), owner.ownerType, owner.ownerId).files.map((f) => [f.id, !!f.lockedAt])).toEqual([
       [b.id, true],
       [c.id, false],
     ]);
@@ -400,18 +400,18 @@ describe("locking, deleting and links", () => {
   it("refuses a file id that belongs to another owner", async () => {
     const mine = newOwner();
     const theirs = await save(pdfBytes("别人的"), "theirs.pdf");
-    expect(() => deleteEvidence({ actor, fileId: theirs.id, ...mine })).toThrow("佐证材料不存在或已删除");
+    expect(() => deleteEvidence(getDb(), { actor, fileId: theirs.id, ...mine })).toThrow("佐证材料不存在或已删除");
   });
 
   it("accepts only http(s) links", () => {
     const owner = newOwner();
     for (const url of ["javascript:alert(1)", "ftp://example.com/a", "file:///etc/passwd", "不是链接", ""]) {
-      expect(() => addLink({ actor, unitId: unitA, ...owner, url, title: "x" }), url).toThrow(DomainError);
+      expect(() => addLink(getDb(), { actor, unitId: unitA, ...owner, url, title: "x" }), url).toThrow(DomainError);
     }
-    const link = addLink({ actor, unitId: unitA, ...owner, url: "  http://zwgk.example.gov.cn/a?b=1  " });
+    const link = addLink(getDb(), { actor, unitId: unitA, ...owner, url: "  http://zwgk.example.gov.cn/a?b=1  " });
     expect(link.url).toBe("http://zwgk.example.gov.cn/a?b=1");
     expect(link.title).toBe(link.url);
-    expect(listEvidence(owner.ownerType, owner.ownerId).links).toHaveLength(1);
+    expect(listEvidence(getDb(), owner.ownerType, owner.ownerId).links).toHaveLength(1);
   });
 });
 
@@ -485,7 +485,7 @@ describe("download route /evidence/:fileId", () => {
   it("answers 404 for deleted, unknown and malformed ids", async () => {
     const owner = newOwner();
     const row = await save(pdfBytes("将被删除"), "d.pdf", owner);
-    deleteEvidence({ actor, fileId: row.id, ...owner });
+    deleteEvidence(getDb(), { actor, fileId: row.id, ...owner });
     const cookie = await sessionCookieFor("dept-001");
     for (const id of [String(row.id), "999999", "abc", "../1"]) {
       const res = await run(evidenceRoute.loader as never, makeRequest(`/evidence/${encodeURIComponent(id)}`, { cookie }), { fileId: id });
@@ -533,7 +533,7 @@ describe("streaming keeps memory flat", () => {
     reloadConfig();
     const total = 200 * MB;
     const gen = generated(total);
-    const row = await saveUploadedEvidence({ actor, unitId: unitA, ...newOwner(), part: { filename: "大型台账扫描件.pdf", data: gen.stream() } });
+    const row = await saveUploadedEvidence(getDb(), { actor, unitId: unitA, ...newOwner(), part: { filename: "大型台账扫描件.pdf", data: gen.stream() } });
     expect(gen.produced()).toBe(total);
     expect(row.size).toBe(total);
     expect(fs.statSync(blobPath(row.sha256)).size).toBe(total);
@@ -585,8 +585,8 @@ describe("EvidenceList", () => {
     const owner = newOwner();
     const pdf = await save(pdfBytes("列表"), "<script>报告.pdf", owner);
     const docx = await save(docxBytes(), "台账.docx", owner);
-    addLink({ actor, unitId: unitA, ...owner, url: "https://www.gov.cn/", title: "中国政府网" });
-    const { files, links } = listEvidence(owner.ownerType, owner.ownerId);
+    addLink(getDb(), { actor, unitId: unitA, ...owner, url: "https://www.gov.cn/", title: "中国政府网" });
+    const { files, links } = listEvidence(getDb(), owner.ownerType, owner.ownerId);
     const html = renderToStaticMarkup(createElement(EvidenceList, { files, links }));
     expect(html).toContain("&lt;script&gt;报告.pdf");
     expect(html).toContain(pdf.sha256);

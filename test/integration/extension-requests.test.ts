@@ -94,7 +94,7 @@ const decide = (form: Record<string, string>, cookie = cookies.admin) =>
 
 describe("extension requests (申请延期)", () => {
   it("a department asks, the office grants with a date: that date is the unit's deadline everywhere, both sides told, audited", async () => {
-    const cycle = findCycleByYear(2026)!;
+    const cycle = findCycleByYear(2026, getDb())!;
     const unit = unitOf("JD003");
     const wanted = later(5);
     const granted = later(3);
@@ -133,7 +133,7 @@ describe("extension requests (申请延期)", () => {
     expect(told[0].body).toContain("理由：街道机构调整，材料汇总延后");
     // One open request at a time.
     const twice = await ask("JD003", { until: wanted, reason: "再次申请" });
-    expect(twice.status).toBe(400);
+    expect(twice.status).toBe(409);
     expect(twice.data.fieldErrors._form).toBe(
       "本单位已有一份待审批的延期申请，请等待政务公开办处理"
     );
@@ -320,7 +320,7 @@ describe("extension requests (申请延期)", () => {
 
   it("a submitted unit cannot ask, and the office cannot ask for a unit", async () => {
     const done = await ask("JD001", { until: later(5), reason: "想延期" });
-    expect(done.status).toBe(400);
+    expect(done.status).toBe(409);
     expect(done.data.fieldErrors._form).toBe("自查已提交，无需延期");
     const office = await run(
       extensionPage.action,

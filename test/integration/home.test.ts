@@ -60,7 +60,7 @@ describe("office home", () => {
   });
 
   it("counts units without evaluators, divergences awaiting arbitration and rectifications (open and overdue)", () => {
-    const cycle = findCycleByYear(2026)!;
+    const cycle = findCycleByYear(2026, getDb())!;
     const h = officeHome(db(), sessionUser("admin"), BEFORE_DUE);
     const todo = Object.fromEntries(h.todos.map((t) => [t.key, t]));
     const assigned = new Set(db().select().from(evaluatorAssignments).where(eq(evaluatorAssignments.cycleId, cycle.id)).all().map((a) => a.unitId));
@@ -78,7 +78,7 @@ describe("office home", () => {
   });
 
   it("drops a unit from 尚未分配评估员 once an evaluator is assigned (the count follows the data)", () => {
-    const cycle = findCycleByYear(2026)!;
+    const cycle = findCycleByYear(2026, getDb())!;
     const before = officeHome(db(), sessionUser("admin"), BEFORE_DUE).todos.find((t) => t.key === "unassigned")!.count;
     const unit = db().select().from(units).where(eq(units.code, "JD003")).get()!;
     const evaluator = db().select().from(users).where(eq(users.username, "eval-003")).get()!;
@@ -126,7 +126,7 @@ describe("evaluator home", () => {
   it("lists assigned units with progress, sign-offs awaited and spot-check tasks", () => {
     const h = evaluatorHome(db(), sessionUser("eval-002"));
     const mine = db().select().from(evaluatorAssignments).where(eq(evaluatorAssignments.evaluatorId, sessionUser("eval-002").id)).all();
-    const cycle = findCycleByYear(2026)!;
+    const cycle = findCycleByYear(2026, getDb())!;
     expect(h.units.map((u) => u.unitId).sort()).toEqual(mine.filter((a) => a.cycleId === cycle.id).map((a) => a.unitId).sort());
     for (const u of h.units) expect(u.entered).toBeLessThanOrEqual(u.total);
     expect(h.awaitingSignOff).toEqual(h.units.filter((u) => !u.signedOff && u.entered >= u.total));

@@ -142,7 +142,7 @@ describe("units import", () => {
   it("refuses a file over 5 MB", async () => {
     const big = Buffer.alloc(5 * 1024 * 1024 + 10, 0x41);
     const res = await run(unitsImport.action, upload("/admin/units/import", admin, big, "big.xlsx"));
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(413);
     expect(res.data.message).toContain("超过 5 MB");
   });
 

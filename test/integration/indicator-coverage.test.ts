@@ -25,8 +25,8 @@ let admin = "";
 const db = () => getDb();
 const auditCount = () => db().select().from(auditLog).all().length;
 const categoryId = (name: string) => db().select().from(categories).where(eq(categories.name, name)).get()!.id;
-const cycleId = (year: number) => findCycleByYear(year)!.id;
-const setIdOf = (year: number, category = "区级部门") => getIndicatorSet(cycleId(year), categoryId(category))!.id;
+const cycleId = (year: number) => findCycleByYear(year, getDb())!.id;
+const setIdOf = (year: number, category = "区级部门") => getIndicatorSet(cycleId(year), categoryId(category), getDb())!.id;
 const gapOf = (year: number) => db().select().from(indicatorSets).where(eq(indicatorSets.id, setIdOf(year))).get()!.coverageGap;
 
 const MISSING_ERROR =
@@ -82,11 +82,9 @@ beforeAll(async () => {
   const u = db().select().from(users).where(eq(users.username, "admin")).get()!;
   const office = { id: u.id, name: u.displayName, role: "office" as const };
   for (const [year, source] of [[2026, "template"], [2027, "empty"]] as const) {
-    const r = createCycle(office, { year, source });
-    if (!r.ok) throw new Error(JSON.stringify(r.fieldErrors));
+    const cycleId = createCycle(getDb(), office, { year, source });
     // Publishing here depends on the indicator sets alone: the office confirms the calendar as it is.
-    const confirmed = updateCycle(office, r.id, { calendar: { ...findCycleByYear(year)!.calendar, emptyConfirmed: true } });
-    if (!confirmed.ok) throw new Error(JSON.stringify(confirmed.fieldErrors));
+    updateCycle(getDb(), office, cycleId, { calendar: { ...findCycleByYear(year, getDb())!.calendar, emptyConfirmed: true } });
   }
 });
 
@@ -97,7 +95,7 @@ describe("a set without one of the four dimensions", () => {
     expect(res.data.message).toBe("已从“本区考核细则.xlsx”导入 2 套指标体系。");
     const dept = res.data.sets.find((s: { category: string }) => s.category === "区级部门");
     expect(dept.warnings).toContain(IMPORT_WARNING);
-    expect(findCycleByYear(2027)!.status).toBe("draft");
+    expect(findCycleByYear(2027, getDb())!.status).toBe("draft");
     expect(gapOf(2027)).toBeNull();
   });
 
@@ -108,7 +106,7 @@ describe("a set without one of the four dimensions", () => {
     const refused = await publish(2027);
     expect(refused.status).toBe(400);
     expect(refused.data.errors).toEqual([`“区级部门”指标体系：${MISSING_ERROR}`]);
-    expect(findCycleByYear(2027)!.status).toBe("draft");
+    expect(findCycleByYear(2027, getDb())!.status).toBe("draft");
   });
 
   it("refuses an empty reason, or a reason from a leader, and changes nothing", async () => {
@@ -148,7 +146,7 @@ describe("a set without one of the four dimensions", () => {
 
     const published = await publish(2027);
     expect(published.status).toBe(200);
-    expect(findCycleByYear(2027)!.status).toBe("published");
+    expect(findCycleByYear(2027, getDb())!.status).toBe("published");
   });
 
   it("refuses a reason for a set that covers all four dimensions", async () => {

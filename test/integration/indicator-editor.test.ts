@@ -25,14 +25,12 @@ const officeActor = () => {
 };
 
 function newCycle(year: number): { cycleId: number; setId: number } {
-  const created = createCycle(officeActor(), { year, source: "template" });
-  if (!created.ok) throw new Error(JSON.stringify(created.fieldErrors));
+  const cycleId = createCycle(getDb(), officeActor(), { year, source: "template" });
   // These years' holiday arrangements are not published yet: the office confirms the calendar as
   // it is, so that publishing depends on the indicator sets alone.
-  const confirmed = updateCycle(officeActor(), created.id, { calendar: { ...findCycleByYear(year)!.calendar, emptyConfirmed: true } });
-  if (!confirmed.ok) throw new Error(JSON.stringify(confirmed.fieldErrors));
+  updateCycle(getDb(), officeActor(), cycleId, { calendar: { ...findCycleByYear(year, getDb())!.calendar, emptyConfirmed: true } });
   const category = db().select().from(categories).where(eq(categories.name, "区级部门")).get()!;
-  return { cycleId: created.id, setId: getIndicatorSet(created.id, category.id)!.id };
+  return { cycleId, setId: getIndicatorSet(cycleId, category.id, getDb())!.id };
 }
 
 const idOf = (setId: number, code: string) =>
@@ -93,7 +91,7 @@ describe("tree editor in a draft", () => {
   });
 
   it("refuses bad rule parameters field by field in Chinese and writes nothing", async () => {
-    const ids = { cycleId: findCycleByYear(2026)!.id, setId: getIndicatorSet(findCycleByYear(2026)!.id, db().select().from(categories).where(eq(categories.name, "区级部门")).get()!.id)!.id };
+    const ids = { cycleId: findCycleByYear(2026, getDb())!.id, setId: getIndicatorSet(findCycleByYear(2026, getDb())!.id, db().select().from(categories).where(eq(categories.name, "区级部门")).get()!.id, getDb())!.id };
     const position = `child-${idOf(ids.setId, "1")}`;
     const before = [nodeCount(), auditCount()];
     const cases: [Record<string, string | string[]>, string, string][] = [
@@ -118,8 +116,8 @@ describe("tree editor in a draft", () => {
   });
 
   it("adds a leaf with its parameters, guidance and evidence; the panel then reports the bad sum and publishing is refused", async () => {
-    const cycleId = findCycleByYear(2026)!.id;
-    const ids = { cycleId, setId: getIndicatorSet(cycleId, db().select().from(categories).where(eq(categories.name, "区级部门")).get()!.id)!.id };
+    const cycleId = findCycleByYear(2026, getDb())!.id;
+    const ids = { cycleId, setId: getIndicatorSet(cycleId, db().select().from(categories).where(eq(categories.name, "区级部门")).get()!.id, getDb())!.id };
     const before = auditCount();
     const res = await act(ids, {
       intent: "add",
@@ -161,7 +159,7 @@ describe("tree editor in a draft", () => {
     const refused = await publish(cycleId);
     expect(refused.status).toBe(400);
     expect(refused.data.errors).toContain(`“区级部门”指标体系：${sumError}`);
-    expect(findCycleByYear(2026)!.status).toBe("draft");
+    expect(findCycleByYear(2026, getDb())!.status).toBe("draft");
 
     // Raising the parent's points fixes the error; the base total is then a warning only.
     const parent = nodeOf(ids.setId, "1")!;
@@ -174,8 +172,8 @@ describe("tree editor in a draft", () => {
   });
 
   it("reorders, moves and deletes nodes, each audited; a missing mandated dimension blocks publishing", async () => {
-    const cycleId = findCycleByYear(2026)!.id;
-    const ids = { cycleId, setId: getIndicatorSet(cycleId, db().select().from(categories).where(eq(categories.name, "区级部门")).get()!.id)!.id };
+    const cycleId = findCycleByYear(2026, getDb())!.id;
+    const ids = { cycleId, setId: getIndicatorSet(cycleId, db().select().from(categories).where(eq(categories.name, "区级部门")).get()!.id, getDb())!.id };
     const before = auditCount();
 
     expect((await act(ids, { intent: "reorder", nodeId: String(idOf(ids.setId, "1.2")), direction: "up" })).data.message).toBe("顺序已调整。");
@@ -227,7 +225,7 @@ describe("tree editor in a draft", () => {
     const refused = await publish(ids.cycleId);
     expect(refused.status).toBe(400);
     expect(refused.data.errors).toContain("“区级部门”指标体系：第2档分值8超过指标分值5");
-    expect(findCycleByYear(2029)!.status).toBe("draft");
+    expect(findCycleByYear(2029, getDb())!.status).toBe("draft");
   });
 
   it("publishes with warnings shown: base points not summing to 100 do not block", async () => {
@@ -242,7 +240,7 @@ describe("tree editor in a draft", () => {
     expect(page.data.report.warnings).toEqual([{ message: "基础指标分值合计为101分，不等于满分100分，得分将按比例折算", nodeId: null }]);
     const published = await publish(ids.cycleId);
     expect(published.status).toBe(200);
-    expect(findCycleByYear(2033)!.status).toBe("published");
+    expect(findCycleByYear(2033, getDb())!.status).toBe("published");
     expect((await editor(ids)).data.mode).toBe("amend");
   });
 
@@ -268,7 +266,7 @@ describe("amendments after publishing", () => {
 
   beforeAll(() => {
     ids = newCycle(2027);
-    const result = transitionCycle(ids.cycleId, "published", officeActor());
+    const result = transitionCycle(getDb(), ids.cycleId, "published", officeActor());
     if (!result.ok) throw new Error(result.errors.join("\n"));
     // A department has already answered three score items (its self-assessed points).
     mutate(db(), (tx) => {
@@ -358,7 +356,7 @@ describe("amendments after publishing", () => {
     // Every unit evaluated; preliminary results published long ago: the appeal window has closed.
     evaluateEveryUnit(ids.cycleId);
     for (const to of ["evaluating", "preliminary", "final"] as const) {
-      const r = transitionCycle(ids.cycleId, to, officeActor(), undefined, { at: "2026-01-05T02:00:00.000Z" });
+      const r = transitionCycle(getDb(), ids.cycleId, to, officeActor(), undefined, { at: "2026-01-05T02:00:00.000Z" });
       expect(r).toMatchObject({ ok: true });
     }
     const res = await act(ids, { intent: "delete", nodeId: String(idOf(ids.setId, "1.1")), reason: "x" });
@@ -376,8 +374,8 @@ describe("preview", () => {
     });
 
   it("scores a sample unit with the current tree: full marks, half marks, typed values", async () => {
-    const ids = { cycleId: findCycleByYear(2030)!.id, setId: 0 };
-    ids.setId = getIndicatorSet(ids.cycleId, db().select().from(categories).where(eq(categories.name, "区级部门")).get()!.id)!.id;
+    const ids = { cycleId: findCycleByYear(2030, getDb())!.id, setId: 0 };
+    ids.setId = getIndicatorSet(ids.cycleId, db().select().from(categories).where(eq(categories.name, "区级部门")).get()!.id, getDb())!.id;
     const full = await preview(ids, "?mode=full");
     expect(full.status).toBe(200);
     expect(full.data.preview.ok).toBe(true);
@@ -397,10 +395,9 @@ describe("preview", () => {
 
   it("rescores last year's units of the category with the current tree", async () => {
     // 2027 (amended above) has BM001's answers; a 2028 cycle copied from it previews them.
-    const copy = createCycle(officeActor(), { year: 2028, source: "copy", copyFromCycleId: findCycleByYear(2027)!.id });
-    if (!copy.ok) throw new Error("copy failed");
+    const copyId = createCycle(getDb(), officeActor(), { year: 2028, source: "copy", copyFromCycleId: findCycleByYear(2027, getDb())!.id });
     const category = db().select().from(categories).where(eq(categories.name, "区级部门")).get()!;
-    const ids = { cycleId: copy.id, setId: getIndicatorSet(copy.id, category.id)!.id };
+    const ids = { cycleId: copyId, setId: getIndicatorSet(copyId, category.id, getDb())!.id };
     const res = await preview(ids, "");
     expect(res.data.preview.ok).toBe(true);
     expect(res.data.preview.previousYear).toBe(2027);

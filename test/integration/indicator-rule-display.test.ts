@@ -28,10 +28,9 @@ beforeAll(async () => {
   seedAccounts(db());
   admin = await sessionCookieFor("admin");
   const u = db().select().from(users).where(eq(users.username, "admin")).get()!;
-  const created = createCycle({ id: u.id, name: u.displayName }, { year: 2026, source: "template" });
-  if (!created.ok) throw new Error(JSON.stringify(created.fieldErrors));
+  const cycleId = createCycle(getDb(), { id: u.id, name: u.displayName }, { year: 2026, source: "template" });
   const category = db().select().from(categories).where(eq(categories.name, "区级部门")).get()!;
-  ids = { cycleId: created.id, setId: getIndicatorSet(created.id, category.id)!.id };
+  ids = { cycleId, setId: getIndicatorSet(cycleId, category.id, getDb())!.id };
 });
 
 describe("rules shown as sentences", () => {

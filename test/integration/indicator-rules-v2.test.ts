@@ -36,12 +36,10 @@ const NODE = { guidance: "", criteria: "", basis: "", dimension: "" };
 beforeAll(async () => {
   seedAccounts(getDb());
   admin = await sessionCookieFor("admin");
-  const created = createCycle(officeActor(), { year: 2026, source: "template" });
-  if (!created.ok) throw new Error(JSON.stringify(created.fieldErrors));
-  const confirmed = updateCycle(officeActor(), created.id, { calendar: { ...findCycleByYear(2026)!.calendar, emptyConfirmed: true } });
-  if (!confirmed.ok) throw new Error(JSON.stringify(confirmed.fieldErrors));
+  const cycleId = createCycle(getDb(), officeActor(), { year: 2026, source: "template" });
+  updateCycle(getDb(), officeActor(), cycleId, { calendar: { ...findCycleByYear(2026, getDb())!.calendar, emptyConfirmed: true } });
   const category = db().select().from(categories).where(eq(categories.name, "区级部门")).get()!;
-  ids = { cycleId: created.id, setId: getIndicatorSet(created.id, category.id)!.id };
+  ids = { cycleId, setId: getIndicatorSet(cycleId, category.id, getDb())!.id };
 });
 
 describe("the editor saves each new rule with its audit row and shows it as a sentence", () => {
@@ -166,8 +164,8 @@ describe("the editor saves each new rule with its audit row and shows it as a se
     const loaded = await page();
     expect(loaded.data.categoryRules.state).toMatchObject({ weight: "4", passMark: "70", gateComparison: "gte", gatePart: "1" });
     // Saving the cycle's own settings keeps the category's.
-    const kept = updateCycle(officeActor(), ids.cycleId, { title: "2026年度政务公开考核（修订）" });
-    expect(kept.ok).toBe(true);
+    updateCycle(getDb(), officeActor(), ids.cycleId, { title: "2026年度政务公开考核（修订）" });
+    expect(findCycleByYear(2026, getDb())!.title).toBe("2026年度政务公开考核（修订）");
     expect(settings().categoryRules![categoryId].opennessWeightPct).toBe(4);
   });
 });

@@ -28,7 +28,7 @@ const office = () => {
 const auditCount = () => db().select().from(auditLog).all().length;
 const categoryId = (name: string) => db().select().from(categories).where(eq(categories.name, name)).get()!.id;
 const specsOf = (year: number, category: string) => {
-  const set = db().select().from(indicatorSets).where(eq(indicatorSets.cycleId, findCycleByYear(year)!.id)).all().find((s) => s.categoryId === categoryId(category))!;
+  const set = db().select().from(indicatorSets).where(eq(indicatorSets.cycleId, findCycleByYear(year, getDb())!.id)).all().find((s) => s.categoryId === categoryId(category))!;
   return toSpecs(loadTree(db(), set.id));
 };
 const rulesOf = (year: number) => db().select().from(cycles).where(eq(cycles.year, year)).get()!.settings.categoryRules;
@@ -115,10 +115,9 @@ const SETS: ExportSet[] = [
 ];
 
 function importInto(year: number, buffer: Uint8Array) {
-  return importIndicators(buffer, { year, createIfMissing: true, createCategories: true }, office(), "考核细则.xlsx", (actor, y) => {
-    const created = createCycle(actor, { year: y, source: "empty" });
-    return created.ok ? created : { ok: false, message: JSON.stringify(created.fieldErrors) };
-  });
+  return importIndicators(getDb(), buffer, { year, createIfMissing: true, createCategories: true }, office(), "考核细则.xlsx", (actor, y) =>
+    createCycle(getDb(), actor, { year: y, source: "empty" }),
+  );
 }
 
 /** Every sheet's cells as text, row by row. */
@@ -204,7 +203,7 @@ describe("every new rule in the workbook", () => {
     expect(specsOf(2031, "区级部门")).toEqual(DEPARTMENT);
     expect(specsOf(2031, "街道办事处")).toEqual(STREET);
     expect(rulesOf(2031)).toEqual({ [String(categoryId("区级部门"))]: DEPARTMENT_RULES, [String(categoryId("街道办事处"))]: STREET_RULES });
-    const cycleId = findCycleByYear(2031)!.id;
+    const cycleId = findCycleByYear(2031, getDb())!.id;
     const again = await buildIndicatorWorkbook(cycleExportSets(db(), cycleId), "考核细则");
     expect(await sheetsOf(again)).toEqual(await sheetsOf(exported));
 
@@ -254,7 +253,7 @@ describe("every new rule in the workbook", () => {
       "工作表“区级部门”第3行：扣分项“栏目内容缺失”的最多扣分(0.2)小于每次扣分(0.5)",
       "工作表“区级部门”第3行：酌情扣分上限(30)超过指标分值(20)",
     ]);
-    expect(findCycleByYear(2032)).toBeUndefined();
+    expect(findCycleByYear(2032, getDb())).toBeUndefined();
     expect(auditCount()).toBe(before);
   });
 
@@ -273,7 +272,7 @@ describe("every new rule in the workbook", () => {
       "工作表“区级部门”第19行：扣分项（倒扣分）指标的分值须为0：在总分之外扣减，该部分最多扣多少分填在“扣分项上限”列",
       "工作表“区级部门”第20行：扣分项（倒扣分）指标的评分规则须为“扣分制”",
     ]);
-    expect(findCycleByYear(2032)).toBeUndefined();
+    expect(findCycleByYear(2032, getDb())).toBeUndefined();
   });
 
   it("refuses bad category settings on the 设置 sheet, naming its rows", async () => {
@@ -294,7 +293,7 @@ describe("every new rule in the workbook", () => {
       "工作表“设置”第2行：门槛比较“大于”无效，只能填“高于”或“不低于”",
       "工作表“设置”第2行：最低等次“差”的分数下限须为0，否则低分单位将没有等次",
     ]);
-    expect(findCycleByYear(2032)).toBeUndefined();
+    expect(findCycleByYear(2032, getDb())).toBeUndefined();
   });
 });
 
@@ -309,6 +308,6 @@ describe("a workbook exported before the new columns", () => {
       specs.map((s) => ({ ...s, evidenceRequired: s.evidenceRequired ?? false, ...(top ? { part: s.part ?? "base" } : {}), ...(s.children ? { children: stored(s.children, false) } : {}) }));
     for (const [category, specs] of Object.entries(expected)) expect(specsOf(2033, category)).toEqual(stored(specs, true));
     expect(rulesOf(2033)).toBeUndefined();
-    expect(packageSkeleton(db(), findCycleByYear(2033)!.id).format).toBe(PACKAGE_FORMAT);
+    expect(packageSkeleton(db(), findCycleByYear(2033, getDb())!.id).format).toBe(PACKAGE_FORMAT);
   });
 });

@@ -29,10 +29,10 @@ const office = () => {
   return { id: u.id, name: u.displayName, role: "office" as const };
 };
 const categoryId = (name: string) => db().select().from(categories).where(eq(categories.name, name)).get()!.id;
-const specsOf = (year: number, category: string) => toSpecs(loadTree(db(), getIndicatorSet(findCycleByYear(year)!.id, categoryId(category))!.id));
+const specsOf = (year: number, category: string) => toSpecs(loadTree(db(), getIndicatorSet(findCycleByYear(year, getDb())!.id, categoryId(category), getDb())!.id));
 
 async function download(year: number, query = "") {
-  const cycleId = findCycleByYear(year)!.id;
+  const cycleId = findCycleByYear(year, getDb())!.id;
   const res = await xlsxRoute.loader({ request: makeRequest(`/cycles/${cycleId}/indicators.xlsx${query}`, { cookie: admin }), params: { cycleId: String(cycleId) }, context: {} });
   return { res, buffer: Buffer.from(await res.arrayBuffer()) };
 }
@@ -71,7 +71,7 @@ async function edit(buffer: Buffer, sheetName: string, changes: Record<string, R
 const rowOf = (rows: string[][], code: string) => rows.findIndex((r) => r[1] === code) + 1;
 
 function upload(year: number, buffer: Buffer, category = "", cookie = admin) {
-  const cycleId = findCycleByYear(year)!.id;
+  const cycleId = findCycleByYear(year, getDb())!.id;
   const form = new FormData();
   form.append("category", category);
   form.append("file", new File([Uint8Array.from(buffer)], "指标体系.xlsx"));
@@ -88,11 +88,8 @@ function cli(script: string, args: string[]) {
 beforeAll(async () => {
   seedAccounts(db());
   admin = await sessionCookieFor("admin");
-  for (const [year, source] of [[2026, "template"], [2025, "empty"], [2024, "template"]] as const) {
-    const r = createCycle(office(), { year, source });
-    if (!r.ok) throw new Error(JSON.stringify(r.fieldErrors));
-  }
-  const published = transitionCycle(findCycleByYear(2024)!.id, "published", office());
+  for (const [year, source] of [[2026, "template"], [2025, "empty"], [2024, "template"]] as const) createCycle(getDb(), office(), { year, source });
+  const published = transitionCycle(getDb(), findCycleByYear(2024, getDb())!.id, "published", office());
   if (!published.ok) throw new Error(published.errors.join("\n"));
 });
 
@@ -155,7 +152,7 @@ describe("indicator sets as Excel", () => {
 
   it("shows the import page to the office only, and says when the cycle is frozen", async () => {
     const page = (year: number, cookie = admin) =>
-      run(importPage.loader, makeRequest(`/cycles/${findCycleByYear(year)!.id}/import`, { cookie }), { cycleId: String(findCycleByYear(year)!.id) });
+      run(importPage.loader, makeRequest(`/cycles/${findCycleByYear(year, getDb())!.id}/import`, { cookie }), { cycleId: String(findCycleByYear(year, getDb())!.id) });
     const draft = await page(2025);
     expect(draft.status).toBe(200);
     expect(draft.data).toMatchObject({ editable: true, sets: ["街道办事处", "区级部门"] });
@@ -181,7 +178,7 @@ describe("indicator sets as Excel", () => {
 
 describe("package skeleton", () => {
   it("exports a cycle as a zwgk-assessment/1 package with settings and indicator sets, no units", async () => {
-    const cycleId = findCycleByYear(2026)!.id;
+    const cycleId = findCycleByYear(2026, getDb())!.id;
     const res = await packageRoute.loader({ request: makeRequest(`/cycles/${cycleId}/package.json`, { cookie: admin }), params: { cycleId: String(cycleId) }, context: {} });
     expect(res.status).toBe(200);
     expect(res.headers.get("Content-Disposition")).toContain("assessment-2026.json");
@@ -223,7 +220,7 @@ describe("command line", () => {
     const created = await cli("app/cli/import-indicators.ts", ["--cycle", "2032", file]);
     expect(created.code).toBe(0);
     expect(created.stdout).toContain("2032年度考核不存在，已新建为草稿。");
-    expect(findCycleByYear(2032)!.status).toBe("draft");
+    expect(findCycleByYear(2032, getDb())!.status).toBe("draft");
     expect(specsOf(2032, "区级部门")).toEqual(specsOf(2026, "区级部门"));
 
     const published = await cli("app/cli/import-indicators.ts", ["--cycle", "2024", file]);
@@ -237,7 +234,7 @@ describe("command line", () => {
     const broken = await cli("app/cli/import-indicators.ts", ["--cycle", "2033", "--category", "区级部门", brokenFile]);
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain(`工作表“区级部门”第${rowOf(rows, "1")}行：子指标分值之和(32)不等于上级分值(30)`);
-    expect(findCycleByYear(2033)).toBeUndefined();
+    expect(findCycleByYear(2033, getDb())).toBeUndefined();
     expect(auditCount()).toBe(before);
     fs.rmSync(out, { recursive: true, force: true });
   });

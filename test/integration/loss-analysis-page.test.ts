@@ -20,7 +20,7 @@ beforeAll(() => {
   const { cycleId } = createCycle(2026, "evaluating");
   evaluateUnits(cycleId, ["JD001", "JD002", "JD003", "BM001"]);
   addFinding(cycleId, "JD003", "1.2", { kind: "deduction", points: 4, description: "多个栏目长期未更新" });
-  const r = computeCycleResults(cycleId, SEED_ACTOR);
+  const r = computeCycleResults(getDb(), cycleId, SEED_ACTOR);
   if (!r.ok) throw new Error(r.message);
   createCycle(2025, "evaluating"); // no results yet
 });

@@ -62,7 +62,7 @@ const form = (over: Record<string, string> = {}) => ({
 
 describe("the 2025 通报", () => {
   it("is filled by the demo seed and offered for download to the office and leaders", async () => {
-    expect(noticeRow()).toMatchObject({ issuing_body: DEMO_NOTICE.issuingBody, doc_number: DEMO_NOTICE.docNumber, issued_on: DEMO_NOTICE.issuedOn, package_sha256: currentResults(cycleId)!.packageSha256 });
+    expect(noticeRow()).toMatchObject({ issuing_body: DEMO_NOTICE.issuingBody, doc_number: DEMO_NOTICE.docNumber, issued_on: DEMO_NOTICE.issuedOn, package_sha256: currentResults(getDb(), cycleId)!.packageSha256 });
     for (const who of ["admin", "leader"]) {
       const page = await run(results.loader, makeRequest("/results?cycle=2025", { cookie: cookies[who] }));
       expect(page.data.notice.saved.current).toBe(true);
@@ -80,7 +80,7 @@ describe("the 2025 通报", () => {
     expect(text).toContain("2026年2月10日");
     expect(text).toContain("二、存在的共性问题");
     expect(text).toContain("从失分情况看");
-    const units = unitSummaries(currentResults(cycleId)!);
+    const units = unitSummaries(getDb(), currentResults(getDb(), cycleId)!);
     expect(units).toHaveLength(14);
     for (const u of units) {
       const row = rows.find((r) => r[1] === u.name);
@@ -98,7 +98,7 @@ describe("the 2025 通报", () => {
     expect(text).toContain(`${DEMO_NOTICE.issuingBody}文件`);
     expect(text).toContain(DEMO_NOTICE.docNumber);
     const lines = text.split("\n");
-    for (const u of unitSummaries(currentResults(cycleId)!)) {
+    for (const u of unitSummaries(getDb(), currentResults(getDb(), cycleId)!)) {
       expect(lines.some((l) => l.includes(u.name) && l.includes(fmt(u.total))), u.name).toBe(true);
     }
   });
@@ -148,7 +148,7 @@ describe("the 2025 通报", () => {
     expect(res.status).toBe(409);
     expect(res.data).toContain("须由政务公开办重新保存");
     await run(results.action, makeRequest("/results?cycle=2025", { cookie: cookies.admin, form: form() }));
-    expect(noticeRow()!.results_sha256).toBe(currentResults(cycleId)!.resultsSha256);
+    expect(noticeRow()!.results_sha256).toBe(currentResults(getDb(), cycleId)!.resultsSha256);
   });
 
   it("cannot be written for a cycle that is not finalised", async () => {

@@ -119,7 +119,7 @@ describe("催办 (reminding overdue units)", () => {
     const code = Object.keys(DEMO_2026_STATES).find((c) => DEMO_2026_STATES[c] === "draft")!;
     const unit = unitOf(code);
     db().update(users).set({ email: "tianbao@minghu.example.gov.cn" }).where(eq(users.username, deptOf(code))).run();
-    const cycle = findCycleByYear(2026)!;
+    const cycle = findCycleByYear(2026, getDb())!;
     const admin = await sessionCookieFor("admin");
     const before = db().select().from(auditLog).where(eq(auditLog.action, "submission.remind")).all().length;
     const res = await run(
@@ -158,13 +158,13 @@ describe("催办 (reminding overdue units)", () => {
 
   it("refuses a unit that has submitted, with a Chinese message, and sends nothing", async () => {
     const code = Object.keys(DEMO_2026_STATES).find((c) => DEMO_2026_STATES[c] === "submitted")!;
-    const cycle = findCycleByYear(2026)!;
+    const cycle = findCycleByYear(2026, getDb())!;
     const count = db().select().from(notifications).all().length;
     const res = await run(
       submissionsPage.action,
       makeRequest("/submissions", { cookie: await sessionCookieFor("admin"), form: { intent: "remind", cycleId: String(cycle.id), unitId: [String(unitOf(code).id)] } }),
     );
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(409);
     expect(res.data.fieldErrors.unitIds).toBe(`${unitOf(code).name}已提交自查，无需催办`);
     const none = await run(submissionsPage.action, makeRequest("/submissions", { cookie: await sessionCookieFor("admin"), form: { intent: "remind", cycleId: String(cycle.id) } }));
     expect(none.data.fieldErrors.unitIds).toBe("请至少选择一个单位");
@@ -202,7 +202,7 @@ describe("webhook failures", () => {
     hookFailures = 1;
     const admin = await sessionCookieFor("admin");
     const code = Object.keys(DEMO_2026_STATES).find((c) => DEMO_2026_STATES[c] === "returned")!;
-    const cycle = findCycleByYear(2026)!;
+    const cycle = findCycleByYear(2026, getDb())!;
     await run(submissionsPage.action, makeRequest("/submissions", { cookie: admin, form: { intent: "remind", cycleId: String(cycle.id), unitId: [String(unitOf(code).id)] } }));
     const now = new Date();
     const firstRun = await deliverDue(db(), now, senders);

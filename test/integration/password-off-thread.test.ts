@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { DomainError } from "../../app/domain/domain-error";
 import { authenticate } from "../../app/services/auth.server";
 import { hashPassword, verifyPassword } from "../../app/utils/password.server";
 import { getDb } from "../../db/client";
+import { users } from "../../db/schema";
 import { seedAccounts } from "../../seeds/demo/accounts";
 import { DEMO_PASSWORD, DEMO_PASSWORD_HASH } from "../../seeds/demo/district";
 import { useTempDataDir } from "../helpers/data-dir";
@@ -26,16 +29,17 @@ async function loopTurnsDuring<T>(start: () => Promise<T>): Promise<{ value: T; 
 describe("passwords are hashed and checked off the server's thread", () => {
   it("login (authenticate) lets other work run while the password is checked, and still logs in", async () => {
     seedAccounts(getDb());
-    const ok = await loopTurnsDuring(() => authenticate("admin", DEMO_PASSWORD, "127.0.0.1"));
+    const ok = await loopTurnsDuring(() => authenticate(getDb(), "admin", DEMO_PASSWORD, "127.0.0.1"));
     expect(ok.turned).toBe(true);
-    expect(ok.value.ok).toBe(true);
-    const wrong = await loopTurnsDuring(() => authenticate("admin", "wrong-password", "127.0.0.1"));
+    expect(ok.value).toBe(getDb().select().from(users).where(eq(users.username, "admin")).get()!.id);
+    const refusal = (run: () => Promise<number>) => () => run().then(() => null, (error: unknown) => error);
+    const wrong = await loopTurnsDuring(refusal(() => authenticate(getDb(), "admin", "wrong-password", "127.0.0.1")));
     expect(wrong.turned).toBe(true);
-    expect(wrong.value).toEqual({ ok: false, message: "用户名或密码错误" });
+    expect(wrong.value).toEqual(new DomainError("invalid", "用户名或密码错误"));
     // An unknown user costs a (dummy) check too, off the thread as well.
-    const unknown = await loopTurnsDuring(() => authenticate("nobody", "wrong-password", "127.0.0.1"));
+    const unknown = await loopTurnsDuring(refusal(() => authenticate(getDb(), "nobody", "wrong-password", "127.0.0.1")));
     expect(unknown.turned).toBe(true);
-    expect(unknown.value.ok).toBe(false);
+    expect(unknown.value).toBeInstanceOf(DomainError);
   });
 
   it("hashing a new password lets other work run too; the hash verifies", async () => {

@@ -104,7 +104,7 @@ describe("can: one object", () => {
 
 describe("a route's access does not depend on which modules were imported", () => {
   it("the evidence route, loaded alone in a fresh module graph, lets an assigned evaluator in and keeps another out", async () => {
-    const file = await saveUploadedEvidence({
+    const file = await saveUploadedEvidence(getDb(), {
       actor: { id: user("dept-003").id, name: "西山街道办事处填报员（dept-003）" },
       unitId: unitId("JD003"),
       ownerType: "submission_leaf",

@@ -27,19 +27,19 @@ const COUNT = "SELECT COUNT(*) AS n FROM categories";
 describe("prepared statements", () => {
   it("compiles a statement once per connection", () => {
     openFresh();
-    expect(preparedStatement(COUNT)).toBe(preparedStatement(COUNT));
-    expect(preparedStatement(COUNT).get()).toEqual({ n: 0 });
+    expect(preparedStatement(getSqlite(), COUNT)).toBe(preparedStatement(getSqlite(), COUNT));
+    expect(preparedStatement(getSqlite(), COUNT).get()).toEqual({ n: 0 });
     getSqlite().prepare("INSERT INTO categories (name) VALUES ('街道')").run();
-    expect(preparedStatement(COUNT).get()).toEqual({ n: 1 });
+    expect(preparedStatement(getSqlite(), COUNT).get()).toEqual({ n: 1 });
   });
 
   it("answers from the database open now, never from a closed one", () => {
     openFresh();
     getSqlite().prepare("INSERT INTO categories (name) VALUES ('街道'), ('乡镇')").run();
-    const first = preparedStatement(COUNT);
+    const first = preparedStatement(getSqlite(), COUNT);
     expect(first.get()).toEqual({ n: 2 });
     openFresh();
-    const second = preparedStatement(COUNT);
+    const second = preparedStatement(getSqlite(), COUNT);
     expect(second).not.toBe(first);
     expect(second.get()).toEqual({ n: 0 });
   });

@@ -35,7 +35,7 @@ async function importFresh(folder: string, year: number) {
   closeDb();
   process.env.DATA_DIR = dataDir;
   reloadConfig();
-  return { stdout: r.stdout, pkg: packageSkeleton(getDb(), findCycleByYear(year)!.id) };
+  return { stdout: r.stdout, pkg: packageSkeleton(getDb(), findCycleByYear(year, getDb())!.id) };
 }
 
 type Inputs = Record<string, LeafInput>;

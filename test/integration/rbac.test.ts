@@ -91,14 +91,14 @@ describe("a department user tampering with ids", () => {
     async function* once(bytes: Uint8Array) {
       yield bytes;
     }
-    const other = await saveUploadedEvidence({
+    const other = await saveUploadedEvidence(getDb(), {
       actor,
       unitId: unitOf("JD002").id,
       ownerType: "submission_leaf",
       ownerId: leafOwnerOf(unitOf("JD002").id),
       part: { filename: "东湖街道内部材料.pdf", data: once(secret) },
     });
-    const own = await saveUploadedEvidence({
+    const own = await saveUploadedEvidence(getDb(), {
       actor: { id: userRow("dept-001").id, name: "城关街道办事处填报员（dept-001）" },
       unitId: unitOf("JD001").id,
       ownerType: "submission_leaf",

@@ -31,7 +31,7 @@ beforeAll(() => {
   const { cycleId } = createCycle(2026, "evaluating");
   evaluateUnits(cycleId, DEMO_UNITS.map((u) => u.code));
   addFinding(cycleId, "JD003", "1.2", { kind: "deduction", points: 4, description: "+多个栏目长期未更新" });
-  const r = computeCycleResults(cycleId, SEED_ACTOR);
+  const r = computeCycleResults(getDb(), cycleId, SEED_ACTOR);
   if (!r.ok) throw new Error(r.message);
   createCycle(2024, "evaluating"); // a cycle without results
   fs.mkdirSync(out(), { recursive: true });
@@ -50,7 +50,7 @@ describe("npm run export:results", () => {
     r = cli("scoring/cli.ts", [pkgFile, "--out", recomputed]);
     expect(r.status).toBe(0);
     expect(fs.readFileSync(recomputed)).toEqual(fs.readFileSync(resFile));
-    const meta = currentResults(1)!;
+    const meta = currentResults(getDb(), 1)!;
     expect(sha256(fs.readFileSync(pkgFile, "utf8"))).toBe(meta.packageSha256);
     // Deterministic: exporting again gives the same bytes.
     const again = path.join(out(), "pkg2.json");
@@ -77,7 +77,7 @@ describe("npm run export:results", () => {
     const rank = wb.getWorksheet("排名")!;
     expect(rank.getRow(1).values).toEqual([undefined, "排名", "类别内排名", "单位编码", "单位名称", "类别", "总分", "基础分", "加分", "等次", "是否合格", "绩效贡献（分）", "否决原因"]);
     expect(rank.rowCount).toBe(DEMO_UNITS.length + 1);
-    const results = JSON.parse(storedDocument(currentResults(1)!.id, "results")) as { units: { id: string; rank: number; total: number }[] };
+    const results = JSON.parse(storedDocument(getDb(), currentResults(getDb(), 1)!.id, "results")) as { units: { id: string; rank: number; total: number }[] };
     const byRow = [];
     for (let i = 2; i <= rank.rowCount; i++) byRow.push({ rank: rank.getCell(i, 1).value, id: rank.getCell(i, 3).value, total: rank.getCell(i, 6).value });
     expect(byRow).toEqual(results.units.map((u) => ({ rank: u.rank, id: u.id, total: u.total })));
@@ -96,7 +96,7 @@ describe("npm run export:results", () => {
     const reasons = lost.getColumn(9).values.map(String);
     expect(reasons.some((v) => v.includes("多个栏目长期未更新"))).toBe(true);
     const about = wb.getWorksheet("说明")!;
-    expect(about.getColumn(2).values).toContain(currentResults(1)!.packageSha256);
+    expect(about.getColumn(2).values).toContain(currentResults(getDb(), 1)!.packageSha256);
   });
 
   it("writes a PDF ranking whose extracted text holds the Chinese unit names", async () => {
@@ -111,7 +111,7 @@ describe("npm run export:results", () => {
   });
 
   it("anonymises unit names in both documents, which still recompute identically", () => {
-    const source = exportSource(1);
+    const source = exportSource(getDb(), 1);
     const pkg = exportDocument(source, "package", { anonymise: true });
     const res = exportDocument(source, "results", { anonymise: true });
     for (const u of DEMO_UNITS) {

@@ -23,17 +23,17 @@ let cycleId = 0;
 
 /** Recompute; the stored documents equal a whole build scored from scratch. Returns how many units the engine scored. */
 function recomputeMatchesWholeBuild(): { rescored: number; units: number } {
-  const out = computeCycleResults(cycleId, SEED_ACTOR);
+  const out = computeCycleResults(getDb(), cycleId, SEED_ACTOR);
   if (!out.ok) throw new Error(out.message);
-  const meta = currentResults(cycleId)!;
+  const meta = currentResults(getDb(), cycleId)!;
   const build = buildCyclePackage(getDb(), cycleId);
   const scored = scorePackage(build.pkg);
   if (!scored.ok) throw new Error("invalid package");
-  expect(storedDocument(meta.id, "package")).toBe(serialisePackage(build.pkg).json);
-  expect(storedDocument(meta.id, "results")).toBe(serialiseResults(scored.results));
-  const hashed = resultsHashes(meta);
-  expect(sha256(storedDocument(meta.id, "package"))).toBe(hashed.packageSha256);
-  expect(sha256(storedDocument(meta.id, "results"))).toBe(hashed.resultsSha256);
+  expect(storedDocument(getDb(), meta.id, "package")).toBe(serialisePackage(build.pkg).json);
+  expect(storedDocument(getDb(), meta.id, "results")).toBe(serialiseResults(scored.results));
+  const hashed = resultsHashes(getDb(), meta);
+  expect(sha256(storedDocument(getDb(), meta.id, "package"))).toBe(hashed.packageSha256);
+  expect(sha256(storedDocument(getDb(), meta.id, "results"))).toBe(hashed.resultsSha256);
   expect(out.incomplete.map((u) => u.code)).toEqual(build.incomplete.map((u) => u.code));
   return { rescored: out.rescored, units: out.units };
 }
@@ -104,22 +104,22 @@ describe("an incremental recompute", () => {
   });
 
   it("moves the other units' ranks when one unit's entry lifts it past them, in their stored rows too", () => {
-    const before = unitSummaries(currentResults(cycleId)!);
+    const before = unitSummaries(getDb(), currentResults(getDb(), cycleId)!);
     const last = before.at(-1)!;
     const lastCode = last.id;
     // The last unit's lead evaluator now gives full marks on 1.1 and 2.2 and no deductions: it overtakes others.
     setLeadEntry(cycleId, lastCode, "1.1", { scores: [{ value: 20 }] });
     setLeadEntry(cycleId, lastCode, "1.2", { deductions: [] });
     setLeadEntry(cycleId, lastCode, "2.2", { scores: [{ value: 20 }] });
-    const out = computeCycleResults(cycleId, SEED_ACTOR);
+    const out = computeCycleResults(getDb(), cycleId, SEED_ACTOR);
     expect(out).toMatchObject({ ok: true, rescored: 1 });
-    const meta = currentResults(cycleId)!;
-    const after = new Map(unitSummaries(meta).map((s) => [s.id, s]));
+    const meta = currentResults(getDb(), cycleId)!;
+    const after = new Map(unitSummaries(getDb(), meta).map((s) => [s.id, s]));
     expect(after.get(lastCode)!.rank).toBeLessThan(last.rank);
     const overtaken = before.filter((s) => s.id !== lastCode && after.get(s.id)!.rank !== s.rank);
     expect(overtaken.length).toBeGreaterThan(0);
     // Each overtaken unit's own entry (what its score card and exports read) carries its new rank.
-    for (const s of overtaken) expect(unitResultOf(meta.id, s.unitId)!.rank).toBe(after.get(s.id)!.rank);
+    for (const s of overtaken) expect(unitResultOf(getDb(), meta.id, s.unitId)!.rank).toBe(after.get(s.id)!.rank);
     expect(out.ok && out.rowsWritten).toBeGreaterThan(1);
     recomputeMatchesWholeBuild();
   });
@@ -137,7 +137,7 @@ describe("an incremental recompute", () => {
       )
       .run(cycleId, unitIdOf(a), cycleId, unitIdOf(b));
     expect(recomputeMatchesWholeBuild().rescored).toBe(1);
-    const ranking = unitSummaries(currentResults(cycleId)!);
+    const ranking = unitSummaries(getDb(), currentResults(getDb(), cycleId)!);
     const ra = ranking.find((s) => s.id === a)!;
     const rb = ranking.find((s) => s.id === b)!;
     expect(rb.total).toBe(ra.total);
@@ -151,14 +151,14 @@ describe("an incremental recompute", () => {
 
   it("hashes the documents only when first asked for, once per recompute", () => {
     setLeadEntry(cycleId, "JD003", "1.4", { value: 0 });
-    expect(computeCycleResults(cycleId, SEED_ACTOR)).toMatchObject({ ok: true, unchanged: false, packageSha256: null, resultsSha256: null });
-    const meta = currentResults(cycleId)!;
+    expect(computeCycleResults(getDb(), cycleId, SEED_ACTOR)).toMatchObject({ ok: true, unchanged: false, packageSha256: null, resultsSha256: null });
+    const meta = currentResults(getDb(), cycleId)!;
     expect([meta.packageSha256, meta.resultsSha256]).toEqual([null, null]);
-    const hashed = resultsHashes(meta);
-    expect(currentResults(cycleId)).toMatchObject({ revision: meta.revision, packageSha256: hashed.packageSha256, resultsSha256: hashed.resultsSha256 });
+    const hashed = resultsHashes(getDb(), meta);
+    expect(currentResults(getDb(), cycleId)).toMatchObject({ revision: meta.revision, packageSha256: hashed.packageSha256, resultsSha256: hashed.resultsSha256 });
     setLeadEntry(cycleId, "JD003", "1.4", { value: 1 });
-    expect(computeCycleResults(cycleId, SEED_ACTOR)).toMatchObject({ ok: true, unchanged: false });
-    expect(currentResults(cycleId)).toMatchObject({ revision: meta.revision + 1, packageSha256: null, resultsSha256: null });
+    expect(computeCycleResults(getDb(), cycleId, SEED_ACTOR)).toMatchObject({ ok: true, unchanged: false });
+    expect(currentResults(getDb(), cycleId)).toMatchObject({ revision: meta.revision + 1, packageSha256: null, resultsSha256: null });
   });
 
   it("scores every unit again when the package header changed (here: an indicator's name)", () => {

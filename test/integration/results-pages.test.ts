@@ -99,7 +99,7 @@ describe("downloads", () => {
   it("serve office and leaders, never departments", async () => {
     // A recompute does not hash the documents: the ranking page names the package's SHA-256 once an export has computed it.
     setLeadEntry(cycleId, "JD002", "1.4", { value: 2 });
-    expect(computeCycleResults(cycleId, SEED_ACTOR)).toMatchObject({ ok: true, unchanged: false });
+    expect(computeCycleResults(getDb(), cycleId, SEED_ACTOR)).toMatchObject({ ok: true, unchanged: false });
     const ranking = () => run(resultsIndex.loader, makeRequest("/results?cycle=2026", { cookie: cookies.leader }));
     expect((await ranking()).data.meta.packageSha256).toBeNull();
     const params = { year: "2026", format: "xlsx" };
@@ -111,7 +111,7 @@ describe("downloads", () => {
     expect(dept.status).toBe(403);
     const json = await exportRoute.loader({ request: makeRequest("/results/2026/export/package", { cookie: cookies.admin }), params: { year: "2026", format: "package" }, context: {} });
     const text = await json.text();
-    expect(text).toBe(storedDocument(currentResults(cycleId)!.id, "package"));
+    expect(text).toBe(storedDocument(getDb(), currentResults(getDb(), cycleId)!.id, "package"));
     expect((await ranking()).data.meta.packageSha256).toBe(createHash("sha256").update(text, "utf8").digest("hex"));
   });
 });
@@ -136,7 +136,7 @@ describe("the public 通报 page", () => {
     expect((await post("admin", { intent: "publish", year: "2026" })).status).toBe(409);
     // 结果定稿 (every unit evaluated; 初步结果 entered long ago, so the appeal window is over) takes the final snapshot.
     setCycleStatus(cycleId, "preliminary", "2026-01-05T02:00:00.000Z");
-    expect(transitionCycle(cycleId, "final", { id: userIdOf("admin"), name: "admin", role: "office" })).toMatchObject({ ok: true, snapshot: { units: DEMO_UNITS.length } });
+    expect(transitionCycle(getDb(), cycleId, "final", { id: userIdOf("admin"), name: "admin", role: "office" })).toMatchObject({ ok: true, snapshot: { units: DEMO_UNITS.length } });
     expect((await get()).status).toBe(404);
     getSqlite().prepare("UPDATE spot_check_batches SET published = 1 WHERE cycle_id = ?").run(cycleId);
     expect((await post("leader", { intent: "publish", year: "2026" })).status).toBe(403);
@@ -144,7 +144,7 @@ describe("the public 通报 page", () => {
 
     const page = await get();
     expect(page.status).toBe(200);
-    expect(page.data.packageSha256).toBe(currentResults(cycleId)!.packageSha256);
+    expect(page.data.packageSha256).toBe(currentResults(getDb(), cycleId)!.packageSha256);
     expect(page.data.rows).toHaveLength(DEMO_UNITS.length);
     expect(page.data.rows[0]).toMatchObject({ rank: 1, grade: expect.any(String), dimensions: expect.any(Object) });
     expect(page.data.spotChecks).toEqual([expect.objectContaining({ seed: "测试种子" })]);

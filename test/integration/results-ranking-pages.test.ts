@@ -36,7 +36,7 @@ beforeAll(async () => {
   seedAccounts(getDb());
   leader = await sessionCookieFor("leader");
   const seeded = await seedSynthetic(getDb(), { units: UNITS, leaves: 8, year: 2030, selfAssessment: false });
-  expect(computeCycleResults(seeded.cycleId, SYNTHETIC_ACTOR)).toMatchObject({ ok: true, units: UNITS });
+  expect(computeCycleResults(getDb(), seeded.cycleId, SYNTHETIC_ACTOR)).toMatchObject({ ok: true, units: UNITS });
 });
 
 describe("the ranking of a large cycle", () => {
@@ -82,36 +82,36 @@ describe("the ranking of a large cycle", () => {
 
   it("keeps, for every unit, the very entry of the published results document", () => {
     const cycleId = (getSqlite().prepare("SELECT id FROM cycles WHERE year = 2030").get() as { id: number }).id;
-    const meta = currentResults(cycleId)!;
-    const doc = JSON.parse(storedDocument(meta.id, "results")) as { units: { id: string }[] };
+    const meta = currentResults(getDb(), cycleId)!;
+    const doc = JSON.parse(storedDocument(getDb(), meta.id, "results")) as { units: { id: string }[] };
     const codeToId = new Map((getSqlite().prepare("SELECT id, code FROM units").all() as { id: number; code: string }[]).map((u) => [u.code, u.id]));
-    for (const u of doc.units) expect(unitResultOf(meta.id, codeToId.get(u.id)!)).toEqual(u);
+    for (const u of doc.units) expect(unitResultOf(getDb(), meta.id, codeToId.get(u.id)!)).toEqual(u);
     // The export reads them back in ranking order, in chunks.
-    expect([...unitResultChunks(meta, 7)].flat().map((c) => c.result)).toEqual(doc.units);
+    expect([...unitResultChunks(getDb(), meta, 7)].flat().map((c) => c.result)).toEqual(doc.units);
   });
 
   it("streams the results document in pieces, and ends an export when a recompute lands between its chunks", () => {
     const cycleId = (getSqlite().prepare("SELECT id FROM cycles WHERE year = 2030").get() as { id: number }).id;
-    const meta = currentResults(cycleId)!;
-    const text = storedDocument(meta.id, "results");
-    expect([...storedResultsPieces(meta, 7)].join("")).toBe(text);
-    expect(sha256(text)).toBe(resultsHashes(meta).resultsSha256);
+    const meta = currentResults(getDb(), cycleId)!;
+    const text = storedDocument(getDb(), meta.id, "results");
+    expect([...storedResultsPieces(getDb(), meta, 7)].join("")).toBe(text);
+    expect(sha256(text)).toBe(resultsHashes(getDb(), meta).resultsSha256);
 
-    const chunks = unitResultChunks(meta, 7);
+    const chunks = unitResultChunks(getDb(), meta, 7);
     expect(chunks.next().value).toHaveLength(7);
-    const pieces = storedResultsPieces(meta, 7);
+    const pieces = storedResultsPieces(getDb(), meta, 7);
     pieces.next();
     // Meanwhile the office changes the weight (every contribution moves) and recomputes.
     getSqlite().prepare("UPDATE cycles SET openness_weight_pct = 6 WHERE id = ?").run(cycleId);
-    expect(computeCycleResults(cycleId, SYNTHETIC_ACTOR)).toMatchObject({ ok: true, unchanged: false, units: UNITS });
-    expect(currentResults(cycleId)!.revision).toBe(meta.revision + 1);
+    expect(computeCycleResults(getDb(), cycleId, SYNTHETIC_ACTOR)).toMatchObject({ ok: true, unchanged: false, units: UNITS });
+    expect(currentResults(getDb(), cycleId)!.revision).toBe(meta.revision + 1);
     // The export stops rather than mixing the two computations.
     expect(() => chunks.next()).toThrow(ResultsChangedError);
     expect(() => pieces.next()).toThrow("导出期间考核结果被重新计算，请重新下载");
     // A new export reads the new results whole.
-    const now = currentResults(cycleId)!;
-    expect([...storedResultsPieces(now, 7)].join("")).toBe(storedDocument(now.id, "results"));
-    expect(sha256(storedDocument(now.id, "results"))).toBe(resultsHashes(now).resultsSha256);
+    const now = currentResults(getDb(), cycleId)!;
+    expect([...storedResultsPieces(getDb(), now, 7)].join("")).toBe(storedDocument(getDb(), now.id, "results"));
+    expect(sha256(storedDocument(getDb(), now.id, "results"))).toBe(resultsHashes(getDb(), now).resultsSha256);
   });
 
   it("counts the units of the cycle that have no results yet", async () => {

@@ -116,9 +116,9 @@ describe("a cycle using the /2 rules", () => {
   });
 
   it("scores by the rules: designated value, fault cap, checklist evidence, part veto, capped penalty, category weight", () => {
-    const r = computeCycleResults(cycleId, SEED_ACTOR);
+    const r = computeCycleResults(getDb(), cycleId, SEED_ACTOR);
     if (!r.ok) throw new Error(r.message);
-    const results = JSON.parse(storedDocument(currentResults(cycleId)!.id, "results")) as { format: string; units: UnitResult[] };
+    const results = JSON.parse(storedDocument(getDb(), currentResults(getDb(), cycleId)!.id, "results")) as { format: string; units: UnitResult[] };
     expect(results.format).toBe("zwgk-results/2");
     const u = results.units.find((x) => x.id === "BM001")!;
     // 1.1 = 12 (李强 designated); 1.2 = 20 − 2 (cap); 1.3 = 10 (guide without evidence); part 2 vetoed → 0.
@@ -128,7 +128,7 @@ describe("a cycle using the /2 rules", () => {
 
   it("lists the penalty part, the part veto and the checklist in 扣分明细, and the category's settings in 说明", async () => {
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load((await collect((s) => writeResultsXlsx(exportSource(cycleId), s))) as unknown as ExcelJS.Buffer);
+    await wb.xlsx.load((await collect((s) => writeResultsXlsx(exportSource(getDb(), cycleId), s))) as unknown as ExcelJS.Buffer);
     const lost = wb.getWorksheet("扣分明细")!;
     const rows: string[][] = [];
     lost.eachRow((row, n) => {
@@ -148,15 +148,15 @@ describe("a cycle using the /2 rules", () => {
 
   it("shows what the 扣分项 part subtracted beside 加分 in the ranking page and the 排名 sheet", async () => {
     const cycle = { id: cycleId, year: 2026, title: "2026年度", status: "evaluating" as const };
-    const page = rankingPage({ role: "office" } as SessionUser, cycle);
+    const page = rankingPage(getDb(), { role: "office" } as SessionUser, cycle);
     expect(page.penalty).toBe(true);
     const row = page.rows.find((r) => r.id === "BM001")!;
     expect([row.base, row.bonus, row.penalty, row.total]).toEqual([40, 0, 5, 35]);
-    const card = scoreCard({ role: "office" } as SessionUser, getDb().select().from(cycles).where(eq(cycles.id, cycleId)).get()!, unitIdOf("BM001")).card!;
+    const card = scoreCard(getDb(), { role: "office" } as SessionUser, getDb().select().from(cycles).where(eq(cycles.id, cycleId)).get()!, unitIdOf("BM001")).card!;
     expect([card.base, card.penalty, card.total]).toEqual([40, 5, 35]);
 
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load((await collect((s) => writeResultsXlsx(exportSource(cycleId), s))) as unknown as ExcelJS.Buffer);
+    await wb.xlsx.load((await collect((s) => writeResultsXlsx(exportSource(getDb(), cycleId), s))) as unknown as ExcelJS.Buffer);
     const rank = wb.getWorksheet("排名")!;
     const headers = (rank.getRow(1).values as unknown[]).slice(1);
     expect(headers.slice(5, 10)).toEqual(["总分", "基础分", "加分", "扣分项（倒扣）", "等次"]);
@@ -168,8 +168,8 @@ describe("a cycle using the /2 rules", () => {
   });
 
   it("states the penalty, the part veto and the category's weight on the unit's PDF", async () => {
-    const source = exportSource(cycleId);
-    const results = JSON.parse(storedDocument(source.meta.id, "results")) as { units: UnitResult[] };
+    const source = exportSource(getDb(), cycleId);
+    const results = JSON.parse(storedDocument(getDb(), source.meta.id, "results")) as { units: UnitResult[] };
     const u = results.units.find((x) => x.id === "BM001")!;
     const text = (await pdfText(await collect((s) => writeScoreCardPdf(source, u, {}, s)))).replace(/\s+/g, "");
     expect(text).toContain("扣分项−5.00");
@@ -190,9 +190,9 @@ describe("a cycle using the /2 rules", () => {
     for (const [leaf, input] of Object.entries(LEAD)) {
       getDb().insert(evaluatorEntries).values({ assignmentId: a.id, nodeId: leafNodeId(other, "BM001", leaf), input: input as Record<string, unknown>, reason: "", updatedAt: at }).run();
     }
-    const r = computeCycleResults(other, SEED_ACTOR);
+    const r = computeCycleResults(getDb(), other, SEED_ACTOR);
     expect(r.ok).toBe(false);
     expect(!r.ok && r.errors.map((e) => e.message)).toContain("单位“区教育局”的指标“1.1”缺少指定来源“评估员 李强”的评分（该指标以“评估员 李强”评分为准）");
-    expect(currentResults(other)).toBeNull();
+    expect(currentResults(getDb(), other)).toBeNull();
   });
 });

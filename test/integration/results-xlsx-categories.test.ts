@@ -28,14 +28,14 @@ let leavesOf: Map<string, HeaderLeaf[]>;
 beforeAll(async () => {
   await seedDemo();
   const cycleId = cycleByYear(getDb(), 2025)!.id;
-  const source = exportSource(cycleId);
+  const source = exportSource(getDb(), cycleId);
   const file = path.join(data.dir(), "results.xlsx");
   const out = fs.createWriteStream(file);
   await writeResultsXlsx(source, out);
   await finished(out);
   wb = new ExcelJS.Workbook();
   await wb.xlsx.readFile(file);
-  units = (JSON.parse(storedDocument(currentResults(cycleId)!.id, "results")) as Results).units;
+  units = (JSON.parse(storedDocument(getDb(), currentResults(getDb(), cycleId)!.id, "results")) as Results).units;
   leavesOf = categoryLeaves(source.header);
 }, 120_000);
 

@@ -30,11 +30,11 @@ beforeAll(async () => {
   ({ cycleId } = createCycle(2026, "evaluating"));
   evaluateUnits(cycleId, ["JD001", "JD002", "JD003", "BM001"]);
   addFinding(cycleId, "JD003", "1.2", { kind: "deduction", points: 4, description: "多个栏目长期未更新" });
-  const r = computeCycleResults(cycleId, SEED_ACTOR);
+  const r = computeCycleResults(getDb(), cycleId, SEED_ACTOR);
   if (!r.ok) throw new Error(r.message);
   const file = path.join(data.dir(), "results.xlsx");
   const out = fs.createWriteStream(file);
-  await writeResultsXlsx(exportSource(cycleId), out);
+  await writeResultsXlsx(exportSource(getDb(), cycleId), out);
   await finished(out);
   wb = new ExcelJS.Workbook();
   await wb.xlsx.readFile(file);
@@ -87,7 +87,7 @@ describe("失分分析", () => {
   });
 
   it("matches the analysis the results pages show", () => {
-    const analysis = cycleLossAnalysis(currentResults(cycleId)!);
+    const analysis = cycleLossAnalysis(getDb(), currentResults(getDb(), cycleId)!);
     const { out } = rows();
     expect(out.length).toBe(analysis.reduce((n, c) => n + c.indicators.length, 0));
     const jd = analysis.find((c) => c.category === "街道办事处")!;

@@ -201,11 +201,11 @@ describe("evidence on findings and rectifications", () => {
     expect((await upload(deptOf(jd.code), "finding", f.id)).status).toBe(403);
     const ok = await upload(jd.inspectorUsername, "finding", f.id, "首页截图.png");
     expect(ok.status).toBe(200);
-    const files = listEvidence("finding", String(f.id)).files;
+    const files = listEvidence(getDb(), "finding", String(f.id)).files;
     expect(files.map((x) => [x.originalName, x.kind, x.sha256.length])).toEqual([["首页截图.png", "png", 64]]);
     expect((await upload(deptOf(jd.code === "JD001" ? "JD002" : "JD001"), "rectification", rect.id)).status).toBe(403);
     expect((await upload(deptOf(jd.code), "rectification", rect.id, "整改后.png")).status).toBe(200);
-    expect(listEvidence("rectification", String(rect.id)).files.map((x) => x.originalName)).toEqual(["整改后.png"]);
+    expect(listEvidence(getDb(), "rectification", String(rect.id)).files.map((x) => x.originalName)).toEqual(["整改后.png"]);
     // The evidence belongs to the rectification (a foreign key): it cannot be cancelled from under it.
     const now = db().select().from(findings).where(eq(findings.id, f.id)).get()!;
     const cancel = await batchPost(jd.inspectorUsername, findingForm(jd.code, { intent: "update", findingId: String(f.id), version: String(now.version), count: String(now.count) }));
@@ -224,8 +224,8 @@ describe("evidence on findings and rectifications", () => {
       expect((await upload(deptOf(jd.code), "rectification", rect.id, `${stem}.png`)).status, stem).toBe(200);
     }
     const expected = DESKTOP_FILE_NAMES.map(({ expected }) => expected(".png"));
-    expect(listEvidence("finding", String(f.id)).files.map((x) => x.originalName)).toEqual(expect.arrayContaining(expected));
-    expect(listEvidence("rectification", String(rect.id)).files.map((x) => x.originalName)).toEqual(expect.arrayContaining(expected));
+    expect(listEvidence(getDb(), "finding", String(f.id)).files.map((x) => x.originalName)).toEqual(expect.arrayContaining(expected));
+    expect(listEvidence(getDb(), "rectification", String(rect.id)).files.map((x) => x.originalName)).toEqual(expect.arrayContaining(expected));
   });
 });
 
@@ -299,13 +299,13 @@ describe("appeals (复核申请)", () => {
     const a = db().select().from(appeals).all()[0];
     expect((await upload(deptOf(jd.code === "JD001" ? "JD002" : "JD001"), "appeal", a.id)).status).toBe(403);
     expect((await upload(dept, "appeal", a.id, "补充材料.png")).status).toBe(200);
-    expect(listEvidence("appeal", String(a.id)).files.map((f) => f.originalName)).toEqual(["补充材料.png"]);
+    expect(listEvidence(getDb(), "appeal", String(a.id)).files.map((f) => f.originalName)).toEqual(["补充材料.png"]);
     expect((await upload(dept, "appeal", a.id, "补充材料=第2批;终稿.png")).status).toBe(200);
-    expect(listEvidence("appeal", String(a.id)).files.map((f) => f.originalName)).toEqual(["补充材料.png", "补充材料=第2批;终稿.png"]);
+    expect(listEvidence(getDb(), "appeal", String(a.id)).files.map((f) => f.originalName)).toEqual(["补充材料.png", "补充材料=第2批;终稿.png"]);
 
     // The other units are evaluated too (定稿 takes the final snapshot of every unit).
     evaluateUnits(c.cycleId, DEMO_UNITS.map((u) => u.code).filter((code) => code !== jd.code));
-    const blocked = transitionCycle(c.cycleId, "final", office);
+    const blocked = transitionCycle(getDb(), c.cycleId, "final", office);
     expect(blocked.ok).toBe(false);
     if (!blocked.ok) {
       expect(blocked.errors).toEqual([
@@ -334,6 +334,6 @@ describe("appeals (复核申请)", () => {
     expect(late.data.fieldErrors._form).toMatch(/^复核申请期限已于\d{4}-\d{2}-\d{2}（北京时间当日24时）截止$/);
     const officeView = await run(appealsPage.loader, makeRequest(`/appeals?cycle=2041`, { cookie: cookies.admin }));
     expect(officeView.data.office.finaliseBlockers).toEqual([]);
-    expect(transitionCycle(c.cycleId, "final", office).ok).toBe(true);
+    expect(transitionCycle(getDb(), c.cycleId, "final", office).ok).toBe(true);
   });
 });

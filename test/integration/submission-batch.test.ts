@@ -38,7 +38,7 @@ let cycleId = 0;
 beforeAll(async () => {
   await seedDemo();
   admin = await sessionCookieFor("admin");
-  cycleId = findCycleByYear(2026)!.id;
+  cycleId = findCycleByYear(2026, getDb())!.id;
 }, 120_000);
 
 const post = (form: Record<string, string | string[]>) =>
@@ -143,7 +143,7 @@ describe("batch extension (批量延期)", () => {
       until: later(4),
       reason: "系统升级",
     });
-    expect(mixed.status).toBe(400);
+    expect(mixed.status).toBe(409);
     expect(mixed.data.fieldErrors._form).toBe(
       `以下单位不能执行此操作，所有单位均未处理：${
         unitOf("JD001").name
@@ -241,7 +241,7 @@ describe("batch return (批量退回)", () => {
       unitId: ids("BM001", "JD003"),
       comment: "佐证材料不清晰",
     });
-    expect(draftToo.status).toBe(400);
+    expect(draftToo.status).toBe(409);
     expect(draftToo.data.fieldErrors._form).toContain(
       `${unitOf("JD003").name}：自查当前为“草稿”状态，不能退回`
     );

@@ -229,7 +229,7 @@ describe("deactivating users", () => {
     expect((await onUser("dept-005", { intent: "deactivate" })).status).toBe(200);
     getSqlite().prepare("UPDATE units SET active = 0 WHERE code = 'JD005'").run();
     const res = await onUser("dept-005", { intent: "activate" });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(409);
     expect(res.data.message).toContain("已停用");
     expect(userRow("dept-005").active).toBe(false);
   });

@@ -1,5 +1,5 @@
 import { asc, sql } from "drizzle-orm";
-import { getDb } from "../../../db/client";
+import { type Db } from "../../../db/client";
 import { categories, units } from "../../../db/schema";
 import { mutate, writeAudit, type Actor } from "../../utils/audit.server";
 import { unitCodeSchema, unitNameSchema } from "../units.server";
@@ -36,6 +36,10 @@ interface ParsedUnit {
   active: boolean;
 }
 
+/**
+ * Deliberately a result, not a thrown refusal: a refused import lists every bad row (`errors`),
+ * shown to the office as a table and printed by the command-line import, one line each.
+ */
 export type UnitImportResult =
   | { ok: true; created: number; byCategory: { category: string; count: number }[] }
   | { ok: false; message: string; errors: RowError[] };
@@ -43,8 +47,7 @@ export type UnitImportResult =
 const firstMessage = (error: { issues: { message: string }[] }) => error.issues[0]?.message ?? "格式不正确";
 
 /** Validate every row (and the file as a whole) before anything is written. */
-function validateUnits(sheet: string, rows: { rowNumber: number; values: Record<UnitField, string> }[]): { units: ParsedUnit[]; errors: RowError[] } {
-  const db = getDb();
+function validateUnits(db: Db, sheet: string, rows: { rowNumber: number; values: Record<UnitField, string> }[]): { units: ParsedUnit[]; errors: RowError[] } {
   const categoryList = db.select().from(categories).orderBy(asc(categories.sortOrder)).all();
   const categoryByName = new Map(categoryList.map((c) => [c.name, c.id]));
   const existing = new Map(db.select({ code: units.code, name: units.name }).from(units).all().map((u) => [u.code.toLowerCase(), u]));
@@ -120,16 +123,14 @@ function validateUnits(sheet: string, rows: { rowNumber: number; values: Record<
  * same file; every created unit and the import itself are written to the audit log in the same
  * transaction.
  */
-export async function importUnits(buffer: Uint8Array, actor: Actor, fileName: string): Promise<UnitImportResult> {
+export async function importUnits(db: Db, buffer: Uint8Array, actor: Actor, fileName: string): Promise<UnitImportResult> {
   const sheet = await readSheet(buffer, UNIT_IMPORT_COLUMNS);
   if (!sheet.ok) return { ok: false, message: sheet.message, errors: [] };
-  const { units: parsed, errors } = validateUnits(sheet.sheet, sheet.rows);
+  const { units: parsed, errors } = validateUnits(db, sheet.sheet, sheet.rows);
   if (errors.length) {
     const rowsWithErrors = new Set(errors.map((e) => e.row)).size;
     return { ok: false, message: `未导入任何数据：共 ${sheet.rows.length} 行数据，其中 ${rowsWithErrors} 行有错误，请按下列原因修改后重新导入。`, errors };
   }
-
-  const db = getDb();
   const created = mutate(db, (tx) => {
     let { max } = tx.select({ max: sql<number>`coalesce(max(${units.sortOrder}), 0)` }).from(units).get()!;
     const idByCode = new Map(tx.select({ id: units.id, code: units.code }).from(units).all().map((u) => [u.code.toLowerCase(), u.id]));
@@ -171,8 +172,8 @@ export async function importUnits(buffer: Uint8Array, actor: Actor, fileName: st
   return { ok: true, created: created.length, byCategory: [...counts].map(([category, count]) => ({ category, count })) };
 }
 
-export async function unitsTemplate(): Promise<Buffer> {
-  const categoryNames = getDb().select({ name: categories.name }).from(categories).orderBy(asc(categories.sortOrder)).all().map((c) => c.name);
+export async function unitsTemplate(db: Db): Promise<Buffer> {
+  const categoryNames = db.select({ name: categories.name }).from(categories).orderBy(asc(categories.sortOrder)).all().map((c) => c.name);
   return buildTemplate({
     sheetName: "单位",
     columns: [

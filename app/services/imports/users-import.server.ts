@@ -1,6 +1,6 @@
 import { asc } from "drizzle-orm";
 import type { z } from "zod";
-import { getDb } from "../../../db/client";
+import { type Db } from "../../../db/client";
 import { organizations, units, users, ROLES, type Role } from "../../../db/schema";
 import { mutate, writeAudit, type Actor } from "../../utils/audit.server";
 import { ROLE_LABELS } from "../../utils/auth.server";
@@ -32,14 +32,17 @@ interface ParsedUser {
   password: string;
 }
 
+/**
+ * Deliberately a result, not a thrown refusal: a refused import lists every bad row (`errors`),
+ * shown to the office as a table and printed by the command-line import, one line each.
+ */
 export type UserImportResult =
   | { ok: true; created: number; byRole: { role: string; count: number }[] }
   | { ok: false; message: string; errors: RowError[] };
 
 const firstMessage = (error: z.ZodError) => error.issues[0]?.message ?? "格式不正确";
 
-function validateUsers(sheet: string, rows: { rowNumber: number; values: Record<UserField, string> }[]): { users: ParsedUser[]; errors: RowError[] } {
-  const db = getDb();
+function validateUsers(db: Db, sheet: string, rows: { rowNumber: number; values: Record<UserField, string> }[]): { users: ParsedUser[]; errors: RowError[] } {
   const unitByCode = new Map(db.select().from(units).all().map((u) => [u.code.toLowerCase(), u]));
   const orgByName = new Map(db.select().from(organizations).all().map((o) => [o.name, o]));
   const existing = new Set(db.select({ username: users.username }).from(users).all().map((u) => u.username.toLowerCase()));
@@ -110,17 +113,17 @@ function validateUsers(sheet: string, rows: { rowNumber: number; values: Record<
  * Import users from an .xlsx file: all rows or none. Passwords are hashed before the transaction;
  * every created user (without its hash) and the import itself go to the audit log in it.
  */
-export async function importUsers(buffer: Uint8Array, actor: Actor, fileName: string): Promise<UserImportResult> {
+export async function importUsers(db: Db, buffer: Uint8Array, actor: Actor, fileName: string): Promise<UserImportResult> {
   const sheet = await readSheet(buffer, USER_IMPORT_COLUMNS);
   if (!sheet.ok) return { ok: false, message: sheet.message, errors: [] };
-  const { users: parsed, errors } = validateUsers(sheet.sheet, sheet.rows);
+  const { users: parsed, errors } = validateUsers(db, sheet.sheet, sheet.rows);
   if (errors.length) {
     const rowsWithErrors = new Set(errors.map((e) => e.row)).size;
     return { ok: false, message: `未导入任何数据：共 ${sheet.rows.length} 行数据，其中 ${rowsWithErrors} 行有错误，请按下列原因修改后重新导入。`, errors };
   }
 
   const hashed = await Promise.all(parsed.map(async ({ password, rowNumber, ...u }) => ({ ...u, rowNumber, passwordHash: await hashPassword(password) })));
-  const created = mutate(getDb(), (tx) => {
+  const created = mutate(db, (tx) => {
     const rows = hashed.map(({ rowNumber, ...values }) => {
       const { passwordHash: _omit, ...after } = tx.insert(users).values(values).returning().get();
       writeAudit(tx, actor, { action: "user.create", entityType: "user", entityId: after.id, after: { ...after, importedFrom: fileName, importRow: rowNumber } });
@@ -135,8 +138,7 @@ export async function importUsers(buffer: Uint8Array, actor: Actor, fileName: st
   return { ok: true, created: created.length, byRole: ROLES.filter((r) => counts.has(r)).map((r) => ({ role: ROLE_LABELS[r], count: counts.get(r)! })) };
 }
 
-export async function usersTemplate(): Promise<Buffer> {
-  const db = getDb();
+export async function usersTemplate(db: Db): Promise<Buffer> {
   const orgNames = db.select({ name: organizations.name }).from(organizations).orderBy(asc(organizations.id)).all().map((o) => o.name);
   const firstUnit = db.select({ code: units.code }).from(units).orderBy(asc(units.sortOrder), asc(units.id)).limit(1).get();
   const roleLabels = ROLES.map((r) => ROLE_LABELS[r]);

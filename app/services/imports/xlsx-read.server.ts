@@ -16,6 +16,7 @@ export interface SheetRow<F extends string> {
   values: Record<F, string>;
 }
 
+/** Deliberately a result: it feeds an import's result (see UnitImportResult), whose refusal lists every bad row. */
 export type ReadResult<F extends string> = { ok: true; sheet: string; rows: SheetRow<F>[] } | { ok: false; message: string };
 
 /** One bad row of an import: the worksheet it is on and its Excel row number. */

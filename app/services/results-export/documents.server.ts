@@ -30,10 +30,10 @@ export interface ExportedDocument {
 
 export function exportDocument(source: ExportSource, kind: DocumentKind, opts: { anonymise?: boolean } = {}): ExportedDocument {
   if (!opts.anonymise) {
-    const text = storedDocument(source.meta.id, kind);
+    const text = storedDocument(source.db, source.meta.id, kind);
     return { text, sha256: kind === "package" ? source.meta.packageSha256 : source.meta.resultsSha256 };
   }
-  const pkg = anonymisePackage(JSON.parse(storedDocument(source.meta.id, "package")) as AssessmentPackageInput);
+  const pkg = anonymisePackage(JSON.parse(storedDocument(source.db, source.meta.id, "package")) as AssessmentPackageInput);
   let text: string;
   if (kind === "package") text = serialisePackage(pkg).json;
   else {
@@ -50,6 +50,6 @@ export function exportDocument(source: ExportSource, kind: DocumentKind, opts: {
  * ResultsChangedError rather than mixing two computations).
  */
 export function documentPieces(source: ExportSource, kind: DocumentKind, opts: { anonymise?: boolean } = {}): Iterable<string> {
-  if (kind === "results" && !opts.anonymise) return storedResultsPieces(source.meta);
+  if (kind === "results" && !opts.anonymise) return storedResultsPieces(source.db, source.meta);
   return [exportDocument(source, kind, opts).text];
 }

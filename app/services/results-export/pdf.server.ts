@@ -146,7 +146,7 @@ export async function writeRankingPdf(source: ExportSource, stream: Writable, op
   doc.fontSize(9).fillColor("#000").text(`考核设置：${settingsSummary(source)}`);
   doc.text(`等次：${source.header.grades.map((g) => `${g.name}（${g.min}分及以上）`).join("，")}；未达合格线为不合格。`);
   doc.moveDown(0.6);
-  const rows = unitSummaries(source.meta).filter((s) => !opts.category || s.category === opts.category);
+  const rows = unitSummaries(source.db, source.meta).filter((s) => !opts.category || s.category === opts.category);
   const table = new Table(doc, [
     { title: "排名", width: 34, align: "right" },
     { title: "类别内", width: 38, align: "right" },

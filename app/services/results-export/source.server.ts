@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { getDb, getSqlite } from "../../../db/client";
+import type { Db } from "../../../db/client";
 import { cycles } from "../../../db/schema";
 import { validatePackage, type AssessmentPackage } from "../../../scoring";
 import { DomainError } from "../../domain/domain-error";
@@ -14,6 +14,8 @@ import { boundedMemo } from "../../utils/bounded-memo.server";
  */
 
 export interface ExportSource {
+  /** The database the results are read from (exports read them in chunks, after this is built). */
+  db: Db;
   /** With both documents' SHA-256 (computed now if not yet: an export names them). */
   meta: HashedResultsMeta;
   cycle: { id: number; year: number; title: string; status: string };
@@ -25,9 +27,9 @@ export interface ExportSource {
 const headerMemo = boundedMemo<AssessmentPackage>(16);
 
 /** The validated header of a results row's package; cached per row and revision (pages ask on every request). */
-export function packageHeader(meta: Pick<ResultsMeta, "id" | "revision">): AssessmentPackage {
+export function packageHeader(db: Db, meta: Pick<ResultsMeta, "id" | "revision">): AssessmentPackage {
   return headerMemo(`${meta.id}:${meta.revision}`, () => {
-    const row = getSqlite().prepare("SELECT json_remove(package_json, '$.units') AS header FROM cycle_results WHERE id = ?").get(meta.id) as
+    const row = db.$client.prepare("SELECT json_remove(package_json, '$.units') AS header FROM cycle_results WHERE id = ?").get(meta.id) as
       | { header: string }
       | undefined;
     if (!row) throw new Error(`no cycle_results row ${meta.id}`);
@@ -37,18 +39,18 @@ export function packageHeader(meta: Pick<ResultsMeta, "id" | "revision">): Asses
   });
 }
 
-export function exportSource(cycleId: number): ExportSource {
-  const cycle = getDb().select().from(cycles).where(eq(cycles.id, cycleId)).get();
+export function exportSource(db: Db, cycleId: number): ExportSource {
+  const cycle = db.select().from(cycles).where(eq(cycles.id, cycleId)).get();
   if (!cycle) throw new DomainError("notFound", "该考核年度不存在，无法导出。");
-  const meta = currentResults(cycleId);
+  const meta = currentResults(db, cycleId);
   if (!meta) throw new DomainError("notFound", `${cycle.year}年度尚未计算考核结果，无法导出。`);
-  return { meta: resultsHashes(meta), cycle: { id: cycle.id, year: cycle.year, title: cycle.title, status: cycle.status }, header: packageHeader(meta) };
+  return { db, meta: resultsHashes(db, meta), cycle: { id: cycle.id, year: cycle.year, title: cycle.title, status: cycle.status }, header: packageHeader(db, meta) };
 }
 
-export function exportSourceForYear(year: number): ExportSource {
-  const cycle = getDb().select({ id: cycles.id }).from(cycles).where(eq(cycles.year, year)).get();
+export function exportSourceForYear(db: Db, year: number): ExportSource {
+  const cycle = db.select({ id: cycles.id }).from(cycles).where(eq(cycles.year, year)).get();
   if (!cycle) throw new DomainError("notFound", `${year}年度考核不存在，无法导出。`);
-  return exportSource(cycle.id);
+  return exportSource(db, cycle.id);
 }
 
 /** A leaf of a category's indicator set, as the package header defines it. */

@@ -152,7 +152,7 @@ export async function writeResultsXlsx(source: ExportSource, stream: Writable): 
   const { meta, header: pkg, cycle } = source;
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
   wb.creator = "政务公开绩效考核平台";
-  const summaries = unitSummaries(meta);
+  const summaries = unitSummaries(source.db, meta);
   const dims = DIMENSION_KEYS.filter((k) => summaries.some((s) => s.dimensions[k] !== undefined));
 
   // 排名
@@ -199,7 +199,7 @@ export async function writeResultsXlsx(source: ExportSource, stream: Writable): 
     header(items, ["排名", "类别内排名", "单位编码", "单位名称", ...leaves.map((l) => t(`${l.id} ${l.name}${PART_NOTES[l.part] ?? ""}`))]);
     header(items, ["", "", "", "满分", ...leaves.map((l) => l.points)] as string[]);
     let n = 0;
-    for (const chunk of unitResultChunks(meta, 25, unitsOf.get(category))) {
+    for (const chunk of unitResultChunks(source.db, meta, 25, unitsOf.get(category))) {
       for (const { result: r } of chunk) {
         const row: (string | number | null)[] = [r.rank, r.categoryRank, t(r.id), t(r.name)];
         for (const l of leaves) {
@@ -232,9 +232,9 @@ export async function writeResultsXlsx(source: ExportSource, stream: Writable): 
   header(lost, ["单位编码", "单位名称", "类别", "指标编码", "指标名称", "满分", "得分", "失分", "扣分原因（评分说明）"]);
   const names = new Map([...categoryLeaves(pkg)].map(([category, list]) => [category, new Map(list.map((l) => [l.id, l.name]))]));
   const losses = new LossAnalysis(lossDefinitions(pkg));
-  const deductions = unitDeductions(meta);
+  const deductions = unitDeductions(source.db, meta);
   let m = 0;
-  for (const chunk of unitResultChunks(meta, 25)) {
+  for (const chunk of unitResultChunks(source.db, meta, 25)) {
     for (const { result: r } of chunk) {
       losses.add(lossUnit(r, deductions));
       for (const [id, leaf] of Object.entries(r.leaves)) {

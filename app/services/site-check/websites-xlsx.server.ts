@@ -51,6 +51,10 @@ export function websitesExport(db: Db): Promise<Buffer> {
   return buildTemplate(spec(rows, ["本表为导出时登记的全部单位网站和栏目，可修改后重新导入。", ...COMMON]));
 }
 
+/**
+ * Deliberately a result, not a thrown refusal: a refused import lists every bad row (`errors`),
+ * shown to the office as a table and printed by the command-line import, one line each.
+ */
 export type WebsiteImportResult = { ok: true; websites: number; columns: number } | { ok: false; message: string; errors: RowError[] };
 
 interface ParsedRow {
