@@ -24,6 +24,7 @@ import { recordCoverageReason } from "../services/indicator-coverage.server";
 import { loadTree } from "../services/indicator-tree.server";
 import { FROZEN_MESSAGE, getNodeDetail, getSetInfo, listAmendments, moveTargets, reportFor } from "../services/indicator-structure.server";
 import { addNode, deleteNode, moveNode, reorderNode, updateNode, type NodePosition, type OpResult } from "../services/indicators.server";
+import { may } from "../policy.server";
 import { actorOf, requireAccess } from "../utils/auth.server";
 import { formatBeijingTime } from "../utils/beijing-time";
 import { zodFieldErrors } from "../utils/form.server";
@@ -87,7 +88,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const set = orRefusalResponse(() => getSetInfo(db, cycleId, setId));
   const mode = editModeOf(set.cycle.status);
-  const canEdit = user.role === "office" && mode !== "frozen";
+  const canEdit = may(user, "write", "cycle") && mode !== "frozen";
   const tree = loadTree(db, setId);
   const report = reportFor(tree, set.cycle.scale, set.coverageGap);
   const problems = new Map<number, number>();
@@ -132,7 +133,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     categoryRules: {
       state: categoryRulesState(categoryRules.rules),
       cycleDefaults: categoryRules.cycleDefaults,
-      canEdit: user.role === "office" && cycleAllows(set.cycle.status, "editCategorySettings"),
+      canEdit: may(user, "write", "cycle") && cycleAllows(set.cycle.status, "editCategorySettings"),
       needsReason: !cycleAllows(set.cycle.status, "editSets"),
       changes: categoryRulesChangesAfterPublishing(db, setId).map((c) => ({ ...c, at: formatBeijingTime(c.at) })),
     },

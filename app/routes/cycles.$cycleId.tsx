@@ -32,6 +32,7 @@ import { formValues } from "../utils/form.server";
 import { actionRefusal, badRequest, parseId, throwAsResponse } from "../utils/http.server";
 import { getDb } from "../utils/db.server";
 import { DomainError } from "../domain/domain-error";
+import { may } from "../policy.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data ? `${data.cycle.year}年度考核` : "考核年度"} - 政务公开绩效考核平台` },
@@ -47,7 +48,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 function overview(user: SessionUser, cycle: CycleRow) {
-  const canEdit = user.role === "office";
+  const canEdit = may(user, "write", "cycle");
   const copiedFrom = cycle.copiedFromId ? cycleOr404(cycle.copiedFromId, getDb()) : null;
   return {
     cycle: {
@@ -74,6 +75,7 @@ function overview(user: SessionUser, cycle: CycleRow) {
     statusLabel: CYCLE_STATUS_LABELS[cycle.status],
     statusHint: CYCLE_STATUS_HINTS[cycle.status],
     canEdit,
+    canSeeOutside: may(user, "read", "evaluationManagement"),
     editable: Object.fromEntries(CYCLE_FIELDS.map((f) => [f, canEdit && isEditable(cycle.status, f)])) as Record<string, boolean>,
     // Leaders see the next steps and their preconditions, without the buttons.
     transitions: nextSteps(cycle, getDb()).map(({ roles, ...t }) => ({ ...t, allowed: roles.includes(user.role) })),
@@ -193,7 +195,7 @@ export default function CyclePage() {
   const busy = useNavigation().state !== "idle";
   // A child page (e.g. an indicator set's editor) replaces this overview.
   if (outlet) return outlet;
-  const { cycle, calendarStatus, statusLabel, statusHint, canEdit, editable, transitions, history, sets, canAddSets, canAmend, missingCategories } = loaderData;
+  const { cycle, calendarStatus, statusLabel, statusHint, canEdit, canSeeOutside, editable, transitions, history, sets, canAddSets, canAmend, missingCategories } = loaderData;
   const addSet = actionData?.intent === "addSet" ? actionData : undefined;
 
   return (
@@ -240,9 +242,11 @@ export default function CyclePage() {
           <a className="button secondary" href={`/cycles/${cycle.id}/package.json`} download>
             导出考核包框架（zwgk-assessment/1）
           </a>
-          <Link className="button secondary" to={`/cycles/${cycle.id}/outside`}>
-            外部单位评价
-          </Link>
+          {canSeeOutside ? (
+            <Link className="button secondary" to={`/cycles/${cycle.id}/outside`}>
+              外部单位评价
+            </Link>
+          ) : null}
         </div>
         <div className="table-wrap">
           <table>

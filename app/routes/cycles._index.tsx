@@ -7,6 +7,7 @@ import { Field } from "../components/Field";
 import { CYCLE_SOURCE_LABELS, CYCLE_SOURCES } from "../domain/cycle-schemas";
 import { DEFAULT_OPENNESS_WEIGHT_PCT } from "../domain/cycle-defaults";
 import { createCycle, listCycles } from "../services/cycles.server";
+import { may } from "../policy.server";
 import { actorOf, requireAccess } from "../utils/auth.server";
 import { formValues } from "../utils/form.server";
 import { getDb } from "../utils/db.server";
@@ -27,7 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     setCount: c.setCount,
   }));
   const nextYear = cycles.length > 0 ? Math.max(...cycles.map((c) => c.year)) + 1 : new Date().getFullYear();
-  return { cycles, canEdit: user.role === "office", nextYear };
+  return { cycles, canEdit: may(user, "write", "cycle"), nextYear };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
