@@ -3,10 +3,10 @@ import { data } from "@remix-run/node";
 import { Link, useActionData } from "@remix-run/react";
 import { ImportForm } from "../components/ImportForm";
 import { importUsers } from "../services/imports/users-import.server";
-import { readXlsxUpload, type XlsxUpload } from "../services/imports/xlsx-upload.server";
+import { readXlsxUpload } from "../services/imports/xlsx-upload.server";
 import { actorOf, requireAccess } from "../utils/auth.server";
 import { getDb } from "../utils/db.server";
-import { refusalOf } from "../utils/http.server";
+import { valueOrRefusal } from "../utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "批量导入用户 - 政务公开绩效考核平台" }];
 
@@ -17,14 +17,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireAccess(request, "write", "administration");
-  let upload: XlsxUpload;
-  try {
-    upload = await readXlsxUpload(request);
-  } catch (error) {
-    const refusal = refusalOf(error);
-    if (!refusal) throw error;
-    return data({ ok: false, message: refusal.message, errors: [], byRole: [] }, { status: refusal.status });
-  }
+  const read = await valueOrRefusal(() => readXlsxUpload(request));
+  if (!read.ok) return data({ ok: false, message: read.message, errors: [], byRole: [] }, { status: read.status });
+  const upload = read.value;
   const result = await importUsers(getDb(), upload.buffer, actorOf(user), upload.fileName);
   if (!result.ok) return data({ ok: false, message: result.message, errors: result.errors, byRole: [] }, { status: 400 });
   return { ok: true, message: `已从“${upload.fileName}”导入 ${result.created} 个用户。请通过安全渠道告知初始密码，并提醒本人首次登录后修改。`, errors: [], byRole: result.byRole };

@@ -6,10 +6,10 @@ import { XlsxUploadForm } from "../components/ImportForm";
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
 import { cycleOr404, listCycleSets } from "../services/cycles.server";
 import { formatProblem, importIndicators } from "../services/indicator-xlsx.server";
-import { readXlsxUpload, type XlsxUpload } from "../services/imports/xlsx-upload.server";
+import { readXlsxUpload } from "../services/imports/xlsx-upload.server";
 import { listCategories } from "../services/categories.server";
 import { actorOf, requireAccess } from "../utils/auth.server";
-import { orRefusalResponse, parseId, refusalOf } from "../utils/http.server";
+import { orRefusalResponse, parseId, valueOrRefusal } from "../utils/http.server";
 import { getDb } from "../utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "导入指标体系 - 政务公开绩效考核平台" }];
@@ -36,14 +36,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireAccess(request, "write", "cycle");
   const cycleId = parseId(params.cycleId);
   orRefusalResponse(() => cycleOr404(cycleId, getDb()));
-  let upload: XlsxUpload;
-  try {
-    upload = await readXlsxUpload(request);
-  } catch (error) {
-    const refusal = refusalOf(error);
-    if (!refusal) throw error;
-    return data({ ok: false, message: refusal.message, problems: [], sets: [] } satisfies ImportOutcome, { status: refusal.status });
-  }
+  const read = await valueOrRefusal(() => readXlsxUpload(request));
+  if (!read.ok) return data({ ok: false, message: read.message, problems: [], sets: [] } satisfies ImportOutcome, { status: read.status });
+  const upload = read.value;
   const category = String(upload.fields.get("category") ?? "").trim();
   const result = await importIndicators(getDb(), upload.buffer, { cycleId, categoryName: category || undefined }, actorOf(user), upload.fileName);
   if (!result.ok) {

@@ -2,11 +2,11 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Link, useActionData } from "@remix-run/react";
 import { ImportForm } from "../components/ImportForm";
-import { readXlsxUpload, type XlsxUpload } from "../services/imports/xlsx-upload.server";
+import { readXlsxUpload } from "../services/imports/xlsx-upload.server";
 import { importWebsites } from "../services/site-check/websites-xlsx.server";
 import { actorOf, requireAccess } from "../utils/auth.server";
 import { getDb } from "../utils/db.server";
-import { refusalOf } from "../utils/http.server";
+import { valueOrRefusal } from "../utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "批量导入单位网站 - 政务公开绩效考核平台" }];
 
@@ -17,14 +17,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireAccess(request, "write", "administration");
-  let upload: XlsxUpload;
-  try {
-    upload = await readXlsxUpload(request);
-  } catch (error) {
-    const refusal = refusalOf(error);
-    if (!refusal) throw error;
-    return data({ ok: false, message: refusal.message, errors: [] }, { status: refusal.status });
-  }
+  const read = await valueOrRefusal(() => readXlsxUpload(request));
+  if (!read.ok) return data({ ok: false, message: read.message, errors: [] }, { status: read.status });
+  const upload = read.value;
   const result = await importWebsites(getDb(), upload.buffer, actorOf(user), upload.fileName);
   if (!result.ok) return data({ ok: false, message: result.message, errors: result.errors }, { status: 400 });
   return { ok: true, message: `已从“${upload.fileName}”新增 ${result.websites} 个网站、${result.columns} 个栏目。`, errors: [] };

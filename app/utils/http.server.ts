@@ -20,6 +20,17 @@ export function refusalOf(error: unknown): { status: (typeof HTTP_STATUS)[ErrorC
   return { status: HTTP_STATUS[error.code], message: error.message, field: error.field };
 }
 
+/** Run a step whose refusal the page shows as its message: the step's value, or the refusal (anything else is rethrown). */
+export async function valueOrRefusal<T>(step: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; status: number; message: string }> {
+  try {
+    return { ok: true, value: await step() };
+  } catch (error) {
+    const r = refusalOf(error);
+    if (!r) throw error;
+    return { ok: false, status: r.status, message: r.message };
+  }
+}
+
 /** For loaders: a refusal becomes its Response; anything else is rethrown as it is. */
 export function throwAsResponse(error: unknown): never {
   if (error instanceof DomainError) throw errorResponse(error);
