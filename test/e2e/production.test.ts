@@ -21,10 +21,11 @@ function tempDir(): string {
 }
 
 function productionEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", DATA_DIR: dataDir, ...extra };
+  // The runner's own SESSION_SECRET/TRUST_PROXY never leak in; a test passes them in `extra`.
+  const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.SESSION_SECRET;
   delete env.TRUST_PROXY;
-  return env;
+  return { ...env, NODE_ENV: "production", DATA_DIR: dataDir, ...extra };
 }
 
 function userCount(dataDir: string): number {
