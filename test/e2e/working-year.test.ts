@@ -121,12 +121,14 @@ describe("the office's working year in the browser", () => {
     await item
       .getByRole("button", { name: "将“2026年度自查催办”标为已读" })
       .click();
+    // The click starts a form submission a moment later: wait for its outcome, not for an idle router
+    // (which it may still be when the click returns).
+    await expect.poll(() => item.getByText("未读").count(), { timeout: 15_000 }).toBe(0);
     await waitForIdle(dept);
-    await expect(item.getByText("未读").count()).resolves.toBe(0);
     expect(await unread(dept)).toBe(before - 1);
     if (before > 1) {
       await dept.getByRole("button", { name: "全部标为已读" }).click();
-      await waitForIdle(dept);
+      await expect.poll(() => unread(dept), { timeout: 15_000 }).toBe(0);
     }
     expect(await unread(dept)).toBe(0);
     await expect(dept.locator("header").textContent()).resolves.not.toMatch(
