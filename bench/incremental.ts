@@ -1,6 +1,8 @@
 // An incremental recompute as the office meets it: one evaluator changes one entry of one unit, the
 // results are recomputed, and that unit's results and every unit's rank are read back. Timed from
-// the recompute until both reads have answered (the entry's own save is not part of it).
+// the recompute until both reads have answered (the entry's own save is not part of it). The
+// server has read the ranking before the change, as an open ranking page or dashboard has: the
+// read-back after it re-reads only the unit rows the recompute wrote (results.server.ts unitSummaries).
 import { getDb, getSqlite } from "../db/client";
 import { computeCycleResults } from "../app/services/results-compute.server";
 import { currentResults, unitResultOf, unitSummaries } from "../app/services/results.server";
@@ -8,6 +10,8 @@ import type { Actor } from "../app/utils/audit.server";
 
 export function measureIncremental(cycleId: number, actor: Actor): { ms: number; cpuMs: number; rescored: number; rowsWritten: number } {
   const sqlite = getSqlite();
+  const before = currentResults(getDb(), cycleId)!;
+  const ranked = unitSummaries(getDb(), before).length;
   // The lead evaluator's first `score` entry of the middle unit (in unit order), lowered to zero.
   const units = sqlite.prepare("SELECT DISTINCT unit_id FROM evaluator_assignments WHERE cycle_id = ? ORDER BY unit_id").pluck().all(cycleId) as number[];
   const unitId = units[Math.floor(units.length / 2)];
@@ -31,6 +35,6 @@ export function measureIncremental(cycleId: number, actor: Actor): { ms: number;
   const ranks = unitSummaries(getDb(), meta);
   const ms = Math.round(performance.now() - t0);
   const cpu = process.cpuUsage(c0);
-  if (!result || ranks.length !== out.units) throw new Error("incremental results not readable");
+  if (!result || ranks.length !== out.units || ranks.length !== ranked) throw new Error("incremental results not readable");
   return { ms, cpuMs: Math.round((cpu.user + cpu.system) / 1000), rescored: out.rescored, rowsWritten: out.rowsWritten };
 }

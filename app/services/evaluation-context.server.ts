@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { DomainError } from "../domain/domain-error";
 import { cycleAllows, statusesAllowing } from "../domain/cycle-capabilities";
 import type { Db, Tx } from "../../db/client";
@@ -77,16 +77,20 @@ export interface CycleUnit {
   categoryName: string;
 }
 
-/** The cycle's population: active units of every category that has an indicator set in the cycle. */
+/**
+ * The cycle's population: active units of every category that has an indicator set in the cycle.
+ * Plain rows (no column mapping), the category names put in from the few categories (a recompute
+ * lists every unit: one string per row fewer to read).
+ */
 export function cycleUnits(db: Reader, cycleId: number): CycleUnit[] {
-  return db
-    .select({ id: units.id, code: units.code, name: units.name, categoryId: units.categoryId, categoryName: categories.name })
-    .from(units)
-    .innerJoin(categories, eq(categories.id, units.categoryId))
-    .innerJoin(indicatorSets, and(eq(indicatorSets.categoryId, units.categoryId), eq(indicatorSets.cycleId, cycleId)))
-    .where(eq(units.active, true))
-    .orderBy(asc(categories.sortOrder), asc(units.sortOrder), asc(units.code))
-    .all();
+  const names = new Map(db.all<{ id: number; name: string }>(sql`SELECT id, name FROM categories`).map((c) => [c.id, c.name]));
+  const rows = db.all<CycleUnit>(sql`SELECT u.id, u.code, u.name, u.category_id AS categoryId
+    FROM units u JOIN categories c ON c.id = u.category_id
+    JOIN indicator_sets s ON s.category_id = u.category_id AND s.cycle_id = ${cycleId}
+    WHERE u.active = 1
+    ORDER BY c.sort_order, u.sort_order, u.code`);
+  for (const r of rows) r.categoryName = names.get(r.categoryId)!;
+  return rows;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Db, Tx } from "../../db/client";
 import { units } from "../../db/schema";
-import { formatScore, recomputeUnits, withRanks, type AssessmentPackageInput, type KeptUnit, type UnitResult, type ValidationError } from "../../scoring";
+import { formatScore, recomputeUnits, type AssessmentPackageInput, type KeptUnit, type UnitResult, type ValidationError } from "../../scoring";
 import { cycleAllows } from "../domain/cycle-capabilities";
 import { CYCLE_STATUS_LABELS } from "../domain/cycle-status";
 import { framedTextPieces, joinPackage, resultsFrame, sortUnits } from "../domain/deterministic-json";
@@ -15,10 +15,9 @@ import {
   cycleRow,
   resultRow,
   staleUnits,
-  storedEntries,
+  storedInputShas,
   storedUnits,
   writePrepared,
-  type StoredEntry,
   type StoredUnitRow,
 } from "./results-storage.server";
 
@@ -180,14 +179,16 @@ function prepare(db: Db, cycleId: number, opts: ComputeOptions, whole = false): 
 
   const frame = joinPackage(header, []);
   const headerSha = sha256(frame.headerJson);
-  // A unit's inputs: the header and its own entry (a kept unit's are unchanged since its row was stored).
-  const inputSha = new Map(sourceUnits.map((u) => [u.unitId, u.json === null ? stored.get(u.unitId)!.inputSha256! : sha256(`${headerSha}\n${u.json}`)]));
+  // A built unit's inputs: the header and its own entry (a unit kept by incrementalSource has its stored row's, unchanged).
+  const inputSha = new Map<number, string>();
+  for (const u of sourceUnits) if (u.json !== null) inputSha.set(u.unitId, sha256(`${headerSha}\n${u.json}`));
   // Kept: units whose inputs are those of their stored row (only in an incremental build, where stored rows carry all_na).
   const kept = new Map<string, KeptUnit>();
   if (!opts.pkg && !whole && prev?.headerSha256 === headerSha) {
+    const storedSha = storedInputShas(db, prev.id, [...inputSha.keys()].filter((id) => stored.has(id)));
     for (const u of sourceUnits) {
       const row = stored.get(u.unitId);
-      if (!row || row.inputSha256 !== inputSha.get(u.unitId) || row.allNa === null) continue;
+      if (!row || row.allNa === null || (u.json !== null && storedSha.get(u.unitId) !== inputSha.get(u.unitId))) continue;
       const named = u.kept ?? { name: u.input!.name, category: u.input!.category };
       kept.set(u.id, { id: u.id, name: named.name, category: named.category, total: Number(row.total), allNa: row.allNa });
     }
@@ -198,33 +199,18 @@ function prepare(db: Db, cycleId: number, opts: ComputeOptions, whole = false): 
 
   const byId = new Map(sourceUnits.map((u, packagePosition) => [u.id, { u, packagePosition }]));
   const rows: UnitRowValues[] = [];
-  const moved: { unitId: number; rank: number; categoryRank: number; position: number; packagePosition: number }[] = [];
   scored.units.forEach((r, position) => {
     const { u, packagePosition } = byId.get(r.id)!;
     if (r.result) {
       rows.push(wholeRow(u, r.result, r.allNa, inputSha.get(u.unitId)!, position, packagePosition));
       return;
     }
+    // A kept unit whose ranks or places moved: only its columns (its texts keep the ranks they were scored with).
     const s = stored.get(u.unitId)!;
     if (s.rank !== r.rank || s.categoryRank !== r.categoryRank || s.position !== position || s.packagePosition !== packagePosition) {
-      moved.push({ unitId: u.unitId, rank: r.rank, categoryRank: r.categoryRank, position, packagePosition });
+      rows.push({ kind: "moved", unitId: u.unitId, rank: r.rank, categoryRank: r.categoryRank, position, packagePosition });
     }
   });
-  // A kept unit whose ranks moved: its stored entry and summary with the new ranks (only these rows are read).
-  const reranked = prev ? storedEntries(db, prev.id, moved.filter((m) => { const s = stored.get(m.unitId)!; return s.rank !== m.rank || s.categoryRank !== m.categoryRank; }).map((m) => m.unitId)) : new Map<number, StoredEntry>();
-  for (const m of moved) {
-    const e = reranked.get(m.unitId);
-    rows.push({
-      kind: "moved",
-      unitId: m.unitId,
-      result: e ? withRanks(e.result, m.rank, m.categoryRank) : null,
-      summary: e ? withRanks(e.summary, m.rank, m.categoryRank) : null,
-      rank: m.rank,
-      categoryRank: m.categoryRank,
-      position: m.position,
-      packagePosition: m.packagePosition,
-    });
-  }
   const present = new Set(sourceUnits.map((u) => u.unitId));
   const results = scored.results;
   return {

@@ -51,8 +51,9 @@ export interface BasedOn {
 
 /**
  * A unit_results row to write: a re-scored or new unit whole (its values after its unit id, see
- * UPSERT_UNIT in results-storage.server.ts), or a kept unit whose ranks or places moved (its
- * entry and summary anew only when its ranks moved, else null: unchanged).
+ * UPSERT_UNIT in results-storage.server.ts), or a kept unit whose ranks or places moved (only its
+ * rank and place columns: its entry and summary texts keep the ranks they were scored with, and
+ * readers take the ranks from the columns — results.server.ts).
  */
 export type UnitRowValues =
   | {
@@ -71,7 +72,7 @@ export type UnitRowValues =
         allNa: 0 | 1,
       ];
     }
-  | { kind: "moved"; unitId: number; result: string | null; summary: string | null; rank: number; categoryRank: number; position: number; packagePosition: number };
+  | { kind: "moved"; unitId: number; rank: number; categoryRank: number; position: number; packagePosition: number };
 
 /** What the write transaction needs: plain data (crosses a worker boundary cheaply). */
 export interface PreparedWrite {

@@ -32,7 +32,6 @@ export function resultRow(db: Reader, cycleId: number, kind: "preliminary" | "fi
 /** What a recompute's diff compares and ranks a kept unit by: a stored unit row's small columns (from the covering index unit_results_diff_idx). */
 export interface StoredUnitRow {
   unitId: number;
-  inputSha256: string | null;
   rank: number;
   categoryRank: number;
   position: number | null;
@@ -44,33 +43,23 @@ export interface StoredUnitRow {
 export function storedUnits(db: Db, cycleResultId: number): Map<number, StoredUnitRow> {
   const rows = db.$client
     .prepare(
-      `SELECT unit_id, input_sha256, rank, category_rank, position, package_position, all_na, total
+      `SELECT unit_id, rank, category_rank, position, package_position, all_na, total
        FROM unit_results INDEXED BY unit_results_diff_idx WHERE cycle_result_id = ?`,
     )
     .raw()
-    .all(cycleResultId) as [number, string | null, number, number, number | null, number | null, number | null, string][];
+    .all(cycleResultId) as [number, number, number, number | null, number | null, number | null, string][];
   const out = new Map<number, StoredUnitRow>();
-  for (const [unitId, inputSha256, rank, categoryRank, position, packagePosition, allNa, total] of rows) {
-    out.set(unitId, { unitId, inputSha256, rank, categoryRank, position, packagePosition, allNa: allNa === null ? null : allNa === 1, total });
+  for (const [unitId, rank, categoryRank, position, packagePosition, allNa, total] of rows) {
+    out.set(unitId, { unitId, rank, categoryRank, position, packagePosition, allNa: allNa === null ? null : allNa === 1, total });
   }
   return out;
 }
 
-/** A stored unit row's results entry and summary, as stored. */
-export interface StoredEntry {
-  result: string;
-  summary: string;
-}
-
-/** The stored results entries and summaries of these units (one indexed lookup each: only their rows are read). */
-export function storedEntries(db: Db, cycleResultId: number, unitIds: readonly number[]): Map<number, StoredEntry> {
-  const stmt = db.$client.prepare("SELECT result, summary FROM unit_results WHERE cycle_result_id = ? AND unit_id = ?");
-  const out = new Map<number, StoredEntry>();
-  for (const unitId of unitIds) {
-    const row = stmt.get(cycleResultId, unitId) as StoredEntry | undefined;
-    if (!row) throw new Error(`no unit_results row of unit ${unitId} in results row ${cycleResultId}`);
-    out.set(unitId, row);
-  }
+/** The SHA-256 of the inputs each of these units' stored rows was scored from (units built anew: only their rows are read). */
+export function storedInputShas(db: Db, cycleResultId: number, unitIds: Iterable<number>): Map<number, string | null> {
+  const stmt = db.$client.prepare("SELECT input_sha256 FROM unit_results INDEXED BY unit_results_diff_idx WHERE cycle_result_id = ? AND unit_id = ?").pluck();
+  const out = new Map<number, string | null>();
+  for (const unitId of unitIds) out.set(unitId, (stmt.get(cycleResultId, unitId) as string | null | undefined) ?? null);
   return out;
 }
 
@@ -86,18 +75,28 @@ const UPSERT_UNIT = `INSERT INTO unit_results (cycle_result_id, unit_id, result,
     category_rank = excluded.category_rank, input_sha256 = excluded.input_sha256, summary = excluded.summary, position = excluded.position,
     package_entry = excluded.package_entry, package_position = excluded.package_position, all_na = excluded.all_na`;
 
-/** A kept unit's row moved: new ranks and places; its entry and summary rewritten only when given. */
-const MOVE_UNIT = `UPDATE unit_results SET result = coalesce(?, result), summary = coalesce(?, summary), rank = ?, category_rank = ?, position = ?, package_position = ?
-  WHERE cycle_result_id = ? AND unit_id = ?`;
+/**
+ * A kept unit's row moved: new ranks and places, its texts untouched (the ranks in them are those it
+ * was scored with; readers take the columns'). The row's size stays the same, so SQLite overwrites
+ * in place the one page holding these columns instead of rewriting the row's overflow pages.
+ */
+const MOVE_UNIT = `UPDATE unit_results SET rank = ?, category_rank = ?, position = ?, package_position = ? WHERE cycle_result_id = ? AND unit_id = ?`;
 
-function writeUnitRows(db: Db, cycleResultId: number, rows: readonly UnitRowValues[]): void {
+/** The revision at which a preliminary results row's unit row was written (unit_results_written). */
+const MARK_WRITTEN = `INSERT INTO unit_results_written (cycle_result_id, unit_id, revision) VALUES (?, ?, ?)
+  ON CONFLICT (cycle_result_id, unit_id) DO UPDATE SET revision = excluded.revision`;
+
+/** Write the unit rows that changed; a preliminary row's are marked with the revision they were written at. */
+function writeUnitRows(db: Db, cycleResultId: number, rows: readonly UnitRowValues[], revision: number | null): void {
   const upsert = db.$client.prepare(UPSERT_UNIT);
   const move = db.$client.prepare(MOVE_UNIT);
+  const mark = db.$client.prepare(MARK_WRITTEN);
   for (const r of rows) {
     if (r.kind === "whole") upsert.run(cycleResultId, r.unitId, ...r.values);
-    else if (move.run(r.result, r.summary, r.rank, r.categoryRank, r.position, r.packagePosition, cycleResultId, r.unitId).changes !== 1) {
+    else if (move.run(r.rank, r.categoryRank, r.position, r.packagePosition, cycleResultId, r.unitId).changes !== 1) {
       throw new Error(`no unit_results row of unit ${r.unitId} to move in results row ${cycleResultId}`);
     }
+    if (revision !== null) mark.run(cycleResultId, r.unitId, revision);
   }
 }
 
@@ -141,15 +140,20 @@ export function writePrepared(db: Db, cycleId: number, actor: Actor, p: Prepared
       computedAt: new Date().toISOString(),
     };
     let id: number;
+    const revision = current ? current.revision + 1 : 0;
     if (current) {
       id = current.id;
-      tx.update(cycleResults).set({ ...values, revision: current.revision + 1 }).where(eq(cycleResults.id, id)).run();
+      tx.update(cycleResults).set({ ...values, revision }).where(eq(cycleResults.id, id)).run();
       const del = db.$client.prepare("DELETE FROM unit_results WHERE cycle_result_id = ? AND unit_id = ?");
-      for (const unitId of p.removed) del.run(id, unitId);
+      const unmark = db.$client.prepare("DELETE FROM unit_results_written WHERE cycle_result_id = ? AND unit_id = ?");
+      for (const unitId of p.removed) {
+        del.run(id, unitId);
+        unmark.run(id, unitId);
+      }
     } else {
       id = tx.insert(cycleResults).values({ cycleId, kind: "preliminary", ...values }).returning({ id: cycleResults.id }).get().id;
     }
-    writeUnitRows(db, id, p.rows);
+    writeUnitRows(db, id, p.rows, revision);
     deleteStaleMarks(db, p.staleIds);
     const written = p.rows.length + (current ? p.removed.length : 0);
     writeAudit(tx, actor, {
@@ -159,7 +163,7 @@ export function writePrepared(db: Db, cycleId: number, actor: Actor, p: Prepared
       before: current ? { revision: current.revision } : undefined,
       after: {
         kind: "preliminary",
-        revision: current ? current.revision + 1 : 0,
+        revision,
         units: p.units,
         rescored: p.rescored,
         rowsWritten: written,
@@ -196,7 +200,7 @@ export function insertFinalSnapshot(db: Db, tx: Tx, cycleId: number, actor: Acto
     })
     .returning({ id: cycleResults.id })
     .get().id;
-  writeUnitRows(db, id, p.rows);
+  writeUnitRows(db, id, p.rows, null);
   writeAudit(tx, actor, {
     action: "results.finalise",
     entityType: "cycle",

@@ -1,9 +1,9 @@
 import crypto from "node:crypto";
+import type Database from "better-sqlite3";
 import type { Db } from "../../db/client";
-import type { UnitResult } from "../../scoring";
+import { withRanks, type UnitResult } from "../../scoring";
 import { framedTextPieces, joinFramed } from "../domain/deterministic-json";
 import type { UnitSummary } from "../domain/results-view";
-import { boundedMemo } from "../utils/bounded-memo.server";
 import { preparedStatement } from "../utils/prepared-statement.server";
 
 /**
@@ -66,16 +66,37 @@ export function resultsMeta(db: Db, cycleId: number, kind: "preliminary" | "fina
  * frame and the unit rows' entries in document order.
  */
 export function storedDocument(db: Db, cycleResultId: number, which: "package" | "results"): string {
-  const sqlite = db.$client;
   // One read transaction: the frame and the entries from the same snapshot.
-  return sqlite.transaction(() => joinFramed(storedFrame(db, cycleResultId, which), sqlite.prepare(ENTRIES[which]).pluck().iterate(cycleResultId) as Iterable<string>))();
+  return db.$client.transaction(() => joinFramed(storedFrame(db, cycleResultId, which), storedEntries(db, cycleResultId, which)))();
 }
 
-/** A document's unit entries in document order. */
-const ENTRIES = {
-  package: "SELECT package_entry FROM unit_results INDEXED BY unit_results_package_idx WHERE cycle_result_id = ? ORDER BY package_position",
-  results: "SELECT result FROM unit_results WHERE cycle_result_id = ? ORDER BY position",
-} as const;
+/**
+ * A stored results entry or summary text with the unit's ranks from its row's columns. A recompute
+ * that only moves a unit (its ranks or place changed, its inputs did not) updates the columns and
+ * leaves its texts as they were scored (results-storage.server.ts MOVE_UNIT): every reader of the
+ * texts takes the ranks from here. The bytes are those of serialising the entry with these ranks.
+ */
+const rankedText = ([text, rank, categoryRank]: [string, number, number]): string => withRanks(text, rank, categoryRank);
+
+/** A stored results entry or summary, parsed, with the unit's ranks from its row's columns (see rankedText). */
+function ranked<T extends { rank: number; categoryRank: number }>(text: string, rank: number, categoryRank: number): T {
+  const value = JSON.parse(text) as T;
+  value.rank = rank;
+  value.categoryRank = categoryRank;
+  return value;
+}
+
+/** A document's unit entries in document order (results entries with their ranks: rankedText). */
+function storedEntries(db: Db, cycleResultId: number, which: "package" | "results"): Iterable<string> {
+  const sqlite = db.$client;
+  if (which === "package") {
+    return sqlite.prepare("SELECT package_entry FROM unit_results INDEXED BY unit_results_package_idx WHERE cycle_result_id = ? ORDER BY package_position").pluck().iterate(cycleResultId) as Iterable<string>;
+  }
+  const rows = sqlite.prepare("SELECT result, rank, category_rank FROM unit_results WHERE cycle_result_id = ? ORDER BY position").raw().iterate(cycleResultId) as Iterable<[string, number, number]>;
+  return (function* () {
+    for (const row of rows) yield rankedText(row);
+  })();
+}
 
 /** A results row's stored package frame or results frame. */
 function storedFrame(db: Db, cycleResultId: number, which: "package" | "results"): string {
@@ -103,8 +124,7 @@ export function resultsHashes(db: Db, meta: ResultsMeta): HashedResultsMeta {
   if (meta.packageSha256 !== null && meta.resultsSha256 !== null) return { ...meta, packageSha256: meta.packageSha256, resultsSha256: meta.resultsSha256 };
   const sqlite = db.$client;
   const hashes = readConsistent(db, meta, () => {
-    const hash = (which: "package" | "results") =>
-      sha256Of(framedTextPieces(storedFrame(db, meta.id, which), sqlite.prepare(ENTRIES[which]).pluck().iterate(meta.id) as Iterable<string>));
+    const hash = (which: "package" | "results") => sha256Of(framedTextPieces(storedFrame(db, meta.id, which), storedEntries(db, meta.id, which)));
     return { packageSha256: hash("package"), resultsSha256: hash("results") };
   });
   sqlite
@@ -117,27 +137,59 @@ export interface SummaryRow extends UnitSummary {
   unitId: number;
 }
 
-const summaryMemo = boundedMemo<SummaryRow[]>(8);
+/**
+ * Per connection (a reopened or another database never answers from another's), per results row:
+ * the latest summaries read and the revision they are of. Bounded: the oldest row falls out.
+ */
+const summaryCache = new WeakMap<Database.Database, Map<number, { revision: number; rows: SummaryRow[] }>>();
+const SUMMARY_ROWS_KEPT = 8;
+
+const summaryOf = ([unitId, summary, rank, categoryRank]: [number, string, number, number]): SummaryRow => Object.assign(ranked<UnitSummary>(summary, rank, categoryRank), { unitId });
+const byRanking = (a: SummaryRow, b: SummaryRow) => a.rank - b.rank || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /**
- * Every unit's headline figures of a results row, in ranking order (rank, then package id).
- * Cached per row and revision (a recompute counts it up).
+ * Every unit's headline figures of a results row, in ranking order (rank, then package id), as
+ * stored now (a recompute stored since `meta` was read included). Kept per row and revision; after
+ * a recompute only the unit rows it wrote (unit_results_written) are read again, the others kept.
  */
 export function unitSummaries(db: Db, meta: Pick<ResultsMeta, "id" | "revision">): SummaryRow[] {
-  return summaryMemo(`${meta.id}:${meta.revision}`, () => {
-    const rows = db.$client.prepare("SELECT unit_id, summary FROM unit_results WHERE cycle_result_id = ? ORDER BY position").raw().all(meta.id) as [number, string][];
-    const out = rows.map(([unitId, summary]) => Object.assign(JSON.parse(summary) as UnitSummary, { unitId }));
+  const sqlite = db.$client;
+  let cache = summaryCache.get(sqlite);
+  if (!cache) summaryCache.set(sqlite, (cache = new Map()));
+  const held = cache.get(meta.id);
+  if (held?.revision === meta.revision) return held.rows;
+  // One read snapshot: the row's revision and the unit rows of that revision.
+  const fresh = sqlite.transaction(() => {
+    const revision = preparedStatement(sqlite, "SELECT revision FROM cycle_results WHERE id = ?").pluck().get(meta.id) as number | undefined;
+    if (revision === undefined) return { revision: meta.revision, rows: [] };
+    if (held?.revision === revision) return held;
+    if (held && held.revision < revision) {
+      const written = preparedStatement(
+        sqlite,
+        `SELECT r.unit_id, r.summary, r.rank, r.category_rank FROM unit_results_written w JOIN unit_results r ON r.cycle_result_id = w.cycle_result_id AND r.unit_id = w.unit_id
+         WHERE w.cycle_result_id = ? AND w.revision > ?`,
+      ).raw().all(meta.id, held.revision) as [number, string, number, number][];
+      const count = preparedStatement(sqlite, "SELECT COUNT(*) FROM unit_results WHERE cycle_result_id = ?").pluck().get(meta.id) as number;
+      const rows = new Map(held.rows.map((r) => [r.unitId, r]));
+      for (const row of written) rows.set(row[0], summaryOf(row));
+      // Every row written since is in `written` (each write is marked); a count that differs means units left (rows deleted): read them all.
+      if (rows.size === count) return { revision, rows: [...rows.values()].sort(byRanking) };
+    }
+    const all = preparedStatement(sqlite, "SELECT unit_id, summary, rank, category_rank FROM unit_results WHERE cycle_result_id = ? ORDER BY position").raw().all(meta.id) as [number, string, number, number][];
     // Document order is ranking order already; the sort only confirms it.
-    return out.sort((a, b) => a.rank - b.rank || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  });
+    return { revision, rows: all.map(summaryOf).sort(byRanking) };
+  })();
+  if (!cache.has(meta.id) && cache.size >= SUMMARY_ROWS_KEPT) cache.delete(cache.keys().next().value as number);
+  cache.set(meta.id, fresh);
+  return fresh.rows;
 }
 
 /** One unit's full results entry (leaves and explanations), or null when it has none. */
 export function unitResultOf(db: Db, cycleResultId: number, unitId: number): UnitResult | null {
-  const row = db.$client.prepare("SELECT result FROM unit_results WHERE cycle_result_id = ? AND unit_id = ?").get(cycleResultId, unitId) as
-    | { result: string }
+  const row = db.$client.prepare("SELECT result, rank, category_rank FROM unit_results WHERE cycle_result_id = ? AND unit_id = ?").raw().get(cycleResultId, unitId) as
+    | [string, number, number]
     | undefined;
-  return row ? (JSON.parse(row.result) as UnitResult) : null;
+  return row ? ranked<UnitResult>(...row) : null;
 }
 
 /** The results changed while an export was reading them in chunks (a recompute stored meanwhile). */
@@ -190,13 +242,13 @@ export function* unitResultChunks(db: Db, meta: ConsistentMeta, size = 250, only
         .all(meta.id) as number[],
   );
   const order = only ? all.filter((id) => only.has(id)) : all;
-  const one = sqlite.prepare("SELECT result FROM unit_results WHERE cycle_result_id = ? AND unit_id = ?").pluck();
+  const one = sqlite.prepare("SELECT result, rank, category_rank FROM unit_results WHERE cycle_result_id = ? AND unit_id = ?").raw();
   for (let i = 0; i < order.length; i += size) {
     yield readConsistent(db, meta, () => {
       const chunk: { unitId: number; result: UnitResult }[] = [];
       for (const unitId of order.slice(i, i + size)) {
-        const text = one.get(meta.id, unitId) as string | undefined;
-        if (text !== undefined) chunk.push({ unitId, result: JSON.parse(text) as UnitResult });
+        const row = one.get(meta.id, unitId) as [string, number, number] | undefined;
+        if (row !== undefined) chunk.push({ unitId, result: ranked<UnitResult>(...row) });
       }
       return chunk;
     });
@@ -214,10 +266,10 @@ export function* storedResultsPieces(db: Db, meta: ConsistentMeta, size = 500): 
     frame: storedFrame(db, meta.id, "results"),
     count: sqlite.prepare("SELECT COUNT(*) FROM unit_results WHERE cycle_result_id = ?").pluck().get(meta.id) as number,
   }));
-  const range = sqlite.prepare("SELECT result FROM unit_results WHERE cycle_result_id = ? AND position >= ? AND position < ? ORDER BY position").pluck();
+  const range = sqlite.prepare("SELECT result, rank, category_rank FROM unit_results WHERE cycle_result_id = ? AND position >= ? AND position < ? ORDER BY position").raw();
   function* entries(): Generator<string> {
     for (let from = 0; from < stored.count; from += size) {
-      yield readConsistent(db, meta, () => (range.all(meta.id, from, from + size) as string[]).join(","));
+      yield readConsistent(db, meta, () => (range.all(meta.id, from, from + size) as [string, number, number][]).map(rankedText).join(","));
     }
   }
   // The chunks are already comma-joined inside; framedTextPieces puts the commas between them.

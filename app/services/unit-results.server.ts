@@ -3,7 +3,7 @@ import type { Db } from "../../db/client";
 import { DomainError } from "../domain/domain-error";
 import { cycleAllows } from "../domain/cycle-capabilities";
 import { accessRefusal, can, may, OTHER_UNIT } from "../policy.server";
-import { cycleResults, findings, indicatorNodes, unitResults } from "../../db/schema";
+import { findings, indicatorNodes } from "../../db/schema";
 import type { UnitResult } from "../../scoring";
 import { FINDING_KIND_LABELS } from "../domain/evaluation-labels";
 import { readableExplain } from "../domain/results-view";
@@ -11,6 +11,7 @@ import type { SessionUser } from "../utils/auth.server";
 import { listAppeals } from "./appeals.server";
 import { findingSource, scoreCycle } from "./cycle-package.server";
 import { appealWindow, getCycle, getUnit, setFor } from "./evaluation-context.server";
+import { resultsMeta, unitResultOf } from "./results.server";
 
 /**
  * A unit's own results by phase: nothing of the evaluation (entries, findings, scores) before
@@ -28,13 +29,8 @@ export function unitResultsView(db: Db, user: SessionUser, cycleId: number, unit
   if (!cycleAllows(cycle.status, "resultsOut")) return { ...head, visible: false as const };
 
   const kind = cycleAllows(cycle.status, "resultsFinal") ? "final" : "preliminary";
-  const stored = db
-    .select({ result: unitResults.result, rank: unitResults.rank, categoryRank: unitResults.categoryRank, computedAt: cycleResults.computedAt })
-    .from(unitResults)
-    .innerJoin(cycleResults, eq(cycleResults.id, unitResults.cycleResultId))
-    .where(and(eq(cycleResults.cycleId, cycleId), eq(cycleResults.kind, kind), eq(unitResults.unitId, unitId)))
-    .get();
-  let result: UnitResult | null = stored ? (stored.result as unknown as UnitResult) : null;
+  const stored = resultsMeta(db, cycleId, kind);
+  let result: UnitResult | null = stored ? unitResultOf(db, stored.id, unitId) : null;
   let live = false;
   if (!result) {
     result = scoreCycle(db, cycleId, { unitIds: [unitId], missing: "placeholder" }).results.units[0] ?? null;

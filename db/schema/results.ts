@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { cycles } from "./cycles";
 import { users } from "./accounts";
 
@@ -62,7 +62,10 @@ export const unitResults = sqliteTable(
       .notNull()
       .references(() => cycleResults.id, { onDelete: "cascade" }),
     unitId: integer("unit_id").notNull(),
-    /** The unit's `zwgk-results/1` entry. */
+    /**
+     * The unit's `zwgk-results/1` entry as scored. A recompute that only moves the unit updates
+     * `rank`/`category_rank` and leaves this text: readers put the columns' ranks in (results.server.ts).
+     */
     result: text("result", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
     total: text("total").notNull(),
     rank: integer("rank").notNull(),
@@ -74,7 +77,8 @@ export const unitResults = sqliteTable(
     inputSha256: text("input_sha256"),
     /**
      * The unit's headline figures (everything of its results entry except the leaves and the
-     * explanation), so ranking pages, dashboards and exports need not parse every leaf.
+     * explanation), so ranking pages, dashboards and exports need not parse every leaf. Its ranks,
+     * like the entry's, are the columns'.
      */
     summary: text("summary", { mode: "json" }).$type<Record<string, unknown>>(),
     /** Index of the unit's entry in the results document's units array. */
@@ -97,10 +101,30 @@ export const unitResults = sqliteTable(
     // document order with the headline figures (ranking pages, exports). The diff's holds what
     // an incremental recompute ranks a kept unit by (total, all_na).
     index("unit_results_diff_idx").on(t.cycleResultId, t.unitId, t.inputSha256, t.rank, t.categoryRank, t.position, t.packagePosition, t.allNa, t.total),
-    index("unit_results_order_idx").on(t.cycleResultId, t.position, t.rank, t.unitId, t.summary),
+    // The ranks are the columns' (a moved unit's texts keep the ranks it was scored with).
+    index("unit_results_order_idx").on(t.cycleResultId, t.position, t.rank, t.categoryRank, t.unitId, t.summary),
     // The package's order (its entries joined for export and hashing).
     index("unit_results_package_idx").on(t.cycleResultId, t.packagePosition),
   ],
+);
+
+/**
+ * The `cycle_results.revision` at which each unit row of a preliminary results row was last written
+ * (whole or moved): a reader holding every unit's summaries of an earlier revision re-reads only
+ * the rows written since (results.server.ts unitSummaries). A table of its own: in `unit_results`
+ * a growing number would change the size of the large rows it sits in, and SQLite rewrites a row's
+ * overflow pages whenever its size changes.
+ */
+export const unitResultsWritten = sqliteTable(
+  "unit_results_written",
+  {
+    cycleResultId: integer("cycle_result_id")
+      .notNull()
+      .references(() => cycleResults.id, { onDelete: "cascade" }),
+    unitId: integer("unit_id").notNull(),
+    revision: integer("revision").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.cycleResultId, t.unitId] }), index("unit_results_written_revision_idx").on(t.cycleResultId, t.revision)],
 );
 
 /**

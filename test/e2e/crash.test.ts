@@ -7,6 +7,7 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { joinFramed } from "../../app/domain/deterministic-json";
 import { closeDb } from "../../db/client";
+import { withRanks } from "../../scoring";
 import { DEMO_PASSWORD } from "../../seeds/demo/district";
 import { pdfBytes } from "../helpers/evidence-fixtures";
 import { createPublishedCycle, leafNodeId } from "../helpers/self-inspection-fixtures";
@@ -201,9 +202,11 @@ describe("SIGKILL during a whole-cycle recompute", () => {
     const rows = inspect((db) => {
       const cycle = db.prepare("SELECT id FROM cycles WHERE year = ?").get(YEAR) as { id: number };
       const stored = db.prepare("SELECT id, kind, results_json AS frame, results_sha256 AS sha FROM cycle_results WHERE cycle_id = ?").all(cycle.id) as { id: number; kind: string; frame: string; sha: string | null }[];
-      // The results document is stored in pieces: its frame, and each unit's entry in document order.
-      const entries = db.prepare("SELECT result FROM unit_results WHERE cycle_result_id = ? ORDER BY position").pluck();
-      return stored.map((r) => ({ ...r, json: joinFramed(r.frame, entries.all(r.id) as string[]) }));
+      // The results document is stored in pieces: its frame, and each unit's entry in document order
+      // with the ranks of its row's columns (a unit that only moved keeps the text it was scored with).
+      const entries = db.prepare("SELECT result, rank, category_rank FROM unit_results WHERE cycle_result_id = ? ORDER BY position").raw();
+      const texts = (id: number) => (entries.all(id) as [string, number, number][]).map(([text, rank, categoryRank]) => withRanks(text, rank, categoryRank));
+      return stored.map((r) => ({ ...r, json: joinFramed(r.frame, texts(r.id)) }));
     });
     expect(rows.filter((r) => r.kind === "preliminary")).toHaveLength(1);
     for (const r of rows) {

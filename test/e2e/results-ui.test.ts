@@ -4,6 +4,8 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { gotoHydrated, loginAs, useBrowser, waitForIdle } from "../helpers/browser";
 import { runSeedCli, useSeededServer } from "../helpers/seeded-server";
+import { loginViaHttp, postForm } from "../helpers/server";
+import { DEMO_PASSWORD } from "../../seeds/demo/district";
 
 // The leadership dashboard on the real server: the demo district plus two synthetic years
 // (npm run seed:synthetic) so every chart has data and the trend has two points per series.
@@ -137,6 +139,39 @@ describe("computing results from the results page", () => {
     } finally {
       db.close();
     }
+  });
+});
+
+describe("the server's results worker", () => {
+  it("is kept between recomputes: the next one scores only the changed unit, and two at once run one after the other", async () => {
+    // One evaluator entry of one 2022 unit changes (as a save would), after the recompute above.
+    const db = new Database(path.join(server.dataDir, "app.db"));
+    try {
+      db.pragma("busy_timeout = 5000");
+      const entry = db
+        .prepare(
+          `SELECT e.id, e.input FROM evaluator_entries e JOIN evaluator_assignments a ON a.id = e.assignment_id JOIN cycles c ON c.id = a.cycle_id
+           WHERE c.year = 2022 AND a.lead = 1 AND e.input LIKE '{"scores":%' ORDER BY e.id LIMIT 1`,
+        )
+        .get() as { id: number; input: string };
+      const input = JSON.parse(entry.input) as { scores: { value: number }[] };
+      input.scores[0].value = input.scores[0].value === 0 ? 1 : 0;
+      db.prepare("UPDATE evaluator_entries SET input = ? WHERE id = ?").run(JSON.stringify(input), entry.id);
+    } finally {
+      db.close();
+    }
+    const cookie = await loginViaHttp(server, "admin", DEMO_PASSWORD);
+    const compute = async () => {
+      const r = await postForm(server, "/results", { intent: "compute", year: "2022" }, { cookie });
+      return { status: r.status, text: await r.text() };
+    };
+    // Both are answered: the first to reach the worker scores the changed unit, the other finds nothing
+    // left to do (two workers racing would refuse one of them as 刚被他人重新计算).
+    const both = await Promise.all([compute(), compute()]);
+    expect(both.map((r) => r.status)).toEqual([200, 200]);
+    const said = both.map((r) => (r.text.includes("已计算 24 个单位（重新评分 1 个）") ? "scored" : r.text.includes("数据未变化，结果保持不变") ? "unchanged" : r.text));
+    expect(said.sort()).toEqual(["scored", "unchanged"]);
+    expect(server.output()).not.toContain("results worker");
   });
 });
 

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { getDb, getSqlite } from "../../db/client";
 import { scorePackage } from "../../scoring";
 import { serialisePackage, serialiseResults } from "../../app/domain/deterministic-json";
+import { unitSummary } from "../../app/domain/results-view";
 import { buildCyclePackage } from "../../app/services/cycle-package.server";
 import { computeCycleResults } from "../../app/services/results-compute.server";
 import { currentResults, resultsHashes, sha256, storedDocument, unitResultOf, unitSummaries } from "../../app/services/results.server";
@@ -35,6 +36,10 @@ function recomputeMatchesWholeBuild(): { rescored: number; units: number } {
   expect(sha256(storedDocument(getDb(), meta.id, "package"))).toBe(hashed.packageSha256);
   expect(sha256(storedDocument(getDb(), meta.id, "results"))).toBe(hashed.resultsSha256);
   expect(out.incomplete.map((u) => u.code)).toEqual(build.incomplete.map((u) => u.code));
+  // What the ranking pages and score cards read: every unit's headline figures (held from the
+  // previous call, only the rows this recompute wrote read again) and each unit's own entry.
+  expect(unitSummaries(getDb(), meta).map(({ unitId: _, ...s }) => s)).toEqual(scored.results.units.map(unitSummary));
+  for (const u of scored.results.units) expect(unitResultOf(getDb(), meta.id, unitIdOf(u.id))).toEqual(u);
   return { rescored: out.rescored, units: out.units };
 }
 

@@ -89,8 +89,8 @@ describe("the assessment package built from the database", () => {
 
 const rowsOf = (cycleResultId: number) =>
   getSqlite()
-    .prepare("SELECT unit_id AS unitId, result, position FROM unit_results WHERE cycle_result_id = ? ORDER BY position")
-    .all(cycleResultId) as { unitId: number; result: string; position: number | null }[];
+    .prepare("SELECT unit_id AS unitId, result, rank, category_rank AS categoryRank, position FROM unit_results WHERE cycle_result_id = ? ORDER BY position")
+    .all(cycleResultId) as { unitId: number; result: string; rank: number; categoryRank: number; position: number | null }[];
 
 // The results document is stored once: its frame in cycle_results and each unit's entry in its
 // unit_results row.
@@ -105,7 +105,8 @@ describe("stored results layout", () => {
     const doc = JSON.parse(storedDocument(getDb(), meta.id, "results")) as { units: { id: string }[] };
     const rows = rowsOf(meta.id);
     expect(rows.map((r) => r.position)).toEqual(doc.units.map((_, i) => i));
-    expect(rows.map((r) => JSON.parse(r.result) as unknown)).toEqual(doc.units);
+    // Each row's entry, with the ranks of its columns (a unit that only moved keeps the text it was scored with).
+    expect(rows.map((r) => Object.assign(JSON.parse(r.result) as object, { rank: r.rank, categoryRank: r.categoryRank }))).toEqual(doc.units);
     expect(sha256(storedDocument(getDb(), meta.id, "results"))).toBe(resultsHashes(getDb(), meta).resultsSha256);
   });
 });
