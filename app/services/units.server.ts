@@ -3,6 +3,7 @@ import { z } from "zod";
 import { type Db, type Tx } from "../../db/client";
 import { categories, units } from "../../db/schema";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
+import { anyChanged } from "../utils/changed-fields";
 import type { FieldErrors } from "../utils/form.server";
 import { activeStatus, containsText } from "../utils/list-filters.server";
 import { DomainError } from "../domain/domain-error";
@@ -189,13 +190,7 @@ export function updateUnit(db: Db, actor: Actor, id: number, input: UnitInput): 
     if (!before) throw new DomainError("notFound", "该单位不存在。");
     const fieldErrors = checkUnit(tx, input, id);
     if (Object.keys(fieldErrors).length) throw DomainError.fields(fieldErrors);
-    const changed =
-      before.code !== input.code ||
-      before.name !== input.name ||
-      before.categoryId !== input.categoryId ||
-      before.parentId !== input.parentId ||
-      before.active !== input.active;
-    if (!changed) return;
+    if (!anyChanged(before, input, ["code", "name", "categoryId", "parentId", "active"])) return;
     const after = tx
       .update(units)
       .set({
