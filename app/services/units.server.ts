@@ -4,6 +4,7 @@ import { type Db, type Tx } from "../../db/client";
 import { categories, units } from "../../db/schema";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import { anyChanged } from "../utils/changed-fields";
+import { idField, optionalIdField } from "../utils/id-fields";
 import type { FieldErrors } from "../utils/form.server";
 import { activeStatus, containsText } from "../utils/list-filters.server";
 import { DomainError } from "../domain/domain-error";
@@ -21,29 +22,11 @@ export const unitNameSchema = z
   .min(1, "请输入单位名称")
   .max(100, "单位名称不能超过100个字");
 
-const idField = (message: string) =>
-  z
-    .string({ required_error: message })
-    .trim()
-    .regex(/^[1-9][0-9]{0,15}$/, message)
-    .transform(Number);
-
 export const unitFormSchema = z.object({
   code: unitCodeSchema,
   name: unitNameSchema,
   categoryId: idField("请选择单位类别"),
-  parentId: z
-    .string()
-    .trim()
-    .optional()
-    .transform((v, ctx) => {
-      if (!v) return null;
-      if (!/^[1-9][0-9]{0,15}$/.test(v)) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: "请选择有效的上级单位" });
-        return z.NEVER;
-      }
-      return Number(v);
-    }),
+  parentId: optionalIdField("请选择有效的上级单位"),
   // A checkbox: present when ticked.
   active: z
     .string()

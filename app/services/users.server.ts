@@ -4,6 +4,7 @@ import { type Db, type Tx } from "../../db/client";
 import { organizations, ROLES, sessions, units, users, type Role } from "../../db/schema";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import { anyChanged } from "../utils/changed-fields";
+import { optionalIdField } from "../utils/id-fields";
 import { ROLE_LABELS } from "../utils/auth.server";
 import type { FieldErrors } from "../utils/form.server";
 import { hashPassword, MIN_PASSWORD_LENGTH } from "../utils/password.server";
@@ -46,25 +47,10 @@ export function parseRole(text: string): Role | null {
   return ROLES.find((r) => r === v.toLowerCase()) ?? null;
 }
 
-/** An optional id from a <select>: empty means none. */
-const optionalId = (message: string) =>
-  z
-    .string()
-    .trim()
-    .optional()
-    .transform((v, ctx) => {
-      if (!v) return null;
-      if (!/^[1-9][0-9]{0,15}$/.test(v)) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message });
-        return z.NEVER;
-      }
-      return Number(v);
-    });
-
 const bindingFields = {
   role: roleSchema,
-  unitId: optionalId("请选择有效的单位"),
-  orgId: optionalId("请选择有效的评估机构"),
+  unitId: optionalIdField("请选择有效的单位"),
+  orgId: optionalIdField("请选择有效的评估机构"),
 };
 
 /** Two password inputs that must match. */
