@@ -7,7 +7,8 @@
  */
 import fs from "node:fs";
 import { parseArgs } from "node:util";
-import { publishedDraw } from "../domain/spotcheck-draw";
+import { DomainError } from "../domain/domain-error";
+import { publishedDraw, type SpotCheckDraw } from "../domain/spotcheck-draw";
 import { drawForYear } from "../services/spot-checks.server";
 import { configuredDatabaseFile, getDb } from "../utils/db.server";
 
@@ -56,12 +57,16 @@ function main(argv: string[]): number {
     console.error(`找不到数据库文件：${file}（请检查 DATA_DIR）`);
     return 2;
   }
-  const result = drawForYear(getDb(), Number(values.cycle), values.seed, values.size, values.category ?? null);
-  if (!result.ok) {
-    console.error(result.error);
+  let draw: SpotCheckDraw;
+  try {
+    draw = drawForYear(getDb(), Number(values.cycle), values.seed, values.size, values.category ?? null);
+  } catch (error) {
+    // A refusal (no such year, an impossible size) is the user's to fix: its message, exit 1.
+    if (!(error instanceof DomainError)) throw error;
+    console.error(error.message);
     return 1;
   }
-  console.log(JSON.stringify(publishedDraw(result.value)));
+  console.log(JSON.stringify(publishedDraw(draw)));
   return 0;
 }
 

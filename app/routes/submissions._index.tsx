@@ -6,7 +6,7 @@ import { ExtensionRequestTable } from "../components/ExtensionRequestTable";
 import { FormOutcome } from "../components/FormOutcome";
 import { SubmissionBatchConfirm } from "../components/SubmissionBatchConfirm";
 import { decideExtensionRequest, pendingExtensionRequests } from "../services/extension-requests.server";
-import { batchExtend, batchPreview, batchReturn } from "../services/submission-batch.server";
+import { batchPreview, runBatch } from "../services/submission-batch.server";
 import { grantExtension } from "../services/submissions.server";
 import { OVERVIEW_FILTER_LABELS, OVERVIEW_FILTERS } from "../domain/overview-filters";
 import { remindUnits } from "../services/reminders.server";
@@ -62,9 +62,7 @@ export async function action({ request }: ActionFunctionArgs) {
       const message =
         intent === "decideExtension"
           ? decideExtensionRequest(db, actorOf(user), user, { decision: field("decision"), requestId: field("requestId"), until: field("until"), comment: field("comment") }, now)
-          : intent === "batchExtend"
-            ? batchExtend(db, actorOf(user), user, cycleId(), batch(), now)
-            : batchReturn(db, actorOf(user), user, cycleId(), batch(), now);
+          : runBatch(intent === "batchExtend" ? "extend" : "return", db, actorOf(user), user, cycleId(), batch(), now);
       return data<ActionResult>({ intent, ok: true, message, fieldErrors: {}, values: {} });
     } catch (error) {
       const r = refusalErrors(error);

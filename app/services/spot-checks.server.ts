@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { Db, Tx } from "../../db/client";
 import { categories, evidenceFiles, evidenceLinks, findings, rectifications, spotCheckBatches, spotCheckUnits, units, users } from "../../db/schema";
 import { newSeed } from "../domain/prng";
-import { drawSpotCheck, type SpotCheckDraw, type SpotInspector, type SpotUnit } from "../domain/spotcheck-draw";
+import { drawSpotCheck, type SpotCheckDraw, type SpotCheckDrawInput, type SpotInspector, type SpotUnit } from "../domain/spotcheck-draw";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
 import type { SessionUser } from "../utils/auth.server";
 import { beijingToday } from "../utils/beijing-time";
@@ -40,11 +40,18 @@ export function spotCheckPopulation(db: Reader, cycleId: number): { units: SpotU
   };
 }
 
-/** The CLI's draw: by year, nothing saved. */
-export function drawForYear(db: Reader, year: number, seed: string, size: string, category?: string | null) {
+/** The draw, or refused (DomainError on the size field) when it is impossible. */
+function drawOrRefuse(input: SpotCheckDrawInput): SpotCheckDraw {
+  const result = drawSpotCheck(input);
+  if (!result.ok) throw new DomainError("invalid", result.error, "size");
+  return result.value;
+}
+
+/** The CLI's draw: by year, nothing saved. Refused (DomainError) for a year without a cycle or an impossible draw. */
+export function drawForYear(db: Reader, year: number, seed: string, size: string, category?: string | null): SpotCheckDraw {
   const cycle = cycleByYear(db, year);
-  if (!cycle) return { ok: false as const, error: `没有${year}年度的考核` };
-  return drawSpotCheck({ seed, size, category, ...spotCheckPopulation(db, cycle.id) });
+  if (!cycle) throw new DomainError("notFound", `没有${year}年度的考核`);
+  return drawOrRefuse({ seed, size, category, ...spotCheckPopulation(db, cycle.id) });
 }
 
 export const batchFormSchema = z.object({
@@ -83,14 +90,13 @@ export function createBatch(db: Db, actor: Actor, cycleId: number, input: z.infe
       if (unknown.length > 0) throw new DomainError("invalid", `以下指标编号不是本年度的末级指标：${unknown.join("、")}`, "nodeCodes");
     }
     const seed = input.seed || newSeed();
-    const result = drawSpotCheck({ seed, size: input.size, category: categoryName, ...spotCheckPopulation(tx, cycleId) });
-    if (!result.ok) throw new DomainError("invalid", result.error, "size");
+    const draw = drawOrRefuse({ seed, size: input.size, category: categoryName, ...spotCheckPopulation(tx, cycleId) });
     const batch = tx
       .insert(spotCheckBatches)
       .values({
         cycleId,
         seed,
-        size: result.value.size,
+        size: draw.size,
         categoryId: input.categoryId,
         nodeCodes: input.nodeCodes.length > 0 ? input.nodeCodes : null,
         createdBy: actor.id,
@@ -98,9 +104,9 @@ export function createBatch(db: Db, actor: Actor, cycleId: number, input: z.infe
       })
       .returning()
       .get();
-    for (const u of result.value.units) tx.insert(spotCheckUnits).values({ batchId: batch.id, unitId: u.id!, inspectorId: u.inspectorId! }).run();
-    writeAudit(tx, actor, { action: "spotcheck.batch.create", entityType: "spot_check_batch", entityId: batch.id, after: { ...batch, draw: result.value } });
-    return { batchId: batch.id, draw: result.value };
+    for (const u of draw.units) tx.insert(spotCheckUnits).values({ batchId: batch.id, unitId: u.id!, inspectorId: u.inspectorId! }).run();
+    writeAudit(tx, actor, { action: "spotcheck.batch.create", entityType: "spot_check_batch", entityId: batch.id, after: { ...batch, draw } });
+    return { batchId: batch.id, draw };
   });
 }
 

@@ -93,8 +93,12 @@ function inBatch(
   });
 }
 
-/** 批量延期: one date and reason for every selected unit (each audited, notified, on its timeline). */
-export function batchExtend(
+/**
+ * The office's batch action of `kind` on the selected units of a cycle, refused as a whole when any
+ * unit cannot take it. Answers what it did, in Chinese.
+ */
+export function runBatch(
+  kind: BatchKind,
   db: Db,
   actor: Actor,
   user: Office,
@@ -104,7 +108,19 @@ export function batchExtend(
 ): string {
   if (!may(user, "write", "submissionReview"))
     throw new DomainError("forbidden", "您无权执行此操作");
-  const { unitIds, until, reason } = parseOrRefuse(batchExtendSchema, input);
+  return kind === "extend"
+    ? extendUnits(db, actor, cycleId, parseOrRefuse(batchExtendSchema, input), now)
+    : returnUnits(db, actor, user, cycleId, parseOrRefuse(batchReturnSchema, input), now);
+}
+
+/** 批量延期: one date and reason for every selected unit (each audited, notified, on its timeline). */
+function extendUnits(
+  db: Db,
+  actor: Actor,
+  cycleId: number,
+  { unitIds, until, reason }: z.output<typeof batchExtendSchema>,
+  now: Date
+): string {
   inBatch(db, cycleId, (tx, cycle) => {
     const out: string[] = [];
     for (const unitId of unitIds) {
@@ -131,17 +147,14 @@ export function batchExtend(
 }
 
 /** 批量退回: one comment for every selected unit's submitted self-inspection. */
-export function batchReturn(
+function returnUnits(
   db: Db,
   actor: Actor,
   user: Office,
   cycleId: number,
-  input: unknown,
+  { unitIds, comment, codes }: z.output<typeof batchReturnSchema>,
   now: Date
 ): string {
-  if (!may(user, "write", "submissionReview"))
-    throw new DomainError("forbidden", "您无权执行此操作");
-  const { unitIds, comment, codes } = parseOrRefuse(batchReturnSchema, input);
   inBatch(db, cycleId, (tx, cycle) =>
     returnMany(tx, actor, user.role, cycle, unitIds, codes, comment, now)
   );

@@ -112,15 +112,42 @@ export function reminderText(state: SubmissionState, now: Date): string | null {
   return `距自查截止还有${d === 0 ? "不到1" : d}天（${deadlineLabel(state.due)}），本单位尚未提交，请抓紧完成填报并提交。`;
 }
 
-// ---------------------------------------------------------------- department home
-
-export interface HomeLeaf {
+/** What every list of leaves shows of one: the indicator, and its score in the self-assessment preview. */
+interface LeafRow {
   nodeId: number;
   code: string;
   name: string;
   path: string;
   ruleLabel: string;
   points: number;
+  score: number | null;
+  max: number;
+  explain: string;
+}
+
+function leafRow(l: LeafInfo, preview: SelfScorePreview | null): LeafRow {
+  const r = preview?.leaves[l.code];
+  return {
+    nodeId: l.nodeId,
+    code: l.code,
+    name: l.name,
+    path: l.path.join(" › "),
+    ruleLabel: RULE_TYPE_LABELS[l.rule.type],
+    points: l.points,
+    score: r && r.answered && !r.na ? r.score : null,
+    max: r?.max ?? l.points,
+    explain: r?.explain ?? "",
+  };
+}
+
+/** The engine's score of the answers so far (null while the unit has no indicators). */
+function selfPreview(ctx: UnitContext, state: SubmissionState): SelfScorePreview | null {
+  return ctx.leaves.length > 0 ? computeSelfScore(previewContext(ctx), inputsByCode(ctx.leaves, state.answers)) : null;
+}
+
+// ---------------------------------------------------------------- department home
+
+export interface HomeLeaf extends LeafRow {
   part: string;
   answered: boolean;
   na: boolean;
@@ -128,9 +155,6 @@ export interface HomeLeaf {
   evidenceCount: number;
   editable: boolean;
   returnComment: string | null;
-  score: number | null;
-  max: number;
-  explain: string;
 }
 
 export function departmentHome(db: Db, user: DeptUser, now = new Date()) {
@@ -144,21 +168,15 @@ export function departmentHome(db: Db, user: DeptUser, now = new Date()) {
   const submission = findSubmission(db, ctx.cycle.id, ctx.unit.id) ?? null;
   const state = loadSubmissionState(db, ctx, submission);
   const completeness = completenessOf(ctx.leaves, state);
-  const preview = ctx.leaves.length > 0 ? computeSelfScore(previewContext(ctx), inputsByCode(ctx.leaves, state.answers)) : null;
+  const preview = selfPreview(ctx, state);
   const open = cycleAllows(ctx.cycle.status, "selfInspect");
   const openSet = new Set(state.openReturns.keys());
   const status = submission?.status ?? null;
   const leaves: HomeLeaf[] = ctx.leaves.map((l) => {
     const answer = state.answers.get(l.nodeId);
     const input = (answer?.input as LeafInput | null | undefined) ?? null;
-    const r = preview?.leaves[l.code];
     return {
-      nodeId: l.nodeId,
-      code: l.code,
-      name: l.name,
-      path: l.path.join(" › "),
-      ruleLabel: RULE_TYPE_LABELS[l.rule.type],
-      points: l.points,
+      ...leafRow(l, preview),
       part: l.part,
       answered: !!input,
       na: !!input?.na,
@@ -166,9 +184,6 @@ export function departmentHome(db: Db, user: DeptUser, now = new Date()) {
       evidenceCount: state.evidenceCounts.get(l.nodeId) ?? 0,
       editable: open && leafEditable(status, openSet, l.nodeId),
       returnComment: state.openReturns.get(l.nodeId)?.comment ?? null,
-      score: r && r.answered && !r.na ? r.score : null,
-      max: r?.max ?? l.points,
-      explain: r?.explain ?? "",
     };
   });
   const transitions = status ? availableTransitions(status, "department") : availableTransitions("draft", "department");
@@ -268,13 +283,7 @@ export function leafPage(db: Db, user: DeptUser, nodeId: number, now = new Date(
 
 // ---------------------------------------------------------------- office: one submission
 
-export interface ReviewLeaf {
-  nodeId: number;
-  code: string;
-  name: string;
-  path: string;
-  ruleLabel: string;
-  points: number;
+export interface ReviewLeaf extends LeafRow {
   summary: string;
   narrative: string;
   answered: boolean;
@@ -283,9 +292,6 @@ export interface ReviewLeaf {
   links: EvidenceLink[];
   events: { title: string; link: string; start: string; end: string; status: EventRowStatus | null }[];
   openReturnComment: string | null;
-  score: number | null;
-  max: number;
-  explain: string;
 }
 
 export function submissionDetail(db: Db, submissionId: number, now = new Date()) {
@@ -295,22 +301,16 @@ export function submissionDetail(db: Db, submissionId: number, now = new Date())
   const ctx = loadUnitContext(db, cycle, submission.unitId);
   const state = loadSubmissionState(db, ctx, submission);
   const completeness: Completeness = completenessOf(ctx.leaves, state);
-  const preview = ctx.leaves.length > 0 ? computeSelfScore(previewContext(ctx), inputsByCode(ctx.leaves, state.answers)) : null;
+  const preview = selfPreview(ctx, state);
   const ownerIds = ctx.leaves.map((l) => leafOwnerId(submission.id, l.nodeId));
   const evidence = listEvidence(db, EVIDENCE_OWNER_TYPE, ownerIds);
   const leaves: ReviewLeaf[] = ctx.leaves.map((l) => {
     const answer = state.answers.get(l.nodeId);
     const input = (answer?.input as LeafInput | null | undefined) ?? null;
     const owner = leafOwnerId(submission.id, l.nodeId);
-    const r = preview?.leaves[l.code];
     const rows = formStateFromAnswer(l.rule, input, "").events;
     return {
-      nodeId: l.nodeId,
-      code: l.code,
-      name: l.name,
-      path: l.path.join(" › "),
-      ruleLabel: RULE_TYPE_LABELS[l.rule.type],
-      points: l.points,
+      ...leafRow(l, preview),
       summary: describeAnswer(l.rule, input),
       narrative: answer?.narrative ?? "",
       answered: !!input,
@@ -319,9 +319,6 @@ export function submissionDetail(db: Db, submissionId: number, now = new Date())
       links: evidence.links.filter((k) => k.ownerId === owner),
       events: rows.map((e) => ({ ...e, status: eventRowStatus(e, l.rule, cycle.calendar) })),
       openReturnComment: state.openReturns.get(l.nodeId)?.comment ?? null,
-      score: r && r.answered && !r.na ? r.score : null,
-      max: r?.max ?? l.points,
-      explain: r?.explain ?? "",
     };
   });
   const open = cycleAllows(cycle.status, "selfInspect");

@@ -3,6 +3,8 @@ import { z } from "zod";
 import { type Db, type Tx } from "../../db/client";
 import { categories, units } from "../../db/schema";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
+import { anyChanged } from "../utils/changed-fields";
+import { idField, optionalIdField } from "../utils/id-fields";
 import type { FieldErrors } from "../utils/form.server";
 import { activeStatus, containsText } from "../utils/list-filters.server";
 import { DomainError } from "../domain/domain-error";
@@ -20,29 +22,11 @@ export const unitNameSchema = z
   .min(1, "请输入单位名称")
   .max(100, "单位名称不能超过100个字");
 
-const idField = (message: string) =>
-  z
-    .string({ required_error: message })
-    .trim()
-    .regex(/^[1-9][0-9]{0,15}$/, message)
-    .transform(Number);
-
 export const unitFormSchema = z.object({
   code: unitCodeSchema,
   name: unitNameSchema,
   categoryId: idField("请选择单位类别"),
-  parentId: z
-    .string()
-    .trim()
-    .optional()
-    .transform((v, ctx) => {
-      if (!v) return null;
-      if (!/^[1-9][0-9]{0,15}$/.test(v)) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: "请选择有效的上级单位" });
-        return z.NEVER;
-      }
-      return Number(v);
-    }),
+  parentId: optionalIdField("请选择有效的上级单位"),
   // A checkbox: present when ticked.
   active: z
     .string()
@@ -189,13 +173,7 @@ export function updateUnit(db: Db, actor: Actor, id: number, input: UnitInput): 
     if (!before) throw new DomainError("notFound", "该单位不存在。");
     const fieldErrors = checkUnit(tx, input, id);
     if (Object.keys(fieldErrors).length) throw DomainError.fields(fieldErrors);
-    const changed =
-      before.code !== input.code ||
-      before.name !== input.name ||
-      before.categoryId !== input.categoryId ||
-      before.parentId !== input.parentId ||
-      before.active !== input.active;
-    if (!changed) return;
+    if (!anyChanged(before, input, ["code", "name", "categoryId", "parentId", "active"])) return;
     const after = tx
       .update(units)
       .set({

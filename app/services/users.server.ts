@@ -3,6 +3,8 @@ import { z } from "zod";
 import { type Db, type Tx } from "../../db/client";
 import { organizations, ROLES, sessions, units, users, type Role } from "../../db/schema";
 import { mutate, writeAudit, type Actor } from "../utils/audit.server";
+import { anyChanged } from "../utils/changed-fields";
+import { optionalIdField } from "../utils/id-fields";
 import { ROLE_LABELS } from "../utils/auth.server";
 import type { FieldErrors } from "../utils/form.server";
 import { hashPassword, MIN_PASSWORD_LENGTH } from "../utils/password.server";
@@ -45,25 +47,10 @@ export function parseRole(text: string): Role | null {
   return ROLES.find((r) => r === v.toLowerCase()) ?? null;
 }
 
-/** An optional id from a <select>: empty means none. */
-const optionalId = (message: string) =>
-  z
-    .string()
-    .trim()
-    .optional()
-    .transform((v, ctx) => {
-      if (!v) return null;
-      if (!/^[1-9][0-9]{0,15}$/.test(v)) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message });
-        return z.NEVER;
-      }
-      return Number(v);
-    });
-
 const bindingFields = {
   role: roleSchema,
-  unitId: optionalId("请选择有效的单位"),
-  orgId: optionalId("请选择有效的评估机构"),
+  unitId: optionalIdField("请选择有效的单位"),
+  orgId: optionalIdField("请选择有效的评估机构"),
 };
 
 /** Two password inputs that must match. */
@@ -311,13 +298,7 @@ export function updateUser(db: Db, actor: Actor, id: number, input: UpdateUserIn
     const fieldErrors = resolveBindings(tx, input);
     if (id === actor.id && input.role !== before.role) fieldErrors.role = "不能修改自己的角色";
     if (Object.keys(fieldErrors).length) throw DomainError.fields(fieldErrors);
-    const changed =
-      before.displayName !== input.displayName ||
-      before.email !== input.email ||
-      before.role !== input.role ||
-      before.unitId !== input.unitId ||
-      before.orgId !== input.orgId;
-    if (!changed) return;
+    if (!anyChanged(before, input, ["displayName", "email", "role", "unitId", "orgId"])) return;
     const after = tx
       .update(users)
       .set({ displayName: input.displayName, email: input.email, role: input.role, unitId: input.unitId, orgId: input.orgId, updatedAt: new Date().toISOString() })

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb, getDb } from "../../db/client";
 import { cycles, evaluatorAssignments, findings, indicatorNodes, rectifications, spotCheckBatches, units, users } from "../../db/schema";
 import { ASSIGN_SEED_2026 } from "../../seeds/demo/evaluation";
-import { gotoHydrated, loginAs, useBrowser } from "../helpers/browser";
+import { collectBrowserErrors, gotoHydrated, loginAs, REFUSED_OR_STALE_SAVE, useBrowser } from "../helpers/browser";
 import { startServer, type TestServer } from "../helpers/server";
 
 // The evaluation pages in a real browser over the built app, on the seeded demo (2026 in progress).
@@ -19,17 +19,7 @@ let pages: [string, string, string][] = [];
 /** The 2026 demo spot-check batch page. */
 let spotcheckBatchPath = "";
 
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(`${page.url()}: ${e.message}`));
-  page.on("console", (m) => {
-    // A refused save answers 400/409 on purpose; the browser logs that status, which is no error of the page.
-    if (m.type() === "error" && !m.location().url.endsWith("/favicon.ico") && !/^Failed to load resource: the server responded with a status of 4(00|09)/.test(m.text())) {
-      errors.push(`${page.url()}: ${m.text()}`);
-    }
-  });
-  return errors;
-}
+const collectErrors = (page: Page) => collectBrowserErrors(page, REFUSED_OR_STALE_SAVE);
 
 beforeAll(async () => {
   server = await startServer();

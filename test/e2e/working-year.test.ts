@@ -5,8 +5,10 @@ import { closeDb, getDb } from "../../db/client";
 import { cycles, evaluatorAssignments, units, users } from "../../db/schema";
 import { DEMO_UNITS } from "../../seeds/demo/district";
 import {
+  collectBrowserErrors,
   gotoHydrated,
   loginAs,
+  REFUSED_OR_STALE_SAVE,
   useBrowser,
   waitForIdle,
 } from "../helpers/browser";
@@ -28,22 +30,8 @@ const nameOf = (code: string) => DEMO_UNITS.find((u) => u.code === code)!.name;
 let evaluator = "";
 let evaluatedUnitId = 0;
 
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(`${page.url()}: ${e.message}`));
-  page.on("console", (m) => {
-    if (
-      m.type() === "error" &&
-      !m.location().url.endsWith("/favicon.ico") &&
-      !/^Failed to load resource: the server responded with a status of 4(00|09)/.test(
-        m.text()
-      )
-    ) {
-      errors.push(`${page.url()}: ${m.text()}`);
-    }
-  });
-  return errors;
-}
+const collectErrors = (page: Page) =>
+  collectBrowserErrors(page, REFUSED_OR_STALE_SAVE);
 
 /** The unread count the header announces (0 for none). */
 async function unread(page: Page): Promise<number> {

@@ -188,12 +188,18 @@ export async function logout(page: Page): Promise<void> {
   await waitForIdle(page);
 }
 
-/** Uncaught page errors and console errors, except the 400 answers of refused forms (expected where forms are refused on purpose). */
-export function collectBrowserErrors(page: Page): string[] {
+/** The console line of a refused (400) or stale (409) save: answered so on purpose, no error of the page. */
+export const REFUSED_OR_STALE_SAVE = /^Failed to load resource: the server responded with a status of 4(00|09)/;
+
+/**
+ * Uncaught page errors and console errors, except those `expected` matches — by default the 400
+ * answers of refused forms (expected where forms are refused on purpose).
+ */
+export function collectBrowserErrors(page: Page, expected: RegExp = /status of 400/): string[] {
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(`${page.url()}: ${e.message}`));
   page.on("console", (m) => {
-    if (m.type() !== "error" || m.location().url.endsWith("/favicon.ico") || m.text().includes("status of 400")) return;
+    if (m.type() !== "error" || m.location().url.endsWith("/favicon.ico") || expected.test(m.text())) return;
     errors.push(`${page.url()}: ${m.text()}`);
   });
   return errors;

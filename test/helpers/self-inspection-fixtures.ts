@@ -65,3 +65,8 @@ export function setSelfInspectionDue(cycleId: number, due: string): void {
 export function beijingDay(days: number, now = new Date()): string {
   return new Date(now.getTime() + 8 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
 }
+
+/** A day `days` after both today (Beijing) and the demo's deadline (2026-11-30), whenever the test runs. */
+export function dayAfterDemoDeadline(days: number): string {
+  return [beijingDay(days), `2026-12-${String(10 + days).padStart(2, "0")}`].sort().at(-1)!;
+}

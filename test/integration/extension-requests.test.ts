@@ -20,7 +20,7 @@ import { seedDemo } from "../../seeds/demo/index";
 import { DEMO_UNITS } from "../../seeds/demo/district";
 import { useTempDataDir } from "../helpers/data-dir";
 import { makeRequest, run, sessionCookieFor } from "../helpers/remix";
-import { beijingDay } from "../helpers/self-inspection-fixtures";
+import { dayAfterDemoDeadline } from "../helpers/self-inspection-fixtures";
 
 // Issue 15: a department asks for a later self-inspection deadline; the office grants it with a date
 // (which becomes the unit's deadline everywhere) or refuses it with a reason; both sides are told.
@@ -50,11 +50,6 @@ const notesOf = (username: string, kind: string) =>
     .all();
 const audits = (action: string) =>
   db().select().from(auditLog).where(eq(auditLog.action, action)).all();
-/** Later than the demo's deadline (2026-11-30) and than today, whenever the test runs. */
-const later = (days: number) =>
-  [beijingDay(days), `2026-12-${String(10 + days).padStart(2, "0")}`]
-    .sort()
-    .at(-1)!;
 
 function sessionUser(username: string): SessionUser {
   const u = userOf(username);
@@ -96,8 +91,8 @@ describe("extension requests (申请延期)", () => {
   it("a department asks, the office grants with a date: that date is the unit's deadline everywhere, both sides told, audited", async () => {
     const cycle = findCycleByYear(2026, getDb())!;
     const unit = unitOf("JD003");
-    const wanted = later(5);
-    const granted = later(3);
+    const wanted = dayAfterDemoDeadline(5);
+    const granted = dayAfterDemoDeadline(3);
 
     const noReason = await ask("JD003", { until: wanted, reason: "  " });
     expect(noReason.status).toBe(400);
@@ -266,7 +261,7 @@ describe("extension requests (申请延期)", () => {
 
   it("the office refuses with a reason: the unit is told why and its deadline stays", async () => {
     const unit = unitOf("BM005");
-    const wanted = later(7);
+    const wanted = dayAfterDemoDeadline(7);
     expect(
       (await ask("BM005", { until: wanted, reason: "局领导调整" })).status
     ).toBe(200);
@@ -319,14 +314,14 @@ describe("extension requests (申请延期)", () => {
   });
 
   it("a submitted unit cannot ask, and the office cannot ask for a unit", async () => {
-    const done = await ask("JD001", { until: later(5), reason: "想延期" });
+    const done = await ask("JD001", { until: dayAfterDemoDeadline(5), reason: "想延期" });
     expect(done.status).toBe(409);
     expect(done.data.fieldErrors._form).toBe("自查已提交，无需延期");
     const office = await run(
       extensionPage.action,
       makeRequest("/self/extension", {
         cookie: cookies.admin,
-        form: { until: later(5), reason: "代申请" },
+        form: { until: dayAfterDemoDeadline(5), reason: "代申请" },
       })
     );
     expect(office.status).toBe(403);

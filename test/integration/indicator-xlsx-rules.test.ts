@@ -18,6 +18,7 @@ import { auditLog, categories, cycles, indicatorSets, users } from "../../db/sch
 import { PACKAGE_FORMAT, PACKAGE_FORMAT_2, validatePackage } from "../../scoring";
 import { seedAccounts } from "../../seeds/demo/accounts";
 import { useTempDataDir } from "../helpers/data-dir";
+import { sheetsOf } from "../helpers/xlsx-sheets";
 
 useTempDataDir();
 const db = () => getDb();
@@ -118,23 +119,6 @@ function importInto(year: number, buffer: Uint8Array) {
   return importIndicators(getDb(), buffer, { year, createIfMissing: true, createCategories: true }, office(), "考核细则.xlsx", (actor, y) =>
     createCycle(getDb(), actor, { year: y, source: "empty" }),
   );
-}
-
-/** Every sheet's cells as text, row by row. */
-async function sheetsOf(buffer: Uint8Array): Promise<Record<string, string[][]>> {
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(Buffer.from(buffer) as unknown as ExcelJS.Buffer);
-  const out: Record<string, string[][]> = {};
-  wb.eachSheet((sheet) => {
-    const rows: string[][] = [];
-    sheet.eachRow({ includeEmpty: true }, (row) => {
-      const cells: string[] = [];
-      for (let c = 1; c <= sheet.columnCount; c++) cells.push(String(row.getCell(c).value ?? ""));
-      rows.push(cells);
-    });
-    out[sheet.name] = rows;
-  });
-  return out;
 }
 
 /** Change cells: sheet → key (编码 on a data sheet, 单位类别 on 设置) → column header → value. */

@@ -17,6 +17,7 @@ import { PACKAGE_FORMAT, validatePackage } from "../../scoring";
 import { seedAccounts } from "../../seeds/demo/accounts";
 import { makeTempDir, useTempDataDir } from "../helpers/data-dir";
 import { makeRequest, run, sessionCookieFor } from "../helpers/remix";
+import { sheetsOf } from "../helpers/xlsx-sheets";
 
 const dataDir = useTempDataDir();
 const exec = promisify(execFile);
@@ -35,23 +36,6 @@ async function download(year: number, query = "") {
   const cycleId = findCycleByYear(year, getDb())!.id;
   const res = await xlsxRoute.loader({ request: makeRequest(`/cycles/${cycleId}/indicators.xlsx${query}`, { cookie: admin }), params: { cycleId: String(cycleId) }, context: {} });
   return { res, buffer: Buffer.from(await res.arrayBuffer()) };
-}
-
-/** Every sheet's cell values (as text), row by row. */
-async function sheetsOf(buffer: Buffer): Promise<Record<string, string[][]>> {
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(buffer as unknown as ExcelJS.Buffer);
-  const out: Record<string, string[][]> = {};
-  wb.eachSheet((sheet) => {
-    const rows: string[][] = [];
-    sheet.eachRow({ includeEmpty: true }, (row) => {
-      const cells: string[] = [];
-      for (let c = 1; c <= sheet.columnCount; c++) cells.push(String(row.getCell(c).value ?? ""));
-      rows.push(cells);
-    });
-    out[sheet.name] = rows;
-  });
-  return out;
 }
 
 /** Change cells of a workbook: sheet → code → column header → value. */

@@ -16,7 +16,7 @@ import {
 import { seedDemo } from "../../seeds/demo/index";
 import { useTempDataDir } from "../helpers/data-dir";
 import { makeRequest, run, sessionCookieFor } from "../helpers/remix";
-import { beijingDay } from "../helpers/self-inspection-fixtures";
+import { beijingDay, dayAfterDemoDeadline } from "../helpers/self-inspection-fixtures";
 
 // Issue 15: the office's batch actions on 自查审核 — a confirmation listing the units, then one
 // transaction with an audit row per unit; if any unit cannot take the action, nothing is written.
@@ -28,10 +28,6 @@ const unitOf = (code: string) =>
   db().select().from(units).where(eq(units.code, code)).get()!;
 const audits = (action: string) =>
   db().select().from(auditLog).where(eq(auditLog.action, action)).all();
-const later = (days: number) =>
-  [beijingDay(days), `2026-12-${String(10 + days).padStart(2, "0")}`]
-    .sort()
-    .at(-1)!;
 
 let admin = "";
 let cycleId = 0;
@@ -140,7 +136,7 @@ describe("batch extension (批量延期)", () => {
     const mixed = await post({
       intent: "batchExtend",
       unitId: ids("JD003", "JD001"),
-      until: later(4),
+      until: dayAfterDemoDeadline(4),
       reason: "系统升级",
     });
     expect(mixed.status).toBe(409);
@@ -152,13 +148,13 @@ describe("batch extension (批量延期)", () => {
     const noReason = await post({
       intent: "batchExtend",
       unitId: ids("JD003"),
-      until: later(4),
+      until: dayAfterDemoDeadline(4),
       reason: "",
     });
     expect(noReason.data.fieldErrors.reason).toBe("请填写延期理由");
     const none = await post({
       intent: "batchExtend",
-      until: later(4),
+      until: dayAfterDemoDeadline(4),
       reason: "系统升级",
     });
     expect(none.data.fieldErrors.unitIds).toBe("请至少选择一个单位");
@@ -168,11 +164,11 @@ describe("batch extension (批量延期)", () => {
     const ok = await post({
       intent: "batchExtend",
       unitId: ids("JD003", "BM006"),
-      until: later(4),
+      until: dayAfterDemoDeadline(4),
       reason: "系统升级，统一延期",
     });
     expect(ok.status).toBe(200);
-    expect(ok.data.message).toBe(`已批准2个单位延期至${later(4)}。`);
+    expect(ok.data.message).toBe(`已批准2个单位延期至${dayAfterDemoDeadline(4)}。`);
     expect(audits("submission.extension")).toHaveLength(auditsBefore + 2);
     const overview = await run(
       submissionsPage.loader,
@@ -183,7 +179,7 @@ describe("batch extension (批量延期)", () => {
         overview.data.rows.find(
           (r: { unitId: number }) => r.unitId === unitOf(code).id
         )
-      ).toMatchObject({ due: later(4), extended: true, overdue: false });
+      ).toMatchObject({ due: dayAfterDemoDeadline(4), extended: true, overdue: false });
       expect(
         db()
           .select()

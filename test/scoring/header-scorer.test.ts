@@ -2,17 +2,10 @@
 // the whole package — the same results byte for byte, the same refusals with the same paths.
 import { describe, expect, it } from "vitest";
 import { headerScorer, resultsText, scorePackage } from "../../scoring";
-import { pkgWith } from "./helpers";
+import { pkgWith, THREE_UNITS, TWO_LEAF_TREE } from "./helpers";
 
-const tree = [
-  { id: "a", name: "主动公开", points: 60, rule: { type: "score" } },
-  { id: "b", name: "政策解读", points: 40, rule: { type: "deduction", faults: [{ code: "late", label: "超期", points: 5 }] } },
-];
-const units = [
-  { id: "u1", inputs: { a: { scores: [50] }, b: { deductions: [] } } },
-  { id: "u2", inputs: { a: { na: true, reason: "无此职能" }, b: { na: true, reason: "无此职能" } } },
-  { id: "u3", inputs: { a: { scores: [55, 57] }, b: { deductions: [{ fault: "late", count: 2 }] } } },
-];
+const tree = TWO_LEAF_TREE;
+const units = THREE_UNITS;
 
 function scorerOf(tree: unknown[]) {
   const s = headerScorer({ ...(pkgWith(tree, []) as object), units: [] });

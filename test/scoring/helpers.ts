@@ -54,3 +54,16 @@ export function leaf(rule: Json, points: number, input: Json, extra: Json = {}) 
   const r = run(pkgWith(indicators, [{ id: "u1", inputs }], extra));
   return r.units[0].leaves.L;
 }
+
+/** Two leaves (60 by score, 40 by deduction) for incremental-scoring tests. */
+export const TWO_LEAF_TREE = [
+  { id: "a", name: "主动公开", points: 60, rule: { type: "score" } },
+  { id: "b", name: "政策解读", points: 40, rule: { type: "deduction", faults: [{ code: "late", label: "超期", points: 5 }] } },
+];
+
+/** Three units on TWO_LEAF_TREE: scored, all N/A, and scored by two evaluators with a fault. */
+export const THREE_UNITS = [
+  { id: "u1", inputs: { a: { scores: [50] }, b: { deductions: [] } } },
+  { id: "u2", inputs: { a: { na: true, reason: "无此职能" }, b: { na: true, reason: "无此职能" } } },
+  { id: "u3", inputs: { a: { scores: [55, 57] }, b: { deductions: [{ fault: "late", count: 2 }] } } },
+];

@@ -3,16 +3,11 @@
 // units are scored.
 import { describe, expect, it } from "vitest";
 import { recomputeUnits, resultsText, scorePackage, withRanks, type KeptUnit, type Results, type UnitResult } from "../../scoring";
-import { pkgWith } from "./helpers";
+import { pkgWith, THREE_UNITS, TWO_LEAF_TREE } from "./helpers";
 
-const tree = [
-  { id: "a", name: "主动公开", points: 60, rule: { type: "score" } },
-  { id: "b", name: "政策解读", points: 40, rule: { type: "deduction", faults: [{ code: "late", label: "超期", points: 5 }] } },
-];
+const tree = TWO_LEAF_TREE;
 const units = [
-  { id: "u1", inputs: { a: { scores: [50] }, b: { deductions: [] } } },
-  { id: "u2", inputs: { a: { na: true, reason: "无此职能" }, b: { na: true, reason: "无此职能" } } },
-  { id: "u3", inputs: { a: { scores: [55, 57] }, b: { deductions: [{ fault: "late", count: 2 }] } } },
+  ...THREE_UNITS,
   { id: "u4", inputs: { a: { na: true, reason: "无此职能" }, b: { na: true, reason: "无此职能" } } },
 ];
 
