@@ -100,6 +100,23 @@ describe("units admin", () => {
     expect(inactive.data.units.map((u: { code: string }) => u.code)).toEqual(["BM010"]);
   });
 
+  it("writes nothing, not even an audit row, for an edit that changes nothing", async () => {
+    const id = unitId("BM010");
+    const before = getDb().select().from(units).where(eq(units.id, id)).get()!;
+    const audits = getDb().select().from(auditLog).all().length;
+    const res = await run(
+      unitRoute.action,
+      makeRequest(`/admin/units/${id}`, {
+        cookie: admin,
+        form: { code: before.code, name: before.name, categoryId: String(before.categoryId), parentId: String(before.parentId) },
+      }),
+      { unitId: String(id) },
+    );
+    expect(res.status).toBe(200);
+    expect(getDb().select().from(units).where(eq(units.id, id)).get()).toEqual(before);
+    expect(getDb().select().from(auditLog).all()).toHaveLength(audits);
+  });
+
   it("refuses a unit as its own parent and a parent cycle", async () => {
     const parent = unitId("BM001");
     const child = unitId("BM010"); // BM010's parent is BM001
